@@ -1,0 +1,110 @@
+"""The book's chart look: one theme, one color per organization in every chapter, sources captioned.
+
+Colors come from Okabe & Ito's palette (readable with the common color-vision deficiencies),
+extended with Paul Tol's muted set for the rarer organizations. Backgrounds and text colors are
+explicit so that a chart stays readable in the site's dark theme (a transparent chart would draw
+dark text on a dark page).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Iterable
+
+import altair as alt
+
+BACKGROUND = "#ffffff"
+TEXT = "#1f2328"
+MUTED = "#57606a"
+GRID = "#e6e8eb"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+TOL_MUTED = ["#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499"]
+
+#: One color per organization or vendor, the same in every chapter.
+ORG_COLORS: dict[str, str] = {
+    "OpenAI": "#000000",
+    "Anthropic": "#D55E00",
+    "Google": "#0072B2",
+    "Meta": "#56B4E9",
+    "Microsoft": "#009E73",
+    "Amazon": "#E69F00",
+    "NVIDIA": "#117733",
+    "AMD": "#CC6677",
+    "Intel": "#88CCEE",
+    "DeepSeek": "#CC79A7",
+    "Alibaba": "#999933",
+    "Mistral": "#DDCC77",
+    "xAI": "#882255",
+    "Groq": "#AA4499",
+    "Cerebras": "#44AA99",
+    "Oracle": "#332288",
+    "Other": "#8c959f",
+}
+_ALIASES = {"AWS": "Amazon", "Amazon Web Services": "Amazon", "Alphabet": "Google", "Google DeepMind": "Google",
+            "Mistral AI": "Mistral", "Meta AI": "Meta", "Qwen": "Alibaba"}
+
+#: Two-way categories told apart by shape and dash as well as color.
+SHAPES = {"closed": "circle", "open": "triangle-up", "open_restricted": "diamond",
+          "merchant_gpu": "circle", "custom_asic": "square", "startup": "triangle-up"}
+DASHES = {"closed": [1, 0], "open": [6, 3], "merchant": [1, 0], "integrated": [6, 3]}
+
+
+def org_color(name: str) -> str:
+    """The organization's color; unknown names get the neutral "Other" gray."""
+    return ORG_COLORS.get(_ALIASES.get(name, name), ORG_COLORS["Other"])
+
+
+def org_scale(names: Iterable[str]) -> alt.Scale:
+    """A color scale over the organizations present, with the book's fixed colors."""
+    domain = sorted({str(n) for n in names})
+    return alt.Scale(domain=domain, range=[org_color(n) for n in domain])
+
+
+def category_scale(domain: Iterable[str]) -> alt.Scale:
+    """A color scale for categories that are not organizations (Okabe-Ito order)."""
+    domain = list(dict.fromkeys(domain))
+    palette = OKABE_ITO + TOL_MUTED
+    return alt.Scale(domain=domain, range=[palette[i % len(palette)] for i in range(len(domain))])
+
+
+def title(text: str, subtitle: str | list[str]) -> alt.TitleParams:
+    """A chart title that states the finding, and a subtitle that says what is plotted, in which unit."""
+    return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
+
+
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "background": BACKGROUND,
+            "padding": 8,
+            "font": FONT,
+            "view": {"stroke": None, "continuousWidth": 640, "continuousHeight": 340},
+            "title": {"color": TEXT, "fontSize": 16, "fontWeight": 600, "subtitleColor": MUTED,
+                      "subtitleFontSize": 12, "anchor": "start", "offset": 10},
+            "axis": {"labelColor": TEXT, "titleColor": TEXT, "gridColor": GRID, "domainColor": MUTED,
+                     "tickColor": MUTED, "labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": 500},
+            "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 11, "titleFontSize": 12,
+                       "orient": "bottom", "direction": "horizontal", "columns": 5},
+            "header": {"labelColor": TEXT, "titleColor": TEXT},
+            "text": {"color": TEXT},
+            "range": {"category": OKABE_ITO + TOL_MUTED},
+        }
+    }
+
+
+def enable_theme() -> None:
+    """Register and enable the book's theme (idempotent)."""
+    alt.theme.register("tokenfactory", enable=True)(_theme)
+
+
+def caption(sources: str | Iterable[str], as_of: str | None = None, note: str | None = None) -> str:
+    """The HTML caption printed under a chart: sources and the data's as-of date (escaped)."""
+    src = sources if isinstance(sources, str) else "; ".join(sources)
+    parts = [f"<b>Source:</b> {html.escape(src)}"]
+    if as_of:
+        parts.append(f"data as of {html.escape(str(as_of))}")
+    if note:
+        parts.append(html.escape(note))
+    return '<p class="tf-caption">' + ". ".join(parts) + ".</p>"

@@ -1,0 +1,1 @@
+"""Chapter `claims`: its parameters (params.py) and its analysis."""

@@ -1,0 +1,1 @@
+"""Chapter `compute_gap`: its parameters (params.py) and its analysis."""

@@ -1,0 +1,252 @@
+"""The schema of every table in data/: columns, units, types, allowed values, keys, date order.
+
+Why pandera (not frictionless): the chapters work on pandas frames, and pandera validates the very
+frame they use, lazily, returning every failing row with its column, value and rule in one pass.
+The column specs below are also the source of the Data appendix (meanings and units), so the page
+and the checks cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PRECISIONS = ("day", "month", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    kind: str  # text | url | date | precision | bool | number | int
+    meaning: str
+    unit: str = ""
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+    ge: float | None = None
+    le: float | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[Col, ...]
+    #: pairs (earlier, later) of date columns that must be in order when both are present
+    date_order: tuple[tuple[str, str], ...] = ()
+    #: (column, table, column): values must exist in another table
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()
+    extra_checks: tuple[str, ...] = field(default=())
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _common(estimate: bool = True) -> tuple[Col, ...]:
+    cols = [
+        Col("source_url", "url", "Page(s) that state the figures; several separated by ' ; '", required=True),
+        Col("as_of", "date", "Date at which the source states the figures (publication or snapshot)", required=True),
+    ]
+    if estimate:
+        cols.append(Col("estimate", "bool", "True when a figure in the row is an estimate (basis in notes)", required=True))
+    cols.append(Col("notes", "text", "Caveats, definitions, what could not be verified"))
+    return tuple(cols)
+
+
+def _dated(name: str, meaning: str, required: bool = False) -> tuple[Col, Col]:
+    return (
+        Col(name, "date", meaning + " (first day of the period when less precise)", required=required),
+        Col(f"{name}_precision", "precision", f"Precision of {name}", choices=PRECISIONS, required=required),
+    )
+
+
+TABLES: dict[str, Table] = {}
+
+
+def _add(table: Table) -> None:
+    TABLES[table.name] = table
+
+
+_add(Table(
+    "accelerators", key=("accelerator",),
+    columns=(
+        Col("accelerator", "text", "Chip name as marketed (key)", required=True),
+        Col("vendor", "text", "Company that sells or deploys the chip", required=True),
+        Col("family", "text", "Product line (e.g. TPU, Instinct, Trainium)"),
+        Col("design_partner", "text", "Who co-designed it: in-house, Broadcom, Marvell, ..."),
+        Col("kind", "text", "Merchant GPU, custom ASIC or startup chip", required=True,
+            choices=("merchant_gpu", "custom_asic", "startup")),
+        Col("workload", "text", "What it is built for", choices=("training", "inference", "both")),
+        *_dated("announced_date", "Date announced"),
+        *_dated("available_date", "Date generally available or first deployed"),
+        Col("process_node", "text", "Foundry process node"),
+        Col("bf16_dense_tflops", "number", "Peak dense BF16 throughput", "TFLOPS", ge=0, le=1e6),
+        Col("fp8_dense_tflops", "number", "Peak dense FP8 throughput", "TFLOPS", ge=0, le=1e6),
+        Col("memory_gb", "number", "Memory capacity per chip", "GB", ge=0, le=1e5),
+        Col("memory_bandwidth_tb_s", "number", "Memory bandwidth per chip", "TB/s", ge=0, le=1e4),
+        Col("tdp_w", "number", "Thermal design power per chip", "W", ge=0, le=1e5),
+        Col("price_usd", "number", "Price per chip (list, or estimate: see price_estimate)", "USD", ge=0, le=1e8),
+        Col("price_estimate", "bool", "True when price_usd is an estimate"),
+        Col("price_source_url", "url", "Page that states the price"),
+        *_common(),
+    ),
+    date_order=(("announced_date", "available_date"),),
+))
+
+_add(Table(
+    "chip_programs", key=("program", "milestone"),
+    columns=(
+        Col("program", "text", "Chip generation (e.g. Google TPU v4)", required=True),
+        Col("vendor", "text", "Company running the program", required=True),
+        Col("family", "text", "Product line"),
+        Col("generation", "int", "Generation number within the family (1 = first)", ge=1, le=50),
+        Col("accelerator", "text", "Matching key in accelerators.csv, if any"),
+        Col("kind", "text", "Merchant GPU, custom ASIC or startup chip",
+            choices=("merchant_gpu", "custom_asic", "startup")),
+        Col("milestone", "text", "Which milestone", required=True,
+            choices=("design_start", "tapeout", "announced", "first_deployment", "general_availability")),
+        *_dated("date", "Date of the milestone", required=True),
+        Col("self_reported", "bool", "True when only the company itself states the date", required=True),
+        *_common(),
+    ),
+))
+
+_add(Table(
+    "asic_cycle_statements", key=("statement_id",),
+    columns=(
+        Col("statement_id", "text", "Identifier (key)", required=True),
+        Col("speaker", "text", "Who said it"),
+        Col("organization", "text", "Their organization"),
+        Col("statement", "text", "The statement, quoted or closely paraphrased", required=True),
+        Col("phase", "text", "Which part of the cycle", choices=(
+            "design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence", "full_cycle")),
+        Col("min_months", "number", "Shortest duration stated", "months", ge=0, le=240),
+        Col("max_months", "number", "Longest duration stated", "months", ge=0, le=240),
+        *_common(estimate=False),
+    ),
+))
+
+_add(Table(
+    "models", key=("model",),
+    columns=(
+        Col("model", "text", "Model name as marketed (key used by other tables)", required=True),
+        Col("organization", "text", "Developer", required=True),
+        *_dated("release_date", "Public release date", required=True),
+        Col("weights", "text", "closed; open (permissive licence); open_restricted (restrictive licence)",
+            required=True, choices=("closed", "open", "open_restricted")),
+        Col("total_params_b", "number", "Total parameters, where published", "billions", ge=0, le=1e5),
+        Col("active_params_b", "number", "Parameters active per token (mixture-of-experts), where published",
+            "billions", ge=0, le=1e5),
+        *_common(),
+    ),
+))
+
+_add(Table(
+    "benchmark_scores", key=("model", "benchmark", "as_of", "evaluator"),
+    columns=(
+        Col("model", "text", "Model (key in models.csv)", required=True),
+        Col("benchmark", "text", "Benchmark", required=True, choices=("mmlu", "gpqa_diamond", "lmarena_elo", "eci")),
+        Col("score", "number", "Score (unit in score_unit)", required=True, ge=-1000, le=5000),
+        Col("score_unit", "text", "Unit of the score", required=True, choices=("percent", "elo", "index")),
+        Col("evaluator", "text", "Who ran the evaluation"),
+        *_common(estimate=False),
+    ),
+    foreign_keys=(("model", "models", "model"),),
+    extra_checks=("percent_in_range",),
+))
+
+_add(Table(
+    "leaderboard_leaders", key=("leaderboard", "start_date"),
+    columns=(
+        Col("leaderboard", "text", "Leaderboard", required=True),
+        Col("model", "text", "Model in first place", required=True),
+        Col("organization", "text", "Its developer", required=True),
+        Col("start_date", "date", "First snapshot with the model in first place", required=True),
+        Col("end_date", "date", "First snapshot with another leader (empty: still leading at as_of)"),
+        *_common(estimate=False),
+    ),
+    date_order=(("start_date", "end_date"),),
+))
+
+_add(Table(
+    "training_compute", key=("model",),
+    columns=(
+        Col("model", "text", "Model (Epoch AI's name)", required=True),
+        Col("organization", "text", "Developer"),
+        Col("publication_date", "date", "Publication or release date", required=True),
+        Col("training_compute_flop", "number", "Training compute", "FLOP", required=True, ge=1e10, le=1e30),
+        Col("frontier", "bool", "Among the frontier models at release"),
+        *_common(),
+    ),
+))
+
+_add(Table(
+    "api_prices", key=("provider", "model", "date"),
+    columns=(
+        Col("provider", "text", "Who sells the API", required=True),
+        Col("model", "text", "Model (as in models.csv)", required=True),
+        *_dated("date", "Date the price took effect or was seen", required=True),
+        Col("event", "text", "launch, price_cut, or current (seen on a dated page)", required=True,
+            choices=("launch", "price_cut", "current")),
+        Col("input_usd_per_mtok", "number", "Price of input tokens", "USD per million tokens", ge=0, le=10000),
+        Col("output_usd_per_mtok", "number", "Price of output tokens", "USD per million tokens", ge=0, le=10000),
+        Col("cached_input_usd_per_mtok", "number", "Price of cached input tokens", "USD per million tokens",
+            ge=0, le=10000),
+        *_common(estimate=False),
+    ),
+))
+
+_add(Table(
+    "capex", key=("company", "fiscal_year", "row_type"),
+    columns=(
+        Col("company", "text", "Company", required=True),
+        Col("fiscal_year", "int", "Fiscal year (named by the year it ends in)", required=True, ge=2000, le=2035),
+        Col("fiscal_year_end", "date", "Last day of the fiscal year", required=True),
+        Col("row_type", "text", "reported, or guidance stated by the company", required=True,
+            choices=("reported", "guidance")),
+        Col("capex_usd_bn", "number", "Capital expenditure (midpoint for a guidance range)", "USD billions",
+            ge=0, le=2000),
+        Col("capex_low_usd_bn", "number", "Low end of a guidance range", "USD billions", ge=0, le=2000),
+        Col("capex_high_usd_bn", "number", "High end of a guidance range", "USD billions", ge=0, le=2000),
+        Col("definition", "text", "What the figure is (finance leases in or out)", required=True),
+        *_common(),
+    ),
+))
+
+_add(Table(
+    "nvidia_financials", key=("period",),
+    columns=(
+        Col("period", "text", "FY2024 or FY2025Q3", required=True),
+        Col("period_type", "text", "fiscal_year or quarter", required=True, choices=("fiscal_year", "quarter")),
+        Col("fiscal_year", "int", "NVIDIA fiscal year (ends late January)", required=True, ge=2000, le=2035),
+        Col("period_end", "date", "Last day of the period", required=True),
+        Col("data_center_revenue_usd_bn", "number", "Data Center segment revenue", "USD billions", ge=0, le=2000),
+        Col("total_revenue_usd_bn", "number", "Total revenue", "USD billions", ge=0, le=2000),
+        Col("gross_margin", "number", "Gross margin (GAAP unless noted)", "fraction", ge=0, le=1),
+        *_common(estimate=False),
+    ),
+))
+
+_add(Table(
+    "token_volumes", key=("provider", "product", "date"),
+    columns=(
+        Col("provider", "text", "Company", required=True),
+        Col("product", "text", "Product or scope of the count", required=True),
+        *_dated("date", "Date of the statement or period", required=True),
+        Col("tokens", "number", "Tokens processed, as stated", "tokens per `per`", required=True, ge=0, le=1e20),
+        Col("per", "text", "Period of the count", required=True, choices=("minute", "day", "week", "month", "year")),
+        Col("quote", "text", "The statement"),
+        *_common(estimate=False),
+    ),
+))
+
+_add(Table(
+    "compute_spend", key=("company", "year", "category"),
+    columns=(
+        Col("company", "text", "Company", required=True),
+        Col("year", "int", "Calendar year", required=True, ge=2015, le=2035),
+        Col("category", "text", "What the spend is for", required=True,
+            choices=("inference", "training", "research", "total")),
+        Col("spend_usd_bn", "number", "Compute spend", "USD billions", required=True, ge=0, le=2000),
+        *_common(),
+    ),
+))

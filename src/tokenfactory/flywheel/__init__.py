@@ -1,0 +1,1 @@
+"""Chapter `flywheel`: its parameters (params.py) and its analysis."""

@@ -1,0 +1,1 @@
+"""Chapter `inference_tax`: its parameters (params.py) and its analysis."""

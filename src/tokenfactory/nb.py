@@ -1,0 +1,139 @@
+"""What a chapter notebook calls: validate its parameters, show how it ran, glue numbers, show charts.
+
+Notebooks stay thin: load, call, chart, glue. Everything here is about presentation; the analysis
+lives in each chapter's package.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any, Mapping
+
+from IPython.display import HTML, Markdown, display
+
+from . import charts
+from .params_base import ChapterParams
+from .registry import CHAPTERS
+
+#: Names a notebook's parameters cell may hold besides its chapter's parameters: filled by the
+#: pipeline, never by the reader.
+RESERVED = ("upstream", "run_context")
+
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+def round_sig(value: float, sig: int = 2) -> float:
+    """`value` rounded to `sig` significant figures."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, sig - 1 - int(math.floor(math.log10(abs(value)))))
+
+
+def fmt(value: Any, sig: int = 2, unit: str = "", pct: bool = False) -> str:
+    """A number as a reader should see it: two significant figures, words for large scales.
+
+    `pct=True` shows a fraction as a percentage (0.35 -> "35%").
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if isinstance(value, str):
+        return value
+    if pct:
+        return f"{_plain(round_sig(float(value) * 100, sig))}%"
+    v = round_sig(float(value), sig)
+    for scale, word in _SCALES:
+        if abs(v) >= scale:
+            text = f"{_plain(round_sig(v / scale, sig))} {word}"
+            break
+    else:
+        text = _plain(v)
+    return f"{text} {unit}".strip()
+
+
+def _plain(v: float) -> str:
+    if float(v).is_integer():
+        return f"{int(v):,}"
+    return f"{v:,.6f}".rstrip("0").rstrip(".")
+
+
+def _py(value: Any) -> Any:
+    """numpy scalars to plain Python, so results parse back from the notebook as literals."""
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def glue(key: str, value: Any, *, sig: int = 2, unit: str = "", pct: bool = False, text: str | None = None) -> Any:
+    """Glue a result twice: `key` holds the value (results.json, format specs) and `key_txt` the
+    text a reader sees (`{glue:text}` \\`key_txt\\` in the prose)."""
+    from myst_nb import glue as _glue
+
+    value = _py(value)
+    _glue(key, value, display=False)
+    _glue(f"{key}_txt", text if text is not None else fmt(value, sig=sig, unit=unit, pct=pct), display=False)
+    return value
+
+
+def setup(chapter_id: str, namespace: Mapping[str, Any]) -> ChapterParams:
+    """Validate the notebook's parameters (the same model the CLI uses), enable the chart theme
+    and show the box with the parameters this page ran with and the command that reruns it."""
+    chapter = CHAPTERS[chapter_id]
+    model = chapter.params
+    values = {name: namespace[name] for name in model.model_fields if name in namespace}
+    params = model(**values)
+    charts.enable_theme()
+    display(HTML(run_box(chapter_id, params, namespace.get("run_context") or {})))
+    return params
+
+
+def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, Any]) -> str:
+    """HTML: parameters used (non-defaults marked), the rerun command, downloads. All escaped."""
+    from .params_base import describe
+
+    chapter = CHAPTERS[chapter_id]
+    defaults = {p.name: p for p in describe(type(params))}
+    rows = []
+    for name, info in defaults.items():
+        value = getattr(params, name)
+        changed = value != info.default
+        mark = ' <b title="differs from the default">●</b>' if changed else ""
+        default_note = f"<br><small>default: {html.escape(str(info.default))}</small>" if changed else ""
+        rows.append(
+            f"<tr><td><code>{html.escape(name)}</code>{mark}</td><td>{html.escape(str(value))}{default_note}</td>"
+            f"<td>{html.escape(info.unit)}</td><td>{html.escape(info.meaning)}</td></tr>"
+        )
+    scenario = str(run_context.get("scenario", "default"))
+    command = str(run_context.get("command", f"tokenfactory build --scenario {scenario}"))
+    downloads = [f'<a href="../_static/notebooks/{html.escape(chapter_id)}.ipynb">executed notebook</a>']
+    downloads += [f'<a href="../_static/data/{html.escape(t)}.csv">{html.escape(t)}.csv</a>' for t in chapter.reads_data]
+    return (
+        '<details class="tf-runbox"><summary>How this page was computed: scenario '
+        f"<code>{html.escape(scenario)}</code>, {sum(1 for r in rows if '●' in r)} parameter(s) changed from the defaults"
+        "</summary>"
+        '<table class="tf-params"><thead><tr><th>parameter</th><th>value</th><th>unit</th><th>meaning</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<p>Rerun: <code>{html.escape(command)}</code> (see <a href=\"../book/reproduce.html\">Reproduce</a>).</p>"
+        f"<p>Download: {' · '.join(downloads)}</p></details>"
+    )
+
+
+def show(chart: Any, source: str, as_of: str | None = None, note: str | None = None) -> None:
+    """Display a chart followed by its source caption."""
+    display(chart)
+    display(HTML(charts.caption(source, as_of, note)))
+
+
+def table(frame: Any, caption: str | None = None, source: str | None = None, **to_html: Any) -> None:
+    """Display a data frame as an HTML table; cell text is escaped (data can hold `<`, quotes)."""
+    body = frame.to_html(index=False, escape=True, border=0, classes="tf-table", na_rep="", **to_html)
+    head = f"<p><b>{html.escape(caption)}</b></p>" if caption else ""
+    foot = charts.caption(source) if source else ""
+    display(HTML(head + body + foot))
+
+
+def md(text: str) -> None:
+    """Display Markdown produced by the package (a list of findings, say)."""
+    display(Markdown(text))

@@ -1,0 +1,1 @@
+"""Chapter `tapeout`: its parameters (params.py) and its analysis."""
