@@ -1,9 +1,85 @@
-"""Parameters of this chapter (placeholder until the chapter lands)."""
+"""Parameters of the chapter "The model gap and the compute gap" (claims C1 to C3).
+
+Every choice a reader may want to question is here, with its unit, bounds and basis: which benchmark
+measures the model gap, what counts as an open model, the date window, which companies make up the
+capital-spending total and whether their guidance counts, the bootstrap, and the gap that counts as
+"caught up".
+"""
 
 from __future__ import annotations
 
-from ..params_base import ChapterParams
+import datetime as dt
+from typing import Literal
+
+from pydantic import model_validator
+
+from ..params_base import ChapterParams, param
+
+#: The benchmarks of data/benchmark_scores.csv (schema `benchmark` choices).
+Benchmark = Literal["eci", "gpqa_diamond", "mmlu", "lmarena_elo"]
 
 
 class Params(ChapterParams):
-    pass
+    benchmark: Benchmark = param(
+        "eci", unit="",
+        meaning="Benchmark on which the closed and open frontiers are compared (the charts offer the others too)",
+        basis="Epoch AI's Capabilities Index (ECI) is the measure Epoch AI uses for its open/closed lag "
+              "(https://epoch.ai/data-insights/open-weights-vs-closed-weights-models); it aggregates many "
+              "benchmarks, so it saturates less than MMLU. lmarena_elo is compared within one snapshot only.")
+    open_definition: Literal["open_and_restricted", "open_only"] = param(
+        "open_and_restricted", unit="",
+        meaning="What counts as an open model: downloadable weights under any licence, or only permissive licences",
+        basis="Epoch AI counts models with downloadable weights as open whatever the licence "
+              "(https://epoch.ai/blog/open-models-report); open_only drops e.g. Llama's community licence.")
+    window_start: str = param(
+        "2023-01-01", unit="date (YYYY-MM-DD)",
+        meaning="First date of the window (model releases, leadership spells, training runs, fiscal-year ends)")
+    window_end: str = param(
+        "2026-12-31", unit="date (YYYY-MM-DD)",
+        meaning="Last date of the window; also the date at which uncaught closed levels are censored "
+                "(or the last data date, if earlier)")
+    catch_up_tolerance: float = param(
+        1.0, unit="benchmark points", ge=0, le=50,
+        meaning="An open model has caught up with a closed level when it scores within this many points of it "
+                "(percentage points, ECI points or Elo points, as the benchmark)",
+        basis="assumption: about one point, the size of run-to-run noise on these benchmarks (GPQA Diamond has "
+              "198 questions, so one question is half a point); raise it to treat near-misses as caught up.")
+    leaderboard: str = param(
+        "lmarena_text", unit="",
+        meaning="Leaderboard whose first places define the leadership windows",
+        choices_from=("leaderboard_leaders", "leaderboard"))
+    capex_companies: list[str] = param(
+        ["Alphabet", "Amazon", "Meta", "Microsoft"], unit="",
+        meaning="Companies whose capital expenditure is summed (a year counts only when all of them report it)",
+        choices_from=("capex", "company"))
+    include_guidance: bool = param(
+        False, unit="true/false",
+        meaning="Whether a company's own capex guidance (a statement, not a filing) fills years not yet reported")
+    compute_frontier_only: bool = param(
+        True, unit="true/false",
+        meaning="Fit training-compute growth on Epoch AI's frontier models only (else on every model in the table)")
+    bootstrap_draws: int = param(
+        1000, unit="draws", ge=100, le=20000,
+        meaning="Bootstrap resamples for the interval of the lag trend")
+    seed: int = param(20251124, unit="", ge=0, le=2**32 - 1, meaning="Seed of the bootstrap's random generator")
+
+    @model_validator(mode="after")
+    def _check_window(self) -> "Params":
+        try:
+            start = dt.date.fromisoformat(self.window_start)
+        except ValueError:
+            raise ValueError(f"window_start: {self.window_start!r} is not a date written YYYY-MM-DD") from None
+        try:
+            end = dt.date.fromisoformat(self.window_end)
+        except ValueError:
+            raise ValueError(f"window_end: {self.window_end!r} is not a date written YYYY-MM-DD") from None
+        if end <= start:
+            raise ValueError("window_end: must be after window_start")
+        if not self.capex_companies:
+            raise ValueError("capex_companies: name at least one company")
+        return self
+
+    @property
+    def open_kinds(self) -> tuple[str, ...]:
+        """The `weights` values counted as open."""
+        return ("open",) if self.open_definition == "open_only" else ("open", "open_restricted")

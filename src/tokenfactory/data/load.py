@@ -109,6 +109,23 @@ def _parse_column(col: Col, values: pd.Series, rel: str, problems: list[Problem]
     return s.where(~empty, None).astype(object)
 
 
+_PERIOD = {"day": pd.DateOffset(days=0), "month": pd.DateOffset(months=1, days=-1),
+           "quarter": pd.DateOffset(months=3, days=-1), "year": pd.DateOffset(years=1, days=-1)}
+
+
+def _period_end(typed: pd.DataFrame, column: str) -> pd.Series:
+    """Last day of the period a date stands for, from its `<column>_precision` (day if none)."""
+    precision = typed.get(f"{column}_precision")
+    if precision is None:
+        return typed[column]
+    out = typed[column].copy()
+    for name, offset in _PERIOD.items():
+        mask = (precision == name) & typed[column].notna()
+        if mask.any():
+            out[mask] = typed.loc[mask, column] + offset
+    return out
+
+
 def _schema(table: Table) -> pa.DataFrameSchema:
     columns = {}
     for col in table.columns:
@@ -156,8 +173,10 @@ def parse(name: str, raw: pd.DataFrame) -> pd.DataFrame:
                 value = raw.at[line, column]
             problems.append(Problem(rel, line, column, value, _rule_text(str(row["check"]), column)))
     for early, late in table.date_order:
+        # a date known to the month may fall anywhere in it: compare the end of the later period
+        late_end = _period_end(typed, late)
         both = typed[early].notna() & typed[late].notna()
-        for line in typed.index[both & (typed[early] > typed[late])]:
+        for line in typed.index[both & (typed[early] > late_end)]:
             problems.append(Problem(rel, int(line), late, raw.at[line, late],
                                     f"must not be before {early} ({raw.at[line, early]})"))
     if "percent_in_range" in table.extra_checks:

@@ -82,7 +82,7 @@ _add(Table(
         Col("bf16_dense_tflops", "number", "Peak dense BF16 throughput", "TFLOPS", ge=0, le=1e6),
         Col("fp8_dense_tflops", "number", "Peak dense FP8 throughput", "TFLOPS", ge=0, le=1e6),
         Col("memory_gb", "number", "Memory capacity per chip", "GB", ge=0, le=1e5),
-        Col("memory_bandwidth_tb_s", "number", "Memory bandwidth per chip", "TB/s", ge=0, le=1e4),
+        Col("memory_bandwidth_tb_s", "number", "Memory bandwidth per chip (on-chip SRAM for wafer-scale parts: see notes)", "TB/s", ge=0, le=1e5),
         Col("tdp_w", "number", "Thermal design power per chip", "W", ge=0, le=1e5),
         Col("price_usd", "number", "Price per chip (list, or estimate: see price_estimate)", "USD", ge=0, le=1e8),
         Col("price_estimate", "bool", "True when price_usd is an estimate"),

@@ -1,0 +1,169 @@
+"""`tokenfactory`: build, inspect and compare the book from the command line.
+
+Why typer: typed options with help text and shell-quoting for free, on top of click's well-tested
+parsing; rich prints the tables. Exit codes: 0 success, 1 a chapter or the site failed (or another
+build holds the lock), 2 bad input (parameter, scenario, parameters file, data).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import config
+from .data import DataError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="The Token Factory: build the book with your own assumptions.")
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ScenarioOpt = typer.Option("default", "--scenario", "-s", help="Named scenario in params/ (see `tokenfactory scenarios`).")
+ParamsOpt = typer.Option(None, "--params", "-p", help="YAML file of parameters, same format as params/*.yaml.")
+SetOpt = typer.Option(None, "--set", help="CHAPTER.PARAM=VALUE, repeatable; wins over scenario and file.")
+
+
+def _fail(message: str, code: int) -> None:
+    err.print("error: " + message, markup=False)
+    raise typer.Exit(code)
+
+
+def _resolve(scenario: str, params: Optional[Path], sets: Optional[list[str]]) -> config.Resolved:
+    try:
+        return config.resolve(scenario, params, tuple(sets or ()))
+    except config.ParamError as exc:
+        _fail(str(exc), 2)
+        raise  # unreachable
+
+
+def _check_data() -> None:
+    from .data import check_all
+
+    problems = check_all()
+    if problems:
+        shown = "\n".join(f"  {p}" for p in problems[:50])
+        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
+        _fail(f"{len(problems)} problem(s) in data/:\n{shown}{more}", 2)
+
+
+@app.command()
+def build(
+    scenario: str = ScenarioOpt,
+    params: Optional[Path] = ParamsOpt,
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="CHAPTER.PARAM=VALUE, repeatable."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, max=32, help="Chapters executed at once (default: cores + 1)."),
+    out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="Output folder (default: _build/<scenario>)."),
+) -> None:
+    """Execute the chapters (only those whose inputs changed) and build the site."""
+    from . import pipeline
+
+    resolved = _resolve(scenario, params, set_)
+    _check_data()
+    target = pipeline.target_dir(resolved, out_dir)
+    out.print(f"Building scenario '{resolved.scenario}' into {target}", markup=False)
+    try:
+        report = pipeline.build(resolved, out=out_dir, jobs=jobs, log=lambda m: out.print(m, markup=False))
+    except pipeline.BuildBusy as exc:
+        _fail(str(exc), 1)
+    except pipeline.ChapterFailed as exc:
+        _fail(f"{exc}\n  the previous site in {target} was left as it was", 1)
+    except Exception as exc:  # the site build, or anything unforeseen: never leave a half site
+        from .site import SiteBuildError
+
+        if isinstance(exc, SiteBuildError):
+            _fail(f"{exc}\n  the previous site in {target} was left as it was", 1)
+        raise
+    state = "unchanged" if report.noop else "built"
+    out.print(f"Site {state} in {report.seconds:.1f} s: {report.index_html}", markup=False)
+
+
+@app.command()
+def check(
+    scenario: str = ScenarioOpt,
+    params: Optional[Path] = ParamsOpt,
+    set_: Optional[list[str]] = typer.Option(None, "--set", help="CHAPTER.PARAM=VALUE, repeatable."),
+) -> None:
+    """Validate the data and the parameters; execute nothing."""
+    from .data import TABLES
+
+    _resolve(scenario, params, set_)
+    _check_data()
+    out.print(f"ok: {len(TABLES)} tables and the parameters of scenario '{scenario}' are valid", markup=False)
+
+
+@app.command("params")
+def params_cmd(chapter: Optional[str] = typer.Argument(None, help="A chapter id; all chapters if omitted.")) -> None:
+    """List every parameter with its type, default, allowed values, unit and meaning."""
+    from .params_base import describe
+    from .registry import CHAPTERS
+
+    if chapter is not None and chapter not in CHAPTERS:
+        _fail(f"unknown chapter {chapter!r}; chapters: {', '.join(CHAPTERS)}.{config._suggest(chapter, list(CHAPTERS))}", 2)
+    for cid, ch in CHAPTERS.items():
+        if chapter and cid != chapter:
+            continue
+        table = Table(title=f"{cid}: {ch.title}", title_justify="left", show_lines=False)
+        for col in ("parameter", "type", "default", "allowed", "unit", "meaning"):
+            table.add_column(col, overflow="fold")
+        for info in describe(ch.params):
+            default = ",".join(map(str, info.default)) if isinstance(info.default, (list, tuple)) else str(info.default)
+            table.add_row(info.name, info.type, default, info.allowed, info.unit, info.meaning)
+        out.print(table)
+
+
+@app.command()
+def scenarios() -> None:
+    """The named scenarios and what they assume."""
+    try:
+        found = config.list_scenarios()
+    except config.ParamError as exc:
+        _fail(str(exc), 2)
+    table = Table(title="Scenarios (params/*.yaml)", title_justify="left")
+    table.add_column("scenario")
+    table.add_column("changes")
+    table.add_column("description", overflow="fold")
+    for name, scen in found.items():
+        n = sum(len(v) for v in scen.chapters.values())
+        table.add_row(name, str(n), scen.description)
+    out.print(table)
+
+
+@app.command()
+def compare(
+    a: str = typer.Argument(..., help="First scenario."),
+    b: str = typer.Argument(..., help="Second scenario."),
+    page: Optional[Path] = typer.Option(None, "--page", help="Also write the comparison as a Markdown page here."),
+) -> None:
+    """Key results of two built scenarios side by side, with their differences."""
+    from . import compare as cmp
+
+    try:
+        frame = cmp.compare(a, b)
+    except cmp.CompareError as exc:
+        _fail(str(exc), 2)
+    table = Table(title=f"{a} vs {b}", title_justify="left")
+    for col in frame.columns:
+        table.add_column(str(col), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*[cmp.cell(v) for v in row])
+    out.print(table)
+    if page is not None:
+        page.write_text(cmp.markdown(a, b, frame), encoding="utf-8")
+        out.print(f"wrote {page}", markup=False)
+
+
+def main() -> None:
+    try:
+        app()
+    except DataError as exc:
+        err.print(f"error: {exc}", markup=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+"""The model gap: closed and open frontiers on one benchmark, the gap in points, the catch-up lag.
+
+Why envelopes: a single model's score says little about "the gap"; what matters is the best that
+was available to a user of each kind at each date. The closed (open) envelope at date t is the best
+score among closed (open) models released on or before t.
+
+Why the lag is measured forward from each closed record and may be right-censored: for each date on
+which a closed model set a new record, we ask how many months passed until the open envelope reached
+that level (within a tolerance). Records that open models have not reached by the end of the data
+have a lag known only to exceed the time elapsed since: they are kept, flagged `censored`, and the
+trend is fitted by a censored (Tobit) regression rather than dropping them, which would bias the
+trend towards short recent lags.
+
+Elo ratings (lmarena_elo) are only comparable within one leaderboard snapshot, so for that benchmark
+the gap over time is computed snapshot by snapshot, and the envelopes and lags use the latest
+snapshot alone (every model in it is rated on the same scale, by release date).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+DAYS_PER_MONTH = 365.25 / 12
+ELO = "lmarena_elo"
+
+#: Evaluators preferred when a model has several scores on one benchmark: independent runs first.
+_VENDOR = "vendor"
+
+
+def decimal_year(dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Dates as fractional years (2024-07-02 -> about 2024.5), for regressions in "per year"."""
+    d = pd.to_datetime(pd.Series(dates))
+    year = d.dt.year.to_numpy(dtype=float)
+    start = pd.to_datetime(d.dt.year.astype(str) + "-01-01")
+    length = np.where(d.dt.is_leap_year, 366.0, 365.0)
+    return year + (d - start).dt.days.to_numpy(dtype=float) / length
+
+
+def classify(weights: pd.Series, open_kinds: tuple[str, ...]) -> pd.Series:
+    """'closed', 'open' or None (an open_restricted model when only permissive licences count)."""
+    out = pd.Series(None, index=weights.index, dtype=object)
+    out[weights == "closed"] = "closed"
+    out[weights.isin(open_kinds)] = "open"
+    return out
+
+
+def select_scores(scores: pd.DataFrame, models: pd.DataFrame, benchmark: str, open_kinds: tuple[str, ...],
+                  start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """One row per model (per model and snapshot for Elo) with its group, release date and score.
+
+    Several scores for one model on one percent/index benchmark: the independent evaluator's is
+    preferred over the vendor's, then the most recent (`as_of`); ties are averaged.
+    """
+    s = scores[scores["benchmark"] == benchmark].copy()
+    cols = ["model", "organization", "release_date", "weights"]
+    s = s.merge(models[cols], on="model", how="inner")
+    s["group"] = classify(s["weights"], open_kinds)
+    s = s[s["group"].notna() & s["score"].notna() & s["release_date"].notna()]
+    if start is not None:
+        s = s[s["release_date"] >= start]
+    if end is not None:
+        s = s[s["release_date"] <= end]
+    if s.empty:
+        return s.assign(snapshot=pd.Series(dtype="datetime64[ns]"))
+    if benchmark == ELO:
+        s["snapshot"] = s["as_of"]
+        # a model rated twice in one snapshot (two evaluator labels): average
+        keys = ["model", "snapshot"]
+    else:
+        s["independent"] = (s["evaluator"].fillna(_VENDOR).str.lower() != _VENDOR).astype(int)
+        s = s.sort_values(["model", "independent", "as_of"])
+        best = s.groupby("model")[["independent", "as_of"]].transform("last")
+        s = s[(s["independent"] == best["independent"]) & (s["as_of"] == best["as_of"])]
+        s["snapshot"] = pd.NaT
+        keys = ["model"]
+    agg = {"score": "mean", "organization": "first", "release_date": "first", "weights": "first",
+           "group": "first", "evaluator": "first", "source_url": "first", "as_of": "first"}
+    if benchmark == ELO:
+        agg.pop("as_of")
+    out = s.groupby(keys, as_index=False, dropna=False).agg(agg)
+    if benchmark != ELO:
+        out["snapshot"] = pd.NaT
+    return out.sort_values(["release_date", "model"]).reset_index(drop=True)
+
+
+def latest_snapshot(sel: pd.DataFrame) -> pd.DataFrame:
+    """For Elo: the rows of the latest snapshot in which both groups appear; other benchmarks unchanged."""
+    if sel.empty or sel["snapshot"].isna().all():
+        return sel
+    both = sel.groupby("snapshot")["group"].nunique()
+    snaps = both.index[both == 2]
+    snap = snaps.max() if len(snaps) else sel["snapshot"].max()
+    return sel[sel["snapshot"] == snap].reset_index(drop=True)
+
+
+def records(sel: pd.DataFrame) -> pd.DataFrame:
+    """The models that set a new best score for their group when released (the envelope's steps).
+
+    Ties on one release date: the best of the day. A model that only equals the standing record
+    is not a new record.
+    """
+    if sel.empty:
+        return sel.assign(prev_best=pd.Series(dtype=float))
+    out = []
+    for _, g in sel.groupby("group"):
+        g = g.sort_values(["release_date", "score"], ascending=[True, False])
+        g = g.drop_duplicates("release_date", keep="first")
+        prev = g["score"].cummax().shift(1)
+        g = g.assign(prev_best=prev)
+        out.append(g[g["score"] > g["prev_best"].fillna(-np.inf)])
+    return pd.concat(out).sort_values("release_date").reset_index(drop=True)
+
+
+def envelope_at(sel: pd.DataFrame, group: str, dates: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """The best score of `group` among models released on or before each date (NaN before the first)."""
+    g = sel[sel["group"] == group].sort_values("release_date")
+    d = pd.DatetimeIndex(pd.to_datetime(pd.Series(dates)))
+    if g.empty:
+        return np.full(len(d), np.nan)
+    best = g["score"].cummax().to_numpy()
+    idx = np.searchsorted(g["release_date"].to_numpy(), d.to_numpy(), side="right") - 1
+    return np.where(idx >= 0, best[np.clip(idx, 0, None)], np.nan)
+
+
+def gap_series(sel: pd.DataFrame, end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The gap (closed envelope minus open envelope, in benchmark points) over time.
+
+    Percent/index benchmarks: at every release date of either group (step function), plus `end`.
+    Elo: one value per snapshot, best closed minus best open rated in that snapshot.
+    """
+    cols = ["date", "closed", "open", "gap"]
+    if sel.empty:
+        return pd.DataFrame(columns=cols)
+    if sel["snapshot"].notna().any():
+        top = sel.pivot_table(index="snapshot", columns="group", values="score", aggfunc="max")
+        top = top.reindex(columns=["closed", "open"]).dropna()
+        out = top.reset_index().rename(columns={"snapshot": "date"})
+        out["gap"] = out["closed"] - out["open"]
+        return out[cols]
+    dates = pd.Series(sorted(set(sel["release_date"]) | ({end} if end is not None else set())))
+    out = pd.DataFrame({"date": dates, "closed": envelope_at(sel, "closed", dates),
+                        "open": envelope_at(sel, "open", dates)})
+    out["gap"] = out["closed"] - out["open"]
+    return out.dropna().reset_index(drop=True)
+
+
+def catch_up_lags(sel: pd.DataFrame, tolerance: float, end: pd.Timestamp) -> pd.DataFrame:
+    """For each closed record: months until the open envelope came within `tolerance` of it.
+
+    `lag_months` is exact where `censored` is False; where True (never reached by `end`) it is the
+    lower bound `end - record date`. A record the open envelope already matched when it was set has
+    lag 0. Vectorized: the open envelope is non-decreasing, so `searchsorted` finds, for every
+    level at once, the first open model at or above it.
+    """
+    cols = ["date", "model", "organization", "level", "open_date", "open_model", "lag_months", "censored"]
+    closed = records(sel)
+    closed = closed[closed["group"] == "closed"] if not closed.empty else closed
+    if closed.empty:
+        return pd.DataFrame(columns=cols)
+    o = sel[sel["group"] == "open"].sort_values(["release_date", "score"], ascending=[True, False])
+    levels = closed["score"].to_numpy() - tolerance
+    t = closed["release_date"].to_numpy()
+    if o.empty:
+        idx = np.zeros(len(closed), dtype=int)
+        n_open = 0
+    else:
+        runmax = o["score"].cummax().to_numpy()
+        idx = np.searchsorted(runmax, levels, side="left")
+        n_open = len(o)
+    reached = idx < n_open
+    safe = np.clip(idx, 0, max(n_open - 1, 0))
+    open_dates = o["release_date"].to_numpy()[safe] if n_open else np.full(len(closed), np.datetime64("NaT"))
+    open_models = o["model"].to_numpy()[safe] if n_open else np.full(len(closed), None)
+    end64 = np.datetime64(pd.Timestamp(end), "ns")
+    stop = np.where(reached, open_dates, end64)
+    days = (stop - t).astype("timedelta64[D]").astype(float)
+    lag = np.clip(days, 0, None) / DAYS_PER_MONTH
+    return pd.DataFrame({
+        "date": closed["release_date"].to_numpy(), "model": closed["model"].to_numpy(),
+        "organization": closed["organization"].to_numpy(), "level": closed["score"].to_numpy(),
+        "open_date": np.where(reached, open_dates, np.datetime64("NaT")),
+        "open_model": np.where(reached, open_models, None),
+        "lag_months": lag, "censored": ~reached,
+    })[cols]
+
+
+def current_lag_months(sel: pd.DataFrame, at: pd.Timestamp, tolerance: float) -> float:
+    """Backward-looking lag at date `at`: months since the closed envelope first reached (within
+    `tolerance`) the level of today's best open model. Never censored; 0 if open leads."""
+    o = envelope_at(sel, "open", [at])[0]
+    c = sel[sel["group"] == "closed"].sort_values("release_date")
+    if np.isnan(o) or c.empty:
+        return float("nan")
+    hit = c[c["score"] >= o - tolerance]
+    if hit.empty:
+        return 0.0
+    first = hit["release_date"].iloc[0]
+    return max((pd.Timestamp(at) - first).days, 0) / DAYS_PER_MONTH
+
+
+# --- the trend of the lag, with right-censoring -----------------------------------------------
+
+def _tobit_negloglik(theta: np.ndarray, x: np.ndarray, y: np.ndarray, cens: np.ndarray) -> float:
+    a, b, log_s = theta
+    s = np.exp(log_s)
+    z = (y - a - b * x) / s
+    ll = np.where(cens, stats.norm.logsf(z), stats.norm.logpdf(z) - log_s)
+    return -float(ll.sum())
+
+
+def tobit_fit(x: np.ndarray, y: np.ndarray, censored: np.ndarray) -> tuple[float, float]:
+    """Intercept and slope of y on x by maximum likelihood, with y right-censored where `censored`.
+
+    Normal errors; a censored y contributes P(Y > y). Falls back to NaN with fewer than three exact
+    values (the slope is then not identified in practice).
+    """
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    cens = np.asarray(censored, bool)
+    if (~cens).sum() < 3 or np.ptp(x) == 0:
+        return float("nan"), float("nan")
+    xc = x - x.mean()
+    b0, a0 = np.polyfit(xc, y, 1)
+    s0 = max(float(np.std(y - a0 - b0 * xc)), 0.5)
+    res = optimize.minimize(_tobit_negloglik, np.array([a0, b0, np.log(s0)]), args=(xc, y, cens),
+                            method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-8, "maxiter": 4000})
+    a, b, _ = res.x
+    return float(a - b * x.mean()), float(b)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A slope with its bootstrap interval: `slope` in y-units per x-unit."""
+
+    slope: float
+    low: float
+    high: float
+    n: int
+    n_censored: int
+    draws_ok: int
+    intercept: float = float("nan")
+
+
+def lag_trend(lags: pd.DataFrame, draws: int, seed: int, level: float = 0.9) -> Trend:
+    """Trend of the catch-up lag (months per year), censored regression, with a seeded pairs bootstrap.
+
+    Each bootstrap draw resamples the closed records with replacement (numpy Generator seeded with
+    `seed`) and refits; draws in which the slope is not identified are dropped and counted.
+    """
+    if lags.empty:
+        return Trend(float("nan"), float("nan"), float("nan"), 0, 0, 0)
+    x = decimal_year(lags["date"])
+    y = lags["lag_months"].to_numpy(float)
+    c = lags["censored"].to_numpy(bool)
+    a, b = tobit_fit(x, y, c)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(x), size=(draws, len(x)))
+    slopes = np.array([tobit_fit(x[i], y[i], c[i])[1] for i in idx])
+    ok = slopes[np.isfinite(slopes)]
+    if len(ok) < max(20, draws // 10) or not np.isfinite(b):
+        lo = hi = float("nan")
+    else:
+        lo, hi = np.quantile(ok, [(1 - level) / 2, (1 + level) / 2])
+    return Trend(b, float(lo), float(hi), len(x), int(c.sum()), len(ok), a)
+
+
+def naive_trends(lags: pd.DataFrame) -> dict[str, float]:
+    """The two biased ordinary fits that the censored fit sits between, for the methods note:
+    dropping the censored records, and treating their lower bounds as exact."""
+    out = {"slope_exact_only": float("nan"), "slope_bounds_as_exact": float("nan")}
+    if len(lags) >= 3:
+        x = decimal_year(lags["date"])
+        y = lags["lag_months"].to_numpy(float)
+        c = lags["censored"].to_numpy(bool)
+        if np.ptp(x) > 0:
+            out["slope_bounds_as_exact"] = float(np.polyfit(x, y, 1)[0])
+        if (~c).sum() >= 3 and np.ptp(x[~c]) > 0:
+            out["slope_exact_only"] = float(np.polyfit(x[~c], y[~c], 1)[0])
+    return out
+
+
+def latest_exact_lag(lags: pd.DataFrame) -> pd.Series | None:
+    """The most recent closed record that open models have matched (its lag is exact)."""
+    done = lags[~lags["censored"]]
+    return None if done.empty else done.sort_values("date").iloc[-1]

@@ -1,0 +1,283 @@
+"""Chip-program timelines: milestones as intervals, durations between them, generation cadence,
+and what faster cycles would compound to.
+
+Inputs are the typed tables from `tokenfactory.data.load` (chip_programs, asic_cycle_statements,
+accelerators). The chapter never fills a missing date by guessing: a program without both
+milestones of a pair simply has no duration for that pair, and every summary states its sample.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .intervals import duration_interval, earliest, ecdf, percentile_of, period_end
+
+MILESTONES = ("design_start", "tapeout", "announced", "first_deployment", "general_availability")
+#: "availability" is derived: the earliest of first deployment and general availability (and, where
+#: chip_programs has neither, the accelerators table's available_date).
+PAIRS = (
+    ("design_start", "tapeout"),
+    ("tapeout", "availability"),
+    ("announced", "availability"),
+    ("design_start", "availability"),
+)
+PAIR_LABELS = {
+    ("design_start", "tapeout"): "design start → tape-out",
+    ("tapeout", "availability"): "tape-out → availability",
+    ("announced", "availability"): "announcement → availability",
+    ("design_start", "availability"): "design start → availability",
+}
+PHASE_LABELS = {
+    "design_to_tapeout": "design → tape-out",
+    "design_to_deployment": "design → deployment",
+    "tapeout_to_deployment": "tape-out → deployment",
+    "generation_cadence": "generation cadence",
+    "full_cycle": "full cycle (spec → silicon/production)",
+}
+
+
+def select_vendors(programs: pd.DataFrame, vendors: Sequence[str]) -> pd.DataFrame:
+    """Rows of the chosen vendors (an empty selection keeps every vendor)."""
+    return programs if not vendors else programs[programs["vendor"].isin(list(vendors))]
+
+
+def milestone_table(programs: pd.DataFrame, accelerators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per program; for each milestone `<m>_lo` and `<m>_hi` (the interval of dates the
+    source allows), `<m>_self` (self-reported), plus the derived `availability_lo/hi`.
+
+    Where chip_programs has no deployment or availability row, the accelerators table's
+    `available_date` ("generally available or first deployed") fills it when the program names
+    its accelerator; the source of the availability date is kept in `availability_source`.
+    """
+    p = programs.copy()
+    p["lo"] = pd.to_datetime(p["date"]).values
+    p["hi"] = period_end(p["date"], p["date_precision"]).values
+    info_cols = ["program", "vendor", "family", "generation", "accelerator", "kind"]
+    info = p.groupby("program", sort=False)[info_cols[1:]].first().reset_index()
+    wide = info.copy()
+    for m in MILESTONES:
+        sub = p[p["milestone"] == m].drop_duplicates("program").set_index("program")
+        wide[f"{m}_lo"] = wide["program"].map(sub["lo"])
+        wide[f"{m}_hi"] = wide["program"].map(sub["hi"])
+        wide[f"{m}_prec"] = wide["program"].map(sub["date_precision"])
+        wide[f"{m}_self"] = wide["program"].map(sub["self_reported"]).astype("boolean")
+    wide["acc_lo"] = pd.NaT
+    wide["acc_hi"] = pd.NaT
+    if accelerators is not None and len(accelerators):
+        acc = accelerators.dropna(subset=["available_date"]).drop_duplicates("accelerator").set_index("accelerator")
+        wide["acc_lo"] = pd.to_datetime(wide["accelerator"].map(acc["available_date"]))
+        acc_hi = pd.Series(period_end(acc["available_date"], acc["available_date_precision"]).values, index=acc.index)
+        wide["acc_hi"] = pd.to_datetime(wide["accelerator"].map(acc_hi))
+    own_lo, own_hi = earliest([(wide["first_deployment_lo"], wide["first_deployment_hi"]),
+                               (wide["general_availability_lo"], wide["general_availability_hi"])])
+    use_acc = own_lo.isna() & wide["acc_lo"].notna()
+    wide["availability_lo"] = own_lo.where(~use_acc, wide["acc_lo"])
+    wide["availability_hi"] = own_hi.where(~use_acc, wide["acc_hi"])
+    wide["availability_source"] = np.where(use_acc, "accelerators", np.where(own_lo.notna(), "chip_programs", None))
+    fd_self = wide["first_deployment_self"].fillna(False)
+    ga_self = wide["general_availability_self"].fillna(False)
+    wide["availability_self"] = (fd_self | ga_self).astype(bool)
+    return wide
+
+
+def durations(wide: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """Duration intervals (months) from `start` to `end` for every program that has both."""
+    have = wide[f"{start}_lo"].notna() & wide[f"{end}_lo"].notna()
+    w = wide[have].reset_index(drop=True)
+    d = duration_interval(w[f"{start}_lo"], w[f"{start}_hi"], w[f"{end}_lo"], w[f"{end}_hi"])
+    self_rep = w[f"{start}_self"].fillna(False).astype(bool) | w[f"{end}_self"].fillna(False).astype(bool)
+    out = pd.concat([w[["program", "vendor", "family", "kind"]], d], axis=1)
+    out["self_reported"] = self_rep.values
+    out["pair"] = PAIR_LABELS.get((start, end), f"{start} → {end}")
+    return out
+
+
+def all_durations(wide: pd.DataFrame, pairs: Iterable[tuple[str, str]] = PAIRS) -> pd.DataFrame:
+    """`durations` for every standard pair, stacked."""
+    frames = [durations(wide, s, e) for s, e in pairs]
+    return pd.concat(frames, ignore_index=True)
+
+
+def median_mid(d: pd.DataFrame) -> float:
+    """Median of the duration midpoints (NaN with no durations)."""
+    return float(d["mid"].median()) if len(d) else float("nan")
+
+
+def median_bounds(d: pd.DataFrame) -> tuple[float, float]:
+    """The median's own bounds: median of the lower bounds and of the upper bounds."""
+    if not len(d):
+        return float("nan"), float("nan")
+    return float(d["lo"].median()), float(d["hi"].median())
+
+
+def reference_statements(statements: pd.DataFrame, phases: Sequence[str], exclude: Sequence[str] = ()) -> pd.DataFrame:
+    """Published cycle-length statements of the chosen phases as intervals (months).
+
+    A statement with only a minimum ("longer than 18 months") is open-ended: hi = inf, and its
+    midpoint is its minimum (the least it can be).
+    """
+    s = statements[statements["phase"].isin(list(phases)) & ~statements["statement_id"].isin(list(exclude))]
+    s = s.dropna(subset=["min_months"]).reset_index(drop=True)
+    lo = s["min_months"].astype(float)
+    hi = s["max_months"].astype(float).fillna(np.inf)
+    mid = np.where(np.isfinite(hi), (lo + hi) / 2, lo)
+    return pd.DataFrame({"statement_id": s["statement_id"], "organization": s["organization"],
+                         "speaker": s["speaker"], "phase": s["phase"], "lo": lo, "hi": hi, "mid": mid,
+                         "statement": s["statement"], "source_url": s["source_url"]})
+
+
+def claim_percentile(claim_months: float, program_durations: pd.DataFrame, references: pd.DataFrame,
+                     exclude_program: str | None = None) -> dict:
+    """Percentile of the claimed duration among the comparison durations (programs of the chosen
+    pair, without the claiming program itself, plus published statements). Returns the point
+    percentile, its bounds from date precision, and the sample size."""
+    progs = program_durations
+    if exclude_program:
+        progs = progs[progs["program"] != exclude_program]
+    lo = np.concatenate([progs["lo"].to_numpy(float), references["lo"].to_numpy(float)])
+    hi = np.concatenate([progs["hi"].to_numpy(float), references["hi"].to_numpy(float)])
+    point, low, high = percentile_of(claim_months, lo, hi)
+    return {"percentile": point, "percentile_low": low, "percentile_high": high, "n": int(len(lo)),
+            "n_programs": int(len(progs)), "n_statements": int(len(references))}
+
+
+def ecdf_by_pair(d: pd.DataFrame, grid: np.ndarray | None = None) -> pd.DataFrame:
+    """ECDF bands (see `intervals.ecdf`) for each pair, long format."""
+    if grid is None:
+        top = float(np.nanmax(d["hi"])) if len(d) else 48.0
+        grid = np.linspace(0, max(48.0, math.ceil(top / 6) * 6), 241)
+    frames = []
+    for pair, g in d.groupby("pair", sort=False):
+        e = ecdf(g["lo"].to_numpy(), g["hi"].to_numpy(), grid)
+        e["pair"] = pair
+        e["n"] = len(g)
+        frames.append(e)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["x", "f_low", "f_mid", "f_high", "pair", "n"])
+
+
+def generation_gaps(wide: pd.DataFrame, milestone: str = "availability") -> pd.DataFrame:
+    """Months between successive generations' `milestone` within each family (vendor + family).
+
+    Several programs of one generation (TPU v5e and v5p) count once, at the earliest date. A
+    generation without the milestone is skipped, so a gap can span two generation numbers; it is
+    then divided by the number of generations it spans, and `span` says so.
+    """
+    w = wide.dropna(subset=[f"{milestone}_lo", "generation"]).copy()
+    w["generation"] = w["generation"].astype(int)
+    g = (w.groupby(["vendor", "family", "generation"], as_index=False)
+           .agg(lo=(f"{milestone}_lo", "min"), hi=(f"{milestone}_hi", "min"), program=("program", "first"))
+           .sort_values(["vendor", "family", "generation"]))
+    rows = []
+    for (vendor, family), f in g.groupby(["vendor", "family"], sort=True):
+        f = f.reset_index(drop=True)
+        for i in range(1, len(f)):
+            prev, cur = f.iloc[i - 1], f.iloc[i]
+            d = duration_interval(pd.Series([prev["lo"]]), pd.Series([prev["hi"]]),
+                                  pd.Series([cur["lo"]]), pd.Series([cur["hi"]])).iloc[0]
+            span = int(cur["generation"] - prev["generation"])
+            rows.append({"vendor": vendor, "family": family, "from_program": prev["program"],
+                         "to_program": cur["program"], "span": span,
+                         "date": cur["lo"] + (cur["hi"] - cur["lo"]) / 2,
+                         "lo": d["lo"] / span, "hi": d["hi"] / span, "mid": d["mid"] / span})
+    return pd.DataFrame(rows, columns=["vendor", "family", "from_program", "to_program", "span", "date",
+                                       "lo", "hi", "mid"])
+
+
+def cadence_trend(gaps: pd.DataFrame) -> dict:
+    """Is the cadence shortening? Slope of the gap (midpoint, months) on the calendar year of the
+    later generation, within families (each family's means removed, so that a vendor with long
+    gaps does not pass for a trend). Returns slope in months per year, its standard error, n and
+    the number of families; NaN when fewer than three gaps."""
+    g = gaps.dropna(subset=["mid"])
+    n = len(g)
+    if n < 3:
+        return {"slope": float("nan"), "se": float("nan"), "n": n, "families": int(g["family"].nunique())}
+    year = g["date"].dt.year + (g["date"].dt.dayofyear - 1) / 365.25
+    x = year - year.groupby(g["family"]).transform("mean")
+    y = g["mid"] - g["mid"].groupby(g["family"]).transform("mean")
+    sxx = float((x**2).sum())
+    k = int(g["family"].nunique())
+    if sxx == 0:
+        return {"slope": float("nan"), "se": float("nan"), "n": n, "families": k}
+    slope = float((x * y).sum() / sxx)
+    dof = max(n - k - 1, 1)
+    resid = y - slope * x
+    se = float(math.sqrt((resid**2).sum() / dof / sxx))
+    return {"slope": slope, "se": se, "n": n, "families": k}
+
+
+def min_feasible_cycle(fab_months: float, packaging_months: float, bringup_months: float) -> float:
+    """Shortest cycle in which each generation can learn from the previous one's silicon: the
+    wafers must be made, packaged, brought up and qualified before the next design is final.
+    Overlapping programs can ship more often than this, but then a chip cannot learn from its
+    predecessor's silicon."""
+    return float(fab_months + packaging_months + bringup_months)
+
+
+def projection(cycles: Sequence[float], gain_per_generation: float, horizon_years: float,
+               floor_months: float, step_months: float = 1.0) -> pd.DataFrame:
+    """Cumulative performance per watt after t months for each cycle time, if every generation
+    brings `gain_per_generation` whatever the cycle: gain ** floor(t / cycle).
+
+    This is the article's implicit assumption (gains per generation do not shrink with shorter
+    cycles); it is an upper bound, labelled so, and `feasible` marks cycles at or above the floor.
+    """
+    t = np.arange(0, horizon_years * 12 + step_months / 2, step_months)
+    cyc = np.asarray(list(cycles), float)
+    gens = np.floor(t[None, :] / cyc[:, None] + 1e-9)
+    eff = gain_per_generation ** gens
+    out = pd.DataFrame({
+        "cycle_months": np.repeat(cyc, len(t)),
+        "months": np.tile(t, len(cyc)),
+        "generations": gens.ravel(),
+        "efficiency": eff.ravel(),
+    })
+    out["years"] = out["months"] / 12
+    out["feasible"] = out["cycle_months"] >= floor_months - 1e-9
+    return out
+
+
+def projection_summary(cycles: Sequence[float], gain_per_generation: float, horizon_years: float,
+                       floor_months: float) -> pd.DataFrame:
+    """One row per cycle: generations within the horizon, cumulative gain, implied annual rate."""
+    cyc = np.asarray(list(cycles), float)
+    gens = np.floor(horizon_years * 12 / cyc + 1e-9)
+    return pd.DataFrame({
+        "cycle_months": cyc,
+        "generations": gens,
+        "cumulative_gain": gain_per_generation ** gens,
+        "annual_rate": gain_per_generation ** (12 / cyc),
+        "feasible": cyc >= floor_months - 1e-9,
+    })
+
+
+def efficiency_gains(wide: pd.DataFrame, accelerators: pd.DataFrame | None) -> pd.DataFrame:
+    """Measured performance per watt from one generation to the next, within families: dense BF16
+    TFLOPS per watt of TDP (vendors' datasheet figures), as a ratio per generation (geometric, when
+    a gap spans several generation numbers). Empty when the accelerators table is unavailable."""
+    cols = ["vendor", "family", "from_program", "to_program", "ratio_per_generation"]
+    if accelerators is None or not len(accelerators):
+        return pd.DataFrame(columns=cols)
+    acc = accelerators.drop_duplicates("accelerator").set_index("accelerator")
+    eff = acc["bf16_dense_tflops"] / acc["tdp_w"]
+    w = wide.dropna(subset=["accelerator", "generation"]).copy()
+    w["eff"] = w["accelerator"].map(eff)
+    w = w.dropna(subset=["eff"])
+    w = w[np.isfinite(w["eff"]) & (w["eff"] > 0)]
+    w["generation"] = w["generation"].astype(int)
+    w = w.sort_values(["vendor", "family", "generation", "eff"]).drop_duplicates(
+        ["vendor", "family", "generation"], keep="last")
+    rows = []
+    for (vendor, family), f in w.groupby(["vendor", "family"]):
+        f = f.reset_index(drop=True)
+        for i in range(1, len(f)):
+            span = int(f.loc[i, "generation"] - f.loc[i - 1, "generation"])
+            ratio = (f.loc[i, "eff"] / f.loc[i - 1, "eff"]) ** (1 / span)
+            rows.append({"vendor": vendor, "family": family, "from_program": f.loc[i - 1, "program"],
+                         "to_program": f.loc[i, "program"], "ratio_per_generation": float(ratio)})
+    return pd.DataFrame(rows, columns=cols)
