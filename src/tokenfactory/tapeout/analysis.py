@@ -61,8 +61,8 @@ def milestone_table(programs: pd.DataFrame, accelerators: pd.DataFrame | None = 
     wide = info.copy()
     for m in MILESTONES:
         sub = p[p["milestone"] == m].drop_duplicates("program").set_index("program")
-        wide[f"{m}_lo"] = wide["program"].map(sub["lo"])
-        wide[f"{m}_hi"] = wide["program"].map(sub["hi"])
+        wide[f"{m}_lo"] = pd.to_datetime(wide["program"].map(sub["lo"].to_dict()))
+        wide[f"{m}_hi"] = pd.to_datetime(wide["program"].map(sub["hi"].to_dict()))
         wide[f"{m}_prec"] = wide["program"].map(sub["date_precision"])
         wide[f"{m}_self"] = wide["program"].map(sub["self_reported"]).astype("boolean")
     wide["acc_lo"] = pd.NaT
@@ -88,7 +88,8 @@ def durations(wide: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     """Duration intervals (months) from `start` to `end` for every program that has both."""
     have = wide[f"{start}_lo"].notna() & wide[f"{end}_lo"].notna()
     w = wide[have].reset_index(drop=True)
-    d = duration_interval(w[f"{start}_lo"], w[f"{start}_hi"], w[f"{end}_lo"], w[f"{end}_hi"])
+    d = duration_interval(w[f"{start}_lo"], w[f"{start}_hi"], w[f"{end}_lo"], w[f"{end}_hi"],
+                          clip=start != "announced")
     self_rep = w[f"{start}_self"].fillna(False).astype(bool) | w[f"{end}_self"].fillna(False).astype(bool)
     out = pd.concat([w[["program", "vendor", "family", "kind"]], d], axis=1)
     out["self_reported"] = self_rep.values
@@ -149,7 +150,8 @@ def ecdf_by_pair(d: pd.DataFrame, grid: np.ndarray | None = None) -> pd.DataFram
     """ECDF bands (see `intervals.ecdf`) for each pair, long format."""
     if grid is None:
         top = float(np.nanmax(d["hi"])) if len(d) else 48.0
-        grid = np.linspace(0, max(48.0, math.ceil(top / 6) * 6), 241)
+        bottom = float(np.nanmin(d["lo"])) if len(d) else 0.0
+        grid = np.linspace(min(0.0, math.floor(bottom / 6) * 6), max(48.0, math.ceil(top / 6) * 6), 241)
     frames = []
     for pair, g in d.groupby("pair", sort=False):
         e = ecdf(g["lo"].to_numpy(), g["hi"].to_numpy(), grid)
@@ -197,7 +199,7 @@ def cadence_trend(gaps: pd.DataFrame) -> dict:
     n = len(g)
     if n < 3:
         return {"slope": float("nan"), "se": float("nan"), "n": n, "families": int(g["family"].nunique())}
-    year = g["date"].dt.year + (g["date"].dt.dayofyear - 1) / 365.25
+    year = g["date"].dt.year + (g["date"].dt.day_of_year - 1) / 365.25
     x = year - year.groupby(g["family"]).transform("mean")
     y = g["mid"] - g["mid"].groupby(g["family"]).transform("mean")
     sxx = float((x**2).sum())

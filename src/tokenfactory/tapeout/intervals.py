@@ -45,16 +45,18 @@ def months_between(start: pd.Series, end: pd.Series) -> pd.Series:
     return (pd.to_datetime(end) - pd.to_datetime(start)).dt.days / DAYS_PER_MONTH
 
 
-def duration_interval(start_lo, start_hi, end_lo, end_hi) -> pd.DataFrame:
+def duration_interval(start_lo, start_hi, end_lo, end_hi, clip: bool = True) -> pd.DataFrame:
     """Bounds of the time from an imprecise start to an imprecise end, in months.
 
-    lo = end_lo - start_hi, hi = end_hi - start_lo; both clipped at zero, because the milestones
-    compared are ordered (a program cannot be available before it is taped out; overlapping
-    periods such as "announced in May, available in May" give a lower bound of zero).
+    lo = end_lo - start_hi, hi = end_hi - start_lo. With `clip` both are clipped at zero, for
+    milestones that are physically ordered (a chip cannot be available before its tape-out; "taped
+    out in 2025, available in 2025" gives a lower bound of zero). An announcement is not ordered:
+    custom chips are often deployed before they are announced, so those durations are not clipped.
     """
     lo = months_between(pd.Series(start_hi).reset_index(drop=True), pd.Series(end_lo).reset_index(drop=True))
     hi = months_between(pd.Series(start_lo).reset_index(drop=True), pd.Series(end_hi).reset_index(drop=True))
-    lo, hi = lo.clip(lower=0), hi.clip(lower=0)
+    if clip:
+        lo, hi = lo.clip(lower=0), hi.clip(lower=0)
     return pd.DataFrame({"lo": lo, "hi": hi, "mid": (lo + hi) / 2})
 
 
@@ -99,7 +101,7 @@ def percentile_of(value: float, lo: np.ndarray, hi: np.ndarray) -> tuple[float, 
     if n == 0:
         return (float("nan"),) * 3
     mid = np.where(np.isfinite(hi), (lo + hi) / 2, lo)
-    point = ((mid < value).sum() + 0.5 * (mid == value).sum()) / n * 100
-    low = (hi < value).sum() / n * 100
-    high = (lo < value).sum() / n * 100
-    return float(point), float(low), float(high)
+    def rank(x: np.ndarray) -> float:
+        return float(((x < value).sum() + 0.5 * (x == value).sum()) / n * 100)
+
+    return rank(mid), rank(hi), rank(lo)

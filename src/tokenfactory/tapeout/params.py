@@ -1,9 +1,73 @@
-"""Parameters of this chapter (placeholder until the chapter lands)."""
+"""Parameters of the chapter "Tape-out timelines"."""
 
 from __future__ import annotations
 
-from ..params_base import ChapterParams
+from typing import Literal
+
+from pydantic import model_validator
+
+from ..params_base import ChapterParams, param
+
+Milestone = Literal["design_start", "tapeout", "announced", "availability"]
+Phase = Literal["design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence",
+                "full_cycle"]
+_ORDER = {"design_start": 0, "tapeout": 1, "announced": 2, "availability": 3}
 
 
 class Params(ChapterParams):
-    pass
+    start_milestone: Milestone = param(
+        "design_start", unit="", meaning="Start of the milestone pair the claimed duration is compared with")
+    end_milestone: Milestone = param(
+        "tapeout", unit="", meaning="End of that milestone pair ('availability' = first deployment or general "
+        "availability, whichever is earlier)")
+    vendors: list[str] = param(
+        [], unit="", meaning="Vendors whose programs are used (empty list = every vendor in the data)",
+        choices_from=("chip_programs", "vendor"))
+    claimed_months: float = param(
+        9.0, unit="months", meaning="The claimed design-to-tape-out time being tested", gt=0, le=120,
+        basis="OpenAI's self-reported nine months for Jalapeño (data/asic_cycle_statements.csv, "
+        "openai_jalapeno_9_months; https://futurumgroup.com/?p=91730)")
+    claim_program: str = param(
+        "OpenAI Jalapeño", unit="", meaning="Program the claim is about, left out of its own comparison group")
+    claim_statement: str = param(
+        "openai_jalapeno_9_months", unit="", meaning="Statement holding the claim, left out of the comparison group")
+    reference_phases: list[Phase] = param(
+        ["design_to_tapeout", "design_to_deployment", "full_cycle"], unit="",
+        meaning="Phases of the published cycle statements added to the comparison group")
+    use_accelerator_dates: bool = param(
+        True, unit="", meaning="Fill a missing availability date from accelerators.csv (available_date)")
+    cycle_scenarios_months: list[float] = param(
+        [24.0, 18.0, 12.0, 9.0, 6.0, 3.0], unit="months", meaning="Cycle times projected")
+    gain_per_generation: float = param(
+        1.5, unit="× per generation", meaning="Gain in performance per watt brought by each generation", gt=1, le=10,
+        basis="Assumption, set near the vendors' own generation-to-generation claims; the chapter compares it "
+        "with the dense-BF16-TFLOPS-per-watt ratios measured in data/accelerators.csv")
+    horizon_years: float = param(6.0, unit="years", meaning="Horizon of the projection", gt=0, le=20)
+    fab_months: float = param(
+        4.0, unit="months", meaning="Wafer fabrication time at a leading-edge node (tape-out to finished wafers)",
+        ge=0, le=24,
+        basis="16-18 weeks of wafer fabrication (https://siliconforward.pages.dev/silicon-node/"
+        "semiconductor-chip-manufacturing-process-challenges-opportunities); 'up to 4 months' per ASML as "
+        "reported by https://www.svethardware.cz/tsmc-prvni-hotove-3nm-wafery-budou-spise-az-v-roce-2023/56166; "
+        "Reuters: a tape-out takes about six months until chips return (data/asic_cycle_statements.csv)")
+    packaging_months: float = param(
+        2.0, unit="months", meaning="Advanced packaging, assembly and test of the first parts", ge=0, le=24,
+        basis="6-8 weeks assembly and packaging plus 2-4 weeks of probe and final test "
+        "(https://siliconforward.pages.dev/silicon-node/semiconductor-chip-manufacturing-process-challenges-"
+        "opportunities); CoWoS-class packages may take longer. Excludes capacity queues (CoWoS lead times of "
+        "52-78 weeks are bookings, not process time: https://siliconanalysts.com/analysis/cowos-lead-times-ai-bottleneck-2026)")
+    bringup_months: float = param(
+        2.0, unit="months", meaning="Bring-up and qualification of first silicon before deployment", ge=0, le=24,
+        basis="Reliability qualification runs 1,000 hours of high-temperature operating life, about 1.4 months "
+        "(AMD UG116, https://docs.amd.com/r/en-US/ug116/Product-Qualification/); Google reports 22 days from "
+        "first tested silicon to production for TPU v1 (self-reported, data/asic_cycle_statements.csv). "
+        "Sum rounded: assumption")
+
+    @model_validator(mode="after")
+    def _pair_in_order(self) -> "Params":
+        if _ORDER[self.start_milestone] >= _ORDER[self.end_milestone]:
+            raise ValueError("end_milestone: must come after start_milestone "
+                             "(order: design_start, tapeout, announced, availability)")
+        if not self.cycle_scenarios_months or any(c <= 0 for c in self.cycle_scenarios_months):
+            raise ValueError("cycle_scenarios_months: give at least one positive cycle time")
+        return self

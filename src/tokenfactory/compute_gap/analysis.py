@@ -1,0 +1,219 @@
+"""The chapter's analysis in one call: `run(params, tables)` returns every number and frame the
+notebook charts and glues.
+
+Why a tolerant loader: the data tables are filled by other hands; a table that is missing or fails
+its schema must not take the whole chapter down. `load_tables` returns the tables that load and the
+problems of the others, and the analysis degrades to NaN (shown as "n/a") where a table is missing,
+so the page says what is missing instead of failing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from . import compute, frontier, leadership
+from .params import Params
+
+TABLES = ("models", "benchmark_scores", "leaderboard_leaders", "capex", "nvidia_financials", "training_compute")
+
+BENCHMARKS = {"eci": ("Epoch Capabilities Index", "ECI points"),
+              "gpqa_diamond": ("GPQA Diamond", "percentage points"),
+              "mmlu": ("MMLU", "percentage points"),
+              "lmarena_elo": ("LMArena text Elo", "Elo points")}
+
+#: Published estimates the chapter compares with. Values are read on the cited pages; the notebook
+#: glues them, so the prose never types them.
+REFERENCES: dict[str, dict[str, Any]] = {
+    "epoch_2024_lag_months": {
+        "value": 12.0, "unit": "months",
+        "what": "Epoch AI (Cottier et al., 4 Nov 2024): the best open model is on par with closed models "
+                "with a lag of about one year (benchmarks and training compute)",
+        "url": "https://epoch.ai/blog/open-models-report"},
+    "epoch_2025_lag_months": {
+        "value": 3.0, "unit": "months",
+        "what": "Epoch AI data insight (30 Oct 2025): frontier open-weight models lag the state of the art "
+                "by about 3 months on average on ECI, Jan 2023 to Oct 2025",
+        "url": "https://epoch.ai/data-insights/open-weights-vs-closed-weights-models"},
+    "epoch_2025_gap_eci": {
+        "value": 7.0, "unit": "ECI points",
+        "what": "the same insight: an average ECI gap of about 7 points",
+        "url": "https://epoch.ai/data-insights/open-weights-vs-closed-weights-models"},
+    "epoch_2026_lag_months": {
+        "value": 4.0, "unit": "months",
+        "what": "Epoch AI data insight (29 May 2026): since January 2026 open-weight models lag by an average "
+                "of 4 months on ECI, slightly more than in the earlier window",
+        "url": "https://epoch.ai/data-insights/open-closed-eci-gap"},
+    "aiindex_2024_gap_pct": {
+        "value": 0.080, "unit": "fraction",
+        "what": "Stanford AI Index 2025: top closed model ahead of top open-weight model on the Chatbot Arena "
+                "leaderboard by 8.0 % in early 2024",
+        "url": "https://hai.stanford.edu/ai-index/2025-ai-index-report"},
+    "aiindex_2025_gap_pct": {
+        "value": 0.017, "unit": "fraction",
+        "what": "Stanford AI Index 2025: the same gap down to 1.7 % by February 2025",
+        "url": "https://hai.stanford.edu/ai-index/2025-ai-index-report"},
+}
+
+
+def load_tables(loader: Callable[[str], pd.DataFrame], names: tuple[str, ...] = TABLES
+                ) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Every table that loads, and for the others the loader's message (first lines)."""
+    frames: dict[str, pd.DataFrame] = {}
+    problems: dict[str, str] = {}
+    for name in names:
+        try:
+            frames[name] = loader(name)
+        except Exception as exc:  # DataError, or a table not yet in data/
+            lines = str(exc).splitlines()
+            more = f" (and {len(lines) - 3} more problems)" if len(lines) > 3 else ""
+            problems[name] = "; ".join(lines[:3]) + more
+    return frames, problems
+
+
+def empty_tables() -> dict[str, pd.DataFrame]:
+    """Empty frames with the documented columns, for tables that failed to load."""
+    from ..data.schemas import TABLES as SCHEMAS
+    out = {}
+    for name in TABLES:
+        cols = {}
+        for c in SCHEMAS[name].columns:
+            kind = {"date": "datetime64[ns]", "number": "float64", "int": "Int64", "bool": "boolean"}.get(c.kind, object)
+            cols[c.name] = pd.Series(dtype=kind)
+        out[name] = pd.DataFrame(cols)
+    return out
+
+
+@dataclass
+class BenchmarkResult:
+    benchmark: str
+    scores: pd.DataFrame          # models used (latest snapshot for Elo)
+    all_snapshots: pd.DataFrame   # every snapshot (Elo) or same as scores
+    records: pd.DataFrame
+    gap: pd.DataFrame
+    lags: pd.DataFrame
+    trend: frontier.Trend
+    naive: dict[str, float]
+    score_gap_latest: float
+    gap_date: Any
+    lag_latest: float
+    lag_latest_model: str | None
+    lag_latest_date: Any
+    current_lag: float
+    end: pd.Timestamp
+
+
+def analyse_benchmark(tables: dict[str, pd.DataFrame], p: Params, benchmark: str, rng_seed: int | None = None,
+                      draws: int | None = None) -> BenchmarkResult:
+    start, end = pd.Timestamp(p.window_start), pd.Timestamp(p.window_end)
+    sel_all = frontier.select_scores(tables["benchmark_scores"], tables["models"], benchmark, p.open_kinds,
+                                     start, end)
+    sel = frontier.latest_snapshot(sel_all)
+    # the lag clock stops at the last date the data can speak for
+    if benchmark == frontier.ELO and not sel.empty:
+        data_end = sel["snapshot"].max()
+    else:
+        asof = tables["benchmark_scores"].loc[tables["benchmark_scores"]["benchmark"] == benchmark, "as_of"]
+        data_end = asof.max() if len(asof) else pd.NaT
+    stop = min(end, data_end) if pd.notna(data_end) else end
+    recs = frontier.records(sel)
+    gap = frontier.gap_series(sel_all if benchmark == frontier.ELO else sel, end=stop)
+    lags = frontier.catch_up_lags(sel, p.catch_up_tolerance, stop)
+    trend = frontier.lag_trend(lags, draws or p.bootstrap_draws, p.seed if rng_seed is None else rng_seed)
+    last = frontier.latest_exact_lag(lags)
+    return BenchmarkResult(
+        benchmark=benchmark, scores=sel, all_snapshots=sel_all, records=recs, gap=gap, lags=lags, trend=trend,
+        naive=frontier.naive_trends(lags),
+        score_gap_latest=float(gap["gap"].iloc[-1]) if len(gap) else float("nan"),
+        gap_date=gap["date"].iloc[-1] if len(gap) else None,
+        lag_latest=float(last["lag_months"]) if last is not None else float("nan"),
+        lag_latest_model=None if last is None else str(last["model"]),
+        lag_latest_date=None if last is None else last["date"],
+        current_lag=frontier.current_lag_months(sel, stop, p.catch_up_tolerance) if not sel.empty else float("nan"),
+        end=stop,
+    )
+
+
+@dataclass
+class ChapterResult:
+    params: Params
+    main: BenchmarkResult
+    others: dict[str, BenchmarkResult]
+    windows: pd.DataFrame
+    org_windows: pd.DataFrame
+    window_median_days: float
+    org_window_median_days: float
+    window_trend: leadership.WindowTrend
+    capex_values: pd.DataFrame
+    capex_total: pd.DataFrame
+    capex_growth: compute.Growth
+    nvidia: pd.DataFrame
+    nvidia_growth: compute.Growth
+    compute_fit: compute.ComputeFit
+    compute_rows: pd.DataFrame
+    indexed: pd.DataFrame
+    problems: dict[str, str] = field(default_factory=dict)
+
+    def results(self) -> dict[str, float]:
+        """The seven keys the book's results.json carries for this chapter (units in the issue)."""
+        return {
+            "open_lag_months_latest": self.main.lag_latest,
+            "open_lag_trend_months_per_year": self.main.trend.slope,
+            "score_gap_latest": self.main.score_gap_latest,
+            "leadership_window_median_days": self.window_median_days,
+            "capex_total_latest_usd_bn": self.capex_growth.last,
+            "capex_cagr": self.capex_growth.rate,
+            "training_compute_growth_per_year": self.compute_fit.growth,
+        }
+
+
+def run(p: Params, tables: dict[str, pd.DataFrame], problems: dict[str, str] | None = None,
+        other_draws: int = 200) -> ChapterResult:
+    """Everything the chapter shows. Benchmarks other than `p.benchmark` (for the selector chart)
+    get a cheaper bootstrap (`other_draws`); their intervals are not glued."""
+    base = empty_tables()
+    tables = {k: tables.get(k, base[k]) for k in TABLES}
+    start, end = pd.Timestamp(p.window_start), pd.Timestamp(p.window_end)
+    main = analyse_benchmark(tables, p, p.benchmark)
+    others = {b: analyse_benchmark(tables, p, b, draws=other_draws) for b in BENCHMARKS if b != p.benchmark}
+
+    w = leadership.windows(tables["leaderboard_leaders"], p.leaderboard, start, end)
+    ow = leadership.by_organization(w)
+    med = leadership.km_median(w["days"].to_numpy(float), w["censored"].to_numpy(bool)) if len(w) else float("nan")
+    omed = leadership.km_median(ow["days"].to_numpy(float), ow["censored"].to_numpy(bool)) if len(ow) else float("nan")
+
+    cv = compute.capex_values(tables["capex"], p.capex_companies, p.include_guidance, start - pd.DateOffset(years=10), end)
+    ct = compute.capex_total(cv, p.capex_companies)
+    growth = compute.total_growth(ct[ct["fiscal_year"] <= end.year + 1] if len(ct) else ct)
+    nv = compute.nvidia_data_center(tables["nvidia_financials"])
+    nv_growth = compute.total_growth(nv.rename(columns={"dc_usd_bn": "total"}).assign(complete=True, guidance=False))
+    fit, rows = compute.compute_growth(tables["training_compute"], p.compute_frontier_only, None, end)
+
+    series: dict[str, pd.Series] = {}
+    complete = ct[ct["complete"]] if len(ct) else ct
+    if len(complete):
+        series["Capex total"] = complete.set_index("fiscal_year")["total"].astype(float)
+    if len(nv):
+        # NVIDIA's fiscal year N ends in January of year N: its revenue is earned in calendar year N-1
+        series["NVIDIA Data Center revenue"] = nv.set_index(nv["fiscal_year"] - 1)["dc_usd_bn"].astype(float)
+    if len(rows):
+        yr = rows["publication_date"].dt.year
+        series["Largest training run"] = rows.groupby(yr)["training_compute_flop"].max().cummax().astype(float)
+    idx = compute.indexed(series) if series else compute.indexed({})
+    return ChapterResult(p, main, others, w, ow, med, omed, leadership.window_trend(w), cv, ct, growth, nv, nv_growth,
+                         fit, rows, idx, problems or {})
+
+
+def gap_by_year(g: pd.DataFrame) -> pd.Series:
+    """The gap at the end of each calendar year (last value on or before 31 December)."""
+    if g.empty:
+        return pd.Series(dtype=float)
+    s = g.set_index("date")["gap"].sort_index()
+    return s.groupby(s.index.year).last()
+
+
+def finite(x: Any) -> bool:
+    return x is not None and isinstance(x, (int, float, np.floating)) and bool(np.isfinite(x))

@@ -1,0 +1,342 @@
+"""The cost of a token: a roofline for serving throughput, a cost per chip-hour, and their ratio.
+
+Why a roofline: decoding one token per sequence reads every (touched) weight once per step plus each
+sequence's KV cache, so memory bandwidth bounds small batches; each token also costs about
+2 x active parameters FLOPs, so compute bounds large batches and prefill. Achieved fractions of the
+peaks (MFU, MBU) are parameters because vendors' peaks are never reached.
+
+Every function takes numpy arrays (or floats) and broadcasts, so the same code serves the point
+estimate, the tornado and a 100,000-draw Monte Carlo.
+
+The cost formula is written once (`_total_formula`) with plain arithmetic, so that evaluating it with
+`Sym` objects yields the Vega expression the in-page chart uses (`cost_expression`): the browser and
+the package cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+HOURS_PER_YEAR = 8760.0
+COMPONENTS = ("chip_at_cost", "vendor_margin", "nre", "server_network", "power", "facility")
+COMPONENT_LABELS = {
+    "chip_at_cost": "Chip at maker's cost",
+    "vendor_margin": "Vendor / partner margin (the tax)",
+    "nre": "ASIC one-off program cost",
+    "server_network": "Server and network",
+    "power": "Electricity",
+    "facility": "Facility",
+}
+
+#: Inputs of the cost model (all broadcastable numbers). Names are the keys of an input mapping.
+INPUT_KEYS = (
+    "peak_tflops", "bandwidth_tb_s", "memory_gb", "tdp_w", "price_usd", "vendor_margin", "nre_per_unit_usd",
+    "server_network_usd", "total_params_b", "active_params_b", "bytes_per_weight", "kv_bytes_per_token",
+    "context_tokens", "batch_size", "input_tokens_per_output", "mfu", "mbu", "memory_usable", "utilization",
+    "electricity_usd_per_kwh", "pue", "server_power_factor", "depreciation_years", "cost_of_capital",
+    "facility_usd_per_kw_month",
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# Throughput
+
+
+def touched_fraction(total_params_b: Any, active_params_b: Any, batch_size: Any) -> np.ndarray:
+    """Share of the weights read in one decode step of `batch_size` tokens.
+
+    Dense models read everything. For a mixture-of-experts model each token touches a fraction
+    a = active/total of the weights; with independent, uniform routing the chance that a weight is
+    touched by at least one of B tokens is 1 - (1 - a)^B. This ignores always-active shared layers
+    (which makes the estimate slightly low for small batches) and routing skew.
+    """
+    a = np.clip(np.asarray(active_params_b, float) / np.asarray(total_params_b, float), 0.0, 1.0)
+    return 1.0 - (1.0 - a) ** np.asarray(batch_size, float)
+
+
+def throughput(inp: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """Output tokens per second per chip, from a roofline of decode plus the prefill of the prompt.
+
+    - Weights (`total x bytes`) plus the batch's KV cache (`batch x context x kv bytes`) must fit in
+      `memory x usable` per chip: the model is sharded over `n_chips = ceil(need / capacity)` chips.
+    - One decode step for the batch takes the longer of the memory time (touched weights + KV cache,
+      read at `bandwidth x MBU` over n chips) and the compute time (2 x active x batch FLOPs at
+      `peak x MFU` over n chips).
+    - Prefill: `input_tokens_per_output x 2 x active` FLOPs per output token, compute-bound.
+
+    Returns per-chip output tokens per second and the pieces (for charts and tests).
+    """
+    weights = np.asarray(inp["total_params_b"], float) * 1e9 * np.asarray(inp["bytes_per_weight"], float)
+    batch = np.asarray(inp["batch_size"], float)
+    kv = batch * np.asarray(inp["context_tokens"], float) * np.asarray(inp["kv_bytes_per_token"], float)
+    capacity = np.asarray(inp["memory_gb"], float) * 1e9 * np.asarray(inp["memory_usable"], float)
+    n_chips = np.maximum(1.0, np.ceil((weights + kv) / capacity))
+    bytes_step = weights * touched_fraction(inp["total_params_b"], inp["active_params_b"], batch) + kv
+    bw = np.asarray(inp["bandwidth_tb_s"], float) * 1e12 * np.asarray(inp["mbu"], float)
+    flops = np.asarray(inp["peak_tflops"], float) * 1e12 * np.asarray(inp["mfu"], float)
+    active = np.asarray(inp["active_params_b"], float) * 1e9
+    t_mem = bytes_step / (n_chips * bw)
+    t_comp = 2.0 * active * batch / (n_chips * flops)
+    t_step = np.maximum(t_mem, t_comp)
+    decode_chip_s = n_chips * t_step / batch          # chip-seconds per output token in decode
+    prefill_chip_s = np.asarray(inp["input_tokens_per_output"], float) * 2.0 * active / flops
+    chip_s = decode_chip_s + prefill_chip_s
+    return {
+        "tokens_per_s": 1.0 / chip_s,
+        "decode_tokens_per_s": 1.0 / decode_chip_s,
+        "n_chips": n_chips,
+        "memory_bound": t_mem >= t_comp,
+        "bytes_per_step": bytes_step,
+        "prefill_share": prefill_chip_s / chip_s,
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# Cost
+
+
+def capital_recovery_factor(rate: Any, years: Any) -> np.ndarray:
+    """Annual payment per dollar of capital repaid over `years` at `rate` (an annuity).
+
+    Why an annuity rather than straight-line depreciation: capital tied up in chips has a cost, and
+    the annuity spreads both the principal and that cost evenly over the chip's life. At rate 0 it is
+    1/years.
+    """
+    r = np.asarray(rate, float)
+    n = np.asarray(years, float)
+    safe = np.where(r > 0, r, 1.0)
+    crf = safe / (1.0 - (1.0 + safe) ** (-n))
+    return np.where(r > 0, crf, 1.0 / n)
+
+
+def _total_formula(price: Any, utilization: Any, electricity: Any, k: Mapping[str, Any]) -> Any:
+    """USD per million output tokens, in plain arithmetic so that it works on numbers and on `Sym`.
+
+    Capital (chip price + one-off cost per chip + server and network) is annualized with the capital
+    recovery factor and, with the facility charge, spread over the hours the chip serves; electricity
+    is paid only for those hours (idle draw is neglected). Divided by tokens per hour.
+    """
+    fixed_per_year = (price + k["nre_per_unit_usd"] + k["server_network_usd"]) * k["crf"] + k["facility_per_year"]
+    per_hour = fixed_per_year / (HOURS_PER_YEAR * utilization) + k["kw"] * k["pue"] * electricity
+    return per_hour / k["tokens_per_hour"] * 1e6
+
+
+def slider_constants(inp: Mapping[str, Any]) -> dict[str, float]:
+    """The quantities the cost formula needs besides price, utilization and electricity."""
+    kw = np.asarray(inp["tdp_w"], float) * np.asarray(inp["server_power_factor"], float) / 1000.0
+    return {
+        "crf": capital_recovery_factor(inp["cost_of_capital"], inp["depreciation_years"]),
+        "facility_per_year": kw * np.asarray(inp["facility_usd_per_kw_month"], float) * 12.0,
+        "kw": kw,
+        "pue": np.asarray(inp["pue"], float),
+        "nre_per_unit_usd": np.asarray(inp["nre_per_unit_usd"], float),
+        "server_network_usd": np.asarray(inp["server_network_usd"], float),
+        "tokens_per_hour": throughput(inp)["tokens_per_s"] * 3600.0,
+    }
+
+
+def cost_per_mtok(inp: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """USD per million output tokens, split into components that sum to `total`.
+
+    `vendor_margin` is the part of the chip price that is the seller's gross margin (the "tax" for a
+    merchant GPU; the design partner's margin for a custom ASIC); `chip_at_cost` is the rest.
+    """
+    k = slider_constants(inp)
+    price = np.asarray(inp["price_usd"], float)
+    margin = np.asarray(inp["vendor_margin"], float)
+    u = np.asarray(inp["utilization"], float)
+    per_token_hour = 1e6 / k["tokens_per_hour"]
+    served = HOURS_PER_YEAR * u
+    out = {
+        "chip_at_cost": price * (1.0 - margin) * k["crf"] / served * per_token_hour,
+        "vendor_margin": price * margin * k["crf"] / served * per_token_hour,
+        "nre": k["nre_per_unit_usd"] * k["crf"] / served * per_token_hour,
+        "server_network": k["server_network_usd"] * k["crf"] / served * per_token_hour,
+        "power": k["kw"] * k["pue"] * np.asarray(inp["electricity_usd_per_kwh"], float) * per_token_hour,
+        "facility": k["facility_per_year"] / served * per_token_hour,
+    }
+    out["total"] = _total_formula(price, u, np.asarray(inp["electricity_usd_per_kwh"], float), k)
+    out["tax_share"] = out["vendor_margin"] / out["total"]
+    out["tokens_per_s"] = k["tokens_per_hour"] / 3600.0
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# The Vega expression
+
+
+class Sym:
+    """A symbolic number: arithmetic on it builds a Vega expression string (fully parenthesized)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    @staticmethod
+    def _s(x: Any) -> str:
+        if isinstance(x, Sym):
+            return x.text
+        value = float(x)
+        if not np.isfinite(value):
+            raise ValueError("cannot write a non-finite number into a Vega expression")
+        return repr(value)
+
+    def _op(self, other: Any, op: str, reverse: bool = False) -> "Sym":
+        a, b = (self._s(other), self.text) if reverse else (self.text, self._s(other))
+        return Sym(f"({a} {op} {b})")
+
+    def __add__(self, o): return self._op(o, "+")
+    def __radd__(self, o): return self._op(o, "+", True)
+    def __sub__(self, o): return self._op(o, "-")
+    def __rsub__(self, o): return self._op(o, "-", True)
+    def __mul__(self, o): return self._op(o, "*")
+    def __rmul__(self, o): return self._op(o, "*", True)
+    def __truediv__(self, o): return self._op(o, "/")
+    def __rtruediv__(self, o): return self._op(o, "/", True)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def cost_expression(inp: Mapping[str, Any], price: str = "price", utilization: str = "utilization",
+                    electricity: str = "electricity") -> str:
+    """Vega expression for USD per million tokens as a function of three named signals/fields.
+
+    Built by running `_total_formula` (the very function `cost_per_mtok` uses for its total) on
+    symbols; every other input is frozen at its value in `inp` (scalars only).
+    """
+    k = {name: Sym(repr(float(np.asarray(v).item()))) for name, v in slider_constants(inp).items()}
+    return str(_total_formula(Sym(price), Sym(utilization), Sym(electricity), k))
+
+
+# --------------------------------------------------------------------------------------------------
+# Custom ASIC
+
+
+def asic_inputs(gpu: Mapping[str, Any], *, unit_cost_usd: float, partner_margin: float, perf_ratio: float,
+                power_w: float, nre_usd: float, volume_units: float, program_years: float) -> dict[str, Any]:
+    """Inputs for the hypothetical ASIC: the GPU's, with its own peaks, power, price and one-off cost.
+
+    The buyer pays unit cost / (1 - partner margin); the one-off program cost is spread over the
+    program's chips after converting its recovery period (`program_years`) to the chips' own
+    capital recovery, so that `nre` per million tokens equals NRE's annual charge divided by the
+    program's annual tokens.
+    """
+    out = dict(gpu)
+    out["peak_tflops"] = np.asarray(gpu["peak_tflops"], float) * perf_ratio
+    out["bandwidth_tb_s"] = np.asarray(gpu["bandwidth_tb_s"], float) * perf_ratio
+    out["tdp_w"] = power_w
+    out["price_usd"] = unit_cost_usd / (1.0 - partner_margin)
+    out["vendor_margin"] = partner_margin
+    crf_chip = capital_recovery_factor(gpu["cost_of_capital"], gpu["depreciation_years"])
+    crf_prog = capital_recovery_factor(gpu["cost_of_capital"], program_years)
+    out["nre_per_unit_usd"] = nre_usd * crf_prog / crf_chip / volume_units
+    return out
+
+
+def asic_marginal_inputs(asic: Mapping[str, Any]) -> dict[str, Any]:
+    """The ASIC's inputs without the one-off cost (the cost of one more token once the program exists)."""
+    out = dict(asic)
+    out["nre_per_unit_usd"] = 0.0
+    return out
+
+
+def nre_per_year(nre_usd: Any, cost_of_capital: Any, program_years: Any) -> np.ndarray:
+    """Annual charge that recovers the one-off program cost over its life, with the cost of capital."""
+    return np.asarray(nre_usd, float) * capital_recovery_factor(cost_of_capital, program_years)
+
+
+def breakeven_tokens_per_year(gpu_cost_mtok: Any, asic_marginal_mtok: Any, nre_annual_usd: Any) -> np.ndarray:
+    """Tokens per year at which a custom chip program costs as much as buying merchant GPUs.
+
+    The program pays `nre_annual` a year plus `asic_marginal` per token; GPUs cost `gpu_cost` per
+    token. Break-even volume V solves V x gpu = V x asic + NRE_annual. Infinite when the ASIC is
+    not cheaper per token (it never pays for itself).
+    """
+    saving = (np.asarray(gpu_cost_mtok, float) - np.asarray(asic_marginal_mtok, float)) / 1e6
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.asarray(nre_annual_usd, float) / saving
+    return np.where(saving > 0, v, np.inf)
+
+
+def asic_cost_curve(volumes: Any, asic_marginal_mtok: float, nre_annual_usd: float) -> np.ndarray:
+    """All-in ASIC USD per million tokens at a given annual token volume."""
+    return asic_marginal_mtok + nre_annual_usd / np.asarray(volumes, float) * 1e6
+
+
+# --------------------------------------------------------------------------------------------------
+# Sensitivity
+
+
+def utilization_elasticity(inp: Mapping[str, Any]) -> float:
+    """Percent change of the total cost per token for one percentage point more utilization.
+
+    Central difference of log cost (one-sided at the bound u = 1): a negative number, e.g. -2 means
+    one more point of utilization makes each token 2% cheaper.
+    """
+    u = float(inp["utilization"])
+    h = min(0.005, u / 2)
+    hi, lo = min(u + h, 1.0), u - h
+
+    def total(x: float) -> float:
+        return float(cost_per_mtok({**inp, "utilization": x})["total"])
+
+    return (np.log(total(hi)) - np.log(total(lo))) / (hi - lo) * 0.01 * 100.0
+
+
+@dataclass(frozen=True)
+class Range:
+    """A plausible range for one input, used by the tornado and the Monte Carlo."""
+
+    key: str
+    label: str
+    low: float
+    high: float
+    unit: str
+    log: bool = False  # draw log-uniformly (for batch size)
+
+
+def tornado(inp: Mapping[str, Any], ranges: list[Range]) -> pd.DataFrame:
+    """Total cost with each input at its low and high value, the others at their defaults.
+
+    Sorted by the swing, largest first (the order a tornado chart draws).
+    """
+    base = float(cost_per_mtok(inp)["total"])
+    rows = []
+    for r in ranges:
+        lo = float(cost_per_mtok({**inp, r.key: r.low})["total"])
+        hi = float(cost_per_mtok({**inp, r.key: r.high})["total"])
+        rows.append({"input": r.label, "key": r.key, "low_value": r.low, "high_value": r.high, "unit": r.unit,
+                     "cost_at_low": lo, "cost_at_high": hi, "base": base, "swing": abs(hi - lo)})
+    return pd.DataFrame(rows).sort_values("swing", ascending=False, ignore_index=True)
+
+
+def monte_carlo(inp: Mapping[str, Any], ranges: list[Range], draws: int, seed: int) -> dict[str, np.ndarray]:
+    """Cost per token with every ranged input drawn at once (vectorized, seeded).
+
+    Each input is drawn from a triangular distribution between its low and high with the mode at the
+    default (log-triangular for inputs marked `log`): the default is the most likely value, the ends
+    are plausible but rare. Inputs are drawn independently, which overstates the spread where they
+    move together (a cheaper chip usually also has less bandwidth).
+    """
+    rng = np.random.default_rng(seed)
+    sample = dict(inp)
+    for r in ranges:
+        mode = float(np.asarray(inp[r.key]).item())
+        lo, hi = min(r.low, mode), max(r.high, mode)
+        if r.log:
+            x = np.exp(rng.triangular(np.log(lo), np.log(mode), np.log(hi), draws)) if hi > lo else np.full(draws, mode)
+        else:
+            x = rng.triangular(lo, mode, hi, draws) if hi > lo else np.full(draws, mode)
+        if r.key == "batch_size":
+            x = np.round(x)
+        sample[r.key] = x
+    return cost_per_mtok(sample)
+
+
+def percentiles(values: np.ndarray, qs: tuple[float, ...] = (10, 50, 90)) -> dict[str, float]:
+    """P10/P50/P90 (keys 'p10', ...)."""
+    return {f"p{int(q)}": float(np.percentile(values, q)) for q in qs}

@@ -1,0 +1,52 @@
+"""Shared fixtures: a throw-away copy of the repository, so builds never touch the real _build/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TOKENFACTORY = Path(sys.executable).parent / "tokenfactory"
+
+
+def make_root(dest: Path, test_notebooks: bool = True) -> Path:
+    """A copy of the repo's book inputs in `dest`; with `test_notebooks`, the small notebooks of
+    tests/notebooks stand in for the chapters (fast pipeline tests)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(REPO / name, dest / name)
+    for name in ("_static", "params", "data", "book"):
+        shutil.copytree(REPO / name, dest / name)
+    if test_notebooks:
+        shutil.copytree(REPO / "tests" / "notebooks", dest / "notebooks", ignore=shutil.ignore_patterns("*.md"))
+        shutil.copy2(REPO / "tests" / "notebooks" / "index.md", dest / "book" / "index.md")
+    else:
+        shutil.copytree(REPO / "notebooks", dest / "notebooks")
+    return dest
+
+
+@pytest.fixture
+def book_root(tmp_path, monkeypatch):
+    """A repo copy with the test notebooks; TOKENFACTORY_ROOT/BUILD point at it."""
+    root = make_root(tmp_path / "repo")
+    monkeypatch.setenv("TOKENFACTORY_ROOT", str(root))
+    monkeypatch.setenv("TOKENFACTORY_BUILD", str(root / "_build"))
+    return root
+
+
+def run_cli(*args: str, root: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+    env = dict(os.environ, TOKENFACTORY_ROOT=str(root), TOKENFACTORY_BUILD=str(root / "_build"))
+    return subprocess.run([str(TOKENFACTORY), *args], capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under `folder` with its size and mtime: to prove a refused command changed nothing."""
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,185 @@
+"""Tape-out chapter: date intervals, durations, percentiles, cadence and projection, against
+hand-computed cases."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tokenfactory.tapeout import analysis as a
+from tokenfactory.tapeout.intervals import (DAYS_PER_MONTH, duration_interval, ecdf, period_end,
+                                            percentile_of)
+from tokenfactory.tapeout.params import Params
+
+
+def _row(program, milestone, date, precision="day", vendor="V", family="F", generation=1, accelerator=None,
+         self_reported=False):
+    return {"program": program, "vendor": vendor, "family": family, "generation": generation,
+            "accelerator": accelerator, "kind": "custom_asic", "milestone": milestone,
+            "date": pd.Timestamp(date), "date_precision": precision, "self_reported": self_reported,
+            "source_url": "https://x", "as_of": pd.Timestamp("2026-01-01"), "estimate": False, "notes": None}
+
+
+def test_period_end_by_precision():
+    dates = pd.Series(pd.to_datetime(["2024-02-01", "2024-04-01", "2015-01-01", "2020-05-14"]))
+    prec = pd.Series(["month", "quarter", "year", "day"])
+    out = period_end(dates, prec)
+    assert list(out.dt.strftime("%Y-%m-%d")) == ["2024-02-29", "2024-06-30", "2015-12-31", "2020-05-14"]
+
+
+def test_duration_between_month_and_year():
+    # design start April 2024 (month), tape-out 2025 (year): [2025-01-01 - 2024-04-30, 2025-12-31 - 2024-04-01]
+    d = duration_interval(pd.Series(pd.to_datetime(["2024-04-01"])), pd.Series(pd.to_datetime(["2024-04-30"])),
+                          pd.Series(pd.to_datetime(["2025-01-01"])), pd.Series(pd.to_datetime(["2025-12-31"])))
+    assert d.loc[0, "lo"] == pytest.approx(246 / DAYS_PER_MONTH)
+    assert d.loc[0, "hi"] == pytest.approx(639 / DAYS_PER_MONTH)
+    assert d.loc[0, "mid"] == pytest.approx((246 + 639) / 2 / DAYS_PER_MONTH)
+
+
+def test_duration_clipped_only_when_ordered():
+    args = [pd.Series(pd.to_datetime([x])) for x in ("2016-05-01", "2016-05-31", "2015-01-01", "2015-12-31")]
+    assert duration_interval(*args).loc[0, "hi"] == 0
+    assert duration_interval(*args, clip=False).loc[0, "hi"] < 0
+
+
+def test_ecdf_bounds_hand_case():
+    e = ecdf(np.array([2.0, 5.0]), np.array([4.0, np.inf]), np.array([3.0, 4.0, 6.0]))
+    assert list(e["f_low"]) == [0.0, 0.5, 0.5]      # the open-ended one never counts as done
+    assert list(e["f_high"]) == [0.5, 0.5, 1.0]
+    assert list(e["f_mid"]) == [0.5, 0.5, 1.0]      # midpoints 3 and 5 (open-ended: its minimum)
+
+
+def test_percentile_of_hand_case():
+    point, low, high = percentile_of(9.0, np.array([8.0, 15.0, 18.0, 9.0]), np.array([10.0, 15.0, 36.0, 9.0]))
+    # midpoints 9 (tie, counts half), 15, 27, 9 (tie): (0 + 0.5 + 0.5) / 4
+    assert point == pytest.approx(25.0)
+    assert low == pytest.approx(12.5)   # upper bounds: only the tie [9, 9], counted half
+    assert high == pytest.approx(37.5)  # lower bounds: 8 below, the tie half
+    assert math.isnan(percentile_of(9.0, np.array([]), np.array([]))[0])
+
+
+@given(st.lists(st.tuples(st.floats(0, 60), st.floats(0, 30)), min_size=1, max_size=20), st.floats(0, 100))
+@settings(max_examples=60, deadline=None)
+def test_percentile_bounds_bracket_point(pairs, value):
+    lo = np.array([p[0] for p in pairs])
+    hi = lo + np.array([p[1] for p in pairs])
+    point, low, high = percentile_of(value, lo, hi)
+    assert 0 <= low <= point + 1e-9 and point <= high + 1e-9 and high <= 100
+
+
+def _programs():
+    rows = [
+        _row("A1", "design_start", "2020-01-01", "year", generation=1, self_reported=True),
+        _row("A1", "tapeout", "2021-06-01", "month", generation=1),
+        _row("A1", "general_availability", "2022-01-15", generation=1),
+        _row("A1", "first_deployment", "2021-12-01", "month", generation=1),
+        _row("A2", "announced", "2023-03-01", generation=2),
+        _row("A2", "general_availability", "2023-09-01", generation=2, accelerator="chipA2"),
+        _row("A3", "announced", "2024-01-10", generation=3, accelerator="chipA3"),
+    ]
+    return pd.DataFrame(rows)
+
+
+def _accelerators():
+    return pd.DataFrame({"accelerator": ["chipA3", "chipA2"],
+                         "available_date": pd.to_datetime(["2024-07-01", "2023-08-01"]),
+                         "available_date_precision": ["quarter", "day"],
+                         "bf16_dense_tflops": [400.0, 100.0], "tdp_w": [500.0, 500.0]})
+
+
+def test_milestone_table_availability_rules():
+    w = a.milestone_table(_programs(), _accelerators()).set_index("program")
+    # A1: earliest of first deployment (Dec 2021, month) and GA (15 Jan 2022)
+    assert w.loc["A1", "availability_lo"] == pd.Timestamp("2021-12-01")
+    assert w.loc["A1", "availability_hi"] == pd.Timestamp("2021-12-31")
+    # A2: its own GA wins over the accelerators table
+    assert w.loc["A2", "availability_lo"] == pd.Timestamp("2023-09-01")
+    assert w.loc["A2", "availability_source"] == "chip_programs"
+    # A3: filled from accelerators (quarter precision)
+    assert w.loc["A3", "availability_hi"] == pd.Timestamp("2024-09-30")
+    assert w.loc["A3", "availability_source"] == "accelerators"
+    assert pd.isna(a.milestone_table(_programs(), None).set_index("program").loc["A3", "availability_lo"])
+
+
+def test_durations_and_median():
+    w = a.milestone_table(_programs(), _accelerators())
+    d = a.durations(w, "design_start", "tapeout")
+    assert list(d["program"]) == ["A1"]
+    assert bool(d.loc[0, "self_reported"])
+    # [2021-06-01 - 2020-12-31, 2021-06-30 - 2020-01-01] = [152, 546] days
+    assert d.loc[0, "lo"] == pytest.approx(152 / DAYS_PER_MONTH)
+    assert d.loc[0, "hi"] == pytest.approx(546 / DAYS_PER_MONTH)
+    assert a.median_mid(d) == pytest.approx((152 + 546) / 2 / DAYS_PER_MONTH)
+    assert math.isnan(a.median_mid(d.iloc[0:0]))
+
+
+def test_generation_gaps_hand_case():
+    w = a.milestone_table(_programs(), _accelerators())
+    g = a.generation_gaps(w)
+    assert len(g) == 2
+    # A1 availability Dec 2021 -> A2 2023-09-01: [2023-09-01 - 2021-12-31, 2023-09-01 - 2021-12-01]
+    assert g.loc[0, "lo"] == pytest.approx(609 / DAYS_PER_MONTH)
+    assert g.loc[0, "hi"] == pytest.approx(639 / DAYS_PER_MONTH)
+
+
+def test_generation_gap_divided_by_span():
+    rows = [_row("B1", "general_availability", "2020-01-01", generation=1, family="B"),
+            _row("B3", "general_availability", "2022-01-01", generation=3, family="B")]
+    g = a.generation_gaps(a.milestone_table(pd.DataFrame(rows)))
+    assert g.loc[0, "span"] == 2
+    assert g.loc[0, "mid"] == pytest.approx(731 / DAYS_PER_MONTH / 2)
+
+
+def test_cadence_trend_recovers_slope():
+    dates = pd.to_datetime(["2018-01-01", "2020-01-01", "2022-01-01", "2019-01-01", "2021-01-01", "2023-01-01"])
+    gaps = pd.DataFrame({"family": ["X"] * 3 + ["Y"] * 3, "date": dates,
+                         "mid": [30.0, 26.0, 22.0, 20.0, 16.0, 12.0]})
+    t = a.cadence_trend(gaps)
+    assert t["slope"] == pytest.approx(-2.0, abs=0.01)
+    assert t["n"] == 6 and t["families"] == 2
+    assert math.isnan(a.cadence_trend(gaps.iloc[:2])["slope"])
+
+
+def test_projection_hand_case():
+    s = a.projection_summary([12.0, 6.0, 5.0], gain_per_generation=2.0, horizon_years=1.0, floor_months=8.0)
+    assert list(s["generations"]) == [1, 2, 2]
+    assert list(s["cumulative_gain"]) == [2, 4, 4]
+    assert list(s["feasible"]) == [True, False, False]
+    p = a.projection([6.0], 2.0, 1.0, 8.0)
+    assert p.loc[p["months"] == 5, "efficiency"].item() == 1
+    assert p.loc[p["months"] == 6, "efficiency"].item() == 2
+    assert a.min_feasible_cycle(4, 2, 2) == 8
+
+
+def test_efficiency_gains_hand_case():
+    w = a.milestone_table(_programs(), _accelerators())
+    e = a.efficiency_gains(w, _accelerators())
+    assert e["ratio_per_generation"].tolist() == pytest.approx([4.0])
+    assert a.efficiency_gains(w, None).empty
+
+
+def test_reference_statements_and_claim_percentile():
+    st_ = pd.DataFrame({"statement_id": ["x", "y", "claim"], "speaker": ["s"] * 3, "organization": ["o"] * 3,
+                        "statement": ["t"] * 3, "phase": ["full_cycle", "full_cycle", "design_to_tapeout"],
+                        "min_months": [18.0, 6.0, 9.0], "max_months": [np.nan, 8.0, 9.0],
+                        "source_url": ["https://x"] * 3})
+    ref = a.reference_statements(st_, ["full_cycle", "design_to_tapeout"], exclude=["claim"])
+    assert list(ref["statement_id"]) == ["x", "y"]
+    assert np.isinf(ref.loc[0, "hi"]) and ref.loc[0, "mid"] == 18
+    empty = pd.DataFrame({"program": [], "lo": [], "hi": []})
+    c = a.claim_percentile(9.0, empty, ref)
+    assert c["percentile"] == 50 and c["n"] == 2
+
+
+def test_params_defaults_and_rules():
+    p = Params()
+    assert p.claimed_months == 9
+    with pytest.raises(ValueError):
+        Params(start_milestone="tapeout", end_milestone="design_start")
+    with pytest.raises(ValueError):
+        Params(cycle_scenarios_months=[])
