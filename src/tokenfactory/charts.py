@@ -8,8 +8,11 @@ dark text on a dark page).
 
 from __future__ import annotations
 
+import hashlib
 import html
-from typing import Iterable
+import itertools
+import json
+from typing import Any, Iterable
 
 import altair as alt
 
@@ -94,9 +97,35 @@ def _theme() -> alt.theme.ThemeConfig:
     }
 
 
+_chart_counter = itertools.count()
+
+
+def safe_html_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
+    """Altair's HTML output, made safe for data text and reproducible.
+
+    Altair writes the chart's JSON inside a `<script>` element; a data string holding `</script>`
+    would end that element early, break the chart and let the rest run as markup. Escaping every
+    `<` as `\\u003c` keeps the JSON identical once parsed. The element id is derived from the spec
+    and a per-kernel counter instead of a random uuid, so the same notebook gives the same output.
+    """
+    from altair.utils.html import spec_to_html
+
+    spec_json = json.dumps(spec)
+    digest = hashlib.md5(f"{next(_chart_counter)}:{spec_json}".encode()).hexdigest()
+    page = spec_to_html(
+        spec, mode="vega-lite", vega_version=alt.VEGA_VERSION, vegaembed_version=alt.VEGAEMBED_VERSION,
+        vegalite_version=alt.VEGALITE_VERSION, template="universal", output_div=f"altair-viz-{digest}",
+        embed_options=metadata.get("embed_options") or {}, fullhtml=False,
+    )
+    return {"text/html": page.replace(spec_json, spec_json.replace("<", "\\u003c"), 1),
+            "text/plain": "<Altair chart>"}
+
+
 def enable_theme() -> None:
-    """Register and enable the book's theme (idempotent)."""
+    """Register and enable the book's theme and its safe HTML renderer (idempotent)."""
     alt.theme.register("tokenfactory", enable=True)(_theme)
+    alt.renderers.register("tokenfactory", safe_html_renderer)
+    alt.renderers.enable("tokenfactory")
 
 
 def caption(sources: str | Iterable[str], as_of: str | None = None, note: str | None = None) -> str:

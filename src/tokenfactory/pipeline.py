@@ -232,6 +232,7 @@ def _build_locked(resolved: Resolved, target: Path, jobs: int, only: list[str] |
         site.assemble(src, executed_dir)
         html_dir = site.build_html(src, staging / "sphinx")
         shutil.move(str(html_dir), staging / "html")
+        shutil.move(str(staging / "sphinx" / "sphinx.log"), staging / "sphinx.log")
         shutil.rmtree(staging / "sphinx", ignore_errors=True)
         shutil.rmtree(src, ignore_errors=True)
         report.site_built = True

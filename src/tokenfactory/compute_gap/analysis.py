@@ -47,6 +47,10 @@ REFERENCES: dict[str, dict[str, Any]] = {
         "what": "Epoch AI data insight (29 May 2026): since January 2026 open-weight models lag by an average "
                 "of 4 months on ECI, slightly more than in the earlier window",
         "url": "https://epoch.ai/data-insights/open-closed-eci-gap"},
+    "epoch_compute_growth": {
+        "value": 4.0, "unit": "x per year",
+        "what": "Epoch AI (2024): frontier training compute since 2018 best described as growing about 4x per year",
+        "url": "https://epoch.ai/blog/training-compute-of-frontier-ai-models-grows-by-4-5x-per-year"},
     "aiindex_2024_gap_pct": {
         "value": 0.080, "unit": "fraction",
         "what": "Stanford AI Index 2025: top closed model ahead of top open-weight model on the Chatbot Arena "
@@ -190,7 +194,8 @@ def run(p: Params, tables: dict[str, pd.DataFrame], problems: dict[str, str] | N
     growth = compute.total_growth(ct[ct["fiscal_year"] <= end.year + 1] if len(ct) else ct)
     nv = compute.nvidia_data_center(tables["nvidia_financials"])
     nv_growth = compute.total_growth(nv.rename(columns={"dc_usd_bn": "total"}).assign(complete=True, guidance=False))
-    fit, rows = compute.compute_growth(tables["training_compute"], p.compute_frontier_only, None, end)
+    fit, rows = compute.compute_growth(tables["training_compute"], p.compute_frontier_only,
+                                       pd.Timestamp(f"{p.compute_since_year}-01-01"), end)
 
     series: dict[str, pd.Series] = {}
     complete = ct[ct["complete"]] if len(ct) else ct

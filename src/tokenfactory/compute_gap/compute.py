@@ -46,7 +46,9 @@ def capex_values(capex: pd.DataFrame, companies: list[str], include_guidance: bo
 def capex_total(values: pd.DataFrame, companies: list[str]) -> pd.DataFrame:
     """The sum over companies per fiscal year, `complete` when every company has a figure."""
     if values.empty:
-        return pd.DataFrame(columns=["fiscal_year", "total", "n_companies", "complete", "guidance"])
+        return pd.DataFrame({"fiscal_year": pd.Series(dtype=int), "total": pd.Series(dtype=float),
+                             "n_companies": pd.Series(dtype=int), "complete": pd.Series(dtype=bool),
+                             "guidance": pd.Series(dtype=bool)})
     g = values.groupby("fiscal_year").agg(total=("value", "sum"), n_companies=("company", "nunique"),
                                           guidance=("guidance", "any"))
     g["complete"] = g["n_companies"] == len(set(companies))
@@ -72,7 +74,7 @@ class Growth:
 
 def total_growth(total: pd.DataFrame) -> Growth:
     """CAGR of the complete totals, from the first to the last complete fiscal year."""
-    t = total[total["complete"]].sort_values("fiscal_year")
+    t = total[total["complete"].astype(bool)].sort_values("fiscal_year")
     if len(t) < 2:
         last = t.iloc[-1] if len(t) else None
         return Growth(None if last is None else int(last["fiscal_year"]), None if last is None else int(last["fiscal_year"]),
@@ -89,7 +91,8 @@ def nvidia_data_center(nv: pd.DataFrame) -> pd.DataFrame:
     else the sum of four reported quarters. NVIDIA's fiscal year N ends in late January of year N."""
     cols = ["fiscal_year", "period_end", "dc_usd_bn", "from_quarters"]
     if nv.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame({"fiscal_year": pd.Series(dtype=int), "period_end": pd.Series(dtype="datetime64[ns]"),
+                             "dc_usd_bn": pd.Series(dtype=float), "from_quarters": pd.Series(dtype=bool)})
     fy = nv[(nv["period_type"] == "fiscal_year") & nv["data_center_revenue_usd_bn"].notna()]
     fy = fy[["fiscal_year", "period_end", "data_center_revenue_usd_bn"]].rename(
         columns={"data_center_revenue_usd_bn": "dc_usd_bn"}).assign(from_quarters=False)

@@ -18,11 +18,11 @@ snapshot alone (every model in it is rated on the same scale, by release date).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special
 
 DAYS_PER_MONTH = 365.25 / 12
 ELO = "lmarena_elo"
@@ -160,7 +160,10 @@ def catch_up_lags(sel: pd.DataFrame, tolerance: float, end: pd.Timestamp) -> pd.
     closed = records(sel)
     closed = closed[closed["group"] == "closed"] if not closed.empty else closed
     if closed.empty:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "model": pd.Series(dtype=object),
+                             "organization": pd.Series(dtype=object), "level": pd.Series(dtype=float),
+                             "open_date": pd.Series(dtype="datetime64[ns]"), "open_model": pd.Series(dtype=object),
+                             "lag_months": pd.Series(dtype=float), "censored": pd.Series(dtype=bool)})[cols]
     o = sel[sel["group"] == "open"].sort_values(["release_date", "score"], ascending=[True, False])
     levels = closed["score"].to_numpy() - tolerance
     t = closed["release_date"].to_numpy()
@@ -173,7 +176,7 @@ def catch_up_lags(sel: pd.DataFrame, tolerance: float, end: pd.Timestamp) -> pd.
         n_open = len(o)
     reached = idx < n_open
     safe = np.clip(idx, 0, max(n_open - 1, 0))
-    open_dates = o["release_date"].to_numpy()[safe] if n_open else np.full(len(closed), np.datetime64("NaT"))
+    open_dates = o["release_date"].to_numpy()[safe] if n_open else np.full(len(closed), np.datetime64("NaT", "ns"))
     open_models = o["model"].to_numpy()[safe] if n_open else np.full(len(closed), None)
     end64 = np.datetime64(pd.Timestamp(end), "ns")
     stop = np.where(reached, open_dates, end64)
@@ -182,7 +185,7 @@ def catch_up_lags(sel: pd.DataFrame, tolerance: float, end: pd.Timestamp) -> pd.
     return pd.DataFrame({
         "date": closed["release_date"].to_numpy(), "model": closed["model"].to_numpy(),
         "organization": closed["organization"].to_numpy(), "level": closed["score"].to_numpy(),
-        "open_date": np.where(reached, open_dates, np.datetime64("NaT")),
+        "open_date": np.where(reached, open_dates, np.datetime64("NaT", "ns")),
         "open_model": np.where(reached, open_models, None),
         "lag_months": lag, "censored": ~reached,
     })[cols]
@@ -204,12 +207,26 @@ def current_lag_months(sel: pd.DataFrame, at: pd.Timestamp, tolerance: float) ->
 
 # --- the trend of the lag, with right-censoring -----------------------------------------------
 
-def _tobit_negloglik(theta: np.ndarray, x: np.ndarray, y: np.ndarray, cens: np.ndarray) -> float:
+_LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
+
+
+def _tobit_negloglik(theta: np.ndarray, x: np.ndarray, y: np.ndarray, cens: np.ndarray
+                     ) -> tuple[float, np.ndarray]:
+    """Negative log-likelihood of the right-censored normal regression, and its gradient in
+    (intercept, slope, log sigma). Written with `scipy.special` (not `scipy.stats`) because the
+    bootstrap calls it thousands of times."""
     a, b, log_s = theta
     s = np.exp(log_s)
     z = (y - a - b * x) / s
-    ll = np.where(cens, stats.norm.logsf(z), stats.norm.logpdf(z) - log_s)
-    return -float(ll.sum())
+    zc, zu = z[cens], z[~cens]
+    log_sf = special.log_ndtr(-zc)
+    ll = log_sf.sum() + (-0.5 * zu ** 2 - log_s - _LOG_SQRT_2PI).sum()
+    lam = np.exp(-0.5 * zc ** 2 - _LOG_SQRT_2PI - log_sf)  # inverse Mills ratio
+    xc, xu = x[cens], x[~cens]
+    g_a = (lam.sum() + zu.sum()) / s
+    g_b = ((lam * xc).sum() + (zu * xu).sum()) / s
+    g_ls = (lam * zc).sum() + (zu ** 2 - 1).sum()
+    return -float(ll), -np.array([g_a, g_b, g_ls])
 
 
 def tobit_fit(x: np.ndarray, y: np.ndarray, censored: np.ndarray) -> tuple[float, float]:
@@ -226,8 +243,8 @@ def tobit_fit(x: np.ndarray, y: np.ndarray, censored: np.ndarray) -> tuple[float
     xc = x - x.mean()
     b0, a0 = np.polyfit(xc, y, 1)
     s0 = max(float(np.std(y - a0 - b0 * xc)), 0.5)
-    res = optimize.minimize(_tobit_negloglik, np.array([a0, b0, np.log(s0)]), args=(xc, y, cens),
-                            method="Nelder-Mead", options={"xatol": 1e-6, "fatol": 1e-8, "maxiter": 4000})
+    res = optimize.minimize(_tobit_negloglik, np.array([a0, b0, np.log(s0)]), args=(xc, y, cens), jac=True,
+                            method="L-BFGS-B", bounds=[(None, None), (None, None), (np.log(1e-3), np.log(1e3))])
     a, b, _ = res.x
     return float(a - b * x.mean()), float(b)
 
@@ -243,6 +260,8 @@ class Trend:
     n_censored: int
     draws_ok: int
     intercept: float = float("nan")
+    #: bootstrap (intercept, slope) pairs that converged, for a pointwise band on the chart
+    draws_ab: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
 
 
 def lag_trend(lags: pd.DataFrame, draws: int, seed: int, level: float = 0.9) -> Trend:
@@ -259,13 +278,26 @@ def lag_trend(lags: pd.DataFrame, draws: int, seed: int, level: float = 0.9) -> 
     a, b = tobit_fit(x, y, c)
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(x), size=(draws, len(x)))
-    slopes = np.array([tobit_fit(x[i], y[i], c[i])[1] for i in idx])
-    ok = slopes[np.isfinite(slopes)]
+    ab = np.array([tobit_fit(x[i], y[i], c[i]) for i in idx]).reshape(-1, 2)
+    ab = ab[np.isfinite(ab).all(axis=1)]
+    ok = ab[:, 1]
     if len(ok) < max(20, draws // 10) or not np.isfinite(b):
         lo = hi = float("nan")
     else:
         lo, hi = np.quantile(ok, [(1 - level) / 2, (1 + level) / 2])
-    return Trend(b, float(lo), float(hi), len(x), int(c.sum()), len(ok), a)
+    return Trend(b, float(lo), float(hi), len(x), int(c.sum()), len(ok), a, ab)
+
+
+def trend_band(trend: Trend, years: np.ndarray, level: float = 0.9) -> pd.DataFrame:
+    """The fitted lag and its pointwise bootstrap band at the given (fractional) years."""
+    years = np.asarray(years, float)
+    fit = trend.intercept + trend.slope * years
+    if len(trend.draws_ab) >= 20:
+        lines = trend.draws_ab[:, :1] + trend.draws_ab[:, 1:] * years[None, :]
+        lo, hi = np.quantile(lines, [(1 - level) / 2, (1 + level) / 2], axis=0)
+    else:
+        lo = hi = np.full_like(years, np.nan)
+    return pd.DataFrame({"year": years, "fit": fit, "low": lo, "high": hi})
 
 
 def naive_trends(lags: pd.DataFrame) -> dict[str, float]:

@@ -58,6 +58,11 @@ class Params(ChapterParams):
     compute_frontier_only: bool = param(
         True, unit="true/false",
         meaning="Fit training-compute growth on Epoch AI's frontier models only (else on every model in the table)")
+    compute_since_year: int = param(
+        2018, unit="year", ge=2010, le=2025,
+        meaning="First year of the training-compute fit (the fit runs to window_end)",
+        basis="Epoch AI finds a slowdown of frontier growth around 2018 and describes frontier growth since "
+              "2018 as about 4x per year (https://epoch.ai/blog/training-compute-of-frontier-ai-models-grows-by-4-5x-per-year).")
     bootstrap_draws: int = param(
         1000, unit="draws", ge=100, le=20000,
         meaning="Bootstrap resamples for the interval of the lag trend")

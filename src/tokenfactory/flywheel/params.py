@@ -1,9 +1,103 @@
-"""Parameters of this chapter (placeholder until the chapter lands)."""
+"""Parameters of the chapter "The vertical-integration flywheel".
+
+Every link of the loop is a named parameter with a unit. The costs and cadences come from other
+chapters when the book runs (`upstream`); the `fallback_*` values below are used only when the
+notebook runs alone, and the page says which were used.
+"""
 
 from __future__ import annotations
 
-from ..params_base import ChapterParams
+from pydantic import model_validator
+
+from ..params_base import ChapterParams, param
+
+_TAPEOUT = "this book's tape-out chapter with its default parameters"
 
 
 class Params(ChapterParams):
-    pass
+    horizon_months: int = param(96, unit="months", meaning="Length of the simulation", ge=61, le=240)
+    volume_provider: str = param(
+        "OpenAI", unit="", meaning="Provider whose latest stated token volume sets the starting volume",
+        choices_from=("token_volumes", "provider"))
+    user_growth_per_month: float = param(
+        0.02, unit="per month (log)", meaning="Growth of users independent of the loop", ge=-0.1, le=0.3,
+        basis="Assumption (about ×1.3 per year); far below the growth in data/token_volumes.csv (Google: ×50 "
+        "from April 2024 to April 2025), which cannot persist")
+    agent_token_growth_per_month: float = param(
+        0.03, unit="per month (log)", meaning="Growth of tokens per user as agents multiply use", ge=0, le=0.3,
+        basis="Assumption (about ×1.4 per year), the article's claim C6 that agents multiply token use")
+    quality_growth_per_month: float = param(
+        0.02, unit="per month (log)", meaning="Growth of the model-quality index independent of the loop", ge=0,
+        le=0.2, basis="Assumption; an index (1 = today), not a benchmark")
+    gain_data_quality: float = param(
+        0.1, unit="elasticity", meaning="Model quality gained per doubling of accumulated workload knowledge "
+        "(as an elasticity)", ge=0, le=1, basis="Assumption (loop link: workload data -> better models)")
+    gain_quality_users: float = param(
+        0.5, unit="elasticity", meaning="Users gained per unit change in log model quality", ge=0, le=3,
+        basis="Assumption (loop link: better models -> more users)")
+    gain_quality_cycle: float = param(
+        0.3, unit="elasticity", meaning="Shortening of the integrated chip cycle as model quality rises (models "
+        "help design chips, claim C10), down to the physical floor", ge=0, le=3,
+        basis="Assumption (loop link: better models -> faster chip design)")
+    gain_knowledge_chip: float = param(
+        0.05, unit="elasticity", meaning="Cost per token saved by own chips per unit change in log workload "
+        "knowledge (chips fitted to the workload)", ge=0, le=1,
+        basis="Assumption (loop link: workload data -> next chip)")
+    pass_through: float = param(
+        0.5, unit="fraction", meaning="Share of the integrated cost advantage passed on in lower prices", ge=0, le=1,
+        basis="Assumption (loop link: cheaper tokens -> lower price -> more demand)")
+    price_elasticity: float = param(
+        1.2, unit="elasticity", meaning="Token demand response to price (volume ∝ price^-elasticity)", ge=0, le=3,
+        basis="Assumption; demand for inference has grown faster than prices fell (the inference_tax chapter "
+        "discusses prices), consistent with an elasticity above one")
+    markup: float = param(
+        1.0, unit="fraction of cost", meaning="Market price over the merchant-chip cost per token", ge=0, le=10,
+        basis="Assumption (price = cost × (1 + markup) for a lab serving on merchant chips)")
+    gain_per_generation: float = param(
+        1.5, unit="× per generation", meaning="Cost per token divided by this at each chip generation (both paths)",
+        gt=1, le=10, basis="The tape-out chapter's default, close to the median dense-BF16-per-watt step it "
+        "measures in data/accelerators.csv")
+    first_chip_month: int = param(
+        18, unit="months", meaning="Month the integrated path's first own chip enters service (merchant chips "
+        "until then)", ge=0, le=60,
+        basis="Assumption: a self-reported nine-month design-to-tape-out plus the tape-out chapter's floor of "
+        "fabrication, packaging and bring-up, rounded up")
+    nre_per_generation_usd_bn: float = param(
+        0.5, unit="USD billions", meaning="Non-recurring engineering per own chip generation (design team, IP, "
+        "masks, tape-out), spent at a steady monthly rate", ge=0, le=20,
+        basis="Assumption; published statements speak of 'hundreds of millions in NRE' "
+        "(data/asic_cycle_statements.csv, aidatacenterguide_18_36_months) and of tape-outs costing 'tens of "
+        "millions' (Reuters, same table)")
+    fallback_cost_per_mtok_gpu_usd: float = param(
+        0.5, unit="USD per million tokens", meaning="Cost per token on merchant GPUs, when the inference_tax "
+        "chapter's result is not available", gt=0, le=100,
+        basis="Assumption used only when the notebook runs alone; the book uses inference_tax's "
+        "cost_per_mtok_gpu_usd")
+    fallback_tax_share_gpu: float = param(
+        0.5, unit="fraction", meaning="Share of the merchant cost per token that is the vendor's margin, when "
+        "inference_tax is not available (own-chip cost = GPU cost × (1 - share))", ge=0, lt=1,
+        basis="Assumption used only when the notebook runs alone; NVIDIA's GAAP gross margin was 0.71-0.75 of "
+        "its revenue in fiscal 2024-2026 (data/nvidia_financials.csv), and chips are only part of the cost of a token")
+    fallback_merchant_cycle_months: float = param(
+        21.0, unit="months", meaning="Months between merchant chip generations, when the tape-out chapter's "
+        "result is not available", gt=0, le=60, basis=f"Median generation gap from {_TAPEOUT}")
+    fallback_floor_months: float = param(
+        8.0, unit="months", meaning="Shortest feasible chip cycle, when the tape-out chapter's result is not "
+        "available", gt=0, le=36, basis=f"Fabrication + packaging + bring-up floor from {_TAPEOUT}")
+    map_nre_max_usd_bn: float = param(
+        5.0, unit="USD billions", meaning="Upper end of the NRE axis of the map", gt=0.1, le=50)
+    map_growth_max_per_month: float = param(
+        0.15, unit="per month (log)", meaning="Upper end of the volume-growth axis of the map", gt=0, le=0.5)
+    map_resolution: int = param(40, unit="cells per axis", meaning="Resolution of the map", ge=5, le=120)
+    sensitivity_trajectories: int = param(
+        60, unit="trajectories", meaning="Morris trajectories of the sensitivity analysis", ge=4, le=1000)
+    sensitivity_range: float = param(
+        0.5, unit="fraction", meaning="Each parameter varied from (1 - r) to (1 + r) times its value in the "
+        "sensitivity analysis", gt=0, lt=1)
+    seed: int = param(20260624, unit="", meaning="Random seed of the sensitivity analysis", ge=0)
+
+    @model_validator(mode="after")
+    def _chip_before_end(self) -> "Params":
+        if self.first_chip_month >= self.horizon_months:
+            raise ValueError("first_chip_month: must be before the end of the simulation (horizon_months)")
+        return self

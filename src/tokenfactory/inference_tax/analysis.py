@@ -199,7 +199,7 @@ def utilization_curve(inp: dict[str, Any], grid: np.ndarray | None = None) -> pd
 def breakeven_curve(gpu_total: float, asic_marginal: float, nre_annual: float,
                     volumes: np.ndarray | None = None) -> pd.DataFrame:
     """ASIC all-in and GPU cost per token over annual token volume (log-spaced)."""
-    volumes = np.logspace(12, 18, 121) if volumes is None else np.asarray(volumes, float)
+    volumes = np.logspace(13, 17.5, 91) if volumes is None else np.asarray(volumes, float)
     return pd.DataFrame({
         "tokens_per_year": volumes,
         "asic_usd_per_mtok": m.asic_cost_curve(volumes, asic_marginal, nre_annual),
@@ -216,3 +216,26 @@ def annual_token_volumes(volumes: pd.DataFrame) -> pd.DataFrame:
     # the latest statement per provider and product
     out = out.sort_values("date").groupby(["provider", "product"], as_index=False).tail(1)
     return out.sort_values("tokens_per_year", ignore_index=True)
+
+
+def load_optional(name: str) -> tuple[pd.DataFrame | None, str | None]:
+    """`load(name)`, or (None, the problem) when the table is missing or fails its checks.
+
+    Used only for tables that feed an optional section (benchmark scores for the price trend), so
+    that a table still being collected does not stop the chapter; the page says what is missing.
+    """
+    from ..data import load
+    from ..data.load import DataError
+
+    try:
+        return load(name), None
+    except DataError as exc:
+        return None, str(exc).splitlines()[0]
+
+
+def glue_text(key: str, text: str) -> None:
+    """Glue display text only (`key_txt`): a number the prose shows that is not one of the chapter's
+    results, so results.json keeps exactly the chapter's result keys."""
+    from myst_nb import glue as _glue
+
+    _glue(f"{key}_txt", text, display=False)

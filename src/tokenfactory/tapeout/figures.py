@@ -81,10 +81,12 @@ def ecdf_chart(bands: pd.DataFrame, claim: float, claim_label: str, medians: dic
     pairs = list(dict.fromkeys(bands["pair"]))
     bands = bands.assign(label=bands["pair"] + " (n=" + bands["n"].astype(str) + ")")
     labels = list(dict.fromkeys(bands["label"]))
-    color = alt.Color("label:N", scale=charts.category_scale(labels), title="Milestone pair")
+    color = alt.Color("label:N", scale=charts.category_scale(labels), title="Milestone pair",
+                      legend=alt.Legend(columns=2, labelLimit=320))
     x = alt.X("x:Q", title="Duration (months)")
     area = alt.Chart(bands).mark_area(opacity=0.18, interpolate="step-after").encode(
-        x=x, y=alt.Y("f_low:Q", title="Share of programs done within x months", axis=alt.Axis(format="%")),
+        x=x, y=alt.Y("f_low:Q", title="Share of programs done within x months", axis=alt.Axis(format="%"),
+                     scale=alt.Scale(domain=[0, 1])),
         y2="f_high:Q", color=color)
     line = alt.Chart(bands).mark_line(interpolate="step-after", strokeWidth=2).encode(
         x=x, y="f_mid:Q", color=color,
@@ -94,8 +96,8 @@ def ecdf_chart(bands: pd.DataFrame, claim: float, claim_label: str, medians: dic
                  alt.Tooltip("f_high:Q", title="share, fastest reading", format=".0%")])
     rule = alt.Chart(pd.DataFrame({"x": [claim], "t": [claim_label]})).mark_rule(
         color=charts.TEXT, strokeDash=[4, 3]).encode(x="x:Q", tooltip=[alt.Tooltip("t:N", title="claim")])
-    text = alt.Chart(pd.DataFrame({"x": [claim], "y": [1.02], "t": [claim_label]})).mark_text(
-        align="left", dx=4, fontSize=11, color=charts.TEXT).encode(x="x:Q", y="y:Q", text="t:N")
+    text = alt.Chart(pd.DataFrame({"x": [claim], "y": [0.97], "t": [claim_label]})).mark_text(
+        align="right", dx=-4, fontSize=11, color=charts.TEXT).encode(x="x:Q", y="y:Q", text="t:N")
     parts = [f"{k}: {fmt(v, unit='months')}" for k, v in medians.items() if v == v]
     head = "Median " + "; ".join(parts) if parts else "Too few dated programs for medians"
     title = charts.title(head, ["Empirical CDF of durations between milestones, months; band: range allowed by "
@@ -107,7 +109,8 @@ def claim_chart(refs: pd.DataFrame, progs: pd.DataFrame, claim: float, percentil
     """Published cycle statements and dated programs as ranges, with the claimed duration."""
     top = max(48.0, float(np.nanmax(np.where(np.isfinite(refs["hi"]), refs["hi"], refs["lo"]))) + 6 if len(refs) else 48)
     r = refs.assign(
-        label=refs["organization"].fillna("") + ": " + refs["phase"].map(PHASE_LABELS),
+        label=refs["organization"].fillna("") + ": " + refs["phase"].map(PHASE_LABELS).str.replace(
+            " (spec → silicon/production)", "", regex=False),
         hi_plot=np.where(np.isfinite(refs["hi"]), refs["hi"], top),
         open=np.where(np.isfinite(refs["hi"]), "stated range", "lower bound only (open-ended)"),
         hi_txt=np.where(np.isfinite(refs["hi"]), refs["hi"].astype(str), "no upper bound"),
@@ -151,14 +154,17 @@ def cadence_chart(gaps: pd.DataFrame, statements: pd.DataFrame, median_gap: floa
     tip = [alt.Tooltip("step:N", title="generations"), alt.Tooltip("date_txt:N", title="later one available"),
            alt.Tooltip("mid_r:Q", title="gap, months (midpoint)"), alt.Tooltip("lo_r:Q", title="at least"),
            alt.Tooltip("hi_r:Q", title="at most"), alt.Tooltip("span:Q", title="generations spanned")]
-    x = alt.X("date:T", title="Availability of the later generation")
+    x = alt.X("date:T", title="Availability of the later generation", scale=alt.Scale(padding=12))
     bars = alt.Chart(g).mark_rule(strokeWidth=2, opacity=0.6).encode(x=x, y="lo:Q", y2="hi:Q", color=color, tooltip=tip)
     pts = alt.Chart(g).mark_point(filled=True, size=80).encode(
         x=x, y=alt.Y("mid:Q", title="Months since the previous generation"), color=color,
         shape=alt.Shape("family:N", title="Family"), tooltip=tip)
     cad = statements[statements["phase"] == "generation_cadence"].dropna(subset=["min_months"])
-    cad = cad.assign(t=cad["organization"] + " target: " + cad["min_months"].map(lambda v: fmt(v)) + " months")
     cad = cad[cad["min_months"] == cad["max_months"]]
+    cad = (cad.groupby("min_months", as_index=False)
+              .agg(organization=("organization", ", ".join), statement=("statement", " | ".join),
+                   source_url=("source_url", " ; ".join)))
+    cad["t"] = cad["organization"] + " target: " + cad["min_months"].map(lambda v: fmt(v)) + " months"
     rules = alt.Chart(cad).mark_rule(strokeDash=[3, 3], color=charts.MUTED).encode(
         y="min_months:Q", tooltip=[alt.Tooltip("statement:N"), alt.Tooltip("source_url:N", title="source")])
     labels = alt.Chart(cad).mark_text(align="left", x=4, dy=-6, fontSize=10, color=charts.MUTED).encode(
@@ -189,17 +195,18 @@ def projection_chart(proj: pd.DataFrame, summary: pd.DataFrame, gain: float, hor
                  alt.Tooltip("generations:Q"), alt.Tooltip("efficiency:Q", title="× today", format=",.1f"),
                  alt.Tooltip("status:N")])
     end = summary.assign(cycle=summary["cycle_months"].map(lambda v: f"{fmt(v)}-month cycle"), years=horizon,
-                         t=summary["cumulative_gain"].map(lambda v: "×" + fmt(v)))
+                         t=summary["cycle_months"].map(lambda v: fmt(v) + " mo: ×")
+                         + summary["cumulative_gain"].map(lambda v: fmt(v)))
     labels = alt.Chart(end).mark_text(align="left", dx=4, fontSize=10).encode(
-        x="years:Q", y="cumulative_gain:Q", text="t:N", color=alt.Color("cycle:N", sort=order, legend=None,
+        x="years:Q", y="cumulative_gain:Q", text="t:N", color=alt.Color("cycle:N", sort=order, title="Cycle",
                                                                            scale=charts.category_scale(order)))
     fast = summary.sort_values("cycle_months").iloc[0]
     feas = summary[summary["feasible"]].sort_values("cycle_months")
     best = feas.iloc[0] if len(feas) else None
     head = (f"A {fmt(fast['cycle_months'])}-month cycle would compound to ×{fmt(fast['cumulative_gain'])} in "
-            f"{fmt(horizon)} years, but the physical floor is {fmt(floor)} months")
+            f"{fmt(horizon)} years; the floor is {fmt(floor)} months")
     if best is not None:
-        head += f" (fastest plausible: ×{fmt(best['cumulative_gain'])})"
+        head += f" (×{fmt(best['cumulative_gain'])} at best)"
     title = charts.title(head, [f"Cumulative performance per watt if every generation brings ×{fmt(gain)} whatever "
                                 "the cycle (an upper bound); dashed: cycles below the floor"])
     return (line + labels).properties(width=WIDTH - 40, height=340, title=title)

@@ -1,0 +1,299 @@
+"""The chapter's charts, built from `analysis.ChapterResult`. Titles are computed from the numbers
+(never typed), each chart has a subtitle with what and which unit, tooltips, and shapes telling
+closed from open as well as colors. No analysis here: only data reshaping for the chart grammar.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from .. import charts
+from ..nb import fmt
+from . import analysis, frontier
+
+W = 600  # plot width, px: the chart with its legend stays within 700 px
+
+_GROUP_SHAPES = alt.Scale(domain=["closed", "open"], range=[charts.SHAPES["closed"], charts.SHAPES["open"]])
+_GROUP_DASH = alt.Scale(domain=["closed", "open"], range=[charts.DASHES["closed"], charts.DASHES["open"]])
+
+
+def _n(x, sig=2, unit=""):
+    return fmt(x, sig=sig, unit=unit)
+
+
+def _empty(msg: str) -> alt.Chart:
+    return alt.Chart(pd.DataFrame({"t": [msg]})).mark_text(size=14, color=charts.MUTED).encode(text="t:N").properties(
+        width=W, height=60, title=charts.title("No data yet", msg))
+
+
+def _bench_param(default: str) -> alt.Parameter:
+    names = list(analysis.BENCHMARKS)
+    labels = [analysis.BENCHMARKS[b][0] for b in names]
+    return alt.param(name="bench", value=default,
+                     bind=alt.binding_select(options=names, labels=labels, name="Benchmark: "))
+
+
+def _envelope_steps(b: analysis.BenchmarkResult) -> pd.DataFrame:
+    rows = []
+    for group in ("closed", "open"):
+        r = b.records[b.records["group"] == group] if len(b.records) else b.records
+        if r.empty:
+            continue
+        steps = r[["release_date", "score", "model"]].copy()
+        steps = pd.concat([steps, pd.DataFrame({"release_date": [b.end], "score": [steps["score"].iloc[-1]],
+                                                "model": [steps["model"].iloc[-1]]})])
+        rows.append(steps.assign(group=group))
+    if not rows:
+        return pd.DataFrame(columns=["release_date", "score", "model", "group", "benchmark"])
+    return pd.concat(rows).assign(benchmark=b.benchmark)
+
+
+def frontier_chart(res: analysis.ChapterResult) -> alt.Chart:
+    """Scores of every model by release date, best-to-date envelopes as steps; a benchmark selector."""
+    allb = {res.main.benchmark: res.main, **res.others}
+    pts = pd.concat([b.scores.assign(benchmark=k) for k, b in allb.items() if len(b.scores)], ignore_index=True) \
+        if any(len(b.scores) for b in allb.values()) else pd.DataFrame()
+    if pts.empty:
+        return _empty("No benchmark scores are loaded.")
+    pts["unit"] = pts["benchmark"].map(lambda k: analysis.BENCHMARKS[k][1])
+    steps = pd.concat([_envelope_steps(b) for b in allb.values()], ignore_index=True)
+    m = res.main
+    name, unit = analysis.BENCHMARKS[m.benchmark]
+    t = (f"On {name}, the best closed model leads the best open one by {_n(m.score_gap_latest, unit=unit)}"
+         if np.isfinite(m.score_gap_latest) else f"{name}: closed and open frontiers")
+    sub = ["Score of each model at release; lines: best score to date among closed (solid) and open (dashed) models.",
+           "Elo is shown for the latest leaderboard snapshot only (Elo scales shift between snapshots)."]
+    sel = _bench_param(m.benchmark)
+    orgs = sorted(pts["organization"].unique())
+    base = alt.Chart(pts).transform_filter(alt.datum.benchmark == sel)
+    points = base.mark_point(filled=True, size=60, opacity=0.85).encode(
+        x=alt.X("release_date:T", title="Release date"),
+        y=alt.Y("score:Q", title="Score (benchmark's own unit)", scale=alt.Scale(zero=False)),
+        color=alt.Color("organization:N", scale=charts.org_scale(orgs), title="Organization"),
+        shape=alt.Shape("group:N", scale=_GROUP_SHAPES, title="Weights"),
+        tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("organization:N", title="Organization"),
+                 alt.Tooltip("group:N", title="Weights"), alt.Tooltip("release_date:T", title="Released"),
+                 alt.Tooltip("score:Q", title="Score", format=".1f"), alt.Tooltip("unit:N", title="Unit"),
+                 alt.Tooltip("evaluator:N", title="Evaluator"), alt.Tooltip("source_url:N", title="Source")])
+    lines = alt.Chart(steps).transform_filter(alt.datum.benchmark == sel).mark_line(
+        interpolate="step-after", color=charts.MUTED, strokeWidth=2).encode(
+        x="release_date:T", y="score:Q", strokeDash=alt.StrokeDash("group:N", scale=_GROUP_DASH, title="Frontier"),
+        detail="group:N",
+        tooltip=[alt.Tooltip("group:N", title="Frontier"), alt.Tooltip("model:N", title="Record set by"),
+                 alt.Tooltip("score:Q", title="Best to date", format=".1f")])
+    return (lines + points).add_params(sel).properties(width=W, height=340, title=charts.title(t, sub))
+
+
+def gap_chart(res: analysis.ChapterResult) -> alt.Chart:
+    """The gap in points over time, with the benchmark selector."""
+    allb = {res.main.benchmark: res.main, **res.others}
+    g = pd.concat([b.gap.assign(benchmark=k) for k, b in allb.items() if len(b.gap)], ignore_index=True) \
+        if any(len(b.gap) for b in allb.values()) else pd.DataFrame()
+    if g.empty:
+        return _empty("No benchmark has both closed and open scores yet.")
+    g["unit"] = g["benchmark"].map(lambda k: analysis.BENCHMARKS[k][1])
+    m = res.main
+    name, unit = analysis.BENCHMARKS[m.benchmark]
+    first = m.gap["gap"].iloc[0] if len(m.gap) else np.nan
+    t = (f"{name}: the closed lead went from {_n(first, unit=unit)} to {_n(m.score_gap_latest, unit=unit)}"
+         if len(m.gap) else f"{name}: no gap can be computed")
+    sub = ["Best closed score minus best open score to date, in the benchmark's points (Elo: within each snapshot).",
+           "Below zero: the best open model leads."]
+    sel = _bench_param(m.benchmark)
+    base = alt.Chart(g).transform_filter(alt.datum.benchmark == sel)
+    line = base.mark_line(interpolate="step-after", color=charts.OKABE_ITO[0], point=True).encode(
+        x=alt.X("date:T", title="Date (release of a new best model, or leaderboard snapshot)"),
+        y=alt.Y("gap:Q", title="Gap, closed minus open (points)"),
+        tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("closed:Q", title="Best closed", format=".1f"),
+                 alt.Tooltip("open:Q", title="Best open", format=".1f"),
+                 alt.Tooltip("gap:Q", title="Gap", format=".1f"), alt.Tooltip("unit:N", title="Unit")])
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=charts.MUTED, strokeDash=[2, 2]).encode(y="y:Q")
+    return (zero + line).add_params(sel).properties(width=W, height=260, title=charts.title(t, sub))
+
+
+def lag_chart(res: analysis.ChapterResult) -> alt.Chart:
+    """Catch-up lag of each closed record; censored records drawn as hollow markers with an arrow up."""
+    m = res.main
+    lags = m.lags
+    if lags.empty:
+        return _empty("No closed record on this benchmark yet.")
+    name, unit = analysis.BENCHMARKS[m.benchmark]
+    d = lags.copy()
+    d["status"] = np.where(d["censored"], "not yet caught up (lag at least)", "caught up")
+    d["open_model"] = d["open_model"].fillna("none yet")
+    d["year"] = frontier.decimal_year(d["date"])
+    tr = m.trend
+    if np.isfinite(tr.slope):
+        direction = "shrinking" if tr.high < 0 else "growing" if tr.low > 0 else "without a clear trend"
+        t = (f"{name}: the open-model lag is {direction}, {_n(tr.slope, unit='months per year')} "
+             f"(90% interval {_n(tr.low)} to {_n(tr.high)})")
+    else:
+        t = f"{name}: too few caught-up records to fit a trend of the lag"
+    sub = [f"Months until an open model came within {_n(res.params.catch_up_tolerance)} {unit} of each closed record. "
+           "Hollow markers with arrows: not yet reached,",
+           "the lag is at least the time since. Line and band: censored (Tobit) regression with a "
+           f"{res.params.bootstrap_draws}-draw bootstrap 90% band."]
+    x = alt.X("date:T", title="Date of the closed record")
+    tip = [alt.Tooltip("model:N", title="Closed record"), alt.Tooltip("organization:N", title="Organization"),
+           alt.Tooltip("date:T", title="Released"), alt.Tooltip("level:Q", title="Score", format=".1f"),
+           alt.Tooltip("open_model:N", title="First open model at that level"),
+           alt.Tooltip("open_date:T", title="Open model released"),
+           alt.Tooltip("lag_months:Q", title="Lag (months)", format=".1f"), alt.Tooltip("status:N", title="Status")]
+    pts = alt.Chart(d).mark_point(size=90, strokeWidth=2).encode(
+        x=x, y=alt.Y("lag_months:Q", title="Catch-up lag (months)"),
+        shape=alt.Shape("status:N", scale=alt.Scale(domain=["caught up", "not yet caught up (lag at least)"],
+                                                     range=["circle", "triangle-up"]), title=""),
+        fill=alt.condition(alt.datum.censored, alt.value(charts.BACKGROUND), alt.value(charts.OKABE_ITO[3])),
+        color=alt.value(charts.OKABE_ITO[3]), tooltip=tip)
+    cens = d[d["censored"]].assign(top=lambda f: f["lag_months"] + 3)
+    arrows = alt.Chart(cens).mark_rule(color=charts.OKABE_ITO[3], strokeDash=[3, 2]).encode(
+        x="date:T", y="lag_months:Q", y2="top:Q")
+    layers = [arrows, pts]
+    if np.isfinite(tr.slope):
+        yrs = np.linspace(d["year"].min(), d["year"].max(), 40)
+        band = frontier.trend_band(tr, yrs)
+        band["date"] = pd.to_datetime((band["year"] - 1970) * 365.2425, unit="D", origin="unix")
+        band["low"] = band["low"].clip(lower=0)
+        layers.insert(0, alt.Chart(band).mark_area(opacity=0.2, color=charts.OKABE_ITO[0]).encode(
+            x="date:T", y="low:Q", y2="high:Q"))
+        layers.insert(1, alt.Chart(band).mark_line(color=charts.OKABE_ITO[0]).encode(
+            x="date:T", y="fit:Q", tooltip=[alt.Tooltip("fit:Q", title="Fitted lag (months)", format=".1f")]))
+    return alt.layer(*layers).properties(width=W, height=300, title=charts.title(t, sub))
+
+
+def leadership_chart(res: analysis.ChapterResult) -> alt.Chart:
+    """First-place spells as bars; open (still leading) spells end in a hollow marker."""
+    w = res.windows
+    if w.empty:
+        return _empty(f"No first-place spells for leaderboard {res.params.leaderboard!r}.")
+    w = w.copy()
+    w["status"] = np.where(w["censored"], "still leading", "ended")
+    wt = res.window_trend
+    med = res.window_median_days
+    if np.isfinite(wt.rho):
+        verdict = "shortened" if wt.p_value < 0.05 and wt.rho < 0 else "lengthened" if wt.p_value < 0.05 else \
+            "no significant trend"
+        t = f"A model led for a median {_n(med, unit='days')}; over time, {verdict} (n = {wt.n})"
+    else:
+        t = f"A model led for a median {_n(med, unit='days')}; too few spells for a trend"
+    sub = [f"Days in first place on {res.params.leaderboard}, each bar one model; hollow marker: still leading "
+           "at the data's date."]
+    orgs = sorted(w["organization"].unique())
+    y = alt.Y("model:N", sort=alt.EncodingSortField("start_date", order="ascending"), title=None)
+    tip = [alt.Tooltip("model:N", title="Model"), alt.Tooltip("organization:N", title="Organization"),
+           alt.Tooltip("start_date:T", title="First day in first place"), alt.Tooltip("end_date:T", title="Until"),
+           alt.Tooltip("days:Q", title="Days", format=",.0f"), alt.Tooltip("status:N", title="Status"),
+           alt.Tooltip("source_url:N", title="Source")]
+    bars = alt.Chart(w).mark_bar(height=10).encode(
+        x=alt.X("start_date:T", title="Date"), x2="end_date:T", y=y,
+        color=alt.Color("organization:N", scale=charts.org_scale(orgs), title="Organization"), tooltip=tip)
+    open_end = alt.Chart(w[w["censored"]]).mark_point(shape="triangle-right", size=120, filled=False,
+                                                      strokeWidth=2, color=charts.TEXT).encode(
+        x="end_date:T", y=y, tooltip=tip)
+    h = max(160, 16 * len(w))
+    return (bars + open_end).properties(width=W - 80, height=h, title=charts.title(t, sub))
+
+
+def capex_chart(res: analysis.ChapterResult) -> alt.Chart:
+    """Capex per company per fiscal year, stacked; guidance lighter; totals labelled where complete."""
+    v = res.capex_values
+    if v.empty:
+        return _empty("No capital-expenditure figures are loaded.")
+    g = res.capex_growth
+    if np.isfinite(g.rate):
+        t = (f"The {len(res.params.capex_companies)} companies' capex grew {fmt(g.rate, pct=True)} a year, "
+             f"{g.first_year}-{g.last_year}, to {_n(g.last)} USD billion")
+    else:
+        t = "Capital expenditure per company"
+    sub = ["Capital expenditure per fiscal year, USD billions (Microsoft's fiscal year ends in June)."
+           + (" Lighter bars: company guidance, not yet reported." if res.params.include_guidance else "")]
+    d = v.assign(kind=np.where(v["guidance"], "guidance (company statement)", "reported"))
+    comps = sorted(d["company"].unique())
+    bars = alt.Chart(d).mark_bar().encode(
+        x=alt.X("fiscal_year:O", title="Fiscal year"),
+        y=alt.Y("sum(value):Q", title="Capital expenditure (USD billions)"),
+        color=alt.Color("company:N", scale=charts.org_scale(comps), title="Company"),
+        opacity=alt.Opacity("kind:N", scale=alt.Scale(domain=["reported", "guidance (company statement)"],
+                                                      range=[1.0, 0.45]), title=""),
+        order=alt.Order("company:N"),
+        tooltip=[alt.Tooltip("company:N", title="Company"), alt.Tooltip("fiscal_year:O", title="Fiscal year"),
+                 alt.Tooltip("value:Q", title="Capex (USD bn)", format=",.1f"), alt.Tooltip("kind:N", title="Row"),
+                 alt.Tooltip("definition:N", title="Definition"), alt.Tooltip("source_url:N", title="Source")])
+    tot = res.capex_total[res.capex_total["complete"].astype(bool)].copy()
+    tot["label"] = tot["total"].map(lambda x: _n(x))
+    text = alt.Chart(tot).mark_text(dy=-6, color=charts.TEXT, fontSize=11).encode(
+        x="fiscal_year:O", y="total:Q", text="label:N",
+        tooltip=[alt.Tooltip("total:Q", title="Total (USD bn)", format=",.1f")])
+    return (bars + text).properties(width=W - 40, height=300, title=charts.title(t, sub))
+
+
+def compute_chart(res: analysis.ChapterResult) -> alt.Chart:
+    """Training compute of each model on a log axis, with the fitted growth line."""
+    rows = res.compute_rows
+    f = res.compute_fit
+    if rows.empty:
+        return _empty("No training-compute rows are loaded.")
+    t = (f"Frontier training compute grew {_n(f.growth)}x a year (90% interval {_n(f.low)}x to {_n(f.high)}x)"
+         if np.isfinite(f.growth) else "Training compute of notable models")
+    sub = [f"Training compute of {'frontier ' if res.params.compute_frontier_only else ''}models, FLOP (log scale), "
+           f"{res.params.compute_since_year} onward; line: least-squares fit of log10 FLOP on date."]
+    orgs = sorted(rows["organization"].fillna("Other").unique())
+    d = rows.assign(organization=rows["organization"].fillna("Other"))
+    pts = alt.Chart(d).mark_circle(size=55, opacity=0.8).encode(
+        x=alt.X("publication_date:T", title="Publication date"),
+        y=alt.Y("training_compute_flop:Q", title="Training compute (FLOP, log scale)",
+                scale=alt.Scale(type="log"), axis=alt.Axis(format="~e")),
+        color=alt.Color("organization:N", scale=charts.org_scale(orgs), title="Organization",
+                        legend=alt.Legend(columns=4)),
+        tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("organization:N", title="Organization"),
+                 alt.Tooltip("publication_date:T", title="Published"),
+                 alt.Tooltip("training_compute_flop:Q", title="FLOP", format=".2~e"),
+                 alt.Tooltip("estimate:N", title="Estimate"), alt.Tooltip("source_url:N", title="Source")])
+    layers = [pts]
+    if np.isfinite(f.growth):
+        x = frontier.decimal_year(d["publication_date"])
+        yrs = np.linspace(x.min(), x.max(), 30)
+        line = pd.DataFrame({"date": pd.to_datetime((yrs - 1970) * 365.2425, unit="D", origin="unix"),
+                             "flop": 10 ** (f.intercept + f.slope * yrs)})
+        layers.append(alt.Chart(line).mark_line(color=charts.TEXT, strokeDash=[5, 3]).encode(
+            x="date:T", y="flop:Q"))
+    return alt.layer(*layers).properties(width=W, height=320, title=charts.title(t, sub))
+
+
+def indexed_chart(res: analysis.ChapterResult) -> alt.VConcatChart | alt.Chart:
+    """Spending and compute (indexed, log) above the model gap (points), on one time axis."""
+    idx = res.indexed
+    if idx.empty:
+        return _empty("Spending series are not loaded.")
+    base = int(idx["base_year"].iloc[0])
+    idx = idx[idx["year"] >= base - 1]
+    gy = analysis.gap_by_year(res.main.gap)
+    name, unit = analysis.BENCHMARKS[res.main.benchmark]
+    last = idx[idx["year"] == idx["year"].max()]
+    cap = last[last["series"] == "Capex total"]["index"]
+    cap_txt = _n(cap.iloc[0] / 100) + "x" if len(cap) else "n/a"
+    gap_txt = (f"the {name} gap went from {_n(gy.iloc[0], unit=unit)} to {_n(gy.iloc[-1], unit=unit)}"
+               if len(gy) else "no model gap yet")
+    t = f"Since {base}, capex multiplied by {cap_txt} while {gap_txt}"
+    years = sorted(set(idx["year"]) | set(gy.index))
+    xs = alt.X("year:O", title="Year (NVIDIA fiscal year N shown at calendar year N-1)", scale=alt.Scale(domain=years))
+    series = list(dict.fromkeys(idx["series"]))
+    top = alt.Chart(idx).mark_line(point=True).encode(
+        x=xs, y=alt.Y("index:Q", scale=alt.Scale(type="log"), title=f"Index, {base} = 100 (log scale)"),
+        color=alt.Color("series:N", scale=charts.category_scale(series), title=""),
+        strokeDash=alt.StrokeDash("series:N", title=""),
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:O", title="Year"),
+                 alt.Tooltip("value:Q", title="Value (USD bn, or FLOP)", format=",.3~s"),
+                 alt.Tooltip("index:Q", title=f"Index ({base} = 100)", format=",.0f")]
+    ).properties(width=W - 40, height=220,
+                 title=charts.title(t, [f"Top: capex total, NVIDIA Data Center revenue (USD) and the largest training "
+                                        f"run to date (FLOP), indexed to {base} = 100, log scale.",
+                                        f"Bottom: gap between best closed and best open model at year end, {unit}."]))
+    gd = pd.DataFrame({"year": gy.index.astype(int), "gap": gy.to_numpy()})
+    bottom = alt.Chart(gd).mark_bar(color=charts.OKABE_ITO[3], size=18).encode(
+        x=xs, y=alt.Y("gap:Q", title=f"Model gap ({unit})"),
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("gap:Q", title=f"Gap ({unit})", format=".1f")]
+    ).properties(width=W - 40, height=110)
+    return alt.vconcat(top, bottom, spacing=8)

@@ -1,0 +1,122 @@
+"""The real book: built offline with zero warnings, reproducible, complete, and readable in a browser.
+
+One cold build (with no network where `unshare -n` is available) is shared by these tests; a second
+cold build into another folder checks that the numbers are identical.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, TOKENFACTORY
+
+pytestmark = pytest.mark.build
+
+REQUIRED = {
+    "compute_gap": ["open_lag_months_latest", "open_lag_trend_months_per_year", "score_gap_latest",
+                    "leadership_window_median_days", "capex_total_latest_usd_bn", "capex_cagr",
+                    "training_compute_growth_per_year"],
+    "inference_tax": ["cost_per_mtok_gpu_usd", "cost_per_mtok_asic_usd", "tax_share_gpu", "breakeven_tokens_per_year",
+                      "price_decline_per_year", "utilization_elasticity", "mc_p10_usd", "mc_p90_usd"],
+    "tapeout": ["median_design_to_tapeout_months", "median_tapeout_to_ga_months", "nine_month_percentile",
+                "median_generation_gap_months", "min_feasible_cycle_months"],
+    "flywheel": ["crossover_month", "cost_per_mtok_ratio_y5", "cumulative_advantage_y5_usd_bn",
+                 "most_sensitive_parameter"],
+    "claims": ["claims_supported", "claims_partly", "claims_not_supported", "claims_unverifiable"],
+}
+
+
+def _offline_prefix() -> list[str]:
+    """Run with loopback only, where this machine allows it (root and util-linux's unshare)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None:
+        return []
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    return ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"'] if probe.returncode == 0 else []
+
+
+def _build(out: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOKENFACTORY_")}
+    cmd = [*_offline_prefix(), str(TOKENFACTORY), "build", "--out", str(out)]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=1800)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("book") / "default"
+    proc = _build(out)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return out
+
+
+def test_built_offline_with_zero_warnings(built):
+    log = (built / "sphinx.log").read_text(encoding="utf-8")
+    assert "build succeeded" in log
+    assert "WARNING" not in log and "ERROR" not in log
+
+
+def test_results_hold_every_required_key(built):
+    results = json.loads((built / "results.json").read_text())["results"]
+    for cid, keys in REQUIRED.items():
+        missing = [k for k in keys if k not in results.get(cid, {})]
+        assert not missing, f"{cid} lacks {missing}"
+
+
+def test_every_chapter_page_exists(built):
+    for cid in REQUIRED:
+        assert (built / "html" / "notebooks" / f"{cid}.html").exists()
+    for page in ("index", "book/data", "book/reproduce", "book/methods"):
+        assert (built / "html" / f"{page}.html").exists() or (built / "html" / "book" / f"{page}.html").exists()
+
+
+def _numbers(results: dict) -> dict:
+    return {cid: {k: v for k, v in vals.items()} for cid, vals in results["results"].items()}
+
+
+def test_reproducible_numbers_and_strict_nbval(built, tmp_path):
+    second = _build(tmp_path / "again")
+    assert second.returncode == 0, second.stderr[-3000:]
+    a = json.loads((built / "results.json").read_text())
+    b = json.loads((tmp_path / "again" / "results.json").read_text())
+    assert _numbers(a) == _numbers(b)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+         "--nbval-sanitize-with", str(REPO / "tests" / "sanitize.cfg"), str(built / "notebooks")],
+        capture_output=True, text=True, cwd=REPO, timeout=1800)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+
+
+@pytest.mark.browser
+def test_pages_render_offline_in_chromium(built):
+    from tokenfactory import browser
+
+    if browser.chromium() is None:
+        pytest.fail("Chromium is missing: .ci/run installs it (apt-get install -y chromium)")
+    html_dir = built / "html"
+    pages = sorted(p for p in html_dir.rglob("*.html")
+                   if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts)
+    shots = REPO / "_build" / "screenshots"
+    charts_total = 0
+    with browser.serve(html_dir) as base:
+        for page in pages:
+            rel = page.relative_to(html_dir).as_posix()
+            url = f"{base}/{rel}"
+            dom = browser.dump_dom(url)
+            expected = len(re.findall(r'id="altair-viz-', page.read_text(encoding="utf-8")))
+            rendered = dom.count('class="marks"')
+            assert rendered >= expected, f"{rel}: {rendered} of {expected} charts rendered"
+            charts_total += expected
+            errors, requests = browser.console_and_requests(url)
+            assert not errors, f"{rel}: JavaScript errors {errors}"
+            off = [u for u in requests if not u.startswith(base)]
+            assert not off, f"{rel}: requests off the machine: {off}"
+            if rel.startswith("notebooks/") or rel == "index.html":
+                browser.screenshot(url, shots / (rel.replace("/", "_").removesuffix(".html") + ".png"))
+    assert charts_total >= 20, f"only {charts_total} charts in the book"

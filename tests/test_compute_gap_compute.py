@@ -1,0 +1,151 @@
+"""Leadership windows, capital spending, NVIDIA revenue and training-compute growth: hand cases."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tokenfactory.compute_gap import compute, leadership
+
+D = pd.Timestamp
+
+
+def _leaders():
+    rows = [("lb", "A1", "OpenAI", "2023-01-01", "2023-04-11"),
+            ("lb", "A2", "OpenAI", "2023-04-11", "2023-06-10"),
+            ("lb", "G1", "Google", "2023-06-10", "2023-07-10"),
+            ("lb", "C1", "Anthropic", "2023-07-10", None),
+            ("other", "Z", "Zeta", "2023-01-01", None)]
+    f = pd.DataFrame(rows, columns=["leaderboard", "model", "organization", "start_date", "end_date"])
+    f["start_date"] = pd.to_datetime(f["start_date"])
+    f["end_date"] = pd.to_datetime(f["end_date"])
+    f["as_of"] = D("2023-08-09")
+    f["source_url"] = "https://example.org"
+    return f
+
+
+def test_windows_lengths_and_censoring():
+    w = leadership.windows(_leaders(), "lb")
+    assert list(w.days) == [100, 60, 30, 30]
+    assert list(w.censored) == [False, False, False, True]
+
+
+def test_window_cut_at_end_is_censored():
+    w = leadership.windows(_leaders(), "lb", end=D("2023-07-01"))
+    assert list(w.model) == ["A1", "A2", "G1"]
+    assert bool(w.censored.iloc[-1]) and w.days.iloc[-1] == 21
+
+
+def test_organization_windows_merge_consecutive_spells():
+    ow = leadership.by_organization(leadership.windows(_leaders(), "lb"))
+    assert list(ow.organization) == ["OpenAI", "Google", "Anthropic"]
+    assert list(ow.days) == [160, 30, 30]
+    assert ow.models.iloc[0] == "A1, A2"
+
+
+def test_km_median_hand_cases():
+    assert leadership.km_median(np.array([10, 20, 30]), np.zeros(3, bool)) == 20
+    # the censored 20 leaves the risk set without an event: S(10)=3/4, S(30)=3/4*1/2 -> median 30
+    assert leadership.km_median(np.array([10, 20, 30, 40]), np.array([False, True, False, False])) == 30
+    assert np.isnan(leadership.km_median(np.array([10, 20]), np.array([True, True])))
+
+
+def test_window_trend_detects_shortening():
+    starts = pd.date_range("2023-01-01", periods=8, freq="90D")
+    w = pd.DataFrame({"start_date": starts, "days": [200, 180, 150, 120, 100, 70, 50, 30.0], "censored": False})
+    t = leadership.window_trend(w)
+    assert t.rho == pytest.approx(-1) and t.n == 8 and t.p_value < 0.01
+    assert t.change_high < 0
+
+
+def test_window_trend_small_sample_is_nan():
+    w = pd.DataFrame({"start_date": pd.date_range("2023-01-01", periods=3), "days": [1.0, 2, 3], "censored": False})
+    assert np.isnan(leadership.window_trend(w).rho)
+
+
+def _capex():
+    rows = [("A", 2022, "2022-12-31", "reported", 100, None, None),
+            ("B", 2022, "2022-06-30", "reported", 50, None, None),
+            ("A", 2024, "2024-12-31", "reported", 300, None, None),
+            ("B", 2024, "2024-06-30", "reported", 150, None, None),
+            ("A", 2025, "2025-12-31", "guidance", None, 380, 420),
+            ("B", 2025, "2025-06-30", "reported", 200, None, None),
+            ("C", 2024, "2024-12-31", "reported", 999, None, None)]
+    f = pd.DataFrame(rows, columns=["company", "fiscal_year", "fiscal_year_end", "row_type", "capex_usd_bn",
+                                    "capex_low_usd_bn", "capex_high_usd_bn"]).astype(
+        {"capex_usd_bn": float, "capex_low_usd_bn": float, "capex_high_usd_bn": float})
+    f["fiscal_year_end"] = pd.to_datetime(f["fiscal_year_end"])
+    f["definition"] = "x"
+    f["source_url"] = "https://example.org"
+    f["estimate"] = False
+    return f
+
+
+def test_capex_total_and_cagr_reported_only():
+    v = compute.capex_values(_capex(), ["A", "B"], include_guidance=False)
+    t = compute.capex_total(v, ["A", "B"])
+    assert list(t.fiscal_year) == [2022, 2024, 2025]
+    assert list(t.complete) == [True, True, False]
+    g = compute.total_growth(t)
+    assert (g.first_year, g.last_year, g.last) == (2022, 2024, 450)
+    assert g.rate == pytest.approx(np.sqrt(3) - 1)  # 150 -> 450 in two years
+
+
+def test_capex_guidance_fills_with_range_midpoint():
+    v = compute.capex_values(_capex(), ["A", "B"], include_guidance=True)
+    t = compute.capex_total(v, ["A", "B"])
+    row = t.set_index("fiscal_year").loc[2025]
+    assert row.total == 600 and row.complete and row.guidance
+    g = compute.total_growth(t)
+    assert g.last_year == 2025 and g.guidance_in_last
+
+
+def test_cagr_edge_cases():
+    assert compute.cagr(100, 200, 1) == pytest.approx(1.0)
+    assert np.isnan(compute.cagr(0, 200, 1)) and np.isnan(compute.cagr(100, 200, 0))
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(1, 1e4), st.floats(-0.9, 5), st.integers(1, 20))
+def test_cagr_roundtrip(first, rate, years):
+    last = first * (1 + rate) ** years
+    assert compute.cagr(first, last, years) == pytest.approx(rate, abs=1e-9)
+
+
+def test_nvidia_quarters_summed_when_no_fiscal_year_row():
+    nv = pd.DataFrame({"period": ["FY2024", "FY2025Q1", "FY2025Q2", "FY2025Q3", "FY2025Q4", "FY2026Q1"],
+                       "period_type": ["fiscal_year"] + ["quarter"] * 5,
+                       "fiscal_year": [2024, 2025, 2025, 2025, 2025, 2026],
+                       "period_end": pd.to_datetime(["2024-01-28", "2024-04-28", "2024-07-28", "2024-10-27",
+                                                     "2025-01-26", "2025-04-27"]),
+                       "data_center_revenue_usd_bn": [47.5, 22.6, 26.3, 30.8, 35.6, 39.1]})
+    out = compute.nvidia_data_center(nv)
+    assert list(out.fiscal_year) == [2024, 2025]  # FY2026 has one quarter only
+    assert out.dc_usd_bn.iloc[1] == pytest.approx(22.6 + 26.3 + 30.8 + 35.6)
+    assert list(out.from_quarters) == [False, True]
+
+
+def test_compute_growth_exact_tenfold():
+    dates = pd.to_datetime(["2020-01-01", "2021-01-01", "2022-01-01", "2023-01-01"])
+    tc = pd.DataFrame({"model": list("abcd"), "publication_date": dates,
+                       "training_compute_flop": [1e22, 1e23, 1e24, 1e25], "frontier": [True] * 4})
+    fit, rows = compute.compute_growth(tc, frontier_only=True)
+    assert fit.growth == pytest.approx(10, rel=2e-3)  # leap year 2020 makes the step 366 days
+    assert fit.low <= fit.growth <= fit.high and fit.n == 4
+
+
+def test_compute_growth_frontier_filter():
+    dates = pd.to_datetime(["2020-01-01", "2021-01-01", "2022-01-01", "2023-01-01", "2023-06-01"])
+    tc = pd.DataFrame({"model": list("abcde"), "publication_date": dates,
+                       "training_compute_flop": [1e22, 1e23, 1e24, 1e25, 1e15], "frontier": [True] * 4 + [False]})
+    assert compute.compute_growth(tc, True)[0].n == 4
+    assert compute.compute_growth(tc, False)[0].n == 5
+
+
+def test_indexed_common_base_year():
+    out = compute.indexed({"a": pd.Series({2021: 5.0, 2022: 10.0, 2023: 20.0}),
+                           "b": pd.Series({2022: 2.0, 2023: 3.0})})
+    assert set(out.base_year) == {2022}
+    got = out.set_index(["series", "year"])["index"]
+    assert got[("a", 2023)] == 200 and got[("b", 2023)] == 150 and got[("a", 2021)] == 50
