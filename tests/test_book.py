@@ -43,7 +43,9 @@ def _offline_prefix() -> list[str]:
 
 
 def _build(out: Path) -> subprocess.CompletedProcess:
+    """A cold build: its own build folder, so no cached execution is reused."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOKENFACTORY_")}
+    env["TOKENFACTORY_BUILD"] = str(out.parent / f"{out.name}-cache")
     cmd = [*_offline_prefix(), str(TOKENFACTORY), "build", "--out", str(out)]
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=1800)
 

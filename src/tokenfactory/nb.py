@@ -20,7 +20,10 @@ from .registry import CHAPTERS
 #: pipeline, never by the reader.
 RESERVED = ("upstream", "run_context")
 
-_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+#: Output metadata that marks the run box, so the pipeline can refresh it when it reuses an execution.
+RUNBOX_KEY = "tokenfactory_runbox"
+
+_SCALES = ((1e15, "quadrillion"), (1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 
 
 def round_sig(value: float, sig: int = 2) -> float:
@@ -77,6 +80,14 @@ def glue(key: str, value: Any, *, sig: int = 2, unit: str = "", pct: bool = Fals
     return value
 
 
+def glue_text(key: str, text: str) -> str:
+    """Glue a display string only (no number in results.json), for prose that quotes a label."""
+    from myst_nb import glue as _glue
+
+    _glue(f"{key}_txt", text, display=False)
+    return text
+
+
 def setup(chapter_id: str, namespace: Mapping[str, Any]) -> ChapterParams:
     """Validate the notebook's parameters (the same model the CLI uses), enable the chart theme
     and show the box with the parameters this page ran with and the command that reruns it."""
@@ -85,7 +96,7 @@ def setup(chapter_id: str, namespace: Mapping[str, Any]) -> ChapterParams:
     values = {name: namespace[name] for name in model.model_fields if name in namespace}
     params = model(**values)
     charts.enable_theme()
-    display(HTML(run_box(chapter_id, params, namespace.get("run_context") or {})))
+    display(HTML(run_box(chapter_id, params, namespace.get("run_context") or {})), metadata={RUNBOX_KEY: True})
     return params
 
 

@@ -130,6 +130,59 @@ def _execute(chapter: Chapter, params: dict[str, Any], upstream: dict[str, Any],
     return time.perf_counter() - started
 
 
+def _cache_dir() -> Path:
+    return paths.build_dir() / ".cache"
+
+
+def _cache_lookup(cid: str, key: str, target: Path, previous: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
+    """An earlier execution with the same inputs: this target's own, or any build's (content-addressed).
+
+    A chapter's executed notebook is a pure function of its key (notebook, parameters, data,
+    upstream results, package source), so a scenario or a custom build can reuse what another
+    build already computed.
+    """
+    own = target / "notebooks" / f"{cid}.ipynb"
+    if previous.get("key") == key and own.exists():
+        return own, previous
+    nb_file = _cache_dir() / f"{cid}-{key}.ipynb"
+    meta_file = nb_file.with_suffix(".json")
+    if nb_file.exists() and meta_file.exists():
+        try:
+            return nb_file, json.loads(meta_file.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            return None
+    return None
+
+
+def _cache_store(cid: str, key: str, executed: Path, run: "ChapterRun") -> None:
+    cache = _cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    tmp = cache / f".{cid}-{key}.{os.getpid()}.tmp"
+    shutil.copy2(executed, tmp)
+    os.replace(tmp, cache / f"{cid}-{key}.ipynb")
+    (cache / f"{cid}-{key}.json").write_text(
+        json.dumps({"seconds": run.seconds, "results": run.results}), encoding="utf-8")
+
+
+def _refresh_runbox(path: Path, cid: str, params: Any, ctx: dict[str, Any]) -> None:
+    """Rewrite the box that says how the page was computed for this build (scenario, command).
+
+    The numbers of a reused execution are the same by construction (same key), but the scenario
+    name and the rerun command belong to the build that shows them."""
+    from .nb import RUNBOX_KEY, run_box
+
+    nb = nbformat.read(path, as_version=4)
+    box = run_box(cid, params, ctx)
+    changed = False
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) or []:
+            if (output.get("metadata") or {}).get(RUNBOX_KEY) and output.get("data", {}).get("text/html") != box:
+                output["data"]["text/html"] = box
+                changed = True
+    if changed:
+        nbformat.write(nb, path)
+
+
 def _hide_injected_cell(path: Path) -> None:
     """The cell papermill injects holds the parameters: the page shows them in its box instead."""
     nb = nbformat.read(path, as_version=4)
@@ -192,11 +245,11 @@ def _build_locked(resolved: Resolved, target: Path, jobs: int, only: list[str] |
                     upstream = {d: done[d].results for d in deps}
                     params = resolved.params[cid].model_dump(mode="json")
                     key = _chapter_key(chapter, params, upstream, package)
-                    previous = old_chapters.get(cid, {})
-                    cached_nb = target / "notebooks" / f"{cid}.ipynb"
-                    if previous.get("key") == key and cached_nb.exists():
-                        shutil.copy2(cached_nb, executed_dir / f"{cid}.ipynb")
-                        done[cid] = ChapterRun(cid, key, True, previous.get("seconds", 0.0), previous.get("results", {}))
+                    cached = _cache_lookup(cid, key, target, old_chapters.get(cid, {}))
+                    if cached is not None:
+                        nb_file, meta = cached
+                        shutil.copy2(nb_file, executed_dir / f"{cid}.ipynb")
+                        done[cid] = ChapterRun(cid, key, True, meta.get("seconds", 0.0), meta.get("results", {}))
                         log(f"  = {cid}: unchanged, reused")
                         continue
                     ctx = {"scenario": resolved.scenario, "command": command,
@@ -214,8 +267,12 @@ def _build_locked(resolved: Resolved, target: Path, jobs: int, only: list[str] |
                     seconds = fut.result()  # re-raises ChapterFailed
                     found = results.glued(executed_dir / f"{cid}.ipynb")
                     done[cid] = ChapterRun(cid, key, False, round(seconds, 2), results.numbers(found))
+                    _cache_store(cid, key, executed_dir / f"{cid}.ipynb", done[cid])
                     log(f"  ✓ {cid}: {seconds:.1f} s")
         report.chapters = done
+        for cid in done:
+            ctx = {"scenario": resolved.scenario, "command": command, "changed": resolved.changed.get(cid, [])}
+            _refresh_runbox(executed_dir / f"{cid}.ipynb", cid, resolved.params[cid], ctx)
 
         chapter_keys = {cid: run.key for cid, run in done.items()}
         book_key = _book_key(chapter_keys)

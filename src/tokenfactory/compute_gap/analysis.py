@@ -20,10 +20,10 @@ from .params import Params
 
 TABLES = ("models", "benchmark_scores", "leaderboard_leaders", "capex", "nvidia_financials", "training_compute")
 
-BENCHMARKS = {"eci": ("Epoch Capabilities Index", "ECI points"),
+BENCHMARKS = {"eci": ("ECI", "ECI points"),
               "gpqa_diamond": ("GPQA Diamond", "percentage points"),
               "mmlu": ("MMLU", "percentage points"),
-              "lmarena_elo": ("LMArena text Elo", "Elo points")}
+              "lmarena_elo": ("LMArena Elo", "Elo points")}
 
 #: Published estimates the chapter compares with. Values are read on the cited pages; the notebook
 #: glues them, so the prose never types them.
@@ -222,3 +222,76 @@ def gap_by_year(g: pd.DataFrame) -> pd.Series:
 
 def finite(x: Any) -> bool:
     return x is not None and isinstance(x, (int, float, np.floating)) and bool(np.isfinite(x))
+
+
+def direction(low: float, high: float, neg: str, pos: str, none: str = "shows no clear trend") -> str:
+    """A word for the sign of an interval: `neg` if entirely below zero, `pos` if above, else `none`."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "cannot be estimated from these data"
+    return neg if high < 0 else pos if low > 0 else none
+
+
+def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """Every number and word the page's prose uses: key -> (value, glue options). The notebook glues
+    them all, so the prose types none."""
+    m, p = res.main, res.params
+    name, unit = BENCHMARKS[m.benchmark]
+    wt, g, nvg, cf = res.window_trend, res.capex_growth, res.nvidia_growth, res.compute_fit
+    out: dict[str, tuple[Any, dict[str, Any]]] = {
+        # the seven results of the issue
+        "open_lag_months_latest": (m.lag_latest, {"unit": "months"}),
+        "open_lag_trend_months_per_year": (m.trend.slope, {"unit": "months per year"}),
+        "score_gap_latest": (m.score_gap_latest, {"unit": unit}),
+        "leadership_window_median_days": (res.window_median_days, {"unit": "days"}),
+        "capex_total_latest_usd_bn": (g.last, {"unit": "USD billion", "sig": 3}),
+        "capex_cagr": (g.rate, {"pct": True}),
+        "training_compute_growth_per_year": (cf.growth, {"text": f"{fmt_x(cf.growth)} per year"}),
+        # context for the prose
+        "bench_name": (name, {}), "gap_unit": (unit, {}),
+        "open_def": ("any downloadable weights" if p.open_definition == "open_and_restricted"
+                     else "permissively licensed weights only", {}),
+        "tolerance": (p.catch_up_tolerance, {"unit": unit}),
+        "lag_latest_model": (m.lag_latest_model or "n/a", {}),
+        "lag_latest_date": (m.lag_latest_date.date().isoformat() if m.lag_latest_date is not None else "n/a", {}),
+        "current_lag_months": (m.current_lag, {"unit": "months"}),
+        "lag_trend_low": (m.trend.low, {}), "lag_trend_high": (m.trend.high, {}),
+        "lag_direction": (direction(m.trend.low, m.trend.high, "shrinking", "growing"), {}),
+        "n_records": (m.trend.n, {}), "n_censored": (m.trend.n_censored, {}),
+        "draws": (p.bootstrap_draws, {}), "draws_ok": (m.trend.draws_ok, {}),
+        "slope_exact_only": (m.naive["slope_exact_only"], {"unit": "months per year"}),
+        "slope_bounds_as_exact": (m.naive["slope_bounds_as_exact"], {"unit": "months per year"}),
+        "gap_first": (m.gap["gap"].iloc[0] if len(m.gap) else float("nan"), {"unit": unit}),
+        "gap_first_date": (m.gap["date"].iloc[0].date().isoformat() if len(m.gap) else "n/a", {}),
+        "gap_date": (m.gap_date.date().isoformat() if m.gap_date is not None else "n/a", {}),
+        "n_spells": (len(res.windows), {}), "n_org_windows": (len(res.org_windows), {}),
+        "org_window_median_days": (res.org_window_median_days, {"unit": "days"}),
+        "window_rho": (wt.rho, {}), "window_p": (wt.p_value, {}), "window_n": (wt.n, {}),
+        "window_change": (wt.change_per_year, {"pct": True}),
+        "window_change_low": (wt.change_low, {"pct": True}), "window_change_high": (wt.change_high, {"pct": True}),
+        "window_direction": (direction(wt.change_low, wt.change_high, "shorten", "lengthen",
+                                       "show no clear trend"), {}),
+        "leaderboard": (p.leaderboard, {}),
+        "capex_first_year": (g.first_year or "n/a", {"text": str(g.first_year or "n/a")}),
+        "capex_last_year": (g.last_year or "n/a", {"text": str(g.last_year or "n/a")}),
+        "capex_first_usd_bn": (g.first, {"unit": "USD billion"}),
+        "capex_companies": (", ".join(p.capex_companies), {}),
+        "capex_guidance": ("includes company guidance" if g.guidance_in_last else "reported figures only", {}),
+        "nvidia_dc_latest_usd_bn": (nvg.last, {"unit": "USD billion", "sig": 3}),
+        "nvidia_dc_first_usd_bn": (nvg.first, {"unit": "USD billion", "sig": 3}),
+        "nvidia_first_fy": (nvg.first_year or "n/a", {"text": f"FY{nvg.first_year}" if nvg.first_year else "n/a"}),
+        "nvidia_last_fy": (nvg.last_year or "n/a", {"text": f"FY{nvg.last_year}" if nvg.last_year else "n/a"}),
+        "nvidia_dc_cagr": (nvg.rate, {"pct": True}),
+        "compute_low": (cf.low, {"text": fmt_x(cf.low)}), "compute_high": (cf.high, {"text": fmt_x(cf.high)}),
+        "compute_n": (cf.n, {}), "compute_since": (p.compute_since_year, {"text": str(p.compute_since_year)}),
+    }
+    for key, ref in REFERENCES.items():
+        opts = {"pct": True} if ref["unit"] == "fraction" else {"text": fmt_x(ref["value"])} \
+            if ref["unit"] == "x per year" else {"unit": ref["unit"]}
+        out[f"ref_{key}"] = (ref["value"], opts)
+    return out
+
+
+def fmt_x(v: float) -> str:
+    """A multiplier as text ("×4.7"), n/a when unknown."""
+    from ..nb import fmt
+    return "n/a" if v is None or not np.isfinite(v) else f"×{fmt(v)}"

@@ -61,7 +61,7 @@ def frontier_chart(res: analysis.ChapterResult) -> alt.Chart:
     steps = pd.concat([_envelope_steps(b) for b in allb.values()], ignore_index=True)
     m = res.main
     name, unit = analysis.BENCHMARKS[m.benchmark]
-    t = (f"On {name}, the best closed model leads the best open one by {_n(m.score_gap_latest, unit=unit)}"
+    t = (f"{name}: the best closed model leads the best open one by {_n(m.score_gap_latest, unit=unit)}"
          if np.isfinite(m.score_gap_latest) else f"{name}: closed and open frontiers")
     sub = ["Score of each model at release; lines: best score to date among closed (solid) and open (dashed) models.",
            "Elo is shown for the latest leaderboard snapshot only (Elo scales shift between snapshots)."]
@@ -127,8 +127,8 @@ def lag_chart(res: analysis.ChapterResult) -> alt.Chart:
     tr = m.trend
     if np.isfinite(tr.slope):
         direction = "shrinking" if tr.high < 0 else "growing" if tr.low > 0 else "without a clear trend"
-        t = (f"{name}: the open-model lag is {direction}, {_n(tr.slope, unit='months per year')} "
-             f"(90% interval {_n(tr.low)} to {_n(tr.high)})")
+        t = (f"{name}: the open-model lag is {direction} ({_n(tr.slope)} months/year, "
+             f"90% CI {_n(tr.low)} to {_n(tr.high)})")
     else:
         t = f"{name}: too few caught-up records to fit a trend of the lag"
     sub = [f"Months until an open model came within {_n(res.params.catch_up_tolerance)} {unit} of each closed record. "
@@ -212,11 +212,12 @@ def capex_chart(res: analysis.ChapterResult) -> alt.Chart:
     d = v.assign(kind=np.where(v["guidance"], "guidance (company statement)", "reported"))
     comps = sorted(d["company"].unique())
     bars = alt.Chart(d).mark_bar().encode(
-        x=alt.X("fiscal_year:O", title="Fiscal year"),
+        x=alt.X("fiscal_year:O", title="Fiscal year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sum(value):Q", title="Capital expenditure (USD billions)"),
         color=alt.Color("company:N", scale=charts.org_scale(comps), title="Company"),
         opacity=alt.Opacity("kind:N", scale=alt.Scale(domain=["reported", "guidance (company statement)"],
-                                                      range=[1.0, 0.45]), title=""),
+                                                      range=[1.0, 0.45]), title="",
+                            legend=alt.Legend() if res.params.include_guidance else None),
         order=alt.Order("company:N"),
         tooltip=[alt.Tooltip("company:N", title="Company"), alt.Tooltip("fiscal_year:O", title="Fiscal year"),
                  alt.Tooltip("value:Q", title="Capex (USD bn)", format=",.1f"), alt.Tooltip("kind:N", title="Row"),
@@ -274,16 +275,16 @@ def indexed_chart(res: analysis.ChapterResult) -> alt.VConcatChart | alt.Chart:
     last = idx[idx["year"] == idx["year"].max()]
     cap = last[last["series"] == "Capex total"]["index"]
     cap_txt = _n(cap.iloc[0] / 100) + "x" if len(cap) else "n/a"
-    gap_txt = (f"the {name} gap went from {_n(gy.iloc[0], unit=unit)} to {_n(gy.iloc[-1], unit=unit)}"
-               if len(gy) else "no model gap yet")
-    t = f"Since {base}, capex multiplied by {cap_txt} while {gap_txt}"
+    gap_txt = (f"{name} gap {_n(gy.iloc[0])} → {_n(gy.iloc[-1])} points" if len(gy) else "no model gap yet")
+    t = f"Since {base}: capex ×{cap_txt.rstrip('x')}, {gap_txt}"
     years = sorted(set(idx["year"]) | set(gy.index))
-    xs = alt.X("year:O", title="Year (NVIDIA fiscal year N shown at calendar year N-1)", scale=alt.Scale(domain=years))
+    xs = alt.X("year:O", title="Year (NVIDIA fiscal year N shown at calendar year N-1)", scale=alt.Scale(domain=years),
+               axis=alt.Axis(labelAngle=0))
     series = list(dict.fromkeys(idx["series"]))
     top = alt.Chart(idx).mark_line(point=True).encode(
         x=xs, y=alt.Y("index:Q", scale=alt.Scale(type="log"), title=f"Index, {base} = 100 (log scale)"),
         color=alt.Color("series:N", scale=charts.category_scale(series), title=""),
-        strokeDash=alt.StrokeDash("series:N", title=""),
+        strokeDash=alt.StrokeDash("series:N", legend=None),
         tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("year:O", title="Year"),
                  alt.Tooltip("value:Q", title="Value (USD bn, or FLOP)", format=",.3~s"),
                  alt.Tooltip("index:Q", title=f"Index ({base} = 100)", format=",.0f")]
