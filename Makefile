@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCENARIO ?= default
 
-.PHONY: book test test-fast check bench screenshots clean
+.PHONY: book pdf test test-fast check bench screenshots clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,13 @@ $(STAMP): requirements.txt pyproject.toml
 ## make book: build the default book (or SCENARIO=name) and print the path of its index.html
 book: $(STAMP)
 	$(BIN)/tokenfactory build --scenario $(SCENARIO)
+	@if command -v chromium >/dev/null 2>&1; then $(BIN)/tokenfactory pdf --scenario $(SCENARIO); \
+	else echo "PDF skipped: Chromium is not installed (apt-get install -y chromium)"; fi
+	@echo "Open: $(CURDIR)/_build/$(SCENARIO)/html/index.html"
+
+## make pdf: the whole book as one PDF (needs Chromium)
+pdf: $(STAMP)
+	$(BIN)/tokenfactory pdf --scenario $(SCENARIO)
 
 ## make test: the whole test suite (unit, bad input, notebooks, reproducibility, site, browser)
 test: $(STAMP)

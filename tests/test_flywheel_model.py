@@ -21,7 +21,7 @@ def _base(**over) -> dict:
         "agent_token_growth_per_month": 0.01, "quality_growth_per_month": 0.01, "gain_data_quality": 0.1,
         "gain_quality_users": 0.5, "gain_quality_cycle": 0.3, "gain_knowledge_chip": 0.05, "pass_through": 0.5,
         "price_elasticity": 1.2, "markup": 1.0, "gain_per_generation": 1.5, "first_chip_month": 6.0,
-        "nre_per_generation_usd_bn": 0.6,
+        "nre_per_generation_usd_bn": 0.6, "users_ceiling": 1e9,
     }
     x.update(over)
     return x
@@ -100,10 +100,10 @@ def test_stronger_gains_never_make_integrated_worse(name, g1, g2, growth, asic):
 
 
 @given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 3), st.floats(0, 1), st.floats(0, 1), st.floats(0, 3),
-       st.floats(-0.1, 0.3), st.floats(0, 0.3), st.floats(0.05, 50), st.floats(1.01, 5))
+       st.floats(-0.1, 0.3), st.floats(0, 0.3), st.floats(0.05, 50), st.floats(1.01, 5), st.floats(1.5, 1000))
 @settings(max_examples=60, deadline=None)
-def test_no_stock_goes_negative(gdq, gk, gqc, pt, gqu, el, ug, ag, cost, gain):
-    x = _base(gain_data_quality=gdq, gain_knowledge_chip=gk, gain_quality_cycle=gqc, pass_through=pt,
+def test_no_stock_goes_negative(gdq, gk, gqc, pt, gqu, el, ug, ag, cost, gain, ceiling):
+    x = _base(users_ceiling=ceiling, gain_data_quality=gdq, gain_knowledge_chip=gk, gain_quality_cycle=gqc, pass_through=pt,
               gain_quality_users=gqu, price_elasticity=el, user_growth_per_month=ug,
               agent_token_growth_per_month=ag, cost_gpu0_usd_per_mtok=cost, gain_per_generation=gain)
     s = model.simulate(x, 120)
@@ -112,6 +112,7 @@ def test_no_stock_goes_negative(gdq, gk, gqc, pt, gqu, el, ug, ag, cost, gain):
             arr = s[f"{var}_{side}"]
             assert np.all(np.isfinite(arr)) and np.all(arr >= 0), var
     assert np.all(s["price_i"] >= s["cost_i"])  # the integrated path never sells below cost
+    assert np.all(s["users_i"] <= ceiling * (1 + 1e-9)) and np.all(s["users_m"] <= ceiling * (1 + 1e-9))
 
 
 def test_vectorized_equals_one_by_one():

@@ -157,6 +157,28 @@ def compare(
         out.print(f"wrote {page}", markup=False)
 
 
+@app.command()
+def pdf(
+    scenario: str = ScenarioOpt,
+    out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="A built site's folder (default: _build/<scenario>)."),
+) -> None:
+    """Print the built book to one PDF (charts included), linked from the front page."""
+    from . import paths
+    from .pdf import PdfError, build_pdf
+
+    if out_dir is None:
+        try:
+            config.load_scenario(scenario)
+        except config.ParamError as exc:
+            _fail(str(exc), 2)
+    target = Path(out_dir) if out_dir else paths.build_dir() / scenario
+    try:
+        path = build_pdf(target)
+    except PdfError as exc:
+        _fail(str(exc), 1)
+    out.print(f"PDF: {path}", markup=False)
+
+
 def main() -> None:
     try:
         app()

@@ -25,6 +25,7 @@ SENSITIVITY = {
     "first_chip_month": "month of the first own chip",
     "gain_per_generation": "gain per chip generation",
     "user_growth_per_month": "user growth",
+    "users_ceiling": "user saturation ceiling",
     "agent_token_growth_per_month": "tokens-per-user growth (agents)",
     "quality_growth_per_month": "model-quality growth",
     "gain_data_quality": "gain: data -> quality",

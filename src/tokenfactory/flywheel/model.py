@@ -7,7 +7,7 @@ Each arrow is a named gain; at zero the arrow is cut. The model is deliberately 
 link can be read, tested, and varied in the map and the sensitivity analysis; it produces
 conditional scenarios, not forecasts.
 
-Stocks (per strategy): users U (index, 1 today), model quality Q (index, 1 today), accumulated
+Stocks (per strategy): users U (index, 1 today, saturating at `users_ceiling`), model quality Q (index, 1 today), accumulated
 workload knowledge K (tokens served, starting at a year of today's volume), own-chip generation
 progress, cumulative cash. Flows per month: token volume V = U × tokens-per-user × (price / today's
 price)^-elasticity; cash flow = V × (price - cost) - NRE. The merchant path's cost per token falls by
@@ -27,7 +27,7 @@ INPUTS = (
     "volume0_tokens", "cost_gpu0_usd_per_mtok", "cost_asic0_usd_per_mtok", "merchant_cycle_months", "floor_months",
     "user_growth_per_month", "agent_token_growth_per_month", "quality_growth_per_month", "gain_data_quality",
     "gain_quality_users", "gain_quality_cycle", "gain_knowledge_chip", "pass_through", "price_elasticity", "markup",
-    "gain_per_generation", "first_chip_month", "nre_per_generation_usd_bn",
+    "gain_per_generation", "first_chip_month", "nre_per_generation_usd_bn", "users_ceiling",
 )
 #: The loop's feedback gains: at zero, the two strategies differ only by the tax and the NRE.
 LOOP_GAINS = ("gain_data_quality", "gain_quality_users", "gain_quality_cycle", "gain_knowledge_chip", "pass_through")
@@ -58,6 +58,10 @@ def simulate(x: Mapping[str, float | np.ndarray], months: int) -> dict[str, np.n
     out["cost_m"], out["price_m"] = cost_m, price_m
 
     k0 = KNOWLEDGE_MONTHS0 * a["volume0_tokens"]
+    # Users saturate at `users_ceiling` (× today): the log-odds of U / ceiling grow with the drivers,
+    # which keeps U in (0, ceiling) and monotone in every gain.
+    ceiling = np.maximum(a["users_ceiling"], 1.0 + 1e-9)
+    L = {"m": 1.0 / (ceiling - 1.0), "i": 1.0 / (ceiling - 1.0)}
     U = {"m": np.ones(n), "i": np.ones(n)}
     Q = {"m": np.ones(n), "i": np.ones(n)}
     K = {"m": k0.copy(), "i": k0.copy()}
@@ -85,7 +89,8 @@ def simulate(x: Mapping[str, float | np.ndarray], months: int) -> dict[str, np.n
             out[f"knowledge_{s}"][:, t], out[f"volume_{s}"][:, t] = K[s], vol[s]
             k_new = K[s] + vol[s]
             q_new = Q[s] * np.exp(a["quality_growth_per_month"] + a["gain_data_quality"] * np.log(k_new / K[s]))
-            U[s] = U[s] * np.exp(a["user_growth_per_month"] + a["gain_quality_users"] * np.log(q_new / Q[s]))
+            L[s] = L[s] * np.exp(a["user_growth_per_month"] + a["gain_quality_users"] * np.log(q_new / Q[s]))
+            U[s] = ceiling * L[s] / (1.0 + L[s])
             K[s], Q[s] = k_new, q_new
         progress = progress + np.where(own_live, 1.0 / cycle, 0.0)
     out["cum_m"] = np.cumsum(out["cashflow_m"], axis=1)

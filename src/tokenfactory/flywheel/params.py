@@ -23,6 +23,9 @@ class Params(ChapterParams):
         0.02, unit="per month (log)", meaning="Growth of users independent of the loop", ge=-0.1, le=0.3,
         basis="Assumption (about ×1.3 per year); far below the growth in data/token_volumes.csv (Google: ×50 "
         "from April 2024 to April 2025), which cannot persist")
+    users_ceiling: float = param(
+        10.0, unit="× today's users", meaning="Market saturation: users cannot exceed this multiple of today's",
+        gt=1, le=1000, basis="Assumption (users follow a logistic curve towards this ceiling)")
     agent_token_growth_per_month: float = param(
         0.03, unit="per month (log)", meaning="Growth of tokens per user as agents multiply use", ge=0, le=0.3,
         basis="Assumption (about ×1.4 per year), the article's claim C6 that agents multiply token use")

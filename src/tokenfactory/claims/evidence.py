@@ -1,0 +1,77 @@
+"""Where the claims ledger gets its evidence: the other chapters' glued results.
+
+In a build, the pipeline hands the notebook `upstream = {chapter: {key: value}}`. Run alone (no
+upstream), the notebook must not execute the other chapters; it falls back to the results of the
+last default build (`_build/default/results.json`) when there is one, and otherwise reports every
+claim as not assessed. The page says which source it used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from .. import paths
+
+#: A key present with this value means "the chapter computed it and found none" (a break-even volume
+#: that is never reached, a crossover that never happens): glue turns infinity and NaN into None.
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Flat results, keyed "chapter.key", and a sentence saying where they came from."""
+
+    values: Mapping[str, Any]
+    source: str
+    kind: str  # "upstream", "fallback" or "none"
+
+    def has(self, metric: str) -> bool:
+        return metric in self.values
+
+    def get(self, metric: str) -> Any:
+        """The value, None when the chapter glued no number, MISSING when the key is absent."""
+        return self.values.get(metric, MISSING)
+
+    def number(self, metric: str) -> float | None:
+        """A finite float, or None (absent, null, text, NaN)."""
+        v = self.values.get(metric)
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return None
+        v = float(v)
+        return v if math.isfinite(v) else None
+
+
+def flatten(results: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """{chapter: {key: v}} -> {"chapter.key": v}, without the display strings (`_txt`)."""
+    out: dict[str, Any] = {}
+    for chapter, keys in (results or {}).items():
+        if not isinstance(keys, Mapping):
+            continue
+        for key, value in keys.items():
+            if not str(key).endswith("_txt"):
+                out[f"{chapter}.{key}"] = value
+    return out
+
+
+def fallback_path() -> Path:
+    return paths.build_dir() / "default" / "results.json"
+
+
+def collect(upstream: Mapping[str, Mapping[str, Any]] | None, fallback: Path | None = None) -> Evidence:
+    """The evidence of this run: upstream when given, else the last default build, else nothing."""
+    if upstream:
+        return Evidence(flatten(upstream), "the results of the other chapters in this build", "upstream")
+    path = fallback or fallback_path()
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+        results = payload["results"]
+    except (FileNotFoundError, json.JSONDecodeError, KeyError, TypeError):
+        return Evidence({}, "none: this page was run alone and no earlier build of the book was found, "
+                            "so no claim could be assessed", "none")
+    scenario = payload.get("scenario", "default") if isinstance(payload, dict) else "default"
+    return Evidence(flatten(results), f"the last build of scenario '{scenario}' ({path.name} of that build), "
+                                      "because this page was run alone", "fallback")

@@ -1,0 +1,118 @@
+"""The chapter end to end on small synthetic tables: params, results keys, responsiveness, charts."""
+
+import ast
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tokenfactory.compute_gap import analysis, figures
+from tokenfactory.compute_gap.params import Params
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "compute_gap.ipynb"
+KEYS = {"open_lag_months_latest", "open_lag_trend_months_per_year", "score_gap_latest",
+        "leadership_window_median_days", "capex_total_latest_usd_bn", "capex_cagr",
+        "training_compute_growth_per_year"}
+D = pd.to_datetime
+
+
+def _tables():
+    t = analysis.empty_tables()
+    models = pd.DataFrame({"model": ["C1", "C2", "C3", "O1", "O2", "O3"],
+                           "organization": ["OpenAI", "Anthropic", "Google", "Meta", "DeepSeek", "Alibaba"],
+                           "release_date": D(["2023-01-01", "2023-09-01", "2024-06-01", "2023-05-01", "2024-01-01",
+                                              "2024-10-01"]),
+                           "weights": ["closed"] * 3 + ["open_restricted", "open", "open"]})
+    rows = []
+    for b, vals in {"gpqa_diamond": [40, 50, 70, 38, 52, 60], "mmlu": [86, 88, 90, 80, 87, 89]}.items():
+        rows += [dict(model=m, benchmark=b, score=float(v), score_unit="percent", evaluator="Epoch AI",
+                      source_url="https://example.org", as_of=D("2025-06-01")) for m, v in zip(models.model, vals)]
+    t["models"] = models
+    t["benchmark_scores"] = pd.DataFrame(rows)
+    t["leaderboard_leaders"] = pd.DataFrame({
+        "leaderboard": "lmarena_text", "model": ["C1", "C2", "C3"], "organization": ["OpenAI", "Anthropic", "Google"],
+        "start_date": D(["2023-01-01", "2023-09-01", "2024-06-01"]), "end_date": D(["2023-09-01", "2024-06-01", None]),
+        "source_url": "https://example.org", "as_of": D("2025-06-01")})
+    t["capex"] = pd.DataFrame({"company": ["Alphabet", "Amazon", "Alphabet", "Amazon"], "fiscal_year": [2023, 2023, 2024, 2024],
+                               "fiscal_year_end": D(["2023-12-31"] * 2 + ["2024-12-31"] * 2), "row_type": "reported",
+                               "capex_usd_bn": [30.0, 50.0, 50.0, 70.0], "capex_low_usd_bn": np.nan,
+                               "capex_high_usd_bn": np.nan, "definition": "x", "source_url": "https://example.org",
+                               "estimate": False})
+    return t
+
+
+def _params(**kw):
+    base = {"capex_companies": ["Alphabet", "Amazon"], "benchmark": "gpqa_diamond", "bootstrap_draws": 100}
+    return Params.model_construct(**{**{k: f.default for k, f in Params.model_fields.items()}, **base, **kw})
+
+
+def test_results_keys_exact_and_hand_values():
+    res = analysis.run(_params(), _tables(), other_draws=100)
+    r = res.results()
+    assert set(r) == KEYS
+    assert r["score_gap_latest"] == 10  # 70 - 60
+    assert r["capex_total_latest_usd_bn"] == 120 and r["capex_cagr"] == pytest.approx(0.5)
+    # C1 (40, 2023-01-01) first matched by O2 (52, 2024-01-01): 365 days
+    assert res.main.lags.lag_months.iloc[0] == pytest.approx(365 / (365.25 / 12))
+    # leadership: spells of 243 and 274 days, then one still open (censored)
+    assert r["leadership_window_median_days"] == 274
+
+
+def test_another_benchmark_changes_the_numbers():
+    a = analysis.run(_params(benchmark="gpqa_diamond"), _tables(), other_draws=100).results()
+    b = analysis.run(_params(benchmark="mmlu"), _tables(), other_draws=100).results()
+    assert a["score_gap_latest"] != b["score_gap_latest"]
+
+
+def test_open_definition_changes_the_open_set():
+    res = analysis.run(_params(open_definition="open_only"), _tables(), other_draws=100)
+    assert "O1" not in set(res.main.scores.model)
+
+
+def test_missing_tables_degrade_to_nan_not_failure():
+    res = analysis.run(_params(), {}, {"benchmark_scores": "file is missing"}, other_draws=100)
+    r = res.results()
+    assert set(r) == KEYS and all(np.isnan(v) for v in r.values())
+    for name in ["frontier_chart", "gap_chart", "lag_chart", "leadership_chart", "capex_chart", "compute_chart",
+                 "indexed_chart"]:
+        getattr(figures, name)(res).to_dict()
+
+
+def test_charts_build_with_computed_titles():
+    res = analysis.run(_params(), _tables(), other_draws=100)
+    spec = figures.frontier_chart(res).to_dict()
+    assert "10 percentage points" in json.dumps(spec["title"])
+    assert any(p.get("name") == "bench" for p in spec["params"])
+    for name in ["gap_chart", "lag_chart", "leadership_chart", "capex_chart", "indexed_chart"]:
+        assert "title" in json.dumps(getattr(figures, name)(res).to_dict())
+
+
+def test_glue_values_cover_the_results():
+    res = analysis.run(_params(), _tables(), other_draws=100)
+    g = analysis.glue_values(res)
+    assert KEYS <= set(g)
+
+
+def test_params_bounds_and_window():
+    with pytest.raises(ValueError):
+        Params(window_start="2025-01-01", window_end="2024-01-01")
+    with pytest.raises(ValueError):
+        Params(window_start="January 2023")
+    with pytest.raises(ValueError):
+        Params(bootstrap_draws=10)
+    assert Params(open_definition="open_only").open_kinds == ("open",)
+
+
+def test_notebook_parameters_equal_defaults_and_no_outputs():
+    nb = json.loads(NOTEBOOK.read_text())
+    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
+    values = {}
+    for node in ast.parse("".join(cell["source"])).body:
+        values[node.targets[0].id] = ast.literal_eval(node.value)
+    defaults = {k: f.default for k, f in Params.model_fields.items()}
+    assert {k: values[k] for k in defaults} == defaults
+    assert values["upstream"] == {} and values["run_context"] == {}
+    assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
