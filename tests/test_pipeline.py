@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -174,3 +175,33 @@ def test_values_reach_notebooks_as_data(tmp_path):
     from tokenfactory.results import glued
 
     assert glued(out)["echo"] == evil
+
+
+def test_compare_two_scenarios(book_root):
+    from tokenfactory import config
+
+    names = list(config.list_scenarios())
+    other = next((n for n in names if n != "default"), "default")
+    proc = run_cli("compare", "default", other, root=book_root)
+    assert proc.returncode == 0, proc.stderr
+    assert "value" in proc.stdout and "difference" in proc.stdout
+    page = book_root / "_build" / "compare" / f"default-vs-{other}.html"
+    assert page.exists() and "<table>" in page.read_text()
+    proc = run_cli("compare", "default", "nope", root=book_root)
+    assert proc.returncode == 2 and "unknown scenario 'nope'" in proc.stderr
+
+
+def test_pdf_of_the_built_book(book_root):
+    from tokenfactory import browser
+
+    if browser.chromium() is None:
+        pytest.fail("Chromium is missing: .ci/run installs it")
+    assert run_cli("build", root=book_root).returncode == 0
+    proc = run_cli("pdf", root=book_root)
+    assert proc.returncode == 0, proc.stderr
+    pdf = book_root / "_build" / "default" / "html" / "_static" / "token-factory.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "Test chart" in text  # the chart title, drawn by Vega before printing
+        assert "Release date" in text  # an axis title: the chart is in the PDF, not an empty box

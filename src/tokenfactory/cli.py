@@ -20,8 +20,10 @@ from .data import DataError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="The Token Factory: build the book with your own assumptions.")
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# Off a terminal (CI logs, pipes) rich would wrap tables at 80 columns; give them room.
+_WIDTH = None if sys.stdout.isatty() else 160
+out = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err = Console(stderr=True, highlight=False, soft_wrap=True, width=_WIDTH)
 
 ScenarioOpt = typer.Option("default", "--scenario", "-s", help="Named scenario in params/ (see `tokenfactory scenarios`).")
 ParamsOpt = typer.Option(None, "--params", "-p", help="YAML file of parameters, same format as params/*.yaml.")
@@ -137,11 +139,19 @@ def scenarios() -> None:
 def compare(
     a: str = typer.Argument(..., help="First scenario."),
     b: str = typer.Argument(..., help="Second scenario."),
-    page: Optional[Path] = typer.Option(None, "--page", help="Also write the comparison as a Markdown page here."),
+    build_missing: bool = typer.Option(True, "--build/--no-build", help="Build (incrementally) both scenarios first."),
 ) -> None:
-    """Key results of two built scenarios side by side, with their differences."""
+    """Key results of two scenarios side by side, with their differences; also written as a page."""
     from . import compare as cmp
+    from . import pipeline
 
+    for name in (a, b):
+        resolved = _resolve(name, None, None)
+        if build_missing:
+            try:
+                pipeline.build(resolved, log=lambda m: None)
+            except (pipeline.BuildBusy, pipeline.ChapterFailed) as exc:
+                _fail(str(exc), 1)
     try:
         frame = cmp.compare(a, b)
     except cmp.CompareError as exc:
@@ -152,9 +162,8 @@ def compare(
     for row in frame.itertuples(index=False):
         table.add_row(*[cmp.cell(v) for v in row])
     out.print(table)
-    if page is not None:
-        page.write_text(cmp.markdown(a, b, frame), encoding="utf-8")
-        out.print(f"wrote {page}", markup=False)
+    md_path, html_path = cmp.write_pages(a, b, frame)
+    out.print(f"Pages: {html_path} and {md_path}", markup=False)
 
 
 @app.command()

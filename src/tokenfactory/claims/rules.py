@@ -42,6 +42,17 @@ class Check:
     test: str
     passed: bool | None
     note: str = ""
+    #: for the margin chart: the threshold and whether the value must be at most ("le") or at least
+    #: ("ge") it; None where the test is not a threshold (a sign, a range)
+    threshold: float | None = None
+    direction: str | None = None
+
+    def margin(self) -> float | None:
+        """How far the value is from flipping the test, as a ratio (> 1: passes with room to spare)."""
+        v = abs(self.value) if isinstance(self.value, (int, float)) and self.direction == "abs_ge" else self.value
+        if self.threshold is None or not isinstance(v, (int, float)) or v <= 0 or self.threshold <= 0:
+            return None
+        return self.threshold / v if self.direction == "le" else v / self.threshold
 
 
 @dataclass(frozen=True)
@@ -119,7 +130,7 @@ def c1(ev: Evidence, p: Params) -> Outcome:
     checks = [
         Check("compute_gap.open_lag_months_latest", lag, f"≤ {_v(p.catch_up_months_max, 'months')}",
               None if lag is None else lag <= p.catch_up_months_max,
-              f"open models' latest catch-up lag is {_v(lag, 'months')}"),
+              f"open models' latest catch-up lag is {_v(lag, 'months')}", p.catch_up_months_max, "le"),
         Check("compute_gap.open_lag_trend_months_per_year", trend, "< 0 (lag shrinking)",
               None if trend is None else trend < 0,
               f"the lag changes by {_v(trend, 'months per year')}"),
@@ -160,10 +171,10 @@ def c3(ev: Evidence, p: Params) -> Outcome:
     checks = [
         Check("compute_gap.capex_cagr", capex, f"≥ {_v(p.capex_growth_min, pct=True)} a year",
               None if capex is None else capex >= p.capex_growth_min,
-              f"the hyperscalers' capex grows {_v(capex, pct=True)} a year"),
+              f"the hyperscalers' capex grows {_v(capex, pct=True)} a year", p.capex_growth_min, "ge"),
         Check("compute_gap.training_compute_growth_per_year", comp, f"≥ ×{_v(p.compute_growth_min)} a year",
               None if comp is None else comp >= p.compute_growth_min,
-              f"frontier training compute grows ×{_v(comp)} a year"),
+              f"frontier training compute grows ×{_v(comp)} a year", p.compute_growth_min, "ge"),
     ]
     rule_text = (f"Supported if capital spending grows at least {_v(p.capex_growth_min, pct=True)} a year and "
                  f"frontier training compute at least ×{_v(p.compute_growth_min)} a year; partly if one does. "
@@ -184,7 +195,7 @@ def c4(ev: Evidence, p: Params) -> Outcome:
     checks = [
         Check("inference_tax.cost_per_mtok_asic_usd", asic, f"≥ {_v(low, 'USD')} (GPU, P10)", consistent,
               f"the modeled custom chip costs {_v(asic, 'USD')} per million tokens, against "
-              f"{_v(gpu, 'USD')} for the merchant GPU (P10 {_v(p10, 'USD')})"),
+              f"{_v(gpu, 'USD')} for the merchant GPU (P10 {_v(p10, 'USD')})", low, "ge"),
     ]
     verdict = NOT_ASSESSED if consistent is None else (SUPPORTED if consistent else NOT_SUPPORTED)
     rule_text = ("The vendor's claim is contradicted only if the book's modeled custom chip is cheaper per token "
@@ -210,7 +221,8 @@ def c6(ev: Evidence, p: Params) -> Outcome:
     share = ev.number("inference_tax.tax_share_gpu")
     checks = [Check("inference_tax.tax_share_gpu", share, f"≥ {_v(p.tax_share_material, pct=True)}",
                     None if share is None else share >= p.tax_share_material,
-                    f"the vendor's margin is {_v(share, pct=True)} of the GPU's cost per token")]
+                    f"the vendor's margin is {_v(share, pct=True)} of the GPU's cost per token",
+                    p.tax_share_material, "ge")]
     if share is None:
         verdict = NOT_ASSESSED
     elif share >= p.tax_share_material:
@@ -237,7 +249,8 @@ def c7(ev: Evidence, p: Params) -> Outcome:
     else:
         passed, verdict, note = False, PARTLY, (f"the custom chip pays for itself only from {_v(be, 'tokens')} a year, "
                                                 "more than the reference workload")
-    checks = [Check("inference_tax.breakeven_tokens_per_year", be, f"≤ {_v(ref, 'tokens')} a year", passed, note)]
+    checks = [Check("inference_tax.breakeven_tokens_per_year", be, f"≤ {_v(ref, 'tokens')} a year", passed, note,
+                    ref, "le")]
     rule_text = (f"Supported if the custom chip's break-even volume is at most {_v(ref, 'tokens')} a year (the "
                  "reference workload: OpenAI's stated API volume alone); partly if it breaks even only beyond "
                  "that; not supported if it never does.")
@@ -250,7 +263,8 @@ def c8(ev: Evidence, p: Params) -> Outcome:
     size = None if e is None else abs(e)
     checks = [Check("inference_tax.utilization_elasticity", e, f"|e| ≥ {_v(p.utilization_elasticity_strong)} % per point",
                     None if size is None else size >= p.utilization_elasticity_strong,
-                    f"one more point of utilization changes the cost per token by {_v(e)}%")]
+                    f"one more point of utilization changes the cost per token by {_v(e)}%",
+                    p.utilization_elasticity_strong, "abs_ge")]
     if size is None:
         verdict = NOT_ASSESSED
     elif size >= p.utilization_elasticity_strong:
@@ -280,7 +294,7 @@ def c9(ev: Evidence, p: Params) -> Outcome:
               f"the median program takes {_v(med, 'months')} from design start to tape-out"),
         Check("tapeout.nine_month_percentile", pct, f"≤ {_v(p.exceptional_percentile)}th percentile",
               None if pct is None else pct <= p.exceptional_percentile,
-              f"nine months sits at the {_v(pct)}th percentile of observed programs"),
+              f"nine months sits at the {_v(pct)}th percentile of observed programs", p.exceptional_percentile, "le"),
     ]
     rule_text = (f"The typical length is tested: the median design-to-tape-out time must fall within "
                  f"{_v(lo)} to {_v(hi)} months, and nine months must be exceptional (at or below the "
@@ -294,7 +308,7 @@ def c10(ev: Evidence, p: Params) -> Outcome:
     floor = ev.number("tapeout.min_feasible_cycle_months")
     checks = [Check("tapeout.min_feasible_cycle_months", floor, f"≤ {_v(p.short_cycle_months, 'months')}",
                     None if floor is None else floor <= p.short_cycle_months,
-                    f"physical floors allow a cycle of no less than {_v(floor, 'months')}")]
+                    f"physical floors allow a cycle of no less than {_v(floor, 'months')}", p.short_cycle_months, "le")]
     if floor is None:
         verdict = NOT_ASSESSED
     elif floor <= p.shortest_cycle_months:
@@ -332,10 +346,11 @@ def c11(ev: Evidence, p: Params) -> Outcome:
         cross_note = ("the integrated strategy never overtakes the merchant one" if month is None
                       else f"the integrated strategy's cumulative cash overtakes the merchant's in month {_v(month)}")
     checks = [
-        Check("flywheel.crossover_month", month, f"≤ {_v(p.flywheel_horizon_months)}", cross, cross_note),
+        Check("flywheel.crossover_month", month, f"≤ {_v(p.flywheel_horizon_months)}", cross, cross_note,
+              p.flywheel_horizon_months, "le"),
         Check("flywheel.cost_per_mtok_ratio_y5", ratio, "< 1",
               None if ratio is None else ratio < 1,
-              f"in year 5 the integrated cost per token is {_v(ratio)} times the merchant's"),
+              f"in year 5 the integrated cost per token is {_v(ratio)} times the merchant's", 1.0, "le"),
     ]
     rule_text = (f"Supported if, in the flywheel model, the integrated strategy overtakes the merchant one within "
                  f"{_v(p.flywheel_horizon_months)} months and produces cheaper tokens in year 5; partly if one "

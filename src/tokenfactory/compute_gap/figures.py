@@ -28,6 +28,17 @@ def _empty(msg: str) -> alt.Chart:
         width=W, height=60, title=charts.title("No data yet", msg))
 
 
+def _org_family(name: str) -> str:
+    """Epoch AI's organization strings folded to the book's palette names (e.g. "Google Brain" ->
+    "Google", "Facebook AI" -> "Meta"); joint or rare developers -> "Other", to keep the legend short."""
+    first = str(name).split(",")[0].strip()
+    for prefix, fam in (("Google", "Google"), ("DeepMind", "Google"), ("Facebook", "Meta"), ("Meta", "Meta"),
+                        ("Microsoft", "Microsoft"), ("Mistral", "Mistral"), ("Alibaba", "Alibaba")):
+        if first.startswith(prefix):
+            return fam
+    return first if first in charts.ORG_COLORS else "Other"
+
+
 def _bench_param(default: str) -> alt.Parameter:
     names = list(analysis.BENCHMARKS)
     labels = [analysis.BENCHMARKS[b][0] for b in names]
@@ -240,8 +251,8 @@ def compute_chart(res: analysis.ChapterResult) -> alt.Chart:
          if np.isfinite(f.growth) else "Training compute of notable models")
     sub = [f"Training compute of {'frontier ' if res.params.compute_frontier_only else ''}models, FLOP (log scale), "
            f"{res.params.compute_since_year} onward; line: least-squares fit of log10 FLOP on date."]
-    orgs = sorted(rows["organization"].fillna("Other").unique())
-    d = rows.assign(organization=rows["organization"].fillna("Other"))
+    d = rows.assign(organization=rows["organization"].fillna("Other").map(_org_family))
+    orgs = sorted(d["organization"].unique())
     pts = alt.Chart(d).mark_circle(size=55, opacity=0.8).encode(
         x=alt.X("publication_date:T", title="Publication date"),
         y=alt.Y("training_compute_flop:Q", title="Training compute (FLOP, log scale)",
