@@ -46,12 +46,20 @@ ORG_COLORS: dict[str, str] = {
     "Other": "#8c959f",
 }
 _ALIASES = {"AWS": "Amazon", "Amazon Web Services": "Amazon", "Alphabet": "Google", "Google DeepMind": "Google",
-            "Mistral AI": "Mistral", "Meta AI": "Meta", "Qwen": "Alibaba"}
+            "Google Brain": "Google", "DeepMind": "Google", "Google Research": "Google",
+            "Mistral AI": "Mistral", "Meta AI": "Meta", "Facebook AI": "Meta", "Facebook": "Meta",
+            "Qwen": "Alibaba", "Alibaba Cloud": "Alibaba", "Microsoft Research": "Microsoft",
+            "NVIDIA Research": "NVIDIA", "Nvidia": "NVIDIA", "DeepSeek-AI": "DeepSeek"}
 
 #: Two-way categories told apart by shape and dash as well as color.
 SHAPES = {"closed": "circle", "open": "triangle-up", "open_restricted": "diamond",
           "merchant_gpu": "circle", "custom_asic": "square", "startup": "triangle-up"}
 DASHES = {"closed": [1, 0], "open": [6, 3], "merchant": [1, 0], "integrated": [6, 3]}
+
+
+def org_family(name: str) -> str:
+    """The palette's name for an organization ("Google Brain" -> "Google"); others unchanged."""
+    return _ALIASES.get(name, name)
 
 
 def org_color(name: str) -> str:

@@ -49,7 +49,8 @@ def checks_table(verdicts: list[Verdict]) -> pd.DataFrame:
     return pd.DataFrame({
         "claim": f["claim"],
         "result (chapter.key)": f["metric"],
-        "value": [fmt(x, sig=2) if x is not None else "missing" for x in f["value"]],
+        "value": [fmt(x, sig=2) if x is not None else ("none" if p is False else "missing")
+                  for x, p in zip(f["value"], f["passed"])],
         "test": f["test"],
         "outcome": [{True: "passes", False: "fails"}.get(p, "no evidence") for p in f["passed"]],
     })
@@ -81,3 +82,29 @@ def headline(verdicts: list[Verdict]) -> str:
 
 def scenario_of(run_context: dict[str, Any] | None) -> str:
     return str((run_context or {}).get("scenario", "default"))
+
+
+def glue_text(key: str, text: str) -> None:
+    """Glue only `<key>_txt` (a display string for the prose): long texts stay out of results.json."""
+    from myst_nb import glue as _glue
+
+    _glue(f"{key}_txt", text, display=False)
+
+
+def glue_all(verdicts: list[Verdict], ev_source: str) -> dict[str, Any]:
+    """Glue everything the page and the summary page use; returns the glued results."""
+    from .. import nb
+
+    out: dict[str, Any] = {}
+    for key, n in count_results(verdicts).items():
+        out[key] = nb.glue(key, n, sig=3)
+    out["claims_total"] = nb.glue("claims_total", len(verdicts), sig=3)
+    for v in verdicts:
+        cid = v.claim.id.lower()
+        t = texts(v)
+        out[f"verdict_{cid}"] = nb.glue(f"verdict_{cid}", v.verdict, text=t["verdict"])
+        for part in ("rule", "evidence", "claim"):
+            glue_text(f"{part}_{cid}", t[part])
+    glue_text("evidence_source", ev_source)
+    glue_text("headline", headline(verdicts))
+    return out

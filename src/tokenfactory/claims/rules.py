@@ -123,33 +123,37 @@ def _reason(checks: list[Check]) -> str:
 # --------------------------------------------------------------------------------------------------
 # The model gap (compute_gap)
 
-@rule("C1", "compute_gap.open_lag_months_latest", "compute_gap.open_lag_trend_months_per_year")
+@rule("C1", "compute_gap.open_lag_months_latest", "compute_gap.open_lag_trend_months_per_year",
+      "compute_gap.lag_trend_high")
 def c1(ev: Evidence, p: Params) -> Outcome:
     lag = ev.number("compute_gap.open_lag_months_latest")
     trend = ev.number("compute_gap.open_lag_trend_months_per_year")
+    high = ev.number("compute_gap.lag_trend_high")
+    shrinking = None if trend is None else (trend < 0 and (high is None or high < 0))
+    interval = "" if high is None else f" (interval up to {_v(high)})"
     checks = [
         Check("compute_gap.open_lag_months_latest", lag, f"≤ {_v(p.catch_up_months_max, 'months')}",
               None if lag is None else lag <= p.catch_up_months_max,
               f"open models' latest catch-up lag is {_v(lag, 'months')}", p.catch_up_months_max, "le"),
-        Check("compute_gap.open_lag_trend_months_per_year", trend, "< 0 (lag shrinking)",
-              None if trend is None else trend < 0,
-              f"the lag changes by {_v(trend, 'months per year')}"),
+        Check("compute_gap.open_lag_trend_months_per_year", trend, "< 0, interval below 0 (lag shrinking)", shrinking,
+              f"the lag changes by {_v(trend, 'months per year')}{interval}"),
     ]
     rule_text = (f"Supported if open models' latest lag is at most {_v(p.catch_up_months_max, 'months')} "
-                 "and the lag's trend is negative; partly if one holds.")
+                 "and the lag is shrinking (a negative trend whose interval, where the chapter gives one, "
+                 "excludes zero); partly if one holds.")
     return Outcome(combine(checks), rule_text, tuple(checks), _reason(checks))
 
 
-@rule("C2", "compute_gap.leadership_window_trend_per_year", "compute_gap.leadership_window_trend_p")
+@rule("C2", "compute_gap.window_change", "compute_gap.window_p")
 def c2(ev: Evidence, p: Params) -> Outcome:
-    change = ev.number("compute_gap.leadership_window_trend_per_year")
-    pval = ev.number("compute_gap.leadership_window_trend_p")
+    change = ev.number("compute_gap.window_change")
+    pval = ev.number("compute_gap.window_p")
     shorter = None if change is None else change < 0
     shown = None if (pval is None or change is None) else (change < 0 and pval < p.window_trend_alpha)
     checks = [
-        Check("compute_gap.leadership_window_trend_per_year", change, "< 0 (windows shortening)", shorter,
+        Check("compute_gap.window_change", change, "< 0 (windows shortening)", shorter,
               f"leadership windows change by {_v(change, pct=True)} a year"),
-        Check("compute_gap.leadership_window_trend_p", pval, f"< {_v(p.window_trend_alpha)}", shown,
+        Check("compute_gap.window_p", pval, f"< {_v(p.window_trend_alpha)}", shown,
               f"the rank test's p-value is {_v(pval)}"),
     ]
     if shorter is None:

@@ -1,0 +1,57 @@
+"""The claims notebook and the summary page: parameters cell = defaults, a section per claim, and the
+summary page glues only keys that the claims notebook glues."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import nbformat
+
+from tokenfactory import paths
+from tokenfactory.claims import evidence, ledger, report, rules
+from tokenfactory.claims.params import Params
+
+
+def _nb():
+    return nbformat.read(paths.notebooks_dir() / "claims.ipynb", as_version=4)
+
+
+def test_parameters_cell_equals_defaults_and_no_outputs():
+    nb = _nb()
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1 and "remove-cell" in cells[0].metadata["tags"]
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    values = {n.targets[0].id: ast.literal_eval(n.value) for n in ast.parse(cells[0].source).body}
+    assert values.pop("upstream") == {} and values.pop("run_context") == {}
+    assert values == Params().model_dump()
+
+
+def _glued_text_keys() -> set[str]:
+    """The `_txt` keys `report.glue_all` produces for the real ledger."""
+    verdicts = rules.assess(ledger.load(), evidence.Evidence({}, "none", "none"), Params())
+    keys = {f"{k}_txt" for k in report.count_results(verdicts)} | {"claims_total_txt", "evidence_source_txt",
+                                                                   "headline_txt"}
+    for v in verdicts:
+        cid = v.claim.id.lower()
+        keys |= {f"verdict_{cid}_txt", f"rule_{cid}_txt", f"evidence_{cid}_txt", f"claim_{cid}_txt"}
+    return keys
+
+
+def test_every_claim_has_its_section_and_every_glue_key_exists():
+    text = "\n".join(c.source for c in _nb().cells if c.cell_type == "markdown")
+    used = set(re.findall(r"\{glue:text\}`([a-z0-9_]+)`", text))
+    assert used <= _glued_text_keys()
+    for claim in ledger.load().claims:
+        assert f"`verdict_{claim.id.lower()}_txt`" in text
+        assert f"({claim.chapter}.ipynb)" in text
+
+
+def test_summary_page_uses_only_glued_claims_keys_with_the_text_format():
+    index = (paths.book_dir() / "index.md").read_text(encoding="utf-8")
+    refs = re.findall(r"\{glue:text\}`\.\./notebooks/([a-z_]+)\.ipynb::([a-z0-9_]+):s`", index)
+    assert len(refs) >= 10
+    assert {k for nb, k in refs if nb == "claims"} <= _glued_text_keys()
+    # every cross-page glue carries the ':s' format spec (without it the build fails)
+    assert len(re.findall(r"\{glue:text\}`[^`]*::", index)) == len(refs)
