@@ -32,7 +32,7 @@ def _glued_text_keys() -> set[str]:
     """The `_txt` keys `report.glue_all` produces for the real ledger."""
     verdicts = rules.assess(ledger.load(), evidence.Evidence({}, "none", "none"), Params())
     keys = {f"{k}_txt" for k in report.count_results(verdicts)} | {"claims_total_txt", "evidence_source_txt",
-                                                                   "headline_txt"}
+                                                                   "headline_txt", "assessed_note_txt"}
     for v in verdicts:
         cid = v.claim.id.lower()
         keys |= {f"verdict_{cid}_txt", f"rule_{cid}_txt", f"evidence_{cid}_txt", f"claim_{cid}_txt"}
@@ -44,8 +44,9 @@ def test_every_claim_has_its_section_and_every_glue_key_exists():
     used = set(re.findall(r"\{glue:text\}`([a-z0-9_]+)`", text))
     assert used <= _glued_text_keys()
     for claim in ledger.load().claims:
-        assert f"`verdict_{claim.id.lower()}_txt`" in text
-        assert f"({claim.chapter}.ipynb)" in text
+        heading = f"### {claim.id}: {claim.title}" + (" (self-reported)" if claim.self_reported else "")
+        assert heading + "\n\nTested in [" in text, f"{claim.id}: section missing or its heading differs from the ledger"
+        assert f"]({claim.chapter}.ipynb)" in text
 
 
 def test_summary_page_uses_only_glued_claims_keys_with_the_text_format():

@@ -17,12 +17,13 @@ P = Params()
 #: Upstream results as a build passes them: {chapter: {key: value}} (values chosen by hand).
 UPSTREAM = {
     "compute_gap": {"open_lag_months_latest": 6.0, "open_lag_trend_months_per_year": -2.0, "score_gap_latest": 3.0,
-                    "leadership_window_median_days": 60.0, "window_change": -0.3, "window_p": 0.04, "lag_trend_high": -0.5, "capex_total_latest_usd_bn": 400.0, "capex_cagr": 0.35,
+                    "leadership_window_median_days": 60.0, "window_change": -0.3, "window_p": 0.04, "lag_trend_high": -0.5,
+                    "capex_total_latest_usd_bn": 400.0, "capex_cagr": 0.35,
                     "training_compute_growth_per_year": 4.0},
     "inference_tax": {"cost_per_mtok_gpu_usd": 2.0, "cost_per_mtok_asic_usd": 1.8, "tax_share_gpu": 0.4,
                       "breakeven_tokens_per_year": 5e14, "price_decline_per_year": 10.0,
                       "utilization_elasticity": -1.9, "mc_p10_usd": 1.2, "mc_p90_usd": 3.5},
-    "tapeout": {"median_design_to_tapeout_months": 24.0, "median_tapeout_to_ga_months": 12.0,
+    "tapeout": {"median_design_to_tapeout_months": 24.0, "n_design_to_tapeout": 5, "median_tapeout_to_ga_months": 12.0,
                 "nine_month_percentile": 5.0, "median_generation_gap_months": 18.0, "min_feasible_cycle_months": 5.0},
     "flywheel": {"crossover_month": 30, "cost_per_mtok_ratio_y5": 0.7, "cumulative_advantage_y5_usd_bn": 3.0,
                  "most_sensitive_parameter": "nre"},
@@ -111,6 +112,11 @@ def test_c8_utilization_elasticity(elasticity, expected):
 def test_c9_self_reported_unless_both_tests_fail():
     assert _verdicts(_ev(tapeout__median_design_to_tapeout_months=12.0))["C9"] == SELF_REPORTED
     assert _verdicts(_ev(tapeout__median_design_to_tapeout_months=12.0,
+                         tapeout__nine_month_percentile=40.0))["C9"] == NOT_SUPPORTED
+    # one dated program cannot say what is typical: that test has no evidence, and the other decides
+    assert _verdicts(_ev(tapeout__median_design_to_tapeout_months=12.0, tapeout__n_design_to_tapeout=1))["C9"] \
+        == SELF_REPORTED
+    assert _verdicts(_ev(tapeout__median_design_to_tapeout_months=12.0, tapeout__n_design_to_tapeout=1,
                          tapeout__nine_month_percentile=40.0))["C9"] == NOT_SUPPORTED
     assert _verdicts(_ev(tapeout__median_design_to_tapeout_months=evidence.MISSING,
                          tapeout__nine_month_percentile=evidence.MISSING))["C9"] == NOT_ASSESSED

@@ -50,11 +50,7 @@ def test_cold_build_then_noop_then_one_change(book_root):
     assert snapshot(target) == before, "a no-op rebuild must not touch the site"
 
     # a parameter change goes to the -custom folder and leaves the scenario's own folder alone
-    from tokenfactory.registry import CHAPTERS
-    from tokenfactory.params_base import describe
-
-    info = next(i for i in describe(CHAPTERS["claims"].params) if i.type == "true/false")
-    proc = _build(book_root, "--set", f"claims.{info.name}={not info.default}")
+    proc = _build(book_root, "--set", _claims_change())
     assert proc.returncode == 0, proc.stderr
     custom = book_root / "_build" / "default-custom"
     assert (custom / "html" / "index.html").exists()
@@ -124,30 +120,46 @@ def test_interrupted_build_leaves_last_good_site(book_root, monkeypatch):
     assert not list((book_root / "_build").glob(".staging-*"))
 
 
-BAD_INPUTS = [
-    (("--scenario", "nope"), "unknown scenario 'nope'"),
-    (("--set", "nochapter.x=1"), "unknown chapter 'nochapter'"),
-    (("--set", "claims.strict_verdict=true"), "Did you mean 'strict_verdicts'?"),
-    (("--set", "claims.strict_verdicts=maybe"), "claims.strict_verdicts = 'maybe'"),
-    (("--set", "broken"), "expected CHAPTER.PARAM=VALUE"),
-]
+def _claims_change() -> str:
+    from tokenfactory.params_base import sample_change
+    from tokenfactory.registry import CHAPTERS
+
+    name, value = sample_change(CHAPTERS["claims"].params)
+    return f"claims.{name}={value!r}"
 
 
-@pytest.mark.parametrize("args, message", BAD_INPUTS)
-def test_bad_input_exits_2_and_changes_nothing(book_root, args, message):
+def _bad_inputs() -> list[tuple[tuple[str, ...], str]]:
+    from tokenfactory.params_base import sample_change
+    from tokenfactory.registry import CHAPTERS
+
+    name, _ = sample_change(CHAPTERS["claims"].params)
+    typo = name[:-1] + ("x" if name[-1] != "x" else "y")
+    return [
+        (("--scenario", "nope"), "unknown scenario 'nope'"),
+        (("--set", "nochapter.x=1"), "unknown chapter 'nochapter'"),
+        (("--set", f"claims.{typo}=1"), f"Did you mean {name!r}?"),
+        (("--set", f"claims.{name}=maybe"), f"claims.{name} = 'maybe'"),
+        (("--set", f"claims.{name}=nan"), "NaN"),
+        (("--set", f"claims.{name}=1e300"), "allowed"),
+        (("--set", "broken"), "expected CHAPTER.PARAM=VALUE"),
+    ]
+
+
+def test_bad_input_exits_2_and_changes_nothing(book_root):
     assert _build(book_root).returncode == 0
     before = snapshot(book_root / "_build")
-    for command in ("build", "check"):
-        proc = run_cli(command, *args, root=book_root)
-        assert proc.returncode == 2, (command, proc.stdout, proc.stderr)
-        assert message in proc.stderr, proc.stderr
-        assert "Traceback" not in proc.stderr
+    for args, message in _bad_inputs():
+        for command in ("build", "check"):
+            proc = run_cli(command, *args, root=book_root)
+            assert proc.returncode == 2, (command, args, proc.stdout, proc.stderr)
+            assert message in proc.stderr, (args, proc.stderr)
+            assert "Traceback" not in proc.stderr
     assert snapshot(book_root / "_build") == before
 
 
 def test_malformed_params_file_and_bad_data_exit_2(book_root, tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("claims: {strict_verdicts: [true\n")
+    bad.write_text("claims: {anything: [true\n")
     proc = run_cli("build", "--params", str(bad), root=book_root)
     assert proc.returncode == 2 and "malformed YAML at line" in proc.stderr
     models = book_root / "data" / "models.csv"

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from . import paths
-from .params_base import describe
+from .params_base import sample_change
 from .registry import CHAPTERS
 
 
@@ -31,18 +31,11 @@ def _timed(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def _changed_param() -> str:
-    """A valid change of one inference_tax parameter (the first bounded number, moved inside its range)."""
-    model = CHAPTERS["inference_tax"].params
-    for info in describe(model):
-        if info.type == "number" and isinstance(info.default, (int, float)):
-            for factor in (0.9, 1.1, 0.5):
-                candidate = float(info.default) * factor
-                try:
-                    model(**{info.name: candidate})
-                except Exception:
-                    continue
-                return f"inference_tax.{info.name}={candidate!r}"
-    raise SystemExit("bench: no numeric inference_tax parameter to change")
+    """A valid change of one inference_tax parameter."""
+    change = sample_change(CHAPTERS["inference_tax"].params)
+    if change is None:
+        raise SystemExit("bench: no numeric inference_tax parameter to change")
+    return f"inference_tax.{change[0]}={change[1]!r}"
 
 
 def main() -> None:

@@ -161,6 +161,8 @@ def _explain(cid: str, model: type[ChapterParams], exc: ValidationError, merged:
     loc = [str(p) for p in err.get("loc", ())]
     name = loc[0] if loc else ""
     msg = err.get("msg", "invalid value")
+    if err.get("type") == "finite_number":
+        msg = "NaN and infinity are not allowed"
     if name in model.model_fields:
         value = merged.get(name, model.model_fields[name].default)
         allowed = allowed_text(model.model_fields[name])

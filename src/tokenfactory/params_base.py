@@ -170,3 +170,21 @@ def is_list_field(model: type[ChapterParams], name: str) -> bool:
 
 def finite(value: Any) -> bool:
     return not (isinstance(value, float) and (math.isnan(value) or math.isinf(value)))
+
+
+def sample_change(model: type[ChapterParams]) -> tuple[str, float] | None:
+    """A valid new value for the first numeric parameter of `model` (for tests and benchmarks)."""
+    defaults = model()
+    for name, field in model.model_fields.items():
+        default = getattr(defaults, name)
+        if field.annotation is not float or isinstance(default, bool):
+            continue
+        for factor in (0.9, 1.1, 0.5, 2.0):
+            candidate = float(default) * factor if default else 0.5
+            try:
+                model(**{name: candidate})
+            except ValueError:
+                continue
+            if candidate != default:
+                return name, candidate
+    return None

@@ -31,6 +31,7 @@ class Claim(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str = Field(pattern=r"^C[1-9][0-9]*$")
+    title: str = Field(min_length=3, max_length=60)
     claim: str = Field(min_length=10)
     chapter: Literal["compute_gap", "inference_tax", "tapeout", "flywheel"]
     metrics: list[str] = Field(default_factory=list)

@@ -64,6 +64,10 @@ class Params(ChapterParams):
         36.0, unit="months", gt=0, le=120,
         meaning="C9: upper end of the 'typical' program length the article quotes",
         basis="The article's own range (claim C9)")
+    min_programs_typical: int = param(
+        3, unit="programs", ge=1, le=100,
+        meaning="C9: fewest programs with a dated design start and tape-out from which a median counts as 'typical'",
+        basis="Assumption: fewer than three dated programs cannot show what is typical")
     exceptional_percentile: float = param(
         10.0, unit="percentile (0-100)", gt=0, lt=100,
         meaning="C9: percentile of observed design-to-tape-out times at or below which nine months counts as exceptional",

@@ -105,6 +105,41 @@ def glue_all(verdicts: list[Verdict], ev_source: str) -> dict[str, Any]:
         out[f"verdict_{cid}"] = nb.glue(f"verdict_{cid}", v.verdict, text=t["verdict"])
         for part in ("rule", "evidence", "claim"):
             glue_text(f"{part}_{cid}", t[part])
+    missing = count_results(verdicts)["claims_not_assessed"]
+    glue_text("assessed_note", "every claim could be assessed" if missing == 0 else
+              f"{fmt(missing, sig=3)} could not be assessed, for want of the results their rules read")
     glue_text("evidence_source", ev_source)
     glue_text("headline", headline(verdicts))
     return out
+
+
+#: CSS classes of the book's stylesheet (_static/tokenfactory.css) per verdict.
+VERDICT_CLASS = {SUPPORTED: "tf-verdict-supported", PARTLY: "tf-verdict-partly", NOT_SUPPORTED: "tf-verdict-not",
+                 SELF_REPORTED: "tf-verdict-unverifiable", NOT_ASSESSED: "tf-verdict-unverifiable"}
+
+
+def claim_html(v: Verdict) -> str:
+    """One claim's block: the claim, its verdict, the rule, the evidence (all text escaped)."""
+    import html
+
+    t = texts(v)
+    own = ""
+    if v.claim.self_reported:
+        own = (f"<p><b>Self-reported:</b> {html.escape(v.claim.self_reported_part)} "
+               f"<small>(stated by {html.escape(v.claim.stated_by)})</small></p>")
+    items = "".join(f"<li>{html.escape(c.note[:1].upper() + c.note[1:] if c.note else c.metric)}: "
+                    f"<i>{ {True: 'passes', False: 'fails', None: 'no evidence'}[c.passed] }</i> "
+                    f"<small>(test {html.escape(c.test)}; <code>{html.escape(c.metric)}</code>)</small></li>"
+                    for c in v.checks)
+    evidence = f"<ul>{items}</ul>" if items else "<p>No result of the book can test this claim.</p>"
+    return (f'<blockquote><p>{html.escape(t["claim"])}</p></blockquote>'
+            f'<p>Verdict: <span class="{VERDICT_CLASS[v.verdict]}">{html.escape(t["verdict"])}</span></p>'
+            f"<p><b>Rule.</b> {html.escape(v.rule)}</p>"
+            f"<p><b>Evidence.</b></p>{evidence}{own}")
+
+
+def show_claim(v: Verdict) -> None:
+    """Display one claim's block in the notebook."""
+    from IPython.display import HTML, display
+
+    display(HTML(claim_html(v)))

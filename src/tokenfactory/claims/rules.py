@@ -144,7 +144,7 @@ def c1(ev: Evidence, p: Params) -> Outcome:
     return Outcome(combine(checks), rule_text, tuple(checks), _reason(checks))
 
 
-@rule("C2", "compute_gap.window_change", "compute_gap.window_p")
+@rule("C2", "compute_gap.window_change", "compute_gap.window_p", "compute_gap.window_change_high")
 def c2(ev: Evidence, p: Params) -> Outcome:
     change = ev.number("compute_gap.window_change")
     pval = ev.number("compute_gap.window_p")
@@ -152,7 +152,8 @@ def c2(ev: Evidence, p: Params) -> Outcome:
     shown = None if (pval is None or change is None) else (change < 0 and pval < p.window_trend_alpha)
     checks = [
         Check("compute_gap.window_change", change, "< 0 (windows shortening)", shorter,
-              f"leadership windows change by {_v(change, pct=True)} a year"),
+              f"leadership windows change by {_v(change, pct=True)} a year (regression interval up to "
+              f"{_v(ev.number('compute_gap.window_change_high'), pct=True)})"),
         Check("compute_gap.window_p", pval, f"< {_v(p.window_trend_alpha)}", shown,
               f"the rank test's p-value is {_v(pval)}"),
     ]
@@ -287,23 +288,30 @@ def c8(ev: Evidence, p: Params) -> Outcome:
 # --------------------------------------------------------------------------------------------------
 # Tape-out (tapeout)
 
-@rule("C9", "tapeout.median_design_to_tapeout_months", "tapeout.nine_month_percentile")
+@rule("C9", "tapeout.median_design_to_tapeout_months", "tapeout.n_design_to_tapeout", "tapeout.nine_month_percentile")
 def c9(ev: Evidence, p: Params) -> Outcome:
     med = ev.number("tapeout.median_design_to_tapeout_months")
+    n = ev.number("tapeout.n_design_to_tapeout")
     pct = ev.number("tapeout.nine_month_percentile")
     lo, hi = p.typical_cycle_min_months, p.typical_cycle_max_months
+    enough = n is None or n >= p.min_programs_typical
+    typical = None if (med is None or not enough) else lo <= med <= hi
+    sample = "" if n is None else f", from {_v(n)} dated program(s)"
+    if not enough:
+        sample += f", too few to say what is typical (at least {_v(p.min_programs_typical)} needed)"
     checks = [
-        Check("tapeout.median_design_to_tapeout_months", med, f"within {_v(lo)}–{_v(hi)} months",
-              None if med is None else lo <= med <= hi,
-              f"the median program takes {_v(med, 'months')} from design start to tape-out"),
+        Check("tapeout.median_design_to_tapeout_months", med, f"within {_v(lo)}–{_v(hi)} months", typical,
+              f"the median program takes {_v(med, 'months')} from design start to tape-out{sample}"),
         Check("tapeout.nine_month_percentile", pct, f"≤ {_v(p.exceptional_percentile)}th percentile",
               None if pct is None else pct <= p.exceptional_percentile,
-              f"nine months sits at the {_v(pct)}th percentile of observed programs", p.exceptional_percentile, "le"),
+              f"nine months sits at the {_v(pct)}th percentile of the comparison durations",
+              p.exceptional_percentile, "le"),
     ]
-    rule_text = (f"The typical length is tested: the median design-to-tape-out time must fall within "
-                 f"{_v(lo)} to {_v(hi)} months, and nine months must be exceptional (at or below the "
-                 f"{_v(p.exceptional_percentile)}th percentile). The nine months themselves are the companies' "
-                 "own figure: the claim is labelled self-reported unless both tests fail.")
+    rule_text = (f"The typical length is tested: the median design-to-tape-out time of at least "
+                 f"{_v(p.min_programs_typical)} dated programs must fall within {_v(lo)} to {_v(hi)} months, and "
+                 f"nine months must be exceptional (at or below the {_v(p.exceptional_percentile)}th percentile of "
+                 "the chapter's comparison durations). The nine months themselves are the companies' own figure: "
+                 "the claim is labelled self-reported unless both tests fail.")
     return Outcome(combine(checks), rule_text, tuple(checks), _reason(checks))
 
 
