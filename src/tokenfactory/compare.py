@@ -50,7 +50,9 @@ def cell(v: Any) -> str:
         return ""
     if isinstance(v, bool):
         return str(v).lower()
-    if isinstance(v, (int, float)):
+    if isinstance(v, int):
+        return str(v)  # counts, months, years: exact
+    if isinstance(v, float):
         return fmt(v, sig=3)
     return str(v)
 

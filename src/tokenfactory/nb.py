@@ -119,7 +119,11 @@ def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, An
     scenario = str(run_context.get("scenario", "default"))
     command = str(run_context.get("command", f"tokenfactory build --scenario {scenario}"))
     downloads = [f'<a href="../_static/notebooks/{html.escape(chapter_id)}.ipynb">executed notebook</a>']
-    downloads += [f'<a href="../_static/data/{html.escape(t)}.csv">{html.escape(t)}.csv</a>' for t in chapter.reads_data]
+    from . import paths
+
+    for table in chapter.reads_data:
+        name = f"{table}.csv" if (paths.data_dir() / f"{table}.csv").exists() else f"{table}.yaml"
+        downloads.append(f'<a href="../_static/data/{html.escape(name)}">{html.escape(name)}</a>')
     return (
         '<details class="tf-runbox"><summary>How this page was computed: scenario '
         f"<code>{html.escape(scenario)}</code>, {sum(1 for r in rows if '●' in r)} parameter(s) changed from the defaults"

@@ -69,8 +69,8 @@ def target_dir(resolved: Resolved, out: Path | None) -> Path:
 
 
 def _chapter_key(chapter: Chapter, params: dict[str, Any], upstream: dict[str, Any], package: str) -> str:
-    data = {t: hashing.file_hash(paths.data_dir() / f"{t}.csv") for t in chapter.reads_data
-            if (paths.data_dir() / f"{t}.csv").exists()}
+    data = {p.name: hashing.file_hash(p) for t in chapter.reads_data
+            for p in (paths.data_dir() / f"{t}.csv", paths.data_dir() / f"{t}.yaml") if p.exists()}
     return hashing.value_hash({
         "notebook": hashing.file_hash(chapter.notebook),
         "params": params,
