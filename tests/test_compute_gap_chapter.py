@@ -44,7 +44,8 @@ def _tables():
 
 
 def _params(**kw):
-    base = {"capex_companies": ["Alphabet", "Amazon"], "benchmark": "gpqa_diamond", "bootstrap_draws": 100}
+    base = {"capex_companies": ["Alphabet", "Amazon"], "benchmark": "gpqa_diamond", "bootstrap_draws": 100,
+            "leadership_start": "2023-01-01"}
     return Params.model_construct(**{**{k: f.default for k, f in Params.model_fields.items()}, **base, **kw})
 
 
@@ -116,3 +117,21 @@ def test_notebook_parameters_equal_defaults_and_no_outputs():
     assert values["upstream"] == {} and values["run_context"] == {}
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_leadership_start_drops_earlier_spells_and_keeps_whole_history_for_comparison():
+    res = analysis.run(_params(leadership_start="2023-06-01"), _tables(), other_draws=100)
+    # C1 (from 2023-01-01) is left out: C2 ended after 274 days, C3 still leads (censored)
+    assert list(res.windows.model) == ["C2", "C3"]
+    assert res.window_median_days == 274 and res.leadership_start == pd.Timestamp("2023-06-01")
+    assert len(res.windows_all) == 3 and res.window_median_all_days == 274
+    # window_start later than leadership_start: the later date applies
+    late = analysis.run(_params(leadership_start="2023-01-01", window_start="2023-06-01"), _tables(), other_draws=100)
+    assert late.leadership_start == pd.Timestamp("2023-06-01")
+
+
+def test_leadership_start_is_validated():
+    with pytest.raises(ValueError, match="leadership_start"):
+        Params(leadership_start="mid-2024")
+    with pytest.raises(ValueError, match="leadership_start"):
+        Params(leadership_start="2027-01-01")

@@ -149,3 +149,13 @@ def test_indexed_common_base_year():
     assert set(out.base_year) == {2022}
     got = out.set_index(["series", "year"])["index"]
     assert got[("a", 2023)] == 200 and got[("b", 2023)] == 150 and got[("a", 2021)] == 50
+
+
+def test_company_growth_per_company_over_the_totals_years():
+    v = pd.DataFrame({"company": ["A", "B", "A", "B", "A"], "fiscal_year": [2020, 2020, 2022, 2022, 2023],
+                      "value": [10.0, 40.0, 40.0, 60.0, 99.0]})
+    g = compute.company_growth(v, 2020, 2022)
+    assert list(g.company) == ["B", "A"]  # largest last value first
+    assert g.set_index("company").loc["A", "cagr"] == pytest.approx(1.0)  # 10 -> 40 in two years: x2 a year
+    assert g["share_last"].sum() == pytest.approx(1.0) and g.share_last.iloc[0] == pytest.approx(0.6)
+    assert compute.company_growth(v, None, None).empty and compute.company_growth(v, 2022, 2022).empty

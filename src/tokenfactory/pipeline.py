@@ -26,6 +26,7 @@ from filelock import FileLock, Timeout
 
 from . import hashing, paths, results, site
 from .config import Resolved, rerun_command
+from .kernels import KERNEL_ARGS, KernelPool
 from .registry import CHAPTERS, Chapter
 
 STATE = "state.json"
@@ -99,7 +100,7 @@ def _read_state(target: Path) -> dict[str, Any]:
 
 
 def _execute(chapter: Chapter, params: dict[str, Any], upstream: dict[str, Any], run_context: dict[str, Any],
-             out: Path, failed_dir: Path) -> float:
+             out: Path, failed_dir: Path, pool: KernelPool | None = None) -> float:
     """Run one notebook with papermill into `out`; on error keep it in `failed_dir` and raise."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -107,10 +108,12 @@ def _execute(chapter: Chapter, params: dict[str, Any], upstream: dict[str, Any],
     tmp = out.with_suffix(".running.ipynb")
     started = time.perf_counter()
     parameters = dict(params, upstream=upstream, run_context=run_context)
+    km = pool.take() if pool is not None else None
     try:
         papermill.execute_notebook(
             str(chapter.notebook), str(tmp), parameters=parameters, kernel_name="python3",
             progress_bar=False, log_output=False, cwd=str(paths.root()),
+            km=km, extra_arguments=KERNEL_ARGS,
         )
     except PapermillExecutionError as exc:
         failed_dir.mkdir(parents=True, exist_ok=True)
@@ -125,6 +128,9 @@ def _execute(chapter: Chapter, params: dict[str, Any], upstream: dict[str, Any],
         if tmp.exists():
             shutil.move(str(tmp), failed_dir / f"{chapter.id}.ipynb")
         raise ChapterFailed(f"chapter {chapter.id} failed: {type(exc).__name__}: {exc}") from None
+    finally:
+        if km is not None:
+            km.shutdown_kernel(now=True)
     _hide_injected_cell(tmp)
     os.replace(tmp, out)
     return time.perf_counter() - started
@@ -230,6 +236,8 @@ def _build_locked(resolved: Resolved, target: Path, jobs: int, only: list[str] |
     executed_dir = staging / "notebooks"
     executed_dir.mkdir(parents=True)
     failed_dir = target / "failed"
+    expected = _expected_executions(resolved, selected, target, old_chapters, package)
+    kernels = KernelPool(size=max(1, jobs), total=expected, cwd=paths.root()) if expected else None
     try:
         done: dict[str, ChapterRun] = {}
         pending = list(selected)
@@ -255,7 +263,8 @@ def _build_locked(resolved: Resolved, target: Path, jobs: int, only: list[str] |
                     ctx = {"scenario": resolved.scenario, "command": command,
                            "changed": resolved.changed.get(cid, [])}
                     log(f"  ▶ {cid}: executing")
-                    fut = pool.submit(_execute, chapter, params, upstream, ctx, executed_dir / f"{cid}.ipynb", failed_dir)
+                    fut = pool.submit(_execute, chapter, params, upstream, ctx, executed_dir / f"{cid}.ipynb",
+                                      failed_dir, kernels)
                     running[fut] = (cid, key, time.perf_counter())
                 if not running:
                     if pending:
@@ -304,8 +313,41 @@ def _build_locked(resolved: Resolved, target: Path, jobs: int, only: list[str] |
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if kernels is not None:
+            kernels.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _expected_executions(resolved: Resolved, selected: list[str], target: Path,
+                         old_chapters: dict[str, Any], package: str) -> int:
+    """How many chapters this build will execute: those whose key misses every cache, and every
+    chapter reading one of them (its upstream results are not known yet). Sizes the kernel pool,
+    so that a build with nothing to do starts no kernel at all."""
+    known: dict[str, dict[str, Any]] = {}
+    runs = 0
+    for wave in execution_waves_of(selected):
+        for cid in wave:
+            chapter = CHAPTERS[cid]
+            deps = [d for d in chapter.reads_chapters if d in selected]
+            if any(d not in known for d in deps):
+                runs += 1
+                continue
+            params = resolved.params[cid].model_dump(mode="json")
+            key = _chapter_key(chapter, params, {d: known[d] for d in deps}, package)
+            hit = _cache_lookup(cid, key, target, old_chapters.get(cid, {}))
+            if hit is None:
+                runs += 1
+            else:
+                known[cid] = hit[1].get("results", {})
+    return runs
+
+
+def execution_waves_of(selected: list[str]) -> list[list[str]]:
+    from .registry import execution_waves
+
+    return [[c for c in wave if c in selected] for wave in execution_waves()]
 
 
 def _results_payload(resolved: Resolved, done: dict[str, ChapterRun], command: str) -> dict[str, Any]:

@@ -160,6 +160,11 @@ class ChapterResult:
     compute_rows: pd.DataFrame
     indexed: pd.DataFrame
     problems: dict[str, str] = field(default_factory=dict)
+    leadership_start: pd.Timestamp | None = None   # effective first start date of the spells analysed
+    windows_all: pd.DataFrame = field(default_factory=pd.DataFrame)  # spells of the whole window
+    window_median_all_days: float = float("nan")
+    window_trend_all: leadership.WindowTrend | None = None
+    capex_by_company: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def results(self) -> dict[str, float]:
         """The seven keys the book's results.json carries for this chapter (units in the issue)."""
@@ -184,10 +189,14 @@ def run(p: Params, tables: dict[str, pd.DataFrame], problems: dict[str, str] | N
     main = analyse_benchmark(tables, p, p.benchmark)
     others = {b: analyse_benchmark(tables, p, b, draws=other_draws) for b in BENCHMARKS if b != p.benchmark}
 
-    w = leadership.windows(tables["leaderboard_leaders"], p.leaderboard, start, end)
+    # leadership spells from the later of window_start and leadership_start (the online-Elo era before
+    # 2024-06-29 is noisy); the whole window's median is kept for comparison on the page
+    lead_start = max(start, pd.Timestamp(p.leadership_start))
+    w = leadership.windows(tables["leaderboard_leaders"], p.leaderboard, lead_start, end)
     ow = leadership.by_organization(w)
-    med = leadership.km_median(w["days"].to_numpy(float), w["censored"].to_numpy(bool)) if len(w) else float("nan")
-    omed = leadership.km_median(ow["days"].to_numpy(float), ow["censored"].to_numpy(bool)) if len(ow) else float("nan")
+    med = leadership.median_days(w)
+    omed = leadership.median_days(ow)
+    w_all = leadership.windows(tables["leaderboard_leaders"], p.leaderboard, start, end)
 
     cv = compute.capex_values(tables["capex"], p.capex_companies, p.include_guidance, start - pd.DateOffset(years=10), end)
     ct = compute.capex_total(cv, p.capex_companies)
@@ -209,7 +218,10 @@ def run(p: Params, tables: dict[str, pd.DataFrame], problems: dict[str, str] | N
         series["Largest training run"] = rows.groupby(yr)["training_compute_flop"].max().cummax().astype(float)
     idx = compute.indexed(series) if series else compute.indexed({})
     return ChapterResult(p, main, others, w, ow, med, omed, leadership.window_trend(w), cv, ct, growth, nv, nv_growth,
-                         fit, rows, idx, problems or {})
+                         fit, rows, idx, problems or {}, leadership_start=lead_start, windows_all=w_all,
+                         window_median_all_days=leadership.median_days(w_all),
+                         window_trend_all=leadership.window_trend(w_all),
+                         capex_by_company=compute.company_growth(cv, growth.first_year, growth.last_year))
 
 
 def gap_by_year(g: pd.DataFrame) -> pd.Series:

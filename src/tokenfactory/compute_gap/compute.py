@@ -86,6 +86,22 @@ def total_growth(total: pd.DataFrame) -> Growth:
                   cagr(float(a["total"]), float(b["total"]), years), bool(b["guidance"]))
 
 
+def company_growth(values: pd.DataFrame, first_year: int | None, last_year: int | None) -> pd.DataFrame:
+    """Each company's capex in the first and last year of the total's CAGR, and its own CAGR over
+    the same years, so the page can show who drives the total (one row per company, largest last
+    value first). Empty when the total has no span."""
+    cols = ["company", "first", "last", "cagr", "share_last"]
+    if values.empty or first_year is None or last_year is None or last_year <= first_year:
+        return pd.DataFrame(columns=cols)
+    v = values.pivot_table(index="company", columns="fiscal_year", values="value", aggfunc="first")
+    if first_year not in v or last_year not in v:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame({"first": v[first_year], "last": v[last_year]})
+    out["cagr"] = [cagr(a, b, last_year - first_year) for a, b in zip(out["first"], out["last"])]
+    out["share_last"] = out["last"] / out["last"].sum()
+    return out.sort_values("last", ascending=False).reset_index(names="company")[cols]
+
+
 def nvidia_data_center(nv: pd.DataFrame) -> pd.DataFrame:
     """NVIDIA Data Center revenue per fiscal year (USD bn): the fiscal-year row where there is one,
     else the sum of four reported quarters. NVIDIA's fiscal year N ends in late January of year N."""

@@ -79,6 +79,13 @@ def km_median(durations: np.ndarray, censored: np.ndarray) -> float:
     return float("nan")
 
 
+def median_days(w: pd.DataFrame) -> float:
+    """Kaplan-Meier median of a frame of windows (`days`, `censored`); NaN when empty."""
+    if w.empty:
+        return float("nan")
+    return km_median(w["days"].to_numpy(float), w["censored"].to_numpy(bool))
+
+
 @dataclass(frozen=True)
 class WindowTrend:
     """Spearman rank correlation of window length with start date (completed windows), and the

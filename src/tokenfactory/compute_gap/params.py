@@ -44,6 +44,13 @@ class Params(ChapterParams):
                 "(percentage points, ECI points or Elo points, as the benchmark)",
         basis="assumption: about one point, the size of run-to-run noise on these benchmarks (GPQA Diamond has "
               "198 questions, so one question is half a point); raise it to treat near-misses as caught up.")
+    leadership_start: str = param(
+        "2024-06-29", unit="date (YYYY-MM-DD)",
+        meaning="First start date of the leadership spells analysed (spells that began earlier are left out; "
+                "the later of this and window_start applies)",
+        basis="data/leaderboard_leaders.csv: before 2024-06-29 the LMArena history holds online Elo, noisy and "
+              "sometimes frozen, so spells of that era may not match the leaderboard then displayed; the data's "
+              "notes advise using rows from 2024-06-29 on for lead durations. Set 2023-01-01 for the whole history.")
     leaderboard: str = param(
         "lmarena_text", unit="",
         meaning="Leaderboard whose first places define the leadership windows",
@@ -80,6 +87,12 @@ class Params(ChapterParams):
             raise ValueError(f"window_end: {self.window_end!r} is not a date written YYYY-MM-DD") from None
         if end <= start:
             raise ValueError("window_end: must be after window_start")
+        try:
+            lead = dt.date.fromisoformat(self.leadership_start)
+        except ValueError:
+            raise ValueError(f"leadership_start: {self.leadership_start!r} is not a date written YYYY-MM-DD") from None
+        if lead >= end:
+            raise ValueError("leadership_start: must be before window_end")
         if not self.capex_companies:
             raise ValueError("capex_companies: name at least one company")
         return self
