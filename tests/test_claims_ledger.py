@@ -76,3 +76,14 @@ def test_missing_and_malformed_files(tmp_path):
     bad.write_text("- just a list\n", encoding="utf-8")
     with pytest.raises(ledger.ClaimsError, match="expected a mapping"):
         ledger.load(bad)
+
+
+def test_the_ledger_table_links_each_claim_to_its_section_and_escapes_text():
+    from tokenfactory.claims import evidence, report, rules
+    from tokenfactory.claims.params import Params
+
+    verdicts = rules.assess(ledger.load(), evidence.Evidence({}, "none", "none"), Params())
+    page = report.ledger_html(verdicts)
+    assert 'href="#c4-the-vendor-s-lowest-cost-per-token-self-reported"' in page
+    assert page.count("<tr>") == len(verdicts) + 1 and "vendor&#x27;s" in page
+    assert 'class="tf-verdict-unverifiable">self-reported<' in page  # C12 without evidence

@@ -9,7 +9,7 @@ import re
 import nbformat
 
 from tokenfactory import paths
-from tokenfactory.claims import evidence, ledger, report, rules
+from tokenfactory.claims import evidence, ledger, report, rules, sensitivity
 from tokenfactory.claims.params import Params
 
 
@@ -33,6 +33,7 @@ def _glued_text_keys() -> set[str]:
     verdicts = rules.assess(ledger.load(), evidence.Evidence({}, "none", "none"), Params())
     keys = {f"{k}_txt" for k in report.count_results(verdicts)} | {"claims_total_txt", "evidence_source_txt",
                                                                    "headline_txt", "assessed_note_txt"}
+    keys |= {f"{k}_txt" for k in sensitivity.GLUED_KEYS}
     for v in verdicts:
         cid = v.claim.id.lower()
         keys |= {f"verdict_{cid}_txt", f"rule_{cid}_txt", f"evidence_{cid}_txt", f"claim_{cid}_txt"}
@@ -44,7 +45,7 @@ def test_every_claim_has_its_section_and_every_glue_key_exists():
     used = set(re.findall(r"\{glue:text\}`([a-z0-9_]+)`", text))
     assert used <= _glued_text_keys()
     for claim in ledger.load().claims:
-        heading = f"### {claim.id}: {claim.title}" + (" (self-reported)" if claim.self_reported else "")
+        heading = f"### {report.heading(claim)}"
         assert heading + "\n\nTested in [" in text, f"{claim.id}: section missing or its heading differs from the ledger"
         assert f"]({claim.chapter}.ipynb)" in text
 

@@ -135,3 +135,19 @@ def test_leadership_start_is_validated():
         Params(leadership_start="mid-2024")
     with pytest.raises(ValueError, match="leadership_start"):
         Params(leadership_start="2027-01-01")
+
+
+def test_capex_table_has_each_company_and_the_total():
+    res = analysis.run(_params(), _tables(), other_draws=100)
+    tab = figures.capex_table(res)
+    assert list(tab["Company"]) == ["Amazon", "Alphabet", "Total"]
+    assert tab.iloc[-1]["Growth per year"] == "50%" and "2023 (USD bn)" in tab
+    assert figures.capex_table(analysis.run(_params(), {}, other_draws=100)).empty
+
+
+def test_tolerance_grid_and_small_sample_fit_text():
+    res = analysis.run(_params(), _tables(), other_draws=100)
+    assert list(res.tolerance_grid["tolerance"]) == list(analysis.TOLERANCE_GRID)
+    # a wider tolerance finds the closed frontier at today's open level earlier: the backward lag never shrinks
+    assert res.tolerance_grid["current_lag"].is_monotonic_increasing
+    assert "none is reported" in analysis.window_fit_text(res.window_trend)

@@ -152,8 +152,10 @@ def test_sensitivity_is_seeded_and_ranked():
     a = chapter.sensitivity(x, p, 72)
     b = chapter.sensitivity(x, p, 72)
     assert a.equals(b)
-    assert a["mu_star"].is_monotonic_decreasing
+    assert a["mu_star_rel"].is_monotonic_decreasing
     assert set(a["parameter"]) == set(chapter.SENSITIVITY)
+    assert sorted(a["rank_usd"]) == list(range(1, len(a) + 1))
+    assert 0 <= a.attrs["share_ahead"] <= 1 and a.attrs["runs"] > 0
 
 
 def test_map_has_both_winners_at_extremes():
@@ -164,3 +166,72 @@ def test_map_has_both_winners_at_extremes():
     # more NRE never turns a merchant win into an integrated win (same growth)
     for _, col in g.sort_values("nre_usd_bn").groupby("growth_per_month"):
         assert col["advantage_usd_bn"].is_monotonic_decreasing
+
+
+def test_without_nre_scale_free_outputs_do_not_depend_on_starting_volume():
+    # With NRE at zero every cash flow is proportional to the starting volume: the USD lead scales
+    # by the same factor, the crossover month and the relative lead do not move.
+    x = _base(nre_per_generation_usd_bn=0.0)
+    a, b = model.simulate(x, 72), model.simulate(dict(x, volume0_tokens=1e12 * 37), 72)
+    oa, ob = model.outcomes(a), model.outcomes(b)
+    assert ob["advantage_usd_bn"] == pytest.approx(oa["advantage_usd_bn"] * 37)
+    assert np.array_equal(oa["crossover_month"], ob["crossover_month"], equal_nan=True)
+    assert chapter.relative_lead(b) == pytest.approx(chapter.relative_lead(a))
+
+
+def test_relative_lead_by_hand():
+    sim = {"cum_i": np.array([[1.0, 3.0], [0.0, 1.0]]), "cum_m": np.array([[1.0, 2.0], [0.0, 0.0]])}
+    out = chapter.relative_lead(sim, at_month=2)
+    assert out[0] == pytest.approx(0.5) and math.isnan(out[1])
+
+
+def test_observed_growth_by_hand():
+    # A series doubling every six months grows ×4 per year; a one-statement series has no rate;
+    # counts per minute and per month are put on one unit before fitting.
+    vol = pd.DataFrame({
+        "provider": ["A", "A", "A", "B", "C", "C"], "product": ["x"] * 3 + ["y", "z", "z"],
+        "date": pd.to_datetime(["2024-01-01", "2024-07-01", "2025-01-01", "2024-01-01", "2024-01-01", "2025-01-01"]),
+        "tokens": [1.0, 2.0, 4.0, 5.0, 1.0, 3.0 / (60 * 24 * 365.25 / 12)], "per": ["month"] * 5 + ["minute"],
+        "source_url": "u", "as_of": pd.to_datetime("2025-02-01")})
+    g = chapter.observed_growth(vol).set_index("series")
+    assert set(g.index) == {"A: x", "C: z"}
+    assert g.loc["A: x", "fit_per_year"] == pytest.approx(4.0, rel=0.01)
+    assert g.loc["A: x", "latest_per_year"] == pytest.approx(2.0 ** (365.25 / 184), rel=1e-6)
+    assert g.loc["C: z", "fit_per_year"] == pytest.approx(3.0 ** (365.25 / 366), rel=1e-6)
+
+
+def test_model_growth_matches_volume_path():
+    s = model.simulate(_base(), 25)
+    g = chapter.model_growth(s)
+    assert g["merchant_first_year"] == pytest.approx(s["volume_m"][0, 12] / s["volume_m"][0, 0])
+    assert g["integrated_average"] ** 2 == pytest.approx(g["integrated_total"])
+    path = chapter.model_volume_path(s, "2025-01-01", months=12)
+    assert len(path) == 13 and path["tokens_per_month"].iloc[0] == s["volume_i"][0, 0]
+
+
+def test_cycle_sweep_and_threshold():
+    # A merchant cadence faster than the physical floor leaves the integrated lab slower: it cannot lead.
+    x = _base()
+    sw = chapter.cycle_sweep(x, 72, 4.0, 30.0, 1.0)
+    assert (sw.loc[sw["merchant_cycle_months"] < x["floor_months"], "advantage_usd_bn"] <= 0).all()
+    t = chapter.cycle_threshold(sw)
+    assert (sw.loc[sw["merchant_cycle_months"] > t, "advantage_usd_bn"] > 0).all()
+    assert math.isnan(chapter.cycle_threshold(sw.assign(advantage_usd_bn=1.0)))
+
+
+def test_breakeven_volume_and_asic_threshold():
+    x = _base(nre_per_generation_usd_bn=2.0, volume0_tokens=1e15)
+    f = chapter.breakeven_volume_factor(x, 72)
+    assert 1e-4 < f < 10
+    adv = lambda k: model.outcomes(model.simulate(dict(x, volume0_tokens=1e15 * k), 72))["advantage_usd_bn"][0]
+    assert adv(f * 1.2) > 0 and adv(f / 1.2) <= 0
+    r = chapter.asic_cost_threshold(x, 72)
+    cost = lambda q: model.outcomes(model.simulate(dict(x, cost_asic0_usd_per_mtok=q), 72))["advantage_usd_bn"][0]
+    assert cost(r) <= 0 and cost(r - 0.05) > 0
+
+
+def test_robustness_table():
+    t = chapter.robustness(_base(), 72)
+    assert t["variant"].iloc[0] == "defaults" and len(t) == 6
+    base, small = t.iloc[0], t.iloc[1]
+    assert small["merchant_cash_usd_bn"] == pytest.approx(base["merchant_cash_usd_bn"] / 10)

@@ -60,3 +60,14 @@ def test_host_prices_latest_per_provider_with_prompt():
 
 def test_published_table_cites_urls():
     assert market.PUBLISHED_DECLINES["url"].str.startswith("https://").all()
+
+
+def test_hosts_on_their_own_chips_are_marked():
+    prices = pd.DataFrame({
+        "provider": ["Groq", "DeepInfra"], "model": ["M", "M"],
+        "date": pd.to_datetime(["2025-01-01", "2025-01-01"]),
+        "input_usd_per_mtok": [0.5, 0.2], "output_usd_per_mtok": [0.8, 0.3]})
+    hosts = market.host_prices(prices, "M", 3.0).set_index("provider")
+    assert hosts.loc["Groq", "hardware"] == "own custom chip"
+    assert hosts.loc["DeepInfra", "hardware"] == "merchant GPU"
+    assert hosts.loc["DeepInfra", "usd_per_mtok_with_prompt"] == pytest.approx(0.3 + 3 * 0.2)

@@ -183,3 +183,21 @@ def test_params_defaults_and_rules():
         Params(start_milestone="tapeout", end_milestone="design_start")
     with pytest.raises(ValueError):
         Params(cycle_scenarios_months=[])
+
+
+def test_break_even_gain_keeps_the_annual_rate():
+    from tokenfactory.tapeout.analysis import break_even_gain
+    # ×1.5 every 24 months is ×1.5 ** 0.5 a year; a 12-month cycle matches it with ×1.5 ** 0.5 a step
+    assert math.isclose(break_even_gain(1.5, 24, 12), 1.5 ** 0.5)
+    assert math.isclose(break_even_gain(2.0, 12, 12), 2.0)
+    assert break_even_gain(1.5, 24, 9) ** (12 / 9) == pytest.approx(1.5 ** (12 / 24))
+    with pytest.raises(ValueError):
+        break_even_gain(1.5, 0, 9)
+
+
+def test_shortest_comparison_leaves_out_the_claim():
+    from tokenfactory.tapeout.analysis import shortest_comparison
+    progs = pd.DataFrame({"program": ["claim", "other"], "mid": [9.0, 20.0]})
+    refs = pd.DataFrame({"mid": [15.0, 30.0]})
+    assert shortest_comparison(progs, refs, exclude_program="claim") == 15.0
+    assert shortest_comparison(progs, refs) == 9.0

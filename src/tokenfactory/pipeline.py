@@ -205,7 +205,7 @@ def _clean_stale_staging(parent: Path, name: str) -> None:
 
 
 def build(resolved: Resolved, out: Path | None = None, jobs: int | None = None,
-          chapters: list[str] | None = None, log: Callable[[str], None] = print) -> BuildReport:
+          log: Callable[[str], None] = print) -> BuildReport:
     """Build the site of one scenario (see module docstring for the guarantees)."""
     started = time.perf_counter()
     target = target_dir(resolved, out)
@@ -217,26 +217,32 @@ def build(resolved: Resolved, out: Path | None = None, jobs: int | None = None,
         raise BuildBusy(f"another build of {target} is running (lock {lock.lock_file}); "
                         "wait for it to finish and try again") from None
     try:
-        return _build_locked(resolved, target, jobs or (os.cpu_count() or 1) + 1, chapters, log, started)
+        return _build_locked(resolved, target, jobs or (os.cpu_count() or 1) + 1, log, started)
     finally:
         lock.release()
 
 
-def _build_locked(resolved: Resolved, target: Path, jobs: int, only: list[str] | None,
-                  log: Callable[[str], None], started: float) -> BuildReport:
+def _build_locked(resolved: Resolved, target: Path, jobs: int, log: Callable[[str], None],
+                  started: float) -> BuildReport:
     report = BuildReport(target=target)
     state = _read_state(target)
     old_chapters = state.get("chapters", {})
     package = hashing.package_hash()
-    selected = [cid for cid in CHAPTERS if only is None or cid in only]
+    selected = list(CHAPTERS)
     command = rerun_command(resolved)
+
+    expected, keys = _expected_executions(resolved, selected, target, old_chapters, package)
+    if expected == 0 and state.get("book_key") == _book_key(keys) and (target / "html" / "index.html").exists():
+        report.noop = True
+        report.seconds = time.perf_counter() - started
+        log("  = nothing changed: every chapter and the site are up to date")
+        return report
 
     _clean_stale_staging(target.parent, target.name)
     staging = target.parent / f".staging-{target.name}-{os.getpid()}"
     executed_dir = staging / "notebooks"
     executed_dir.mkdir(parents=True)
     failed_dir = target / "failed"
-    expected = _expected_executions(resolved, selected, target, old_chapters, package)
     kernels = KernelPool(size=max(1, jobs), total=expected, cwd=paths.root()) if expected else None
     try:
         done: dict[str, ChapterRun] = {}
@@ -321,11 +327,13 @@ def _build_locked(resolved: Resolved, target: Path, jobs: int, only: list[str] |
 
 
 def _expected_executions(resolved: Resolved, selected: list[str], target: Path,
-                         old_chapters: dict[str, Any], package: str) -> int:
+                         old_chapters: dict[str, Any], package: str) -> tuple[int, dict[str, str]]:
     """How many chapters this build will execute: those whose key misses every cache, and every
     chapter reading one of them (its upstream results are not known yet). Sizes the kernel pool,
-    so that a build with nothing to do starts no kernel at all."""
+    so that a build with nothing to do starts no kernel at all. Also returns the keys it could
+    compute (all of them when nothing runs)."""
     known: dict[str, dict[str, Any]] = {}
+    keys: dict[str, str] = {}
     runs = 0
     for wave in execution_waves_of(selected):
         for cid in wave:
@@ -341,7 +349,8 @@ def _expected_executions(resolved: Resolved, selected: list[str], target: Path,
                 runs += 1
             else:
                 known[cid] = hit[1].get("results", {})
-    return runs
+                keys[cid] = key
+    return runs, keys
 
 
 def execution_waves_of(selected: list[str]) -> list[list[str]]:

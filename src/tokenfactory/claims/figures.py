@@ -11,7 +11,8 @@ from .. import charts
 from .report import VERDICT_LABEL, checks_frame, headline
 from .rules import NOT_ASSESSED, NOT_SUPPORTED, PARTLY, SELF_REPORTED, SUPPORTED, Verdict
 
-WIDTH = 600
+#: Plot widths chosen so that each chart, axis labels and legend included, stays under 660 px.
+WIDTH = 480
 #: Verdict colors (Okabe-Ito) and shapes, so verdicts read without color too.
 VERDICT_COLORS = {SUPPORTED: "#009E73", PARTLY: "#E69F00", NOT_SUPPORTED: "#D55E00", SELF_REPORTED: "#56B4E9",
                   NOT_ASSESSED: "#8c959f"}
@@ -31,25 +32,27 @@ def ledger_chart(verdicts: list[Verdict]) -> alt.Chart:
         "claim": v.claim.id, "order": v.claim.number, "chapter": v.claim.chapter.replace("_", " "),
         "verdict": v.verdict, "verdict_label": VERDICT_LABEL[v.verdict], "text": v.claim.claim,
         "own_word": "yes" if v.claim.self_reported else "no",
+        "source": f"verdict rule of this page, on the results of {v.claim.chapter.replace('_', ' ')}",
     } for v in verdicts])
     color, shape = _verdict_scales()
     base = alt.Chart(frame).encode(
-        x=alt.X("claim:N", sort=alt.SortField("order"), title="Claim (the article's, numbered as in the ledger)",
+        x=alt.X("claim:N", sort=alt.SortField("order"), title="Claim (numbered as in the ledger)",
                 axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("chapter:N", title="Chapter that tests it", sort=["compute gap", "inference tax", "tapeout", "flywheel"]),
+        y=alt.Y("chapter:N", title=None, sort=["compute gap", "inference tax", "tapeout", "flywheel"]),
     )
-    points = base.mark_point(size=420, filled=True, opacity=0.9).encode(
-        color=alt.Color("verdict:N", scale=color, title="Verdict"),
-        shape=alt.Shape("verdict:N", scale=shape, title="Verdict"),
+    legend = alt.Legend(orient="bottom", columns=5, title=None, symbolSize=120, labelLimit=260)
+    points = base.mark_point(size=320, filled=True, opacity=0.9).encode(
+        color=alt.Color("verdict:N", scale=color, legend=legend),
+        shape=alt.Shape("verdict:N", scale=shape, legend=legend),
         tooltip=[alt.Tooltip("claim:N"), alt.Tooltip("text:N", title="claim"),
                  alt.Tooltip("verdict_label:N", title="verdict"), alt.Tooltip("own_word:N", title="rests on a company's word"),
-                 alt.Tooltip("chapter:N")],
+                 alt.Tooltip("chapter:N", title="tested in"), alt.Tooltip("source:N")],
     )
     return points.properties(
-        width=WIDTH, height=200,
+        width=WIDTH, height=170,
         title=charts.title(headline(verdicts),
-                           "Each mark is one claim of the article, placed under the chapter whose numbers decide "
-                           "its verdict; shape and color give the verdict"))
+                           ["Each mark is one claim of the article, in the row of the chapter whose results",
+                            "decide its verdict; shape and color give the verdict"]))
 
 
 def margin_chart(verdicts: list[Verdict]) -> alt.Chart | None:
@@ -59,26 +62,28 @@ def margin_chart(verdicts: list[Verdict]) -> alt.Chart | None:
     if f.empty:
         return None
     f["margin"] = f["margin"].astype(float)
-    f["label"] = f["claim"] + " · " + f["metric"].str.split(".").str[1]
+    f["label"] = f["claim"] + " · " + f["label"]
     f["outcome"] = f["passed"].map({True: "passes", False: "fails"}).fillna("no evidence")
     f["value_txt"] = [charts_fmt(v) for v in f["value"]]
     f["order"] = f["claim"].str[1:].astype(int)
     closest = f.loc[(f["margin"].apply(lambda m: abs(math.log(m)))).idxmin()]
     factor = max(closest["margin"], 1 / closest["margin"])
-    title = (f"Closest to flipping: {closest['claim']} ({closest['metric'].split('.')[1]}), within a factor "
-             f"of {charts_fmt(factor)} of its threshold")
+    title = (f"Closest to flipping: {closest['claim']} ({closest['label'].split(' · ')[1]}), "
+             f"×{charts_fmt(factor)} away")
     lo = min(f["margin"].min(), 0.5) / 1.5
     hi = max(f["margin"].max(), 2.0) * 1.5
     color = alt.Scale(domain=["passes", "fails", "no evidence"], range=["#009E73", "#D55E00", "#8c959f"])
     shape = alt.Scale(domain=["passes", "fails", "no evidence"], range=["circle", "cross", "triangle-up"])
-    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", op="min"), axis=alt.Axis(labelLimit=260))
+    y = alt.Y("label:N", title=None, sort=alt.EncodingSortField("order", op="min"), axis=alt.Axis(labelLimit=210))
     pts = alt.Chart(f).mark_point(size=140, filled=True).encode(
-        x=alt.X("margin:Q", scale=alt.Scale(type="log", domain=[lo, hi]),
-                title="Margin to the threshold (ratio, log scale; above 1 the test passes)"),
+        x=alt.X("margin:Q", scale=alt.Scale(type="log", domain=[lo, hi], nice=False),
+                axis=alt.Axis(values=_log_ticks(lo, hi), format="~g"),
+                title="Ratio to the threshold (log scale; above 1 the test passes)"),
         y=y,
-        color=alt.Color("outcome:N", scale=color, title="Test"),
-        shape=alt.Shape("outcome:N", scale=shape, title="Test"),
-        tooltip=[alt.Tooltip("claim:N"), alt.Tooltip("metric:N", title="result"), alt.Tooltip("value_txt:N", title="value"),
+        color=alt.Color("outcome:N", scale=color, legend=alt.Legend(orient="bottom", title="Test")),
+        shape=alt.Shape("outcome:N", scale=shape, legend=alt.Legend(orient="bottom", title="Test")),
+        tooltip=[alt.Tooltip("claim:N"), alt.Tooltip("metric:N", title="result (chapter.key)"),
+                 alt.Tooltip("value_txt:N", title="value"),
                  alt.Tooltip("test:N"), alt.Tooltip("outcome:N"), alt.Tooltip("margin:Q", format=".2f"),
                  alt.Tooltip("evidence:N")],
     )
@@ -87,9 +92,17 @@ def margin_chart(verdicts: list[Verdict]) -> alt.Chart | None:
     ).transform_calculate(one="1")
     one = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color=charts.MUTED, strokeDash=[4, 3]).encode(x="x:Q")
     return (bars + pts + one).properties(
-        width=WIDTH - 140, height=max(160, 26 * len(f)),
-        title=charts.title(title, "Each tested result divided by its threshold (or the threshold divided by the "
-                                  "result, for 'at most' tests); the dashed line is where a test flips"))
+        width=WIDTH - 100, height=max(160, 24 * len(f)),
+        title=charts.title(title, ["Each tested result divided by its threshold (the threshold divided by the result",
+                                   "for 'at most' tests); a test flips where its line crosses the dashed 1"]))
+
+
+def _log_ticks(lo: float, hi: float) -> list[float]:
+    """1-3-10 ticks inside [lo, hi]: a log axis with every minor tick labelled overlaps at 400 px."""
+    out = []
+    for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1):
+        out += [m * 10.0 ** e for m in (1, 3) if lo <= m * 10.0 ** e <= hi]
+    return out
 
 
 def charts_fmt(v: object) -> str:

@@ -20,7 +20,7 @@ VERDICT_LABEL = {SUPPORTED: "supported", PARTLY: "partly supported", NOT_SUPPORT
 
 
 def ledger_table(verdicts: list[Verdict]) -> pd.DataFrame:
-    """The table that opens the chapter: one row per claim."""
+    """The ledger as a data frame, one row per claim (the page shows the narrower `ledger_html`)."""
     rows = []
     for v in verdicts:
         rows.append({
@@ -33,14 +33,56 @@ def ledger_table(verdicts: list[Verdict]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: Short chapter names for the narrow ledger table (the full titles wrap over three lines at 700 px).
+SHORT_CHAPTER = {"compute_gap": "Model gap, compute gap", "inference_tax": "Inference tax", "tapeout": "Tape-out",
+                 "flywheel": "Flywheel"}
+#: The verdict as the table's badge: the self-reported label is explained in the caption.
+SHORT_VERDICT = {SUPPORTED: "supported", PARTLY: "partly supported", NOT_SUPPORTED: "not supported",
+                 SELF_REPORTED: "self-reported", NOT_ASSESSED: "not assessed"}
+
+
+def heading(claim) -> str:
+    """The claim's section heading in the notebook (a test checks the notebook uses exactly this)."""
+    return f"{claim.id}: {claim.title}" + (" (self-reported)" if claim.self_reported else "")
+
+
+def anchor(claim) -> str:
+    """The HTML id Sphinx gives the claim's section (docutils' own slug function)."""
+    from docutils.nodes import make_id
+
+    return make_id(heading(claim))
+
+
+def ledger_html(verdicts: list[Verdict]) -> str:
+    """The table that opens the chapter, narrow enough for a 700-px column: one row per claim, its
+    short title linking to its section, the verdict in its color, and the chapter that tests it.
+    The long wording of each claim is in its section, one click away. All text is escaped."""
+    import html
+
+    rows = []
+    for v in verdicts:
+        c = v.claim
+        rows.append(
+            f'<tr><td>{html.escape(c.id)}</td>'
+            f'<td><a href="#{html.escape(anchor(c))}">{html.escape(c.title)}</a></td>'
+            f'<td style="white-space:nowrap"><span class="{VERDICT_CLASS[v.verdict]}">'
+            f'{html.escape(SHORT_VERDICT[v.verdict])}</span></td>'
+            f'<td style="white-space:nowrap"><a href="{html.escape(c.chapter)}.html">'
+            f'{html.escape(SHORT_CHAPTER[c.chapter])}</a></td></tr>')
+    return ('<table class="tf-table tf-ledger"><thead><tr><th>claim</th><th>what the article says (short)</th>'
+            '<th>verdict</th><th>tested in</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>")
+
+
 def checks_frame(verdicts: list[Verdict]) -> pd.DataFrame:
     """Every check of every claim, with its margin to the threshold (None where not a threshold)."""
     rows = []
     for v in verdicts:
         for c in v.checks:
-            rows.append({"claim": v.claim.id, "metric": c.metric, "value": c.value, "test": c.test,
-                         "passed": c.passed, "evidence": c.note, "margin": c.margin(), "verdict": v.verdict})
-    return pd.DataFrame(rows, columns=["claim", "metric", "value", "test", "passed", "evidence", "margin", "verdict"])
+            rows.append({"claim": v.claim.id, "metric": c.metric, "label": c.label or c.metric.split(".")[1],
+                         "value": c.value, "test": c.test, "passed": c.passed, "evidence": c.note,
+                         "margin": c.margin(), "verdict": v.verdict})
+    return pd.DataFrame(rows, columns=["claim", "metric", "label", "value", "test", "passed", "evidence", "margin",
+                                       "verdict"])
 
 
 def checks_table(verdicts: list[Verdict]) -> pd.DataFrame:
@@ -80,6 +122,13 @@ def headline(verdicts: list[Verdict]) -> str:
     return f"Of {len(verdicts)} claims: " + ", ".join(parts)
 
 
+def assessed_note(verdicts: list[Verdict]) -> str:
+    """Whether every claim could be assessed, or how many could not (the page run alone, say)."""
+    missing = count_results(verdicts)["claims_not_assessed"]
+    return ("every claim could be assessed" if missing == 0 else
+            f"{fmt(missing, sig=3)} could not be assessed, for want of the results their rules read")
+
+
 def scenario_of(run_context: dict[str, Any] | None) -> str:
     return str((run_context or {}).get("scenario", "default"))
 
@@ -102,12 +151,11 @@ def glue_all(verdicts: list[Verdict], ev_source: str) -> dict[str, Any]:
     for v in verdicts:
         cid = v.claim.id.lower()
         t = texts(v)
-        out[f"verdict_{cid}"] = nb.glue(f"verdict_{cid}", v.verdict, text=t["verdict"])
+        # the short label: these texts sit inside sentences of the front page, shown semi-bold
+        out[f"verdict_{cid}"] = nb.glue(f"verdict_{cid}", v.verdict, text=SHORT_VERDICT[v.verdict])
         for part in ("rule", "evidence", "claim"):
             glue_text(f"{part}_{cid}", t[part])
-    missing = count_results(verdicts)["claims_not_assessed"]
-    glue_text("assessed_note", "every claim could be assessed" if missing == 0 else
-              f"{fmt(missing, sig=3)} could not be assessed, for want of the results their rules read")
+    glue_text("assessed_note", assessed_note(verdicts))
     glue_text("evidence_source", ev_source)
     glue_text("headline", headline(verdicts))
     return out
@@ -143,3 +191,19 @@ def show_claim(v: Verdict) -> None:
     from IPython.display import HTML, display
 
     display(HTML(claim_html(v)))
+
+
+def show_ledger(verdicts: list[Verdict], ev_source: str) -> None:
+    """Display the opening table, its caption, and a source line that says where the evidence came
+    from (this build, or the last build when the page runs alone), at the weight of normal text."""
+    from IPython.display import HTML, display
+
+    from .. import charts
+
+    head = "<p><b>The article's claims and the book's verdicts</b></p>"
+    note = ("<p class=\"tf-caption\">Self-reported: the claim rests on a company's own statement that no public "
+            "source can check; the label stays unless independent evidence contradicts the claim. Each claim's "
+            "full wording, rule and evidence are in its section below.</p>")
+    display(HTML(head + ledger_html(verdicts) + note + charts.caption(
+        f"data/claims.yaml (the claims, in our words); verdicts computed on this page from {ev_source}; "
+        f"{assessed_note(verdicts)}")))

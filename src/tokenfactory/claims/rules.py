@@ -46,6 +46,11 @@ class Check:
     #: ("ge") it; None where the test is not a threshold (a sign, a range)
     threshold: float | None = None
     direction: str | None = None
+    #: the parameter of this chapter that sets the threshold (None: the threshold is fixed, or is
+    #: another chapter's result), so that the page can say which assumption would flip the test
+    parameter: str | None = None
+    #: a short name of the tested quantity, for charts and tables ("open-model lag")
+    label: str = ""
 
     def margin(self) -> float | None:
         """How far the value is from flipping the test, as a ratio (> 1: passes with room to spare)."""
@@ -134,9 +139,10 @@ def c1(ev: Evidence, p: Params) -> Outcome:
     checks = [
         Check("compute_gap.open_lag_months_latest", lag, f"≤ {_v(p.catch_up_months_max, 'months')}",
               None if lag is None else lag <= p.catch_up_months_max,
-              f"open models' latest catch-up lag is {_v(lag, 'months')}", p.catch_up_months_max, "le"),
+              f"open models' latest catch-up lag is {_v(lag, 'months')}", p.catch_up_months_max, "le",
+              "catch_up_months_max", "open-model lag"),
         Check("compute_gap.open_lag_trend_months_per_year", trend, "< 0, interval below 0 (lag shrinking)", shrinking,
-              f"the lag changes by {_v(trend, 'months per year')}{interval}"),
+              f"the lag changes by {_v(trend, 'months per year')}{interval}", label="trend of the lag"),
     ]
     rule_text = (f"Supported if open models' latest lag is at most {_v(p.catch_up_months_max, 'months')} "
                  "and the lag is shrinking (a negative trend whose interval, where the chapter gives one, "
@@ -153,9 +159,10 @@ def c2(ev: Evidence, p: Params) -> Outcome:
     checks = [
         Check("compute_gap.window_change", change, "< 0 (windows shortening)", shorter,
               f"leadership windows change by {_v(change, pct=True)} a year (regression interval up to "
-              f"{_v(ev.number('compute_gap.window_change_high'), pct=True)})"),
+              f"{_v(ev.number('compute_gap.window_change_high'), pct=True)})", label="change of leadership windows"),
         Check("compute_gap.window_p", pval, f"< {_v(p.window_trend_alpha)}", shown,
-              f"the rank test's p-value is {_v(pval)}"),
+              f"the rank test's p-value is {_v(pval)}", p.window_trend_alpha, "le", "window_trend_alpha",
+              "p-value of the shortening"),
     ]
     if shorter is None:
         verdict = NOT_ASSESSED
@@ -176,10 +183,12 @@ def c3(ev: Evidence, p: Params) -> Outcome:
     checks = [
         Check("compute_gap.capex_cagr", capex, f"≥ {_v(p.capex_growth_min, pct=True)} a year",
               None if capex is None else capex >= p.capex_growth_min,
-              f"the hyperscalers' capex grows {_v(capex, pct=True)} a year", p.capex_growth_min, "ge"),
+              f"the hyperscalers' capex grows {_v(capex, pct=True)} a year", p.capex_growth_min, "ge",
+              "capex_growth_min", "capex growth"),
         Check("compute_gap.training_compute_growth_per_year", comp, f"≥ ×{_v(p.compute_growth_min)} a year",
               None if comp is None else comp >= p.compute_growth_min,
-              f"frontier training compute grows ×{_v(comp)} a year", p.compute_growth_min, "ge"),
+              f"frontier training compute grows ×{_v(comp)} a year", p.compute_growth_min, "ge",
+              "compute_growth_min", "training-compute growth"),
     ]
     rule_text = (f"Supported if capital spending grows at least {_v(p.capex_growth_min, pct=True)} a year and "
                  f"frontier training compute at least ×{_v(p.compute_growth_min)} a year; partly if one does. "
@@ -200,7 +209,8 @@ def c4(ev: Evidence, p: Params) -> Outcome:
     checks = [
         Check("inference_tax.cost_per_mtok_asic_usd", asic, f"≥ {_v(low, 'USD')} (GPU, P10)", consistent,
               f"the modeled custom chip costs {_v(asic, 'USD')} per million tokens, against "
-              f"{_v(gpu, 'USD')} for the merchant GPU (P10 {_v(p10, 'USD')})", low, "ge"),
+              f"{_v(gpu, 'USD')} for the merchant GPU (P10 {_v(p10, 'USD')})", low, "ge",
+              label="custom chip's cost per token"),
     ]
     verdict = NOT_ASSESSED if consistent is None else (SUPPORTED if consistent else NOT_SUPPORTED)
     rule_text = ("The vendor's claim is contradicted only if the book's modeled custom chip is cheaper per token "
@@ -213,7 +223,8 @@ def c4(ev: Evidence, p: Params) -> Outcome:
 def c5(ev: Evidence, p: Params) -> Outcome:
     decline = ev.number("inference_tax.price_decline_per_year")
     checks = [Check("inference_tax.price_decline_per_year", decline, "measured", None if decline is None else True,
-                    f"the market prices tokens, and that price falls ×{_v(decline)} a year at fixed capability")]
+                    f"the market prices tokens, and that price falls ×{_v(decline)} a year at fixed capability",
+                    label="fall of token prices")]
     verdict = NOT_ASSESSED if decline is None else PARTLY
     rule_text = ("Partly supported whenever a per-token market price can be measured: output is sold by the "
                  "token, but chips, servers and data centers are still bought, financed and depreciated by "
@@ -227,7 +238,7 @@ def c6(ev: Evidence, p: Params) -> Outcome:
     checks = [Check("inference_tax.tax_share_gpu", share, f"≥ {_v(p.tax_share_material, pct=True)}",
                     None if share is None else share >= p.tax_share_material,
                     f"the vendor's margin is {_v(share, pct=True)} of the GPU's cost per token",
-                    p.tax_share_material, "ge")]
+                    p.tax_share_material, "ge", "tax_share_material", "vendor-margin share")]
     if share is None:
         verdict = NOT_ASSESSED
     elif share >= p.tax_share_material:
@@ -255,11 +266,19 @@ def c7(ev: Evidence, p: Params) -> Outcome:
         passed, verdict, note = False, PARTLY, (f"the custom chip pays for itself only from {_v(be, 'tokens')} a year, "
                                                 "more than the reference workload")
     checks = [Check("inference_tax.breakeven_tokens_per_year", be, f"≤ {_v(ref, 'tokens')} a year", passed, note,
-                    ref, "le")]
+                    ref, "le", "reference_workload_tokens_per_year", "break-even volume")]
     rule_text = (f"Supported if the custom chip's break-even volume is at most {_v(ref, 'tokens')} a year (the "
                  "reference workload: OpenAI's stated API volume alone); partly if it breaks even only beyond "
                  "that; not supported if it never does.")
     return Outcome(verdict, rule_text, tuple(checks), _reason(checks))
+
+
+def _elasticity_note(e: float | None) -> str:
+    """The elasticity in words: a cut is said as a cut, not as a negative change."""
+    if e is None:
+        return "no utilization elasticity in the evidence"
+    verb = "cuts" if e < 0 else "raises"
+    return f"one more point of utilization {verb} the cost per token by {_v(abs(e))}%"
 
 
 @rule("C8", "inference_tax.utilization_elasticity")
@@ -268,8 +287,9 @@ def c8(ev: Evidence, p: Params) -> Outcome:
     size = None if e is None else abs(e)
     checks = [Check("inference_tax.utilization_elasticity", e, f"|e| ≥ {_v(p.utilization_elasticity_strong)} % per point",
                     None if size is None else size >= p.utilization_elasticity_strong,
-                    f"one more point of utilization changes the cost per token by {_v(e)}%",
-                    p.utilization_elasticity_strong, "abs_ge")]
+                    _elasticity_note(e),
+                    p.utilization_elasticity_strong, "abs_ge", "utilization_elasticity_strong",
+                    "utilization elasticity")]
     if size is None:
         verdict = NOT_ASSESSED
     elif size >= p.utilization_elasticity_strong:
@@ -301,11 +321,13 @@ def c9(ev: Evidence, p: Params) -> Outcome:
         sample += f", too few to say what is typical (at least {_v(p.min_programs_typical)} needed)"
     checks = [
         Check("tapeout.median_design_to_tapeout_months", med, f"within {_v(lo)}–{_v(hi)} months", typical,
-              f"the median program takes {_v(med, 'months')} from design start to tape-out{sample}"),
+              f"the median program takes {_v(med, 'months')} from design start to tape-out{sample}",
+              label="median design-to-tape-out"),
         Check("tapeout.nine_month_percentile", pct, f"≤ {_v(p.exceptional_percentile)}th percentile",
               None if pct is None else pct <= p.exceptional_percentile,
-              f"nine months sits at the {_v(pct)}th percentile of the comparison durations",
-              p.exceptional_percentile, "le"),
+              ("nine months is shorter than every comparison duration" if pct == 0 else
+               f"nine months sits at the {_v(pct)}th percentile of the comparison durations"),
+              p.exceptional_percentile, "le", "exceptional_percentile", "percentile of nine months"),
     ]
     rule_text = (f"The typical length is tested: the median design-to-tape-out time of at least "
                  f"{_v(p.min_programs_typical)} dated programs must fall within {_v(lo)} to {_v(hi)} months, and "
@@ -320,7 +342,8 @@ def c10(ev: Evidence, p: Params) -> Outcome:
     floor = ev.number("tapeout.min_feasible_cycle_months")
     checks = [Check("tapeout.min_feasible_cycle_months", floor, f"≤ {_v(p.short_cycle_months, 'months')}",
                     None if floor is None else floor <= p.short_cycle_months,
-                    f"physical floors allow a cycle of no less than {_v(floor, 'months')}", p.short_cycle_months, "le")]
+                    f"physical floors allow a cycle of no less than {_v(floor, 'months')}", p.short_cycle_months, "le",
+                    "short_cycle_months", "shortest feasible cycle")]
     if floor is None:
         verdict = NOT_ASSESSED
     elif floor <= p.shortest_cycle_months:
@@ -359,10 +382,11 @@ def c11(ev: Evidence, p: Params) -> Outcome:
                       else f"the integrated strategy's cumulative cash overtakes the merchant's in month {_v(month)}")
     checks = [
         Check("flywheel.crossover_month", month, f"≤ {_v(p.flywheel_horizon_months)}", cross, cross_note,
-              p.flywheel_horizon_months, "le"),
+              p.flywheel_horizon_months, "le", "flywheel_horizon_months", "crossover month"),
         Check("flywheel.cost_per_mtok_ratio_y5", ratio, "< 1",
               None if ratio is None else ratio < 1,
-              f"in year 5 the integrated cost per token is {_v(ratio)} times the merchant's", 1.0, "le"),
+              f"in year 5 the integrated cost per token is {_v(ratio)} times the merchant's", 1.0, "le",
+              label="year-5 cost ratio"),
     ]
     rule_text = (f"Supported if, in the flywheel model, the integrated strategy overtakes the merchant one within "
                  f"{_v(p.flywheel_horizon_months)} months and produces cheaper tokens in year 5; partly if one "

@@ -165,6 +165,7 @@ class ChapterResult:
     window_median_all_days: float = float("nan")
     window_trend_all: leadership.WindowTrend | None = None
     capex_by_company: pd.DataFrame = field(default_factory=pd.DataFrame)
+    tolerance_grid: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def results(self) -> dict[str, float]:
         """The seven keys the book's results.json carries for this chapter (units in the issue)."""
@@ -221,7 +222,28 @@ def run(p: Params, tables: dict[str, pd.DataFrame], problems: dict[str, str] | N
                          fit, rows, idx, problems or {}, leadership_start=lead_start, windows_all=w_all,
                          window_median_all_days=leadership.median_days(w_all),
                          window_trend_all=leadership.window_trend(w_all),
-                         capex_by_company=compute.company_growth(cv, growth.first_year, growth.last_year))
+                         capex_by_company=compute.company_growth(cv, growth.first_year, growth.last_year),
+                         tolerance_grid=tolerance_sensitivity(main.scores, main.end, TOLERANCE_GRID))
+
+
+#: Tolerances (benchmark points) at which "What would change the conclusion" re-estimates the lag.
+TOLERANCE_GRID = (0.0, 1.0, 2.0, 3.0, 5.0)
+
+
+def tolerance_sensitivity(scores: pd.DataFrame, end: pd.Timestamp, tolerances=TOLERANCE_GRID) -> pd.DataFrame:
+    """The lag's trend (censored-regression point estimate, no bootstrap: cheap) and today's
+    backward-looking lag at each catch-up tolerance, so the page can say how far the verdict moves
+    with the one assumption it rests on."""
+    rows = []
+    for tol in tolerances:
+        lags = frontier.catch_up_lags(scores, tol, end) if not scores.empty else pd.DataFrame()
+        if lags.empty:
+            rows.append((tol, float("nan"), float("nan"), 0))
+            continue
+        _, slope = frontier.tobit_fit(frontier.decimal_year(lags["date"]), lags["lag_months"].to_numpy(float),
+                                      lags["censored"].to_numpy(bool))
+        rows.append((tol, slope, frontier.current_lag_months(scores, end, tol), int(lags["censored"].sum())))
+    return pd.DataFrame(rows, columns=["tolerance", "slope", "current_lag", "n_censored"])
 
 
 def gap_by_year(g: pd.DataFrame) -> pd.Series:
@@ -249,13 +271,15 @@ def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
     m, p = res.main, res.params
     name, unit = BENCHMARKS[m.benchmark]
     wt, g, nvg, cf = res.window_trend, res.capex_growth, res.nvidia_growth, res.compute_fit
+    wta = res.window_trend_all or leadership.WindowTrend(float("nan"), float("nan"), 0, *([float("nan")] * 3))
+    tg, cb = res.tolerance_grid, res.capex_by_company
     out: dict[str, tuple[Any, dict[str, Any]]] = {
         # the seven results of the issue
         "open_lag_months_latest": (m.lag_latest, {"unit": "months"}),
         "open_lag_trend_months_per_year": (m.trend.slope, {"unit": "months per year"}),
         "score_gap_latest": (m.score_gap_latest, {"unit": unit}),
         "leadership_window_median_days": (res.window_median_days, {"unit": "days"}),
-        "capex_total_latest_usd_bn": (g.last, {"unit": "USD billion", "sig": 3}),
+        "capex_total_latest_usd_bn": (g.last, {"unit": "USD billion"}),
         "capex_cagr": (g.rate, {"pct": True}),
         "training_compute_growth_per_year": (cf.growth, {"text": f"{fmt_x(cf.growth)} per year"}),
         # context for the prose
@@ -283,13 +307,33 @@ def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
         "window_direction": (direction(wt.change_low, wt.change_high, "shorten", "lengthen",
                                        "show no clear trend"), {}),
         "leaderboard": (p.leaderboard, {}),
+        "leadership_start": (str(p.leadership_start), {}),
+        "leadership_start_used": (res.leadership_start.date().isoformat() if res.leadership_start is not None
+                                  else "n/a", {}),
+        "leadership_data_end": (res.windows_all["end_date"].max().date().isoformat() if len(res.windows_all)
+                                else "n/a", {}),
+        "window_fit": (wt.change_per_year, {"text": window_fit_text(wt)}),
+        "n_spells_all": (len(res.windows_all), {}),
+        "window_median_all_days": (res.window_median_all_days, {"unit": "days"}),
+        "window_rho_all": (wta.rho, {}), "window_p_all": (wta.p_value, {}), "window_n_all": (wta.n, {}),
+        "tol_grid_max": (float(tg["tolerance"].max()) if len(tg) else float("nan"), {"unit": unit}),
+        "tol_slope_min": (float(tg["slope"].min()) if len(tg) else float("nan"), {"unit": "months per year"}),
+        "tol_slope_max": (float(tg["slope"].max()) if len(tg) else float("nan"), {"unit": "months per year"}),
+        "tol_current_min": (float(tg["current_lag"].min()) if len(tg) else float("nan"), {"unit": "months"}),
+        "tol_current_max": (float(tg["current_lag"].max()) if len(tg) else float("nan"), {"unit": "months"}),
+        "capex_top_company": (str(cb["company"].iloc[0]) if len(cb) else "n/a", {}),
+        "capex_top_last": (float(cb["last"].iloc[0]) if len(cb) else float("nan"), {"unit": "USD billion"}),
+        "capex_top_share": (float(cb["share_last"].iloc[0]) if len(cb) else float("nan"), {"pct": True}),
+        "capex_top_cagr": (float(cb["cagr"].iloc[0]) if len(cb) else float("nan"), {"pct": True}),
+        "capex_cagr_min": (float(cb["cagr"].min()) if len(cb) else float("nan"), {"pct": True}),
+        "capex_cagr_max": (float(cb["cagr"].max()) if len(cb) else float("nan"), {"pct": True}),
         "capex_first_year": (g.first_year or "n/a", {"text": str(g.first_year or "n/a")}),
         "capex_last_year": (g.last_year or "n/a", {"text": str(g.last_year or "n/a")}),
         "capex_first_usd_bn": (g.first, {"unit": "USD billion"}),
         "capex_companies": (", ".join(p.capex_companies), {}),
         "capex_guidance": ("includes company guidance" if g.guidance_in_last else "reported figures only", {}),
-        "nvidia_dc_latest_usd_bn": (nvg.last, {"unit": "USD billion", "sig": 3}),
-        "nvidia_dc_first_usd_bn": (nvg.first, {"unit": "USD billion", "sig": 3}),
+        "nvidia_dc_latest_usd_bn": (nvg.last, {"unit": "USD billion"}),
+        "nvidia_dc_first_usd_bn": (nvg.first, {"unit": "USD billion"}),
         "nvidia_first_fy": (nvg.first_year or "n/a", {"text": f"FY{nvg.first_year}" if nvg.first_year else "n/a"}),
         "nvidia_last_fy": (nvg.last_year or "n/a", {"text": f"FY{nvg.last_year}" if nvg.last_year else "n/a"}),
         "nvidia_dc_cagr": (nvg.rate, {"pct": True}),
@@ -301,6 +345,21 @@ def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
             if ref["unit"] == "x per year" else {"unit": ref["unit"]}
         out[f"ref_{key}"] = (ref["value"], opts)
     return out
+
+
+#: Fewer completed spells than this and the log-linear fit of window length is not reported: with a
+#: handful of spells over a few months its interval spans from -100 % to thousands of percent.
+MIN_SPELLS_FOR_FIT = 10
+
+
+def window_fit_text(wt: leadership.WindowTrend) -> str:
+    """The log-linear change of window length per year, as a clause for the prose (or why not)."""
+    from ..nb import fmt
+    if wt.n < MIN_SPELLS_FOR_FIT or not np.isfinite(wt.change_per_year):
+        return (f"with {wt.n} completed spells a log-linear fit of their length would be uninformative "
+                f"(fewer than {MIN_SPELLS_FOR_FIT}), so none is reported")
+    return (f"a log-linear fit gives {fmt(wt.change_per_year, pct=True)} per year (90% interval "
+            f"{fmt(wt.change_low, pct=True)} to {fmt(wt.change_high, pct=True)})")
 
 
 def fmt_x(v: float) -> str:

@@ -137,40 +137,54 @@ def lag_chart(res: analysis.ChapterResult) -> alt.Chart:
     d["year"] = frontier.decimal_year(d["date"])
     tr = m.trend
     if np.isfinite(tr.slope):
-        direction = "shrinking" if tr.high < 0 else "growing" if tr.low > 0 else "without a clear trend"
-        t = (f"{name}: the open-model lag is {direction} ({_n(tr.slope)} months/year, "
-             f"90% CI {_n(tr.low)} to {_n(tr.high)})")
+        direction = "is shrinking" if tr.high < 0 else "is growing" if tr.low > 0 else "shows no clear trend"
+        t = f"{name}: the open-model lag {direction} ({_n(tr.slope)} months per year)"
     else:
         t = f"{name}: too few caught-up records to fit a trend of the lag"
-    sub = [f"Months until an open model came within {_n(res.params.catch_up_tolerance)} {unit} of each closed record. "
-           "Hollow markers with arrows: not yet reached,",
-           "the lag is at least the time since. Line and band: censored (Tobit) regression with a "
-           f"{res.params.bootstrap_draws}-draw bootstrap 90% band."]
+    sub = [f"Months until an open model came within {_n(res.params.catch_up_tolerance)} {unit} of each closed record.",
+           "Hollow triangles with arrows: not yet reached by the data's end, so the lag is at least the value shown.",
+           f"Line and band: censored (Tobit) regression and its {res.params.bootstrap_draws}-draw bootstrap 90% band; "
+           f"slope 90% interval {_n(tr.low)} to {_n(tr.high)} months per year."]
+    caught, pending = "caught up: exact lag", "not yet caught up: lag at least this"
+    d["status"] = np.where(d["censored"], pending, caught)
     x = alt.X("date:T", title="Date of the closed record")
     tip = [alt.Tooltip("model:N", title="Closed record"), alt.Tooltip("organization:N", title="Organization"),
-           alt.Tooltip("date:T", title="Released"), alt.Tooltip("level:Q", title="Score", format=".1f"),
+           alt.Tooltip("date:T", title="Released"), alt.Tooltip("level:Q", title=f"Score ({unit})", format=".1f"),
            alt.Tooltip("open_model:N", title="First open model at that level"),
            alt.Tooltip("open_date:T", title="Open model released"),
            alt.Tooltip("lag_months:Q", title="Lag (months)", format=".1f"), alt.Tooltip("status:N", title="Status")]
+    color = charts.OKABE_ITO[3]  # vermillion: apart from the blue fit
     pts = alt.Chart(d).mark_point(size=90, strokeWidth=2).encode(
-        x=x, y=alt.Y("lag_months:Q", title="Catch-up lag (months)"),
-        shape=alt.Shape("status:N", scale=alt.Scale(domain=["caught up", "not yet caught up (lag at least)"],
-                                                     range=["circle", "triangle-up"]), title=""),
-        fill=alt.condition(alt.datum.censored, alt.value(charts.BACKGROUND), alt.value(charts.OKABE_ITO[3])),
-        color=alt.value(charts.OKABE_ITO[3]), tooltip=tip)
-    cens = d[d["censored"]].assign(top=lambda f: f["lag_months"] + 3)
-    arrows = alt.Chart(cens).mark_rule(color=charts.OKABE_ITO[3], strokeDash=[3, 2]).encode(
-        x="date:T", y="lag_months:Q", y2="top:Q")
-    layers = [arrows, pts]
+        x=x, y=alt.Y("lag_months:Q", title="Catch-up lag (months)", scale=alt.Scale(zero=True)),
+        shape=alt.Shape("status:N", scale=alt.Scale(domain=[caught, pending], range=["circle", "triangle-up"]),
+                        title=None, legend=alt.Legend(orient="bottom", labelLimit=0, direction="horizontal")),
+        fill=alt.condition(alt.datum.censored, alt.value(charts.BACKGROUND), alt.value(color)),
+        color=alt.value(color), tooltip=tip)
+    # censored: a solid stem from the lower bound up, ending in an arrowhead ("at least")
+    cens = d[d["censored"]].assign(top=lambda f: f["lag_months"] + 2.5)
+    stems = alt.Chart(cens).mark_rule(color=color, strokeWidth=1.5).encode(x="date:T", y="lag_months:Q", y2="top:Q")
+    heads = alt.Chart(cens).mark_point(shape="triangle-up", filled=True, size=35, color=color, opacity=1).encode(
+        x="date:T", y="top:Q", tooltip=tip)
+    # the censoring date: the last date the benchmark's data speaks for
+    end = pd.DataFrame({"date": [m.end], "label": [f"data end {pd.Timestamp(m.end).date().isoformat()}"]})
+    end_rule = alt.Chart(end).mark_rule(color=charts.MUTED, strokeDash=[4, 3]).encode(x="date:T")
+    end_text = alt.Chart(end).mark_text(align="right", dx=-4, dy=6, baseline="top", fontSize=10,
+                                        color=charts.MUTED).encode(x="date:T", y=alt.value(0), text="label:N")
+    layers = [end_rule, end_text, stems, heads, pts]
     if np.isfinite(tr.slope):
         yrs = np.linspace(d["year"].min(), d["year"].max(), 40)
         band = frontier.trend_band(tr, yrs)
         band["date"] = pd.to_datetime((band["year"] - 1970) * 365.2425, unit="D", origin="unix")
         band["low"] = band["low"].clip(lower=0)
-        layers.insert(0, alt.Chart(band).mark_area(opacity=0.2, color=charts.OKABE_ITO[0]).encode(
-            x="date:T", y="low:Q", y2="high:Q"))
-        layers.insert(1, alt.Chart(band).mark_line(color=charts.OKABE_ITO[0]).encode(
+        layers.insert(0, alt.Chart(band).mark_area(opacity=0.18, color=charts.OKABE_ITO[0]).encode(
+            x="date:T", y="low:Q", y2="high:Q",
+            tooltip=[alt.Tooltip("low:Q", title="Band low (months)", format=".1f"),
+                     alt.Tooltip("high:Q", title="Band high (months)", format=".1f")]))
+        layers.insert(1, alt.Chart(band).mark_line(color=charts.OKABE_ITO[0], strokeWidth=2).encode(
             x="date:T", y="fit:Q", tooltip=[alt.Tooltip("fit:Q", title="Fitted lag (months)", format=".1f")]))
+        lab = band.iloc[[0]].assign(label=f"fit: {_n(tr.slope)} months per year")
+        layers.append(alt.Chart(lab).mark_text(align="left", dx=4, dy=-8, fontSize=11, color=charts.OKABE_ITO[0],
+                                               fontWeight="bold").encode(x="date:T", y="fit:Q", text="label:N"))
     return alt.layer(*layers).properties(width=W, height=300, title=charts.title(t, sub))
 
 
@@ -184,13 +198,16 @@ def leadership_chart(res: analysis.ChapterResult) -> alt.Chart:
     wt = res.window_trend
     med = res.window_median_days
     if np.isfinite(wt.rho):
-        verdict = "shortened" if wt.p_value < 0.05 and wt.rho < 0 else "lengthened" if wt.p_value < 0.05 else \
+        verdict = "shortening" if wt.p_value < 0.05 and wt.rho < 0 else "lengthening" if wt.p_value < 0.05 else \
             "no significant trend"
-        t = f"A model led for a median {_n(med, unit='days')}; over time, {verdict} (n = {wt.n})"
+        t = f"A model led for a median {_n(med, unit='days')}; {verdict} over time (n = {wt.n})"
     else:
         t = f"A model led for a median {_n(med, unit='days')}; too few spells for a trend"
-    sub = [f"Days in first place on {res.params.leaderboard}, each bar one model; hollow marker: still leading "
-           "at the data's date."]
+    start = res.leadership_start.date().isoformat() if res.leadership_start is not None else "the window's start"
+    sub = [f"First-place spells on the {res.params.leaderboard} leaderboard that began on or after {start},",
+           "one bar per spell, colored by developer; hollow arrow: still leading at the data's date.",
+           f"Whole history including the noisy online-Elo era: median {_n(res.window_median_all_days, unit='days')} "
+           f"({len(res.windows_all)} spells)."]
     orgs = sorted(w["organization"].unique())
     y = alt.Y("model:N", sort=alt.EncodingSortField("start_date", order="ascending"), title=None)
     tip = [alt.Tooltip("model:N", title="Model"), alt.Tooltip("organization:N", title="Organization"),
@@ -198,8 +215,10 @@ def leadership_chart(res: analysis.ChapterResult) -> alt.Chart:
            alt.Tooltip("days:Q", title="Days", format=",.0f"), alt.Tooltip("status:N", title="Status"),
            alt.Tooltip("source_url:N", title="Source")]
     bars = alt.Chart(w).mark_bar(height=10).encode(
-        x=alt.X("start_date:T", title="Date"), x2="end_date:T", y=y,
-        color=alt.Color("organization:N", scale=charts.org_scale(orgs), title="Organization"), tooltip=tip)
+        x=alt.X("start_date:T", title="Date (LMArena snapshot)", axis=alt.Axis(format="%b %Y", tickCount="month")),
+        x2="end_date:T", y=y,
+        color=alt.Color("organization:N", scale=charts.org_scale(orgs), title="Organization",
+                        legend=alt.Legend(orient="bottom", columns=4, labelLimit=200)), tooltip=tip)
     open_end = alt.Chart(w[w["censored"]]).mark_point(shape="triangle-right", size=120, filled=False,
                                                       strokeWidth=2, color=charts.TEXT).encode(
         x="end_date:T", y=y, tooltip=tip)
@@ -218,14 +237,16 @@ def capex_chart(res: analysis.ChapterResult) -> alt.Chart:
              f"{g.first_year}-{g.last_year}, to {_n(g.last)} USD billion")
     else:
         t = "Capital expenditure per company"
-    sub = ["Capital expenditure per fiscal year, USD billions (Microsoft's fiscal year ends in June)."
+    sub = ["Capital expenditure per company and fiscal year, USD billions, stacked; the number above each bar is",
+           "the total of all companies (Microsoft's fiscal year ends in June)."
            + (" Lighter bars: company guidance, not yet reported." if res.params.include_guidance else "")]
     d = v.assign(kind=np.where(v["guidance"], "guidance (company statement)", "reported"))
     comps = sorted(d["company"].unique())
     bars = alt.Chart(d).mark_bar().encode(
         x=alt.X("fiscal_year:O", title="Fiscal year", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("sum(value):Q", title="Capital expenditure (USD billions)"),
-        color=alt.Color("company:N", scale=charts.org_scale(comps), title="Company"),
+        color=alt.Color("company:N", scale=charts.org_scale(comps), title="Company",
+                        legend=alt.Legend(orient="bottom", columns=4)),
         opacity=alt.Opacity("kind:N", scale=alt.Scale(domain=["reported", "guidance (company statement)"],
                                                       range=[1.0, 0.45]), title="",
                             legend=alt.Legend() if res.params.include_guidance else None),
@@ -239,6 +260,19 @@ def capex_chart(res: analysis.ChapterResult) -> alt.Chart:
         x="fiscal_year:O", y="total:Q", text="label:N",
         tooltip=[alt.Tooltip("total:Q", title="Total (USD bn)", format=",.1f")])
     return (bars + text).properties(width=W - 40, height=300, title=charts.title(t, sub))
+
+
+def capex_table(res: analysis.ChapterResult) -> pd.DataFrame:
+    """Per-company capex in the first and last year of the total's CAGR, formatted for the page."""
+    cb, g = res.capex_by_company, res.capex_growth
+    if cb.empty:
+        return pd.DataFrame({"Company": [], "Note": []}).assign(Note=["no complete span of years"])[:0]
+    rows = [{"Company": r.company, f"{g.first_year} (USD bn)": _n(r.first), f"{g.last_year} (USD bn)": _n(r.last),
+             "Growth per year": fmt(r.cagr, pct=True), f"Share of {g.last_year} total": fmt(r.share_last, pct=True)}
+            for r in cb.itertuples()]
+    rows.append({"Company": "Total", f"{g.first_year} (USD bn)": _n(g.first), f"{g.last_year} (USD bn)": _n(g.last),
+                 "Growth per year": fmt(g.rate, pct=True), f"Share of {g.last_year} total": fmt(1.0, pct=True)})
+    return pd.DataFrame(rows)
 
 
 def compute_chart(res: analysis.ChapterResult) -> alt.Chart:

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from ..nb import fmt
 from . import model
 from .params import Params
 
@@ -126,8 +127,14 @@ def grid_map(x: Mapping[str, float], p: Params, months: int) -> pd.DataFrame:
 
 
 def sensitivity(x: Mapping[str, float], p: Params, months: int) -> pd.DataFrame:
-    """Morris elementary effects (SALib, seeded) of each parameter on the five-year cumulative
-    advantage (USD billions), each varied from (1 - r) to (1 + r) times its value. Ranked by mu*."""
+    """Morris elementary effects (SALib, seeded) of each parameter, each varied from (1 - r) to
+    (1 + r) times its value, on two outcomes at year 5: the relative lead (integrated over merchant
+    cumulative cash, minus one) and the USD lead.
+
+    Why both: the USD lead scales with the size of the token market, so parameters that only make
+    the market bigger (faster merchant cost declines, faster growth) rank high on it without
+    changing who wins; the relative lead isolates what decides the verdict. Ranked by the relative
+    lead's mu*. `attrs` holds the number of runs and the share in which the integrated lab leads."""
     from SALib.analyze import morris as morris_analyze
     from SALib.sample import morris as morris_sample
 
@@ -146,11 +153,18 @@ def sensitivity(x: Mapping[str, float], p: Params, months: int) -> pd.DataFrame:
     xs = dict(x)
     for j, k in enumerate(names):
         xs[k] = X[:, j]
-    Y = model.outcomes(model.simulate(xs, months))["advantage_usd_bn"]
-    res = morris_analyze.analyze(problem, X, Y, num_levels=4, seed=p.seed)
-    out = pd.DataFrame({"parameter": names, "label": [SENSITIVITY[k] for k in names], "mu_star": res["mu_star"],
-                        "mu": res["mu"], "sigma": res["sigma"], "mu_star_conf": res["mu_star_conf"]})
-    return out.sort_values("mu_star", ascending=False).reset_index(drop=True)
+    sim = model.simulate(xs, months)
+    o = model.outcomes(sim)
+    out = pd.DataFrame({"parameter": names, "label": [SENSITIVITY[k] for k in names]})
+    for tag, Y in (("rel", relative_lead(sim)), ("usd", o["advantage_usd_bn"])):
+        res = morris_analyze.analyze(problem, X, Y, num_levels=4, seed=p.seed)
+        out[f"mu_star_{tag}"], out[f"mu_{tag}"] = res["mu_star"], res["mu"]
+        out[f"sigma_{tag}"], out[f"conf_{tag}"] = res["sigma"], res["mu_star_conf"]
+    out["rank_usd"] = out["mu_star_usd"].rank(ascending=False, method="first").astype(int)
+    out = out.sort_values("mu_star_rel", ascending=False).reset_index(drop=True)
+    out.attrs["runs"] = int(len(X))
+    out.attrs["share_ahead"] = float((o["advantage_usd_bn"] > 0).mean())
+    return out
 
 
 def param_name(model_input: str) -> str:
@@ -159,3 +173,139 @@ def param_name(model_input: str) -> str:
             "cost_asic0_usd_per_mtok": "inference_tax: cost_per_mtok_asic_usd",
             "merchant_cycle_months": "fallback_merchant_cycle_months (tapeout: median_generation_gap_months)",
             "floor_months": "fallback_floor_months (tapeout: min_feasible_cycle_months)"}.get(model_input, model_input)
+
+
+# --- Calibration against stated token volumes, and what is robust ------------------------------------------------
+
+def volume_series(volumes: pd.DataFrame) -> pd.DataFrame:
+    """Every stated volume as tokens per month, one row per statement, with a series label
+    (provider, product) so that counts of different scopes are never joined into one line."""
+    d = volumes.copy()
+    d["tokens_per_month"] = d["tokens"] * d["per"].map(PER_MONTH)
+    d["series"] = d["provider"] + ": " + d["product"]
+    return d[["provider", "product", "series", "date", "tokens_per_month", "source_url", "as_of"]].sort_values(
+        ["series", "date"]).reset_index(drop=True)
+
+
+def observed_growth(volumes: pd.DataFrame) -> pd.DataFrame:
+    """Annual growth (× per year) of each series with at least two dated statements.
+
+    Why: the model's volume growth is an assumption; the only dated evidence is companies' own
+    (self-reported) statements. `fit_per_year` is a least-squares line through log volume over the
+    whole series; `latest_per_year` annualizes the last interval, which shows whether growth is
+    slowing. A series of one statement has no rate and is left out."""
+    rows = []
+    for series, g in volume_series(volumes).groupby("series"):
+        g = g.drop_duplicates("date").sort_values("date")
+        if len(g) < 2:
+            continue
+        years = (g["date"] - g["date"].iloc[0]).dt.days.to_numpy() / 365.25
+        logv = np.log(g["tokens_per_month"].to_numpy())
+        slope = np.polyfit(years, logv, 1)[0]
+        latest = (logv[-1] - logv[-2]) / (years[-1] - years[-2])
+        rows.append({"series": series, "provider": g["provider"].iloc[0], "n": len(g),
+                     "first": g["date"].iloc[0], "last": g["date"].iloc[-1],
+                     "span_months": float(years[-1] * 12), "fit_per_year": float(np.exp(slope)),
+                     "latest_per_year": float(np.exp(latest))})
+    return pd.DataFrame(rows).sort_values("fit_per_year", ascending=False).reset_index(drop=True)
+
+
+def model_growth(sim: Mapping[str, np.ndarray], row: int = 0) -> dict[str, float]:
+    """The model's token-volume growth (× per year) in its first year and averaged over the whole
+    horizon, per strategy: the numbers to set beside the observed rates."""
+    out = {}
+    for s, name in (("m", "merchant"), ("i", "integrated")):
+        v = sim[f"volume_{s}"][row]
+        out[f"{name}_first_year"] = float(v[12] / v[0])
+        out[f"{name}_average"] = float((v[-1] / v[0]) ** (12 / (len(v) - 1)))
+        out[f"{name}_total"] = float(v[-1] / v[0])
+    return out
+
+
+def model_volume_path(sim: Mapping[str, np.ndarray], start: str, row: int = 0, months: int = 36) -> pd.DataFrame:
+    """The integrated path's volume (tokens per month) placed on the calendar from the starting
+    statement's date, for drawing beside the stated volumes."""
+    v = sim["volume_i"][row][: months + 1]
+    dates = pd.Timestamp(start) + pd.to_timedelta(np.arange(len(v)) * 365.25 / 12, unit="D")
+    return pd.DataFrame({"date": dates, "tokens_per_month": v, "month": np.arange(len(v))})
+
+
+def relative_lead(sim: Mapping[str, np.ndarray], at_month: int = 60) -> np.ndarray:
+    """Integrated over merchant cumulative cash minus one, after `at_month` months.
+
+    Why: the USD lead is proportional to the starting volume and compounds the growth
+    assumptions; this ratio does not depend on the starting volume except through the fixed NRE,
+    so it is the number to compare across scenarios."""
+    i = at_month - 1
+    m = sim["cum_m"][:, i]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(m > 0, sim["cum_i"][:, i] / m - 1, np.nan)
+
+
+def robustness(x: Mapping[str, float], months: int, cycle_months: float = 12.0) -> pd.DataFrame:
+    """The default run against variants that change the scale (starting volume, growth outside
+    the loop) or the merchant cadence: which outputs move (USD levels) and which barely do (sign,
+    relative lead)."""
+    gu, ga = float(x["user_growth_per_month"]), float(x["agent_token_growth_per_month"])
+    variants = [
+        ("defaults", {}),
+        ("starting volume ÷10", {"volume0_tokens": x["volume0_tokens"] / 10}),
+        ("starting volume ×10", {"volume0_tokens": x["volume0_tokens"] * 10}),
+        ("no growth outside the loop", {"user_growth_per_month": 0.0, "agent_token_growth_per_month": 0.0}),
+        ("half the growth outside the loop", {"user_growth_per_month": gu / 2, "agent_token_growth_per_month": ga / 2}),
+        (f"merchant generations every {fmt(cycle_months)} months", {"merchant_cycle_months": cycle_months}),
+    ]
+    rows = []
+    for name, over in variants:
+        s = model.simulate(dict(x, **over), months)
+        o = model.outcomes(s)
+        rows.append({"variant": name, "crossover_month": float(o["crossover_month"][0]),
+                     "advantage_usd_bn": float(o["advantage_usd_bn"][0]),
+                     "relative_lead": float(relative_lead(s)[0]),
+                     "volume_multiple": float(s["volume_i"][0, -1] / s["volume_i"][0, 0]),
+                     "merchant_cash_usd_bn": float(s["cum_m"][0, -1] / 1e9)})
+    return pd.DataFrame(rows)
+
+
+def cycle_sweep(x: Mapping[str, float], months: int, lo: float, hi: float, step: float = 0.5) -> pd.DataFrame:
+    """Year-5 lead (USD billions and relative) and crossover month as the merchant generation gap
+    varies, all else at its value (one vectorized run)."""
+    cycles = np.arange(lo, hi + step / 2, step)
+    s = model.simulate(dict(x, merchant_cycle_months=cycles), months)
+    o = model.outcomes(s)
+    return pd.DataFrame({"merchant_cycle_months": cycles, "advantage_usd_bn": o["advantage_usd_bn"],
+                         "relative_lead": relative_lead(s), "crossover_month": o["crossover_month"]})
+
+
+def cycle_threshold(sweep: pd.DataFrame) -> float:
+    """The merchant generation gap above which the integrated lab leads at year 5 for every gap in
+    the sweep: the largest gap at which it does not lead (NaN if it leads everywhere, the sweep's
+    upper end if nowhere). Read conservatively because the lead jumps at generation boundaries."""
+    behind = sweep.loc[sweep["advantage_usd_bn"] <= 0, "merchant_cycle_months"]
+    return float(behind.max()) if len(behind) else float("nan")
+
+
+def breakeven_volume_factor(x: Mapping[str, float], months: int, lo: float = 1e-4, hi: float = 10.0,
+                            n: int = 161) -> float:
+    """Smallest multiple of the starting volume at which the integrated lab leads at year 5 (log
+    grid; NaN if it never leads within the grid): the scale at which a chip program pays (C7)."""
+    f = np.geomspace(lo, hi, n)
+    adv = model.outcomes(model.simulate(dict(x, volume0_tokens=x["volume0_tokens"] * f), months))["advantage_usd_bn"]
+    ahead = adv > 0
+    if not ahead.any():
+        return float("nan")
+    # first index from which it stays ahead
+    stays = np.flip(np.logical_and.accumulate(np.flip(ahead)))
+    return float(f[int(np.argmax(stays))])
+
+
+def asic_cost_threshold(x: Mapping[str, float], months: int, lo: float = 0.3, hi: float = 1.5,
+                        step: float = 0.005) -> float:
+    """Own-chip cost per token, as a fraction of the merchant cost, at and above which the
+    integrated lab no longer leads at year 5 (NaN if it leads over the whole range): how much
+    cheaper an own chip must be, the input the verdict is most sensitive to."""
+    ratios = np.arange(lo, hi + step / 2, step)
+    adv = model.outcomes(model.simulate(
+        dict(x, cost_asic0_usd_per_mtok=x["cost_gpu0_usd_per_mtok"] * ratios), months))["advantage_usd_bn"]
+    behind = ratios[adv <= 0]
+    return float(behind.min()) if len(behind) else float("nan")

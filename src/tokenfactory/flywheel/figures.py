@@ -1,4 +1,7 @@
-"""Charts of the flywheel chapter; titles are built from the numbers they show."""
+"""Charts of the flywheel chapter; titles are built from the numbers they show.
+
+Every chart fits the page's column (about 660 px including axes and legends). Strategies are told
+apart by dash as well as color; organizations take the book's fixed colors (charts.org_scale)."""
 
 from __future__ import annotations
 
@@ -9,124 +12,215 @@ import pandas as pd
 from .. import charts
 from ..nb import fmt
 
-WIDTH = 600
+WIDTH = 540
 STRATEGIES = ["merchant", "integrated"]
+MODEL_SOURCE = "flywheel model (tokenfactory.flywheel.model), this page's parameters"
 _COLORS = charts.category_scale(STRATEGIES)
 _DASH = alt.StrokeDash("strategy:N", title="Strategy", scale=alt.Scale(
     domain=STRATEGIES, range=[charts.DASHES["merchant"], charts.DASHES["integrated"]]))
+_MONTH = alt.X("month:Q", title="Months since the start of the simulation", scale=alt.Scale(nice=False))
+
+
+def _src(d: pd.DataFrame) -> pd.DataFrame:
+    return d.assign(source=MODEL_SOURCE)
 
 
 def _crossover_text(month: float | None) -> str:
-    return "never within the horizon" if month is None or month != month else f"month {fmt(month)}"
+    return "never within the horizon" if month is None or month != month else f"from month {fmt(month)}"
 
 
-def cash_chart(traj: pd.DataFrame, crossover: float | None, adv_y5: float) -> alt.Chart:
-    """Cumulative cash of both strategies (USD billions), with the crossover marked."""
-    d = traj[traj["variable"] == "cum"].assign(value_bn=lambda f: f["value"] / 1e9)
+def cash_chart(traj: pd.DataFrame, crossover: float | None, adv_y5: float, rel_y5: float) -> alt.Chart:
+    """Cumulative cash of both strategies (USD billions), with the crossover and year 5 marked.
+    The level scales with the starting volume; the title leads with the scale-free relative lead."""
+    d = _src(traj[traj["variable"] == "cum"].assign(value_bn=lambda f: f["value"] / 1e9))
     color = alt.Color("strategy:N", scale=_COLORS, title="Strategy")
     line = alt.Chart(d).mark_line(strokeWidth=2.5).encode(
-        x=alt.X("month:Q", title="Months since the start of the simulation"),
-        y=alt.Y("value_bn:Q", title="Cumulative cash, USD billions"), color=color, strokeDash=_DASH,
-        tooltip=[alt.Tooltip("strategy:N"), alt.Tooltip("month:Q"),
-                 alt.Tooltip("value_bn:Q", title="cumulative cash (USD bn)", format=",.2f")])
-    layers = [line]
-    y5 = pd.DataFrame({"month": [60], "t": ["year 5"]})
-    layers.append(alt.Chart(y5).mark_rule(color=charts.MUTED, strokeDash=[2, 2]).encode(x="month:Q"))
+        x=_MONTH, y=alt.Y("value_bn:Q", title="Cumulative cash, USD billions"), color=color, strokeDash=_DASH,
+        tooltip=[alt.Tooltip("strategy:N"), alt.Tooltip("month:Q", title="month"),
+                 alt.Tooltip("value_bn:Q", title="cumulative cash (USD bn)", format=",.1f"),
+                 alt.Tooltip("source:N")])
+    marks = [{"month": 60.0, "t": "year 5", "dy": 24}]
     if crossover is not None and crossover == crossover:
-        c = pd.DataFrame({"month": [crossover], "t": [f"integrated ahead from month {fmt(crossover)}"]})
-        layers.append(alt.Chart(c).mark_rule(color=charts.TEXT).encode(x="month:Q", tooltip="t:N"))
-        layers.append(alt.Chart(c).mark_text(align="left", dx=4, y=10, fontSize=11, color=charts.TEXT).encode(
-            x="month:Q", text="t:N"))
+        marks.insert(0, {"month": float(crossover), "t": f"crossover: month {fmt(crossover)}", "dy": 10})
+    m = pd.DataFrame(marks)
+    rules = alt.Chart(m).mark_rule(color=charts.MUTED, strokeDash=[3, 3]).encode(x="month:Q", tooltip="t:N")
+    labels = [alt.Chart(m.iloc[[i]]).mark_text(align="right", dx=-4, y=int(dy), fontSize=11, color=charts.TEXT)
+              .encode(x="month:Q", text="t:N") for i, dy in enumerate(m["dy"])]
     lead = "ahead" if adv_y5 > 0 else "behind"
     title = charts.title(
-        f"Owning the loop pulls ahead {_crossover_text(crossover)}; {lead} by USD {fmt(abs(adv_y5))} billion at year 5",
-        "Cumulative cash (revenue − cost of tokens − chip NRE) of each strategy, USD billions; one scenario, not a forecast")
-    return alt.layer(*layers).properties(width=WIDTH, height=300, title=title)
+        f"Owning the loop pulls ahead {_crossover_text(crossover)}; {fmt(abs(rel_y5), pct=True)} {lead} at year 5",
+        ["Cumulative cash (revenue − cost of tokens − chip NRE) of each strategy, USD billions.",
+         f"Year-5 gap USD {fmt(abs(adv_y5))} billion; levels scale with the starting volume: read the shape,"
+         " not the level."])
+    return alt.layer(line, rules, *labels).properties(width=WIDTH, height=280, title=title)
 
 
 def cost_chart(traj: pd.DataFrame, ratio_y5: float) -> alt.Chart:
     """Cost per million tokens of both strategies, log scale."""
-    d = traj[traj["variable"] == "cost"]
+    d = _src(traj[traj["variable"] == "cost"])
     line = alt.Chart(d).mark_line(strokeWidth=2.5, interpolate="step-after").encode(
-        x=alt.X("month:Q", title="Months since the start of the simulation"),
-        y=alt.Y("value:Q", scale=alt.Scale(type="log"), title="Cost, USD per million tokens (log scale)"),
+        x=_MONTH, y=alt.Y("value:Q", scale=alt.Scale(type="log"), title="USD per million tokens (log scale)"),
         color=alt.Color("strategy:N", scale=_COLORS, title="Strategy"), strokeDash=_DASH,
-        tooltip=[alt.Tooltip("strategy:N"), alt.Tooltip("month:Q"),
-                 alt.Tooltip("value:Q", title="USD per million tokens", format=".4f")])
-    title = charts.title(f"At year 5 the integrated path's tokens cost {fmt(ratio_y5)}× the merchant path's",
-                         "Cost per million tokens served, USD (log scale); steps are chip generations")
-    return line.properties(width=WIDTH, height=260, title=title)
+        tooltip=[alt.Tooltip("strategy:N"), alt.Tooltip("month:Q", title="month"),
+                 alt.Tooltip("value:Q", title="cost (USD per million tokens)", format=".3f"), alt.Tooltip("source:N")])
+    y5 = alt.Chart(pd.DataFrame({"month": [60.0]})).mark_rule(color=charts.MUTED, strokeDash=[3, 3]).encode(x="month:Q")
+    title = charts.title(f"At year 5 the integrated lab's tokens cost {fmt(ratio_y5)}× the merchant lab's",
+                         ["Cost per million tokens served, USD (log scale); each step is a chip generation;",
+                          "dotted line: year 5"])
+    return alt.layer(line, y5).properties(width=WIDTH, height=240, title=title)
 
 
-def stocks_chart(traj: pd.DataFrame) -> alt.Chart:
+def growth_chart(series: pd.DataFrame, rates: pd.DataFrame, path: pd.DataFrame, model_rate: float) -> alt.Chart:
+    """Stated token volumes (tokens per month, log scale) by provider and scope, with each
+    series' fitted rate written at its end, and the model's volume path from its starting
+    statement: the calibration check of the growth assumptions."""
+    s = series.assign(label=series["series"].str.slice(0, 60))
+    orgs = sorted(s["provider"].unique())
+    color = alt.Color("provider:N", scale=charts.org_scale(orgs), title="Provider (self-reported)",
+                      legend=alt.Legend(columns=3, labelLimit=200))
+    x = alt.X("date:T", title="Date the count refers to", axis=alt.Axis(format="%Y", tickCount="year"))
+    y = alt.Y("tokens_per_month:Q", scale=alt.Scale(type="log"), title="Tokens per month (log scale)",
+              axis=alt.Axis(values=[1e12, 1e13, 1e14, 1e15, 1e16], labelExpr=(
+                  "datum.value >= 1e15 ? format(datum.value / 1e15, '~g') + ' quadrillion' : "
+                  "format(datum.value / 1e12, '~g') + ' trillion'")))
+    tip = [alt.Tooltip("label:N", title="series"), alt.Tooltip("date:T", title="date", format="%b %Y"),
+           alt.Tooltip("tokens_per_month:Q", title="tokens per month", format=".2s"),
+           alt.Tooltip("source_url:N", title="source")]
+    lines = alt.Chart(s).mark_line(strokeWidth=1.5).encode(x=x, y=y, color=color, detail="series:N")
+    pts = alt.Chart(s).mark_point(filled=True, size=55).encode(x=x, y=y, color=color, tooltip=tip)
+    ends = s.sort_values("date").groupby("series").tail(1).merge(rates, on=["series", "provider"])
+    ends = ends.assign(t=ends["fit_per_year"].map(lambda v: f"×{fmt(v)}/yr"))
+    rate_txt = alt.Chart(ends).mark_text(align="left", dx=7, dy=-2, fontSize=11, fontWeight=600).encode(
+        x=x, y=y, text="t:N", color=alt.Color("provider:N", scale=charts.org_scale(orgs), legend=None))
+    p = path.assign(label="model, integrated path", source=MODEL_SOURCE)
+    model_line = alt.Chart(p).mark_line(color=charts.MUTED, strokeDash=[6, 3], strokeWidth=2).encode(
+        x=x, y=y, tooltip=[alt.Tooltip("label:N", title="series"), alt.Tooltip("date:T", format="%b %Y"),
+                           alt.Tooltip("tokens_per_month:Q", title="tokens per month", format=".2s"),
+                           alt.Tooltip("source:N")])
+    last = p.iloc[[-1]].assign(t=f"model: ×{fmt(model_rate)}/yr")
+    model_txt = alt.Chart(last).mark_text(align="right", dx=-4, dy=-10, fontSize=11, color=charts.MUTED,
+                                          fontWeight=600).encode(x=x, y=y, text="t:N")
+    lo, hi = rates["fit_per_year"].min(), rates["fit_per_year"].max()
+    title = charts.title(
+        f"Stated volumes grew ×{fmt(lo)} to ×{fmt(hi)} per year; the model grows ×{fmt(model_rate)}",
+        ["Tokens per month as stated by each provider (scopes differ: never add them up), log scale;",
+         "labels: fitted growth of series with two or more statements; dashed: the model's first three years"])
+    return alt.layer(lines, pts, rate_txt, model_line, model_txt).properties(width=WIDTH, height=300, title=title)
+
+
+def stocks_chart(traj: pd.DataFrame, total_growth: float, rate: float) -> alt.Chart:
     """Small multiples of the loop's stocks and flows, as multiples of their starting value."""
     names = {"users": "users", "quality": "model quality", "volume": "token volume", "knowledge": "workload knowledge"}
     d = traj[traj["variable"].isin(list(names))].copy()
     d["start"] = d.groupby(["strategy", "variable"])["value"].transform("first")
     d["multiple"] = d["value"] / d["start"]
     d["panel"] = d["variable"].map(names)
-    end = d[d["month"] == d["month"].max()]
-    vol_end = end[end["variable"] == "volume"].set_index("strategy")["multiple"]
+    d = _src(d)
     chart = alt.Chart(d).mark_line(strokeWidth=2).encode(
-        x=alt.X("month:Q", title="Month"),
+        x=alt.X("month:Q", title="Month", scale=alt.Scale(nice=False)),
         y=alt.Y("multiple:Q", scale=alt.Scale(type="log"), title="× starting value (log scale)"),
         color=alt.Color("strategy:N", scale=_COLORS, title="Strategy"), strokeDash=_DASH,
         tooltip=[alt.Tooltip("panel:N", title="stock"), alt.Tooltip("strategy:N"), alt.Tooltip("month:Q"),
-                 alt.Tooltip("multiple:Q", title="× start", format=",.2f")],
-    ).properties(width=270, height=150).facet(
+                 alt.Tooltip("multiple:Q", title="× start", format=",.2f"), alt.Tooltip("source:N")],
+    ).properties(width=245, height=140).facet(
         facet=alt.Facet("panel:N", title=None, sort=list(names.values())), columns=2)
     title = charts.title(
-        f"Token volume grows ×{fmt(vol_end.get('integrated', np.nan))} on the integrated path, "
-        f"×{fmt(vol_end.get('merchant', np.nan))} on the merchant path",
-        "Stocks and flows of the loop, as multiples of their starting value (log scale)")
+        f"Token volume grows ×{fmt(rate)} per year on the integrated path, ×{fmt(total_growth)} in all",
+        ["Stocks and flows of the loop, as multiples of their starting value (log scale);",
+         "each panel has its own scale"])
     return chart.properties(title=title).resolve_scale(y="independent")
 
 
+def cycle_chart(sweep: pd.DataFrame, measured: float, threshold: float, annual: float = 12.0) -> alt.Chart:
+    """Year-5 relative lead as the merchant generation gap varies: where the verdict flips."""
+    d = _src(sweep.assign(lead_pct=sweep["relative_lead"] * 100,
+                          crossover=sweep["crossover_month"].map(lambda v: "never" if v != v else fmt(v))))
+    x = alt.X("merchant_cycle_months:Q", title="Months between merchant chip generations",
+              scale=alt.Scale(nice=False))
+    y = alt.Y("lead_pct:Q", title="Integrated lead at year 5, % of merchant cash")
+    line = alt.Chart(d).mark_line(strokeWidth=2.5, color=_COLORS.range[1], interpolate="step-after").encode(
+        x=x, y=y, tooltip=[alt.Tooltip("merchant_cycle_months:Q", title="merchant gap (months)", format=".2f"),
+                           alt.Tooltip("lead_pct:Q", title="lead at year 5 (%)", format=".1f"),
+                           alt.Tooltip("advantage_usd_bn:Q", title="lead at year 5 (USD bn)", format=",.1f"),
+                           alt.Tooltip("crossover:N", title="crossover month"), alt.Tooltip("source:N")])
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=charts.TEXT).encode(y="y:Q")
+    marks = pd.DataFrame({"m": [measured, annual], "t": [f"measured: {fmt(measured)} months", "yearly cadence"],
+                          "dy": [12, 26], "align": ["left", "left"], "dx": [4, 4]})
+    if threshold == threshold:
+        marks = pd.concat([marks, pd.DataFrame({"m": [threshold], "t": [f"flip: {fmt(threshold)} months"], "dy": [12],
+                                                "align": ["right"], "dx": [-4]})])
+    rules = alt.Chart(marks).mark_rule(color=charts.MUTED, strokeDash=[3, 3]).encode(x="m:Q", tooltip="t:N")
+    labels = [alt.Chart(marks.iloc[[i]]).mark_text(align=row.align, dx=int(row.dx), y=int(row.dy), fontSize=11,
+                                                   color=charts.TEXT).encode(x="m:Q", text="t:N")
+              for i, row in enumerate(marks.itertuples())]
+    at = float(np.interp(measured, sweep["merchant_cycle_months"], sweep["relative_lead"]))
+    title = charts.title(
+        f"Integration leads only if merchant chips arrive more than {fmt(threshold)} months apart"
+        if threshold == threshold else "Integration leads at every merchant generation gap tried",
+        [f"Integrated lead at year 5 as % of the merchant lab's cumulative cash; {fmt(at, pct=True)} at the",
+         "measured gap (tape-out chapter); everything else at this page's values"])
+    return alt.layer(line, zero, rules, *labels).properties(width=WIDTH, height=260, title=title)
+
+
 def map_chart(grid: pd.DataFrame, default_nre: float, default_growth: float, at_default: str) -> alt.Chart:
-    """Which strategy leads at year 5, over NRE per generation × exogenous volume growth."""
-    g = grid.assign(growth_pct=grid["growth_per_month"] * 100,
-                    crossover=grid["crossover_month"].map(lambda v: "never" if v != v else fmt(v)))
+    """Which strategy leads at year 5, over NRE per generation × exogenous volume growth (× per year)."""
+    g = grid.assign(growth_x=np.exp(12 * grid["growth_per_month"]),
+                    crossover=grid["crossover_month"].map(lambda v: "never" if v != v else fmt(v)), source=MODEL_SOURCE)
     r = int(round(np.sqrt(len(g))))
     step_x = float(np.diff(np.unique(g["nre_usd_bn"]))[0]) if r > 1 else 1.0
-    step_y = float(np.diff(np.unique(g["growth_pct"]))[0]) if r > 1 else 1.0
-    g["x2"], g["y2"] = g["nre_usd_bn"] + step_x, g["growth_pct"] + step_y
+    gm = np.unique(g["growth_per_month"])
+    step_m = float(np.diff(gm)[0]) if r > 1 else 0.01
+    g["x2"], g["y2"] = g["nre_usd_bn"] + step_x, np.exp(12 * (g["growth_per_month"] + step_m))
     share = float((g["winner"] == "integrated").mean())
     rect = alt.Chart(g).mark_rect().encode(
-        x=alt.X("nre_usd_bn:Q", title="NRE per chip generation, USD billions"), x2="x2:Q",
-        y=alt.Y("growth_pct:Q", title="Token-volume growth outside the loop, % per month"), y2="y2:Q",
+        x=alt.X("nre_usd_bn:Q", title="NRE per chip generation, USD billions", scale=alt.Scale(nice=False)), x2="x2:Q",
+        y=alt.Y("growth_x:Q", title="Volume growth outside the loop, × per year (log scale)",
+                scale=alt.Scale(type="log", nice=False)), y2="y2:Q",
         color=alt.Color("winner:N", title="Ahead at year 5", scale=_COLORS),
         opacity=alt.Opacity("abs_adv:Q", legend=None, scale=alt.Scale(type="sqrt", range=[0.35, 1])),
         tooltip=[alt.Tooltip("nre_usd_bn:Q", title="NRE (USD bn)", format=".2f"),
-                 alt.Tooltip("growth_pct:Q", title="growth (% per month)", format=".1f"),
+                 alt.Tooltip("growth_x:Q", title="growth outside the loop (× per year)", format=".2f"),
                  alt.Tooltip("advantage_usd_bn:Q", title="integrated − merchant at year 5 (USD bn)", format=",.1f"),
-                 alt.Tooltip("crossover:N", title="crossover month")],
+                 alt.Tooltip("crossover:N", title="crossover month"), alt.Tooltip("source:N")],
     ).transform_calculate(abs_adv="abs(datum.advantage_usd_bn)")
-    pt = pd.DataFrame({"x": [default_nre], "y": [default_growth * 100], "t": ["default scenario"]})
+    pt = pd.DataFrame({"x": [default_nre], "y": [float(np.exp(12 * default_growth))], "t": ["this page's values"]})
     mark = alt.Chart(pt).mark_point(shape="cross", size=160, color=charts.TEXT, filled=True).encode(
         x="x:Q", y="y:Q", tooltip="t:N")
     label = alt.Chart(pt).mark_text(align="left", dx=8, dy=-8, color=charts.TEXT, fontSize=11).encode(
         x="x:Q", y="y:Q", text="t:N")
-    title = charts.title(f"Integrated leads at year 5 in {fmt(share, pct=True)} of this map; at the defaults: {at_default}",
-                         "Strategy ahead in cumulative cash after five years; shade: size of the lead; other "
-                         "parameters at their values")
-    return (rect + mark + label).properties(width=WIDTH - 60, height=320, title=title)
+    title = charts.title(f"Integration leads at year 5 in {fmt(share, pct=True)} of this map; here: {at_default}",
+                         ["Strategy ahead in cumulative cash after five years; shade: size of the lead;",
+                          "other parameters at this page's values"])
+    return (rect + mark + label).properties(width=WIDTH - 40, height=300, title=title)
 
 
 def sensitivity_chart(sens: pd.DataFrame, trajectories: int) -> alt.Chart:
-    """Morris mu* (mean absolute elementary effect) with sigma, ranked."""
-    d = sens.assign(lo=(sens["mu_star"] - sens["mu_star_conf"]).clip(lower=0),
-                    hi=sens["mu_star"] + sens["mu_star_conf"])
-    order = d["label"].tolist()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
+    """Morris mu* on the relative lead (what decides the verdict) beside mu* on the USD lead
+    (what sets its size), same parameter order, 95% intervals as rules."""
+    order = sens["label"].tolist()
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=170))
     tip = [alt.Tooltip("label:N", title="parameter"), alt.Tooltip("parameter:N", title="name"),
-           alt.Tooltip("mu_star:Q", title="mu* (USD bn)", format=",.1f"),
-           alt.Tooltip("mu:Q", title="mu (signed, USD bn)", format=",.1f"),
-           alt.Tooltip("sigma:Q", title="sigma (USD bn)", format=",.1f")]
-    bars = alt.Chart(d).mark_bar(color=charts.OKABE_ITO[0]).encode(
-        y=y, x=alt.X("mu_star:Q", title="Effect on the year-5 cash advantage, USD billions (Morris mu*)"), tooltip=tip)
-    err = alt.Chart(d).mark_rule(color=charts.TEXT).encode(y=y, x="lo:Q", x2="hi:Q", tooltip=tip)
-    top = d.iloc[0]
-    title = charts.title(f"The outcome hinges most on {top['label']} (mu* USD {fmt(top['mu_star'])} billion)",
-                         [f"Morris screening, {trajectories} trajectories, each parameter ±range around its value; "
-                          "bar: mean absolute effect, line: 95% interval"])
-    return (bars + err).properties(width=WIDTH - 160, height=max(220, 20 * len(d)), title=title)
+           alt.Tooltip("mu_star_rel:Q", title="mu* on relative lead (points of %)", format=".1f"),
+           alt.Tooltip("mu_star_usd:Q", title="mu* on USD lead (USD bn)", format=",.0f"),
+           alt.Tooltip("rank_usd:Q", title="rank on USD lead"), alt.Tooltip("source:N")]
+    d = _src(sens.assign(
+        rel=sens["mu_star_rel"] * 100, rel_lo=((sens["mu_star_rel"] - sens["conf_rel"]) * 100).clip(lower=0),
+        rel_hi=(sens["mu_star_rel"] + sens["conf_rel"]) * 100, usd=sens["mu_star_usd"],
+        usd_lo=(sens["mu_star_usd"] - sens["conf_usd"]).clip(lower=0), usd_hi=sens["mu_star_usd"] + sens["conf_usd"]))
+    d["mu_star_rel"] = d["rel"]
+
+    def panel(v: str, title: str, color: str, axis: bool) -> alt.LayerChart:
+        yy = y if axis else alt.Y("label:N", sort=order, title=None, axis=None)
+        bars = alt.Chart(d).mark_bar(color=color).encode(y=yy, x=alt.X(f"{v}:Q", title=title), tooltip=tip)
+        err = alt.Chart(d).mark_rule(color=charts.TEXT).encode(y=yy, x=f"{v}_lo:Q", x2=f"{v}_hi:Q", tooltip=tip)
+        return (bars + err).properties(width=165, height=18 * len(d))
+
+    top, top_usd = sens.iloc[0], sens.sort_values("mu_star_usd", ascending=False).iloc[0]
+    title = charts.title(
+        f"Who wins depends most on the {top['label']}",
+        [f"Morris screening ({trajectories} trajectories, each parameter ±range around its value): mean",
+         "absolute effect on the year-5 lead. Left: % of merchant cash (scale-free, decides the sign);",
+         f"right: USD billions (scale-dependent; led by the {top_usd['label']}). Lines: 95% intervals"])
+    return alt.hconcat(panel("rel", "Effect on lead, percentage points", charts.OKABE_ITO[0], True),
+                       panel("usd", "Effect on lead, USD billions", charts.OKABE_ITO[5], False),
+                       spacing=8).properties(title=title)

@@ -199,7 +199,7 @@ def utilization_curve(inp: dict[str, Any], grid: np.ndarray | None = None) -> pd
 def breakeven_curve(gpu_total: float, asic_marginal: float, nre_annual: float,
                     volumes: np.ndarray | None = None) -> pd.DataFrame:
     """ASIC all-in and GPU cost per token over annual token volume (log-spaced)."""
-    volumes = np.logspace(13, 17.5, 91) if volumes is None else np.asarray(volumes, float)
+    volumes = np.logspace(13, 17, 81) if volumes is None else np.asarray(volumes, float)
     return pd.DataFrame({
         "tokens_per_year": volumes,
         "asic_usd_per_mtok": m.asic_cost_curve(volumes, asic_marginal, nre_annual),
@@ -207,15 +207,90 @@ def breakeven_curve(gpu_total: float, asic_marginal: float, nre_annual: float,
     })
 
 
-def annual_token_volumes(volumes: pd.DataFrame) -> pd.DataFrame:
-    """Reported token counts converted to tokens per year (as stated; providers count differently)."""
+def annual_token_volumes(volumes: pd.DataFrame, input_tokens_per_output: float = 0.0) -> pd.DataFrame:
+    """Reported token counts converted to tokens per year (as stated; providers count differently).
+
+    Companies report input and output tokens together, while the break-even volume counts output
+    tokens (each carrying `input_tokens_per_output` prompt tokens). `output_tokens_per_year` puts the
+    reports on the break-even's footing by assuming the same mix: total / (1 + ratio). With ratio 0
+    the two columns are equal.
+    """
     per_year = {"minute": 60 * 24 * 365.0, "day": 365.0, "week": 52.0, "month": 12.0, "year": 1.0}
     out = volumes.dropna(subset=["tokens"]).copy()
     out["tokens_per_year"] = out["tokens"] * out["per"].map(per_year)
     out = out.dropna(subset=["tokens_per_year"])
+    out["output_tokens_per_year"] = out["tokens_per_year"] / (1.0 + input_tokens_per_output)
     # the latest statement per provider and product
     out = out.sort_values("date").groupby(["provider", "product"], as_index=False).tail(1)
     return out.sort_values("tokens_per_year", ignore_index=True)
+
+
+def largest_per_provider(volumes: pd.DataFrame) -> pd.DataFrame:
+    """Each provider's largest annualized statement (one row per company, for counting companies)."""
+    if volumes.empty:
+        return volumes
+    return volumes.sort_values("tokens_per_year").groupby("provider", as_index=False).tail(1).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# What would change the conclusion: the parameter values at which a verdict flips
+
+
+def margin_for_tax_share(gpu_cost: dict[str, float], target: float) -> float:
+    """Vendor margin at which the tax is `target` of a GPU token's cost (inf if out of reach).
+
+    Why it has a closed form: the margin only splits the chip price between maker's cost and vendor
+    margin, so the total does not depend on it and tax share = margin x (chip price share of total).
+    """
+    chip_share = (gpu_cost["chip_at_cost"] + gpu_cost["vendor_margin"]) / gpu_cost["total"]
+    return target / chip_share if chip_share > 0 else float("inf")
+
+
+def asic_all_in(p: Params, gpu: dict[str, Any], **changes: float) -> float:
+    """Hypothetical ASIC's USD per million tokens at its program volume, one-off cost included,
+    with some of the ASIC parameters changed (keyword names as in `Params`)."""
+    q = p.model_copy(update=changes)
+    return float(m.cost_per_mtok(asic_inputs(q, gpu))["total"])
+
+
+def perf_ratio_at_parity(p: Params, gpu: dict[str, Any], gpu_total: float,
+                         lo: float = 0.01, hi: float = 10.0) -> float | None:
+    """ASIC performance relative to the GPU below which the program no longer beats buying GPUs.
+
+    Solved by bisection on log(ratio): the ASIC's all-in cost falls as its performance rises (more
+    tokens per chip-hour). None when even `hi` does not reach parity; `lo` if even `lo` beats it.
+    """
+    f = lambda r: asic_all_in(p, gpu, asic_perf_ratio=r) - gpu_total  # noqa: E731
+    if f(hi) > 0:
+        return None
+    if f(lo) <= 0:
+        return lo
+    a, b = np.log(lo), np.log(hi)
+    for _ in range(80):
+        mid = (a + b) / 2
+        if f(float(np.exp(mid))) > 0:
+            a = mid
+        else:
+            b = mid
+    return float(np.exp(b))
+
+
+def nre_at_parity(p: Params, gpu_total: float, asic_marginal: float, program_tokens_per_year: float) -> float:
+    """One-off program cost at which the program's own volume is exactly its break-even.
+
+    From V x gpu = V x asic_marginal + NRE x CRF(program years): NRE* = V x saving / CRF. Zero or
+    negative saving means no one-off cost is low enough.
+    """
+    saving = (gpu_total - asic_marginal) / 1e6
+    crf = float(m.capital_recovery_factor(p.cost_of_capital, p.asic_program_years))
+    return max(0.0, program_tokens_per_year * saving / crf)
+
+
+def cost_ratio_at_utilization(inp: dict[str, Any], factor: float) -> float:
+    """Cost per token at `factor` x the utilization, relative to the cost at the utilization."""
+    base = float(m.cost_per_mtok(inp)["total"])
+    u = min(1.0, float(inp["utilization"]) * factor)
+    return float(m.cost_per_mtok({**inp, "utilization": u})["total"]) / base
 
 
 def load_optional(name: str) -> tuple[pd.DataFrame | None, str | None]:
@@ -231,11 +306,3 @@ def load_optional(name: str) -> tuple[pd.DataFrame | None, str | None]:
         return load(name), None
     except DataError as exc:
         return None, str(exc).splitlines()[0]
-
-
-def glue_text(key: str, text: str) -> None:
-    """Glue display text only (`key_txt`): a number the prose shows that is not one of the chapter's
-    results, so results.json keeps exactly the chapter's result keys."""
-    from myst_nb import glue as _glue
-
-    _glue(f"{key}_txt", text, display=False)

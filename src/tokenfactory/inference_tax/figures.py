@@ -12,16 +12,22 @@ from .. import charts
 from ..nb import fmt
 from . import model as m
 
-WIDTH = 600
-KIND_COLORS = alt.Scale(domain=["Merchant GPU", "Custom ASIC (hypothetical)"], range=["#117733", "#0072B2"])
+#: Plot widths chosen so that each chart, axis labels and legend included, stays within 660 px
+#: (the page's column is about 700 px).
+WIDTH = 560
+WIDE_LABELS = 400   # charts with long category labels on the y axis
+BENCHMARK_NAMES = {"mmlu": "MMLU", "gpqa_diamond": "GPQA Diamond"}
+#: The merchant GPU modeled is NVIDIA's, so it takes NVIDIA's colour; the hypothetical ASIC belongs to no
+#: company and is drawn in dark gray (and dashed), so it cannot be mistaken for an organization's colour.
+KIND_COLORS = alt.Scale(domain=["Merchant GPU", "Custom ASIC (hypothetical)"],
+                        range=[charts.org_color("NVIDIA"), charts.MUTED])
 KIND_DASH = alt.Scale(domain=["Merchant GPU", "Custom ASIC (hypothetical)"], range=[[1, 0], [6, 3]])
 
 
-def fmt_tokens(x: float) -> str:
-    """Token counts in words, up to quadrillions (the shared formatter stops at trillions)."""
-    if np.isfinite(x) and abs(x) >= 1e15:
-        return fmt(x / 1e15) + " quadrillion"
-    return fmt(x) if np.isfinite(x) else "no volume"
+#: Vega expression writing a token count in words (the axis of token volumes): 1e15 -> "1 quadrillion".
+TOKENS_LABEL = ("datum.value >= 1e15 ? format(datum.value / 1e15, '~g') + ' quadrillion' : "
+                "datum.value >= 1e12 ? format(datum.value / 1e12, '~g') + ' trillion' : "
+                "format(datum.value / 1e9, '~g') + ' billion'")
 
 
 def usd(x: float) -> str:
@@ -33,16 +39,18 @@ def decomposition(decomp: pd.DataFrame, tax_share: float, margin_text: str) -> a
     totals = decomp.groupby("chip")["usd_per_mtok"].sum()
     title = charts.title(
         f"The vendor's margin is {fmt(tax_share, pct=True)} of what a GPU token costs",
-        [f"USD per million output tokens, by component; GPU vendor margin {margin_text}; "
-         f"GPU {usd(totals['Merchant GPU'])}, hypothetical ASIC {usd(totals['Custom ASIC (hypothetical)'])}"])
-    return alt.Chart(decomp, title=title, width=WIDTH, height=140).mark_bar().encode(
-        y=alt.Y("chip:N", title=None, sort=["Merchant GPU", "Custom ASIC (hypothetical)"]),
+        ["USD per million output tokens, by component (modeled)",
+         f"GPU total {usd(totals['Merchant GPU'])} with NVIDIA's company-wide gross margin {margin_text};",
+         f"hypothetical ASIC total {usd(totals['Custom ASIC (hypothetical)'])}, every input an assumption"])
+    return alt.Chart(decomp, title=title, width=WIDE_LABELS + 40, height=120).mark_bar().encode(
+        y=alt.Y("chip:N", title=None, sort=["Merchant GPU", "Custom ASIC (hypothetical)"],
+                axis=alt.Axis(labelLimit=170)),
         x=alt.X("usd_per_mtok:Q", title="USD per million output tokens", stack="zero"),
         color=alt.Color("component:N", title="Component", scale=charts.category_scale(order), sort=order,
-                        legend=alt.Legend(columns=3)),
+                        legend=alt.Legend(columns=2, labelLimit=260)),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("component:N", title="Component"),
-                 alt.Tooltip("usd_per_mtok:Q", title="USD per million tokens", format="$.3f"),
+                 alt.Tooltip("usd_per_mtok:Q", title="USD per million tokens", format="$.3r"),
                  alt.Tooltip("share:Q", title="Share of total", format=".0%")],
     ).transform_calculate(order=f"indexof({order!r}, datum.component)")
 
@@ -53,8 +61,8 @@ def utilization(curves: pd.DataFrame, u_default: float) -> alt.Chart:
     ratio = float(np.interp(lo_u, gpu.index, gpu.values) / np.interp(hi_u, gpu.index, gpu.values))
     title = charts.title(
         f"A GPU token costs {fmt(ratio)}x more at {fmt(lo_u, pct=True)} utilization than at {fmt(hi_u, pct=True)}",
-        [f"USD per million output tokens (log scale) against the share of hours the chip serves; "
-         f"dot: the default utilization ({fmt(u_default, pct=True)})"])
+        ["USD per million output tokens (log scale) against the share of hours the chip serves",
+         f"(modeled); dots: this page's utilization ({fmt(u_default, pct=True)})"])
     base = alt.Chart(curves, title=title, width=WIDTH, height=320)
     lines = base.mark_line(strokeWidth=2.5).encode(
         x=alt.X("utilization:Q", title="Utilization (share of hours serving)", axis=alt.Axis(format="%")),
@@ -62,7 +70,7 @@ def utilization(curves: pd.DataFrame, u_default: float) -> alt.Chart:
         color=alt.Color("chip:N", title=None, scale=KIND_COLORS),
         strokeDash=alt.StrokeDash("chip:N", title=None, scale=KIND_DASH),
         tooltip=[alt.Tooltip("chip:N", title="Chip"), alt.Tooltip("utilization:Q", format=".0%", title="Utilization"),
-                 alt.Tooltip("usd_per_mtok:Q", format="$.3f", title="USD per million tokens")],
+                 alt.Tooltip("usd_per_mtok:Q", format="$.3r", title="USD per million tokens")],
     )
     at = curves.loc[(curves["utilization"] - u_default).abs().groupby(curves["chip"]).idxmin()]
     dots = alt.Chart(at).mark_point(filled=True, size=80).encode(
@@ -70,47 +78,76 @@ def utilization(curves: pd.DataFrame, u_default: float) -> alt.Chart:
         shape=alt.Shape("chip:N", title=None, scale=alt.Scale(domain=list(KIND_COLORS.domain),
                                                   range=[charts.SHAPES["merchant_gpu"], charts.SHAPES["custom_asic"]])),
         tooltip=[alt.Tooltip("chip:N"), alt.Tooltip("utilization:Q", format=".0%"),
-                 alt.Tooltip("usd_per_mtok:Q", format="$.3f", title="USD per million tokens")])
+                 alt.Tooltip("usd_per_mtok:Q", format="$.3r", title="USD per million tokens")])
     return lines + dots
 
 
 def breakeven(curve: pd.DataFrame, breakeven_tpy: float, program_tpy: float, volumes: pd.DataFrame,
               nre_text: str) -> alt.Chart:
+    """ASIC all-in cost against annual volume, the GPU's flat cost, and companies' reported volumes.
+
+    Reported volumes are drawn at their output-token equivalent (`output_tokens_per_year`), the unit
+    of the break-even, and coloured by company with the book's palette.
+    """
+    headline = (f"A custom chip pays for itself above {fmt(breakeven_tpy)} output tokens a year"
+                if np.isfinite(breakeven_tpy) else "The hypothetical custom chip never pays for itself")
     title = charts.title(
-        f"A custom chip pays for itself above {fmt_tokens(breakeven_tpy)} tokens a year",
-        [f"USD per million output tokens (log scale) against annual token volume (log scale);",
-         f"the ASIC line includes its one-off cost ({nre_text}); gray rules: token volumes companies reported, annualized"])
+        headline,
+        ["USD per million output tokens (log scale) against output tokens a year (log scale);",
+         f"the hypothetical ASIC's line includes its one-off cost ({nre_text}); vertical lines: volumes",
+         "companies reported (self-reported, all tokens, converted to output tokens at this page's mix)"])
     long = curve.melt("tokens_per_year", var_name="chip", value_name="usd_per_mtok")
     long["chip"] = long["chip"].map({"asic_usd_per_mtok": "Custom ASIC (hypothetical)",
                                      "gpu_usd_per_mtok": "Merchant GPU"})
-    x = alt.X("tokens_per_year:Q", title="Tokens per year (log scale)", scale=alt.Scale(type="log"),
-              axis=alt.Axis(format="~s"))
-    lines = alt.Chart(long, title=title, width=WIDTH, height=320).mark_line(strokeWidth=2.5).encode(
+    lo, hi = float(curve["tokens_per_year"].min()), float(curve["tokens_per_year"].max())
+    x = alt.X("tokens_per_year:Q", title="Output tokens per year (log scale)",
+              scale=alt.Scale(type="log", domain=[lo, hi], nice=False),
+              axis=alt.Axis(labelExpr=TOKENS_LABEL, values=[1e13, 1e14, 1e15, 1e16, 1e17], labelFlush=True))
+    lines = alt.Chart(long, title=title, width=WIDTH, height=300).mark_line(strokeWidth=2.5).encode(
         x=x, y=alt.Y("usd_per_mtok:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
-        color=alt.Color("chip:N", title=None, scale=KIND_COLORS),
-        strokeDash=alt.StrokeDash("chip:N", title=None, scale=KIND_DASH),
-        tooltip=[alt.Tooltip("chip:N"), alt.Tooltip("tokens_per_year:Q", format=".2s", title="Tokens per year"),
-                 alt.Tooltip("usd_per_mtok:Q", format="$.3f", title="USD per million tokens")])
+        color=alt.Color("chip:N", title=None, scale=KIND_COLORS, legend=None),
+        strokeDash=alt.StrokeDash("chip:N", title=None, scale=KIND_DASH, legend=None),
+        tooltip=[alt.Tooltip("chip:N"), alt.Tooltip("tokens_per_year:Q", format=".2s", title="Output tokens per year"),
+                 alt.Tooltip("usd_per_mtok:Q", format="$.3r", title="USD per million tokens")])
     marks = pd.DataFrame([
-        {"tokens_per_year": breakeven_tpy, "label": "break-even", "y": 12},
-        {"tokens_per_year": program_tpy, "label": "program volume", "y": 28},
+        {"tokens_per_year": breakeven_tpy, "label": f"break-even {fmt(breakeven_tpy)}", "y": 12},
+        {"tokens_per_year": program_tpy, "label": f"modeled program {fmt(program_tpy)}", "y": 28},
     ])
     marks = marks[np.isfinite(marks["tokens_per_year"])]
-    rules = alt.Chart(marks).mark_rule(color=charts.TEXT, strokeDash=[2, 2]).encode(
+    rules = alt.Chart(marks).mark_rule(color=charts.TEXT, strokeDash=[2, 2], strokeWidth=1.5).encode(
         x="tokens_per_year:Q", tooltip=[alt.Tooltip("label:N"), alt.Tooltip("tokens_per_year:Q", format=".2s")])
     labels = alt.Chart(marks).mark_text(align="left", dx=4, dy=-4, color=charts.TEXT, baseline="bottom").encode(
         x="tokens_per_year:Q", y=alt.Y("y:Q", scale=None), text="label:N")
-    layers = [lines, rules, labels]
+    # the two lines are labelled directly (a legend would repeat the companies' colours)
+    gpu_y = float(curve["gpu_usd_per_mtok"].iloc[-1])
+    i = min(8, len(curve) - 1)
+    names = pd.DataFrame([
+        {"tokens_per_year": hi, "usd_per_mtok": gpu_y, "text": "Merchant GPU", "align": "right", "dy": -8,
+         "chip": "Merchant GPU"},
+        {"tokens_per_year": float(curve["tokens_per_year"].iloc[i]), "usd_per_mtok": float(curve["asic_usd_per_mtok"].iloc[i]),
+         "text": "Hypothetical ASIC, one-off cost included", "align": "left", "dy": 0, "chip": "Custom ASIC (hypothetical)"},
+    ])
+    name_marks = [alt.Chart(names[names["align"] == a]).mark_text(align=a, dx=8 if a == "left" else 0, dy=dy,
+                                                                    fontWeight=600).encode(
+        x="tokens_per_year:Q", y="usd_per_mtok:Q", text="text:N",
+        color=alt.Color("chip:N", scale=KIND_COLORS, legend=None)) for a, dy in (("right", -8), ("left", 0))]
+    layers = [lines, *name_marks]
     if volumes is not None and not volumes.empty:
-        lo, hi = curve["tokens_per_year"].min(), curve["tokens_per_year"].max()
-        vol = volumes[(volumes["tokens_per_year"] >= lo) & (volumes["tokens_per_year"] <= hi)].copy()
-        vol["label"] = vol["provider"] + " (" + vol["date"].dt.strftime("%Y-%m") + ")"
-        layers.append(alt.Chart(vol).mark_rule(color=charts.MUTED, opacity=0.6).encode(
+        vol = volumes.rename(columns={"tokens_per_year": "reported_tokens_per_year"})
+        vol = vol.assign(tokens_per_year=vol["output_tokens_per_year"])
+        vol = vol[(vol["tokens_per_year"] >= lo) & (vol["tokens_per_year"] <= hi)].copy()
+        vol["date_txt"] = vol["date"].dt.strftime("%Y-%m")
+        layers.append(alt.Chart(vol).mark_rule(strokeWidth=1.5, opacity=0.75).encode(
             x="tokens_per_year:Q",
-            tooltip=[alt.Tooltip("provider:N"), alt.Tooltip("product:N"), alt.Tooltip("date:T", format="%Y-%m"),
-                     alt.Tooltip("tokens_per_year:Q", format=".2s", title="Tokens per year (annualized)"),
-                     alt.Tooltip("source_url:N", title="Source")]))
-    return alt.layer(*layers)
+            color=alt.Color("provider:N", title="Reported by", scale=charts.org_scale(vol["provider"]),
+                            legend=alt.Legend(columns=4, symbolType="stroke")),
+            tooltip=[alt.Tooltip("provider:N", title="Company"), alt.Tooltip("product:N", title="Scope"),
+                     alt.Tooltip("date_txt:N", title="Date"),
+                     alt.Tooltip("reported_tokens_per_year:Q", format=".2s", title="Tokens a year, as reported (annualized)"),
+                     alt.Tooltip("tokens_per_year:Q", format=".2s", title="Output-token equivalent a year"),
+                     alt.Tooltip("source_url:N", title="Source (self-reported)")]))
+    layers += [rules, labels]
+    return alt.layer(*layers).resolve_scale(color="independent")
 
 
 def tornado(df: pd.DataFrame) -> alt.Chart:
@@ -119,31 +156,31 @@ def tornado(df: pd.DataFrame) -> alt.Chart:
     title = charts.title(
         f"{top['input']} moves the cost most: {usd(min(top['cost_at_low'], top['cost_at_high']))} "
         f"to {usd(max(top['cost_at_low'], top['cost_at_high']))}",
-        [f"USD per million output tokens on the merchant GPU with one input at the end of its plausible range, "
-         f"the others at their defaults (center line: {usd(base)})"])
+        ["USD per million output tokens on the merchant GPU (modeled), one input at an end of",
+         f"its assumed plausible range, the others at their defaults (center line: {usd(base)})"])
     long = pd.concat([
         df.assign(end="low end of range", cost=df["cost_at_low"], value=df["low_value"]),
         df.assign(end="high end of range", cost=df["cost_at_high"], value=df["high_value"]),
     ])
     order = list(df["input"])
-    bars = alt.Chart(long, title=title, width=WIDTH - 80, height=24 * len(df)).mark_bar().encode(
-        y=alt.Y("input:N", sort=order, title=None),
+    bars = alt.Chart(long, title=title, width=WIDE_LABELS + 30, height=22 * len(df)).mark_bar().encode(
+        y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=170)),
         x=alt.X("cost:Q", title="USD per million output tokens"),
         x2=alt.X2("base:Q"),
         color=alt.Color("end:N", title=None, scale=alt.Scale(domain=["low end of range", "high end of range"],
                                                              range=[charts.OKABE_ITO[5], charts.OKABE_ITO[3]])),
         tooltip=[alt.Tooltip("input:N", title="Input"), alt.Tooltip("end:N", title="End"),
                  alt.Tooltip("value:Q", title="Input value", format=",.3~g"), alt.Tooltip("unit:N", title="Unit"),
-                 alt.Tooltip("cost:Q", title="USD per million tokens", format="$.3f")])
+                 alt.Tooltip("cost:Q", title="USD per million tokens", format="$.3r")])
     rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color=charts.TEXT).encode(x="base:Q")
     return bars + rule
 
 
 def monte_carlo(samples: np.ndarray, pct: Mapping[str, float], draws: int, seed: int) -> alt.Chart:
     title = charts.title(
-        f"Under the stated ranges, a GPU token costs {usd(pct['p10'])} to {usd(pct['p90'])} per million (P10-P90)",
-        [f"Distribution of USD per million output tokens (log scale) over {fmt(draws)} seeded draws (seed {seed}); "
-         f"rules: P10, P50, P90"])
+        f"A GPU token costs {usd(pct['p10'])} to {usd(pct['p90'])} per million (P10-P90)",
+        [f"Modeled USD per million output tokens (log scale), {fmt(draws)} seeded draws (seed {seed}) of the",
+         "inputs over their assumed ranges; dashed lines: P10, P50 (median), P90"])
     logs = np.log10(samples)
     edges = np.linspace(np.percentile(logs, 0.5), np.percentile(logs, 99.5), 41)
     counts, _ = np.histogram(logs, bins=edges)
@@ -152,32 +189,36 @@ def monte_carlo(samples: np.ndarray, pct: Mapping[str, float], draws: int, seed:
         x=alt.X("lo:Q", title="USD per million output tokens (log scale)",
                 scale=alt.Scale(type="log", domain=[float(hist["lo"].min()), float(hist["hi"].max())], nice=False)),
         x2="hi:Q", y=alt.Y("share:Q", title="Share of draws", axis=alt.Axis(format="%")), y2=alt.datum(0),
-        tooltip=[alt.Tooltip("lo:Q", format="$.3f", title="From"), alt.Tooltip("hi:Q", format="$.3f", title="To"),
+        tooltip=[alt.Tooltip("lo:Q", format="$.3r", title="From"), alt.Tooltip("hi:Q", format="$.3r", title="To"),
                  alt.Tooltip("share:Q", format=".1%", title="Share of draws")])
     q = pd.DataFrame({"x": [pct["p10"], pct["p50"], pct["p90"]], "label": ["P10", "P50", "P90"]})
     rules = alt.Chart(q).mark_rule(color=charts.TEXT, strokeDash=[4, 2]).encode(
-        x="x:Q", tooltip=[alt.Tooltip("label:N"), alt.Tooltip("x:Q", format="$.3f", title="USD per million tokens")])
+        x="x:Q", tooltip=[alt.Tooltip("label:N"), alt.Tooltip("x:Q", format="$.3r", title="USD per million tokens")])
     text = alt.Chart(q).mark_text(dy=-6, baseline="bottom", color=charts.TEXT).encode(
         x="x:Q", y=alt.value(0), text="label:N")
     return bars + rules + text
 
 
 def price_trend(frontier: pd.DataFrame, decline: Any, benchmark: str, threshold: float) -> alt.Chart:
+    bench = BENCHMARK_NAMES.get(benchmark, benchmark)
     title = charts.title(
-        f"At fixed capability, the cheapest price fell {fmt(decline.per_year)}x per year "
-        f"(90% CI {fmt(decline.low)}-{fmt(decline.high)}x)",
-        [f"Output price in USD per million tokens (log scale) of models scoring at least {fmt(threshold)}% on "
-         f"{benchmark}; line: log-linear fit to the new lows"])
+        f"At fixed capability, the cheapest price fell ×{fmt(decline.per_year)} per year",
+        [f"Output price, USD per million tokens (log scale), of models scoring at least {fmt(threshold)}% on {bench};",
+         f"dashed line: log-linear fit to the {decline.n_points} new lows, ×{fmt(decline.per_year)} per year "
+         f"(90% interval ×{fmt(decline.low)} to ×{fmt(decline.high)})"])
     pts = frontier.copy()
+    pts["source"] = "data/api_prices.csv (providers' price pages)"
     pts["status"] = np.where(pts["new_low"], "new cheapest", "other qualifying price")
     y = alt.Y("usd_per_mtok:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log"))
-    dots = alt.Chart(pts, title=title, width=WIDTH, height=320).mark_point(filled=True, size=50).encode(
+    status = ["new cheapest", "other qualifying price"]
+    dots = alt.Chart(pts, title=title, width=WIDTH, height=300).mark_point(filled=True, size=50).encode(
         x=alt.X("date:T", title="Date of the price"), y=y,
-        color=alt.Color("status:N", title=None, scale=alt.Scale(domain=["new cheapest", "other qualifying price"],
-                                                                range=[charts.OKABE_ITO[3], charts.MUTED])),
+        color=alt.Color("status:N", title=None, scale=alt.Scale(domain=status, range=[charts.OKABE_ITO[3], charts.MUTED])),
+        shape=alt.Shape("status:N", title=None, scale=alt.Scale(domain=status, range=["diamond", "circle"])),
         tooltip=[alt.Tooltip("model:N"), alt.Tooltip("provider:N"), alt.Tooltip("date:T"),
-                 alt.Tooltip("usd_per_mtok:Q", format="$.3f", title="USD per million output tokens"),
-                 alt.Tooltip("score:Q", title=f"{benchmark} score")])
+                 alt.Tooltip("usd_per_mtok:Q", format="$.3r", title="USD per million output tokens"),
+                 alt.Tooltip("score:Q", title=f"{bench} score (%)"),
+                 alt.Tooltip("source:N", title="Source")])
     t = pd.date_range(pts["date"].min(), pts["date"].max(), periods=50)
     years = (t - decline.t0).days / 365.25
     fit = pd.DataFrame({"date": t, "usd_per_mtok": 10 ** (decline.intercept_log10 + decline.slope_log10 * years)})
@@ -189,25 +230,31 @@ def market_check(hosts: pd.DataFrame, modeled: float, p10: float, p90: float, mo
                  ratio: float) -> alt.Chart:
     med = float(hosts["usd_per_mtok_with_prompt"].median())
     title = charts.title(
-        f"Hosts charge a median {usd(med)} for {model_name}; the model says a GPU token costs {usd(modeled)}",
-        [f"USD per million output tokens plus {fmt(ratio)} prompt tokens each, latest price per host; "
-         f"band: modeled P10-P90, line: modeled default"])
+        f"Hosts charge a median {usd(med)} for {model_name}; modeled cost {usd(modeled)}",
+        [f"Observed price, USD per million output tokens plus {fmt(ratio)} prompt tokens each, latest per host;",
+         "green band: modeled cost P10-P90, green line: modeled cost at this page's defaults"])
     band = alt.Chart(pd.DataFrame({"lo": [p10], "hi": [p90]})).mark_rect(color=charts.OKABE_ITO[2], opacity=0.18).encode(
         x="lo:Q", x2="hi:Q")
     rule = alt.Chart(pd.DataFrame({"x": [modeled]})).mark_rule(color=charts.OKABE_ITO[2], strokeWidth=2).encode(x="x:Q")
-    dots = alt.Chart(hosts, title=title, width=WIDTH - 80, height=22 * max(len(hosts), 3)).mark_point(
-        filled=True, size=70, color=charts.TEXT).encode(
+    kinds = ["merchant GPU", "own custom chip"]
+    dots = alt.Chart(hosts, title=title, width=WIDE_LABELS + 60, height=22 * max(len(hosts), 3)).mark_point(
+        filled=True, size=80).encode(
         y=alt.Y("provider:N", sort=list(hosts["provider"]), title=None),
+        color=alt.Color("provider:N", scale=charts.org_scale(hosts["provider"]), legend=None),
+        shape=alt.Shape("hardware:N", title="Host serves on", scale=alt.Scale(
+            domain=kinds, range=[charts.SHAPES["merchant_gpu"], charts.SHAPES["custom_asic"]])),
         x=alt.X("usd_per_mtok_with_prompt:Q", title="USD per million output tokens (with prompt)"),
-        tooltip=[alt.Tooltip("provider:N"), alt.Tooltip("date:T", title="Price seen"),
-                 alt.Tooltip("input_usd_per_mtok:Q", format="$.3f", title="Input price"),
-                 alt.Tooltip("output_usd_per_mtok:Q", format="$.3f", title="Output price"),
-                 alt.Tooltip("usd_per_mtok_with_prompt:Q", format="$.3f", title="Per output token with prompt"),
+        tooltip=[alt.Tooltip("provider:N", title="Host"), alt.Tooltip("hardware:N", title="Serves on"),
+                 alt.Tooltip("date:T", title="Price seen"),
+                 alt.Tooltip("input_usd_per_mtok:Q", format="$.3r", title="Input price (USD per million)"),
+                 alt.Tooltip("output_usd_per_mtok:Q", format="$.3r", title="Output price (USD per million)"),
+                 alt.Tooltip("usd_per_mtok_with_prompt:Q", format="$.3r",
+                             title="USD per million output tokens with prompt"),
                  alt.Tooltip("source_url:N", title="Source")])
     return alt.layer(band, rule, dots)
 
 
-def slider(inp: Mapping[str, Any], *, readout_format: str = "$.3f", price_max: float | None = None) -> alt.LayerChart:
+def slider(inp: Mapping[str, Any], *, readout_format: str = "$.2r", price_max: float | None = None) -> alt.LayerChart:
     """Cost per token over utilization, recomputed in the browser as the reader moves three sliders.
 
     The curve and the readout are computed by Vega from `model.cost_expression`, the package's own
@@ -224,16 +271,17 @@ def slider(inp: Mapping[str, Any], *, readout_format: str = "$.3f", price_max: f
     grid = pd.DataFrame({"u": np.round(np.linspace(0.05, 1.0, 96), 4)})
     curve_expr = m.cost_expression(inp, price="price", utilization="datum.u", electricity="electricity")
     point_expr = m.cost_expression(inp, price="price", utilization="utilization", electricity="electricity")
+    base_cost = float(m.cost_per_mtok(inp)["total"])
     title = charts.title(
-        "Move the sliders: the cost per token is recomputed in the page with the chapter's formula",
-        ["USD per million output tokens (log scale) against utilization on the merchant GPU; other inputs at "
-         "this page's parameters"])
+        f"Move the sliders: {usd(base_cost)} per million tokens at the defaults",
+        ["Modeled USD per million output tokens (log scale) against utilization on the merchant GPU,",
+         "recomputed in the page with the chapter's formula; other inputs at this page's parameters"])
     base = alt.Chart(grid, title=title, width=WIDTH, height=300)
     line = base.mark_line(strokeWidth=2.5, color="#117733").encode(
         x=alt.X("u:Q", title="Utilization (share of hours serving)", axis=alt.Axis(format="%")),
         y=alt.Y("cost:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
         tooltip=[alt.Tooltip("u:Q", format=".0%", title="Utilization"),
-                 alt.Tooltip("cost:Q", format="$.3f", title="USD per million tokens")],
+                 alt.Tooltip("cost:Q", format="$.3r", title="USD per million tokens")],
     ).transform_calculate(cost=curve_expr).add_params(u, e, p)
     one = alt.Chart(pd.DataFrame({"k": [0]}))
     dot = one.mark_point(filled=True, size=120, color="#117733").encode(

@@ -18,17 +18,23 @@ import statsmodels.api as sm
 PUBLISHED_DECLINES = pd.DataFrame([
     {"source": "Epoch AI, 'LLM inference prices have fallen rapidly but unequally across tasks' (2025-03-12)",
      "measure": "Price to reach a fixed benchmark score, across six benchmarks and several thresholds",
-     "stated_rate": "9x to 900x per year, depending on the milestone",
+     "stated_rate": "×9 to ×900 per year, depending on the milestone",
      "url": "https://epoch.ai/data-insights/llm-inference-price-trends"},
     {"source": "Epoch AI, same data insight",
      "measure": "Price to reach GPT-4's score on PhD-level science questions (GPQA Diamond)",
-     "stated_rate": "40x per year",
+     "stated_rate": "×40 per year",
      "url": "https://epoch.ai/data-insights/llm-inference-price-trends"},
     {"source": "a16z (Guido Appenzeller), 'Welcome to LLMflation' (2024-11-12)",
      "measure": "Cheapest model with MMLU of at least 42, average of input and output prices",
-     "stated_rate": "10x per year (1,000x in three years)",
+     "stated_rate": "×10 per year (×1,000 in three years)",
      "url": "https://a16z.com/llmflation-llm-inference-cost"},
 ])
+
+
+def published_table() -> pd.DataFrame:
+    """`PUBLISHED_DECLINES` with reader-facing column names, for the chapter's table."""
+    return PUBLISHED_DECLINES.rename(columns={"source": "Source", "measure": "What is measured",
+                                              "stated_rate": "Stated rate", "url": "Link"})
 
 
 def best_scores(scores: pd.DataFrame, benchmark: str) -> pd.Series:
@@ -91,6 +97,11 @@ def fit_decline(frontier: pd.DataFrame, alpha: float = 0.10) -> Decline | None:
                    slope_log10=slope, intercept_log10=float(fit.params[0]), t0=t0)
 
 
+#: Hosts that serve on their own (non-GPU) silicon, with the chip's name. Everyone else in the price
+#: table rents or buys merchant GPUs. Used to tell the two apart by shape on the market chart.
+CUSTOM_SILICON_HOSTS = {"Groq": "Groq LPU", "Cerebras": "Cerebras WSE", "SambaNova": "SambaNova RDU"}
+
+
 def host_prices(prices: pd.DataFrame, model: str, input_tokens_per_output: float) -> pd.DataFrame:
     """Each provider's latest price for `model`, per million output tokens with its prompt.
 
@@ -102,4 +113,5 @@ def host_prices(prices: pd.DataFrame, model: str, input_tokens_per_output: float
     rows = rows.sort_values("date").groupby("provider", as_index=False).tail(1).copy()
     rows["input_usd_per_mtok"] = rows["input_usd_per_mtok"].fillna(rows["output_usd_per_mtok"])
     rows["usd_per_mtok_with_prompt"] = rows["output_usd_per_mtok"] + input_tokens_per_output * rows["input_usd_per_mtok"]
+    rows["hardware"] = np.where(rows["provider"].isin(list(CUSTOM_SILICON_HOSTS)), "own custom chip", "merchant GPU")
     return rows.sort_values("usd_per_mtok_with_prompt", ignore_index=True)

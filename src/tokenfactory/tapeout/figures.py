@@ -18,7 +18,7 @@ MILESTONE_LABELS = {"design_start": "design start", "tapeout": "tape-out", "anno
                     "first_deployment": "first deployment", "general_availability": "general availability",
                     "availability_acc": "available (accelerators table)"}
 MILESTONE_SHAPES = {"design start": "circle", "tape-out": "diamond", "announced": "triangle-up",
-                    "first deployment": "square", "general availability": "square",
+                    "first deployment": "square", "general availability": "triangle-right",
                     "available (accelerators table)": "cross"}
 
 
@@ -47,66 +47,126 @@ def milestone_long(programs: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
 
 
 def timeline(long: pd.DataFrame, n_programs: int, n_design: int, n_tapeout: int) -> alt.Chart:
-    """Gantt-style: one row per program, a span per imprecise date, a marker at its midpoint."""
+    """Gantt-style: one row per program, a span per imprecise date, a marker at its midpoint.
+
+    The program names already carry the vendor, so the vendor colour needs no legend; only the
+    milestone shapes get one. Rows are 17 px apart so that 40 programs stay readable at the page's
+    width, and the programs with a dated design start or tape-out (the ones the chapter can use)
+    are marked in the row label."""
     first = long.groupby("program")["lo"].min()
     order = (long.assign(first=long["program"].map(first))
              .sort_values(["vendor", "first"])["program"].drop_duplicates().tolist())
+    early = set(long.loc[long["milestone"].isin(["design_start", "tapeout"]), "program"])
     ext = long.groupby(["program", "vendor"], as_index=False).agg(start=("lo", "min"), end=("hi", "max"))
-    y = alt.Y("program:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
-    color = alt.Color("vendor:N", scale=charts.org_scale(long["vendor"]), title="Vendor")
-    tooltip = [alt.Tooltip("program:N"), alt.Tooltip("label:N", title="milestone"),
+    y = alt.Y("program:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=170, labelFontSize=11, labelPadding=4,
+                            labelFontWeight=alt.ExprRef(
+                                "indexof(" + str(sorted(early)).replace("'", '"') + ", datum.value) >= 0 "
+                                "? 'bold' : 'normal'")))
+    color = alt.Color("vendor:N", scale=charts.org_scale(long["vendor"]), legend=None)
+    tooltip = [alt.Tooltip("program:N"), alt.Tooltip("vendor:N"), alt.Tooltip("label:N", title="milestone"),
                alt.Tooltip("lo_txt:N", title="from"), alt.Tooltip("hi_txt:N", title="to"),
                alt.Tooltip("date_precision:N", title="precision"), alt.Tooltip("claimed_by:N", title="dated by"),
                alt.Tooltip("source_url:N", title="source")]
+    xaxis = alt.Axis(format="%Y", tickCount="year")
+    x = alt.X("lo:T", title="Date of the milestone", axis=xaxis, scale=alt.Scale(padding=10))
     base = alt.Chart(long)
-    life = alt.Chart(ext).mark_rule(strokeWidth=1, opacity=0.35).encode(
-        y=y, x=alt.X("start:T", title="Date"), x2="end:T", color=color)
-    span = base.mark_rule(strokeWidth=7, opacity=0.45).encode(y=y, x="lo:T", x2="hi:T", color=color,
-                                                               tooltip=tooltip)
-    mark = base.mark_point(filled=True, size=70, opacity=0.95).encode(
+    life = alt.Chart(ext).mark_rule(strokeWidth=1, opacity=0.4).encode(
+        y=y, x=alt.X("start:T", title="Date of the milestone", axis=xaxis, scale=alt.Scale(padding=10)),
+        x2="end:T", color=color)
+    span = base.mark_rule(strokeWidth=7, opacity=0.45).encode(y=y, x=x, x2="hi:T", color=color, tooltip=tooltip)
+    mark = base.mark_point(filled=True, size=60, opacity=0.95).encode(
         y=y, x="mid:T", color=color,
         shape=alt.Shape("label:N", title="Milestone",
-                        scale=alt.Scale(domain=list(MILESTONE_SHAPES), range=list(MILESTONE_SHAPES.values()))),
+                        scale=alt.Scale(domain=list(MILESTONE_SHAPES), range=list(MILESTONE_SHAPES.values())),
+                        legend=alt.Legend(columns=3, labelLimit=220, symbolFillColor=charts.MUTED,
+                                          symbolStrokeColor=charts.MUTED)),
         stroke=alt.condition("datum.self_reported", alt.value("#000000"), alt.value(None)),
+        strokeWidth=alt.condition("datum.self_reported", alt.value(1.5), alt.value(0)),
         tooltip=tooltip)
     title = charts.title(
-        f"Of {n_programs} AI-chip programs, {n_design} date their design start and {n_tapeout} their tape-out",
-        ["Public milestones per program; a bar is the span a date is known to (month, quarter, year);",
-         "black outline: dated only by the company itself"])
-    return (life + span + mark).properties(width=WIDTH, height=max(300, 15 * len(order)), title=title)
+        f"Of {n_programs} AI-chip programs, {n_design} date their design start, {n_tapeout} their tape-out",
+        ["Public milestones per program, coloured by vendor; a bar is the span a date is known to",
+         "(month, quarter, year); black outline: dated only by the company itself (self-reported);",
+         "bold name: the program has a dated design start or tape-out"])
+    return (life + span + mark).properties(width=430, height=17 * len(order), title=title)
 
 
-def ecdf_chart(bands: pd.DataFrame, claim: float, claim_label: str, medians: dict[str, float]) -> alt.Chart:
-    """ECDF per milestone pair with the band allowed by date precision, and the claim as a rule."""
-    pairs = list(dict.fromkeys(bands["pair"]))
-    bands = bands.assign(label=bands["pair"] + " (n=" + bands["n"].astype(str) + ")")
-    labels = list(dict.fromkeys(bands["label"]))
-    color = alt.Color("label:N", scale=charts.category_scale(labels), title="Milestone pair",
-                      legend=alt.Legend(columns=2, labelLimit=320))
-    x = alt.X("x:Q", title="Duration (months)")
-    area = alt.Chart(bands).mark_area(opacity=0.18, interpolate="step-after").encode(
-        x=x, y=alt.Y("f_low:Q", title="Share of programs done within x months", axis=alt.Axis(format="%"),
-                     scale=alt.Scale(domain=[0, 1])),
-        y2="f_high:Q", color=color)
-    line = alt.Chart(bands).mark_line(interpolate="step-after", strokeWidth=2).encode(
-        x=x, y="f_mid:Q", color=color,
-        tooltip=[alt.Tooltip("label:N", title="pair"), alt.Tooltip("x:Q", title="months", format=".1f"),
-                 alt.Tooltip("f_mid:Q", title="share (midpoints)", format=".0%"),
-                 alt.Tooltip("f_low:Q", title="share, slowest reading", format=".0%"),
-                 alt.Tooltip("f_high:Q", title="share, fastest reading", format=".0%")])
-    rule = alt.Chart(pd.DataFrame({"x": [claim], "t": [claim_label]})).mark_rule(
-        color=charts.TEXT, strokeDash=[4, 3]).encode(x="x:Q", tooltip=[alt.Tooltip("t:N", title="claim")])
-    text = alt.Chart(pd.DataFrame({"x": [claim], "y": [0.97], "t": [claim_label]})).mark_text(
-        align="right", dx=-4, fontSize=11, color=charts.TEXT).encode(x="x:Q", y="y:Q", text="t:N")
-    parts = [f"{k}: {fmt(v, unit='months')}" for k, v in medians.items() if v == v]
-    head = "Median " + "; ".join(parts) if parts else "Too few dated programs for medians"
-    title = charts.title(head, ["Empirical CDF of durations between milestones, months; band: range allowed by "
-                                "date precision, line: midpoints"])
-    return (area + line + rule + text).properties(width=WIDTH, height=320, title=title)
+def duration_lanes(d: pd.DataFrame, lanes: int = 4) -> pd.Series:
+    """A lane (0..lanes-1) per duration within its pair, cycling in order of the midpoint, so that
+    programs with similar durations sit on different lanes instead of on top of each other."""
+    rank = d.groupby("pair")["mid"].rank(method="first").fillna(1).astype(int) - 1
+    return rank % lanes
 
 
-def claim_chart(refs: pd.DataFrame, progs: pd.DataFrame, claim: float, percentile: dict, pair_label: str) -> alt.Chart:
-    """Published cycle statements and dated programs as ranges, with the claimed duration."""
+def durations_chart(d: pd.DataFrame, claim: float, claim_label: str) -> alt.Chart:
+    """Every dated duration as an interval (date precision) with its midpoint, one row per
+    milestone pair, the median as a tick, and the claim as a rule.
+
+    Why not a distribution curve: three of the four pairs hold one or two programs, and a curve
+    drawn through two points suggests a distribution that does not exist. Dots show the sample as
+    it is, coloured by vendor."""
+    pairs = [p for p in dict.fromkeys(d["pair"])]
+    counts = d.groupby("pair").size()
+    row = {p: f"{p} (n={counts[p]})" for p in pairs}
+    g = d.assign(row=d["pair"].map(row), lane=duration_lanes(d).astype(str),
+                 lo_r=d["lo"].round(1), hi_r=d["hi"].round(1), mid_r=d["mid"].round(1),
+                 dated=np.where(d["self_reported"], "a date self-reported", "dates public"))
+    rows = [row[p] for p in pairs]
+    lo_x = min(0.0, math.floor(float(g["lo"].min()) / 6) * 6) if len(g) else 0.0
+    hi_x = max(claim + 3, math.ceil(float(g["hi"].max()) / 6) * 6) if len(g) else 36.0
+    y = alt.Y("row:N", sort=rows, title=None, axis=alt.Axis(labelLimit=240, labelFontSize=11))
+    x = alt.X("lo:Q", title="Months from the first milestone to the second", scale=alt.Scale(domain=[lo_x, hi_x]))
+    tip = [alt.Tooltip("program:N"), alt.Tooltip("vendor:N"), alt.Tooltip("pair:N", title="milestones"),
+           alt.Tooltip("mid_r:Q", title="months (midpoint)"), alt.Tooltip("lo_r:Q", title="at least (months)"),
+           alt.Tooltip("hi_r:Q", title="at most (months)"), alt.Tooltip("dated:N", title="dated by"),
+           alt.Tooltip("source:N")]
+    g["source"] = "data/chip_programs.csv"
+    color = alt.Color("vendor:N", scale=charts.org_scale(g["vendor"]), title="Vendor",
+                      legend=alt.Legend(columns=3, symbolType="circle"))
+    bars = alt.Chart(g).mark_rule(strokeWidth=3, opacity=0.45).encode(
+        y=y, yOffset=alt.YOffset("lane:N"), x=x, x2="hi:Q", color=color, tooltip=tip)
+    dots = alt.Chart(g).mark_point(filled=True, size=55, opacity=0.95).encode(
+        y=y, yOffset=alt.YOffset("lane:N"), x="mid:Q", color=color,
+        shape=alt.Shape("dated:N", title="Dated by", scale=alt.Scale(
+            domain=["dates public", "a date self-reported"], range=["circle", "diamond"]),
+            legend=alt.Legend(columns=1)),
+        tooltip=tip)
+    med = g.groupby("row", as_index=False).agg(median=("mid", "median"), n=("mid", "size"))
+    med["t"] = "median " + med["median"].map(lambda v: fmt(v))
+    # one tick per lane, so that the median reads as a line across its row
+    med_l = med.merge(pd.DataFrame({"lane": sorted(g["lane"].unique())}), how="cross")
+    ticks = alt.Chart(med_l).mark_tick(thickness=2.5, size=15, color=charts.TEXT).encode(
+        y=y, yOffset=alt.YOffset("lane:N"), x="median:Q",
+        tooltip=[alt.Tooltip("row:N", title="pair"), alt.Tooltip("median:Q", title="median (months)", format=".1f")])
+    mtext = alt.Chart(med_l[med_l["lane"] == "0"]).mark_text(
+        align="left", dx=4, dy=-6, fontSize=10, fontWeight=600, color=charts.TEXT).encode(
+        y=y, yOffset=alt.YOffset("lane:N"), x="median:Q", text="t:N")
+    refs = pd.DataFrame({"x": [0.0, claim], "t": ["← deployed before announced", claim_label],
+                         "align": ["right", "left"]})
+    rule = alt.Chart(refs).mark_rule(strokeDash=[4, 3], color=charts.MUTED).encode(x="x:Q")
+    rtext = alt.Chart(refs.iloc[[1]]).mark_text(align="left", dx=4, y=-6, fontSize=10, color="#D55E00").encode(
+        x="x:Q", text="t:N")
+    ztext = alt.Chart(refs.iloc[[0]]).mark_text(align="right", dx=-4, y=-6, fontSize=10, color=charts.MUTED).encode(
+        x="x:Q", text="t:N")
+    big = counts.idxmax() if len(counts) else None
+    if big is not None:
+        others = counts.drop(big)
+        head = f"Median {big}: {fmt(float(g.loc[g['pair'] == big, 'mid'].median()))} months (n={counts[big]})"
+        if len(others):
+            head += f"; other pairs n ≤ {int(others.max())}"
+    else:
+        head = "No dated durations"
+    title = charts.title(head, ["Months between two milestones of each program; bar: range allowed by date precision,",
+                                "dot: midpoint, black tick: median; negative: deployed before it was announced"])
+    return (rule + bars + dots + ticks + mtext + rtext + ztext).properties(
+        width=380, height=alt.Step(14), title=title)
+
+
+def claim_chart(refs: pd.DataFrame, progs: pd.DataFrame, claim: float, percentile: dict, pair_label: str,
+                claim_program: str | None = None) -> alt.Chart:
+    """Published cycle statements and dated programs as ranges, with the claimed duration. The
+    claim's own program is drawn in its own colour: it is shown, not compared with itself."""
     top = max(48.0, float(np.nanmax(np.where(np.isfinite(refs["hi"]), refs["hi"], refs["lo"]))) + 6 if len(refs) else 48)
     r = refs.assign(
         label=refs["organization"].fillna("") + ": " + refs["phase"].map(PHASE_LABELS).str.replace(
@@ -115,18 +175,21 @@ def claim_chart(refs: pd.DataFrame, progs: pd.DataFrame, claim: float, percentil
         open=np.where(np.isfinite(refs["hi"]), "stated range", "lower bound only (open-ended)"),
         hi_txt=np.where(np.isfinite(refs["hi"]), refs["hi"].astype(str), "no upper bound"),
         what="published statement")
-    p = progs.assign(label=progs["program"] + ": " + pair_label, hi_plot=progs["hi"], open="dated program",
+    own = "the claim's own program (not compared)"
+    p = progs.assign(label=progs["program"] + ": " + pair_label, hi_plot=progs["hi"],
+                     open=np.where(progs["program"] == claim_program, own, "dated program"),
                      hi_txt=progs["hi"].round(1).astype(str), what="program dates",
                      statement=np.where(progs["self_reported"], "dates self-reported", "dates public"),
                      source_url="data/chip_programs.csv")
     data = pd.concat([r, p], ignore_index=True)
     data["lo_r"] = data["lo"].round(1)
     order = data.sort_values("lo")["label"].tolist()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=230))
     tip = [alt.Tooltip("label:N", title="what"), alt.Tooltip("lo_r:Q", title="from (months)"),
            alt.Tooltip("hi_txt:N", title="to (months)"), alt.Tooltip("statement:N"), alt.Tooltip("source_url:N", title="source")]
     color = alt.Color("open:N", title=None, scale=charts.category_scale(
-        ["stated range", "lower bound only (open-ended)", "dated program"]))
+        ["stated range", "lower bound only (open-ended)", "dated program", own]),
+        legend=alt.Legend(columns=2, labelLimit=260))
     bars = alt.Chart(data).mark_rule(strokeWidth=8, opacity=0.6).encode(
         y=y, x=alt.X("lo:Q", title="Months", scale=alt.Scale(domain=[0, top])), x2="hi_plot:Q", color=color, tooltip=tip)
     ticks = alt.Chart(data).mark_tick(thickness=2, size=14, color=charts.TEXT).encode(y=y, x="lo:Q", tooltip=tip)
@@ -142,7 +205,7 @@ def claim_chart(refs: pd.DataFrame, progs: pd.DataFrame, claim: float, percentil
         head = "No comparison durations"
     title = charts.title(head, ["Published cycle lengths (ranges; open-ended: a lower bound) and dated programs, months;",
                                 "the phases differ: a full cycle includes fabrication and bring-up"])
-    return (bars + ticks + rule + text).properties(width=WIDTH, height=max(200, 28 * len(data)), title=title)
+    return (bars + ticks + rule + text).properties(width=360, height=max(200, 28 * len(data)), title=title)
 
 
 def cadence_chart(gaps: pd.DataFrame, statements: pd.DataFrame, median_gap: float, trend: dict) -> alt.Chart:
@@ -150,15 +213,16 @@ def cadence_chart(gaps: pd.DataFrame, statements: pd.DataFrame, median_gap: floa
     g = gaps.assign(lo_r=gaps["lo"].round(1), hi_r=gaps["hi"].round(1), mid_r=gaps["mid"].round(1),
                     step=gaps["from_program"] + " → " + gaps["to_program"],
                     date_txt=gaps["date"].dt.strftime("%Y-%m"))
-    color = alt.Color("vendor:N", scale=charts.org_scale(g["vendor"]), title="Vendor")
-    tip = [alt.Tooltip("step:N", title="generations"), alt.Tooltip("date_txt:N", title="later one available"),
+    color = alt.Color("vendor:N", scale=charts.org_scale(g["vendor"]), title="Vendor",
+                      legend=alt.Legend(columns=3, symbolType="circle"))
+    tip = [alt.Tooltip("step:N", title="generations"), alt.Tooltip("vendor:N"), alt.Tooltip("date_txt:N", title="later one available"),
            alt.Tooltip("mid_r:Q", title="gap, months (midpoint)"), alt.Tooltip("lo_r:Q", title="at least"),
            alt.Tooltip("hi_r:Q", title="at most"), alt.Tooltip("span:Q", title="generations spanned")]
     x = alt.X("date:T", title="Availability of the later generation", scale=alt.Scale(padding=12))
     bars = alt.Chart(g).mark_rule(strokeWidth=2, opacity=0.6).encode(x=x, y="lo:Q", y2="hi:Q", color=color, tooltip=tip)
     pts = alt.Chart(g).mark_point(filled=True, size=80).encode(
         x=x, y=alt.Y("mid:Q", title="Months since the previous generation"), color=color,
-        shape=alt.Shape("family:N", title="Family"), tooltip=tip)
+        shape=alt.Shape("family:N", title="Family", legend=alt.Legend(columns=2, labelLimit=200)), tooltip=tip)
     cad = statements[statements["phase"] == "generation_cadence"].dropna(subset=["min_months"])
     cad = cad[cad["min_months"] == cad["max_months"]]
     cad = (cad.groupby("min_months", as_index=False)
@@ -169,13 +233,18 @@ def cadence_chart(gaps: pd.DataFrame, statements: pd.DataFrame, median_gap: floa
         y="min_months:Q", tooltip=[alt.Tooltip("statement:N"), alt.Tooltip("source_url:N", title="source")])
     labels = alt.Chart(cad).mark_text(align="left", x=4, dy=-6, fontSize=10, color=charts.MUTED).encode(
         y="min_months:Q", text="t:N")
-    slope = trend["slope"]
-    trend_txt = ("too few gaps for a trend" if slope != slope else
-                 f"within-family trend {slope:+.1f} ± {trend['se']:.1f} months per year (n={trend['n']})")
-    title = charts.title(f"Generations arrive a median {fmt(median_gap)} months apart; {trend_txt}",
-                         ["Months between successive generations' availability within a family; bar: range "
-                          "from date precision; dashed: vendors' stated cadence targets"])
-    return (bars + pts + rules + labels).properties(width=WIDTH, height=340, title=title)
+    slope, se = trend["slope"], trend["se"]
+    if slope != slope:
+        trend_txt, verdict = "too few gaps for a trend", "too few gaps for a trend"
+    else:
+        trend_txt = f"within-family trend {slope:+.1f} ± {se:.1f} months per year (n={trend['n']}, {trend['families']} families)"
+        verdict = ("with no clear trend" if abs(slope) < 2 * se else
+                   ("shortening" if slope < 0 else "lengthening") + f" by {fmt(abs(slope))} months a year")
+    title = charts.title(f"Generations arrive a median {fmt(median_gap)} months apart, {verdict}",
+                         ["Months between successive generations' availability within a family; bar: range",
+                          "from date precision; dashed: vendors' stated cadence targets;",
+                          f"{trend_txt} (clear: beyond 2 standard errors)"])
+    return (bars + pts + rules + labels).properties(width=470, height=320, title=title)
 
 
 def projection_chart(proj: pd.DataFrame, summary: pd.DataFrame, gain: float, horizon: float,
@@ -184,7 +253,7 @@ def projection_chart(proj: pd.DataFrame, summary: pd.DataFrame, gain: float, hor
     d = proj.assign(cycle=proj["cycle_months"].map(lambda v: f"{fmt(v)}-month cycle"),
                     status=np.where(proj["feasible"], "at or above the floor", "below the physical floor"))
     order = [f"{fmt(v)}-month cycle" for v in summary["cycle_months"]]
-    color = alt.Color("cycle:N", sort=order, title="Cycle", scale=charts.category_scale(order))
+    color = alt.Color("cycle:N", sort=order, title="Cycle", scale=charts.category_scale(order), legend=None)
     line = alt.Chart(d).mark_line(interpolate="step-after", strokeWidth=2).encode(
         x=alt.X("years:Q", title="Years from now"),
         y=alt.Y("efficiency:Q", scale=alt.Scale(type="log"), title="Performance per watt, × today (log scale)"),
@@ -203,13 +272,15 @@ def projection_chart(proj: pd.DataFrame, summary: pd.DataFrame, gain: float, hor
     fast = summary.sort_values("cycle_months").iloc[0]
     feas = summary[summary["feasible"]].sort_values("cycle_months")
     best = feas.iloc[0] if len(feas) else None
-    head = (f"A {fmt(fast['cycle_months'])}-month cycle would compound to ×{fmt(fast['cumulative_gain'])} in "
-            f"{fmt(horizon)} years; the floor is {fmt(floor)} months")
+    head = f"{fmt(horizon)} years of {fmt(fast['cycle_months'])}-month cycles would give ×{fmt(fast['cumulative_gain'])}"
     if best is not None:
-        head += f" (×{fmt(best['cumulative_gain'])} at best)"
-    title = charts.title(head, [f"Cumulative performance per watt if every generation brings ×{fmt(gain)} whatever "
-                                "the cycle (an upper bound); dashed: cycles below the floor"])
-    return (line + labels).properties(width=WIDTH - 40, height=340, title=title)
+        head += f"; {fmt(best['cycle_months'])}-month cycles ×{fmt(best['cumulative_gain'])}"
+    last = f"packaging and bring-up" + (f"; {fmt(best['cycle_months'])} months is the fastest cycle at or above it"
+                                        if best is not None else "")
+    title = charts.title(head, [f"Cumulative performance per watt, × today (log scale), if every generation brings ×{fmt(gain)}",
+                                f"whatever the cycle (an upper bound); dashed: below the {fmt(floor)}-month floor of fabrication,",
+                                last])
+    return (line + labels).properties(width=440, height=320, title=title)
 
 
 def floors_chart(floors: dict[str, float], cycles: list[float], sources: dict[str, str]) -> alt.Chart:
@@ -223,7 +294,8 @@ def floors_chart(floors: dict[str, float], cycles: list[float], sources: dict[st
     bar = alt.Chart(d).mark_bar(height=28).encode(
         x=alt.X("start:Q", title="Months", scale=alt.Scale(domain=[0, max(max(cycles), total) + 1])), x2="end:Q",
         y=alt.Y("row:N", title=None),
-        color=alt.Color("stage:N", sort=names, scale=charts.category_scale(names), title="Stage"),
+        color=alt.Color("stage:N", sort=names, scale=charts.category_scale(names), title="Stage",
+                        legend=alt.Legend(columns=2)),
         tooltip=[alt.Tooltip("stage:N"), alt.Tooltip("months:Q", format=".1f"), alt.Tooltip("source:N")])
     sc = pd.DataFrame({"cycle": cycles, "row": "cycle scenarios",
                        "status": ["plausible" if c >= total else "below the floor" for c in cycles]})
@@ -231,12 +303,14 @@ def floors_chart(floors: dict[str, float], cycles: list[float], sources: dict[st
     ticks = alt.Chart(sc).mark_point(size=120, filled=True).encode(
         x="cycle:Q", y=alt.Y("row:N", title=None),
         shape=alt.Shape("status:N", title=None, scale=alt.Scale(domain=["plausible", "below the floor"],
-                                                               range=["circle", "cross"])),
+                                                               range=["circle", "cross"]),
+                          legend=alt.Legend(columns=1)),
         color=alt.value(charts.TEXT), tooltip=[alt.Tooltip("cycle:Q", title="cycle (months)"), "status:N"])
     txt = alt.Chart(sc).mark_text(dy=-14, fontSize=10, color=charts.TEXT).encode(x="cycle:Q", y="row:N", text="t:N")
     below = sum(c < total for c in cycles)
-    title = charts.title(f"Fabrication, packaging and bring-up alone take {fmt(total)} months: "
-                         f"{below} of {len(cycles)} cycle scenarios fall below",
-                         ["Sequential stages between a tape-out and a deployable chip, months (parameters); "
-                          "cycle scenarios as points"])
-    return (bar + ticks + txt).properties(width=WIDTH, height=120, title=title)
+    title = charts.title(f"A {fmt(total)}-month floor: {below} of {len(cycles)} cycle scenarios fall below it",
+                         ["Fabrication, packaging and bring-up: sequential stages between a tape-out and a",
+                          "deployable chip, months (parameters); cycle scenarios as points"])
+    floor_rule = alt.Chart(pd.DataFrame({"x": [total]})).mark_rule(strokeDash=[4, 3], color=charts.MUTED).encode(
+        x="x:Q")
+    return (bar + floor_rule + ticks + txt).properties(width=440, height=120, title=title)

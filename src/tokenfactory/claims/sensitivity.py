@@ -1,0 +1,161 @@
+"""What would change the conclusion: the threshold value at which each verdict flips.
+
+Why: a verdict that rests on a threshold ("within months" read as twelve months) is only as firm as
+that reading. For every test whose threshold is a parameter of this chapter, the flip point is the
+tested result itself: move the threshold past it and the test changes outcome. The rule is then
+rerun with the moved threshold, so the page can say not only where a test flips but what the
+claim's verdict becomes (a test that flips does not always move the verdict).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+from pydantic import ValidationError
+
+from ..nb import fmt
+from ..params_base import describe
+from .evidence import Evidence
+from .params import Params
+from .report import VERDICT_LABEL
+from .rules import Check, Verdict, assess_claim
+
+#: Relative nudge past the flip point, so that strict and non-strict tests both change outcome.
+_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class Flip:
+    """One threshold test and where it flips."""
+
+    claim: str
+    label: str
+    parameter: str
+    now: float            # the parameter's current value (the threshold)
+    flips_at: float       # the tested result: the threshold value at which the test changes outcome
+    side: str             # "below" or "above": where the threshold must move for the test to flip
+    verdict_now: str
+    verdict_after: str | None  # None: the parameter cannot take that value (out of its bounds)
+
+    @property
+    def moves_verdict(self) -> bool:
+        return self.verdict_after is not None and self.verdict_after != self.verdict_now
+
+    @property
+    def distance(self) -> float:
+        """How far the threshold must move, as a ratio (1 = already at the flip point)."""
+        a, b = abs(self.now), abs(self.flips_at)
+        if a == 0 or b == 0:
+            return math.inf
+        return max(a, b) / min(a, b)
+
+
+def param_text(name: str, value: float) -> str:
+    """A parameter value with its unit, as the prose writes it ("27% a year", "×2 a year")."""
+    unit = {i.name: i.unit for i in describe(Params)}.get(name, "")
+    if unit == "fraction per year":
+        return f"{fmt(value, sig=2, pct=True)} a year"
+    if unit.startswith("fraction"):
+        return fmt(value, sig=2, pct=True)
+    if unit == "multiplier per year":
+        return f"×{fmt(value, sig=2)} a year"
+    if unit == "tokens per year":
+        return f"{fmt(value, sig=2)} tokens a year"
+    if unit.startswith("%"):
+        return f"{fmt(value, sig=2)}% per point"
+    if unit.startswith("percentile"):
+        return f"percentile {fmt(value, sig=2)}"
+    if unit == "months":
+        return fmt(value, sig=2, unit="months")
+    return fmt(value, sig=2)
+
+
+def _flip_point(c: Check) -> tuple[float, str, float] | None:
+    """(flip point, side, moved threshold) for a threshold test with a numeric result, else None."""
+    if c.parameter is None or c.threshold is None or c.passed is None or c.direction is None:
+        return None
+    if not isinstance(c.value, (int, float)) or isinstance(c.value, bool) or not math.isfinite(c.value):
+        return None
+    x = abs(float(c.value)) if c.direction == "abs_ge" else float(c.value)
+    at_most = c.direction == "le"  # the test passes when the result is at most the threshold
+    # a passing "at most" test fails once the threshold drops below the result; a failing one passes
+    # once it reaches the result; and the mirror image for "at least" tests
+    side = ("below" if c.passed else "above") if at_most else ("above" if c.passed else "below")
+    moved = x * (1 - _EPS) if side == "below" else x * (1 + _EPS)
+    if x == 0:
+        moved = -_EPS if side == "below" else _EPS
+    return x, side, moved
+
+
+def flips(verdicts: list[Verdict], ev: Evidence, p: Params) -> list[Flip]:
+    """Every threshold test of this chapter's parameters, with its flip point and the verdict after."""
+    out = []
+    for v in verdicts:
+        for c in v.checks:
+            point = _flip_point(c)
+            if point is None:
+                continue
+            x, side, moved = point
+            try:
+                q = Params(**{**p.model_dump(), c.parameter: moved})
+            except (ValidationError, ValueError):
+                after = None
+            else:
+                after = assess_claim(v.claim, ev, q).verdict
+            out.append(Flip(v.claim.id, c.label or c.metric, c.parameter, float(getattr(p, c.parameter)), x, side,
+                            v.verdict, after))
+    return out
+
+
+def nearest(found: list[Flip]) -> Flip | None:
+    """The flip that moves a verdict with the smallest change of its threshold."""
+    movers = [f for f in found if f.moves_verdict]
+    return min(movers, key=lambda f: f.distance) if movers else None
+
+
+def flips_table(found: list[Flip]) -> pd.DataFrame:
+    """The flips as the page shows them, nearest first."""
+    rows = sorted(found, key=lambda f: f.distance)
+    return pd.DataFrame({
+        "claim": [f.claim for f in rows],
+        "test": [f.label for f in rows],
+        "threshold now": [f"{param_text(f.parameter, f.now)} ({f.parameter})" for f in rows],
+        "flips when the threshold is": [f"{f.side} {param_text(f.parameter, f.flips_at)}" for f in rows],
+        "verdict then": ["cannot (out of bounds)" if f.verdict_after is None else
+                         (VERDICT_LABEL[f.verdict_after] if f.moves_verdict else
+                          f"still {VERDICT_LABEL[f.verdict_now]}") for f in rows],
+    }, columns=["claim", "test", "threshold now", "flips when the threshold is", "verdict then"])
+
+
+#: The `_txt` keys `glue_flips` always glues (the notebook test checks the prose uses no other).
+GLUED_KEYS = ("flip_tests", "flip_movers", "nearest_claim", "nearest_parameter", "nearest_test", "nearest_now",
+              "nearest_flips_at", "nearest_verdict_now", "nearest_verdict_after", "nearest_distance")
+
+
+def glue_flips(found: list[Flip]) -> dict[str, object]:
+    """Glue what the "What would change the conclusion" section quotes: the nearest flip, in pieces
+    short enough to read inside a sentence, and how many threshold tests would move a verdict."""
+    from .. import nb
+
+    out: dict[str, object] = {
+        "flip_tests": nb.glue("flip_tests", len(found), sig=3),
+        "flip_movers": nb.glue("flip_movers", sum(f.moves_verdict for f in found), sig=3),
+    }
+    near = nearest(found)
+    if near is None:  # every key is still glued, so that the page builds: the prose then reads "none"
+        for key in ("nearest_claim", "nearest_parameter", "nearest_test", "nearest_now", "nearest_flips_at",
+                    "nearest_verdict_now", "nearest_verdict_after", "nearest_distance"):
+            nb.glue_text(key, "none")
+        return out
+    out["nearest_claim"] = nb.glue("nearest_claim", near.claim)
+    out["nearest_parameter"] = nb.glue("nearest_parameter", near.parameter)
+    nb.glue_text("nearest_test", near.label)
+    nb.glue_text("nearest_now", param_text(near.parameter, near.now))
+    out["nearest_flips_at"] = nb.glue("nearest_flips_at", near.flips_at,
+                                      text=f"{near.side} {param_text(near.parameter, near.flips_at)}")
+    nb.glue_text("nearest_verdict_now", VERDICT_LABEL[near.verdict_now])
+    nb.glue_text("nearest_verdict_after", VERDICT_LABEL[near.verdict_after])
+    out["nearest_distance"] = nb.glue("nearest_distance", near.distance, sig=2)
+    return out

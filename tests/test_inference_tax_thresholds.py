@@ -1,0 +1,75 @@
+"""The values at which the chapter's verdicts flip ("What would change the conclusion"), and the
+conversion of reported token volumes to the break-even's unit."""
+
+import pandas as pd
+import pytest
+
+from tokenfactory.inference_tax import analysis, model as m
+from tokenfactory.inference_tax.params import Params
+
+# the H100 case of the slider test
+INP = dict(
+    peak_tflops=1978.9, bandwidth_tb_s=3.35, memory_gb=80.0, tdp_w=700.0, price_usd=33600.0, vendor_margin=0.711,
+    nre_per_unit_usd=0.0, server_network_usd=15000.0, total_params_b=70.0, active_params_b=70.0,
+    bytes_per_weight=1.0, kv_bytes_per_token=327680.0, context_tokens=4096.0, batch_size=64.0,
+    input_tokens_per_output=3.0, mfu=0.4, mbu=0.7, memory_usable=0.9, utilization=0.5,
+    electricity_usd_per_kwh=0.08, pue=1.3, server_power_factor=1.5, depreciation_years=5.0,
+    cost_of_capital=0.1, facility_usd_per_kw_month=150.0)
+
+
+def test_margin_for_tax_share_round_trips():
+    cost = {k: float(v) for k, v in m.cost_per_mtok(INP).items()}
+    # at the margin it returns for the current share, the share is the current one
+    assert analysis.margin_for_tax_share(cost, cost["tax_share"]) == pytest.approx(INP["vendor_margin"])
+    target = 0.25
+    margin = analysis.margin_for_tax_share(cost, target)
+    share = float(m.cost_per_mtok({**INP, "vendor_margin": margin})["tax_share"])
+    assert share == pytest.approx(target)
+
+
+def test_margin_for_tax_share_hand_case():
+    # chip price is half the total: a 25% tax share needs a 50% margin
+    cost = {"chip_at_cost": 0.3, "vendor_margin": 0.2, "total": 1.0}
+    assert analysis.margin_for_tax_share(cost, 0.25) == pytest.approx(0.5)
+    assert analysis.margin_for_tax_share({"chip_at_cost": 0.0, "vendor_margin": 0.0, "total": 1.0}, 0.25) == float("inf")
+
+
+def test_perf_ratio_at_parity_equalizes_costs():
+    p = Params()
+    gpu_total = float(m.cost_per_mtok(INP)["total"])
+    r = analysis.perf_ratio_at_parity(p, INP, gpu_total)
+    assert r is not None and 0.01 < r < p.asic_perf_ratio
+    assert analysis.asic_all_in(p, INP, asic_perf_ratio=r) == pytest.approx(gpu_total, rel=1e-6)
+    # a chip that is more expensive than the GPU at any speed never reaches parity
+    dear = p.model_copy(update={"asic_unit_cost_usd": 1e6, "partner_margin": 0.0})
+    assert analysis.perf_ratio_at_parity(dear, INP, gpu_total, hi=2.0) is None
+
+
+def test_nre_at_parity_makes_program_volume_the_break_even():
+    p = Params()
+    gpu_total = 1.0
+    nre = analysis.nre_at_parity(p, gpu_total, asic_marginal=0.6, program_tokens_per_year=1e15)
+    annual = float(m.nre_per_year(nre, p.cost_of_capital, p.asic_program_years))
+    assert float(m.breakeven_tokens_per_year(gpu_total, 0.6, annual)) == pytest.approx(1e15)
+    assert analysis.nre_at_parity(p, 1.0, asic_marginal=1.2, program_tokens_per_year=1e15) == 0.0
+
+
+def test_halving_utilization_roughly_doubles_cost():
+    ratio = analysis.cost_ratio_at_utilization(INP, 0.5)
+    # fixed costs double, electricity per token does not: a bit under 2
+    assert 1.8 < ratio < 2.0
+
+
+def test_reported_volumes_are_annualized_and_converted_to_output_tokens():
+    vols = pd.DataFrame({
+        "provider": ["A", "A", "B"], "product": ["x", "x", "y"],
+        "date": pd.to_datetime(["2025-01-01", "2025-06-01", "2025-03-01"]),
+        "tokens": [1e12, 2e12, 1e9], "per": ["month", "month", "minute"],
+    })
+    out = analysis.annual_token_volumes(vols, input_tokens_per_output=3.0)
+    a = out[out["provider"] == "A"].iloc[0]
+    assert a["tokens_per_year"] == pytest.approx(24e12)          # latest statement only
+    assert a["output_tokens_per_year"] == pytest.approx(6e12)    # 1 of every 4 tokens is output
+    b = out[out["provider"] == "B"].iloc[0]
+    assert b["tokens_per_year"] == pytest.approx(1e9 * 60 * 24 * 365)
+    assert len(analysis.largest_per_provider(out)) == 2
