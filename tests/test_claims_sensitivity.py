@@ -75,3 +75,10 @@ def test_glue_flips_glues_every_key_even_without_a_flip(monkeypatch):
     sensitivity.glue_flips(found)
     assert glued["nearest_claim_txt"] == "C10" and glued["nearest_flips_at_txt"] == "below 5 months"
     assert {f"{k}_txt" for k in sensitivity.GLUED_KEYS} <= set(glued)
+
+
+def test_flips_html_escapes_and_keeps_one_row_per_flip():
+    found = sensitivity.flips(rules.assess(ledger.load(), _ev(), P), _ev(), P)
+    page = sensitivity.flips_html(found)
+    assert page.count("<tr>") == len(found) + 1
+    assert "<code>short_cycle_months</code>" in page and "below 5 months" in page

@@ -70,3 +70,7 @@ def test_missing_price_is_a_clear_error(monkeypatch):
     a = accel().assign(price_usd=np.nan)
     with pytest.raises(analysis.InputError, match="no price"):
         analysis.run(Params(accelerator="Chip X", mc_draws=1000), a, financials())
+
+
+def test_lowest_margin_ignores_quarters_and_gaps():
+    assert analysis.lowest_margin(financials()) == (0.70, "FY2024")

@@ -51,7 +51,18 @@ def fmt(value: Any, sig: int = 2, unit: str = "", pct: bool = False) -> str:
             break
     else:
         text = _plain(v)
+    if abs(v) == 1:
+        unit = _singular(unit)
     return f"{text} {unit}".strip()
+
+
+def _singular(unit: str) -> str:
+    """'points' -> 'point', 'tokens per year' -> 'token per year': for a value of exactly one."""
+    head, sep, tail = unit.partition(" per ")
+    words = head.split(" ")
+    if words and words[-1].endswith("s") and not words[-1].endswith("ss") and len(words[-1]) > 2:
+        words[-1] = words[-1][:-1]
+    return " ".join(words) + sep + tail
 
 
 def _plain(v: float) -> str:

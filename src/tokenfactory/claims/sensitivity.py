@@ -121,12 +121,13 @@ def flips_table(found: list[Flip]) -> pd.DataFrame:
     return pd.DataFrame({
         "claim": [f.claim for f in rows],
         "test": [f.label for f in rows],
-        "threshold now": [f"{param_text(f.parameter, f.now)} ({f.parameter})" for f in rows],
-        "flips when the threshold is": [f"{f.side} {param_text(f.parameter, f.flips_at)}" for f in rows],
+        "threshold now": [param_text(f.parameter, f.now) for f in rows],
+        "parameter": [f.parameter for f in rows],
+        "flips at": [f"{f.side} {param_text(f.parameter, f.flips_at)}" for f in rows],
         "verdict then": ["cannot (out of bounds)" if f.verdict_after is None else
                          (VERDICT_LABEL[f.verdict_after] if f.moves_verdict else
                           f"still {VERDICT_LABEL[f.verdict_now]}") for f in rows],
-    }, columns=["claim", "test", "threshold now", "flips when the threshold is", "verdict then"])
+    }, columns=["claim", "test", "threshold now", "parameter", "flips at", "verdict then"])
 
 
 #: The `_txt` keys `glue_flips` always glues (the notebook test checks the prose uses no other).
@@ -159,3 +160,29 @@ def glue_flips(found: list[Flip]) -> dict[str, object]:
     nb.glue_text("nearest_verdict_after", VERDICT_LABEL[near.verdict_after])
     out["nearest_distance"] = nb.glue("nearest_distance", near.distance, sig=2)
     return out
+
+
+def flips_html(found: list[Flip]) -> str:
+    """`flips_table` as HTML narrow enough for a 700-px column: the parameter's name (what a reader
+    passes to `--set claims.<name>=...`) in small code under its value, not in a column of its own."""
+    import html
+
+    table = flips_table(found)
+    rows = sorted(found, key=lambda f: f.distance)
+    body = "".join(
+        f"<tr><td>{html.escape(r['claim'])}</td><td>{html.escape(r['test'])}</td>"
+        f"<td>{html.escape(param_text(f.parameter, f.now))}<br><small><code>{html.escape(f.parameter)}</code></small></td>"
+        f"<td>{html.escape(r['flips at'])}</td><td>{html.escape(r['verdict then'])}</td></tr>"
+        for f, (_, r) in zip(rows, table.iterrows()))
+    return ('<table class="tf-table"><thead><tr><th>claim</th><th>test</th><th>threshold now (parameter)</th>'
+            f"<th>flips at</th><th>verdict then</th></tr></thead><tbody>{body}</tbody></table>")
+
+
+def show_flips(found: list[Flip], source: str) -> None:
+    """Display the flips table with its caption and source."""
+    from IPython.display import HTML, display
+
+    from .. import charts
+
+    display(HTML("<p><b>Where each threshold would flip its test, nearest first</b></p>" + flips_html(found)
+                 + charts.caption(source)))

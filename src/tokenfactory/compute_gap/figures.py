@@ -143,8 +143,8 @@ def lag_chart(res: analysis.ChapterResult) -> alt.Chart:
         t = f"{name}: too few caught-up records to fit a trend of the lag"
     sub = [f"Months until an open model came within {_n(res.params.catch_up_tolerance)} {unit} of each closed record.",
            "Hollow triangles with arrows: not yet reached by the data's end, so the lag is at least the value shown.",
-           f"Line and band: censored (Tobit) regression and its {res.params.bootstrap_draws}-draw bootstrap 90% band; "
-           f"slope 90% interval {_n(tr.low)} to {_n(tr.high)} months per year."]
+           f"Line and band: censored (Tobit) fit and its {res.params.bootstrap_draws}-draw bootstrap 90% band;",
+           f"90% interval of the slope: {_n(tr.low)} to {_n(tr.high)} months per year."]
     caught, pending = "caught up: exact lag", "not yet caught up: lag at least this"
     d["status"] = np.where(d["censored"], pending, caught)
     x = alt.X("date:T", title="Date of the closed record")
@@ -281,7 +281,7 @@ def compute_chart(res: analysis.ChapterResult) -> alt.Chart:
     f = res.compute_fit
     if rows.empty:
         return _empty("No training-compute rows are loaded.")
-    t = (f"Frontier training compute grew {_n(f.growth)}x a year (90% interval {_n(f.low)}x to {_n(f.high)}x)"
+    t = (f"Frontier training compute grew ×{_n(f.growth)} a year (90% interval ×{_n(f.low)} to ×{_n(f.high)})"
          if np.isfinite(f.growth) else "Training compute of notable models")
     sub = [f"Training compute of {'frontier ' if res.params.compute_frontier_only else ''}models, FLOP (log scale), "
            f"{res.params.compute_since_year} onward; line: least-squares fit of log10 FLOP on date."]

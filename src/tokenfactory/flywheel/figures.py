@@ -194,11 +194,11 @@ def map_chart(grid: pd.DataFrame, default_nre: float, default_growth: float, at_
     return (rect + mark + label).properties(width=WIDTH - 40, height=300, title=title)
 
 
-def sensitivity_chart(sens: pd.DataFrame, trajectories: int) -> alt.Chart:
+def sensitivity_chart(sens: pd.DataFrame, trajectories: int, spread: float = 0.5) -> alt.Chart:
     """Morris mu* on the relative lead (what decides the verdict) beside mu* on the USD lead
     (what sets its size), same parameter order, 95% intervals as rules."""
     order = sens["label"].tolist()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=170))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
     tip = [alt.Tooltip("label:N", title="parameter"), alt.Tooltip("parameter:N", title="name"),
            alt.Tooltip("mu_star_rel:Q", title="mu* on relative lead (points of %)", format=".1f"),
            alt.Tooltip("mu_star_usd:Q", title="mu* on USD lead (USD bn)", format=",.0f"),
@@ -213,12 +213,12 @@ def sensitivity_chart(sens: pd.DataFrame, trajectories: int) -> alt.Chart:
         yy = y if axis else alt.Y("label:N", sort=order, title=None, axis=None)
         bars = alt.Chart(d).mark_bar(color=color).encode(y=yy, x=alt.X(f"{v}:Q", title=title), tooltip=tip)
         err = alt.Chart(d).mark_rule(color=charts.TEXT).encode(y=yy, x=f"{v}_lo:Q", x2=f"{v}_hi:Q", tooltip=tip)
-        return (bars + err).properties(width=165, height=18 * len(d))
+        return (bars + err).properties(width=150, height=18 * len(d))
 
     top, top_usd = sens.iloc[0], sens.sort_values("mu_star_usd", ascending=False).iloc[0]
     title = charts.title(
         f"Who wins depends most on the {top['label']}",
-        [f"Morris screening ({trajectories} trajectories, each parameter ±range around its value): mean",
+        [f"Morris screening ({trajectories} trajectories, each parameter ±{fmt(spread, pct=True)} around its value): mean",
          "absolute effect on the year-5 lead. Left: % of merchant cash (scale-free, decides the sign);",
          f"right: USD billions (scale-dependent; led by the {top_usd['label']}). Lines: 95% intervals"])
     return alt.hconcat(panel("rel", "Effect on lead, percentage points", charts.OKABE_ITO[0], True),

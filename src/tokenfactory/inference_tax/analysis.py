@@ -33,6 +33,16 @@ def vendor_margin_from_data(financials: pd.DataFrame) -> tuple[float, str]:
     return float(row["gross_margin"]), str(row["period"])
 
 
+def lowest_margin(financials: pd.DataFrame) -> tuple[float, str]:
+    """NVIDIA's lowest fiscal-year gross margin in the data, and its period: the yardstick for how far
+    the margin would have to fall to change the chapter's verdict on the tax."""
+    fy = financials[(financials["period_type"] == "fiscal_year") & financials["gross_margin"].notna()]
+    if fy.empty:
+        raise InputError("nvidia_financials: no fiscal year with a gross margin")
+    row = fy.loc[fy["gross_margin"].idxmin()]
+    return float(row["gross_margin"]), str(row["period"])
+
+
 def accelerator_row(accelerators: pd.DataFrame, name: str) -> pd.Series:
     rows = accelerators[accelerators["accelerator"] == name]
     if rows.empty:

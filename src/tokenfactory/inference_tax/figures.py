@@ -83,19 +83,22 @@ def utilization(curves: pd.DataFrame, u_default: float) -> alt.Chart:
 
 
 def breakeven(curve: pd.DataFrame, breakeven_tpy: float, program_tpy: float, volumes: pd.DataFrame,
-              nre_text: str) -> alt.Chart:
+              nre_text: str, gpu_range: tuple[float, float] | None = None) -> alt.Chart:
     """ASIC all-in cost against annual volume, the GPU's flat cost, and companies' reported volumes.
 
     Reported volumes are drawn at their output-token equivalent (`output_tokens_per_year`), the unit
-    of the break-even, and coloured by company with the book's palette.
+    of the break-even, and coloured by company with the book's palette. `gpu_range` (P10, P90 of the
+    GPU's cost) is drawn as a band: where the ASIC curve crosses it is the break-even's spread from the
+    GPU side alone (the ASIC's own inputs are held at their assumptions).
     """
     headline = (f"A custom chip pays for itself above {fmt(breakeven_tpy)} output tokens a year"
                 if np.isfinite(breakeven_tpy) else "The hypothetical custom chip never pays for itself")
     title = charts.title(
         headline,
-        ["USD per million output tokens (log scale) against output tokens a year (log scale);",
-         f"the hypothetical ASIC's line includes its one-off cost ({nre_text}); vertical lines: volumes",
-         "companies reported (self-reported, all tokens, converted to output tokens at this page's mix)"])
+        ["USD per million output tokens (log scale) against output tokens a year (log scale). Dashed:",
+         f"hypothetical ASIC, one-off cost ({nre_text}) included; green band: the GPU's modeled P10-P90;",
+         "vertical lines: volumes companies reported (self-reported, all tokens, converted to output",
+         "tokens at this page's input:output mix)"])
     long = curve.melt("tokens_per_year", var_name="chip", value_name="usd_per_mtok")
     long["chip"] = long["chip"].map({"asic_usd_per_mtok": "Custom ASIC (hypothetical)",
                                      "gpu_usd_per_mtok": "Merchant GPU"})
@@ -132,6 +135,12 @@ def breakeven(curve: pd.DataFrame, breakeven_tpy: float, program_tpy: float, vol
         x="tokens_per_year:Q", y="usd_per_mtok:Q", text="text:N",
         color=alt.Color("chip:N", scale=KIND_COLORS, legend=None)) for a, dy in (("right", -8), ("left", 0))]
     layers = [lines, *name_marks]
+    if gpu_range is not None:
+        layers.insert(0, alt.Chart(pd.DataFrame({"lo": [gpu_range[0]], "hi": [gpu_range[1]]})).mark_rect(
+            color=charts.org_color("NVIDIA"), opacity=0.12).encode(
+            y="lo:Q", y2="hi:Q",
+            tooltip=[alt.Tooltip("lo:Q", format="$.2r", title="GPU cost P10 (USD per million)"),
+                     alt.Tooltip("hi:Q", format="$.2r", title="GPU cost P90 (USD per million)")]))
     if volumes is not None and not volumes.empty:
         vol = volumes.rename(columns={"tokens_per_year": "reported_tokens_per_year"})
         vol = vol.assign(tokens_per_year=vol["output_tokens_per_year"])
