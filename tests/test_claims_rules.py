@@ -26,6 +26,7 @@ UPSTREAM = {
     "tapeout": {"median_design_to_tapeout_months": 24.0, "n_design_to_tapeout": 5, "median_tapeout_to_ga_months": 12.0,
                 "nine_month_percentile": 5.0, "median_generation_gap_months": 18.0, "min_feasible_cycle_months": 5.0},
     "flywheel": {"crossover_month": 30, "cost_per_mtok_ratio_y5": 0.7, "cumulative_advantage_y5_usd_bn": 3.0,
+                 "morris_share_ahead": 1.0,
                  "most_sensitive_parameter": "nre"},
 }
 
@@ -129,8 +130,14 @@ def test_c10_physical_floor(floor, expected):
 
 def test_c11_never_crossing_is_evidence_not_absence():
     assert _verdicts(_ev(flywheel__crossover_month=None))["C11"] == PARTLY
-    assert _verdicts(_ev(flywheel__crossover_month=None, flywheel__cost_per_mtok_ratio_y5=1.2))["C11"] == NOT_SUPPORTED
+    assert _verdicts(_ev(flywheel__crossover_month=None, flywheel__cost_per_mtok_ratio_y5=1.2,
+                         flywheel__morris_share_ahead=0.3))["C11"] == NOT_SUPPORTED
     assert _verdicts(_ev(flywheel__crossover_month=90))["C11"] == PARTLY
+
+
+def test_c11_needs_the_flywheel_to_hold_beyond_the_default_parameters():
+    assert _verdicts(_ev())["C11"] == SUPPORTED
+    assert _verdicts(_ev(flywheel__morris_share_ahead=0.7))["C11"] == PARTLY
 
 
 def test_no_evidence_means_not_assessed_except_the_purely_self_reported_claim():

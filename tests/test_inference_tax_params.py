@@ -74,3 +74,12 @@ def test_missing_price_is_a_clear_error(monkeypatch):
 
 def test_lowest_margin_ignores_quarters_and_gaps():
     assert analysis.lowest_margin(financials()) == (0.70, "FY2024")
+
+
+def test_breakeven_at_matches_run_and_is_infinite_when_gpu_is_cheaper(monkeypatch):
+    monkeypatch.setattr("tokenfactory.params_base.data_choices", lambda *a: ())
+    r = analysis.run(Params(accelerator="Chip X", mc_draws=1000), accel(), financials())
+    assert r.breakeven_at(r.gpu_cost["total"]) == pytest.approx(r.breakeven_tokens_per_year)
+    assert r.breakeven_at(r.asic_marginal_mtok * 0.9) == float("inf")
+    # a dearer GPU token makes the custom chip pay off sooner
+    assert r.breakeven_at(r.gpu_cost["total"] * 2) < r.breakeven_tokens_per_year

@@ -85,6 +85,11 @@ class Params(ChapterParams):
         60.0, unit="months", gt=0, le=240,
         meaning="C11: horizon within which the integrated strategy must overtake the merchant one",
         basis="Assumption: five years, the horizon of the flywheel chapter's year-5 results")
+    flywheel_robust_share: float = param(
+        0.9, unit="fraction of runs", gt=0, le=1,
+        meaning="C11: share of the flywheel's sensitivity runs in which integration must lead at year 5 "
+                "for the flywheel to count as holding generally, not only at the default parameters",
+        basis="Assumption: a model result counts as robust when it holds in nine runs out of ten")
 
     @model_validator(mode="after")
     def _check(self) -> "Params":

@@ -150,6 +150,15 @@ def c1(ev: Evidence, p: Params) -> Outcome:
     return Outcome(combine(checks), rule_text, tuple(checks), _reason(checks))
 
 
+def _window_note(change: float | None, high: float | None) -> str:
+    """The fitted change of leadership windows, with the top of its interval signed: a fit of a few
+    windows can point down while its interval reaches far up, and the reader should see both."""
+    text = f"the fit has leadership windows change by {_v(change, pct=True)} a year"
+    if high is not None:
+        text += f", with an interval reaching {'+' if high > 0 else ''}{_v(high, pct=True)}"
+    return text
+
+
 @rule("C2", "compute_gap.window_change", "compute_gap.window_p", "compute_gap.window_change_high")
 def c2(ev: Evidence, p: Params) -> Outcome:
     change = ev.number("compute_gap.window_change")
@@ -158,8 +167,7 @@ def c2(ev: Evidence, p: Params) -> Outcome:
     shown = None if (pval is None or change is None) else (change < 0 and pval < p.window_trend_alpha)
     checks = [
         Check("compute_gap.window_change", change, "< 0 (windows shortening)", shorter,
-              f"leadership windows change by {_v(change, pct=True)} a year (regression interval up to "
-              f"{_v(ev.number('compute_gap.window_change_high'), pct=True)})", label="change of leadership windows"),
+              _window_note(change, ev.number("compute_gap.window_change_high")), label="change of leadership windows"),
         Check("compute_gap.window_p", pval, f"< {_v(p.window_trend_alpha)}", shown,
               f"the rank test's p-value is {_v(pval)}", p.window_trend_alpha, "le", "window_trend_alpha",
               "p-value of the shortening"),
@@ -368,11 +376,12 @@ def c12(ev: Evidence, p: Params) -> Outcome:
 # --------------------------------------------------------------------------------------------------
 # The flywheel (flywheel)
 
-@rule("C11", "flywheel.crossover_month", "flywheel.cost_per_mtok_ratio_y5")
+@rule("C11", "flywheel.crossover_month", "flywheel.cost_per_mtok_ratio_y5", "flywheel.morris_share_ahead")
 def c11(ev: Evidence, p: Params) -> Outcome:
     raw = ev.get("flywheel.crossover_month")
     month = ev.number("flywheel.crossover_month")
     ratio = ev.number("flywheel.cost_per_mtok_ratio_y5")
+    share = ev.number("flywheel.morris_share_ahead")
     if raw is MISSING:
         cross = None
         cross_note = "no crossover month in the evidence"
@@ -387,10 +396,15 @@ def c11(ev: Evidence, p: Params) -> Outcome:
               None if ratio is None else ratio < 1,
               f"in year 5 the integrated cost per token is {_v(ratio)} times the merchant's", 1.0, "le",
               label="year-5 cost ratio"),
+        Check("flywheel.morris_share_ahead", share, f"≥ {_v(p.flywheel_robust_share)}",
+              None if share is None else share >= p.flywheel_robust_share,
+              f"integration leads at year 5 in {_v(share)} of the sensitivity runs (every parameter moved)",
+              p.flywheel_robust_share, "ge", "flywheel_robust_share", "share of runs ahead"),
     ]
     rule_text = (f"Supported if, in the flywheel model, the integrated strategy overtakes the merchant one within "
-                 f"{_v(p.flywheel_horizon_months)} months and produces cheaper tokens in year 5; partly if one "
-                 "holds. A conditional scenario of the model's parameters, not a measurement.")
+                 f"{_v(p.flywheel_horizon_months)} months, produces cheaper tokens in year 5, and leads in at least "
+                 f"{_v(p.flywheel_robust_share)} of the sensitivity runs (so the result is not an artefact of the "
+                 "default parameters); partly if some hold. A conditional scenario, not a measurement.")
     return Outcome(combine(checks), rule_text, tuple(checks), _reason(checks))
 
 

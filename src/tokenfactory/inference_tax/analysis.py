@@ -157,6 +157,11 @@ class Result:
     throughput: dict[str, float]
     extras: dict[str, Any] = field(default_factory=dict)
 
+    def breakeven_at(self, gpu_usd_per_mtok: float) -> float:
+        """Break-even volume (output tokens a year) if the GPU's cost were `gpu_usd_per_mtok`, the ASIC
+        held at its assumptions: how far the GPU side's uncertainty alone moves the verdict."""
+        return float(m.breakeven_tokens_per_year(gpu_usd_per_mtok, self.asic_marginal_mtok, self.nre_annual_usd))
+
     def decomposition(self) -> pd.DataFrame:
         """Long frame: chip kind, component, USD per million tokens, share of the total."""
         rows = []

@@ -60,7 +60,7 @@ def utilization(curves: pd.DataFrame, u_default: float) -> alt.Chart:
     lo_u, hi_u = 0.2, 0.8
     ratio = float(np.interp(lo_u, gpu.index, gpu.values) / np.interp(hi_u, gpu.index, gpu.values))
     title = charts.title(
-        f"A GPU token costs {fmt(ratio)}x more at {fmt(lo_u, pct=True)} utilization than at {fmt(hi_u, pct=True)}",
+        f"A GPU token costs {fmt(ratio)} times as much at {fmt(lo_u, pct=True)} utilization as at {fmt(hi_u, pct=True)}",
         ["USD per million output tokens (log scale) against the share of hours the chip serves",
          f"(modeled); dots: this page's utilization ({fmt(u_default, pct=True)})"])
     base = alt.Chart(curves, title=title, width=WIDTH, height=320)
