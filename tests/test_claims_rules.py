@@ -21,7 +21,7 @@ UPSTREAM = {
                     "capex_total_latest_usd_bn": 400.0, "capex_cagr": 0.35,
                     "training_compute_growth_per_year": 4.0},
     "inference_tax": {"cost_per_mtok_gpu_usd": 2.0, "cost_per_mtok_asic_usd": 1.8, "tax_share_gpu": 0.4,
-                      "breakeven_tokens_per_year": 5e14, "price_decline_per_year": 10.0,
+                      "breakeven_tokens_per_year": 5e14, "breakeven_total_tokens_per_year": 2e15, "price_decline_per_year": 10.0,
                       "utilization_elasticity": -1.9, "mc_p10_usd": 1.2, "mc_p90_usd": 3.5},
     "tapeout": {"median_design_to_tapeout_months": 24.0, "n_design_to_tapeout": 5, "median_tapeout_to_ga_months": 12.0,
                 "nine_month_percentile": 5.0, "median_generation_gap_months": 18.0, "min_feasible_cycle_months": 5.0},
@@ -97,11 +97,11 @@ def test_c4_contradicted_only_below_the_gpus_p10():
 
 def test_c7_break_even_volume():
     ref = P.reference_workload_tokens_per_year
-    assert _verdicts(_ev(inference_tax__breakeven_tokens_per_year=ref * 0.99))["C7"] == SUPPORTED
-    assert _verdicts(_ev(inference_tax__breakeven_tokens_per_year=ref * 1.01))["C7"] == PARTLY
+    assert _verdicts(_ev(inference_tax__breakeven_total_tokens_per_year=ref * 0.99))["C7"] == SUPPORTED
+    assert _verdicts(_ev(inference_tax__breakeven_total_tokens_per_year=ref * 1.01))["C7"] == PARTLY
     # glue stores an infinite break-even (the chip never pays) as None: the key is there, with no number
-    assert _verdicts(_ev(inference_tax__breakeven_tokens_per_year=None))["C7"] == NOT_SUPPORTED
-    assert _verdicts(_ev(inference_tax__breakeven_tokens_per_year=evidence.MISSING))["C7"] == NOT_ASSESSED
+    assert _verdicts(_ev(inference_tax__breakeven_total_tokens_per_year=None))["C7"] == NOT_SUPPORTED
+    assert _verdicts(_ev(inference_tax__breakeven_total_tokens_per_year=evidence.MISSING))["C7"] == NOT_ASSESSED
 
 
 @pytest.mark.parametrize("elasticity, expected", [(-1.94, SUPPORTED), (-1.05, PARTLY), (-0.2, NOT_SUPPORTED),

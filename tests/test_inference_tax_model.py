@@ -1,6 +1,5 @@
 """Unit tests and properties of the inference-tax cost model (hand-computed cases)."""
 
-import time
 
 import numpy as np
 import pytest
@@ -145,16 +144,14 @@ def test_tornado_sorted_and_centered():
     assert t["cost_at_low"].iloc[0] > t["base"].iloc[0] > t["cost_at_high"].iloc[0]
 
 
-def test_monte_carlo_100k_fast_and_reproducible():
+def test_monte_carlo_100k_reproducible():
+    """(Its speed, well under a second, is measured by `make bench`.)"""
     inp = simple(utilization=0.5, batch_size=64.0, context_tokens=4096.0, kv_bytes_per_token=327680.0)
     ranges = [m.Range("utilization", "Utilization", 0.2, 0.9, "fraction"),
               m.Range("batch_size", "Batch", 16, 256, "sequences", log=True),
               m.Range("mbu", "MBU", 0.5, 1.0, "fraction")]
-    t0 = time.perf_counter()
     a = m.monte_carlo(inp, ranges, 100_000, seed=7)["total"]
-    elapsed = time.perf_counter() - t0
     b = m.monte_carlo(inp, ranges, 100_000, seed=7)["total"]
-    assert elapsed < 1.0
     assert a.shape == (100_000,) and np.array_equal(a, b)
     p = m.percentiles(a)
     assert p["p10"] < p["p50"] < p["p90"]

@@ -47,6 +47,7 @@ def main() -> None:
         noop = _timed([exe, "build", "--out", str(out)], env)
         one = _timed([exe, "build", "--out", str(out), "--set", _changed_param()], env)
         force = _jupyter_book_force(Path(tmp) / "jb")
+    analysis = _analysis_timings()
     rows = {
         "cold_build_s": cold,
         "jupyter_book_force_s": force,
@@ -55,9 +56,28 @@ def main() -> None:
         "noop_vs_cold": noop / cold,
         "one_param_rebuild_s": one,
         "one_param_vs_cold": one / cold,
+        **analysis,
     }
     for name, value in rows.items():
         print(f"{name}: {value:.3f}")
+
+
+def _analysis_timings() -> dict[str, float]:
+    """The package's heavy computations alone: the inference-tax Monte Carlo at 100,000 draws
+    (target: well under a second) and the flywheel's map and sensitivity analysis."""
+    from .data import load
+    from .inference_tax import analysis as tax
+    from .inference_tax import model as tax_model
+    from .inference_tax.params import Params as TaxParams
+
+    p = TaxParams()
+    margin, _ = tax.vendor_margin_from_data(load("nvidia_financials"))
+    gpu = tax.gpu_inputs(p, tax.accelerator_row(load("accelerators"), p.accelerator), margin)
+    ranges = tax.uncertainty_ranges(p, gpu)
+    t0 = time.perf_counter()
+    tax_model.monte_carlo(gpu, ranges, 100_000, seed=p.seed)
+    mc = time.perf_counter() - t0
+    return {"monte_carlo_100k_s": mc}
 
 
 def _jupyter_book_force(work: Path) -> float:

@@ -259,25 +259,30 @@ def c6(ev: Evidence, p: Params) -> Outcome:
     return Outcome(verdict, rule_text, tuple(checks), _reason(checks))
 
 
-@rule("C7", "inference_tax.breakeven_tokens_per_year")
+@rule("C7", "inference_tax.breakeven_total_tokens_per_year")
 def c7(ev: Evidence, p: Params) -> Outcome:
-    raw = ev.get("inference_tax.breakeven_tokens_per_year")
-    be = ev.number("inference_tax.breakeven_tokens_per_year")
+    # The reference workload counts input and output tokens (as companies report them), so the
+    # break-even compared with it must count both too: inference_tax converts its output-token
+    # break-even at the page's input/output mix.
+    key = "inference_tax.breakeven_total_tokens_per_year"
+    raw = ev.get(key)
+    be = ev.number(key)
     ref = p.reference_workload_tokens_per_year
     if raw is MISSING:
         passed, verdict, note = None, NOT_ASSESSED, "no break-even volume in the evidence"
     elif be is None or be <= 0:
         passed, verdict, note = False, NOT_SUPPORTED, "the custom chip never pays for itself (not cheaper per token)"
     elif be <= ref:
-        passed, verdict, note = True, SUPPORTED, f"the custom chip pays for itself from {_v(be, 'tokens')} a year"
+        passed, verdict, note = True, SUPPORTED, (f"the custom chip pays for itself from {_v(be, 'tokens')} "
+                                                  "(input and output) a year")
     else:
-        passed, verdict, note = False, PARTLY, (f"the custom chip pays for itself only from {_v(be, 'tokens')} a year, "
-                                                "more than the reference workload")
-    checks = [Check("inference_tax.breakeven_tokens_per_year", be, f"≤ {_v(ref, 'tokens')} a year", passed, note,
+        passed, verdict, note = False, PARTLY, (f"the custom chip pays for itself only from {_v(be, 'tokens')} "
+                                                "(input and output) a year, more than the reference workload")
+    checks = [Check(key, be, f"≤ {_v(ref, 'tokens')} a year", passed, note,
                     ref, "le", "reference_workload_tokens_per_year", "break-even volume")]
-    rule_text = (f"Supported if the custom chip's break-even volume is at most {_v(ref, 'tokens')} a year (the "
-                 "reference workload: OpenAI's stated API volume alone); partly if it breaks even only beyond "
-                 "that; not supported if it never does.")
+    rule_text = (f"Supported if the custom chip's break-even volume, counting input and output tokens, is at most "
+                 f"{_v(ref, 'tokens')} a year (the reference workload: OpenAI's stated API volume alone); partly if "
+                 "it breaks even only beyond that; not supported if it never does.")
     return Outcome(verdict, rule_text, tuple(checks), _reason(checks))
 
 
