@@ -201,3 +201,19 @@ def test_shortest_comparison_leaves_out_the_claim():
     refs = pd.DataFrame({"mid": [15.0, 30.0]})
     assert shortest_comparison(progs, refs, exclude_program="claim") == 15.0
     assert shortest_comparison(progs, refs) == 9.0
+
+
+def test_ecdf_chart_only_for_pairs_with_a_sample():
+    import pandas as pd
+
+    from tokenfactory.tapeout import figures
+    from tokenfactory.tapeout.intervals import ecdf
+
+    grid = [0.0, 6.0, 12.0]
+    small = ecdf([1.0, 2.0], [1.5, 3.0], grid).assign(pair="a → b", n=2)
+    assert figures.ecdf_chart(small, 2.0) is None
+    big = ecdf([1, 2, 3, 4, 5], [1, 2, 3, 4, 5], grid).assign(pair="c → d", n=5)
+    chart = figures.ecdf_chart(pd.concat([small, big]), 3.0)
+    spec = chart.to_dict()
+    assert "3 months" in spec["title"]["text"]
+    assert {row["pair"] for row in spec["datasets"][next(iter(spec["datasets"]))]} == {"c → d"}
