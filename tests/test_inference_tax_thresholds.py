@@ -7,14 +7,7 @@ import pytest
 from tokenfactory.inference_tax import analysis, model as m
 from tokenfactory.inference_tax.params import Params
 
-# the H100 case of the slider test
-INP = dict(
-    peak_tflops=1978.9, bandwidth_tb_s=3.35, memory_gb=80.0, tdp_w=700.0, price_usd=33600.0, vendor_margin=0.711,
-    nre_per_unit_usd=0.0, server_network_usd=15000.0, total_params_b=70.0, active_params_b=70.0,
-    bytes_per_weight=1.0, kv_bytes_per_token=327680.0, context_tokens=4096.0, batch_size=64.0,
-    input_tokens_per_output=3.0, mfu=0.4, mbu=0.7, memory_usable=0.9, utilization=0.5,
-    electricity_usd_per_kwh=0.08, pue=1.3, server_power_factor=1.5, depreciation_years=5.0,
-    cost_of_capital=0.1, facility_usd_per_kw_month=150.0)
+from test_inference_tax_slider import INP  # the H100 case of the slider test
 
 
 def test_margin_for_tax_share_round_trips():

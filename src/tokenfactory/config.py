@@ -53,21 +53,26 @@ def _suggest(name: str, options: list[str]) -> str:
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
-def load_yaml(path: Path, what: str) -> dict[str, Any]:
-    """A YAML mapping, or ParamError saying where the file is broken."""
+def read_yaml(path: Path, label: str, error: type[Exception] = ParamError) -> Any:
+    """Parse a YAML file, or raise `error` naming `label`, the line and the problem."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ParamError(f"{what} {path}: file not found") from None
+        raise error(f"{label}: file is missing") from None
     except UnicodeDecodeError:
-        raise ParamError(f"{what} {path}: not valid UTF-8") from None
+        raise error(f"{label}: not valid UTF-8") from None
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ParamError(f"{what} {path}: malformed YAML{where}: {problem}") from None
+        raise error(f"{label}: malformed YAML{where}: {problem}") from None
+
+
+def load_yaml(path: Path, what: str) -> dict[str, Any]:
+    """A YAML mapping of chapters to parameters, or ParamError saying where the file is broken."""
+    data = read_yaml(path, f"{what} {path}")
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .. import paths
+from ..config import read_yaml
 
 #: Chapters that can test a claim (the claims chapter itself cannot).
 TESTING_CHAPTERS = ("compute_gap", "inference_tax", "tapeout", "flywheel")
@@ -106,14 +106,4 @@ def load(path: Path | None = None) -> Ledger:
     """Read and validate data/claims.yaml (or `path`)."""
     path = path or paths.data_dir() / "claims.yaml"
     source = f"data/{path.name}" if path.parent == paths.data_dir() else str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ClaimsError(f"{source}: file is missing") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ClaimsError(f"{source}: malformed YAML{where}") from None
-    return parse(data, source)
+    return parse(read_yaml(path, source, ClaimsError), source)
