@@ -42,11 +42,12 @@ def _offline_prefix() -> list[str]:
     return ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"'] if probe.returncode == 0 else []
 
 
-def _build(out: Path) -> subprocess.CompletedProcess:
-    """A cold build: its own build folder, so no cached execution is reused."""
+def _build(out: Path, *args: str, cache: Path | None = None) -> subprocess.CompletedProcess:
+    """A cold build: its own build folder, so no cached execution is reused (unless `cache` names
+    another build's folder, whose unchanged chapters are then reused)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOKENFACTORY_")}
-    env["TOKENFACTORY_BUILD"] = str(out.parent / f"{out.name}-cache")
-    cmd = [*_offline_prefix(), str(TOKENFACTORY), "build", "--out", str(out)]
+    env["TOKENFACTORY_BUILD"] = str(cache or out.parent / f"{out.name}-cache")
+    cmd = [*_offline_prefix(), str(TOKENFACTORY), "build", "--out", str(out), *args]
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=1800)
 
 
@@ -76,6 +77,25 @@ def test_every_chapter_page_exists(built):
         assert (built / "html" / "notebooks" / f"{cid}.html").exists()
     for page in ("index", "book/data", "book/reproduce", "book/methods"):
         assert (built / "html" / f"{page}.html").exists() or (built / "html" / "book" / f"{page}.html").exists()
+
+
+def test_the_book_responds_to_parameters_and_scenarios(built, tmp_path):
+    """Higher utilization lowers the GPU's cost per token; another benchmark changes the model gap;
+    a scenario that changes the evidence of a verdict's rule changes the verdict."""
+    cache = built.parent / f"{built.name}-cache"
+    base = json.loads((built / "results.json").read_text())["results"]
+    proc = _build(tmp_path / "custom", "--set", "inference_tax.utilization=0.8",
+                  "--set", "compute_gap.benchmark=gpqa_diamond", cache=cache)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "tapeout: unchanged, reused" in proc.stdout  # only what depends on the change re-runs
+    custom = json.loads((tmp_path / "custom" / "results.json").read_text())["results"]
+    assert custom["inference_tax"]["cost_per_mtok_gpu_usd"] < base["inference_tax"]["cost_per_mtok_gpu_usd"]
+    assert custom["compute_gap"]["score_gap_latest"] != base["compute_gap"]["score_gap_latest"]
+    proc = _build(tmp_path / "high", "--scenario", "high_utilization", cache=cache)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    high = json.loads((tmp_path / "high" / "results.json").read_text())["results"]
+    changed = [k for k in base["claims"] if k.startswith("verdict_c") and base["claims"][k] != high["claims"][k]]
+    assert changed, "the high_utilization scenario should move at least one verdict"
 
 
 def _numbers(results: dict) -> dict:
