@@ -136,13 +136,18 @@ def test_monthly_volume_conversion():
 
 def test_upstream_overrides_fallbacks():
     p = Params()
+    per = 1 + p.fallback_input_tokens_per_output
     x0, src0 = chapter.resolve_inputs(p, {}, 1e12)
-    assert x0["cost_asic0_usd_per_mtok"] == pytest.approx(p.fallback_cost_per_mtok_gpu_usd * (1 - p.fallback_tax_share_gpu))
-    assert src0["from"].str.contains("fallback").all()
-    up = {"inference_tax": {"cost_per_mtok_gpu_usd": 2.0, "cost_per_mtok_asic_usd": 0.7, "tax_share_gpu": 0.6},
+    assert x0["cost_asic0_usd_per_mtok"] == pytest.approx(
+        p.fallback_cost_per_mtok_gpu_usd * (1 - p.fallback_tax_share_gpu) / per)
+    read = src0[~src0["from"].str.contains("÷")]
+    assert read["from"].str.contains("fallback").all()
+    up = {"inference_tax": {"cost_per_mtok_gpu_usd": 2.0, chapter.ASIC_MARGINAL_KEY: 0.7, "tax_share_gpu": 0.6,
+                            "breakeven_tokens_per_year": 1e14, "breakeven_total_tokens_per_year": 2e14},
           "tapeout": {"median_generation_gap_months": 15.0, "min_feasible_cycle_months": None}}
     x1, src1 = chapter.resolve_inputs(p, up, 1e12)
-    assert (x1["cost_gpu0_usd_per_mtok"], x1["cost_asic0_usd_per_mtok"], x1["merchant_cycle_months"]) == (2.0, 0.7, 15.0)
+    assert x1["cost_gpu0_usd_per_mtok"] == pytest.approx(1.0) and x1["cost_asic0_usd_per_mtok"] == pytest.approx(0.35)
+    assert x1["merchant_cycle_months"] == 15.0
     assert x1["floor_months"] == p.fallback_floor_months  # a missing upstream value falls back
 
 
@@ -235,3 +240,53 @@ def test_robustness_table():
     assert t["variant"].iloc[0] == "defaults" and len(t) == 6
     base, small = t.iloc[0], t.iloc[1]
     assert small["merchant_cash_usd_bn"] == pytest.approx(base["merchant_cash_usd_bn"] / 10)
+
+
+# --- review fixes: NRE counted once, token units, growth span, loop share ------------------------------------------
+
+def test_asic_marginal_from_parity_hand_case():
+    # NRE 0.5 bn, share n = 0.1: all-in 1.1 = m 1.0 + 0.1, GPU 1.5 -> saving 0.5 = 5 n, so NRE* = 5 x NRE.
+    m = chapter.asic_marginal_from_parity(1.1, 1.5, 2.5e9, 0.5e9)
+    assert m == pytest.approx(1.0)
+    assert chapter.asic_marginal_from_parity(1.6, 1.5, 2.5e9, 0.5e9) is None  # ASIC dearer all in
+    assert chapter.asic_marginal_from_parity(1.1, 1.5, 0.4e9, 0.5e9) is None  # parity below NRE
+
+
+def test_resolve_inputs_no_double_nre_and_units():
+    p = Params()
+    up = {"inference_tax": {"cost_per_mtok_gpu_usd": 1.5, "cost_per_mtok_asic_usd": 1.1, "tax_share_gpu": 0.4,
+                            "asic_nre_at_parity_usd": 5 * chapter._tax_default_nre(),
+                            "breakeven_tokens_per_year": 1e14, "breakeven_total_tokens_per_year": 4e14}}
+    x, _ = chapter.resolve_inputs(p, up, 1e12)
+    # per million tokens of any kind = per output token / (1 + 3)
+    assert x["cost_gpu0_usd_per_mtok"] == pytest.approx(1.5 / 4)
+    assert x["cost_asic0_usd_per_mtok"] == pytest.approx(1.0 / 4)  # the NRE share 0.1 removed
+    # the preferred key wins over the derivation
+    up["inference_tax"][chapter.ASIC_MARGINAL_KEY] = 0.8
+    x, src = chapter.resolve_inputs(p, up, 1e12)
+    assert x["cost_asic0_usd_per_mtok"] == pytest.approx(0.8 / 4)
+    assert src["from"].str.contains(chapter.ASIC_MARGINAL_KEY).any()
+    # nothing upstream: merchant chip at cost, fallback ratio
+    x, _ = chapter.resolve_inputs(p, {}, 1e12)
+    per = 1 + p.fallback_input_tokens_per_output
+    assert x["cost_asic0_usd_per_mtok"] == pytest.approx(
+        p.fallback_cost_per_mtok_gpu_usd * (1 - p.fallback_tax_share_gpu) / per)
+
+
+def test_observed_growth_requires_min_span():
+    d = pd.DataFrame({"provider": ["A", "A", "B", "B"], "product": ["x", "x", "y", "y"],
+                      "date": pd.to_datetime(["2024-01-01", "2025-01-01", "2025-01-01", "2025-04-01"]),
+                      "tokens": [1.0, 4.0, 1.0, 2.0], "per": ["month"] * 4, "source_url": ["u"] * 4,
+                      "as_of": pd.to_datetime(["2025-05-01"] * 4)})
+    g = chapter.observed_growth(d, min_span_months=12.0).set_index("provider")
+    assert g.loc["A", "estimable"] and g.loc["A", "fit_per_year"] == pytest.approx(4.0, rel=0.01)
+    assert not g.loc["B", "estimable"] and math.isnan(g.loc["B", "fit_per_year"])
+
+
+def test_loop_contribution_keeps_outside_growth():
+    x = _base(nre_per_generation_usd_bn=0.0)  # a positive lead, so that shares are defined
+    lc = chapter.loop_contribution(x, 96).set_index("variant")
+    s0 = model.simulate(dict(x, **ZERO_GAINS), 96)
+    assert lc.loc["all feedback gains at zero", "advantage_usd_bn"] == pytest.approx(
+        float(model.outcomes(s0)["advantage_usd_bn"][0]))
+    assert lc.loc["defaults", "share_of_lead"] == pytest.approx(0.0)

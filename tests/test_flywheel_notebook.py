@@ -13,7 +13,9 @@ def test_runs_with_upstream():
 
     p = Params()
     v0, _, _ = chapter.monthly_volume(load("token_volumes"), p.volume_provider)
-    up = {"inference_tax": {"cost_per_mtok_gpu_usd": 1.0, "cost_per_mtok_asic_usd": 0.4, "tax_share_gpu": 0.6},
+    up = {"inference_tax": {"cost_per_mtok_gpu_usd": 1.0, "cost_per_mtok_asic_usd": 0.4, "tax_share_gpu": 0.6,
+                            "asic_nre_at_parity_usd": 2e9, "breakeven_tokens_per_year": 1e14,
+                            "breakeven_total_tokens_per_year": 4e14},
           "tapeout": {"median_generation_gap_months": 20.0, "min_feasible_cycle_months": 8.0}}
     x, sources = chapter.resolve_inputs(p, up, v0)
     assert not sources["from"].str.contains("fallback").any()

@@ -163,3 +163,19 @@ def test_cost_expression_is_the_formula():
     value = eval(expr, {}, {"price": 12345.0, "utilization": 0.42, "electricity": 0.07})  # plain arithmetic
     want = m.cost_per_mtok({**inp, "price_usd": 12345.0, "utilization": 0.42, "electricity_usd_per_kwh": 0.07})
     assert value == pytest.approx(float(want["total"]), rel=1e-12)
+
+
+def test_share_of_draws_below_places_a_value_in_the_distribution():
+    from tokenfactory.inference_tax import analysis
+    draws = np.arange(1, 101, dtype=float)
+    assert analysis.share_of_draws_below(10.0, draws) == pytest.approx(0.10)
+    assert analysis.share_of_draws_below(0.5, draws) == 0.0
+    assert analysis.share_of_draws_below(1000.0, draws) == 1.0
+
+
+def test_with_article_reads_initialisms_aloud():
+    from tokenfactory.inference_tax import analysis
+    assert analysis.with_article("NVIDIA H100 SXM") == "an NVIDIA H100 SXM"
+    assert analysis.with_article("AMD MI300X") == "an AMD MI300X"
+    assert analysis.with_article("Google TPU v6e") == "a Google TPU v6e"
+    assert analysis.with_article("Intel Gaudi 3") == "an Intel Gaudi 3"

@@ -217,3 +217,90 @@ def test_ecdf_chart_only_for_pairs_with_a_sample():
     spec = chart.to_dict()
     assert "3 months" in spec["title"]["text"]
     assert {row["pair"] for row in spec["datasets"][next(iter(spec["datasets"]))]} == {"c → d"}
+
+
+def _refs(rows):
+    st_ = pd.DataFrame(rows, columns=["statement_id", "organization", "phase", "min_months", "max_months"])
+    st_["speaker"] = "s"
+    st_["statement"] = "t"
+    st_["source_url"] = "https://x"
+    return a.reference_statements(st_, ["full_cycle", "design_to_deployment"])
+
+
+def test_repeated_figure_counts_once():
+    ref = _refs([("r", "RiverCore", "full_cycle", 18.0, 36.0), ("g", "Guide", "full_cycle", 18.0, 36.0),
+                 ("m", "Meta", "full_cycle", 24.0, 24.0), ("o", "Open", "full_cycle", 18.0, np.nan),
+                 ("t", "Google", "design_to_deployment", 18.0, 36.0)])
+    d = a.distinct_statements(ref)
+    # the two unsourced 18-36 statements of one phase are one figure; an open-ended 18+ and the same
+    # range stated for another phase are different figures
+    assert len(d) == 4
+    row = d[d["statement_id"] == "r"].iloc[0]
+    assert row["n_sources"] == 2 and row["organization"] == "RiverCore; Guide"
+    assert np.isinf(d.loc[d["statement_id"] == "o", "hi"].item())
+    assert "RiverCore and Guide both state 18 to 36 months" in a.repeated_text(d)
+    assert a.repeated_text(a.distinct_statements(ref.iloc[2:4])) == ""
+    c = a.claim_percentile(9.0, pd.DataFrame({"program": [], "lo": [], "hi": []}), d)
+    assert c["n"] == 4
+
+
+def test_statements_vs_dates_and_verdict():
+    st_ = pd.DataFrame({"statement_id": ["tpu", "short"], "phase": ["design_to_deployment", "design_to_tapeout"],
+                        "min_months": [15.0, 9.0], "max_months": [15.0, 9.0]})
+    d = pd.DataFrame({"program": ["P", "Q"], "pair": ["design start → availability", "design start → tape-out"],
+                      "lo": [12.0, 10.0], "mid": [24.0, 11.0], "hi": [36.0, 12.0]})
+    s = a.statements_vs_dates(st_, d, links={"tpu": "P", "short": "Q"}).set_index("statement_id")
+    assert s.loc["tpu", "consistent"] and not s.loc["tpu", "confirms"]
+    assert a.dates_verdict(s.loc["tpu"]) == "neither confirm nor contradict"
+    assert a.dates_verdict(s.loc["short"]) == "contradict"       # 9 outside [10, 12]
+    narrow = d.assign(lo=[14.5, 8.5], hi=[15.5, 9.5])
+    assert a.dates_verdict(a.statements_vs_dates(st_, narrow, {"tpu": "P"}).iloc[0]) == "confirm"
+    assert a.dates_verdict(None) == "cannot test"
+
+
+def test_claim_position_text_without_degenerate_range():
+    assert a.claim_position_text({"percentile": 0.0, "percentile_low": 0.0, "percentile_high": 0.0}) == \
+        "is shorter than every comparison duration"
+    t = a.claim_position_text({"percentile": 20.0, "percentile_low": 10.0, "percentile_high": 30.0})
+    assert t == "lies at percentile 20 (range 10 to 30 from date precision)"
+    assert a.claim_position_text({"percentile": 20.0, "percentile_low": 20.0, "percentile_high": 20.0}) == \
+        "lies at percentile 20"
+
+
+def test_typical_text_singular_plural():
+    assert "only one program other than X dates" in a.typical_text(1, 45.0, 39.0, 52.0, "X")
+    assert "median" not in a.typical_text(1, 45.0, 39.0, 52.0, "X")
+    assert a.typical_text(3, 20.0, 15.0, 25.0, "X").startswith("3 programs other than X date")
+    assert a.typical_text(0, float("nan"), float("nan"), float("nan"), "X").startswith("no program")
+
+
+def test_like_for_like_text():
+    pct = {"percentile": 20.0, "percentile_low": 20.0, "percentile_high": 20.0, "n": 5}
+    t = a.like_for_like_text(17.0, 15.0, "TPU", pct)
+    assert t.startswith("longer than TPU (15 months, self-reported)") and "percentile 20 of the 5" in t
+    assert a.like_for_like_text(12.0, 15.0, "TPU", pct).startswith("shorter than")
+
+
+def test_workload_counts():
+    acc = pd.DataFrame({"accelerator": ["a", "b", "c", "d", "d"], "vendor": ["V", "W", "W", "X", "X"],
+                        "kind": ["custom_asic", "custom_asic", "custom_asic", "merchant_gpu", "merchant_gpu"],
+                        "workload": ["inference", "both", "training", "both", "both"]})
+    w = a.workload_counts(acc)
+    assert (w["inference"], w["training"], w["both"], w["total"]) == (1, 1, 1, 3)
+    assert w["vendors_training"] == ["W"]
+    assert a.workload_counts(None)["total"] == 0
+
+
+def test_durations_chart_claim_rule_on_its_row_only():
+    from tokenfactory.tapeout import figures
+
+    d = pd.DataFrame({"program": ["C", "M", "X"], "vendor": ["V", "W", "W"],
+                      "pair": ["design start → tape-out", "design start → tape-out", "announcement → availability"],
+                      "lo": [8.0, 39.0, 1.0], "mid": [14.0, 45.0, 2.0], "hi": [21.0, 52.0, 3.0],
+                      "self_reported": [True, False, False]})
+    spec = figures.durations_chart(d, 9.0, "claim", "design start → tape-out", "C").to_dict()
+    rows = [r for ds in spec["datasets"].values() for r in ds if r.get("t") == "claim"]
+    assert rows and {r["row"] for r in rows} == {"design start → tape-out (n=2)"}
+    # the row's median leaves the claim's program out: only M (45)
+    med = [r for ds in spec["datasets"].values() for r in ds if str(r.get("t", "")).startswith("median 45")]
+    assert med

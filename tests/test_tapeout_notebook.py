@@ -23,3 +23,15 @@ def test_parameters_move_results():
     other = chapter.compute(Params(fab_months=2.0, claimed_months=30.0), programs, statements, accelerators).numbers
     assert other["min_feasible_cycle_months"] == base["min_feasible_cycle_months"] - 2
     assert other["nine_month_percentile"] > base["nine_month_percentile"]
+
+
+def test_typical_duration_leaves_out_the_claims_program():
+    programs, statements, accelerators, _ = chapter.load_inputs()
+    p = Params()
+    r = chapter.compute(p, programs, statements, accelerators)
+    n = r.numbers
+    own = (r.pair_durations["program"] == p.claim_program).sum()
+    assert n["n_design_to_tapeout"] == n["n_design_to_tapeout_all"] - own
+    # every statement in the comparison is a distinct figure
+    assert not r.references.duplicated(["phase", "lo", "hi"]).any()
+    assert n["n_comparison_statements"] == n["n_statements_listed"] - n["n_repeated_statements"]

@@ -59,37 +59,95 @@ def _get(upstream: Mapping[str, Any], chapter: str, key: str) -> float | None:
     return value if math.isfinite(value) and value > 0 else None
 
 
+#: The inference_tax key this chapter prefers for the own chip: its cost per million output tokens once
+#: the program exists, without the one-off program cost (NRE), which this model charges per generation.
+ASIC_MARGINAL_KEY = "cost_per_mtok_asic_marginal_usd"
+
+
+def asic_marginal_from_parity(asic_all_in: float, gpu: float, nre_at_parity: float, nre: float) -> float | None:
+    """The ASIC's cost per token without its NRE share, derived from inference_tax's glued results.
+
+    Why: inference_tax's `cost_per_mtok_asic_usd` spreads the program's one-off cost over its tokens;
+    this model pays NRE per generation itself, so it needs the cost without it. In that chapter the
+    NRE share n = NRE x CRF / P (P the program's tokens) and the NRE at parity NRE* = P x (gpu - m) / CRF
+    with m = all-in - n, so NRE* / NRE = (gpu - m) / n, hence n = NRE x (gpu - all-in) / (NRE* - NRE).
+    None when that does not determine n (NRE* <= NRE: the ASIC is not cheaper all in)."""
+    if not (nre_at_parity > nre > 0) or gpu <= asic_all_in:
+        return None
+    share = nre * (gpu - asic_all_in) / (nre_at_parity - nre)
+    m = asic_all_in - share
+    return m if m > 0 else None
+
+
+def _tax_default_nre() -> float:
+    from ..inference_tax.params import Params as TaxParams
+
+    return float(TaxParams.model_fields["asic_nre_usd"].default)
+
+
 def resolve_inputs(p: Params, upstream: Mapping[str, Any], volume0: float) -> tuple[dict[str, float], pd.DataFrame]:
     """Model inputs: chapter parameters plus values read from other chapters' results, each with
-    where it came from (a table shown on the page)."""
-    rows = []
+    where it came from (a table shown on the page).
 
-    def pick(name: str, chapter: str, key: str, fallback: float, label: str) -> float:
+    Units: inference_tax prices a million *output* tokens (the prompts' cost included); stated
+    volumes count tokens of every kind. Both costs are divided by (1 + input tokens per output
+    token) so that cost x volume is in dollars; the ratio comes from inference_tax's two break-even
+    keys (total over output tokens) or the fallback parameter."""
+    rows = []
+    tax_res = upstream.get("inference_tax") or {}
+
+    be_out, be_all = _get(upstream, "inference_tax", "breakeven_tokens_per_year"), _get(
+        upstream, "inference_tax", "breakeven_total_tokens_per_year")
+    if be_out is not None and be_all is not None and be_all >= be_out:
+        io, io_src = be_all / be_out - 1, "inference_tax chapter (breakeven_total_tokens_per_year / breakeven_tokens_per_year − 1)"
+    else:
+        io, io_src = p.fallback_input_tokens_per_output, "fallback parameter (fallback_input_tokens_per_output)"
+    per_all = 1.0 + io
+
+    gpu_out = _get(upstream, "inference_tax", "cost_per_mtok_gpu_usd")
+    gpu_src = "inference_tax chapter (cost_per_mtok_gpu_usd)" if gpu_out is not None else "fallback parameter (chapter not run)"
+    if gpu_out is None:
+        gpu_out = p.fallback_cost_per_mtok_gpu_usd
+    tax_up = tax_res.get("tax_share_gpu")
+    tax = float(tax_up) if isinstance(tax_up, (int, float)) and 0 <= float(tax_up) < 1 else p.fallback_tax_share_gpu
+
+    # Own chip: marginal cost (no NRE: the model charges NRE per generation itself).
+    asic_out, asic_src = _get(upstream, "inference_tax", ASIC_MARGINAL_KEY), f"inference_tax chapter ({ASIC_MARGINAL_KEY})"
+    if asic_out is None:
+        all_in = _get(upstream, "inference_tax", "cost_per_mtok_asic_usd")
+        parity = _get(upstream, "inference_tax", "asic_nre_at_parity_usd")
+        if all_in is not None and parity is not None:
+            asic_out = asic_marginal_from_parity(all_in, gpu_out, parity, _tax_default_nre())
+            asic_src = ("inference_tax chapter: cost_per_mtok_asic_usd minus its NRE share, derived from "
+                        "asic_nre_at_parity_usd at that chapter's default asic_nre_usd")
+    if asic_out is None:
+        asic_out = gpu_out * (1 - tax)
+        asic_src = "merchant cost × (1 − tax share): the merchant chip at cost, no NRE" + (
+            " (tax share from inference_tax)" if tax_up is not None else " (fallback tax share)")
+    rows += [
+        {"input": "merchant cost per million output tokens (USD)", "value": gpu_out, "from": gpu_src},
+        {"input": "own-chip cost per million output tokens, without NRE (USD)", "value": asic_out, "from": asic_src},
+        {"input": "input tokens per output token", "value": io, "from": io_src},
+        {"input": "merchant cost per million tokens of any kind (USD)", "value": gpu_out / per_all,
+         "from": "merchant cost per output token ÷ (1 + input tokens per output token)"},
+        {"input": "own-chip cost per million tokens of any kind, without NRE (USD)", "value": asic_out / per_all,
+         "from": "own-chip cost per output token ÷ (1 + input tokens per output token)"},
+        {"input": "vendor's share of the merchant cost (tax share)", "value": tax,
+         "from": "inference_tax chapter (tax_share_gpu)" if tax_up is not None else "fallback parameter"},
+    ]
+
+    def pick(chapter: str, key: str, fallback: float, label: str) -> float:
         got = _get(upstream, chapter, key)
         rows.append({"input": label, "value": got if got is not None else fallback,
                      "from": f"{chapter} chapter ({key})" if got is not None else "fallback parameter (chapter not run)"})
         return got if got is not None else fallback
 
-    gpu = pick("cost_gpu0_usd_per_mtok", "inference_tax", "cost_per_mtok_gpu_usd", p.fallback_cost_per_mtok_gpu_usd,
-               "merchant cost per token (USD per million tokens)")
-    asic_up = _get(upstream, "inference_tax", "cost_per_mtok_asic_usd")
-    tax_up = (upstream.get("inference_tax") or {}).get("tax_share_gpu")
-    tax = float(tax_up) if isinstance(tax_up, (int, float)) and 0 <= float(tax_up) < 1 else p.fallback_tax_share_gpu
-    if asic_up is not None:
-        asic, src = asic_up, "inference_tax chapter (cost_per_mtok_asic_usd)"
-    else:
-        asic, src = gpu * (1 - tax), "merchant cost × (1 − tax share)" + (
-            " (tax share from inference_tax)" if tax_up is not None else " (fallback tax share)")
-    rows.append({"input": "own-chip cost per token (USD per million tokens)", "value": asic, "from": src})
-    rows.append({"input": "vendor's share of the merchant cost (tax share)", "value": tax,
-                 "from": "inference_tax chapter (tax_share_gpu)" if tax_up is not None else "fallback parameter"})
-    cycle = pick("merchant_cycle_months", "tapeout", "median_generation_gap_months", p.fallback_merchant_cycle_months,
+    cycle = pick("tapeout", "median_generation_gap_months", p.fallback_merchant_cycle_months,
                  "merchant generation gap (months)")
-    floor = pick("floor_months", "tapeout", "min_feasible_cycle_months", p.fallback_floor_months,
-                 "physical cycle floor (months)")
+    floor = pick("tapeout", "min_feasible_cycle_months", p.fallback_floor_months, "physical cycle floor (months)")
     x = {
-        "volume0_tokens": volume0, "cost_gpu0_usd_per_mtok": gpu, "cost_asic0_usd_per_mtok": asic,
-        "merchant_cycle_months": cycle, "floor_months": floor,
+        "volume0_tokens": volume0, "cost_gpu0_usd_per_mtok": gpu_out / per_all,
+        "cost_asic0_usd_per_mtok": asic_out / per_all, "merchant_cycle_months": cycle, "floor_months": floor,
         **{k: float(getattr(p, k)) for k in model.INPUTS if hasattr(p, k)},
     }
     return x, pd.DataFrame(rows)
@@ -170,7 +228,7 @@ def sensitivity(x: Mapping[str, float], p: Params, months: int) -> pd.DataFrame:
 def param_name(model_input: str) -> str:
     """The chapter parameter a model input comes from (costs and cycles come from other chapters)."""
     return {"cost_gpu0_usd_per_mtok": "fallback_cost_per_mtok_gpu_usd (inference_tax: cost_per_mtok_gpu_usd)",
-            "cost_asic0_usd_per_mtok": "inference_tax: cost_per_mtok_asic_usd",
+            "cost_asic0_usd_per_mtok": f"inference_tax: {ASIC_MARGINAL_KEY} (or all-in cost minus NRE share)",
             "merchant_cycle_months": "fallback_merchant_cycle_months (tapeout: median_generation_gap_months)",
             "floor_months": "fallback_floor_months (tapeout: min_feasible_cycle_months)"}.get(model_input, model_input)
 
@@ -187,27 +245,33 @@ def volume_series(volumes: pd.DataFrame) -> pd.DataFrame:
         ["series", "date"]).reset_index(drop=True)
 
 
-def observed_growth(volumes: pd.DataFrame) -> pd.DataFrame:
+def observed_growth(volumes: pd.DataFrame, min_span_months: float = 12.0) -> pd.DataFrame:
     """Annual growth (× per year) of each series with at least two dated statements.
 
     Why: the model's volume growth is an assumption; the only dated evidence is companies' own
     (self-reported) statements. `fit_per_year` is a least-squares line through log volume over the
     whole series; `latest_per_year` annualizes the last interval, which shows whether growth is
-    slowing. A series of one statement has no rate and is left out."""
+    slowing. A rate per year is estimated only from series spanning at least `min_span_months`
+    (`estimable`); shorter series keep their row with NaN rates, so the page can say they are not
+    estimable. A series of one statement has no rate and is left out."""
     rows = []
     for series, g in volume_series(volumes).groupby("series"):
         g = g.drop_duplicates("date").sort_values("date")
         if len(g) < 2:
             continue
         years = (g["date"] - g["date"].iloc[0]).dt.days.to_numpy() / 365.25
+        span = float(years[-1] * 12)
+        ok = span >= min_span_months
         logv = np.log(g["tokens_per_month"].to_numpy())
         slope = np.polyfit(years, logv, 1)[0]
         latest = (logv[-1] - logv[-2]) / (years[-1] - years[-2])
         rows.append({"series": series, "provider": g["provider"].iloc[0], "n": len(g),
-                     "first": g["date"].iloc[0], "last": g["date"].iloc[-1],
-                     "span_months": float(years[-1] * 12), "fit_per_year": float(np.exp(slope)),
-                     "latest_per_year": float(np.exp(latest))})
-    return pd.DataFrame(rows).sort_values("fit_per_year", ascending=False).reset_index(drop=True)
+                     "first": g["date"].iloc[0], "last": g["date"].iloc[-1], "span_months": span,
+                     "estimable": ok, "fit_per_year": float(np.exp(slope)) if ok else float("nan"),
+                     "latest_per_year": float(np.exp(latest)) if ok else float("nan")})
+    cols = ["series", "provider", "n", "first", "last", "span_months", "estimable", "fit_per_year", "latest_per_year"]
+    return pd.DataFrame(rows, columns=cols).sort_values(
+        ["estimable", "fit_per_year"], ascending=[False, False]).reset_index(drop=True)
 
 
 def model_growth(sim: Mapping[str, np.ndarray], row: int = 0) -> dict[str, float]:
@@ -267,6 +331,29 @@ def robustness(x: Mapping[str, float], months: int, cycle_months: float = 12.0) 
     return pd.DataFrame(rows)
 
 
+def loop_contribution(x: Mapping[str, float], months: int, at_month: int = 60) -> pd.DataFrame:
+    """How much of the year-5 lead the feedback gains account for, with the growth outside the loop
+    (users, tokens per user, model quality) left as it is.
+
+    Rows: the default run; all five feedback gains at zero at once; and each gain alone at zero
+    (the others at their values). `share_of_lead` is the part of the default USD lead that
+    disappears (1 - lead / default lead); `relative_lead` is the scale-free lead. Why: the growth
+    outside the loop makes every dollar figure larger for both labs; only turning off the gains
+    measures what the loop itself adds."""
+
+    variants = [("defaults", {}), ("all feedback gains at zero", {k: 0.0 for k in model.LOOP_GAINS})]
+    variants += [(f"only {SENSITIVITY[k]} at zero", {k: 0.0}) for k in model.LOOP_GAINS]
+    rows = []
+    for name, over in variants:
+        s = model.simulate(dict(x, **over), months)
+        rows.append({"variant": name, "advantage_usd_bn": float(model.outcomes(s, at_month)["advantage_usd_bn"][0]),
+                     "relative_lead": float(relative_lead(s, at_month)[0])})
+    out = pd.DataFrame(rows)
+    base = out.loc[0, "advantage_usd_bn"]
+    out["share_of_lead"] = 1 - out["advantage_usd_bn"] / base if base > 0 else np.nan
+    return out
+
+
 def cycle_sweep(x: Mapping[str, float], months: int, lo: float, hi: float, step: float = 0.5) -> pd.DataFrame:
     """Year-5 lead (USD billions and relative) and crossover month as the merchant generation gap
     varies, all else at its value (one vectorized run)."""
@@ -309,3 +396,12 @@ def asic_cost_threshold(x: Mapping[str, float], months: int, lo: float = 0.3, hi
         dict(x, cost_asic0_usd_per_mtok=x["cost_gpu0_usd_per_mtok"] * ratios), months))["advantage_usd_bn"]
     behind = ratios[adv <= 0]
     return float(behind.min()) if len(behind) else float("nan")
+
+
+def mean_tokens_per_year(x: Mapping[str, float], months: int, volume_factor: float = 1.0,
+                         through_month: int = 60) -> float:
+    """Mean yearly token volume (tokens of any kind) of the integrated lab over its first
+    `through_month` months, started at `volume_factor` × the starting volume: the number to set
+    beside inference_tax's break-even, which is a constant yearly volume."""
+    s = model.simulate(dict(x, volume0_tokens=x["volume0_tokens"] * volume_factor), months)
+    return float(s["volume_i"][0, :through_month].mean() * 12)

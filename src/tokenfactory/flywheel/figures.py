@@ -89,7 +89,7 @@ def growth_chart(series: pd.DataFrame, rates: pd.DataFrame, path: pd.DataFrame, 
     lines = alt.Chart(s).mark_line(strokeWidth=1.5).encode(x=x, y=y, color=color, detail="series:N")
     pts = alt.Chart(s).mark_point(filled=True, size=55).encode(x=x, y=y, color=color, tooltip=tip)
     ends = s.sort_values("date").groupby("series").tail(1).merge(rates, on=["series", "provider"])
-    ends = ends.assign(t=ends["fit_per_year"].map(lambda v: f"×{fmt(v)}/yr"))
+    ends = ends.assign(t=ends["fit_per_year"].map(lambda v: f"×{fmt(v)}/yr" if v == v else "span too short: no rate"))
     rate_txt = alt.Chart(ends).mark_text(align="left", dx=7, dy=-2, fontSize=11, fontWeight=600).encode(
         x=x, y=y, text="t:N", color=alt.Color("provider:N", scale=charts.org_scale(orgs), legend=None))
     p = path.assign(label="model, integrated path", source=MODEL_SOURCE)
@@ -100,11 +100,17 @@ def growth_chart(series: pd.DataFrame, rates: pd.DataFrame, path: pd.DataFrame, 
     last = p.iloc[[-1]].assign(t=f"model: ×{fmt(model_rate)}/yr")
     model_txt = alt.Chart(last).mark_text(align="right", dx=-4, dy=-10, fontSize=11, color=charts.MUTED,
                                           fontWeight=600).encode(x=x, y=y, text="t:N")
-    lo, hi = rates["fit_per_year"].min(), rates["fit_per_year"].max()
+    est = rates["fit_per_year"].dropna()
+    if len(est) == 0:
+        head = "No stated series is long enough for a yearly rate"
+    elif len(est) == 1 or est.min() == est.max():
+        head = f"The one long-enough stated series grew ×{fmt(est.iloc[0])} per year"
+    else:
+        head = f"Stated volumes grew ×{fmt(est.min())} to ×{fmt(est.max())} per year"
     title = charts.title(
-        f"Stated volumes grew ×{fmt(lo)} to ×{fmt(hi)} per year; the model grows ×{fmt(model_rate)}",
+        f"{head}; the model grows ×{fmt(model_rate)}",
         ["Tokens per month as stated by each provider (scopes differ: never add them up), log scale;",
-         "labels: fitted growth of series with two or more statements; dashed: the model's first three years"])
+         "labels: fitted growth where statements span long enough; dashed: the model's first three years"])
     return alt.layer(lines, pts, rate_txt, model_line, model_txt).properties(width=WIDTH, height=300, title=title)
 
 
@@ -131,8 +137,11 @@ def stocks_chart(traj: pd.DataFrame, total_growth: float, rate: float) -> alt.Ch
     return chart.properties(title=title).resolve_scale(y="independent")
 
 
-def cycle_chart(sweep: pd.DataFrame, measured: float, threshold: float, annual: float = 12.0) -> alt.Chart:
-    """Year-5 relative lead as the merchant generation gap varies: where the verdict flips."""
+def cycle_chart(sweep: pd.DataFrame, measured: float, threshold: float, lead_at_measured: float,
+                annual: float = 12.0) -> alt.Chart:
+    """Year-5 relative lead as the merchant generation gap varies: where the verdict flips.
+    `lead_at_measured` is the default run's relative lead (the page's headline number), written in
+    the subtitle so that chart and prose show one number, not an interpolation of the sweep."""
     d = _src(sweep.assign(lead_pct=sweep["relative_lead"] * 100,
                           crossover=sweep["crossover_month"].map(lambda v: "never" if v != v else fmt(v))))
     x = alt.X("merchant_cycle_months:Q", title="Months between merchant chip generations",
@@ -153,7 +162,7 @@ def cycle_chart(sweep: pd.DataFrame, measured: float, threshold: float, annual: 
     labels = [alt.Chart(marks.iloc[[i]]).mark_text(align=row.align, dx=int(row.dx), y=int(row.dy), fontSize=11,
                                                    color=charts.TEXT).encode(x="m:Q", text="t:N")
               for i, row in enumerate(marks.itertuples())]
-    at = float(np.interp(measured, sweep["merchant_cycle_months"], sweep["relative_lead"]))
+    at = float(lead_at_measured)
     title = charts.title(
         f"Integration leads only if merchant chips arrive more than {fmt(threshold)} months apart"
         if threshold == threshold else "Integration leads at every merchant generation gap tried",

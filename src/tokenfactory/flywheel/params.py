@@ -72,8 +72,8 @@ class Params(ChapterParams):
         "(data/asic_cycle_statements.csv, aidatacenterguide_18_36_months) and of tape-outs costing 'tens of "
         "millions' (Reuters, same table)")
     fallback_cost_per_mtok_gpu_usd: float = param(
-        0.5, unit="USD per million tokens", meaning="Cost per token on merchant GPUs, when the inference_tax "
-        "chapter's result is not available", gt=0, le=100,
+        0.5, unit="USD per million output tokens", meaning="Cost per output token (prompts included) on merchant "
+        "GPUs, when the inference_tax chapter's result is not available", gt=0, le=100,
         basis="Assumption used only when the notebook runs alone; the book uses inference_tax's "
         "cost_per_mtok_gpu_usd")
     fallback_tax_share_gpu: float = param(
@@ -81,6 +81,15 @@ class Params(ChapterParams):
         "inference_tax is not available (own-chip cost = GPU cost × (1 - share))", ge=0, lt=1,
         basis="Assumption used only when the notebook runs alone; NVIDIA's GAAP gross margin was 0.71-0.75 of "
         "its revenue in fiscal 2024-2026 (data/nvidia_financials.csv), and chips are only part of the cost of a token")
+    fallback_input_tokens_per_output: float = param(
+        3.0, unit="ratio", meaning="Prompt (input) tokens per output token, used to turn the inference_tax chapter's "
+        "cost per million output tokens into a cost per million tokens of any kind (the unit of stated volumes), "
+        "when inference_tax's break-even keys are not available", ge=0, le=100,
+        basis="The inference_tax chapter's default input_tokens_per_output")
+    min_growth_span_months: float = param(
+        12.0, unit="months", meaning="Shortest span of dated statements from which a yearly growth rate is "
+        "estimated; shorter series are shown as not estimable", gt=0, le=120,
+        basis="Assumption: a rate per year extrapolated from a few months mostly measures launches and noise")
     fallback_merchant_cycle_months: float = param(
         21.0, unit="months", meaning="Months between merchant chip generations, when the tape-out chapter's "
         "result is not available", gt=0, le=60, basis=f"Median generation gap from {_TAPEOUT}")

@@ -321,3 +321,22 @@ def load_optional(name: str) -> tuple[pd.DataFrame | None, str | None]:
         return load(name), None
     except DataError as exc:
         return None, str(exc).splitlines()[0]
+
+
+def share_of_draws_below(value: float, draws: np.ndarray) -> float:
+    """Where `value` sits in the Monte Carlo: the share of draws at or below it (0.1 = its P10)."""
+    d = np.asarray(draws, float)
+    return float(np.mean(d <= value)) if d.size else float("nan")
+
+
+def with_article(name: str) -> str:
+    """`name` with "a" or "an" as it is read aloud: "an NVIDIA H100", "an AMD MI300X", "a Google TPU".
+
+    An all-capitals first word is read letter by letter, so it takes "an" when its first letter's
+    name starts with a vowel sound (A, E, F, H, I, L, M, N, O, R, S, X)."""
+    first = name.split()[0] if name.split() else ""
+    if first.isupper() and len(first) > 1:
+        vowel = first[0] in "AEFHILMNORSX"
+    else:
+        vowel = first[:1].lower() in "aeiou"
+    return ("an " if vowel else "a ") + name

@@ -209,26 +209,52 @@ def monte_carlo(samples: np.ndarray, pct: Mapping[str, float], draws: int, seed:
 
 
 def price_trend(frontier: pd.DataFrame, decline: Any, benchmark: str, threshold: float) -> alt.Chart:
+    """Qualifying prices by kind (fitted launches and cuts, prices seen on a page, undated listings)
+    and, when there is one, the log-linear fit to the new lows. The title says whether the fit is
+    informative (its 90% interval excludes no change)."""
+    from .market import KIND_CHANGE, KIND_SEEN, KIND_UNDATED
+
     bench = BENCHMARK_NAMES.get(benchmark, benchmark)
-    title = charts.title(
-        f"At fixed capability, the cheapest price fell ×{fmt(decline.per_year)} per year",
-        [f"Output price, USD per million tokens (log scale), of models scoring at least {fmt(threshold)}% on {bench};",
-         f"dashed line: log-linear fit to the {decline.n_points} new lows, ×{fmt(decline.per_year)} per year "
-         f"(90% interval ×{fmt(decline.low)} to ×{fmt(decline.high)})"])
+    n = 0 if decline is None else decline.n_points
+    if decline is not None and decline.informative:
+        head = f"At fixed capability, the cheapest price fell ×{fmt(decline.per_year)} per year"
+    else:
+        head = f"Only {fmt(n)} dated price changes set a new low: too few to measure a rate"
+    fit_line = ("no fit" if decline is None else
+                f"dashed line: log-linear fit to the {decline.n_points} new lows, ×{fmt(decline.per_year)} per year "
+                f"(90% interval ×{fmt(decline.low)} to ×{fmt(decline.high)})")
+    title = charts.title(head, [
+        f"Output price, USD per million tokens (log scale), of models scoring at least {fmt(threshold)}% on {bench};",
+        "only launches and price cuts are fitted; prices seen on a page are upper bounds, undated listings are not dated;",
+        fit_line])
     pts = frontier.copy()
     pts["source"] = "data/api_prices.csv (providers' price pages)"
-    pts["status"] = np.where(pts["new_low"], "new cheapest", "other qualifying price")
+    new_low = "new cheapest (launch or cut, fitted)"
+    other = "other launch or cut"
+    pts["status"] = np.where(pts["new_low"], new_low, np.where(pts["kind"] == KIND_CHANGE, other, pts["kind"]))
     y = alt.Y("usd_per_mtok:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log"))
-    status = ["new cheapest", "other qualifying price"]
-    dots = alt.Chart(pts, title=title, width=WIDTH, height=300).mark_point(filled=True, size=50).encode(
-        x=alt.X("date:T", title="Date of the price"), y=y,
-        color=alt.Color("status:N", title=None, scale=alt.Scale(domain=status, range=[charts.OKABE_ITO[3], charts.MUTED])),
-        shape=alt.Shape("status:N", title=None, scale=alt.Scale(domain=status, range=["diamond", "circle"])),
+    status = [new_low, other, KIND_SEEN, KIND_UNDATED]
+    dots = alt.Chart(pts, title=title, width=WIDTH, height=300).mark_point(size=55, strokeWidth=1.6).encode(
+        x=alt.X("date:T", title="Date of the price (for undated listings: the day the page was read)"), y=y,
+        color=alt.Color("status:N", title=None, scale=alt.Scale(
+            domain=status, range=[charts.OKABE_ITO[3], charts.MUTED, charts.OKABE_ITO[1], charts.OKABE_ITO[5]]),
+            legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
+        shape=alt.Shape("status:N", title=None, scale=alt.Scale(
+            domain=status, range=["diamond", "circle", "triangle-down", "cross"])),
+        fill=alt.condition(f"datum.status == '{new_low}' || datum.status == '{other}'",
+                           alt.Color("status:N", scale=alt.Scale(
+                               domain=status, range=[charts.OKABE_ITO[3], charts.MUTED, charts.OKABE_ITO[1],
+                                                     charts.OKABE_ITO[5]]), legend=None),
+                           alt.value("transparent")),
         tooltip=[alt.Tooltip("model:N"), alt.Tooltip("provider:N"), alt.Tooltip("date:T"),
+                 alt.Tooltip("status:N", title="Kind of price"),
                  alt.Tooltip("usd_per_mtok:Q", format="$.3r", title="USD per million output tokens"),
                  alt.Tooltip("score:Q", title=f"{bench} score (%)"),
                  alt.Tooltip("source:N", title="Source")])
-    t = pd.date_range(pts["date"].min(), pts["date"].max(), periods=50)
+    if decline is None:
+        return dots
+    fitted = pts[pts["new_low"]]
+    t = pd.date_range(fitted["date"].min(), fitted["date"].max(), periods=50)
     years = (t - decline.t0).days / 365.25
     fit = pd.DataFrame({"date": t, "usd_per_mtok": 10 ** (decline.intercept_log10 + decline.slope_log10 * years)})
     line = alt.Chart(fit).mark_line(color=charts.TEXT, strokeDash=[5, 3]).encode(x="date:T", y="usd_per_mtok:Q")
@@ -261,6 +287,11 @@ def market_check(hosts: pd.DataFrame, modeled: float, p10: float, p90: float, mo
                              title="USD per million output tokens with prompt"),
                  alt.Tooltip("source_url:N", title="Source")])
     return alt.layer(band, rule, dots)
+
+
+#: Vega expression restating the sliders' values as the prose writes them ("Chip price $33,600 ...").
+SLIDER_SETTINGS_LABEL = ("'Chip price ' + format(price, '$,.0f') + ', utilization ' + format(utilization, '.0%') + "
+                         "', electricity ' + format(electricity, '$.3~f') + ' per kWh'")
 
 
 def slider(inp: Mapping[str, Any], *, readout_format: str = "$.2r", price_max: float | None = None) -> alt.LayerChart:
@@ -300,4 +331,8 @@ def slider(inp: Mapping[str, Any], *, readout_format: str = "$.2r", price_max: f
         text=alt.Text("label:N"),
     ).transform_calculate(cost=point_expr,
                           label=f"'At these settings: ' + format(datum.cost, '{readout_format}') + ' per million tokens'")
-    return alt.layer(line, dot, readout)
+    # the slider's own label shows a bare number ("33600"): restate the settings as the prose writes them
+    settings = one.mark_text(align="right", baseline="top", fontSize=12, color=charts.MUTED).encode(
+        x=alt.value(WIDTH - 4), y=alt.value(24), text=alt.Text("label:N"),
+    ).transform_calculate(label=SLIDER_SETTINGS_LABEL)
+    return alt.layer(line, dot, readout, settings)

@@ -307,3 +307,151 @@ def shortest_comparison(program_durations: pd.DataFrame, references: pd.DataFram
         progs = progs[progs["program"] != exclude_program]
     mids = np.concatenate([progs["mid"].to_numpy(float), references["mid"].to_numpy(float)])
     return float(np.nanmin(mids)) if len(mids) else float("nan")
+
+
+def distinct_statements(references: pd.DataFrame) -> pd.DataFrame:
+    """Published statements counted by distinct figure: statements of the same phase that state the
+    same range (same minimum, same maximum) count once.
+
+    Why: commentary repeats figures. Two pages that both say "18 to 36 months" without naming a
+    source are one unsourced figure quoted twice, not two observations; counting them twice would
+    make the comparison group look larger and more settled than it is. The kept row is the first
+    in the table; `organization` lists every outlet that stated the figure, `statement_ids` their
+    ids and `n_sources` how many there were."""
+    if not len(references):
+        return references.assign(n_sources=pd.Series(dtype=int), statement_ids=pd.Series(dtype=str))
+    r = references.reset_index(drop=True).copy()
+    r["_hi_key"] = r["hi"].where(np.isfinite(r["hi"]), -1.0)
+    key = ["phase", "lo", "_hi_key"]
+    agg = r.groupby(key, sort=False).agg(organization=("organization", lambda s: "; ".join(dict.fromkeys(s.fillna("")))),
+                                         statement_ids=("statement_id", lambda s: "; ".join(s)),
+                                         n_sources=("statement_id", "size")).reset_index()
+    first = r.drop_duplicates(key).drop(columns=["organization"])
+    out = first.merge(agg, on=key, how="left").drop(columns=["_hi_key"])
+    return out.reset_index(drop=True)
+
+
+#: Statements that describe one program of chip_programs, and the milestone pair of our dated
+#: interval that corresponds to the statement's phase (the statements table has no program column).
+STATEMENT_PROGRAMS = {"openai_jalapeno_9_months": "OpenAI Jalapeño", "tpu_v1_15_months": "Google TPU v1"}
+PHASE_PAIRS = {"design_to_tapeout": PAIR_LABELS[("design_start", "tapeout")],
+               "design_to_deployment": PAIR_LABELS[("design_start", "availability")]}
+
+
+def statements_vs_dates(statements: pd.DataFrame, program_durations: pd.DataFrame,
+                        links: dict[str, str] = STATEMENT_PROGRAMS) -> pd.DataFrame:
+    """A company's stated duration next to the interval our dates for the same program allow.
+
+    A program dated only to the year gives a wide interval; the statement is then neither confirmed
+    nor contradicted (`consistent`: the stated value lies inside our interval; `confirms`: our
+    interval is narrow enough to pin it, within a month either side)."""
+    rows = []
+    for sid, program in links.items():
+        s = statements[statements["statement_id"] == sid]
+        if s.empty or pd.isna(s.iloc[0]["min_months"]):
+            continue
+        s = s.iloc[0]
+        pair = PHASE_PAIRS.get(s["phase"])
+        d = program_durations[(program_durations["program"] == program) & (program_durations["pair"] == pair)]
+        if d.empty:
+            continue
+        d = d.iloc[0]
+        stated = float(s["min_months"])
+        rows.append({"statement_id": sid, "program": program, "pair": pair, "stated_months": stated,
+                     "lo": float(d["lo"]), "mid": float(d["mid"]), "hi": float(d["hi"]),
+                     "consistent": bool(d["lo"] <= stated <= d["hi"]),
+                     "confirms": bool(d["lo"] <= stated <= d["hi"] and d["hi"] - d["lo"] <= 2.0)})
+    return pd.DataFrame(rows, columns=["statement_id", "program", "pair", "stated_months", "lo", "mid", "hi",
+                                       "consistent", "confirms"])
+
+
+def claim_position_text(percentile: dict) -> str:
+    """Where the claim sits among the comparison durations, in words. When it is below every
+    comparison whatever the date precision, the degenerate range (0 to 0) is not quoted."""
+    from ..nb import fmt
+
+    pct, low, high = percentile["percentile"], percentile["percentile_low"], percentile["percentile_high"]
+    if pct != pct:
+        return "has nothing to be compared with"
+    if pct == 0 and high == 0:
+        return "is shorter than every comparison duration"
+    if low == high:
+        return f"lies at percentile {fmt(pct)}"
+    return f"lies at percentile {fmt(pct)} (range {fmt(low)} to {fmt(high)} from date precision)"
+
+
+def workload_counts(accelerators: pd.DataFrame | None, kind: str = "custom_asic") -> dict:
+    """How many accelerators of `kind` the accelerators table lists per stated workload
+    (inference, training, both), and which vendors have at least one that trains."""
+    out = {"inference": 0, "training": 0, "both": 0, "total": 0, "vendors_training": []}
+    if accelerators is None or not len(accelerators):
+        return out
+    a = accelerators[accelerators["kind"] == kind].drop_duplicates("accelerator")
+    counts = a["workload"].value_counts()
+    for w in ("inference", "training", "both"):
+        out[w] = int(counts.get(w, 0))
+    out["total"] = int(len(a))
+    out["vendors_training"] = sorted(a.loc[a["workload"].isin(["training", "both"]), "vendor"].dropna().unique())
+    return out
+
+
+
+def typical_text(n: int, median: float, lo: float, hi: float, claim_program: str) -> str:
+    """The typical design-to-tape-out time in words, for the programs other than the claim's own,
+    with singular and plural right and no "median" of a single program."""
+    from ..nb import fmt
+
+    if n == 0:
+        return f"no program other than {claim_program} dates both its design start and its tape-out"
+    bounds = f"{fmt(lo)} to {fmt(hi)} months from date precision"
+    if n == 1:
+        return (f"only one program other than {claim_program} dates both its design start and its tape-out, "
+                f"and it took {fmt(median)} months ({bounds})")
+    return (f"{fmt(n)} programs other than {claim_program} date both their design start and their tape-out, "
+            f"with a median of {fmt(median)} months ({bounds})")
+
+
+def dates_verdict(row: pd.Series | None) -> str:
+    """What our dated interval says about a company's stated duration (a `statements_vs_dates` row)."""
+    if row is None:
+        return "cannot test"
+    if not row["consistent"]:
+        return "contradict"
+    return "confirm" if row["confirms"] else "neither confirm nor contradict"
+
+
+def repeated_text(references: pd.DataFrame) -> str:
+    """The figures that several outlets state (after `distinct_statements`), in words; empty when
+    none is repeated."""
+    from ..nb import fmt
+
+    rep = references[references.get("n_sources", pd.Series(1, index=references.index)) > 1]
+    parts = []
+    for _, r in rep.iterrows():
+        rng = f"{fmt(r['lo'])} to {fmt(r['hi'])} months" if np.isfinite(r["hi"]) else f"more than {fmt(r['lo'])} months"
+        outlets = [o.strip() for o in str(r["organization"]).split(";")]
+        who = ", ".join(outlets[:-1]) + " and " + outlets[-1] if len(outlets) > 1 else outlets[0]
+        parts.append(f"{who} both state {rng}, so that figure counts once")
+    return "; ".join(parts)
+
+
+def like_for_like_text(claim_plus_floor: float, reference: float, reference_name: str, percentile: dict) -> str:
+    """The claim plus the physical floor (a design-to-deployment time) against a design-to-deployment
+    statement and the longer-phase statements, in words."""
+    from ..nb import fmt
+
+    if reference != reference:
+        cmp = ""
+    else:
+        word = "longer than" if claim_plus_floor > reference else ("shorter than" if claim_plus_floor < reference
+                                                                 else "equal to")
+        cmp = f"{word} {reference_name} ({fmt(reference)} months, self-reported)"
+    pct = percentile["percentile"]
+    if pct != pct:
+        where = ""
+    elif pct == 0 and percentile["percentile_high"] == 0:
+        where = f"shorter than all {percentile['n']} statements that cover design to deployment or a full cycle"
+    else:
+        where = (f"at percentile {fmt(pct)} of the {percentile['n']} statements that cover design to deployment "
+                 "or a full cycle")
+    return ", and ".join(x for x in (cmp, where) if x)

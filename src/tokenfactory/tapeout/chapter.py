@@ -35,6 +35,8 @@ class Result:
     pair_durations: pd.DataFrame
     references: pd.DataFrame
     percentile: dict
+    stated_vs_dated: pd.DataFrame
+    like_for_like: dict
     gaps: pd.DataFrame
     trend: dict
     gains: pd.DataFrame
@@ -52,7 +54,9 @@ def compute(p: Params, programs: pd.DataFrame, statements: pd.DataFrame,
     durs = a.all_durations(wide)
     bands = a.ecdf_by_pair(durs)
     pair = a.durations(wide, p.start_milestone, p.end_milestone)
-    refs = a.reference_statements(statements, p.reference_phases, exclude=[p.claim_statement])
+    refs_all = a.reference_statements(statements, p.reference_phases, exclude=[p.claim_statement])
+    # a figure repeated by several outlets counts once (see distinct_statements)
+    refs = a.distinct_statements(refs_all)
     pct = a.claim_percentile(p.claimed_months, pair, refs, exclude_program=p.claim_program)
     gaps = a.generation_gaps(wide)
     trend = a.cadence_trend(gaps)
@@ -60,7 +64,18 @@ def compute(p: Params, programs: pd.DataFrame, statements: pd.DataFrame,
     floor = a.min_feasible_cycle(p.fab_months, p.packaging_months, p.bringup_months)
     proj = a.projection(p.cycle_scenarios_months, p.gain_per_generation, p.horizon_years, floor)
     summ = a.projection_summary(p.cycle_scenarios_months, p.gain_per_generation, p.horizon_years, floor)
-    d2t = a.durations(wide, "design_start", "tapeout")
+    d2t_all = a.durations(wide, "design_start", "tapeout")
+    # the typical duration is measured without the claim's own program, as the comparison is
+    d2t = d2t_all[d2t_all["program"] != p.claim_program]
+    claim_d2t = d2t_all[d2t_all["program"] == p.claim_program]
+    stated = a.statements_vs_dates(statements, durs)
+    # like for like: the claim plus the physical floor (a design-to-deployment time) against the
+    # statements that cover design to deployment or a full cycle
+    longer = refs[refs["phase"].isin(["design_to_deployment", "full_cycle"])]
+    empty = pair.iloc[0:0]
+    lfl = a.claim_percentile(p.claimed_months + floor, empty, longer)
+    work = a.workload_counts(accelerators)
+    tpu = stated[stated["statement_id"] == "tpu_v1_15_months"]
     t2a = a.durations(wide, "tapeout", "availability")
     a2a = a.durations(wide, "announced", "availability")
     fastest = summ.sort_values("cycle_months").iloc[0]
@@ -69,6 +84,25 @@ def compute(p: Params, programs: pd.DataFrame, statements: pd.DataFrame,
     numbers = {
         "median_design_to_tapeout_months": a.median_mid(d2t),
         "n_design_to_tapeout": len(d2t),
+        "n_design_to_tapeout_all": len(d2t_all),
+        "claim_dated_lo_months": float(claim_d2t["lo"].iloc[0]) if len(claim_d2t) else float("nan"),
+        "claim_dated_hi_months": float(claim_d2t["hi"].iloc[0]) if len(claim_d2t) else float("nan"),
+        "claim_dated_mid_months": float(claim_d2t["mid"].iloc[0]) if len(claim_d2t) else float("nan"),
+        "tpu_v1_dated_lo_months": float(tpu["lo"].iloc[0]) if len(tpu) else float("nan"),
+        "tpu_v1_dated_hi_months": float(tpu["hi"].iloc[0]) if len(tpu) else float("nan"),
+        "tpu_v1_dated_mid_months": float(tpu["mid"].iloc[0]) if len(tpu) else float("nan"),
+        "claim_plus_floor_months": p.claimed_months + floor,
+        "like_for_like_percentile": lfl["percentile"],
+        "like_for_like_percentile_low": lfl["percentile_low"],
+        "like_for_like_percentile_high": lfl["percentile_high"],
+        "n_like_for_like": lfl["n"],
+        "n_statements_listed": len(refs_all),
+        "n_repeated_statements": len(refs_all) - len(refs),
+        "n_custom_asics": work["total"],
+        "n_custom_inference": work["inference"],
+        "n_custom_training": work["training"],
+        "n_custom_both": work["both"],
+        "n_custom_vendors_training": len(work["vendors_training"]),
         "design_to_tapeout_lo": a.median_bounds(d2t)[0],
         "design_to_tapeout_hi": a.median_bounds(d2t)[1],
         "median_tapeout_to_ga_months": a.median_mid(t2a),
@@ -110,4 +144,5 @@ def compute(p: Params, programs: pd.DataFrame, statements: pd.DataFrame,
         "n_with_design_start": int(wide["design_start_lo"].notna().sum()),
         "n_with_tapeout": int(wide["tapeout_lo"].notna().sum()),
     }
-    return Result(wide, durs, bands, pair, refs, pct, gaps, trend, gains, floor, proj, summ, numbers)
+    numbers["custom_vendors_training"] = ", ".join(work["vendors_training"])
+    return Result(wide, durs, bands, pair, refs, pct, stated, lfl, gaps, trend, gains, floor, proj, summ, numbers)

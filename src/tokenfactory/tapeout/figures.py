@@ -99,13 +99,16 @@ def duration_lanes(d: pd.DataFrame, lanes: int = 4) -> pd.Series:
     return rank % lanes
 
 
-def durations_chart(d: pd.DataFrame, claim: float, claim_label: str) -> alt.Chart:
+def durations_chart(d: pd.DataFrame, claim: float, claim_label: str, claim_pair: str | None = None,
+                    claim_program: str | None = None) -> alt.Chart:
     """Every dated duration as an interval (date precision) with its midpoint, one row per
     milestone pair, the median as a tick, and the claim as a rule.
 
     Why not a distribution curve: three of the four pairs hold one or two programs, and a curve
     drawn through two points suggests a distribution that does not exist. Dots show the sample as
-    it is, coloured by vendor."""
+    it is, coloured by vendor. The claim's rule is drawn only across the row of `claim_pair` (the
+    pair the claim is about), not across rows it says nothing about; without it, across all rows.
+    In that row the median leaves out `claim_program`, as the chapter's comparison does."""
     pairs = [p for p in dict.fromkeys(d["pair"])]
     counts = d.groupby("pair").size()
     row = {p: f"{p} (n={counts[p]})" for p in pairs}
@@ -132,21 +135,42 @@ def durations_chart(d: pd.DataFrame, claim: float, claim_label: str) -> alt.Char
             domain=["dates public", "a date self-reported"], range=["circle", "diamond"]),
             legend=alt.Legend(columns=1)),
         tooltip=tip)
-    med = g.groupby("row", as_index=False).agg(median=("mid", "median"), n=("mid", "size"))
+    own = (g["program"] == claim_program) & (g["pair"] == claim_pair) if claim_program else pd.Series(False, index=g.index)
+    med = g[~own].groupby("row", as_index=False).agg(median=("mid", "median"), n=("mid", "size"))
     med["t"] = "median " + med["median"].map(lambda v: fmt(v))
+    if own.any():
+        left_out = med["row"] == row[claim_pair]
+        med.loc[left_out, "t"] = med.loc[left_out, "t"] + f" without {claim_program.split()[-1]}"
     # one tick per lane, so that the median reads as a line across its row
     med_l = med.merge(pd.DataFrame({"lane": sorted(g["lane"].unique())}), how="cross")
     ticks = alt.Chart(med_l).mark_tick(thickness=2.5, size=15, color=charts.TEXT).encode(
         y=y, yOffset=alt.YOffset("lane:N"), x="median:Q",
         tooltip=[alt.Tooltip("row:N", title="pair"), alt.Tooltip("median:Q", title="median (months)", format=".1f")])
-    mtext = alt.Chart(med_l[med_l["lane"] == "0"]).mark_text(
+    lab = med_l[med_l["lane"] == "0"]
+    # labels near the right edge are drawn to the left of their tick, so they stay inside the plot
+    right = lab["median"] > lo_x + 0.6 * (hi_x - lo_x)
+    mtext = alt.Chart(lab[~right]).mark_text(
         align="left", dx=4, dy=-6, fontSize=10, fontWeight=600, color=charts.TEXT).encode(
+        y=y, yOffset=alt.YOffset("lane:N"), x="median:Q", text="t:N") + alt.Chart(lab[right]).mark_text(
+        align="right", dx=-4, dy=-6, fontSize=10, fontWeight=600, color=charts.TEXT).encode(
         y=y, yOffset=alt.YOffset("lane:N"), x="median:Q", text="t:N")
     refs = pd.DataFrame({"x": [0.0, claim], "t": ["← deployed before announced", claim_label],
                          "align": ["right", "left"]})
-    rule = alt.Chart(refs).mark_rule(strokeDash=[4, 3], color=charts.MUTED).encode(x="x:Q")
-    rtext = alt.Chart(refs.iloc[[1]]).mark_text(align="left", dx=4, y=-6, fontSize=10, color="#D55E00").encode(
-        x="x:Q", text="t:N")
+    rule = alt.Chart(refs.iloc[[0]]).mark_rule(strokeDash=[4, 3], color=charts.MUTED).encode(x="x:Q")
+    if claim_pair in row:
+        # one tick per lane, like the medians, so that the rule spans the claim's row only
+        c = pd.DataFrame({"x": claim, "row": row[claim_pair], "t": claim_label,
+                          "lane": sorted(g["lane"].unique())})
+        crule = alt.Chart(c).mark_tick(thickness=1.5, size=15, color="#D55E00", opacity=0.9).encode(
+            y=y, yOffset=alt.YOffset("lane:N"), x="x:Q")
+        # the label sits on the row's last lane, below the programs and the median's label
+        rtext = alt.Chart(c[c["lane"] == c["lane"].max()]).mark_text(
+            align="left", dx=4, dy=2, fontSize=10, color="#D55E00").encode(
+            y=y, yOffset=alt.YOffset("lane:N"), x="x:Q", text="t:N")
+    else:
+        crule = alt.Chart(refs.iloc[[1]]).mark_rule(strokeDash=[4, 3], color="#D55E00").encode(x="x:Q")
+        rtext = alt.Chart(refs.iloc[[1]]).mark_text(align="left", dx=4, y=-6, fontSize=10, color="#D55E00").encode(
+            x="x:Q", text="t:N")
     ztext = alt.Chart(refs.iloc[[0]]).mark_text(align="right", dx=-4, y=-6, fontSize=10, color=charts.MUTED).encode(
         x="x:Q", text="t:N")
     big = counts.idxmax() if len(counts) else None
@@ -159,7 +183,7 @@ def durations_chart(d: pd.DataFrame, claim: float, claim_label: str) -> alt.Char
         head = "No dated durations"
     title = charts.title(head, ["Months between two milestones of each program; bar: range allowed by date precision,",
                                 "dot: midpoint, black tick: median; negative: deployed before it was announced"])
-    return (rule + bars + dots + ticks + mtext + rtext + ztext).properties(
+    return (rule + crule + bars + dots + ticks + mtext + rtext + ztext).properties(
         width=380, height=alt.Step(14), title=title)
 
 
@@ -184,7 +208,7 @@ def claim_chart(refs: pd.DataFrame, progs: pd.DataFrame, claim: float, percentil
     data = pd.concat([r, p], ignore_index=True)
     data["lo_r"] = data["lo"].round(1)
     order = data.sort_values("lo")["label"].tolist()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=230))
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=400))
     tip = [alt.Tooltip("label:N", title="what"), alt.Tooltip("lo_r:Q", title="from (months)"),
            alt.Tooltip("hi_txt:N", title="to (months)"), alt.Tooltip("statement:N"), alt.Tooltip("source_url:N", title="source")]
     color = alt.Color("open:N", title=None, scale=charts.category_scale(
