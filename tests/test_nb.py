@@ -81,3 +81,9 @@ def test_org_colors_are_stable_and_aliases_fold():
     assert charts.org_color("Unknown Lab") == charts.ORG_COLORS["Other"]
     scale = charts.org_scale(["OpenAI", "Meta"])
     assert scale.to_dict()["range"] == [charts.org_color("Meta"), charts.org_color("OpenAI")]
+
+
+def test_round_sig_rounds_halves_away_from_zero():
+    assert nb.round_sig(125) == 130 and nb.round_sig(-125) == -130
+    assert nb.round_sig(0.0125) == 0.013
+    assert nb.fmt(125) == "130"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Mapping
 
 from IPython.display import HTML, Markdown, display
@@ -27,10 +28,13 @@ _SCALES = ((1e15, "quadrillion"), (1e12, "trillion"), (1e9, "billion"), (1e6, "m
 
 
 def round_sig(value: float, sig: int = 2) -> float:
-    """`value` rounded to `sig` significant figures."""
+    """`value` rounded to `sig` significant figures, halves away from zero (125 -> 130, as a reader
+    expects; Python's `round` would give 120, rounding halves to even)."""
     if value == 0 or not math.isfinite(value):
         return value
-    return round(value, sig - 1 - int(math.floor(math.log10(abs(value)))))
+    exponent = int(math.floor(math.log10(abs(value)))) - sig + 1
+    quantum = Decimal(1).scaleb(exponent)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def fmt(value: Any, sig: int = 2, unit: str = "", pct: bool = False) -> str:

@@ -38,6 +38,17 @@ REFERENCES: dict[str, dict[str, Any]] = {
         "what": "Epoch AI data insight (30 Oct 2025): frontier open-weight models lag the state of the art "
                 "by about 3 months on average on ECI, Jan 2023 to Oct 2025",
         "url": "https://epoch.ai/data-insights/open-weights-vs-closed-weights-models"},
+    "epoch_2025_lag_avg_months": {
+        "value": 3.5, "unit": "months",
+        "what": "the same insight's method note: an average 'horizontal' time gap of 3.5 months (90% CI 1.1 to 5.3), "
+                "the horizontal distance between the closed and open best-to-date lines averaged over the range of "
+                "ECI values, an open model counting as caught up when the score difference is not statistically "
+                "significant",
+        "url": "https://epoch.ai/data-insights/open-weights-vs-closed-weights-models"},
+    "epoch_2025_lag_ci_high_months": {
+        "value": 5.3, "unit": "months",
+        "what": "upper end of the 90% confidence interval of that average (1.1 to 5.3 months)",
+        "url": "https://epoch.ai/data-insights/open-weights-vs-closed-weights-models"},
     "epoch_2025_gap_eci": {
         "value": 7.0, "unit": "ECI points",
         "what": "the same insight: an average ECI gap of about 7 points",
@@ -49,7 +60,8 @@ REFERENCES: dict[str, dict[str, Any]] = {
         "url": "https://epoch.ai/data-insights/open-closed-eci-gap"},
     "epoch_compute_growth": {
         "value": 4.0, "unit": "x per year",
-        "what": "Epoch AI (2024): frontier training compute since 2018 best described as growing about 4x per year",
+        "what": "Epoch AI (2024): frontier training compute since 2018 best described as growing about 4x per year "
+                "(data to May 2024; frontier = running top 10 by compute; overall recommendation 4-5x per year)",
         "url": "https://epoch.ai/blog/training-compute-of-frontier-ai-models-grows-by-4-5x-per-year"},
     "aiindex_2024_gap_pct": {
         "value": 0.080, "unit": "fraction",
@@ -166,6 +178,7 @@ class ChapterResult:
     window_trend_all: leadership.WindowTrend | None = None
     capex_by_company: pd.DataFrame = field(default_factory=pd.DataFrame)
     tolerance_grid: pd.DataFrame = field(default_factory=pd.DataFrame)
+    compute_variants: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def results(self) -> dict[str, float]:
         """The seven keys the book's results.json carries for this chapter (units in the issue)."""
@@ -223,7 +236,8 @@ def run(p: Params, tables: dict[str, pd.DataFrame], problems: dict[str, str] | N
                          window_median_all_days=leadership.median_days(w_all),
                          window_trend_all=leadership.window_trend(w_all),
                          capex_by_company=compute.company_growth(cv, growth.first_year, growth.last_year),
-                         tolerance_grid=tolerance_sensitivity(main.scores, main.end, TOLERANCE_GRID))
+                         tolerance_grid=tolerance_sensitivity(main.scores, main.end, TOLERANCE_GRID),
+                         compute_variants=compute_sensitivity(tables["training_compute"], end))
 
 
 #: Tolerances (benchmark points) at which "What would change the conclusion" re-estimates the lag.
@@ -244,6 +258,104 @@ def tolerance_sensitivity(scores: pd.DataFrame, end: pd.Timestamp, tolerances=TO
                                       lags["censored"].to_numpy(bool))
         rows.append((tol, slope, frontier.current_lag_months(scores, end, tol), int(lags["censored"].sum())))
     return pd.DataFrame(rows, columns=["tolerance", "slope", "current_lag", "n_censored"])
+
+
+def average_current_lag(scores: pd.DataFrame, start: Any, end: Any, tolerance: float, step_days: int = 7) -> float:
+    """The backward-looking lag averaged over time: `frontier.current_lag_months` every `step_days`
+    from `start` to `end`. Closer in spirit to Epoch AI's average lag than the lag on one day, which
+    peaks just before each new open record (a sawtooth)."""
+    if scores.empty or start is None or end is None or pd.isna(start) or pd.isna(end) or end <= start:
+        return float("nan")
+    dates = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq=f"{step_days}D")
+    vals = np.array([frontier.current_lag_months(scores, d, tolerance) for d in dates], float)
+    vals = vals[np.isfinite(vals)]
+    return float(vals.mean()) if len(vals) else float("nan")
+
+
+def oldest_unmatched(lags: pd.DataFrame) -> pd.Series | None:
+    """The oldest closed record that no open model has matched by the data's end (its lag, a lower
+    bound, is the longest of the censored ones); None when every record is matched."""
+    if lags.empty:
+        return None
+    c = lags[lags["censored"].astype(bool)]
+    return None if c.empty else c.sort_values("date").iloc[0]
+
+
+def bracket_text(tobit: float, exact_only: float, bounds_as_exact: float) -> str:
+    """Where the censored fit sits relative to the two biased ordinary fits, written from the signs
+    and order of the three slopes (never asserted)."""
+    from ..nb import fmt
+    vals = (tobit, exact_only, bounds_as_exact)
+    if not all(np.isfinite(v) for v in vals):
+        return "the two biased ordinary fits cannot both be computed on these data"
+    a = f"dropping censored records gives {fmt(exact_only, unit='months per year')}"
+    b = f"treating their bounds as exact gives {fmt(bounds_as_exact, unit='months per year')}"
+    lo, hi = min(exact_only, bounds_as_exact), max(exact_only, bounds_as_exact)
+    if lo <= tobit <= hi:
+        return f"the two biased ordinary fits bracket it: {a}, {b}"
+    side = "below" if tobit > hi else "above"
+    why = (" Both biases point that way: the censored records are the recent ones, and their true lags are "
+           "longer than the bounds, so dropping them or taking the bounds at face value both tilt the line "
+           "towards a shrinking lag; the censored fit corrects for that") if tobit > hi else ""
+    return f"the two biased ordinary fits both lie {side} it: {a}, {b}.{why}"
+
+
+def compare_word(value: float, low: float, high: float) -> str:
+    """"longer than", "shorter than" or "within" a reference range [low, high]."""
+    if not (np.isfinite(value) and np.isfinite(low) and np.isfinite(high)):
+        return "not comparable with"
+    return "longer than" if value > high else "shorter than" if value < low else "within"
+
+
+def gap_path(g: pd.DataFrame) -> dict[str, Any]:
+    """The path of the gap, not only its ends: first, lowest (and its first date), highest after the
+    low, last."""
+    if g.empty:
+        nan = float("nan")
+        return {"first": nan, "min": nan, "min_date": None, "last": nan, "first_date": None, "last_date": None}
+    i = int(g["gap"].to_numpy().argmin())
+    return {"first": float(g["gap"].iloc[0]), "first_date": g["date"].iloc[0], "min": float(g["gap"].iloc[i]),
+            "min_date": g["date"].iloc[i], "last": float(g["gap"].iloc[-1]), "last_date": g["date"].iloc[-1]}
+
+
+def gap_path_text(path: dict[str, Any], unit: str) -> str:
+    """"went from A to a low of B (Mon YYYY), then back to C", or the plain direction when the path
+    is monotone."""
+    from ..nb import fmt
+    if not np.isfinite(path["first"]):
+        return "cannot be computed"
+    a, lo, z = path["first"], path["min"], path["last"]
+    when = pd.Timestamp(path["min_date"]).strftime("%b %Y")
+    if lo < min(a, z) - 1e-9:
+        return (f"went from {fmt(a)} to a low of {fmt(lo)} ({when}), then back to {fmt(z, unit=unit)}")
+    return f"went from {fmt(a)} to {fmt(z, unit=unit)}"
+
+
+def usd_bn(v: float, sig: int = 3) -> str:
+    """USD billions as a reader writes them: "USD 351 billion" (three significant figures, since
+    these figures are read in filings, not estimated)."""
+    from ..nb import fmt
+    if v is None or not np.isfinite(v):
+        return "n/a"
+    return f"USD {fmt(float(v) * 1e9, sig=sig)}"
+
+
+#: Alternative choices at which the training-compute growth is re-fitted, to show why it differs
+#: from Epoch AI's published rate: (label, frontier only, first year, last date).
+COMPUTE_VARIANTS = (("frontier rows, Epoch's period (2018 to May 2024)", True, 2018, "2024-05-31"),
+                    ("frontier rows, from 2015", True, 2015, None),
+                    ("frontier rows, from 2020", True, 2020, None),
+                    ("all rows (frontier or at least 1e23 FLOP), from 2018", False, 2018, None))
+
+
+def compute_sensitivity(tc: pd.DataFrame, end: pd.Timestamp, variants=COMPUTE_VARIANTS) -> pd.DataFrame:
+    """The training-compute growth fitted under each alternative selection (one row each)."""
+    rows = []
+    for label, front, year, last in variants:
+        stop = min(pd.Timestamp(last), end) if last else end
+        f, _ = compute.compute_growth(tc, front, pd.Timestamp(f"{year}-01-01"), stop)
+        rows.append((label, f.growth, f.low, f.high, f.n))
+    return pd.DataFrame(rows, columns=["selection", "growth", "low", "high", "n"])
 
 
 def gap_by_year(g: pd.DataFrame) -> pd.Series:
@@ -279,7 +391,7 @@ def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
         "open_lag_trend_months_per_year": (m.trend.slope, {"unit": "months per year"}),
         "score_gap_latest": (m.score_gap_latest, {"unit": unit}),
         "leadership_window_median_days": (res.window_median_days, {"unit": "days"}),
-        "capex_total_latest_usd_bn": (g.last, {"unit": "USD billion"}),
+        "capex_total_latest_usd_bn": (g.last, {"text": usd_bn(g.last)}),
         "capex_cagr": (g.rate, {"pct": True}),
         "training_compute_growth_per_year": (cf.growth, {"text": f"{fmt_x(cf.growth)} per year"}),
         # context for the prose
@@ -302,10 +414,12 @@ def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
         "n_spells": (len(res.windows), {}), "n_org_windows": (len(res.org_windows), {}),
         "org_window_median_days": (res.org_window_median_days, {"unit": "days"}),
         "window_rho": (wt.rho, {}), "window_p": (wt.p_value, {}), "window_n": (wt.n, {}),
+        # the trend the page reports (Spearman), under explicit names for the claims chapter
+        "window_trend_rho": (wt.rho, {}), "window_trend_p": (wt.p_value, {}),
+        "window_lean": ("longer" if wt.rho > 0 else "shorter" if wt.rho < 0 else "neither longer nor shorter", {}),
         "window_change": (wt.change_per_year, {"pct": True}),
         "window_change_low": (wt.change_low, {"pct": True}), "window_change_high": (wt.change_high, {"pct": True}),
-        "window_direction": (direction(wt.change_low, wt.change_high, "shorten", "lengthen",
-                                       "show no clear trend"), {}),
+        "window_direction": (spearman_direction(wt.rho, wt.p_value), {}),
         "leaderboard": (p.leaderboard, {}),
         "leadership_start": (str(p.leadership_start), {}),
         "leadership_start_used": (res.leadership_start.date().isoformat() if res.leadership_start is not None
@@ -314,6 +428,12 @@ def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
                                 else "n/a", {}),
         "window_fit": (wt.change_per_year, {"text": window_fit_text(wt)}),
         "n_spells_all": (len(res.windows_all), {}),
+        "window_mean_days": (mean_days(res.windows), {"unit": "days"}),
+        "org_window_mean_days": (mean_days(res.org_windows), {"unit": "days"}),
+        "org_window_max_days": (float(res.org_windows["days"].max()) if len(res.org_windows) else float("nan"),
+                                {"unit": "days"}),
+        "leadership_start_effect": (res.window_median_all_days, {"text": median_effect_text(
+            res.window_median_days, res.window_median_all_days)}),
         "window_median_all_days": (res.window_median_all_days, {"unit": "days"}),
         "window_rho_all": (wta.rho, {}), "window_p_all": (wta.p_value, {}), "window_n_all": (wta.n, {}),
         "tol_grid_max": (float(tg["tolerance"].max()) if len(tg) else float("nan"), {"unit": unit}),
@@ -322,29 +442,110 @@ def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
         "tol_current_min": (float(tg["current_lag"].min()) if len(tg) else float("nan"), {"unit": "months"}),
         "tol_current_max": (float(tg["current_lag"].max()) if len(tg) else float("nan"), {"unit": "months"}),
         "capex_top_company": (str(cb["company"].iloc[0]) if len(cb) else "n/a", {}),
-        "capex_top_last": (float(cb["last"].iloc[0]) if len(cb) else float("nan"), {"unit": "USD billion"}),
+        "capex_top_last": (float(cb["last"].iloc[0]) if len(cb) else float("nan"),
+                           {"text": usd_bn(float(cb["last"].iloc[0]) if len(cb) else float("nan"))}),
         "capex_top_share": (float(cb["share_last"].iloc[0]) if len(cb) else float("nan"), {"pct": True}),
         "capex_top_cagr": (float(cb["cagr"].iloc[0]) if len(cb) else float("nan"), {"pct": True}),
         "capex_cagr_min": (float(cb["cagr"].min()) if len(cb) else float("nan"), {"pct": True}),
         "capex_cagr_max": (float(cb["cagr"].max()) if len(cb) else float("nan"), {"pct": True}),
         "capex_first_year": (g.first_year or "n/a", {"text": str(g.first_year or "n/a")}),
         "capex_last_year": (g.last_year or "n/a", {"text": str(g.last_year or "n/a")}),
-        "capex_first_usd_bn": (g.first, {"unit": "USD billion"}),
+        "capex_first_usd_bn": (g.first, {"text": usd_bn(g.first)}),
         "capex_companies": (", ".join(p.capex_companies), {}),
         "capex_guidance": ("includes company guidance" if g.guidance_in_last else "reported figures only", {}),
-        "nvidia_dc_latest_usd_bn": (nvg.last, {"unit": "USD billion"}),
-        "nvidia_dc_first_usd_bn": (nvg.first, {"unit": "USD billion"}),
+        "nvidia_dc_latest_usd_bn": (nvg.last, {"text": usd_bn(nvg.last)}),
+        "nvidia_dc_first_usd_bn": (nvg.first, {"text": usd_bn(nvg.first)}),
         "nvidia_first_fy": (nvg.first_year or "n/a", {"text": f"FY{nvg.first_year}" if nvg.first_year else "n/a"}),
         "nvidia_last_fy": (nvg.last_year or "n/a", {"text": f"FY{nvg.last_year}" if nvg.last_year else "n/a"}),
         "nvidia_dc_cagr": (nvg.rate, {"pct": True}),
         "compute_low": (cf.low, {"text": fmt_x(cf.low)}), "compute_high": (cf.high, {"text": fmt_x(cf.high)}),
         "compute_n": (cf.n, {}), "compute_since": (p.compute_since_year, {"text": str(p.compute_since_year)}),
     }
+    # the lag, four ways, for the comparison with Epoch AI and for the claims chapter
+    unmatched = oldest_unmatched(m.lags)
+    exact = m.lags.loc[~m.lags["censored"].astype(bool), "lag_months"] if len(m.lags) else pd.Series(dtype=float)
+    avg = average_current_lag(m.scores, m.gap["date"].iloc[0] if len(m.gap) else None, m.end, p.catch_up_tolerance)
+    epoch_lo, epoch_hi = REFERENCES["epoch_2025_lag_months"]["value"], REFERENCES["epoch_2026_lag_months"]["value"]
+    ci_hi = REFERENCES["epoch_2025_lag_ci_high_months"]["value"]
+    out.update({
+        "unmatched_lag_months": (float(unmatched["lag_months"]) if unmatched is not None else float("nan"),
+                                 {"unit": "months"}),
+        "unmatched_model": (str(unmatched["model"]) if unmatched is not None else "n/a", {}),
+        "unmatched_date": (unmatched["date"].date().isoformat() if unmatched is not None else "n/a", {}),
+        "exact_lag_min_months": (float(exact.min()) if len(exact) else float("nan"), {"unit": "months"}),
+        "exact_lag_max_months": (float(exact.max()) if len(exact) else float("nan"), {"unit": "months"}),
+        "exact_lag_mean_months": (float(exact.mean()) if len(exact) else float("nan"), {"unit": "months"}),
+        "avg_current_lag_months": (avg, {"unit": "months"}),
+        "current_vs_epoch": (compare_word(m.current_lag, epoch_lo, max(epoch_hi, ci_hi)), {}),
+        "avg_vs_epoch": (compare_word(avg, epoch_lo, max(epoch_hi, ci_hi)), {}),
+        "current_over_epoch": (m.current_lag / epoch_hi if np.isfinite(m.current_lag) else float("nan"),
+                               {"text": fmt_x(m.current_lag / epoch_hi).lstrip("×") if np.isfinite(m.current_lag)
+                                else "n/a"}),
+        "tol_current_vs_epoch": (compare_word(float(res.tolerance_grid["current_lag"].min())
+                                              if len(res.tolerance_grid) else float("nan"),
+                                              epoch_lo, max(epoch_hi, ci_hi)), {}),
+        "naive_fits": (m.trend.slope, {"text": bracket_text(m.trend.slope, m.naive["slope_exact_only"],
+                                                            m.naive["slope_bounds_as_exact"])}),
+    })
+    path = gap_path(m.gap)
+    out.update({
+        "gap_min": (path["min"], {"unit": unit}),
+        "gap_min_date": (pd.Timestamp(path["min_date"]).date().isoformat() if path["min_date"] is not None else "n/a",
+                         {}),
+        "gap_path": (path["last"], {"text": gap_path_text(path, unit)}),
+    })
+    ref = REFERENCES["epoch_compute_growth"]["value"]
+    if np.isfinite(cf.low) and np.isfinite(cf.high):
+        word = ("faster than" if cf.low > ref else "slower than" if cf.high < ref else "consistent with")
+        clause = " (the 90% interval excludes it)" if word != "consistent with" else " (the 90% interval includes it)"
+    else:
+        word, clause = "not comparable with", ""
+    out["compute_vs_epoch"] = (word, {"text": f"{word} Epoch AI's {fmt_x(ref)} a year for the frontier since 2018{clause}"})
+    rows = res.compute_rows
+    early = rows[rows["publication_date"].dt.year < p.compute_since_year + 2] if len(rows) else rows
+    early_min = float(early["training_compute_flop"].min()) if len(early) else float("nan")
+    out["compute_early_min_flop"] = (early_min, {"text": f"{early_min:.0e}".replace("e+", "e") if np.isfinite(early_min)
+                                                 else "n/a"})
+    out["compute_early_years"] = (p.compute_since_year, {"text": f"{p.compute_since_year}-{p.compute_since_year + 1}"})
+    cv = res.compute_variants
+    if len(cv):
+        for i, key in enumerate(("compute_epoch_period", "compute_from_2015", "compute_from_2020", "compute_all_rows")):
+            if i < len(cv):
+                out[key] = (float(cv["growth"].iloc[i]), {"text": fmt_x(float(cv["growth"].iloc[i]))})
     for key, ref in REFERENCES.items():
         opts = {"pct": True} if ref["unit"] == "fraction" else {"text": fmt_x(ref["value"])} \
             if ref["unit"] == "x per year" else {"unit": ref["unit"]}
         out[f"ref_{key}"] = (ref["value"], opts)
     return out
+
+
+def spearman_direction(rho: float, p_value: float, alpha: float = 0.05) -> str:
+    """The verb for the windows' trend from the rank correlation the page reports (not from the
+    log-linear fit, which is not reported with few spells)."""
+    if not (np.isfinite(rho) and np.isfinite(p_value)):
+        return "cannot be tested (too few completed spells)"
+    if p_value < alpha:
+        return "shorten" if rho < 0 else "lengthen"
+    lean = "longer" if rho > 0 else "shorter"
+    return f"show no significant trend (the rank correlation leans, weakly, towards {lean} windows)"
+
+
+def mean_days(w: pd.DataFrame) -> float:
+    """Mean length of the completed windows, days (NaN when none)."""
+    if w.empty:
+        return float("nan")
+    done = w[~w["censored"].astype(bool)]
+    return float(done["days"].mean()) if len(done) else float("nan")
+
+
+def median_effect_text(median_now: float, median_other: float) -> str:
+    """"leaves the median window at N days" or "changes the median window to N days"."""
+    from ..nb import fmt
+    if not (np.isfinite(median_now) and np.isfinite(median_other)):
+        return "cannot be compared (no median)"
+    if round(median_now) == round(median_other):
+        return f"leaves the median window at {fmt(median_other, unit='days')}"
+    return f"changes the median window from {fmt(median_now, unit='days')} to {fmt(median_other, unit='days')}"
 
 
 #: Fewer completed spells than this and the log-linear fit of window length is not reported: with a

@@ -31,7 +31,7 @@ def _empty(msg: str) -> alt.Chart:
 def _org_family(name: str) -> str:
     """Epoch AI's organization strings folded to the book's palette names (e.g. "Google Brain" ->
     "Google", "Facebook AI" -> "Meta"); joint or rare developers -> "Other", to keep the legend short."""
-    first = str(name).split(",")[0].strip()
+    first = charts.org_family(str(name).split(",")[0].strip())
     for prefix, fam in (("Google", "Google"), ("DeepMind", "Google"), ("Facebook", "Meta"), ("Meta", "Meta"),
                         ("Microsoft", "Microsoft"), ("Mistral", "Mistral"), ("Alibaba", "Alibaba")):
         if first.startswith(prefix):
@@ -69,6 +69,8 @@ def frontier_chart(res: analysis.ChapterResult) -> alt.Chart:
     if pts.empty:
         return _empty("No benchmark scores are loaded.")
     pts["unit"] = pts["benchmark"].map(lambda k: analysis.BENCHMARKS[k][1])
+    # one color per company: "Google DeepMind" and "Google", "Meta AI" and "Meta" are one family
+    pts["family"] = pts["organization"].map(lambda o: charts.org_family(str(o)))
     steps = pd.concat([_envelope_steps(b) for b in allb.values()], ignore_index=True)
     m = res.main
     name, unit = analysis.BENCHMARKS[m.benchmark]
@@ -77,12 +79,12 @@ def frontier_chart(res: analysis.ChapterResult) -> alt.Chart:
     sub = ["Score of each model at release; lines: best score to date among closed (solid) and open (dashed) models.",
            "Elo is shown for the latest leaderboard snapshot only (Elo scales shift between snapshots)."]
     sel = _bench_param(m.benchmark)
-    orgs = sorted(pts["organization"].unique())
+    orgs = sorted(pts["family"].unique())
     base = alt.Chart(pts).transform_filter(alt.datum.benchmark == sel)
     points = base.mark_point(filled=True, size=60, opacity=0.85).encode(
         x=alt.X("release_date:T", title="Release date"),
         y=alt.Y("score:Q", title="Score (benchmark's own unit)", scale=alt.Scale(zero=False)),
-        color=alt.Color("organization:N", scale=charts.org_scale(orgs), title="Organization"),
+        color=alt.Color("family:N", scale=charts.org_scale(orgs), title="Organization"),
         shape=alt.Shape("group:N", scale=_GROUP_SHAPES, title="Weights"),
         tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("organization:N", title="Organization"),
                  alt.Tooltip("group:N", title="Weights"), alt.Tooltip("release_date:T", title="Released"),
@@ -107,8 +109,7 @@ def gap_chart(res: analysis.ChapterResult) -> alt.Chart:
     g["unit"] = g["benchmark"].map(lambda k: analysis.BENCHMARKS[k][1])
     m = res.main
     name, unit = analysis.BENCHMARKS[m.benchmark]
-    first = m.gap["gap"].iloc[0] if len(m.gap) else np.nan
-    t = (f"{name}: the closed lead went from {_n(first, unit=unit)} to {_n(m.score_gap_latest, unit=unit)}"
+    t = (f"{name}: the closed lead {analysis.gap_path_text(analysis.gap_path(m.gap), unit)}"
          if len(m.gap) else f"{name}: no gap can be computed")
     sub = ["Best closed score minus best open score to date, in the benchmark's points (Elo: within each snapshot).",
            "Below zero: the best open model leads."]
@@ -122,6 +123,14 @@ def gap_chart(res: analysis.ChapterResult) -> alt.Chart:
                  alt.Tooltip("gap:Q", title="Gap", format=".1f"), alt.Tooltip("unit:N", title="Unit")])
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color=charts.MUTED, strokeDash=[2, 2]).encode(y="y:Q")
     return (zero + line).add_params(sel).properties(width=W, height=260, title=charts.title(t, sub))
+
+
+def _band_top(tr, d: pd.DataFrame) -> float:
+    """The highest point of the trend's bootstrap band over the records' dates (for the y domain)."""
+    if not np.isfinite(tr.slope):
+        return float("nan")
+    yrs = np.linspace(d["year"].min(), d["year"].max(), 40)
+    return float(np.nanmax(frontier.trend_band(tr, yrs)[["fit", "high"]].to_numpy()))
 
 
 def lag_chart(res: analysis.ChapterResult) -> alt.Chart:
@@ -154,8 +163,10 @@ def lag_chart(res: analysis.ChapterResult) -> alt.Chart:
            alt.Tooltip("open_date:T", title="Open model released"),
            alt.Tooltip("lag_months:Q", title="Lag (months)", format=".1f"), alt.Tooltip("status:N", title="Status")]
     color = charts.OKABE_ITO[3]  # vermillion: apart from the blue fit
+    ytop = float(np.nanmax(np.r_[d["lag_months"].to_numpy(float) + 3.0, _band_top(tr, d)]))
+    yscale = alt.Scale(domain=[0, float(np.ceil(ytop / 5.0) * 5)], nice=False)
     pts = alt.Chart(d).mark_point(size=90, strokeWidth=2).encode(
-        x=x, y=alt.Y("lag_months:Q", title="Catch-up lag (months)", scale=alt.Scale(zero=True)),
+        x=x, y=alt.Y("lag_months:Q", title="Catch-up lag (months)", scale=yscale),
         shape=alt.Shape("status:N", scale=alt.Scale(domain=[caught, pending], range=["circle", "triangle-up"]),
                         title=None, legend=alt.Legend(orient="bottom", labelLimit=0, direction="horizontal")),
         fill=alt.condition(alt.datum.censored, alt.value(charts.BACKGROUND), alt.value(color)),
@@ -175,7 +186,11 @@ def lag_chart(res: analysis.ChapterResult) -> alt.Chart:
         yrs = np.linspace(d["year"].min(), d["year"].max(), 40)
         band = frontier.trend_band(tr, yrs)
         band["date"] = pd.to_datetime((band["year"] - 1970) * 365.2425, unit="D", origin="unix")
+        # a lag cannot be negative: the band is cut at zero, and the subtitle says so
+        cut = bool((band["low"] < 0).any())
         band["low"] = band["low"].clip(lower=0)
+        if cut:
+            sub[-1] += " The band is cut at 0 (a lag cannot be negative)."
         layers.insert(0, alt.Chart(band).mark_area(opacity=0.18, color=charts.OKABE_ITO[0]).encode(
             x="date:T", y="low:Q", y2="high:Q",
             tooltip=[alt.Tooltip("low:Q", title="Band low (months)", format=".1f"),
@@ -195,6 +210,7 @@ def leadership_chart(res: analysis.ChapterResult) -> alt.Chart:
         return _empty(f"No first-place spells for leaderboard {res.params.leaderboard!r}.")
     w = w.copy()
     w["status"] = np.where(w["censored"], "still leading", "ended")
+    w["family"] = w["organization"].map(lambda o: charts.org_family(str(o)))
     wt = res.window_trend
     med = res.window_median_days
     if np.isfinite(wt.rho):
@@ -208,7 +224,7 @@ def leadership_chart(res: analysis.ChapterResult) -> alt.Chart:
            "one bar per spell, colored by developer; hollow arrow: still leading at the data's date.",
            f"Whole history including the noisy online-Elo era: median {_n(res.window_median_all_days, unit='days')} "
            f"({len(res.windows_all)} spells)."]
-    orgs = sorted(w["organization"].unique())
+    orgs = sorted(w["family"].unique())
     y = alt.Y("model:N", sort=alt.EncodingSortField("start_date", order="ascending"), title=None)
     tip = [alt.Tooltip("model:N", title="Model"), alt.Tooltip("organization:N", title="Organization"),
            alt.Tooltip("start_date:T", title="First day in first place"), alt.Tooltip("end_date:T", title="Until"),
@@ -217,7 +233,7 @@ def leadership_chart(res: analysis.ChapterResult) -> alt.Chart:
     bars = alt.Chart(w).mark_bar(height=10).encode(
         x=alt.X("start_date:T", title="Date (LMArena snapshot)", axis=alt.Axis(format="%b %Y", tickCount="month")),
         x2="end_date:T", y=y,
-        color=alt.Color("organization:N", scale=charts.org_scale(orgs), title="Organization",
+        color=alt.Color("family:N", scale=charts.org_scale(orgs), title="Organization",
                         legend=alt.Legend(orient="bottom", columns=4, labelLimit=200)), tooltip=tip)
     open_end = alt.Chart(w[w["censored"]]).mark_point(shape="triangle-right", size=120, filled=False,
                                                       strokeWidth=2, color=charts.TEXT).encode(
@@ -234,7 +250,7 @@ def capex_chart(res: analysis.ChapterResult) -> alt.Chart:
     g = res.capex_growth
     if np.isfinite(g.rate):
         t = (f"The {len(res.params.capex_companies)} companies' capex grew {fmt(g.rate, pct=True)} a year, "
-             f"{g.first_year}-{g.last_year}, to {_n(g.last)} USD billion")
+             f"{g.first_year}-{g.last_year}, to {analysis.usd_bn(g.last)}")
     else:
         t = "Capital expenditure per company"
     sub = ["Capital expenditure per company and fiscal year, USD billions, stacked; the number above each bar is",
@@ -255,7 +271,7 @@ def capex_chart(res: analysis.ChapterResult) -> alt.Chart:
                  alt.Tooltip("value:Q", title="Capex (USD bn)", format=",.1f"), alt.Tooltip("kind:N", title="Row"),
                  alt.Tooltip("definition:N", title="Definition"), alt.Tooltip("source_url:N", title="Source")])
     tot = res.capex_total[res.capex_total["complete"].astype(bool)].copy()
-    tot["label"] = tot["total"].map(lambda x: _n(x))
+    tot["label"] = tot["total"].map(lambda x: _n(x, 3))
     text = alt.Chart(tot).mark_text(dy=-6, color=charts.TEXT, fontSize=11).encode(
         x="fiscal_year:O", y="total:Q", text="label:N",
         tooltip=[alt.Tooltip("total:Q", title="Total (USD bn)", format=",.1f")])
@@ -267,10 +283,10 @@ def capex_table(res: analysis.ChapterResult) -> pd.DataFrame:
     cb, g = res.capex_by_company, res.capex_growth
     if cb.empty:
         return pd.DataFrame({"Company": [], "Note": []}).assign(Note=["no complete span of years"])[:0]
-    rows = [{"Company": r.company, f"{g.first_year} (USD bn)": _n(r.first), f"{g.last_year} (USD bn)": _n(r.last),
+    rows = [{"Company": r.company, f"{g.first_year} (USD bn)": _n(r.first, 3), f"{g.last_year} (USD bn)": _n(r.last, 3),
              "Growth per year": fmt(r.cagr, pct=True), f"Share of {g.last_year} total": fmt(r.share_last, pct=True)}
             for r in cb.itertuples()]
-    rows.append({"Company": "Total", f"{g.first_year} (USD bn)": _n(g.first), f"{g.last_year} (USD bn)": _n(g.last),
+    rows.append({"Company": "Total", f"{g.first_year} (USD bn)": _n(g.first, 3), f"{g.last_year} (USD bn)": _n(g.last, 3),
                  "Growth per year": fmt(g.rate, pct=True), f"Share of {g.last_year} total": fmt(1.0, pct=True)})
     return pd.DataFrame(rows)
 
@@ -320,7 +336,13 @@ def indexed_chart(res: analysis.ChapterResult) -> alt.VConcatChart | alt.Chart:
     last = idx[idx["year"] == idx["year"].max()]
     cap = last[last["series"] == "Capex total"]["index"]
     cap_txt = _n(cap.iloc[0] / 100) + "x" if len(cap) else "n/a"
-    gap_txt = (f"{name} gap {_n(gy.iloc[0])} → {_n(gy.iloc[-1])} points" if len(gy) else "no model gap yet")
+    # the last year is partial when the data end before 31 December: labelled so, not as a year-end value
+    data_end = pd.Timestamp(res.main.gap["date"].iloc[-1]) if len(res.main.gap) else None
+    partial = (data_end is not None and len(gy) and int(gy.index[-1]) == data_end.year
+               and (data_end.month, data_end.day) != (12, 31))
+    upto = f"{int(gy.index[-1])} to {data_end.strftime('%-d %b')}" if partial else ""
+    gap_txt = (f"{name} gap {_n(gy.iloc[0])} (end {int(gy.index[0])}) → {_n(gy.iloc[-1])} points"
+               f" ({upto if partial else 'end ' + str(int(gy.index[-1]))})" if len(gy) else "no model gap yet")
     t = f"Since {base}: capex ×{cap_txt.rstrip('x')}, {gap_txt}"
     years = sorted(set(idx["year"]) | set(gy.index))
     xs = alt.X("year:O", title="Year (NVIDIA fiscal year N shown at calendar year N-1)", scale=alt.Scale(domain=years),
@@ -336,10 +358,22 @@ def indexed_chart(res: analysis.ChapterResult) -> alt.VConcatChart | alt.Chart:
     ).properties(width=W - 40, height=220,
                  title=charts.title(t, [f"Top: capex total, NVIDIA Data Center revenue (USD) and the largest training "
                                         f"run to date (FLOP), indexed to {base} = 100, log scale.",
-                                        f"Bottom: gap between best closed and best open model at year end, {unit}."]))
+                                        f"Bottom: gap between best closed and best open model at year end, {unit}"
+                                        + (f"; {upto}: latest value, year not complete (lighter bar)." if partial
+                                           else ".")]))
     gd = pd.DataFrame({"year": gy.index.astype(int), "gap": gy.to_numpy()})
-    bottom = alt.Chart(gd).mark_bar(color=charts.OKABE_ITO[3], size=18).encode(
+    gd["period"] = "year end"
+    if partial:
+        gd.loc[gd.index[-1], "period"] = f"to {data_end.date().isoformat()} (partial year)"
+    bars = alt.Chart(gd).mark_bar(color=charts.OKABE_ITO[3], size=18).encode(
         x=xs, y=alt.Y("gap:Q", title=f"Model gap ({unit})"),
-        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("gap:Q", title=f"Gap ({unit})", format=".1f")]
-    ).properties(width=W - 40, height=110)
+        opacity=alt.condition(alt.datum.period == "year end", alt.value(1.0), alt.value(0.45)),
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("period:N", title="Value at"),
+                 alt.Tooltip("gap:Q", title=f"Gap ({unit})", format=".1f")])
+    layers = [bars]
+    if partial:
+        lab = gd.iloc[[-1]].assign(label=f"to {data_end.strftime('%-d %b')}")
+        layers.append(alt.Chart(lab).mark_text(dy=-6, baseline="bottom", fontSize=10, color=charts.MUTED).encode(
+            x=xs, y="gap:Q", text="label:N"))
+    bottom = alt.layer(*layers).properties(width=W - 40, height=110)
     return alt.vconcat(top, bottom, spacing=8)
