@@ -24,18 +24,20 @@ def _flips(ev, p=P) -> dict[tuple[str, str], sensitivity.Flip]:
 
 def test_flip_points_are_the_tested_results_and_the_verdicts_after_follow_the_rules():
     f = _flips(_ev())
-    # C1: a 6-month lag passes "at most 12 months"; below 6 months it fails, the trend still passes
-    c1 = f[("C1", "catch_up_months_max")]
-    assert (c1.now, c1.flips_at, c1.side, c1.verdict_now, c1.verdict_after) == (12.0, 6.0, "below", SUPPORTED, PARTLY)
+    # C1: a 7-month current lag passes "at most 12 months"; below 7 months it fails, the other tests still pass
+    c1 = next(x for x in sensitivity.flips(rules.assess(ledger.load(), _ev(), P), _ev(), P)
+              if x.claim == "C1" and x.label == "current open-model lag")
+    assert (c1.now, c1.flips_at, c1.side, c1.verdict_now, c1.verdict_after) == (12.0, 7.0, "below", SUPPORTED, PARTLY)
     # C10: a 5-month floor passes "six months" but not "three": below 5 the verdict falls to not supported
     c10 = f[("C10", "short_cycle_months")]
     assert (c10.flips_at, c10.side, c10.verdict_now, c10.verdict_after) == (5.0, "below", PARTLY, NOT_SUPPORTED)
-    # C8: |-1.9| passes "at least 1.5"; a threshold above 1.9 turns it to partly (still above the weak 0.5)
+    # C8: |-1.9| passes "at least 1.5" (partly: utilization is not measured); above 1.9 it is not supported
     c8 = f[("C8", "utilization_elasticity_strong")]
-    assert (c8.flips_at, c8.side, c8.verdict_after) == (pytest.approx(1.9), "above", PARTLY)
+    assert (c8.flips_at, c8.side, c8.verdict_now, c8.verdict_after) == (pytest.approx(1.9), "above", PARTLY,
+                                                                         NOT_SUPPORTED)
     # C2: p = 0.04 passes "below 0.1"; at a level below 0.04 the shortening is no longer shown
-    assert f[("C2", "window_trend_alpha")].verdict_after == PARTLY
-    assert c1.distance == pytest.approx(2.0) and c10.distance == pytest.approx(1.2)
+    assert f[("C2", "window_trend_alpha")].verdict_after == NOT_SUPPORTED
+    assert c1.distance == pytest.approx(12 / 7) and c10.distance == pytest.approx(1.2)
 
 
 def test_a_failing_test_flips_the_other_way():
@@ -60,7 +62,7 @@ def test_nearest_is_the_smallest_move_that_changes_a_verdict():
 
 @pytest.mark.parametrize("name, value, text", [
     ("capex_growth_min", 0.27, "27% a year"), ("compute_growth_min", 5.66, "×5.7 a year"),
-    ("catch_up_months_max", 8.25, "8.2 months"), ("reference_workload_tokens_per_year", 4.8e14,
+    ("catch_up_months_max", 8.24, "8.2 months"), ("reference_workload_tokens_per_year", 4.8e14,
                                                   "480 trillion tokens a year"),
     ("utilization_elasticity_strong", 1.94, "1.9% per point"), ("tax_share_material", 0.41, "41%"),
 ])

@@ -9,15 +9,16 @@ import pandas as pd
 
 from .. import charts
 from .report import VERDICT_LABEL, checks_frame, headline
-from .rules import NOT_ASSESSED, NOT_SUPPORTED, PARTLY, SELF_REPORTED, SUPPORTED, Verdict
+from .rules import NOT_ASSESSED, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SELF_REPORTED, SUPPORTED, Verdict
+from .sensitivity import Flip
 
 #: Plot widths chosen so that each chart, axis labels and legend included, stays under 660 px.
 WIDTH = 480
 #: Verdict colors (Okabe-Ito) and shapes, so verdicts read without color too.
 VERDICT_COLORS = {SUPPORTED: "#009E73", PARTLY: "#E69F00", NOT_SUPPORTED: "#D55E00", SELF_REPORTED: "#56B4E9",
-                  NOT_ASSESSED: "#8c959f"}
+                  NOT_TESTABLE: "#CC79A7", NOT_ASSESSED: "#8c959f"}
 VERDICT_SHAPES = {SUPPORTED: "circle", PARTLY: "diamond", NOT_SUPPORTED: "cross", SELF_REPORTED: "square",
-                  NOT_ASSESSED: "triangle-up"}
+                  NOT_TESTABLE: "triangle-down", NOT_ASSESSED: "triangle-up"}
 
 
 def _verdict_scales() -> tuple[alt.Scale, alt.Scale]:
@@ -40,7 +41,7 @@ def ledger_chart(verdicts: list[Verdict]) -> alt.Chart:
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("chapter:N", title=None, sort=["compute gap", "inference tax", "tapeout", "flywheel"]),
     )
-    legend = alt.Legend(orient="bottom", columns=5, title=None, symbolSize=120, labelLimit=260)
+    legend = alt.Legend(orient="bottom", columns=3, title=None, symbolSize=120, labelLimit=260)
     points = base.mark_point(size=320, filled=True, opacity=0.9).encode(
         color=alt.Color("verdict:N", scale=color, legend=legend),
         shape=alt.Shape("verdict:N", scale=shape, legend=legend),
@@ -55,8 +56,20 @@ def ledger_chart(verdicts: list[Verdict]) -> alt.Chart:
                             "decide its verdict; shape and color give the verdict"]))
 
 
-def margin_chart(verdicts: list[Verdict]) -> alt.Chart | None:
-    """How far each tested number sits from the threshold that would flip its test (log scale)."""
+def nearest_title(near: Flip | None) -> str:
+    """The margin chart's title: the same nearest flip as the page's text (sensitivity.nearest), so
+    that text and chart name one claim."""
+    if near is None:
+        return "No threshold of this page would change a verdict by moving alone"
+    return (f"Nearest verdict to flipping: {near.claim} ({near.label}), its threshold ×{charts_fmt(near.distance)} "
+            "away")
+
+
+def margin_chart(verdicts: list[Verdict], near: Flip | None = None) -> alt.Chart | None:
+    """How far each tested number sits from the threshold that would flip its test (log scale). The
+    title names `near`, the nearest flip of a verdict as the text defines it (sensitivity.nearest):
+    a test near its line whose flip would not change the verdict, or whose threshold is another
+    chapter's result, is drawn but not named."""
     f = checks_frame(verdicts)
     f = f[f["margin"].notna()].copy()
     if f.empty:
@@ -66,10 +79,7 @@ def margin_chart(verdicts: list[Verdict]) -> alt.Chart | None:
     f["outcome"] = f["passed"].map({True: "passes", False: "fails"}).fillna("no evidence")
     f["value_txt"] = [charts_fmt(v) for v in f["value"]]
     f["order"] = f["claim"].str[1:].astype(int)
-    closest = f.loc[(f["margin"].apply(lambda m: abs(math.log(m)))).idxmin()]
-    factor = max(closest["margin"], 1 / closest["margin"])
-    title = (f"Closest to flipping: {closest['claim']} ({closest['label'].split(' · ')[1]}), "
-             f"×{charts_fmt(factor)} away")
+    title = nearest_title(near)
     lo = min(f["margin"].min(), 0.5) / 1.5
     hi = max(f["margin"].max(), 2.0) * 1.5
     color = alt.Scale(domain=["passes", "fails", "no evidence"], range=["#009E73", "#D55E00", "#8c959f"])
@@ -94,7 +104,9 @@ def margin_chart(verdicts: list[Verdict]) -> alt.Chart | None:
     return (bars + pts + one).properties(
         width=WIDTH - 100, height=max(160, 24 * len(f)),
         title=charts.title(title, ["Each tested result divided by its threshold (the threshold divided by the result",
-                                   "for 'at most' tests); a test flips where its line crosses the dashed 1"]))
+                                   "for 'at most' tests); a test flips where its line crosses the dashed 1. The title",
+                                   "names the nearest test whose threshold is a parameter of this page and whose",
+                                   "flip would change its claim's verdict"]))
 
 
 def _log_ticks(lo: float, hi: float) -> list[float]:

@@ -49,12 +49,9 @@ class Params(ChapterParams):
               "data/token_volumes.csv), times the minutes of a year; a lower bound, since ChatGPT is excluded")
     utilization_elasticity_strong: float = param(
         1.5, unit="% of cost per point of utilization", gt=0, le=100,
-        meaning="C8: size of the utilization elasticity from which under-use counts as a main driver of cost",
+        meaning="C8: size of the utilization elasticity (in the cost model, at its assumed utilization) from "
+                "which under-use counts as a main driver of cost",
         basis="Assumption: ten more points of utilization would then cut the cost per token by about a seventh")
-    utilization_elasticity_weak: float = param(
-        0.5, unit="% of cost per point of utilization", gt=0, le=100,
-        meaning="C8: size of the utilization elasticity below which under-use counts as a minor driver of cost",
-        basis="Assumption: a third of the 'strong' threshold")
     # --- C9, C10: tape-out ------------------------------------------------------------------------
     typical_cycle_min_months: float = param(
         18.0, unit="months", gt=0, le=120,
@@ -93,8 +90,6 @@ class Params(ChapterParams):
 
     @model_validator(mode="after")
     def _check(self) -> "Params":
-        if self.utilization_elasticity_weak > self.utilization_elasticity_strong:
-            raise ValueError("utilization_elasticity_weak: cannot exceed utilization_elasticity_strong")
         if self.typical_cycle_min_months > self.typical_cycle_max_months:
             raise ValueError("typical_cycle_min_months: cannot exceed typical_cycle_max_months")
         if self.shortest_cycle_months > self.short_cycle_months:

@@ -8,15 +8,18 @@ import pandas as pd
 
 from ..nb import fmt
 from ..registry import CHAPTERS
-from .rules import NOT_ASSESSED, NOT_SUPPORTED, PARTLY, SELF_REPORTED, SUPPORTED, VERDICTS, Verdict, counts
+from .rules import (NOT_ASSESSED, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SELF_REPORTED, SUPPORTED, VERDICTS,
+                    Verdict, counts)
 
 #: Result keys glued for the counts, as the issue names them.
 COUNT_KEYS = {SUPPORTED: "claims_supported", PARTLY: "claims_partly", NOT_SUPPORTED: "claims_not_supported",
-              SELF_REPORTED: "claims_unverifiable", NOT_ASSESSED: "claims_not_assessed"}
+              SELF_REPORTED: "claims_unverifiable", NOT_TESTABLE: "claims_not_testable",
+              NOT_ASSESSED: "claims_not_assessed"}
 
 #: How each verdict reads in a sentence and in the table.
 VERDICT_LABEL = {SUPPORTED: "supported", PARTLY: "partly supported", NOT_SUPPORTED: "not supported",
-                 SELF_REPORTED: "self-reported (not independently verifiable)", NOT_ASSESSED: "not assessed"}
+                 SELF_REPORTED: "self-reported (not independently verifiable)",
+                 NOT_TESTABLE: "not testable (a framing, not a quantity)", NOT_ASSESSED: "not assessed"}
 
 
 def ledger_table(verdicts: list[Verdict]) -> pd.DataFrame:
@@ -38,7 +41,7 @@ SHORT_CHAPTER = {"compute_gap": "Model gap, compute gap", "inference_tax": "Infe
                  "flywheel": "Flywheel"}
 #: The verdict as the table's badge: the self-reported label is explained in the caption.
 SHORT_VERDICT = {SUPPORTED: "supported", PARTLY: "partly supported", NOT_SUPPORTED: "not supported",
-                 SELF_REPORTED: "self-reported", NOT_ASSESSED: "not assessed"}
+                 SELF_REPORTED: "self-reported", NOT_TESTABLE: "not testable", NOT_ASSESSED: "not assessed"}
 
 
 def heading(claim) -> str:
@@ -80,9 +83,9 @@ def checks_frame(verdicts: list[Verdict]) -> pd.DataFrame:
         for c in v.checks:
             rows.append({"claim": v.claim.id, "metric": c.metric, "label": c.label or c.metric.split(".")[1],
                          "value": c.value, "test": c.test, "passed": c.passed, "evidence": c.note,
-                         "margin": c.margin(), "verdict": v.verdict})
+                         "margin": c.margin(), "verdict": v.verdict, "role": c.role, "outcome": c.outcome})
     return pd.DataFrame(rows, columns=["claim", "metric", "label", "value", "test", "passed", "evidence", "margin",
-                                       "verdict"])
+                                       "verdict", "role", "outcome"])
 
 
 def checks_table(verdicts: list[Verdict]) -> pd.DataFrame:
@@ -91,10 +94,11 @@ def checks_table(verdicts: list[Verdict]) -> pd.DataFrame:
     return pd.DataFrame({
         "claim": f["claim"],
         "result (chapter.key)": f["metric"],
-        "value": [fmt(x, sig=2) if x is not None else ("none" if p is False else "missing")
-                  for x, p in zip(f["value"], f["passed"])],
+        "value": [fmt(x, sig=2) if x is not None else
+                  ("not measured" if r == "untested" else "none" if p is False else "missing")
+                  for x, p, r in zip(f["value"], f["passed"], f["role"])],
         "test": f["test"],
-        "outcome": [{True: "passes", False: "fails"}.get(p, "no evidence") for p in f["passed"]],
+        "outcome": f["outcome"],
     })
 
 
@@ -117,6 +121,8 @@ def headline(verdicts: list[Verdict]) -> str:
     c = counts(verdicts)
     parts = [f"{c[SUPPORTED]} supported", f"{c[PARTLY]} partly", f"{c[NOT_SUPPORTED]} not supported",
              f"{c[SELF_REPORTED]} self-reported"]
+    if c[NOT_TESTABLE]:
+        parts.append(f"{c[NOT_TESTABLE]} not testable")
     if c[NOT_ASSESSED]:
         parts.append(f"{c[NOT_ASSESSED]} not assessed")
     return f"Of {len(verdicts)} claims: " + ", ".join(parts)
@@ -163,7 +169,8 @@ def glue_all(verdicts: list[Verdict], ev_source: str) -> dict[str, Any]:
 
 #: CSS classes of the book's stylesheet (_static/tokenfactory.css) per verdict.
 VERDICT_CLASS = {SUPPORTED: "tf-verdict-supported", PARTLY: "tf-verdict-partly", NOT_SUPPORTED: "tf-verdict-not",
-                 SELF_REPORTED: "tf-verdict-unverifiable", NOT_ASSESSED: "tf-verdict-unverifiable"}
+                 SELF_REPORTED: "tf-verdict-unverifiable", NOT_TESTABLE: "tf-verdict-unverifiable",
+                 NOT_ASSESSED: "tf-verdict-unverifiable"}
 
 
 def claim_html(v: Verdict) -> str:
@@ -176,7 +183,7 @@ def claim_html(v: Verdict) -> str:
         own = (f"<p><b>Self-reported:</b> {html.escape(v.claim.self_reported_part)} "
                f"<small>(stated by {html.escape(v.claim.stated_by)})</small></p>")
     items = "".join(f"<li>{html.escape(c.note[:1].upper() + c.note[1:] if c.note else c.metric)}: "
-                    f"<i>{ {True: 'passes', False: 'fails', None: 'no evidence'}[c.passed] }</i> "
+                    f"<i>{html.escape(c.outcome)}</i> "
                     f"<small>(test {html.escape(c.test)}; <code>{html.escape(c.metric)}</code>)</small></li>"
                     for c in v.checks)
     evidence = f"<ul>{items}</ul>" if items else "<p>No result of the book can test this claim.</p>"

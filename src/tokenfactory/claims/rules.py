@@ -9,7 +9,13 @@ returns its checks (metric, value, test, passed) and a verdict:
 - not supported: the tests fail;
 - self-reported: the claim rests on a company's own statement and the independent evidence does not
   contradict it (applied in `assess` from the ledger's `self_reported` flag);
+- not testable: the claim is a framing (a way of looking at the economics), not a quantity that
+  data could confirm or refute; the page shows the related numbers as context;
 - not assessed: the evidence is missing (the page was run without the other chapters' results).
+
+A part of a claim that no data in the book can test (the followers' spending, a measured fleet
+utilization) is an explicit "untested" check: it keeps the verdict at "partly supported" at best,
+so that "supported" always means every part of the claim was tested and passed.
 
 The thresholds are the parameters of this chapter (params.py): each reads a phrase of the claim as
 a number, and the page states them beside the verdict.
@@ -29,8 +35,13 @@ SUPPORTED = "supported"
 PARTLY = "partly supported"
 NOT_SUPPORTED = "not supported"
 SELF_REPORTED = "self-reported"
+NOT_TESTABLE = "not testable"
 NOT_ASSESSED = "not assessed"
-VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, SELF_REPORTED, NOT_ASSESSED)
+VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, SELF_REPORTED, NOT_TESTABLE, NOT_ASSESSED)
+
+#: Roles of a check: a test that decides the verdict; a part of the claim the book's data cannot test
+#: (it caps the verdict at "partly supported"); a number shown as context, which decides nothing.
+TEST, UNTESTED, CONTEXT = "test", "untested", "context"
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,17 @@ class Check:
     parameter: str | None = None
     #: a short name of the tested quantity, for charts and tables ("open-model lag")
     label: str = ""
+    #: TEST, UNTESTED or CONTEXT (see above)
+    role: str = TEST
+
+    @property
+    def outcome(self) -> str:
+        """The check's outcome in words, as the page shows it."""
+        if self.role == UNTESTED:
+            return "untested, no data"
+        if self.role == CONTEXT:
+            return "context, not a test"
+        return {True: "passes", False: "fails", None: "no evidence"}[self.passed]
 
     def margin(self) -> float | None:
         """How far the value is from flipping the test, as a ratio (> 1: passes with room to spare)."""
@@ -102,9 +124,16 @@ def rule(claim_id: str, *reads: str) -> Callable[[Callable[[Evidence, Params], O
     return deco
 
 
+def untested(label: str, note: str) -> Check:
+    """A part of the claim that no data in the book can test: it keeps the verdict below "supported"."""
+    return Check("not in the book's data", None, "no data", None, note, label=label, role=UNTESTED)
+
+
 def combine(checks: list[Check] | tuple[Check, ...]) -> str:
-    """All tests pass: supported; some pass (or some lack evidence): partly; none pass: not
-    supported; no evidence at all: not assessed."""
+    """All tests pass: supported; some pass (or some lack evidence, or a part of the claim is
+    untested): partly; none pass: not supported; no evidence at all: not assessed. Context checks
+    decide nothing."""
+    checks = [c for c in checks if c.role != CONTEXT]
     known = [c.passed for c in checks if c.passed is not None]
     if not known:
         return NOT_ASSESSED
@@ -117,70 +146,102 @@ def _v(x: Any, unit: str = "", pct: bool = False) -> str:
     return "missing" if x is None or x is MISSING else fmt(x, sig=2, unit=unit, pct=pct)
 
 
+def _count(n: float, noun: str) -> str:
+    """'1 dated program', '3 dated programs'."""
+    return f"{_v(n)} {noun}" + ("" if n == 1 else "s")
+
+
 def _reason(checks: list[Check]) -> str:
     parts = []
     for c in checks:
-        mark = {True: "passes", False: "fails", None: "no evidence"}[c.passed]
-        parts.append(f"{c.note or c.metric} ({mark})")
+        parts.append(f"{c.note or c.metric} ({c.outcome})")
     return "; ".join(parts) + "."
 
 
 # --------------------------------------------------------------------------------------------------
 # The model gap (compute_gap)
 
-@rule("C1", "compute_gap.open_lag_months_latest", "compute_gap.open_lag_trend_months_per_year",
+@rule("C1", "compute_gap.current_lag_months", "compute_gap.unmatched_lag_months",
+      "compute_gap.open_lag_months_latest", "compute_gap.open_lag_trend_months_per_year",
       "compute_gap.lag_trend_high")
 def c1(ev: Evidence, p: Params) -> Outcome:
-    lag = ev.number("compute_gap.open_lag_months_latest")
+    limit = p.catch_up_months_max
+    current = ev.number("compute_gap.current_lag_months")
+    raw_unmatched = ev.get("compute_gap.unmatched_lag_months")
+    unmatched = ev.number("compute_gap.unmatched_lag_months")
+    latest = ev.number("compute_gap.open_lag_months_latest")
     trend = ev.number("compute_gap.open_lag_trend_months_per_year")
     high = ev.number("compute_gap.lag_trend_high")
+    if raw_unmatched is MISSING:
+        u_pass, u_note = None, "no record of closed models still unmatched in the evidence"
+    elif unmatched is None:  # the chapter found none: every closed record has been matched
+        u_pass, u_note = True, "every closed model's level has been reached by an open model"
+    else:
+        model, date = ev.get("compute_gap.unmatched_model"), ev.get("compute_gap.unmatched_date")
+        which = f" ({model}, {date})" if isinstance(model, str) and isinstance(date, str) else ""
+        u_pass = unmatched <= limit
+        u_note = (f"the oldest closed model that no open model has matched yet{which} has waited "
+                  f"{_v(unmatched, 'months')} so far (a lower bound of its lag)")
     shrinking = None if trend is None else (trend < 0 and (high is None or high < 0))
     interval = "" if high is None else f" (interval up to {_v(high)})"
     checks = [
-        Check("compute_gap.open_lag_months_latest", lag, f"≤ {_v(p.catch_up_months_max, 'months')}",
-              None if lag is None else lag <= p.catch_up_months_max,
-              f"open models' latest catch-up lag is {_v(lag, 'months')}", p.catch_up_months_max, "le",
-              "catch_up_months_max", "open-model lag"),
+        Check("compute_gap.current_lag_months", current, f"≤ {_v(limit, 'months')}",
+              None if current is None else current <= limit,
+              f"today's best open model matches the level closed models reached {_v(current, 'months')} "
+              "earlier (the current, backward-looking lag)", limit, "le", "catch_up_months_max", "current open-model lag"),
+        Check("compute_gap.unmatched_lag_months", unmatched, f"≤ {_v(limit, 'months')}", u_pass, u_note,
+              limit if unmatched is not None else None, "le", "catch_up_months_max", "oldest unmatched closed model"),
         Check("compute_gap.open_lag_trend_months_per_year", trend, "< 0, interval below 0 (lag shrinking)", shrinking,
               f"the lag changes by {_v(trend, 'months per year')}{interval}", label="trend of the lag"),
+        Check("compute_gap.open_lag_months_latest", latest, "shown, not tested", None,
+              f"the latest completed catch-up took {_v(latest, 'months')}; it says how long past catch-ups took, "
+              "not how far behind open models are now", label="latest completed catch-up", role=CONTEXT),
     ]
-    rule_text = (f"Supported if open models' latest lag is at most {_v(p.catch_up_months_max, 'months')} "
-                 "and the lag is shrinking (a negative trend whose interval, where the chapter gives one, "
-                 "excludes zero); partly if one holds.")
-    return Outcome(combine(checks), rule_text, tuple(checks), _reason(checks))
+    rule_text = (f"\"Within months\" is read as at most {_v(limit, 'months')}, and tested on the lag as it stands "
+                 "now: the current backward-looking lag, and the age of the oldest closed model no open model has "
+                 "matched yet (its lag can only grow), must both be within it. \"Shrinking\" needs a negative trend "
+                 "of the lag whose interval excludes zero. Supported if both parts hold; partly if one does; not "
+                 "supported if neither does. The latest completed catch-up is shown as context only: it leaves "
+                 "out the records still waiting to be matched.")
+    # "within months" holds only if both lag tests pass: one passing test is not half of it
+    lag_tests = [c.passed for c in checks[:2]]
+    within = False if False in lag_tests else (True if all(t is True for t in lag_tests) else None)
+    verdict = combine([Check("within months", None, "", within), Check("shrinking", None, "", shrinking)])
+    return Outcome(verdict, rule_text, tuple(checks), _reason(checks))
 
 
-def _window_note(change: float | None, high: float | None) -> str:
-    """The fitted change of leadership windows, with the top of its interval signed: a fit of a few
-    windows can point down while its interval reaches far up, and the reader should see both."""
-    text = f"the fit has leadership windows change by {_v(change, pct=True)} a year"
-    if high is not None:
-        text += f", with an interval reaching {'+' if high > 0 else ''}{_v(high, pct=True)}"
-    return text
-
-
-@rule("C2", "compute_gap.window_change", "compute_gap.window_p", "compute_gap.window_change_high")
+@rule("C2", "compute_gap.window_trend_rho", "compute_gap.window_trend_p", "compute_gap.window_n",
+      "compute_gap.leadership_data_end")
 def c2(ev: Evidence, p: Params) -> Outcome:
-    change = ev.number("compute_gap.window_change")
-    pval = ev.number("compute_gap.window_p")
-    shorter = None if change is None else change < 0
-    shown = None if (pval is None or change is None) else (change < 0 and pval < p.window_trend_alpha)
+    rho = ev.number("compute_gap.window_trend_rho")
+    pval = ev.number("compute_gap.window_trend_p")
+    n = ev.number("compute_gap.window_n")
+    end = ev.get("compute_gap.leadership_data_end")
+    sample = "" if n is None else f" over {_v(n)} leadership windows"
+    if isinstance(end, str):
+        sample += f" ending {end}"
+    lean = None if rho is None else ("longer" if rho > 0 else "shorter" if rho < 0 else "neither way")
     checks = [
-        Check("compute_gap.window_change", change, "< 0 (windows shortening)", shorter,
-              _window_note(change, ev.number("compute_gap.window_change_high")), label="change of leadership windows"),
-        Check("compute_gap.window_p", pval, f"< {_v(p.window_trend_alpha)}", shown,
+        Check("compute_gap.window_trend_rho", rho, "< 0 (later windows shorter)", None if rho is None else rho < 0,
+              f"the rank correlation of a window's length with its start date is {_v(rho)}{sample}: "
+              f"later windows lean {lean}" if rho is not None else "no rank correlation in the evidence",
+              label="direction of leadership windows"),
+        Check("compute_gap.window_trend_p", pval, f"< {_v(p.window_trend_alpha)}",
+              None if pval is None else pval < p.window_trend_alpha,
               f"the rank test's p-value is {_v(pval)}", p.window_trend_alpha, "le", "window_trend_alpha",
-              "p-value of the shortening"),
+              "p-value of the rank test"),
     ]
-    if shorter is None:
+    if rho is None or pval is None:
         verdict = NOT_ASSESSED
-    elif not shorter:
-        verdict = NOT_SUPPORTED
+    elif rho < 0 and pval < p.window_trend_alpha:
+        verdict = SUPPORTED
     else:
-        verdict = SUPPORTED if shown else PARTLY
-    rule_text = (f"Supported if leadership windows shorten over time with a p-value below "
-                 f"{_v(p.window_trend_alpha)}; partly if they shorten but the small sample cannot "
-                 "tell it from chance; not supported if they do not shorten.")
+        verdict = NOT_SUPPORTED
+    rule_text = (f"The chapter's reported test is used: Spearman's rank correlation between a leadership window's "
+                 f"start date and its length. Supported if it is negative with a p-value below "
+                 f"{_v(p.window_trend_alpha)}; otherwise not supported, because the data do not show a shortening "
+                 "(which is not the same as showing that windows lengthen). A few windows cannot tell a trend "
+                 "from chance, so a mere lean towards shorter windows does not count as partial support.")
     return Outcome(verdict, rule_text, tuple(checks), _reason(checks))
 
 
@@ -197,10 +258,14 @@ def c3(ev: Evidence, p: Params) -> Outcome:
               None if comp is None else comp >= p.compute_growth_min,
               f"frontier training compute grows ×{_v(comp)} a year", p.compute_growth_min, "ge",
               "compute_growth_min", "training-compute growth"),
+        untested("followers' spending and compute",
+                 "a gap needs the followers' spending and compute as well, and these are not in the book's data"),
     ]
-    rule_text = (f"Supported if capital spending grows at least {_v(p.capex_growth_min, pct=True)} a year and "
-                 f"frontier training compute at least ×{_v(p.compute_growth_min)} a year; partly if one does. "
-                 "Measures the leaders' growth; the followers' spending is not in the data.")
+    rule_text = (f"A widening gap would need the leaders' and the followers' compute; the book has only the leaders'. "
+                 f"So at most partly supported: partly if the leaders' capital spending grows at least "
+                 f"{_v(p.capex_growth_min, pct=True)} a year or frontier training compute at least "
+                 f"×{_v(p.compute_growth_min)} a year (the leaders pull ahead in absolute terms); not supported if "
+                 "neither does.")
     return Outcome(combine(checks), rule_text, tuple(checks), _reason(checks))
 
 
@@ -230,14 +295,17 @@ def c4(ev: Evidence, p: Params) -> Outcome:
 @rule("C5", "inference_tax.price_decline_per_year")
 def c5(ev: Evidence, p: Params) -> Outcome:
     decline = ev.number("inference_tax.price_decline_per_year")
-    checks = [Check("inference_tax.price_decline_per_year", decline, "measured", None if decline is None else True,
-                    f"the market prices tokens, and that price falls ×{_v(decline)} a year at fixed capability",
-                    label="fall of token prices")]
-    verdict = NOT_ASSESSED if decline is None else PARTLY
-    rule_text = ("Partly supported whenever a per-token market price can be measured: output is sold by the "
-                 "token, but chips, servers and data centers are still bought, financed and depreciated by "
-                 "the unit (the cost model's inputs are per chip-hour). A framing, not a testable quantity.")
-    return Outcome(verdict, rule_text, tuple(checks), _reason(checks))
+    checks = [Check("inference_tax.price_decline_per_year", decline, "shown, not tested", None,
+                    f"the market sells tokens by the token, and their price falls ×{_v(decline)} a year at fixed "
+                    "capability" if decline is not None else
+                    "the market sells tokens by the token; the book's price data give no reliable rate at which "
+                    "that price falls",
+                    label="fall of token prices", role=CONTEXT)]
+    rule_text = ("Not testable: whether the token or the server is \"the unit of account\" is a way of framing the "
+                 "economics, not a quantity that data could confirm or refute. The book shows both sides as context: "
+                 "output is priced by the token, while chips, servers and data centers are still bought, financed "
+                 "and depreciated by the unit (the cost model's inputs are per chip-hour).")
+    return Outcome(NOT_TESTABLE, rule_text, tuple(checks), _reason(checks))
 
 
 @rule("C6", "inference_tax.tax_share_gpu")
@@ -246,20 +314,18 @@ def c6(ev: Evidence, p: Params) -> Outcome:
     checks = [Check("inference_tax.tax_share_gpu", share, f"≥ {_v(p.tax_share_material, pct=True)}",
                     None if share is None else share >= p.tax_share_material,
                     f"the vendor's margin is {_v(share, pct=True)} of the GPU's cost per token",
-                    p.tax_share_material, "ge", "tax_share_material", "vendor-margin share")]
-    if share is None:
-        verdict = NOT_ASSESSED
-    elif share >= p.tax_share_material:
-        verdict = SUPPORTED
-    else:
-        verdict = PARTLY if share > 0 else NOT_SUPPORTED
-    rule_text = (f"Supported if the vendor's margin is at least {_v(p.tax_share_material, pct=True)} of the "
-                 "merchant GPU's cost per token (the cost then recurs with every token served); partly if "
-                 "smaller but positive. That agents multiply token use is not tested (no data).")
-    return Outcome(verdict, rule_text, tuple(checks), _reason(checks))
+                    p.tax_share_material, "ge", "tax_share_material", "vendor-margin share"),
+              untested("agents multiply token use",
+                       "that the tax grows with usage as agents multiply token use: the book has no data on "
+                       "agents' token use (a per-token cost grows with tokens by construction, which tests nothing)")]
+    rule_text = (f"The recurring tax is tested: the vendor's margin must be at least {_v(p.tax_share_material, pct=True)} "
+                 "of the merchant GPU's cost per token, a cost that then recurs with every token served. The rest of "
+                 "the claim (usage grows, agents multiply it) is not tested, so the verdict is at most partly "
+                 "supported: partly if the margin test passes, not supported if it fails.")
+    return Outcome(combine(checks), rule_text, tuple(checks), _reason(checks))
 
 
-@rule("C7", "inference_tax.breakeven_total_tokens_per_year")
+@rule("C7", "inference_tax.breakeven_total_tokens_per_year", "inference_tax.n_reporters_above_breakeven")
 def c7(ev: Evidence, p: Params) -> Outcome:
     # The reference workload counts input and output tokens (as companies report them), so the
     # break-even compared with it must count both too: inference_tax converts its output-token
@@ -271,18 +337,28 @@ def c7(ev: Evidence, p: Params) -> Outcome:
     if raw is MISSING:
         passed, verdict, note = None, NOT_ASSESSED, "no break-even volume in the evidence"
     elif be is None or be <= 0:
-        passed, verdict, note = False, NOT_SUPPORTED, "the custom chip never pays for itself (not cheaper per token)"
+        passed, verdict, note = False, NOT_SUPPORTED, "the modeled custom chip never pays for itself (not cheaper per token)"
     elif be <= ref:
-        passed, verdict, note = True, SUPPORTED, (f"the custom chip pays for itself from {_v(be, 'tokens')} "
-                                                  "(input and output) a year")
+        passed, verdict, note = True, PARTLY, (f"the modeled custom chip pays for itself from {_v(be, 'tokens')} "
+                                               "(input and output) a year")
     else:
-        passed, verdict, note = False, PARTLY, (f"the custom chip pays for itself only from {_v(be, 'tokens')} "
-                                                "(input and output) a year, more than the reference workload")
+        passed, verdict, note = False, NOT_SUPPORTED, (f"the modeled custom chip pays for itself only from "
+                                                       f"{_v(be, 'tokens')} (input and output) a year, more than "
+                                                       "the reference workload")
     checks = [Check(key, be, f"≤ {_v(ref, 'tokens')} a year", passed, note,
-                    ref, "le", "reference_workload_tokens_per_year", "break-even volume")]
-    rule_text = (f"Supported if the custom chip's break-even volume, counting input and output tokens, is at most "
-                 f"{_v(ref, 'tokens')} a year (the reference workload: OpenAI's stated API volume alone); partly if "
-                 "it breaks even only beyond that; not supported if it never does.")
+                    ref, "le", "reference_workload_tokens_per_year", "break-even volume"),
+              untested("a real custom chip's cost",
+                       "the custom chip is hypothetical (performance and unit cost are parameters of the inference "
+                       "tax chapter), and the workloads it is set against are the companies' own statements")]
+    n = ev.number("inference_tax.n_reporters_above_breakeven")
+    if n is not None:
+        checks.append(Check("inference_tax.n_reporters_above_breakeven", n, "shown, not tested", None,
+                            f"{_v(n)} of the token volumes companies report exceed the break-even (self-reported)",
+                            label="reported volumes above break-even", role=CONTEXT))
+    rule_text = (f"At most partly supported, because the chip is hypothetical and the volumes are self-reported: "
+                 f"partly if the custom chip's break-even volume, counting input and output tokens, is at most "
+                 f"{_v(ref, 'tokens')} a year (the reference workload: OpenAI's stated API volume alone); not "
+                 "supported if it breaks even only beyond that, or never.")
     return Outcome(verdict, rule_text, tuple(checks), _reason(checks))
 
 
@@ -300,36 +376,39 @@ def c8(ev: Evidence, p: Params) -> Outcome:
     size = None if e is None else abs(e)
     checks = [Check("inference_tax.utilization_elasticity", e, f"|e| ≥ {_v(p.utilization_elasticity_strong)} % per point",
                     None if size is None else size >= p.utilization_elasticity_strong,
-                    _elasticity_note(e),
+                    _elasticity_note(e) + " (in the cost model, at the chapter's assumed utilization)",
                     p.utilization_elasticity_strong, "abs_ge", "utilization_elasticity_strong",
-                    "utilization elasticity")]
-    if size is None:
-        verdict = NOT_ASSESSED
-    elif size >= p.utilization_elasticity_strong:
-        verdict = SUPPORTED
-    elif size >= p.utilization_elasticity_weak:
-        verdict = PARTLY
-    else:
-        verdict = NOT_SUPPORTED
-    rule_text = (f"Supported if one point of utilization moves the cost per token by at least "
-                 f"{_v(p.utilization_elasticity_strong)}% (under-use is then a main driver of cost, at the "
-                 f"chapter's assumed utilization); partly from {_v(p.utilization_elasticity_weak)}%; not "
-                 "supported below.")
-    return Outcome(verdict, rule_text, tuple(checks), _reason(checks))
+                    "utilization elasticity"),
+              untested("measured fleet utilization",
+                       "whether real fleets run far below their peak: the book has no measured utilization, and "
+                       "the cost model makes cost per token inversely proportional to an assumed one")]
+    rule_text = (f"The cost model divides a chip-hour's cost by the tokens served, so lower utilization raises the "
+                 "cost per token by construction; the model can only say how much it matters at the assumed "
+                 "utilization, and no measured utilization is in the data. At most partly supported: partly if one "
+                 f"point of utilization moves the cost per token by at least {_v(p.utilization_elasticity_strong)}% "
+                 "(under-use is then a main driver of cost at the assumed utilization); not supported below.")
+    return Outcome(combine(checks), rule_text, tuple(checks), _reason(checks))
 
 
 # --------------------------------------------------------------------------------------------------
 # Tape-out (tapeout)
 
-@rule("C9", "tapeout.median_design_to_tapeout_months", "tapeout.n_design_to_tapeout", "tapeout.nine_month_percentile")
+@rule("C9", "tapeout.median_design_to_tapeout_months", "tapeout.n_design_to_tapeout", "tapeout.nine_month_percentile",
+      "tapeout.n_comparison_programs", "tapeout.n_comparison_statements", "tapeout.like_for_like_percentile",
+      "tapeout.claim_plus_floor_months")
 def c9(ev: Evidence, p: Params) -> Outcome:
     med = ev.number("tapeout.median_design_to_tapeout_months")
     n = ev.number("tapeout.n_design_to_tapeout")
     pct = ev.number("tapeout.nine_month_percentile")
+    n_prog = ev.number("tapeout.n_comparison_programs")
+    n_stat = ev.number("tapeout.n_comparison_statements")
+    basis = ("" if n_prog is None or n_stat is None else
+             f" (the comparison holds {_count(n_prog, 'dated program')} and {_count(n_stat, 'published statement')}, "
+             "statements that are not measurements of one program)")
     lo, hi = p.typical_cycle_min_months, p.typical_cycle_max_months
     enough = n is None or n >= p.min_programs_typical
     typical = None if (med is None or not enough) else lo <= med <= hi
-    sample = "" if n is None else f", from {_v(n)} dated program(s)"
+    sample = "" if n is None else f", from {_count(n, 'dated program')}"
     if not enough:
         sample += f", too few to say what is typical (at least {_v(p.min_programs_typical)} needed)"
     checks = [
@@ -339,9 +418,18 @@ def c9(ev: Evidence, p: Params) -> Outcome:
         Check("tapeout.nine_month_percentile", pct, f"≤ {_v(p.exceptional_percentile)}th percentile",
               None if pct is None else pct <= p.exceptional_percentile,
               ("nine months is shorter than every comparison duration" if pct == 0 else
-               f"nine months sits at the {_v(pct)}th percentile of the comparison durations"),
+               f"nine months sits at the {_v(pct)}th percentile of the comparison durations") + basis,
               p.exceptional_percentile, "le", "exceptional_percentile", "percentile of nine months"),
     ]
+    lfl = ev.number("tapeout.like_for_like_percentile")
+    floor_total = ev.number("tapeout.claim_plus_floor_months")
+    if lfl is not None:
+        span = "" if floor_total is None else f" ({_v(floor_total, 'months')})"
+        checks.append(Check("tapeout.like_for_like_percentile", lfl, "shown, not tested", None,
+                            f"like for like, the nine months plus the physical floor of the later phases{span} sit at "
+                            f"the {_v(lfl)}th percentile of the published statements that cover design to "
+                            "deployment or a full cycle",
+                            label="like-for-like percentile", role=CONTEXT))
     rule_text = (f"The typical length is tested: the median design-to-tape-out time of at least "
                  f"{_v(p.min_programs_typical)} dated programs must fall within {_v(lo)} to {_v(hi)} months, and "
                  f"nine months must be exceptional (at or below the {_v(p.exceptional_percentile)}th percentile of "
