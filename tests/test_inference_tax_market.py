@@ -102,3 +102,10 @@ def test_a_decline_is_informative_only_when_its_interval_excludes_no_change():
 def test_all_token_cost_divides_by_the_tokens_each_output_carries():
     assert market.cost_per_mtok_all_tokens(2.0, 3.0) == pytest.approx(0.5)
     assert market.MEASURED_COST["url"].startswith("https://")
+
+
+def test_anchor_ratio_and_total_break_even_count_all_tokens():
+    from tokenfactory.inference_tax import market
+
+    assert market.anchor_ratio({"usd_per_mtok_in_and_out": 1.0}, 0.5) == 2.0
+    assert market.cost_per_mtok_all_tokens(4.0, 3.0) == 1.0

@@ -61,11 +61,18 @@ def _envelope_steps(b: analysis.BenchmarkResult) -> pd.DataFrame:
     return pd.concat(rows).assign(benchmark=b.benchmark)
 
 
+def _across_benchmarks(res: analysis.ChapterResult, attr: str) -> pd.DataFrame:
+    """One frame of `attr` (scores, gap, ...) for every benchmark, tagged with its benchmark, for the
+    charts' benchmark selector; empty when no benchmark has rows."""
+    allb = {res.main.benchmark: res.main, **res.others}
+    frames = [getattr(b, attr).assign(benchmark=k) for k, b in allb.items() if len(getattr(b, attr))]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
 def frontier_chart(res: analysis.ChapterResult) -> alt.Chart:
     """Scores of every model by release date, best-to-date envelopes as steps; a benchmark selector."""
     allb = {res.main.benchmark: res.main, **res.others}
-    pts = pd.concat([b.scores.assign(benchmark=k) for k, b in allb.items() if len(b.scores)], ignore_index=True) \
-        if any(len(b.scores) for b in allb.values()) else pd.DataFrame()
+    pts = _across_benchmarks(res, "scores")
     if pts.empty:
         return _empty("No benchmark scores are loaded.")
     pts["unit"] = pts["benchmark"].map(lambda k: analysis.BENCHMARKS[k][1])
@@ -101,9 +108,7 @@ def frontier_chart(res: analysis.ChapterResult) -> alt.Chart:
 
 def gap_chart(res: analysis.ChapterResult) -> alt.Chart:
     """The gap in points over time, with the benchmark selector."""
-    allb = {res.main.benchmark: res.main, **res.others}
-    g = pd.concat([b.gap.assign(benchmark=k) for k, b in allb.items() if len(b.gap)], ignore_index=True) \
-        if any(len(b.gap) for b in allb.values()) else pd.DataFrame()
+    g = _across_benchmarks(res, "gap")
     if g.empty:
         return _empty("No benchmark has both closed and open scores yet.")
     g["unit"] = g["benchmark"].map(lambda k: analysis.BENCHMARKS[k][1])

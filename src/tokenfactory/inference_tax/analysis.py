@@ -162,6 +162,11 @@ class Result:
         held at its assumptions: how far the GPU side's uncertainty alone moves the verdict."""
         return float(m.breakeven_tokens_per_year(gpu_usd_per_mtok, self.asic_marginal_mtok, self.nre_annual_usd))
 
+    def breakeven_total_tokens_per_year(self, input_tokens_per_output: float) -> float:
+        """The break-even counted as companies report volumes, input and output tokens together:
+        each output token carries `input_tokens_per_output` prompt tokens."""
+        return self.breakeven_tokens_per_year * (1.0 + input_tokens_per_output)
+
     def decomposition(self) -> pd.DataFrame:
         """Long frame: chip kind, component, USD per million tokens, share of the total."""
         rows = []

@@ -182,3 +182,9 @@ def cost_per_mtok_all_tokens(cost_per_mtok_output: float, input_tokens_per_outpu
     with `input_tokens_per_output` prompt tokens, so a million output tokens carry
     (1 + ratio) million tokens in all."""
     return cost_per_mtok_output / (1.0 + input_tokens_per_output)
+
+
+def anchor_ratio(anchor: dict, modeled_all_tokens: float) -> float:
+    """A published measured cost (input and output together) over our modeled cost on the same
+    footing: above 1, the measurement is dearer than the model."""
+    return anchor["usd_per_mtok_in_and_out"] / modeled_all_tokens
