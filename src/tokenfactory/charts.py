@@ -118,6 +118,7 @@ def safe_html_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
     """
     from altair.utils.html import spec_to_html
 
+    spec = responsive(spec)
     spec_json = json.dumps(spec)
     digest = hashlib.md5(f"{next(_chart_counter)}:{spec_json}".encode()).hexdigest()
     page = spec_to_html(
@@ -127,6 +128,120 @@ def safe_html_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
     )
     return {"text/html": page.replace(spec_json, spec_json.replace("<", "\\u003c"), 1),
             "text/plain": "<Altair chart>"}
+
+
+#: Top-level keys of charts made of several views: those keep their own widths (and scroll
+#: sideways inside their own box on a narrow screen) instead of taking the column's width.
+_MULTI_VIEW = ("facet", "concat", "hconcat", "vconcat", "repeat")
+
+#: Title wrapping for charts that take the column's width: (smallest plot width in px, characters
+#: per title line, characters per subtitle line) at the book's font sizes (16 px and 12 px).
+_WRAP = ((0, 30, 42), (300, 40, 56), (420, 54, 76), (560, 70, 98), (720, 88, 124))
+
+
+def _single_view(spec: dict) -> bool:
+    if any(k in spec for k in _MULTI_VIEW):
+        return False
+    layers = [spec, *spec.get("layer", [])]
+    return not any(k in (layer.get("encoding") or {}) for layer in layers for k in ("row", "column", "facet"))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=width, break_long_words=False) or [text]
+
+
+def _width_expr(text: str, per_line: int) -> dict:
+    """A Vega expression giving `text` wrapped to the chart's current width (the `width` signal)."""
+    choices = [json.dumps(_wrap(text, chars)) for _, chars in per_line]
+    expr = choices[-1]
+    for (bound, _), choice in zip(reversed(per_line[1:]), reversed(choices[:-1])):
+        expr = f"width < {bound} ? {choice} : ({expr})"
+    return {"expr": expr}
+
+
+def responsive(spec: dict) -> dict:
+    """The chart as it should behave in a page: single-view and layered charts take the width of
+    the column (`width: "container"`, Vega-Lite's fit-x autosize) and their plain-text title and
+    subtitle wrap to that width, so that text keeps its size on a phone instead of the whole chart
+    shrinking. Charts of several views are left as they are. Returns a new dict."""
+    if not isinstance(spec, dict) or not _single_view(spec):
+        return spec
+    spec = dict(spec)
+    spec["width"] = "container"
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    title = spec.get("title")
+    if isinstance(title, str):
+        title = {"text": title}
+    if isinstance(title, dict):
+        title = dict(title)
+        if isinstance(title.get("text"), str) and len(title["text"]) > _WRAP[1][1]:
+            title["text"] = _width_expr(title["text"], [(b, c) for b, c, _ in _WRAP])
+        sub = title.get("subtitle")
+        if isinstance(sub, list):
+            sub = " ".join(map(str, sub))
+        if isinstance(sub, str) and len(sub) > _WRAP[1][2]:
+            title["subtitle"] = _width_expr(sub, [(b, s) for b, _, s in _WRAP])
+        spec["title"] = title
+    return spec
+
+
+# --- Live controls -------------------------------------------------------------------------------
+# A chart can carry its own controls: Vega-Lite parameters bound to a slider or a select, used in
+# `transform_calculate` expressions, so the chart recomputes in the browser with no kernel and no
+# network. How to write one: CONTRIBUTING.md, "Live controls".
+
+
+def control(name: str, value: Any, *, label: str, unit: str = "", min: float | None = None,
+            max: float | None = None, step: float | None = None, options: Iterable[Any] | None = None,
+            labels: Iterable[str] | None = None) -> alt.Parameter:
+    """A Vega-Lite parameter bound to a slider (give `min`, `max`, `step`) or a select (give
+    `options`, and `labels` to show words instead of the raw values).
+
+    The control's label names its unit ("Utilization (share of hours)"). `value` is the page's
+    setting (use the chapter's parameter, so the page and the control agree); the reset button
+    that the book adds under every chart with controls puts the control back to it.
+    """
+    text = f"{label} ({unit}) " if unit else f"{label} "
+    if options is not None:
+        opts = list(options)
+        extra = {"labels": list(labels)} if labels is not None else {}
+        bind = alt.binding_select(options=opts, name=text, **extra)
+    else:
+        if min is None or max is None:
+            raise ValueError(f"control {name!r}: a slider needs min and max (or give options for a select)")
+        if not (min <= value <= max):
+            raise ValueError(f"control {name!r}: value {value} is outside [{min}, {max}]")
+        bind = alt.binding_range(min=min, max=max, step=step, name=text)
+    return alt.param(name=name, value=value, bind=bind)
+
+
+def expr_number(name: str, fmt: str = ".2~f", prefix: str = "", suffix: str = "") -> str:
+    """A Vega expression showing parameter (or field) `name` as text: `'$' + format(cost, '.2f')`.
+    `fmt` is a d3-format specifier (".0%" for a share, ",.3~s" for large numbers)."""
+    parts = []
+    if prefix:
+        parts.append(json.dumps(prefix))
+    parts.append(f"format({name}, {json.dumps(fmt)})")
+    if suffix:
+        parts.append(json.dumps(suffix))
+    return " + ".join(parts)
+
+
+def live_title(lines: Iterable[str], subtitle: str | list[str]) -> alt.TitleParams:
+    """A title that follows the controls: `lines` are Vega expressions (strings in quotes,
+    parameters, `expr_number(...)`), shown on one line on a wide chart and one per line on a
+    narrow one. The subtitle says what is plotted and its unit (plain text).
+
+        charts.live_title(["'Cost per token at ' + format(u, '.0%') + ' utilization'"],
+                          "USD per million output tokens")
+    """
+    parts = [f"({line})" for line in lines]
+    wide = " + ' ' + ".join(parts)
+    narrow = "[" + ", ".join(parts) + "]"
+    text = alt.expr(f"width < {_WRAP[3][0]} ? {narrow} : {wide}") if len(parts) > 1 else alt.expr(parts[0])
+    return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
 
 
 def enable_theme() -> None:
