@@ -219,3 +219,19 @@ def test_vendor_margin_low_above_high_is_named(tmp_path):
     rows[1][h.index("gross_margin_high")] = "0.5"
     _write(data / "vendor_margins.csv", rows)
     _expect("vendor_margins", data, "line 2, column gross_margin_low, value '0.9'", "low end must not exceed")
+
+
+def test_meta_coverage_end_is_the_newest_statement_date():
+    """Each meta file states `coverage_end`: the largest `as_of` in its table (the newest statement)."""
+    import datetime
+
+    import yaml
+
+    for name in TABLES:
+        meta = yaml.safe_load((paths.data_dir() / f"{name}.meta.yml").read_text(encoding="utf-8"))
+        stated = meta.get("coverage_end")
+        assert stated, f"{name}.meta.yml: coverage_end is missing"
+        stated = stated if isinstance(stated, datetime.date) else datetime.date.fromisoformat(str(stated))
+        newest = load(name)["as_of"].max().date()
+        assert stated == newest, (f"{name}.meta.yml: coverage_end is {stated}, but the newest as_of in "
+                                  f"data/{name}.csv is {newest}: set coverage_end: {newest}")
