@@ -190,6 +190,11 @@ _add(Table(
         *_dated("date", "Date the price took effect or was seen", required=True),
         Col("event", "text", "launch, price_cut, or current (seen on a dated page)", required=True,
             choices=("launch", "price_cut", "current")),
+        Col("date_basis", "text", "What the date is: effective (the day the price took effect, from the vendor), "
+            "commit (first dataset commit showing the new price: it took effect on or before), page_date (the "
+            "date of the page or snapshot the price was seen on: an upper bound, not a change date), undated "
+            "(no date found: date = earliest possible date of the listing, notes say so)", required=True,
+            choices=("effective", "commit", "page_date", "undated")),
         Col("input_usd_per_mtok", "number", "Price of input tokens", "USD per million tokens", ge=0, le=10000),
         Col("output_usd_per_mtok", "number", "Price of output tokens", "USD per million tokens", ge=0, le=10000),
         Col("cached_input_usd_per_mtok", "number", "Price of cached input tokens", "USD per million tokens",
