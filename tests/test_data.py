@@ -173,3 +173,19 @@ def test_meta_files_exist_and_name_their_sources():
         for key in ("title", "description", "license", "date_accessed"):
             assert content.get(key), f"{meta.name}: {key} is empty"
         assert content.get("sources") or content.get("source_urls"), f"{meta.name}: no sources"
+
+
+def test_meta_coverage_end_is_the_newest_statement_date():
+    """Each meta file states `coverage_end`: the largest `as_of` in its table (the newest statement)."""
+    import datetime
+
+    import yaml
+
+    for name in TABLES:
+        meta = yaml.safe_load((paths.data_dir() / f"{name}.meta.yml").read_text(encoding="utf-8"))
+        stated = meta.get("coverage_end")
+        assert stated, f"{name}.meta.yml: coverage_end is missing"
+        stated = stated if isinstance(stated, datetime.date) else datetime.date.fromisoformat(str(stated))
+        newest = load(name)["as_of"].max().date()
+        assert stated == newest, (f"{name}.meta.yml: coverage_end is {stated}, but the newest as_of in "
+                                  f"data/{name}.csv is {newest}: set coverage_end: {newest}")

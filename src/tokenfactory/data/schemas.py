@@ -175,6 +175,9 @@ _add(Table(
         Col("publication_date", "date", "Publication or release date", required=True),
         Col("training_compute_flop", "number", "Training compute", "FLOP", required=True, ge=1e10, le=1e30),
         Col("frontier", "bool", "Among the frontier models at release"),
+        Col("weights", "text", "closed; open (permissive licence); open_restricted (restrictive or non-commercial "
+            "licence), from Epoch AI's 'Model accessibility'; empty where Epoch does not state it",
+            choices=("closed", "open", "open_restricted")),
         *_common(),
     ),
 ))
