@@ -204,11 +204,18 @@ _add(Table(
 ))
 
 _add(Table(
-    "capex", key=("company", "fiscal_year", "row_type"),
+    # One row per company x fiscal year x period x row type x statement date: full years and fiscal
+    # quarters sit in one table (`period`), and each guidance update is its own dated row (`as_of`), so
+    # a raise is kept beside the figure it replaced. Full-year totals read only `period == "FY"`.
+    "capex", key=("company", "fiscal_year", "period", "row_type", "as_of"),
     columns=(
         Col("company", "text", "Company", required=True),
         Col("fiscal_year", "int", "Fiscal year (named by the year it ends in)", required=True, ge=2000, le=2035),
         Col("fiscal_year_end", "date", "Last day of the fiscal year", required=True),
+        Col("period", "text", "FY (full fiscal year), Q1-Q4 (fiscal quarter of fiscal_year), or CY (the calendar "
+            "year named by fiscal_year, for a company whose fiscal year ends elsewhere)", required=True,
+            choices=("FY", "Q1", "Q2", "Q3", "Q4", "CY")),
+        Col("period_end", "date", "Last day of the period the figure covers", required=True),
         Col("row_type", "text", "reported, or guidance stated by the company", required=True,
             choices=("reported", "guidance")),
         Col("capex_usd_bn", "number", "Capital expenditure (midpoint for a guidance range)", "USD billions",
