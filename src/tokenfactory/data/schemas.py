@@ -283,9 +283,10 @@ _add(Table(
         Col("precision", "text", "Weight/compute precision (FP8, FP4, BF16, ...) where stated"),
         Col("engine", "text", "Serving software (TensorRT-LLM, vLLM, SGLang, ...) where stated"),
         Col("scenario", "text", "offline (no latency bound), server / interactive (latency-bounded, MLPerf), "
-            "concurrency (fixed concurrent requests), production_* (a live service)", required=True,
-            choices=("offline", "server", "interactive", "concurrency", "production_prefill",
-                     "production_decode", "production_fleet")),
+            "concurrency (fixed concurrent requests), prefill / decode (one phase of a disaggregated deployment, "
+            "benchmarked), production_* (a live service)", required=True,
+            choices=("offline", "server", "interactive", "concurrency", "prefill", "decode",
+                     "production_prefill", "production_decode", "production_fleet")),
         Col("input_tokens", "number", "Input (prompt) tokens per request (fixed, or the mean/median stated: see notes)",
             "tokens", ge=0, le=1e7),
         Col("output_tokens", "number", "Output tokens per request (fixed, or the mean stated: see notes)", "tokens",
