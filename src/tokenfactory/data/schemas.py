@@ -87,6 +87,10 @@ _add(Table(
         Col("price_usd", "number", "Price per chip (list, or estimate: see price_estimate)", "USD", ge=0, le=1e8),
         Col("price_estimate", "bool", "True when price_usd is an estimate"),
         Col("price_source_url", "url", "Page that states the price"),
+        Col("price_basis", "text", "What price_usd prices: the chip alone, or a server (or larger system) price "
+            "divided by its chips", choices=("chip", "server_per_chip", "system_per_chip")),
+        Col("server_capex_usd_per_chip", "number", "Capital cost of the server around the chip (with its networking "
+            "where the source includes it), per chip, where a source gives it", "USD", ge=0, le=1e8),
         *_common(),
     ),
     date_order=(("announced_date", "available_date"),),
