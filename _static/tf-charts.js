@@ -82,30 +82,28 @@
     el.parentNode.insertBefore(p, el.nextSibling);
   }
 
-  function controlValue(input) {
-    if (input.type === "checkbox") return input.checked;
-    if (input.type === "radio") return input.checked;
-    return input.value;
-  }
-
-  function addReset(el) {
+  /* The Reset button: every bound parameter back to the value the page was built with. Read from
+     the view, not the inputs: a slider snaps its displayed value to its step. */
+  function addReset(el, view) {
     var bindings = el.querySelector(".vega-bindings");
     if (!bindings || bindings.querySelector(".tf-reset")) return;
-    var inputs = Array.prototype.slice.call(bindings.querySelectorAll("input, select"));
-    if (!inputs.length) return;
-    var defaults = inputs.map(controlValue);
+    var names = [];
+    Array.prototype.forEach.call(bindings.querySelectorAll("input[name], select[name]"), function (input) {
+      if (names.indexOf(input.name) < 0) names.push(input.name);
+    });
+    var defaults = {};
+    names.forEach(function (n) {
+      try { defaults[n] = view.signal(n); } catch (e) { /* not a signal of this view */ }
+    });
+    if (!Object.keys(defaults).length) return;
     var button = document.createElement("button");
     button.type = "button";
     button.className = "tf-reset";
     button.textContent = "Reset";
     button.title = "Put every control of this chart back to the page's setting";
     button.addEventListener("click", function () {
-      inputs.forEach(function (input, i) {
-        if (input.type === "checkbox" || input.type === "radio") input.checked = defaults[i];
-        else input.value = defaults[i];
-        input.dispatchEvent(new Event("input", { bubbles: true }));
-        input.dispatchEvent(new Event("change", { bubbles: true }));
-      });
+      Object.keys(defaults).forEach(function (n) { view.signal(n, defaults[n]); });
+      view.runAsync();
     });
     bindings.appendChild(button);
   }
@@ -119,7 +117,7 @@
           if (node) {
             node.tfView = result.view;
             node.tfSpec = spec;
-            addReset(node);
+            addReset(node, result.view);
             addDownloads(node, spec);
           }
         } catch (e) {

@@ -71,7 +71,7 @@ def test_single_view_charts_take_the_column_width_and_wrap_long_titles():
     out = charts.responsive(spec)
     assert out["width"] == "container" and out["autosize"]["type"] == "fit-x"
     expr = out["title"]["text"]["expr"]
-    assert expr.startswith("width < ")
+    assert expr.startswith("containerSize()[0] < ")
     narrow = json.loads(re.search(r"\? (\[.*?\]) :", expr).group(1))
     assert " ".join(narrow) == title and all(len(line) <= charts._WRAP[0][1] for line in narrow)
     concat = alt.hconcat(alt.Chart(pd.DataFrame({"x": [1]})).mark_point(), alt.Chart(pd.DataFrame({"x": [1]})).mark_bar()).to_dict()
@@ -94,7 +94,7 @@ def test_control_binds_a_slider_or_select_with_its_unit():
 def test_live_title_is_an_expression_on_the_controls():
     t = charts.live_title(["'Cost at'", charts.expr_number("u", ".0%")], "USD per million tokens")
     expr = t.to_dict()["text"]["expr"]
-    assert "format(u, \".0%\")" in expr and expr.startswith("width < ")
+    assert "format(u, \".0%\")" in expr and expr.startswith("containerSize()[0] < ")
 
 
 def test_checks_are_inert_json():
@@ -103,3 +103,17 @@ def test_checks_are_inert_json():
     assert json.loads(html.split(">", 1)[1].rsplit("<", 1)[0]) == [{"set": {"u": 0.8}, "expect": ["<$1"]}]
     with pytest.raises(ValueError):
         nb.checks_html([{"set": {"u": 0.8}}])
+
+
+def test_a_slider_must_be_able_to_show_the_pages_setting():
+    with pytest.raises(ValueError, match="not on the slider's steps"):
+        charts.control("price", 33600, label="Chip price", unit="USD", min=0, max=84000, step=500)
+    charts.control("price", 33600, label="Chip price", unit="USD", min=0, max=84000, step=100)
+
+
+def test_no_chart_text_under_eleven_pixels():
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_text(fontSize=9).encode(x="x:Q").configure_axis(labelFontSize=8)
+    out = charts.responsive(chart.to_dict())
+    assert out["mark"]["fontSize"] == 11 and out["config"]["axis"]["labelFontSize"] == 11
+    big = charts.responsive(alt.Chart(pd.DataFrame({"x": [1]})).mark_text(fontSize=14).to_dict())
+    assert big["mark"]["fontSize"] == 14

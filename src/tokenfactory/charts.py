@@ -95,9 +95,13 @@ def _theme() -> alt.theme.ThemeConfig:
             "title": {"color": TEXT, "fontSize": 16, "fontWeight": 600, "subtitleColor": MUTED,
                       "subtitleFontSize": 12, "anchor": "start", "offset": 10},
             "axis": {"labelColor": TEXT, "titleColor": TEXT, "gridColor": GRID, "domainColor": MUTED,
-                     "tickColor": MUTED, "labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": 500},
+                     "tickColor": MUTED, "labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": 500,
+                     "labelOverlap": True},
+            # legends under the chart, in as many columns as the chart's width holds
             "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 11, "titleFontSize": 12,
-                       "orient": "bottom", "direction": "horizontal", "columns": 5},
+                       "orient": "bottom", "direction": "horizontal",
+                       "columns": {"expr": "containerSize()[0] < 480 ? 2 : (containerSize()[0] < 700 ? 3 : 5)"},
+                       "labelLimit": {"expr": "containerSize()[0] < 480 ? 130 : 180"}},
             "header": {"labelColor": TEXT, "titleColor": TEXT},
             "text": {"color": TEXT},
             "range": {"category": OKABE_ITO + TOL_MUTED},
@@ -134,9 +138,9 @@ def safe_html_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
 #: sideways inside their own box on a narrow screen) instead of taking the column's width.
 _MULTI_VIEW = ("facet", "concat", "hconcat", "vconcat", "repeat")
 
-#: Title wrapping for charts that take the column's width: (smallest plot width in px, characters
-#: per title line, characters per subtitle line) at the book's font sizes (16 px and 12 px).
-_WRAP = ((0, 30, 42), (300, 40, 56), (420, 54, 76), (560, 70, 98), (720, 88, 124))
+#: Title wrapping for charts that take the column's width: (smallest container width in px,
+#: characters per title line, characters per subtitle line) at the book's font sizes (16 and 12 px).
+_WRAP = ((0, 34, 48), (360, 42, 58), (480, 54, 76), (620, 70, 98), (780, 88, 124))
 
 
 def _single_view(spec: dict) -> bool:
@@ -152,21 +156,45 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width=width, break_long_words=False) or [text]
 
 
-def _width_expr(text: str, per_line: int) -> dict:
-    """A Vega expression giving `text` wrapped to the chart's current width (the `width` signal)."""
+#: The width of the element the chart sits in (Vega's containerSize()); unlike the `width` signal
+#: it does not depend on the title or legend, so wrapping on it cannot feed back into the layout.
+CONTAINER_WIDTH = "containerSize()[0]"
+
+
+def _width_expr(text: str, per_line: list[tuple[int, int]]) -> dict:
+    """A Vega expression giving `text` wrapped to the width of the chart's container."""
     choices = [json.dumps(_wrap(text, chars)) for _, chars in per_line]
     expr = choices[-1]
     for (bound, _), choice in zip(reversed(per_line[1:]), reversed(choices[:-1])):
-        expr = f"width < {bound} ? {choice} : ({expr})"
+        expr = f"{CONTAINER_WIDTH} < {bound} ? {choice} : ({expr})"
     return {"expr": expr}
+
+
+#: The smallest text a chart may draw, in px (readable on a phone).
+MIN_FONT = 11
+
+
+def _min_font(node: Any) -> Any:
+    """Every font size in the spec raised to MIN_FONT (annotations at 9 or 10 px are unreadable
+    on a phone). Sizes given as expressions are left alone."""
+    if isinstance(node, dict):
+        return {k: (MIN_FONT if (k.endswith("fontSize") or k.endswith("FontSize")) and isinstance(v, (int, float))
+                    and not isinstance(v, bool) and v < MIN_FONT else _min_font(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_min_font(v) for v in node]
+    return node
 
 
 def responsive(spec: dict) -> dict:
     """The chart as it should behave in a page: single-view and layered charts take the width of
     the column (`width: "container"`, Vega-Lite's fit-x autosize) and their plain-text title and
     subtitle wrap to that width, so that text keeps its size on a phone instead of the whole chart
-    shrinking. Charts of several views are left as they are. Returns a new dict."""
-    if not isinstance(spec, dict) or not _single_view(spec):
+    shrinking. Charts of several views keep their sizes. In every chart, no text is smaller than
+    MIN_FONT. Returns a new dict."""
+    if not isinstance(spec, dict):
+        return spec
+    spec = _min_font(spec)
+    if not _single_view(spec):
         return spec
     spec = dict(spec)
     spec["width"] = "container"
@@ -213,6 +241,10 @@ def control(name: str, value: Any, *, label: str, unit: str = "", min: float | N
             raise ValueError(f"control {name!r}: a slider needs min and max (or give options for a select)")
         if not (min <= value <= max):
             raise ValueError(f"control {name!r}: value {value} is outside [{min}, {max}]")
+        if step and abs((value - min) / step - round((value - min) / step)) > 1e-6:
+            # a browser snaps a slider to min + k * step: the page's setting would be unreachable
+            raise ValueError(f"control {name!r}: value {value} is not on the slider's steps "
+                             f"(min {min} + k × step {step}); choose a step that divides value − min")
         bind = alt.binding_range(min=min, max=max, step=step, name=text)
     return alt.param(name=name, value=value, bind=bind)
 
@@ -240,7 +272,7 @@ def live_title(lines: Iterable[str], subtitle: str | list[str]) -> alt.TitlePara
     parts = [f"({line})" for line in lines]
     wide = " + ' ' + ".join(parts)
     narrow = "[" + ", ".join(parts) + "]"
-    text = alt.expr(f"width < {_WRAP[3][0]} ? {narrow} : {wide}") if len(parts) > 1 else alt.expr(parts[0])
+    text = alt.expr(f"{CONTAINER_WIDTH} < {_WRAP[3][0]} ? {narrow} : {wide}") if len(parts) > 1 else alt.expr(parts[0])
     return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
 
 
