@@ -211,6 +211,10 @@ def test_judgement_texts_follow_numbers():
     assert chapter.crossover_phrase(45.0) == "from month 45"
     assert chapter.lead_word(-1.0) == "behind" and chapter.lead_word(2.0) == "ahead"
     assert chapter.share_phrase(1.2).startswith("more than all")
-    assert chapter.share_phrase(-0.1).startswith("a negative share")
+    assert "net cost" in chapter.share_phrase(-0.1)
+    assert chapter.rests_word({"lead": 1.0, "share_tax": 0.6, "share_cycle": 0.1, "share_data": 0.3}) == "mostly"
+    assert chapter.rests_word({"lead": 1.0, "share_tax": 0.45, "share_cycle": 0.1, "share_data": 0.45}) == "most"
+    assert chapter.cycle_comment(0.02, 8.0, 8.0).endswith("add little")
+    assert chapter.cycle_comment(0.3, 20.0, 8.0).startswith("Faster own cycles carry 30%")
     assert "not" not in chapter.runs_phrase(0.6) and "runs" in chapter.runs_phrase(0.6)
     assert chapter.largest_share({"tax": 1.0, "cycle": -3.0, "data": 0.5}) == model.FACTOR_LABELS["cycle"]

@@ -25,6 +25,8 @@ from .params import Params
 PER_MONTH = {"minute": 60 * 24 * 365.25 / 12, "day": 365.25 / 12, "week": 365.25 / 12 / 7, "month": 1.0,
              "year": 1 / 12}
 AT_MONTH = 60
+#: Merchant generation gaps (months) over which the lead is swept.
+SWEEP = (4.0, 30.0)
 
 #: Parameters varied in the sensitivity analysis, with a reader's label.
 SENSITIVITY = {
@@ -429,7 +431,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     dec = model.decomposition(x, months, AT_MONTH)
     sens = sensitivity(x, p, months)
     grid = lead_grid(x, sens, months, p.grid_resolution)
-    sweep = cycle_sweep(x, months, 4.0, 30.0)
+    sweep = cycle_sweep(x, months, *SWEEP)
     growth = model_growth(sim)
     observed = observed_growth(inputs.volumes, p.min_growth_span_months)
     cadences = {k: tape[v] for k, v in CADENCE_KEYS.items()}
@@ -504,8 +506,31 @@ def share_phrase(share: float) -> str:
     if share > 1:
         return f"more than all of it ({fmt(share, pct=True)})"
     if share < 0:
-        return f"a negative share ({fmt(share, pct=True)}: it costs the integrated lab money)"
+        return f"{fmt(share, pct=True)} (a net cost to the integrated lab)"
     return fmt(share, pct=True)
+
+
+def rests_word(dec: Mapping[str, float]) -> str:
+    """'mostly' when one source carries more than half of the lead, else 'most'."""
+    top = max(abs(dec[f"share_{f}"]) for f in model.FACTORS) if dec["lead"] else float("nan")
+    return "mostly" if top > 0.5 else "most"
+
+
+def cycle_comment(share_cycle: float, merchant_cycle: float, floor: float, small: float = 0.1) -> str:
+    """Why faster own cycles add little or much, from the share and the room between cadence and floor."""
+    room = merchant_cycle - floor
+    if share_cycle != share_cycle:
+        return "With no lead, no source carries a share"
+    if abs(share_cycle) < small:
+        return (f"At the merchant cadence used here ({fmt(merchant_cycle)} months) the own cycle has "
+                f"{fmt(max(room, 0), unit='months')} of room above the {fmt(floor)}-month manufacturing floor, so "
+                "faster own cycles add little")
+    return (f"Faster own cycles carry {fmt(share_cycle, pct=True)} of the lead: the merchant cadence "
+            f"({fmt(merchant_cycle)} months) leaves {fmt(max(room, 0), unit='months')} of room above the floor")
+
+
+CADENCE_NAMES = {"nvidia_recent": "NVIDIA's recent", "merchant_families": "merchant GPU families'",
+                 "all_families": "all families'"}
 
 
 def runs_phrase(share: float) -> str:
@@ -532,9 +557,12 @@ def texts(r: Result) -> dict[str, str]:
         "all_family_phrase": (f"{lead_word(n['advantage_at_all_family_cycle_usd_bn'])} by USD "
                               f"{fmt(abs(n['advantage_at_all_family_cycle_usd_bn']))} billion at year 5, overtaking "
                               f"{crossover_phrase(n['crossover_at_all_family_cycle'])}"),
-        "threshold_phrase": ("at every merchant gap from 4 to 30 months" if n["cycle_threshold_months"] != n["cycle_threshold_months"]
+        "threshold_phrase": (f"at every merchant gap from {fmt(SWEEP[0])} to {fmt(SWEEP[1])} months"
+                             if n["cycle_threshold_months"] != n["cycle_threshold_months"]
                              else f"only when merchant generations come more than {fmt(n['cycle_threshold_months'])} months apart"),
-        "merchant_cadence_source": r.p.merchant_cadence.replace("_", " "),
+        "merchant_cadence_source": CADENCE_NAMES[r.p.merchant_cadence],
+        "rests_word": rests_word(dec),
+        "cycle_comment": cycle_comment(n["lead_share_cycle"], n["merchant_cycle_months"], n["floor_months"]),
         "volume_provider": r.p.volume_provider,
         "volume_product": r.volume_product,
         "volume_date": r.volume_date,

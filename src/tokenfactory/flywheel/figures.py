@@ -264,15 +264,17 @@ def grid_slider_chart(r) -> alt.Chart:
     a_label, b_label = g["a_label"].iloc[0], g["b_label"].iloc[0]
     a_name, b_name = g["a_name"].iloc[0], g["b_name"].iloc[0]
     bvals = np.sort(g["b"].unique())
-    default_idx = int(np.argmin(np.abs(bvals - g["b_default"].iloc[0])))
-    slider = alt.binding_range(min=0, max=len(bvals) - 1, step=1, name=f"{b_label} (step of the grid): ")
-    pick = alt.param(name="b_step", value=default_idx, bind=slider)
-    x = alt.X("a:Q", title=f"{a_label} ({a_name})", scale=alt.Scale(nice=False))
+    step = float(bvals[1] - bvals[0]) if len(bvals) > 1 else 1.0
+    default_b = float(bvals[int(np.argmin(np.abs(bvals - g["b_default"].iloc[0])))])
+    slider = alt.binding_range(min=float(bvals[0]), max=float(bvals[-1]), step=step, name=f"{b_label}: ")
+    pick = alt.param(name="b_value", value=default_b, bind=slider)
+    x = alt.X("a:Q", title=f"{a_label} ({a_name})", scale=alt.Scale(nice=False),
+              axis=alt.Axis(format=".3~g", tickCount=6))
     y = alt.Y("lead_pct:Q", title="Integrated lead at year 5, % of merchant revenue")
     tip = [alt.Tooltip("a:Q", title=a_name, format=".3g"), alt.Tooltip("b:Q", title=b_name, format=".3g"),
            alt.Tooltip("lead_pct:Q", title="lead (%)", format=".1f"),
            alt.Tooltip("advantage_usd_bn:Q", title="lead (USD bn)", format=",.1f"), alt.Tooltip("source:N")]
-    base = alt.Chart(g).transform_filter("datum.b_index == b_step")
+    base = alt.Chart(g).transform_filter(f"abs(datum.b - b_value) < {step / 2}")
     line = base.mark_line(point=True, strokeWidth=2.5, color=_COLORS.range[1]).encode(x=x, y=y, tooltip=tip)
     label = base.transform_aggregate(b="mean(b)").transform_calculate(
         t=f"'{b_name} = ' + format(datum.b, '.3g')").mark_text(
@@ -281,10 +283,10 @@ def grid_slider_chart(r) -> alt.Chart:
     default = alt.Chart(pd.DataFrame({"x": [float(g["a_default"].iloc[0])]})).mark_rule(
         color=charts.MUTED, strokeDash=[3, 3]).encode(x="x:Q")
     title = charts.title(
-        f"Move the {b_label}: where the lead changes sign along the {a_label}",
-        [f"Year-5 lead (% of the merchant lab's revenue) over a precomputed {len(bvals)}×{len(bvals)} grid of the two",
-         "most influential parameters (Morris ranking), each over its assumed range; dashed: this page's value;",
-         "the slider steps through the second parameter's grid values"])
+        f"The year-5 lead along the {a_label}",
+        [f"% of the merchant lab's revenue, from a precomputed {len(bvals)}×{len(bvals)} grid of the two most influential",
+         f"parameters (Morris ranking) over their assumed ranges; the slider sets the {b_label};",
+         "dashed: this page's value"])
     return alt.layer(line, zero, default, label).add_params(pick).properties(width=WIDTH - 60, height=260, title=title)
 
 

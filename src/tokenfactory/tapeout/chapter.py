@@ -135,6 +135,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "like_for_like_percentile": fpct["percentile"],
         "claim_plus_floor_months": p.claimed_months + floor,
         "tpu_v1_dated_lo_months": float(tpu["lo"].iloc[0]) if len(tpu) else float("nan"),
+        "tpu_v1_stated_months": float(tpu["stated_months"].iloc[0]) if len(tpu) else float("nan"),
         "tpu_v1_dated_hi_months": float(tpu["hi"].iloc[0]) if len(tpu) else float("nan"),
         "nine_month_percentile": pct["percentile"],
         "nine_month_percentile_low": pct["percentile_low"],
@@ -342,8 +343,8 @@ def texts(r: Result) -> dict[str, str]:
         "asic_vs_merchant": comparison_word(n["median_asic_generation_gap_months"],
                                             n["median_merchant_generation_gap_months"], tol=0.5),
         "cadence_trend": trend_text(n["cadence_trend_months_per_year"], n["cadence_trend_se"]),
-        "assumed_vs_tied": ("larger than" if p.gain_per_generation > n["gain_per_generation_at_recent_gap"] else
-                            "no larger than") if n["gain_per_generation_at_recent_gap"] == n["gain_per_generation_at_recent_gap"]
+        "assumed_vs_tied": ("smaller than" if n["gain_per_generation_at_recent_gap"] < p.gain_per_generation else
+                            "no smaller than") if n["gain_per_generation_at_recent_gap"] == n["gain_per_generation_at_recent_gap"]
         else "not comparable with",
         "design_budget": budget_text(feasible.iloc[0] if len(feasible) else None, n["median_design_to_tapeout_months"]),
         "custom_vendors_training": n["custom_vendors_training"] or "none",

@@ -441,11 +441,11 @@ def population_cadence_chart(r, statements: pd.DataFrame) -> alt.Chart:
     n = r.numbers
     chart = cadence_chart(r.gaps, statements, n["median_generation_gap_months"], r.trend)
     title = charts.title(
-        f"{r.p.cadence_vendor}'s last {fmt(n['n_recent_gaps'])} generations came a median "
-        f"{fmt(n['nvidia_recent_generation_gap_months'])} months apart; merchant GPU families "
-        f"{fmt(n['median_merchant_generation_gap_months'])}, custom ASIC families {fmt(n['median_asic_generation_gap_months'])}",
-        ["Months between successive generations' availability within a family; bar: range from date",
-         "precision; dashed: vendors' stated cadence targets"])
+        f"{r.p.cadence_vendor}'s recent generations: {fmt(n['nvidia_recent_generation_gap_months'])} months apart",
+        [f"Median of its last {fmt(n['n_recent_gaps'])} gaps; merchant GPU families {fmt(n['median_merchant_generation_gap_months'])}, "
+         f"custom ASIC families {fmt(n['median_asic_generation_gap_months'])} months.",
+         "Months between successive generations' availability within a family; bar: range from",
+         "date precision; dashed: vendors' stated cadence targets"])
     return chart.properties(title=title)
 
 
