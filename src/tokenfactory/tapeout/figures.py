@@ -483,8 +483,8 @@ def price_performance_chart(r) -> alt.Chart:
         layers.append(alt.Chart(fit).mark_line(strokeDash=[5, 3], color=charts.MUTED).encode(x="date:T", y="fit:Q"))
     title = charts.title(
         f"What a dollar of merchant accelerator buys grows ×{fmt(tech['rate'])} a year",
-        [f"Dense BF16 TFLOPS per USD of chip price, log scale; {fmt(tech['n'])} merchant accelerators with a price",
-         f"(all prices estimates); dashed: least-squares fit, ×{fmt(tech['low'])} to ×{fmt(tech['high'])} at ±1 standard error"])
+        [f"Dense BF16 TFLOPS per USD of chip price, log scale; {fmt(tech['n'])} merchant accelerators priced as a chip",
+         f"alone (estimates); dashed: least-squares fit, ×{fmt(tech['low'])} to ×{fmt(tech['high'])} at ±1 standard error"])
     return alt.layer(*layers).properties(width=470, height=300, title=title)
 
 

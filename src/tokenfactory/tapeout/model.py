@@ -408,13 +408,20 @@ def recent_gaps(gaps: pd.DataFrame, vendor: str, n: int = 3) -> pd.DataFrame:
     return g.tail(n).reset_index(drop=True)
 
 
-def price_performance(accelerators: pd.DataFrame | None, kinds: Sequence[str] = ("merchant_gpu",)) -> pd.DataFrame:
+def price_performance(accelerators: pd.DataFrame | None, kinds: Sequence[str] = ("merchant_gpu",),
+                      bases: Sequence[str] = ("chip",)) -> pd.DataFrame:
     """Dense BF16 TFLOPS per USD of chip price for the accelerators of `kinds` that have both, dated by
-    availability (announcement when availability is missing), as decimal years."""
+    availability (announcement when availability is missing), as decimal years.
+
+    Like for like: only prices of the chip alone (`price_basis` in `bases`); a server price divided by
+    its chips also pays for CPUs, memory and networking and would bend the trend. Rows without a stated
+    basis are left out."""
     cols = ["accelerator", "vendor", "date", "year", "tflops_per_usd", "price_estimate"]
     if accelerators is None or not len(accelerators):
         return pd.DataFrame(columns=cols)
     a = accelerators[accelerators["kind"].isin(list(kinds))].drop_duplicates("accelerator").copy()
+    if "price_basis" in a:
+        a = a[a["price_basis"].isin(list(bases))]
     a["date"] = pd.to_datetime(a["available_date"]).fillna(pd.to_datetime(a["announced_date"]))
     a = a.dropna(subset=["date", "price_usd", "bf16_dense_tflops"])
     a = a[(a["price_usd"] > 0) & (a["bf16_dense_tflops"] > 0)]
