@@ -122,7 +122,8 @@ _add(Table(
         Col("organization", "text", "Their organization"),
         Col("statement", "text", "The statement, quoted or closely paraphrased", required=True),
         Col("phase", "text", "Which part of the cycle", choices=(
-            "design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence", "full_cycle")),
+            "design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence", "full_cycle",
+            "ai_assisted_design")),
         Col("min_months", "number", "Shortest duration stated", "months", ge=0, le=240),
         Col("max_months", "number", "Longest duration stated", "months", ge=0, le=240),
         *_common(estimate=False),
