@@ -1,4 +1,4 @@
-"""The chapter's charts, built from `analysis.ChapterResult`. Titles are computed from the numbers
+"""The chapter's charts, built from `chapter.Result`. Titles are computed from the numbers
 (never typed), each chart has a subtitle with what and which unit, tooltips, and shapes telling
 closed from open as well as colors. No analysis here: only data reshaping for the chart grammar.
 """
@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import charts
 from ..nb import fmt
-from . import analysis, frontier
+from . import chapter, frontier
 
 W = 600  # plot width, px: the chart with its legend stays within 700 px
 
@@ -40,13 +40,13 @@ def _org_family(name: str) -> str:
 
 
 def _bench_param(default: str) -> alt.Parameter:
-    names = list(analysis.BENCHMARKS)
-    labels = [analysis.BENCHMARKS[b][0] for b in names]
+    names = list(chapter.BENCHMARKS)
+    labels = [chapter.BENCHMARKS[b][0] for b in names]
     return alt.param(name="bench", value=default,
                      bind=alt.binding_select(options=names, labels=labels, name="Benchmark: "))
 
 
-def _envelope_steps(b: analysis.BenchmarkResult) -> pd.DataFrame:
+def _envelope_steps(b: chapter.BenchmarkResult) -> pd.DataFrame:
     rows = []
     for group in ("closed", "open"):
         r = b.records[b.records["group"] == group] if len(b.records) else b.records
@@ -61,7 +61,7 @@ def _envelope_steps(b: analysis.BenchmarkResult) -> pd.DataFrame:
     return pd.concat(rows).assign(benchmark=b.benchmark)
 
 
-def _across_benchmarks(res: analysis.ChapterResult, attr: str) -> pd.DataFrame:
+def _across_benchmarks(res: chapter.Result, attr: str) -> pd.DataFrame:
     """One frame of `attr` (scores, gap, ...) for every benchmark, tagged with its benchmark, for the
     charts' benchmark selector; empty when no benchmark has rows."""
     allb = {res.main.benchmark: res.main, **res.others}
@@ -69,18 +69,18 @@ def _across_benchmarks(res: analysis.ChapterResult, attr: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def frontier_chart(res: analysis.ChapterResult) -> alt.Chart:
+def frontier_chart(res: chapter.Result) -> alt.Chart:
     """Scores of every model by release date, best-to-date envelopes as steps; a benchmark selector."""
     allb = {res.main.benchmark: res.main, **res.others}
     pts = _across_benchmarks(res, "scores")
     if pts.empty:
         return _empty("No benchmark scores are loaded.")
-    pts["unit"] = pts["benchmark"].map(lambda k: analysis.BENCHMARKS[k][1])
+    pts["unit"] = pts["benchmark"].map(lambda k: chapter.BENCHMARKS[k][1])
     # one color per company: "Google DeepMind" and "Google", "Meta AI" and "Meta" are one family
     pts["family"] = pts["organization"].map(lambda o: charts.org_family(str(o)))
     steps = pd.concat([_envelope_steps(b) for b in allb.values()], ignore_index=True)
     m = res.main
-    name, unit = analysis.BENCHMARKS[m.benchmark]
+    name, unit = chapter.BENCHMARKS[m.benchmark]
     t = (f"{name}: the best closed model leads the best open one by {_n(m.score_gap_latest, unit=unit)}"
          if np.isfinite(m.score_gap_latest) else f"{name}: closed and open frontiers")
     sub = ["Score of each model at release; lines: best score to date among closed (solid) and open (dashed) models.",
@@ -106,15 +106,15 @@ def frontier_chart(res: analysis.ChapterResult) -> alt.Chart:
     return (lines + points).add_params(sel).properties(width=W, height=340, title=charts.title(t, sub))
 
 
-def gap_chart(res: analysis.ChapterResult) -> alt.Chart:
+def gap_chart(res: chapter.Result) -> alt.Chart:
     """The gap in points over time, with the benchmark selector."""
     g = _across_benchmarks(res, "gap")
     if g.empty:
         return _empty("No benchmark has both closed and open scores yet.")
-    g["unit"] = g["benchmark"].map(lambda k: analysis.BENCHMARKS[k][1])
+    g["unit"] = g["benchmark"].map(lambda k: chapter.BENCHMARKS[k][1])
     m = res.main
-    name, unit = analysis.BENCHMARKS[m.benchmark]
-    t = (f"{name}: the closed lead {analysis.gap_path_text(analysis.gap_path(m.gap), unit)}"
+    name, unit = chapter.BENCHMARKS[m.benchmark]
+    t = (f"{name}: the closed lead {chapter.gap_path_text(chapter.gap_path(m.gap), unit)}"
          if len(m.gap) else f"{name}: no gap can be computed")
     sub = ["Best closed score minus best open score to date, in the benchmark's points (Elo: within each snapshot).",
            "Below zero: the best open model leads."]
@@ -138,13 +138,13 @@ def _band_top(tr, d: pd.DataFrame) -> float:
     return float(np.nanmax(frontier.trend_band(tr, yrs)[["fit", "high"]].to_numpy()))
 
 
-def lag_chart(res: analysis.ChapterResult) -> alt.Chart:
+def lag_chart(res: chapter.Result) -> alt.Chart:
     """Catch-up lag of each closed record; censored records drawn as hollow markers with an arrow up."""
     m = res.main
     lags = m.lags
     if lags.empty:
         return _empty("No closed record on this benchmark yet.")
-    name, unit = analysis.BENCHMARKS[m.benchmark]
+    name, unit = chapter.BENCHMARKS[m.benchmark]
     d = lags.copy()
     d["status"] = np.where(d["censored"], "not yet caught up (lag at least)", "caught up")
     d["open_model"] = d["open_model"].fillna("none yet")
@@ -208,7 +208,7 @@ def lag_chart(res: analysis.ChapterResult) -> alt.Chart:
     return alt.layer(*layers).properties(width=W, height=300, title=charts.title(t, sub))
 
 
-def leadership_chart(res: analysis.ChapterResult) -> alt.Chart:
+def leadership_chart(res: chapter.Result) -> alt.Chart:
     """First-place spells as bars; open (still leading) spells end in a hollow marker."""
     w = res.windows
     if w.empty:
@@ -247,7 +247,7 @@ def leadership_chart(res: analysis.ChapterResult) -> alt.Chart:
     return (bars + open_end).properties(width=W - 80, height=h, title=charts.title(t, sub))
 
 
-def capex_chart(res: analysis.ChapterResult) -> alt.Chart:
+def capex_chart(res: chapter.Result) -> alt.Chart:
     """Capex per company per fiscal year, stacked; guidance lighter; totals labelled where complete."""
     v = res.capex_values
     if v.empty:
@@ -255,7 +255,7 @@ def capex_chart(res: analysis.ChapterResult) -> alt.Chart:
     g = res.capex_growth
     if np.isfinite(g.rate):
         t = (f"The {len(res.params.capex_companies)} companies' capex grew {fmt(g.rate, pct=True)} a year, "
-             f"{g.first_year}-{g.last_year}, to {analysis.usd_bn(g.last)}")
+             f"{g.first_year}-{g.last_year}, to {chapter.usd_bn(g.last)}")
     else:
         t = "Capital expenditure per company"
     sub = ["Capital expenditure per company and fiscal year, USD billions, stacked; the number above each bar is",
@@ -283,7 +283,7 @@ def capex_chart(res: analysis.ChapterResult) -> alt.Chart:
     return (bars + text).properties(width=W - 40, height=300, title=charts.title(t, sub))
 
 
-def capex_table(res: analysis.ChapterResult) -> pd.DataFrame:
+def capex_table(res: chapter.Result) -> pd.DataFrame:
     """Per-company capex in the first and last year of the total's CAGR, formatted for the page."""
     cb, g = res.capex_by_company, res.capex_growth
     if cb.empty:
@@ -296,7 +296,7 @@ def capex_table(res: analysis.ChapterResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def compute_chart(res: analysis.ChapterResult) -> alt.Chart:
+def compute_chart(res: chapter.Result) -> alt.Chart:
     """Training compute of each model on a log axis, with the fitted growth line."""
     rows = res.compute_rows
     f = res.compute_fit
@@ -329,15 +329,15 @@ def compute_chart(res: analysis.ChapterResult) -> alt.Chart:
     return alt.layer(*layers).properties(width=W, height=320, title=charts.title(t, sub))
 
 
-def indexed_chart(res: analysis.ChapterResult) -> alt.VConcatChart | alt.Chart:
+def indexed_chart(res: chapter.Result) -> alt.VConcatChart | alt.Chart:
     """Spending and compute (indexed, log) above the model gap (points), on one time axis."""
     idx = res.indexed
     if idx.empty:
         return _empty("Spending series are not loaded.")
     base = int(idx["base_year"].iloc[0])
     idx = idx[idx["year"] >= base - 1]
-    gy = analysis.gap_by_year(res.main.gap)
-    name, unit = analysis.BENCHMARKS[res.main.benchmark]
+    gy = chapter.gap_by_year(res.main.gap)
+    name, unit = chapter.BENCHMARKS[res.main.benchmark]
     last = idx[idx["year"] == idx["year"].max()]
     cap = last[last["series"] == "Capex total"]["index"]
     cap_txt = _n(cap.iloc[0] / 100) + "x" if len(cap) else "n/a"
@@ -382,3 +382,29 @@ def indexed_chart(res: analysis.ChapterResult) -> alt.VConcatChart | alt.Chart:
             x=xs, y="gap:Q", text="label:N"))
     bottom = alt.layer(*layers).properties(width=W - 40, height=110)
     return alt.vconcat(top, bottom, spacing=8)
+
+
+#: Source captions of the charts, by the table they draw on.
+SOURCES = {
+    "benchmark_scores": "Epoch AI Benchmarking Hub and Capabilities Index (CC BY 4.0); LMArena; vendors' reports; "
+                        "see data/benchmark_scores.csv",
+    "leaderboard_leaders": "LMArena leaderboard history; data/leaderboard_leaders.csv",
+    "capex": "Company 10-K filings and earnings releases; data/capex.csv",
+    "training_compute": "Epoch AI, Notable and Large-Scale AI Models (CC BY 4.0); data/training_compute.csv",
+    "indexed": "data/capex.csv; NVIDIA quarterly results (data/nvidia_financials.csv); Epoch AI; data/benchmark_scores.csv",
+}
+
+
+def source(res: chapter.Result, key: str, models: bool = False) -> dict[str, str | None]:
+    """The caption of a chart: its sources and the newest statement date of the table it draws on."""
+    text = SOURCES[key] + (". Release dates and licences: data/models.csv" if models else "")
+    table = "capex" if key == "indexed" else key
+    return {"source": text, "as_of": res.table_dates.get(table)}
+
+
+def problems_note(res: chapter.Result) -> str:
+    """Markdown naming the tables that did not load (empty when all did)."""
+    if not res.problems:
+        return ""
+    return ("**Data not available for this build.** The parts of this page that need these tables show "
+            "\"n/a\" or an empty chart:\n\n" + "\n".join(f"- `{k}`: {v}" for k, v in res.problems.items()))
