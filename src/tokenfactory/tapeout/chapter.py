@@ -132,7 +132,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "full_cycle_min_months": float(full["lo"].min()) if len(full) else float("nan"),
         "full_cycle_max_months": float(full.loc[np.isfinite(full["hi"]), "hi"].max()) if len(full) else float("nan"),
         "n_full_cycle_statements": len(full),
-        "like_for_like_percentile": fpct["percentile"],
+        "jalapeno_full_cycle_percentile": fpct["percentile"],
+        # kept for the claims ledger (C9 context): the claim plus the manufacturing floor among the same statements
+        "like_for_like_percentile": m.claim_percentile(p.claimed_months + floor, empty, full)["percentile"],
         "claim_plus_floor_months": p.claimed_months + floor,
         "tpu_v1_dated_lo_months": float(tpu["lo"].iloc[0]) if len(tpu) else float("nan"),
         "tpu_v1_stated_months": float(tpu["stated_months"].iloc[0]) if len(tpu) else float("nan"),
