@@ -122,7 +122,8 @@ _add(Table(
         Col("organization", "text", "Their organization"),
         Col("statement", "text", "The statement, quoted or closely paraphrased", required=True),
         Col("phase", "text", "Which part of the cycle", choices=(
-            "design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence", "full_cycle")),
+            "design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence", "full_cycle",
+            "ai_assisted_design")),
         Col("min_months", "number", "Shortest duration stated", "months", ge=0, le=240),
         Col("max_months", "number", "Longest duration stated", "months", ge=0, le=240),
         *_common(estimate=False),
@@ -365,4 +366,23 @@ _add(Table(
         *_common(),
     ),
     extra_checks=("low_at_most_high",),
+))
+
+_add(Table(
+    "published_estimates", key=("estimate_id",),
+    columns=(
+        Col("estimate_id", "text", "Short name the chapters use for the estimate (key)", required=True),
+        Col("publisher", "text", "Who published it", required=True),
+        Col("what", "text", "What is estimated, on which measure and population", required=True),
+        Col("value", "number", "The published central value", "see `unit`", required=True),
+        Col("low", "number", "Low end of the published interval (empty when none)", "see `unit`"),
+        Col("high", "number", "High end of the published interval (empty when none)", "see `unit`"),
+        Col("interval", "text", "What the interval is (e.g. 90% confidence interval)"),
+        Col("unit", "text", "Unit of value, low and high", required=True,
+            choices=("months", "ECI points", "x per year", "fraction")),
+        Col("window_start", "date", "First date of the data the estimate covers"),
+        Col("window_end", "date", "Last date of the data the estimate covers"),
+        *_common(),
+    ),
+    date_order=(("window_start", "window_end"),),
 ))
