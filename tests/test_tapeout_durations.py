@@ -368,3 +368,9 @@ def test_judgement_words_follow_the_numbers():
     assert ch.sample_text(4).startswith("too few") and ch.sample_text(5).startswith("enough")
     assert "cannot be told apart" in ch.trend_text(-1.0, 1.0)
     assert ch.trend_text(-3.0, 1.0).startswith("is shortening")
+
+
+def test_estimates_text_counts():
+    assert ch.estimates_text(4, 4).startswith("every one")
+    assert ch.estimates_text(0, 3).startswith("none")
+    assert ch.estimates_text(1, 3) == "1 of those 3 tape-outs are estimates or upper bounds"

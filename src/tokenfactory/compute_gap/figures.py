@@ -46,6 +46,40 @@ def _bench_param(default: str) -> alt.Parameter:
                      bind=alt.binding_select(options=names, labels=labels, name="Benchmark: "))
 
 
+def _by_bench(texts: dict[str, str]) -> dict[str, str]:
+    """A Vega expression that picks the text of the benchmark the selector shows, so that a chart's
+    title follows the selection (the page's parameter only sets the default)."""
+    import json
+
+    keys = list(texts)
+    expr = json.dumps(texts[keys[-1]])
+    for k in reversed(keys[:-1]):
+        expr = f"bench === {json.dumps(k)} ? {json.dumps(texts[k])} : {expr}"
+    return {"expr": expr}
+
+
+def _all_benchmarks(res: chapter.Result) -> dict[str, chapter.BenchmarkResult]:
+    return {res.main.benchmark: res.main, **res.others}
+
+
+def frontier_title(b: chapter.BenchmarkResult) -> str:
+    """The frontier chart's finding for one benchmark."""
+    name, unit = chapter.BENCHMARKS[b.benchmark]
+    return (f"{name}: the best closed model leads the best open one by {_n(b.score_gap_latest, unit=unit)}"
+            if np.isfinite(b.score_gap_latest) else f"{name}: closed and open frontiers")
+
+
+def gap_title(b: chapter.BenchmarkResult) -> str:
+    """The gap chart's finding for one benchmark."""
+    name, unit = chapter.BENCHMARKS[b.benchmark]
+    return (f"{name}: the closed lead {chapter.gap_path_text(chapter.gap_path(b.gap), unit)}"
+            if len(b.gap) else f"{name}: no gap can be computed")
+
+
+#: Time axis of the benchmark charts: every label carries its year, whatever the span selected.
+_TIME_AXIS = alt.Axis(format="%b %Y", labelAngle=0, tickCount=6, labelOverlap=True)
+
+
 def _envelope_steps(b: chapter.BenchmarkResult) -> pd.DataFrame:
     rows = []
     for group in ("closed", "open"):
@@ -80,17 +114,15 @@ def frontier_chart(res: chapter.Result) -> alt.Chart:
     pts["family"] = pts["organization"].map(lambda o: charts.org_family(str(o)))
     steps = pd.concat([_envelope_steps(b) for b in allb.values()], ignore_index=True)
     m = res.main
-    name, unit = chapter.BENCHMARKS[m.benchmark]
-    t = (f"{name}: the best closed model leads the best open one by {_n(m.score_gap_latest, unit=unit)}"
-         if np.isfinite(m.score_gap_latest) else f"{name}: closed and open frontiers")
-    sub = ["Score of each model at release; lines: best score to date among closed (solid) and open (dashed) models.",
-           "Elo is shown for the latest leaderboard snapshot only (Elo scales shift between snapshots)."]
+    t = _by_bench({k: frontier_title(b) for k, b in allb.items()})
+    sub = ["Score of each model at release, in the selected benchmark's unit (ECI points, percentage points or Elo",
+           "points); lines: best score to date among closed (solid) and open (dashed) models. Elo: latest snapshot only."]
     sel = _bench_param(m.benchmark)
     orgs = sorted(pts["family"].unique())
     base = alt.Chart(pts).transform_filter(alt.datum.benchmark == sel)
     points = base.mark_point(filled=True, size=60, opacity=0.85).encode(
-        x=alt.X("release_date:T", title="Release date"),
-        y=alt.Y("score:Q", title="Score (benchmark's own unit)", scale=alt.Scale(zero=False)),
+        x=alt.X("release_date:T", title="Release date", axis=_TIME_AXIS),
+        y=alt.Y("score:Q", title="Score (the selected benchmark's unit, in the subtitle)", scale=alt.Scale(zero=False)),
         color=alt.Color("family:N", scale=charts.org_scale(orgs), title="Organization"),
         shape=alt.Shape("group:N", scale=_GROUP_SHAPES, title="Weights"),
         tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("organization:N", title="Organization"),
@@ -113,15 +145,14 @@ def gap_chart(res: chapter.Result) -> alt.Chart:
         return _empty("No benchmark has both closed and open scores yet.")
     g["unit"] = g["benchmark"].map(lambda k: chapter.BENCHMARKS[k][1])
     m = res.main
-    name, unit = chapter.BENCHMARKS[m.benchmark]
-    t = (f"{name}: the closed lead {chapter.gap_path_text(chapter.gap_path(m.gap), unit)}"
-         if len(m.gap) else f"{name}: no gap can be computed")
-    sub = ["Best closed score minus best open score to date, in the benchmark's points (Elo: within each snapshot).",
+    allb = _all_benchmarks(res)
+    t = _by_bench({k: gap_title(b) for k, b in allb.items()})
+    sub = ["Best closed minus best open score to date, in the selected benchmark's unit (Elo: within each snapshot).",
            "Below zero: the best open model leads."]
     sel = _bench_param(m.benchmark)
     base = alt.Chart(g).transform_filter(alt.datum.benchmark == sel)
     line = base.mark_line(interpolate="step-after", color=charts.OKABE_ITO[0], point=True).encode(
-        x=alt.X("date:T", title="Date (release of a new best model, or leaderboard snapshot)"),
+        x=alt.X("date:T", title="Date (release of a new best model, or leaderboard snapshot)", axis=_TIME_AXIS),
         y=alt.Y("gap:Q", title="Gap, closed minus open (points)"),
         tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("closed:Q", title="Best closed", format=".1f"),
                  alt.Tooltip("open:Q", title="Best open", format=".1f"),
@@ -408,3 +439,40 @@ def problems_note(res: chapter.Result) -> str:
         return ""
     return ("**Data not available for this build.** The parts of this page that need these tables show "
             "\"n/a\" or an empty chart:\n\n" + "\n".join(f"- `{k}`: {v}" for k, v in res.problems.items()))
+
+
+def compute_gap_chart(res: chapter.Result) -> alt.Chart:
+    """The largest training run to date among open-weights and among closed models (log FLOP), as
+    steps, with every run as a point."""
+    runs, rec, g = res.runs, res.run_records, res.compute_gap
+    if runs.empty or rec.empty or g is None or not np.isfinite(g.ratio):
+        return _empty("Training runs of both open-weights and closed models are needed.")
+    t = (f"The largest closed run is {chapter.fmt_x(g.ratio)} the largest open one; closed models reached "
+         f"that size {_n(g.lag_months, unit='months')} earlier")
+    sub = [f"Training compute (FLOP, log scale) of each run with known weights access; lines: largest run to date, "
+           f"closed (solid) and open weights (dashed), to {chapter._iso(g.at)}.",
+           f"90% bootstrap interval over which runs the table holds: ratio {chapter.fmt_x(g.ratio_low)} to "
+           f"{chapter.fmt_x(g.ratio_high)}, lag {_n(g.lag_low)} to {_n(g.lag_high, unit='months')}."]
+    end = pd.Timestamp(g.at)
+    steps = pd.concat([rec, rec.sort_values("publication_date").groupby("group").tail(1).assign(publication_date=end)],
+                      ignore_index=True)
+    d = runs.assign(organization=runs["organization"].fillna("Other"))
+    x = alt.X("publication_date:T", title="Publication date", axis=alt.Axis(format="%Y", labelAngle=0))
+    y = alt.Y("training_compute_flop:Q", title="Training compute (FLOP, log scale)", scale=alt.Scale(type="log"),
+              axis=alt.Axis(format="~e"))
+    tip = [alt.Tooltip("model:N", title="Model"), alt.Tooltip("organization:N", title="Organization"),
+           alt.Tooltip("group:N", title="Weights"), alt.Tooltip("publication_date:T", title="Published"),
+           alt.Tooltip("training_compute_flop:Q", title="FLOP", format=".2~e")]
+    pts = alt.Chart(d).mark_point(size=40, opacity=0.6, filled=True).encode(
+        x=x, y=y, shape=alt.Shape("group:N", scale=_GROUP_SHAPES, title="Weights"),
+        color=alt.Color("group:N", scale=alt.Scale(domain=["closed", "open"],
+                                                   range=[charts.OKABE_ITO[0], charts.OKABE_ITO[3]]), title="Weights"),
+        tooltip=tip)
+    lines = alt.Chart(steps).mark_line(interpolate="step-after", strokeWidth=2).encode(
+        x="publication_date:T", y="training_compute_flop:Q",
+        color=alt.Color("group:N", scale=alt.Scale(domain=["closed", "open"],
+                                                   range=[charts.OKABE_ITO[0], charts.OKABE_ITO[3]]), legend=None),
+        strokeDash=alt.StrokeDash("group:N", scale=_GROUP_DASH, legend=None), detail="group:N",
+        tooltip=[alt.Tooltip("group:N", title="Largest run to date"), alt.Tooltip("model:N", title="Set by"),
+                 alt.Tooltip("training_compute_flop:Q", title="FLOP", format=".2~e")])
+    return (lines + pts).properties(width=W, height=320, title=charts.title(t, sub))

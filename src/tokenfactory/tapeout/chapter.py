@@ -117,7 +117,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
     allg, n_all = m.median_gap(gaps)
     as_of = str(max(programs["as_of"].max(), statements["as_of"].max()).date())
     feasible = budget[budget["feasible"]].sort_values("cycle_months")
+    tape_rows = progs[(progs["milestone"] == "tapeout") & progs["program"].isin(d2t_all["program"])]
     numbers = {
+        "n_tapeout_estimates": int(tape_rows["estimate"].fillna(False).astype(bool).sum()),
         "median_design_to_tapeout_months": m.median_mid(d2t),
         "n_design_to_tapeout": len(d2t),
         "n_design_to_tapeout_all": len(d2t_all),
@@ -132,7 +134,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "full_cycle_min_months": float(full["lo"].min()) if len(full) else float("nan"),
         "full_cycle_max_months": float(full.loc[np.isfinite(full["hi"]), "hi"].max()) if len(full) else float("nan"),
         "n_full_cycle_statements": len(full),
-        "like_for_like_percentile": fpct["percentile"],
+        "jalapeno_full_cycle_percentile": fpct["percentile"],
+        # kept for the claims ledger (C9 context): the claim plus the manufacturing floor among the same statements
+        "like_for_like_percentile": m.claim_percentile(p.claimed_months + floor, empty, full)["percentile"],
         "claim_plus_floor_months": p.claimed_months + floor,
         "tpu_v1_dated_lo_months": float(tpu["lo"].iloc[0]) if len(tpu) else float("nan"),
         "tpu_v1_stated_months": float(tpu["stated_months"].iloc[0]) if len(tpu) else float("nan"),
@@ -298,6 +302,17 @@ def sample_text(n: int, needed: int = 5) -> str:
     return f"too few ({fmt(n)} of the {fmt(needed)} a median would need) to say what is typical"
 
 
+def estimates_text(n_estimates: int, n: int) -> str:
+    """How many of the dated tape-outs are estimates or upper bounds, in words."""
+    if n == 0:
+        return "no tape-out is dated"
+    if n_estimates == n:
+        return "every one of those tape-outs is an estimate or an upper bound"
+    if n_estimates == 0:
+        return "none of those tape-outs is an estimate"
+    return f"{fmt(n_estimates)} of those {fmt(n)} tape-outs are estimates or upper bounds"
+
+
 def trend_text(slope: float, se: float) -> str:
     """A within-family cadence trend in words: distinguishable from zero only beyond two standard errors."""
     if slope != slope or se != se:
@@ -333,6 +348,7 @@ def texts(r: Result) -> dict[str, str]:
         "design_to_tapeout_summary": typical_text(n["n_design_to_tapeout"], n["median_design_to_tapeout_months"],
                                                   n["design_to_tapeout_lo"], n["design_to_tapeout_hi"], p.claim_program),
         "sample_verdict": sample_text(n["programs_with_design_and_tapeout"]),
+        "estimates_verdict": estimates_text(n["n_tapeout_estimates"], n["programs_with_design_and_tapeout"]),
         "claim_dates_verdict": dates_verdict(stated.loc[p.claim_statement] if p.claim_statement in stated.index else None),
         "tpu_v1_dates_verdict": dates_verdict(stated.loc["tpu_v1_15_months"] if "tpu_v1_15_months" in stated.index else None),
         "repeated_figures": repeated_text(r.full_cycle_refs) or "no figure is repeated",
@@ -354,7 +370,7 @@ def texts(r: Result) -> dict[str, str]:
     }
 
 
-_COUNTS = ("n_programs", "n_with_design_start", "n_with_tapeout", "n_design_to_tapeout", "n_design_to_tapeout_all",
+_COUNTS = ("n_tapeout_estimates", "n_programs", "n_with_design_start", "n_with_tapeout", "n_design_to_tapeout", "n_design_to_tapeout_all",
            "programs_with_design_and_tapeout", "n_tapeout_to_ga", "n_announce_to_ga", "n_comparison",
            "n_comparison_programs", "n_comparison_statements", "n_generation_gaps", "n_families", "n_merchant_gaps",
            "n_asic_gaps", "n_recent_gaps", "n_measured_gains", "n_price_performance", "n_statements_listed",
