@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from . import paths
 from .data.schemas import TABLES
@@ -554,11 +555,19 @@ def scenario_results() -> dict[str, dict[str, dict] | None]:
                     continue
                 params = resolved.params[cid].model_dump(mode="json")
                 key = pipeline._chapter_key(chapter, params, {d: known[d] for d in chapter.reads_chapters}, package)
-                hit = pipeline._cache_lookup(cid, key, nowhere, {})
+                hit = _cache_hit(pipeline, cid, key, nowhere)
                 if hit is not None:
                     known[cid] = hit[1].get("results", {})
         out[name] = known if len(known) == len(CHAPTERS) else None
     return out
+
+
+def _cache_hit(pipeline: Any, cid: str, key: str, nowhere: Path) -> tuple[Path, dict] | None:
+    """The execution cache's entry for (chapter, key), read only (whichever cache API the
+    pipeline offers)."""
+    if hasattr(pipeline, "Cache"):
+        return pipeline.Cache(nowhere, {}, lambda message: None).lookup(cid, key)
+    return pipeline._cache_lookup(cid, key, nowhere, {})
 
 
 def _verdict_class(verdict: str) -> str:
