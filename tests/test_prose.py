@@ -46,3 +46,14 @@ def test_no_typed_number_in_prose(name):
 ])
 def test_the_checker_on_hand_made_prose(text, hits):
     assert len(prose.typed_numbers(text)) == hits
+
+
+@pytest.mark.parametrize("name", sorted(_sources()))
+def test_no_typed_judgement_word_in_prose(name):
+    hits = prose.typed_judgements(_sources()[name])
+    assert not hits, f"{name}: typed judgements (glue them from a package function): {hits}"
+
+
+def test_the_judgement_checker_on_hand_made_prose():
+    assert prose.typed_judgements("Electricity barely matters; utilization is the biggest lever.") != []
+    assert prose.typed_judgements("The lead is {glue:text}`most_sensitive_txt`; \"barely\" said the source.") == []

@@ -81,3 +81,19 @@ def typed_numbers(text: str) -> list[str]:
             lo, hi = max(0, m.start() - 30), min(len(line), m.end() + 30)
             out.append(line[lo:hi].strip())
     return out
+
+
+#: Evaluative words that always depend on a result: in the prose they must be glued, never typed.
+JUDGEMENT_WORDS = ("barely", "biggest", "negligible", "dominant", "dominates", "still leads", "most sensitive",
+                   "matters most", "the main driver")
+
+
+def typed_judgements(text: str) -> list[str]:
+    """Each typed evaluative word of JUDGEMENT_WORDS outside glue, code and quotations."""
+    clean = strip_markup(text)
+    clean = re.sub(r"\"[^\"]{0,400}\"|“[^”]{0,400}”", " ", clean)
+    out = []
+    for word in JUDGEMENT_WORDS:
+        for m in re.finditer(rf"\b{re.escape(word)}\b", clean, flags=re.I):
+            out.append(clean[max(0, m.start() - 40):m.end() + 40].replace("\n", " ").strip())
+    return out
