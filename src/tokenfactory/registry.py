@@ -46,7 +46,7 @@ CHAPTERS: dict[str, Chapter] = {
         Chapter(
             "tapeout",
             "Tape-out timelines",
-            reads_data=("chip_programs", "asic_cycle_statements", "accelerators"),
+            reads_data=("chip_programs", "asic_cycle_statements", "accelerators", "published_estimates"),
         ),
         Chapter(
             "flywheel",
