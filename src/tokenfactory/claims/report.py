@@ -126,7 +126,8 @@ def basis(v: Verdict) -> str:
     parts = [f"{c.note} ({c.outcome})" for c in decided if c.note]
     if v.missing:
         parts.append("missing: " + ", ".join(v.missing))
-    return "; ".join(parts) if parts else v.reason.rstrip(".")
+    text = "; ".join(parts) if parts else v.reason.rstrip(".")
+    return text[:1].upper() + text[1:]
 
 
 def headline(verdicts: list[Verdict]) -> str:

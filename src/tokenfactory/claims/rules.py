@@ -260,7 +260,7 @@ def c1(ev: Evidence, p: Params) -> Outcome:
 
 
 C2_READS = ("compute_gap.window_trend_rho", "compute_gap.window_trend_p", "compute_gap.leadership_windows_n",
-            "compute_gap.window_power_at_reference", "compute_gap.window_trend_reference",
+            "compute_gap.window_n", "compute_gap.window_power_at_reference", "compute_gap.window_trend_reference",
             "compute_gap.window_detectable_change", "compute_gap.leadership_data_end", "compute_gap.leaderboard")
 
 
@@ -270,6 +270,7 @@ def c2(ev: Evidence, p: Params) -> Outcome:
                          "compute_gap.window_power_at_reference")
     rho, pval = ev.number("compute_gap.window_trend_rho"), ev.number("compute_gap.window_trend_p")
     n = ev.number("compute_gap.leadership_windows_n")
+    n_done = ev.number("compute_gap.window_n")
     power = ev.number("compute_gap.window_power_at_reference")
     ref = ev.number("compute_gap.window_trend_reference")
     detectable = ev.number("compute_gap.window_detectable_change")
@@ -302,7 +303,9 @@ def c2(ev: Evidence, p: Params) -> Outcome:
                  "it is not significant and had less power than that: a test that could not have seen the trend is "
                  "not evidence against it.")
     test = f"rank correlation of window length with start date, p < {_v(p.window_trend_alpha)}"
-    sample = _count(n, "leadership window") + (f" on {board}" if board else "") + (f", data to {end}" if end else "")
+    sample = (_count(n_done, "completed leadership window") + f" (of {_count(n, 'window')})"
+              if n_done is not None else _count(n, "leadership window"))
+    sample += (f" on {board}" if board else "") + (f", data to {end}" if end else "")
     det = ("no shortening in the range simulated" if detectable is None else
            f"a shortening of {_v(-detectable, pct=True)} a year")
     power_txt = (f"power {_v(power, pct=True)} against a shortening of {_v(None if ref is None else -ref, pct=True)} "
@@ -529,7 +532,8 @@ def c8(ev: Evidence, p: Params) -> Outcome:
 # Tape-out (tapeout)
 
 C9_READS = ("tapeout.nine_month_percentile", "tapeout.programs_with_design_and_tapeout",
-            "tapeout.jalapeno_design_to_availability_months", "tapeout.median_design_to_tapeout_months")
+            "tapeout.jalapeno_design_to_availability_months", "tapeout.jalapeno_design_to_availability_lo",
+            "tapeout.jalapeno_design_to_availability_hi", "tapeout.median_design_to_tapeout_months")
 
 
 @rule("C9", *C9_READS)
@@ -543,7 +547,11 @@ def c9(ev: Evidence, p: Params) -> Outcome:
     lo, hi = p.typical_cycle_min_months, p.typical_cycle_max_months
     enough = n is not None and n >= p.min_programs_typical
     exceptional = None if pct is None or not enough else pct <= p.exceptional_percentile
-    shorter = None if d2a is None else d2a < lo
+    # the chip's dates are known to a month or a quarter: its span is an interval; without one, the point
+    d_lo = ev.number("tapeout.jalapeno_design_to_availability_lo")
+    d_hi = ev.number("tapeout.jalapeno_design_to_availability_hi")
+    d_lo, d_hi = (d_lo, d_hi) if d_lo is not None and d_hi is not None else (d2a, d2a)
+    shorter = None if d2a is None else (True if d_hi < lo else False if d_lo >= lo else None)
     size = "" if enough else f" (too few programs: at least {_v(p.min_programs_typical)} needed)"
     checks = [
         Check("tapeout.nine_month_percentile", pct, f"≤ {_v(p.exceptional_percentile)}th percentile", exceptional,
@@ -551,7 +559,8 @@ def c9(ev: Evidence, p: Params) -> Outcome:
               f"{_count(n, 'program')} dating both ends (median {_v(med, 'months')}){size}",
               p.exceptional_percentile, "le", "exceptional_percentile", "percentile of nine months, same phase"),
         Check("tapeout.jalapeno_design_to_availability_months", d2a, f"< {_v(lo, 'months')}", shorter,
-              f"the chip's own dates put design start to availability at {_v(d2a, 'months')}, against the "
+              f"the chip's own dates put design start to availability at {_v(d2a, 'months')} ({_v(d_lo)} to "
+              f"{_v(d_hi)} given the dates' precision), against the "
               f"{_v(lo)} to {_v(hi)} months the article calls typical for a program", lo, "le",
               "typical_cycle_min_months", "the chip's design to availability"),
     ]
@@ -625,7 +634,7 @@ def c12(ev: Evidence, p: Params) -> Outcome:
 
 C11_READS = ("flywheel.crossover_month", "flywheel.cost_per_mtok_ratio_y5", "flywheel.lead_share_tax",
              "flywheel.lead_share_cycle", "flywheel.lead_share_data", "flywheel.share_of_runs_integrated_ahead",
-             "flywheel.morris_runs", "flywheel.most_sensitive_parameter")
+             "flywheel.sensitivity_runs", "flywheel.most_sensitive_parameter")
 
 #: The flywheel's lead sources in words.
 LEAD_SOURCES = {"flywheel.lead_share_tax": "the tax saved", "flywheel.lead_share_cycle": "faster chip cycles",
@@ -648,7 +657,7 @@ def c11(ev: Evidence, p: Params) -> Outcome:
     month = ev.number("flywheel.crossover_month")
     ratio = ev.number("flywheel.cost_per_mtok_ratio_y5")
     share = ev.number("flywheel.share_of_runs_integrated_ahead")
-    runs = ev.number("flywheel.morris_runs")
+    runs = ev.number("flywheel.sensitivity_runs")
     cross = None if "flywheel.crossover_month" in missing else (month is not None and month <= p.flywheel_horizon_months)
     main = main_lead_source(ev)
     parts = ", ".join(f"{name} {_v(ev.number(k), pct=True)}" for k, name in LEAD_SOURCES.items()

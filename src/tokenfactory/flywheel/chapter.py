@@ -448,6 +448,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "share_of_runs_integrated_ahead": sens.attrs["share_ahead"],
         "morris_share_ahead": sens.attrs["share_ahead"],
         "sensitivity_runs": sens.attrs["runs"],
+        "morris_runs": sens.attrs["runs"],
         "n_sensitivity_parameters": len(sens),
         "merchant_cycle_months": x["merchant_cycle_months"],
         "all_family_cycle_months": cadences["all_families"],
@@ -573,7 +574,7 @@ def texts(r: Result) -> dict[str, str]:
     }
 
 
-_COUNTS = ("sensitivity_runs", "n_sensitivity_parameters", "n_fallbacks", "grid_resolution", "own_generations_y5")
+_COUNTS = ("sensitivity_runs", "morris_runs", "n_sensitivity_parameters", "n_fallbacks", "grid_resolution", "own_generations_y5")
 _PCT = ("lead_share_tax", "lead_share_cycle", "lead_share_data", "share_of_runs_integrated_ahead", "morris_share_ahead",
         "relative_lead_y5", "pass_through", "sensitivity_range")
 
