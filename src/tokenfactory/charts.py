@@ -101,8 +101,11 @@ def _theme() -> alt.theme.ThemeConfig:
             "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 11, "titleFontSize": 12,
                        "orient": "bottom", "direction": "horizontal",
                        "columns": {"expr": "containerSize()[0] < 480 ? 2 : (containerSize()[0] < 700 ? 3 : 5)"},
-                       "labelLimit": {"expr": "containerSize()[0] < 480 ? 130 : 180"}},
-            "header": {"labelColor": TEXT, "titleColor": TEXT},
+                       "labelLimit": {"expr": "containerSize()[0] < 480 ? 130 : 180"},
+                       # several legends under a narrow chart stack instead of lining up in a row
+                       "layout": {"expr": "{bottom: {anchor: 'start', margin: 8, "
+                                          "direction: containerSize()[0] < 620 ? 'vertical' : 'horizontal'}}"}},
+            "header": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12},
             "text": {"color": TEXT},
             "range": {"category": OKABE_ITO + TOL_MUTED},
         }
@@ -139,8 +142,9 @@ def safe_html_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
 _MULTI_VIEW = ("facet", "concat", "hconcat", "vconcat", "repeat")
 
 #: Title wrapping for charts that take the column's width: (smallest container width in px,
-#: characters per title line, characters per subtitle line) at the book's font sizes (16 and 12 px).
-_WRAP = ((0, 34, 48), (360, 42, 58), (480, 54, 76), (620, 70, 98), (780, 88, 124))
+#: characters per title line, characters per subtitle line) at the book's font sizes (16 px
+#: semibold: 9.5 px a character on average, measured in Chromium; 12 px: 6.4 px).
+_WRAP = ((0, 26, 38), (280, 28, 41), (330, 33, 49), (400, 40, 60), (500, 51, 75), (620, 63, 93), (780, 80, 118))
 
 
 def _single_view(spec: dict) -> bool:
@@ -196,20 +200,26 @@ def responsive(spec: dict) -> dict:
     spec = _min_font(spec)
     if not _single_view(spec):
         return spec
-    spec = dict(spec)
+    spec = _wrap_title(dict(spec))
     spec["width"] = "container"
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    if "layer" in spec:  # a layered chart's title may sit in one of its layers
+        spec["layer"] = [_wrap_title(dict(layer)) if isinstance(layer, dict) else layer for layer in spec["layer"]]
+    return spec
+
+
+def _wrap_title(spec: dict) -> dict:
     title = spec.get("title")
     if isinstance(title, str):
         title = {"text": title}
     if isinstance(title, dict):
         title = dict(title)
-        if isinstance(title.get("text"), str) and len(title["text"]) > _WRAP[1][1]:
+        if isinstance(title.get("text"), str) and len(title["text"]) > _WRAP[0][1]:
             title["text"] = _width_expr(title["text"], [(b, c) for b, c, _ in _WRAP])
         sub = title.get("subtitle")
         if isinstance(sub, list):
             sub = " ".join(map(str, sub))
-        if isinstance(sub, str) and len(sub) > _WRAP[1][2]:
+        if isinstance(sub, str) and len(sub) > _WRAP[0][2]:
             title["subtitle"] = _width_expr(sub, [(b, s) for b, _, s in _WRAP])
         spec["title"] = title
     return spec
@@ -272,7 +282,7 @@ def live_title(lines: Iterable[str], subtitle: str | list[str]) -> alt.TitlePara
     parts = [f"({line})" for line in lines]
     wide = " + ' ' + ".join(parts)
     narrow = "[" + ", ".join(parts) + "]"
-    text = alt.expr(f"{CONTAINER_WIDTH} < {_WRAP[3][0]} ? {narrow} : {wide}") if len(parts) > 1 else alt.expr(parts[0])
+    text = alt.expr(f"{CONTAINER_WIDTH} < {_WRAP[4][0]} ? {narrow} : {wide}") if len(parts) > 1 else alt.expr(parts[0])
     return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
 
 
