@@ -47,7 +47,8 @@ def test_data_strings_render_as_text(book_root):
 
 #: The text a chart draws (title, subtitle, axes, labels, legends), to see it follow a control
 #: (sorted: Vega may redraw the same labels in another order).
-CHART_TEXT = "el => [...el.querySelectorAll('svg text')].map(t => t.textContent).sort().join(' | ')"
+CHART_TEXT = """el => [...el.querySelectorAll('svg text')].map(t => t.querySelector('tspan')
+    ? [...t.querySelectorAll('tspan')].map(s => s.textContent).join(' ') : t.textContent).sort().join(' | ')"""
 
 #: How many distinct moves control `i` of a chart offers: every option of a select (a benchmark
 #: selector is tried on each benchmark), both ends of a slider, both states of a checkbox.

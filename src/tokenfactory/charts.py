@@ -208,19 +208,46 @@ def responsive(spec: dict) -> dict:
     return spec
 
 
+#: Average glyph widths in px of the title (16 px semibold) and subtitle (12 px), for wrapping.
+_GLYPH = {"text": 9.6, "subtitle": 6.5}
+
+
+def _wrap_live(expr: str, glyph: float, lines: int = 3) -> str:
+    """A Vega expression wrapping the text of `expr` (a title that follows the controls) to the
+    chart's container, in up to `lines` lines, breaking at spaces."""
+    n = f"max(12, floor((containerSize()[0] - 10) / {glyph}))"
+
+    def wrapped(s: str, left: int) -> str:
+        if left == 1:
+            return s
+        cut = f"lastindexof(substring({s}, 0, {n} + 1), ' ')"
+        k = f"({cut} > 0 ? {cut} : {n})"
+        head, rest = f"substring({s}, 0, {k})", f"substring({s}, {k} + 1)"
+        return f"(length({s}) <= {n} ? {s} : {head} + '\\n' + {wrapped(rest, left - 1)})"
+
+    return f"split({wrapped(f'({expr})', lines)}, '\\n')"
+
+
+def _wrap_part(value: Any, key: str) -> Any:
+    limit = _WRAP[0][1] if key == "text" else _WRAP[0][2]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = " ".join(value)
+    if isinstance(value, str) and len(value) > limit:
+        return _width_expr(value, [(b, c if key == "text" else s) for b, c, s in _WRAP])
+    if isinstance(value, dict) and isinstance(value.get("expr"), str) and "containerSize" not in value["expr"]:
+        return {"expr": _wrap_live(value["expr"], _GLYPH[key])}
+    return value
+
+
 def _wrap_title(spec: dict) -> dict:
     title = spec.get("title")
-    if isinstance(title, str):
+    if isinstance(title, (str, list)):
         title = {"text": title}
     if isinstance(title, dict):
         title = dict(title)
-        if isinstance(title.get("text"), str) and len(title["text"]) > _WRAP[0][1]:
-            title["text"] = _width_expr(title["text"], [(b, c) for b, c, _ in _WRAP])
-        sub = title.get("subtitle")
-        if isinstance(sub, list):
-            sub = " ".join(map(str, sub))
-        if isinstance(sub, str) and len(sub) > _WRAP[0][2]:
-            title["subtitle"] = _width_expr(sub, [(b, s) for b, _, s in _WRAP])
+        for key in ("text", "subtitle"):
+            if key in title:
+                title[key] = _wrap_part(title[key], key)
         spec["title"] = title
     return spec
 
