@@ -96,12 +96,16 @@ def _theme() -> alt.theme.ThemeConfig:
                       "subtitleFontSize": 12, "anchor": "start", "offset": 10},
             "axis": {"labelColor": TEXT, "titleColor": TEXT, "gridColor": GRID, "domainColor": MUTED,
                      "tickColor": MUTED, "labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": 500,
-                     "labelOverlap": True},
+                     "labelOverlap": True,
+                     # a long axis title is cut (…) rather than widen a narrow chart beyond its column
+                     "titleLimit": {"expr": "max(120, containerSize()[0] - 80)"}},
             # legends under the chart, in as many columns as the chart's width holds
             "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 11, "titleFontSize": 12,
                        "orient": "bottom", "direction": "horizontal",
-                       "columns": {"expr": "containerSize()[0] < 480 ? 2 : (containerSize()[0] < 700 ? 3 : 5)"},
-                       "labelLimit": {"expr": "containerSize()[0] < 480 ? 130 : 180"},
+                       # a legend starts under the plot, right of the y-axis labels: columns of about
+                       # 150 px in what is left of the chart's width (one column on a phone)
+                       "columns": {"expr": "max(1, floor((containerSize()[0] - 160) / 150))"},
+                       "labelLimit": {"expr": "containerSize()[0] < 480 ? 140 : 180"},
                        # several legends under a narrow chart stack instead of lining up in a row
                        "layout": {"expr": "{bottom: {anchor: 'start', margin: 8, "
                                           "direction: containerSize()[0] < 620 ? 'vertical' : 'horizontal'}}"}},
