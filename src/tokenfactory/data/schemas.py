@@ -250,3 +250,24 @@ _add(Table(
         *_common(),
     ),
 ))
+
+_add(Table(
+    "model_architectures", key=("model",),
+    columns=(
+        Col("model", "text", "Model (as in models.csv)", required=True),
+        Col("attention", "text", "Attention kind: grouped-query (gqa) or multi-head latent (mla)", required=True,
+            choices=("gqa", "mla")),
+        Col("layers", "int", "Transformer layers", required=True, ge=1, le=1000),
+        Col("attention_heads", "int", "Query heads per layer (tensor parallelism divides them)", required=True,
+            ge=1, le=1024),
+        Col("kv_heads", "int", "Key/value heads per layer (gqa)", ge=1, le=1024),
+        Col("head_dim", "int", "Dimension of one key/value head (gqa)", ge=1, le=1024),
+        Col("kv_latent_dim", "int", "Values cached per token per layer (mla: latent + rotary dims)", ge=1, le=100000),
+        Col("sliding_window_tokens", "int", "Window of sliding-window attention layers", "tokens", ge=1, le=10_000_000),
+        Col("sliding_layer_share", "number", "Share of layers with sliding-window attention", "fraction", ge=0, le=1),
+        Col("total_params_b", "number", "Total parameters (all experts)", "billions", required=True, ge=0, le=100000),
+        Col("active_params_b", "number", "Parameters active per token", "billions", required=True, ge=0, le=100000),
+        *_common(),
+    ),
+    foreign_keys=(("model", "models", "model"),),
+))

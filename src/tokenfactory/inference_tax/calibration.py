@@ -1,0 +1,208 @@
+"""Fitting the serving model's efficiency to measured throughput, and scoring it on held-out points.
+
+Why fit at all: vendors' peaks are never reached, and how far below them real engines run (MBU, MFU,
+the fixed time per step) is the whole difference between a roofline and a measurement. The three
+numbers are fitted by least squares on log10(model / measured) over every measured point (MLPerf,
+InferenceX, vendors' and operators' disclosures), each point predicted at its own hardware, model,
+precision, prompt and completion lengths and speed per user.
+
+Why leave-one-source-out: points from one source share an engine, a harness and a footing; a model
+fitted on one source and scored on the same points flatters itself. Scoring each source with the
+efficiency fitted on the others says how well the model transfers to a measurement it has not seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import least_squares
+
+from . import serving as s
+
+#: Bounds of the fitted parameters (physically meaningful ranges, not tuning knobs).
+BOUNDS = {"mbu": (0.1, 1.0), "mfu": (0.05, 1.0), "overhead_ms": (0.0, 60.0)}
+START = {"mbu": 0.6, "mfu": 0.3, "overhead_ms": 5.0}
+
+
+class CalibrationError(ValueError):
+    """Too few usable measured points to fit the efficiency."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """One measured serving point, ready for the model."""
+
+    point_id: str
+    source: str
+    accelerator: str
+    model: str
+    arch: s.Architecture
+    hw: s.Hardware
+    wl: s.Workload
+    speed: float | None        # measured output tokens/s per user; None for throughput-only runs
+    measured: float            # measured output tokens/s per chip
+
+
+def peak_at(acc_row: pd.Series, precision: str) -> float:
+    """Dense peak TFLOPS at a precision: FP8 (also used for FP4, whose peak the data do not hold, so
+    FP4 compute is understated), else BF16."""
+    fp8, bf16 = acc_row.get("fp8_dense_tflops"), acc_row.get("bf16_dense_tflops")
+    if precision in ("fp8", "fp4") and pd.notna(fp8):
+        return float(fp8)
+    return float(bf16)
+
+
+def hardware(acc_row: pd.Series, precision: str) -> s.Hardware:
+    return s.Hardware(peak_tflops=peak_at(acc_row, precision), bandwidth_tb_s=float(acc_row["memory_bandwidth_tb_s"]),
+                      memory_gb=float(acc_row["memory_gb"]))
+
+
+def normalize_precision(text: object) -> str | None:
+    t = str(text).lower()
+    for key in ("fp4", "fp8", "bf16"):
+        if key in t:
+            return key
+    if "fp16" in t or "16" in t:
+        return "bf16"
+    if "int8" in t or "8" in t:
+        return "fp8"
+    if "4" in t:
+        return "fp4"
+    return None
+
+
+def usable_points(bench: pd.DataFrame, accelerators: pd.DataFrame, architectures: pd.DataFrame) -> tuple[list[Point], pd.DataFrame]:
+    """Measured points the model can predict, and the others with the reason they are left out.
+
+    A point needs: an accelerator with peak, bandwidth and memory in data/accelerators.csv; a model
+    with its architecture in data/model_architectures.csv; a precision; prompt and completion
+    lengths; and a measured output throughput per chip (or a total from which it follows).
+    """
+    acc = accelerators.set_index("accelerator", drop=False)
+    arch = architectures.set_index("model", drop=False)
+    points, skipped = [], []
+    for _, row in bench.iterrows():
+        reason = None
+        prec = normalize_precision(row.get("precision"))
+        out = row.get("output_tokens_per_s_per_chip")
+        tot = row.get("total_tokens_per_s_per_chip")
+        i, o = row.get("input_tokens"), row.get("output_tokens")
+        if row.get("accelerator") not in acc.index:
+            reason = "accelerator not in data/accelerators.csv"
+        elif row.get("model") not in arch.index:
+            reason = "model architecture not in data/model_architectures.csv"
+        elif prec is None:
+            reason = "precision not stated"
+        elif pd.isna(i) or pd.isna(o) or float(o) <= 0:
+            reason = "prompt or completion length not stated"
+        elif pd.isna(out) and pd.isna(tot):
+            reason = "no throughput per chip"
+        else:
+            a = acc.loc[row["accelerator"]]
+            if pd.isna(a.get("memory_bandwidth_tb_s")) or pd.isna(a.get("memory_gb")) or pd.isna(peak_at(a, prec)):
+                reason = "accelerator lacks peak, bandwidth or memory"
+        if reason:
+            skipped.append({"point_id": row.get("point_id"), "source": row.get("source"), "reason": reason})
+            continue
+        if pd.isna(out):
+            out = float(tot) * float(o) / (float(i) + float(o))
+        speed = row.get("tokens_per_s_per_user")
+        points.append(Point(
+            point_id=str(row.get("point_id")), source=str(row.get("source")), accelerator=str(row["accelerator"]),
+            model=str(row["model"]), arch=s.Architecture.from_row(arch.loc[row["model"]]),
+            hw=hardware(acc.loc[row["accelerator"]], prec), wl=s.Workload(float(i), float(o), prec),
+            speed=None if pd.isna(speed) else float(speed), measured=float(out)))
+    return points, pd.DataFrame(skipped, columns=["point_id", "source", "reason"])
+
+
+def predict(points: list[Point], eff: s.Efficiency) -> np.ndarray:
+    """Modeled output tokens/s per chip for each point, at its own speed per user."""
+    return np.array([s.best_at_interactivity(p.arch, p.hw, p.wl, eff, p.speed)["output_tokens_per_s_per_chip"]
+                     for p in points], float)
+
+
+def _eff(x: np.ndarray, memory_usable: float) -> s.Efficiency:
+    return s.Efficiency(mbu=float(x[0]), mfu=float(x[1]), overhead_ms=float(x[2]), memory_usable=memory_usable)
+
+
+def log_errors(points: list[Point], eff: s.Efficiency) -> np.ndarray:
+    """log10(model / measured) per point; a point the model cannot reach at its speed counts as a
+    factor-of-ten miss (so that the fit is pushed towards configurations that can serve it)."""
+    pred = predict(points, eff)
+    meas = np.array([p.measured for p in points], float)
+    err = np.log10(pred / meas)
+    return np.where(np.isfinite(err), err, -1.0)
+
+
+@dataclass(frozen=True)
+class Fit:
+    efficiency: s.Efficiency
+    n_points: int
+    cost: float
+
+
+def fit(points: list[Point], memory_usable: float = 0.9) -> Fit:
+    """Least-squares fit of (MBU, MFU, overhead) on log10 errors, within physical bounds.
+
+    A soft-L1 loss keeps one odd point from dragging the fit; the start is mid-range."""
+    if len(points) < 4:
+        raise CalibrationError(f"calibration: {len(points)} usable measured points; at least 4 are needed")
+    lo = np.array([b[0] for b in BOUNDS.values()])
+    hi = np.array([b[1] for b in BOUNDS.values()])
+    x0 = np.array(list(START.values()))
+    res = least_squares(lambda x: log_errors(points, _eff(x, memory_usable)), x0, bounds=(lo, hi),
+                        loss="soft_l1", f_scale=0.15, diff_step=1e-3, max_nfev=400)
+    return Fit(efficiency=_eff(res.x, memory_usable), n_points=len(points), cost=float(res.cost))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The fit on all points and its errors, in sample and held out by source."""
+
+    fit: Fit
+    table: pd.DataFrame          # one row per point: measured, modeled in sample, modeled held out
+    skipped: pd.DataFrame
+    median_abs_log10_error: float
+    heldout_median_abs_log10_error: float
+    share_within_2x: float
+    heldout_share_within_2x: float
+    n_sources: int
+
+
+def calibrate(points: list[Point], skipped: pd.DataFrame | None = None, memory_usable: float = 0.9) -> Calibration:
+    """Fit on all points; then, for each source, refit without it and predict its points."""
+    full = fit(points, memory_usable)
+    in_sample = predict(points, full.efficiency)
+    held = np.full(len(points), np.nan)
+    sources = sorted({p.source for p in points})
+    for src in sources:
+        train = [p for p in points if p.source != src]
+        test_idx = [i for i, p in enumerate(points) if p.source == src]
+        if len(train) < 4 or len({p.source for p in train}) < 1:
+            continue
+        f = fit(train, memory_usable)
+        held[test_idx] = predict([points[i] for i in test_idx], f.efficiency)
+    table = pd.DataFrame({
+        "point_id": [p.point_id for p in points], "source": [p.source for p in points],
+        "accelerator": [p.accelerator for p in points], "model": [p.model for p in points],
+        "precision": [p.wl.precision for p in points],
+        "tokens_per_s_per_user": [p.speed for p in points],
+        "measured": [p.measured for p in points], "modeled": in_sample, "modeled_heldout": held,
+    })
+    e_in = np.abs(np.log10(table["modeled"] / table["measured"]))
+    e_out = np.abs(np.log10(table["modeled_heldout"] / table["measured"]))
+    table["abs_log10_error"] = e_in
+    table["heldout_abs_log10_error"] = e_out
+    two = np.log10(2.0)
+    ok_out = e_out.dropna()
+    return Calibration(
+        fit=full, table=table,
+        skipped=skipped if skipped is not None else pd.DataFrame(columns=["point_id", "source", "reason"]),
+        median_abs_log10_error=float(np.nanmedian(e_in.fillna(1.0))),
+        heldout_median_abs_log10_error=float(np.median(ok_out.fillna(1.0))) if len(ok_out) else float("nan"),
+        share_within_2x=float(np.mean(e_in.fillna(1.0) <= two)),
+        heldout_share_within_2x=float(np.mean(ok_out <= two)) if len(ok_out) else float("nan"),
+        n_sources=len(sources),
+    )

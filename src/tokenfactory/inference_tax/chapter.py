@@ -1,0 +1,675 @@
+"""The chapter "The inference tax" in four calls: `load`, `compute`, `texts`, `glue_values`.
+
+The notebook loads, calls, charts and glues; everything the page says that depends on a result is
+produced here (numbers in `glue_values`, comparative words in `texts`), so that no judgement is typed
+in prose and every one changes when the data or a parameter does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from ..nb import fmt
+from . import analysis, calibration as cal, market, model as m, serving as sv
+from .params import Params
+
+#: Efficiency used when the measured table is missing or too small to fit (stated on the page).
+FALLBACK_EFFICIENCY = sv.Efficiency(mbu=0.6, mfu=0.3, overhead_ms=5.0)
+#: Speeds per user at which the chapter compares accelerators (tokens/s per user).
+COMPARISON_SPEEDS = (10.0, 20.0, 30.0, 50.0, 75.0, 100.0)
+
+REQUIRED_TABLES = ("accelerators", "nvidia_financials", "model_architectures")
+OPTIONAL_TABLES = ("serving_benchmarks", "rental_prices", "vendor_margins", "api_prices", "token_volumes",
+                   "benchmark_scores", "models", "utilization_evidence")
+
+
+class InputError(ValueError):
+    """A parameter asks for something the data cannot give (named in the message)."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    tables: dict[str, pd.DataFrame]
+    problems: dict[str, str]
+
+    def get(self, name: str) -> pd.DataFrame | None:
+        return self.tables.get(name)
+
+
+def load(loader: Callable[[str], pd.DataFrame]) -> Inputs:
+    """Every table the chapter reads. Required ones raise; optional ones that are missing or fail
+    their checks become a named problem shown on the page, and the section that needs them says so."""
+    tables, problems = {}, {}
+    for name in REQUIRED_TABLES:
+        tables[name] = loader(name)
+    for name in OPTIONAL_TABLES:
+        try:
+            tables[name] = loader(name)
+        except Exception as exc:  # noqa: BLE001 - any failure of an optional table is reported, not fatal
+            problems[name] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return Inputs(tables, problems)
+
+
+# --------------------------------------------------------------------------------------------------
+# Capital: what each price row is
+
+
+def price_basis(row: pd.Series) -> str:
+    """`chip` or `server_per_chip`. The column `price_basis` says it where present; older rows whose
+    notes describe a server price divided by eight are read as server prices."""
+    basis = row.get("price_basis")
+    if isinstance(basis, str) and basis:
+        return "server_per_chip" if basis.startswith(("server", "system")) else "chip"
+    notes = str(row.get("notes") or "").lower()
+    return "server_per_chip" if ("server" in notes and "/ 8" in notes) else "chip"
+
+
+def capital_split(price: float, basis: str, p: Params) -> dict[str, float]:
+    """Split capital per chip into the part the chip vendor sells and the rest of the server.
+
+    A chip-alone price gets the host server added (`server_usd_per_chip`); a server-per-chip price
+    already holds it, so only its GPU share is the chip and nothing is added. The network is added
+    once in both cases."""
+    if basis == "server_per_chip":
+        chip = price * p.gpu_share_of_server_price
+        server = price - chip
+    else:
+        chip, server = price, p.server_usd_per_chip
+    return {"chip_usd": chip, "server_usd": server, "network_usd": p.network_usd_per_chip}
+
+
+def vendor_margin(p: Params, financials: pd.DataFrame) -> tuple[float, str]:
+    if p.vendor_margin_override is not None:
+        return p.vendor_margin_override, "override"
+    return analysis.vendor_margin_from_data(financials)
+
+
+def product_margin(margins: pd.DataFrame | None, vendor: str = "NVIDIA") -> tuple[float | None, str]:
+    """The highest sourced product-level margin estimate for the vendor's data-center GPUs (the
+    upper bound of the tax), with its basis; None when the table has none."""
+    if margins is None or margins.empty:
+        return None, "no product-level estimate in data/vendor_margins.csv"
+    rows = margins[margins["vendor"] == vendor]
+    if rows.empty:
+        return None, "no product-level estimate in data/vendor_margins.csv"
+    hi = rows["gross_margin_high"].fillna(rows["gross_margin_low"])
+    i = hi.idxmax()
+    return float(hi.loc[i]), f"{rows.loc[i, 'product']}: {rows.loc[i, 'basis']}"
+
+
+def rental_price(rental: pd.DataFrame | None, accelerator: str) -> tuple[float | None, str]:
+    """Lowest sourced on-demand or reserved price per chip-hour for the accelerator."""
+    if rental is None or rental.empty:
+        return None, "no rental prices in the data"
+    rows = rental[(rental["accelerator"] == accelerator) & rental["usd_per_chip_hour"].notna()]
+    if rows.empty:
+        return None, f"no rental price for {accelerator} in data/rental_prices.csv"
+    i = rows["usd_per_chip_hour"].idxmin()
+    return float(rows.loc[i, "usd_per_chip_hour"]), f"{rows.loc[i, 'provider']} ({rows.loc[i, 'tier']})"
+
+
+# --------------------------------------------------------------------------------------------------
+# Serving throughput
+
+
+def architecture(inputs: Inputs, model_name: str) -> sv.Architecture:
+    arch = inputs.tables["model_architectures"]
+    rows = arch[arch["model"] == model_name]
+    if rows.empty:
+        raise InputError(f"reference_model: {model_name!r} has no row in data/model_architectures.csv "
+                         f"(models with one: {', '.join(arch['model'])})")
+    try:
+        return sv.Architecture.from_row(rows.iloc[0])
+    except sv.ArchitectureError as exc:
+        raise InputError(str(exc)) from exc
+
+
+def accelerator_row(inputs: Inputs, name: str) -> pd.Series:
+    acc = inputs.tables["accelerators"]
+    rows = acc[acc["accelerator"] == name]
+    if rows.empty:
+        raise InputError(f"accelerator: {name!r} is not in data/accelerators.csv")
+    row = rows.iloc[0]
+    missing = [c for c in ("memory_bandwidth_tb_s", "memory_gb", "tdp_w") if pd.isna(row.get(c))]
+    if pd.isna(row.get("fp8_dense_tflops")) and pd.isna(row.get("bf16_dense_tflops")):
+        missing.append("dense TFLOPS")
+    if missing:
+        raise InputError(f"accelerator {name!r}: data/accelerators.csv lacks {', '.join(missing)}")
+    return row
+
+
+def throughput(arch: sv.Architecture, acc_row: pd.Series, p: Params, eff: sv.Efficiency,
+               speed: float | None) -> dict[str, float]:
+    hw = cal.hardware(acc_row, p.precision)
+    wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
+    return sv.best_at_interactivity(arch, hw, wl, eff, speed)
+
+
+# --------------------------------------------------------------------------------------------------
+# The result
+
+
+@dataclass(frozen=True)
+class Result:
+    p: Params
+    calibration: cal.Calibration | None
+    efficiency: sv.Efficiency
+    efficiency_source: str
+    serving: dict[str, float]
+    frontier: pd.DataFrame
+    gpu: dict[str, Any]
+    gpu_cost: dict[str, float]
+    gpu_cost_owned: dict[str, float]
+    margin: float
+    margin_period: str
+    margin_high: float | None
+    margin_high_basis: str
+    tax_low: float
+    tax_high: float | None
+    rental_usd: float | None
+    rental_basis: str
+    asic: dict[str, Any]
+    asic_cost: dict[str, float]
+    asic_marginal_mtok: float
+    asic_reference_cost: float
+    nre_annual_usd: float
+    breakeven_tokens_per_year: float
+    program_tokens_per_year: float
+    elasticity: float
+    fixed_share: float
+    tornado: pd.DataFrame
+    mc_total: np.ndarray
+    mc: dict[str, float]
+    throughput_sigma_log10: float
+    comparison: pd.DataFrame
+    measured_costs: pd.DataFrame
+    cheapest_measured: dict[str, Any]
+    cheapest_model: dict[str, Any]
+    hosts: pd.DataFrame
+    volumes: pd.DataFrame
+    per_company: pd.DataFrame
+    utilization_evidence: pd.DataFrame
+    price: dict[str, Any]
+    problems: dict[str, str]
+    data_as_of: str
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cost_all_tokens(self) -> float:
+        return self.gpu_cost["total"] * self.p.output_tokens / (self.p.input_tokens + self.p.output_tokens)
+
+    def decomposition(self) -> pd.DataFrame:
+        """Long frame: chip kind, component, USD per million output tokens, share (owned chips)."""
+        rows = []
+        for kind, cost in (("Merchant GPU", self.gpu_cost_owned), ("Custom ASIC (hypothetical)", self.asic_cost)):
+            for comp in m.COMPONENTS:
+                if comp == "rental" or (kind == "Merchant GPU" and comp == "nre"):
+                    continue
+                rows.append({"chip": kind, "component": m.COMPONENT_LABELS[comp], "key": comp,
+                             "usd_per_mtok": cost[comp], "share": cost[comp] / cost["total"]})
+        return pd.DataFrame(rows)
+
+
+def _scalars(d: dict[str, Any]) -> dict[str, float]:
+    return {k: float(np.asarray(v).item()) for k, v in d.items()}
+
+
+def cost_inputs(p: Params, inputs: Inputs, acc_row: pd.Series, tokens_per_s: float, margin: float,
+                pricing: str) -> tuple[dict[str, Any], float | None, str]:
+    """The cost model's inputs for one accelerator, owned or rented."""
+    price = p.chip_price_override_usd if p.chip_price_override_usd is not None else acc_row.get("price_usd")
+    basis = "chip" if p.chip_price_override_usd is not None else price_basis(acc_row)
+    rent, rent_basis = (p.rental_usd_per_chip_hour, "parameter") if p.rental_usd_per_chip_hour is not None else \
+        rental_price(inputs.get("rental_prices"), str(acc_row["accelerator"]))
+    if pricing == "ownership" and (price is None or pd.isna(price)):
+        raise InputError(f"accelerator {acc_row['accelerator']!r}: no price in data/accelerators.csv; "
+                         "set chip_price_override_usd or pricing=rental")
+    if pricing == "rental" and rent is None:
+        raise InputError(f"accelerator {acc_row['accelerator']!r}: {rent_basis}; set rental_usd_per_chip_hour "
+                         "or pricing=ownership")
+    split = capital_split(float(price), basis, p) if price is not None and not pd.isna(price) else \
+        {"chip_usd": 0.0, "server_usd": 0.0, "network_usd": 0.0}
+    owned = pricing == "ownership"
+    inp = {
+        "tokens_per_s": tokens_per_s,
+        "tdp_w": float(acc_row["tdp_w"]),
+        "price_usd": split["chip_usd"] if owned else 0.0,
+        "vendor_margin": margin,
+        "nre_per_unit_usd": 0.0,
+        "server_network_usd": split["server_usd"] + split["network_usd"] if owned else 0.0,
+        "rental_usd_per_hour": 0.0 if owned else float(rent),
+        "utilization": p.utilization,
+        "electricity_usd_per_kwh": p.electricity_usd_per_kwh if owned else 0.0,
+        "pue": p.pue,
+        "server_power_factor": p.server_power_factor,
+        "depreciation_years": p.depreciation_years,
+        "cost_of_capital": p.cost_of_capital,
+        "facility_usd_per_kw_month": p.facility_usd_per_kw_month if owned else 0.0,
+    }
+    return inp, rent, rent_basis
+
+
+def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float) -> list[m.Range]:
+    """Plausible ranges (assumptions, listed in the Method). Throughput varies by the calibration's
+    held-out error: ±2 sigma of log10(model/measured)."""
+    tps = float(gpu["tokens_per_s"])
+    k = 10 ** (2 * sigma_log10)
+    ranges = [
+        m.Range("tokens_per_s", "Throughput per chip (model error)", tps / k, tps * k, "tokens/s", log=True),
+        m.Range("utilization", "Utilization", min(0.2, p.utilization), max(0.9, p.utilization), "fraction"),
+        m.Range("depreciation_years", "Depreciation life", min(3.0, p.depreciation_years),
+                max(7.0, p.depreciation_years), "years"),
+        m.Range("cost_of_capital", "Cost of capital", min(0.05, p.cost_of_capital), max(0.15, p.cost_of_capital),
+                "per year"),
+    ]
+    if gpu["price_usd"] > 0:
+        ranges += [
+            m.Range("price_usd", "Chip price", gpu["price_usd"] * 0.7, gpu["price_usd"] * 1.3, "USD"),
+            m.Range("server_network_usd", "Server and network cost", gpu["server_network_usd"] * 0.6,
+                    gpu["server_network_usd"] * 1.5, "USD per chip"),
+            m.Range("electricity_usd_per_kwh", "Electricity price", min(0.04, p.electricity_usd_per_kwh),
+                    max(0.15, p.electricity_usd_per_kwh), "USD/kWh"),
+            m.Range("pue", "PUE", min(1.1, p.pue), max(1.6, p.pue), "ratio"),
+            m.Range("facility_usd_per_kw_month", "Facility cost", min(100.0, p.facility_usd_per_kw_month),
+                    max(250.0, p.facility_usd_per_kw_month), "USD per kW-month"),
+        ]
+    if gpu.get("rental_usd_per_hour", 0) > 0:
+        r = gpu["rental_usd_per_hour"]
+        ranges.append(m.Range("rental_usd_per_hour", "Rental price", r * 0.6, r * 1.5, "USD per chip-hour"))
+    return ranges
+
+
+def accelerator_comparison(p: Params, inputs: Inputs, eff: sv.Efficiency, margin: float,
+                           models: tuple[str, ...], speed: float) -> pd.DataFrame:
+    """Modeled cost per million output tokens of every accelerator with the data to model it, at one
+    speed per user, for each model (owned at its price where one is sourced; rented otherwise)."""
+    rows = []
+    acc = inputs.tables["accelerators"]
+    for name in acc.loc[acc["kind"] == "merchant_gpu", "accelerator"]:
+        try:
+            row = accelerator_row(inputs, name)
+        except InputError:
+            continue
+        for model_name in models:
+            try:
+                arch = architecture(inputs, model_name)
+            except InputError:
+                continue
+            tp = throughput(arch, row, p, eff, speed)
+            tps = tp["output_tokens_per_s_per_chip"]
+            if not np.isfinite(tps):
+                continue
+            for pricing in ("ownership", "rental"):
+                try:
+                    inp, _, _ = cost_inputs(p, inputs, row, tps, margin, pricing)
+                except InputError:
+                    continue
+                rows.append({"accelerator": name, "vendor": row["vendor"], "model": model_name, "pricing": pricing,
+                             "tokens_per_s_per_chip": tps, "chips_per_replica": tp["chips_per_replica"],
+                             "usd_per_mtok": float(m.cost_per_mtok(inp)["total"])})
+    return pd.DataFrame(rows, columns=["accelerator", "vendor", "model", "pricing", "tokens_per_s_per_chip",
+                                       "chips_per_replica", "usd_per_mtok"])
+
+
+def cheapest(frame: pd.DataFrame, model_name: str, pricing: str) -> dict[str, Any]:
+    rows = frame[(frame["model"] == model_name) & (frame["pricing"] == pricing)]
+    if rows.empty:
+        return {"accelerator": None, "usd_per_mtok": float("nan"), "n": 0, "runner_up": None, "margin": float("nan")}
+    rows = rows.sort_values("usd_per_mtok")
+    second = rows.iloc[1] if len(rows) > 1 else None
+    return {"accelerator": rows.iloc[0]["accelerator"], "usd_per_mtok": float(rows.iloc[0]["usd_per_mtok"]),
+            "n": len(rows), "runner_up": None if second is None else second["accelerator"],
+            "margin": float("nan") if second is None else float(second["usd_per_mtok"] / rows.iloc[0]["usd_per_mtok"])}
+
+
+def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None) -> pd.DataFrame:
+    """Cost per million output tokens of each measured point: its accelerator's lowest sourced rental
+    price (or the price the source itself used) over its measured output throughput per chip."""
+    cols = ["point_id", "source", "accelerator", "model", "scenario", "engine", "tokens_per_s_per_user",
+            "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok"]
+    if bench is None or bench.empty:
+        return pd.DataFrame(columns=cols)
+    b = bench.copy()
+    out = b["output_tokens_per_s_per_chip"]
+    if "total_tokens_per_s_per_chip" in b and "input_tokens" in b:
+        derived = b["total_tokens_per_s_per_chip"] * b["output_tokens"] / (b["input_tokens"] + b["output_tokens"])
+        out = out.fillna(derived)
+    b["output_tokens_per_s_per_chip"] = out
+    price = {}
+    if rental is not None and not rental.empty:
+        price = rental.dropna(subset=["usd_per_chip_hour"]).groupby("accelerator")["usd_per_chip_hour"].min().to_dict()
+    own = b["usd_per_chip_hour"] if "usd_per_chip_hour" in b else pd.Series(np.nan, index=b.index)
+    b["usd_per_chip_hour"] = b["accelerator"].map(price).fillna(own)
+    b = b.dropna(subset=["usd_per_chip_hour", "output_tokens_per_s_per_chip"])
+    b = b[b["output_tokens_per_s_per_chip"] > 0]
+    b["usd_per_mtok"] = b["usd_per_chip_hour"] * 1e6 / (b["output_tokens_per_s_per_chip"] * 3600.0)
+    for c in cols:
+        if c not in b:
+            b[c] = np.nan
+    return b[cols].reset_index(drop=True)
+
+
+def cheapest_measured(costs: pd.DataFrame) -> dict[str, Any]:
+    """The cheapest accelerator per token in the measured data, on the footing that compares the most
+    accelerators: one model, one source and one scenario (same harness, same latency limit)."""
+    empty = {"accelerator": None, "model": None, "source": None, "scenario": None, "n": 0, "table": costs.iloc[0:0]}
+    if costs.empty:
+        return empty
+    g = costs.groupby(["model", "source", "scenario"], dropna=False)["accelerator"].nunique()
+    g = g[g >= 2]
+    if g.empty:
+        return empty
+    key = g.sort_values(ascending=False).index[0]
+    rows = costs[(costs["model"] == key[0]) & (costs["source"] == key[1]) & (costs["scenario"] == key[2])]
+    best = rows.groupby("accelerator")["usd_per_mtok"].min().sort_values()
+    return {"accelerator": best.index[0], "model": key[0], "source": key[1], "scenario": key[2], "n": len(best),
+            "table": best.reset_index()}
+
+
+def fixed_share(cost: dict[str, float]) -> float:
+    """Share of the cost that does not scale with served hours (capital, facility, rental)."""
+    fixed = sum(cost[k] for k in ("chip_at_cost", "vendor_margin", "nre", "server_network", "facility", "rental"))
+    return fixed / cost["total"]
+
+
+def newest_date(inputs: Inputs, tables: tuple[str, ...]) -> str:
+    dates = [inputs.tables[t]["as_of"].max() for t in tables if t in inputs.tables and "as_of" in inputs.tables[t]]
+    dates = [d for d in dates if pd.notna(d)]
+    return str(max(dates).date()) if dates else "n/a"
+
+
+def compute(p: Params, inputs: Inputs) -> Result:
+    """The chapter's model at the parameters `p`."""
+    problems = dict(inputs.problems)
+    # 1. efficiency, fitted to the measured points
+    calib, eff, eff_src = None, FALLBACK_EFFICIENCY, "fallback (no usable measurements)"
+    bench = inputs.get("serving_benchmarks")
+    if bench is not None:
+        pts, skipped = cal.usable_points(bench, inputs.tables["accelerators"], inputs.tables["model_architectures"])
+        try:
+            calib = cal.calibrate(pts, skipped, p.memory_usable)
+            e = calib.fit.efficiency
+            eff = sv.Efficiency(e.mbu, e.mfu, e.overhead_ms, p.memory_usable)
+            eff_src = f"fitted to {calib.fit.n_points} measured points"
+        except cal.CalibrationError as exc:
+            problems["calibration"] = str(exc)
+    if calib is None:
+        eff = sv.Efficiency(eff.mbu, eff.mfu, eff.overhead_ms, p.memory_usable)
+    sigma = 0.15
+    if calib is not None:
+        errs = calib.table["heldout_abs_log10_error"].dropna()
+        if len(errs):
+            sigma = float(np.sqrt(np.mean(errs ** 2)))
+    # 2. throughput of the chosen accelerator and model at the chosen speed per user
+    arch = architecture(inputs, p.reference_model)
+    row = accelerator_row(inputs, p.accelerator)
+    tp = throughput(arch, row, p, eff, p.tokens_per_second_per_user)
+    if not np.isfinite(tp["output_tokens_per_s_per_chip"]):
+        fastest = sv.max_speed(arch, cal.hardware(row, p.precision),
+                               sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision), eff)
+        raise InputError(f"tokens_per_second_per_user: {p.tokens_per_second_per_user:g} is faster than "
+                         f"{p.accelerator} can serve {p.reference_model} in this model (at most about "
+                         f"{fmt(fastest)} tokens/s per user); choose a lower speed")
+    hw = cal.hardware(row, p.precision)
+    wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
+    front = sv.frontier(arch, hw, wl, eff, np.geomspace(5, 300, 40))
+    # 3. cost per token, owned and as chosen
+    margin, period = vendor_margin(p, inputs.tables["nvidia_financials"])
+    tps = tp["output_tokens_per_s_per_chip"]
+    owned_inp, rent, rent_basis = cost_inputs(p, inputs, row, tps, margin, "ownership") if \
+        (p.chip_price_override_usd is not None or pd.notna(row.get("price_usd"))) else (None, None, "")
+    gpu_inp, rent, rent_basis = cost_inputs(p, inputs, row, tps, margin, p.pricing)
+    gpu_cost = _scalars(m.cost_per_mtok(gpu_inp))
+    owned_cost = _scalars(m.cost_per_mtok(owned_inp)) if owned_inp is not None else gpu_cost
+    # 4. the tax as a range: company-wide GAAP margin (low), product-level estimate (high)
+    hi_margin, hi_basis = product_margin(inputs.get("vendor_margins"))
+    gaap, _ = analysis.vendor_margin_from_data(inputs.tables["nvidia_financials"])
+    tax_low = float(m.cost_per_mtok({**(owned_inp or gpu_inp), "vendor_margin": gaap})["tax_share"])
+    tax_high = None if hi_margin is None else float(m.cost_per_mtok({**(owned_inp or gpu_inp),
+                                                                     "vendor_margin": hi_margin})["tax_share"])
+    # 5. the hypothetical ASIC against a GPU of its own time (owned)
+    ref_row = accelerator_row(inputs, p.asic_reference_accelerator)
+    ref_tp = throughput(arch, ref_row, p, eff, p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
+    ref_inp, _, _ = cost_inputs(p, inputs, ref_row, ref_tp, margin, "ownership")
+    ref_cost = float(m.cost_per_mtok(ref_inp)["total"])
+    asic = m.asic_inputs(ref_inp, unit_cost_usd=p.asic_unit_cost_usd, partner_margin=p.partner_margin,
+                         perf_ratio=p.asic_perf_ratio, power_w=p.asic_power_w, nre_usd=p.asic_nre_usd,
+                         volume_units=p.asic_volume_units, program_years=p.asic_program_years)
+    asic_cost = _scalars(m.cost_per_mtok(asic))
+    asic_marg = float(m.cost_per_mtok(m.asic_marginal_inputs(asic))["total"])
+    nre_annual = float(m.nre_per_year(p.asic_nre_usd, p.cost_of_capital, p.asic_program_years))
+    breakeven = float(m.breakeven_tokens_per_year(ref_cost, asic_marg, nre_annual))
+    program_tokens = asic_cost["tokens_per_s"] * 3600 * m.HOURS_PER_YEAR * p.utilization * p.asic_volume_units
+    # 6. uncertainty
+    ranges = uncertainty_ranges(p, gpu_inp, sigma)
+    mc = m.monte_carlo(gpu_inp, ranges, p.mc_draws, p.seed)
+    # 7. accelerators compared, modeled and measured
+    comp = accelerator_comparison(p, inputs, eff, margin, (p.reference_model, p.moe_model), p.tokens_per_second_per_user)
+    costs = measured_costs(bench, inputs.get("rental_prices"))
+    # 8. market, volumes, utilization evidence
+    prices = inputs.get("api_prices")
+    io = p.input_tokens / p.output_tokens
+    hosts = market.host_prices(prices, p.reference_model, io) if prices is not None else pd.DataFrame()
+    vols = analysis.annual_token_volumes(inputs.get("token_volumes"), io) if inputs.get("token_volumes") is not None \
+        else pd.DataFrame(columns=["provider", "output_tokens_per_year"])
+    per_co = analysis.largest_per_provider(vols)
+    util = inputs.get("utilization_evidence")
+    price = price_trend(p, inputs)
+    return Result(
+        p=p, calibration=calib, efficiency=eff, efficiency_source=eff_src, serving=tp, frontier=front,
+        gpu=gpu_inp, gpu_cost=gpu_cost, gpu_cost_owned=owned_cost, margin=margin, margin_period=period,
+        margin_high=hi_margin, margin_high_basis=hi_basis, tax_low=tax_low, tax_high=tax_high,
+        rental_usd=rent, rental_basis=rent_basis, asic=asic, asic_cost=asic_cost, asic_marginal_mtok=asic_marg,
+        asic_reference_cost=ref_cost, nre_annual_usd=nre_annual, breakeven_tokens_per_year=breakeven,
+        program_tokens_per_year=float(program_tokens), elasticity=float(m.utilization_elasticity(gpu_inp)),
+        fixed_share=fixed_share(gpu_cost), tornado=m.tornado(gpu_inp, ranges), mc_total=np.asarray(mc["total"]),
+        mc=m.percentiles(mc["total"]), throughput_sigma_log10=sigma, comparison=comp, measured_costs=costs,
+        cheapest_measured=cheapest_measured(costs), cheapest_model=cheapest(comp, p.reference_model, "ownership"),
+        hosts=hosts, volumes=vols, per_company=per_co,
+        utilization_evidence=util if util is not None else pd.DataFrame(), price=price, problems=problems,
+        data_as_of=newest_date(inputs, ("accelerators", "serving_benchmarks", "rental_prices", "nvidia_financials",
+                                        "api_prices", "token_volumes")),
+    )
+
+
+def price_trend(p: Params, inputs: Inputs) -> dict[str, Any]:
+    """The market decline at fixed capability (see `market`): frontier, fit, counts."""
+    prices, scores = inputs.get("api_prices"), inputs.get("benchmark_scores")
+    if prices is None or scores is None:
+        return {"frontier": None, "decline": None, "n_lows": 0, "problem": inputs.problems.get("benchmark_scores")}
+    frontier = market.cheapest_at_capability(prices, scores, p.benchmark, p.capability_threshold)
+    decline = market.fit_decline(frontier)
+    n_dated = int(prices["event"].isin(market.FIT_EVENTS).sum()) if "event" in prices else 0
+    return {"frontier": frontier, "decline": decline, "n_lows": int(frontier["new_low"].sum()), "problem": None,
+            "n_dated_events": n_dated}
+
+
+# --------------------------------------------------------------------------------------------------
+# Words and numbers for the page
+
+
+def usd(x: float | None, sig: int = 2) -> str:
+    return "n/a" if x is None or not np.isfinite(x) else "$" + fmt(x, sig=sig)
+
+
+def tax_size_word(low: float, high: float | None) -> str:
+    """How large the tax is, from its range: the words follow the numbers (thresholds stated here).
+
+    Below a tenth of the cost at its upper end: small. Above half at its lower end: most of the cost.
+    Otherwise: a large share but not most of it (when the upper end stays at or below half), or a share
+    that may or may not be most of it (when the range straddles one half)."""
+    top = low if high is None else max(low, high)
+    if top < 0.10:
+        return "a small part of a token's cost"
+    if low > 0.5:
+        return "most of a token's cost"
+    if top <= 0.5:
+        return "a large share of a token's cost, though not most of it"
+    return "a large share of a token's cost, and possibly most of it"
+
+
+def lever_word(tornado: pd.DataFrame, key: str) -> str:
+    """Where an input ranks among the tornado's swings: 'the biggest lever', 'the second-biggest lever' ..."""
+    keys = list(tornado["key"])
+    if key not in keys:
+        return "not among the inputs varied"
+    rank = keys.index(key) + 1
+    ordinal = {1: "the biggest", 2: "the second-biggest", 3: "the third-biggest"}.get(rank, f"number {rank}")
+    return f"{ordinal} of the {len(keys)} inputs varied"
+
+
+def small_inputs(tornado: pd.DataFrame, share: float = 0.1) -> list[str]:
+    """Inputs whose full swing moves the cost by less than `share` of the base cost."""
+    base = float(tornado["base"].iloc[0])
+    return [str(x).lower() for x in tornado.loc[tornado["swing"] < share * base, "input"]]
+
+
+def compare_word(a: float, b: float, tol: float = 0.05) -> str:
+    """'cheaper than', 'dearer than' or 'about the same as' (within `tol`), for a against b."""
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return "not comparable with"
+    if a < b * (1 - tol):
+        return "cheaper than"
+    if a > b * (1 + tol):
+        return "dearer than"
+    return "about the same as"
+
+
+def calibration_verdict(cal_: cal.Calibration | None) -> str:
+    if cal_ is None:
+        return "not checked against measurements (none usable in the data)"
+    ok = cal_.heldout_median_abs_log10_error <= np.log10(1.5) and cal_.heldout_share_within_2x >= 0.8
+    return ("within the book's targets (held-out median error within ×1.5, at least 80% of points within ×2)" if ok
+            else "outside the book's targets (held-out median error within ×1.5, at least 80% of points within ×2)")
+
+
+def texts(r: Result) -> dict[str, str]:
+    p = r.p
+    c = r.calibration
+    t: dict[str, str] = {
+        "accelerator": p.accelerator, "model": p.reference_model, "moe_model": p.moe_model,
+        "asic_reference": p.asic_reference_accelerator, "pricing": p.pricing,
+        "accelerator_with_article": analysis.with_article(p.accelerator),
+        "efficiency_source": r.efficiency_source,
+        "mbu": fmt(r.efficiency.mbu, pct=True), "mfu": fmt(r.efficiency.mfu, pct=True),
+        "overhead": fmt(r.efficiency.overhead_ms, unit="ms"),
+        "speed": fmt(p.tokens_per_second_per_user), "io": f"{p.input_tokens:,} in / {p.output_tokens:,} out",
+        "chips_per_replica": fmt(r.serving["chips_per_replica"]), "batch": fmt(r.serving["batch"]),
+        "margin": fmt(r.margin, pct=True), "margin_period": r.margin_period,
+        "margin_high": fmt(r.margin_high, pct=True) if r.margin_high is not None else "n/a",
+        "margin_high_basis": r.margin_high_basis,
+        "tax_size": tax_size_word(r.tax_low, r.tax_high),
+        "utilization": fmt(p.utilization, pct=True),
+        "fixed_share": fmt(r.fixed_share, pct=True),
+        "utilization_rank": lever_word(r.tornado, "utilization"),
+        "top_input": str(r.tornado["input"].iloc[0]).lower(),
+        "small_inputs": ", ".join(small_inputs(r.tornado)) or "none",
+        "calibration_verdict": calibration_verdict(c),
+        "asic_vs_ref": compare_word(r.asic_cost["total"], r.asic_reference_cost),
+        "rental": usd(r.rental_usd) + " per chip-hour" if r.rental_usd is not None else "no sourced rental price",
+        "rental_basis": r.rental_basis,
+        "cheapest_measured": r.cheapest_measured["accelerator"] or "none (too few priced measurements)",
+        "cheapest_measured_footing": (f"{r.cheapest_measured['model']}, {r.cheapest_measured['source']}, "
+                                      f"{r.cheapest_measured['scenario']} scenario, {r.cheapest_measured['n']} accelerators"
+                                      if r.cheapest_measured["accelerator"] else "no footing with two priced accelerators"),
+        "cheapest_model": r.cheapest_model["accelerator"] or "none",
+        "cheapest_model_runner_up": r.cheapest_model["runner_up"] or "none",
+        "cheapest_model_gap": fmt(r.cheapest_model["margin"]) if np.isfinite(r.cheapest_model["margin"]) else "n/a",
+        "data_as_of": r.data_as_of,
+    }
+    vendor = lambda name: str(name).split()[0] if name else ""  # noqa: E731
+    t["vendor_claim_measured"] = ("holds" if vendor(r.cheapest_measured["accelerator"]) == "NVIDIA" else
+                                  "does not hold" if r.cheapest_measured["accelerator"] else "cannot be tested")
+    t["vendor_claim_model"] = ("holds" if vendor(r.cheapest_model["accelerator"]) == "NVIDIA" else
+                               "does not hold" if r.cheapest_model["accelerator"] else "cannot be tested")
+    if c is not None:
+        t["calibration_sources"] = fmt(c.n_sources)
+        t["skipped"] = fmt(len(c.skipped))
+    hosts = r.hosts
+    if len(hosts):
+        col = hosts["usd_per_mtok_with_prompt"]
+        t["host_min"], t["host_max"], t["host_median"] = usd(col.min()), usd(col.max()), usd(col.median())
+        t["n_hosts"] = fmt(len(hosts))
+        t["model_vs_hosts"] = ("below the cheapest host" if r.gpu_cost["total"] < col.min() else
+                               "above the dearest host" if r.gpu_cost["total"] > col.max() else "inside the hosts' range")
+    else:
+        t.update(host_min="n/a", host_max="n/a", host_median="n/a", n_hosts="0", model_vs_hosts="not comparable (no host prices)")
+    dec = r.price["decline"]
+    if dec is not None and dec.informative:
+        t["price_decline"] = f"×{fmt(dec.per_year)} per year (90% interval ×{fmt(dec.low)} to ×{fmt(dec.high)})"
+    elif dec is not None:
+        t["price_decline"] = (f"not measurable: a fit to {dec.n_points} new lows has a 90% interval of ×{fmt(dec.low)} "
+                              f"to ×{fmt(dec.high)} per year, which includes no change")
+    else:
+        t["price_decline"] = r.price.get("problem") or f"not measurable: only {r.price['n_lows']} new lows"
+    above = r.per_company[r.per_company["output_tokens_per_year"] >= r.breakeven_tokens_per_year] \
+        if len(r.per_company) else r.per_company
+    t["n_above"] = fmt(len(above))
+    t["n_reporters"] = fmt(len(r.per_company))
+    t["above_names"] = ", ".join(above["provider"]) if len(above) else "none"
+    return t
+
+
+def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """Every number the page and other chapters read: key -> (value, formatting options for nb.glue)."""
+    p, c = r.p, r.calibration
+    be = r.breakeven_tokens_per_year
+    finite = np.isfinite(be)
+    io = p.input_tokens / p.output_tokens
+    above = r.per_company[r.per_company["output_tokens_per_year"] >= be] if len(r.per_company) else r.per_company
+    dec = r.price["decline"]
+    informative = dec is not None and dec.informative
+    out: dict[str, tuple[Any, dict[str, Any]]] = {
+        "cost_per_mtok_gpu_usd": (r.gpu_cost["total"], {"text": usd(r.gpu_cost["total"])}),
+        "cost_per_mtok_all_tokens_usd": (r.cost_all_tokens, {"text": usd(r.cost_all_tokens)}),
+        "tokens_per_second_per_chip": (r.serving["output_tokens_per_s_per_chip"], {"unit": "output tokens/s"}),
+        "calibration_points": (c.fit.n_points if c else 0, {}),
+        "calibration_median_abs_log10_error": (c.median_abs_log10_error if c else None,
+                                               {"text": f"×{fmt(10 ** c.median_abs_log10_error)}" if c else "n/a"}),
+        "calibration_heldout_median_abs_log10_error": (
+            c.heldout_median_abs_log10_error if c else None,
+            {"text": f"×{fmt(10 ** c.heldout_median_abs_log10_error)}" if c else "n/a"}),
+        "calibration_share_within_2x": (c.share_within_2x if c else None, {"pct": True}),
+        "calibration_heldout_share_within_2x": (c.heldout_share_within_2x if c else None, {"pct": True}),
+        "tax_share_gpu": (r.gpu_cost_owned["tax_share"], {"pct": True}),
+        "tax_share_gpu_low": (r.tax_low, {"pct": True}),
+        "tax_share_gpu_high": (r.tax_high, {"pct": True} if r.tax_high is not None else {"text": "n/a"}),
+        "cost_per_mtok_asic_usd": (r.asic_cost["total"], {"text": usd(r.asic_cost["total"])}),
+        "cost_per_mtok_asic_reference_usd": (r.asic_reference_cost, {"text": usd(r.asic_reference_cost)}),
+        "cost_per_mtok_asic_marginal_usd": (r.asic_marginal_mtok, {"text": usd(r.asic_marginal_mtok)}),
+        "asic_nre_per_year_usd": (r.nre_annual_usd, {"text": usd(r.nre_annual_usd)}),
+        "breakeven_tokens_per_year": (be if finite else None,
+                                      {"text": fmt(be) if finite else "no volume (the ASIC is not cheaper per token)"}),
+        "breakeven_total_tokens_per_year": (be * (1 + io) if finite else None,
+                                            {"text": fmt(be * (1 + io)) if finite else "no volume"}),
+        "program_tokens_per_year": (r.program_tokens_per_year, {}),
+        "n_reporters_above_breakeven": (len(above), {}),
+        "cheapest_accelerator_measured": (r.cheapest_measured["accelerator"],
+                                          {"text": r.cheapest_measured["accelerator"] or "none"}),
+        "cheapest_accelerator_model": (r.cheapest_model["accelerator"], {"text": r.cheapest_model["accelerator"] or "none"}),
+        "cheapest_measured_n": (r.cheapest_measured["n"], {}),
+        "utilization_elasticity": (r.elasticity, {"text": f"{fmt(r.elasticity)}% per percentage point"}),
+        "fixed_cost_share": (r.fixed_share, {"pct": True}),
+        "mc_p10_usd": (r.mc["p10"], {"text": usd(r.mc["p10"])}),
+        "mc_p50_usd": (r.mc["p50"], {"text": usd(r.mc["p50"])}),
+        "mc_p90_usd": (r.mc["p90"], {"text": usd(r.mc["p90"])}),
+        "price_decline_per_year": (dec.per_year if informative else None,
+                                   {"text": f"×{fmt(dec.per_year)}" if informative else "n/a"}),
+        "price_decline_low": (dec.low if informative else None, {"text": f"×{fmt(dec.low)}" if informative else "n/a"}),
+        "price_decline_high": (dec.high if informative else None, {"text": f"×{fmt(dec.high)}" if informative else "n/a"}),
+        "price_points_fitted": (dec.n_points if dec is not None else 0, {}),
+        "price_events_dated": (r.price.get("n_dated_events", 0), {}),
+        "rental_usd_per_chip_hour": (r.rental_usd, {"text": usd(r.rental_usd, 3)}),
+        "margin_used": (r.margin, {"pct": True}),
+        "mbu_fitted": (r.efficiency.mbu, {"pct": True}),
+        "mfu_fitted": (r.efficiency.mfu, {"pct": True}),
+        "overhead_ms_fitted": (r.efficiency.overhead_ms, {"unit": "ms"}),
+        "throughput_sigma_log10": (r.throughput_sigma_log10, {}),
+        "cost_point_share_of_draws": (analysis.share_of_draws_below(r.gpu_cost["total"], r.mc_total), {"pct": True}),
+        "asic_perf_ratio_at_parity": (None, {"text": "n/a"}),
+    }
+    return out
