@@ -41,7 +41,7 @@ CHAPTERS: dict[str, Chapter] = {
             "inference_tax",
             "The inference tax: what a token costs",
             reads_data=("accelerators", "nvidia_financials", "api_prices", "models", "benchmark_scores",
-                        "token_volumes", "compute_spend"),
+                        "token_volumes", "compute_spend", "model_architectures"),
         ),
         Chapter(
             "tapeout",

@@ -459,6 +459,12 @@ def compute(p: Params, inputs: Inputs) -> Result:
     per_co = analysis.largest_per_provider(vols)
     util = inputs.get("utilization_evidence")
     price = price_trend(p, inputs)
+    extras = {
+        "margin_for_half": analysis.margin_for_tax_share(owned_cost, 0.5),
+        "perf_at_parity": perf_ratio_at_parity(p, ref_inp, ref_cost),
+        "half_u_cost": analysis.cost_ratio_at_utilization(gpu_inp, 0.5),
+        "nre_at_parity": analysis.nre_at_parity(p, ref_cost, asic_marg, float(program_tokens)),
+    }
     return Result(
         p=p, calibration=calib, efficiency=eff, efficiency_source=eff_src, serving=tp, frontier=front,
         gpu=gpu_inp, gpu_cost=gpu_cost, gpu_cost_owned=owned_cost, margin=margin, margin_period=period,
@@ -473,7 +479,28 @@ def compute(p: Params, inputs: Inputs) -> Result:
         utilization_evidence=util if util is not None else pd.DataFrame(), price=price, problems=problems,
         data_as_of=newest_date(inputs, ("accelerators", "serving_benchmarks", "rental_prices", "nvidia_financials",
                                         "api_prices", "token_volumes")),
+        extras=extras,
     )
+
+
+def perf_ratio_at_parity(p: Params, ref_inp: dict[str, Any], ref_cost: float,
+                         lo: float = 0.01, hi: float = 10.0) -> float | None:
+    """ASIC performance relative to its reference GPU below which the program (one-off cost included)
+    no longer beats buying that GPU: bisection on log(ratio), cost falls as performance rises."""
+    def f(ratio: float) -> float:
+        a = m.asic_inputs(ref_inp, unit_cost_usd=p.asic_unit_cost_usd, partner_margin=p.partner_margin,
+                          perf_ratio=ratio, power_w=p.asic_power_w, nre_usd=p.asic_nre_usd,
+                          volume_units=p.asic_volume_units, program_years=p.asic_program_years)
+        return float(m.cost_per_mtok(a)["total"]) - ref_cost
+    if f(hi) > 0:
+        return None
+    if f(lo) <= 0:
+        return lo
+    a_, b_ = np.log(lo), np.log(hi)
+    for _ in range(60):
+        mid = (a_ + b_) / 2
+        a_, b_ = (mid, b_) if f(float(np.exp(mid))) > 0 else (a_, mid)
+    return float(np.exp(b_))
 
 
 def price_trend(p: Params, inputs: Inputs) -> dict[str, Any]:
@@ -606,6 +633,14 @@ def texts(r: Result) -> dict[str, str]:
                               f"to ×{fmt(dec.high)} per year, which includes no change")
     else:
         t["price_decline"] = r.price.get("problem") or f"not measurable: only {r.price['n_lows']} new lows"
+    x = r.extras
+    t["margin_for_half"] = (f"rises to {fmt(x['margin_for_half'], pct=True)}" if x["margin_for_half"] < 1
+                            else "would have to exceed 100%, which it cannot")
+    t["perf_parity"] = (f"falls below {fmt(x['perf_at_parity'])}× the {p.asic_reference_accelerator}'s"
+                        if x["perf_at_parity"] else "is at any ratio up to 10× the GPU's: it never pays for itself")
+    t["half_u_cost"] = fmt(x["half_u_cost"])
+    t["half_u"] = fmt(p.utilization / 2, pct=True)
+    t["nre_parity"] = usd(x["nre_at_parity"])
     above = r.per_company[r.per_company["output_tokens_per_year"] >= r.breakeven_tokens_per_year] \
         if len(r.per_company) else r.per_company
     t["n_above"] = fmt(len(above))
@@ -670,6 +705,45 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "overhead_ms_fitted": (r.efficiency.overhead_ms, {"unit": "ms"}),
         "throughput_sigma_log10": (r.throughput_sigma_log10, {}),
         "cost_point_share_of_draws": (analysis.share_of_draws_below(r.gpu_cost["total"], r.mc_total), {"pct": True}),
-        "asic_perf_ratio_at_parity": (None, {"text": "n/a"}),
+        "asic_perf_ratio_at_parity": (r.extras["perf_at_parity"], {}),
+        "margin_for_half_tax": (r.extras["margin_for_half"], {"pct": True}),
     }
     return out
+
+
+#: Speeds per user of the in-page chart's grid (geometric, so the page can index it by a logarithm).
+LIVE_SPEEDS = np.geomspace(5.0, 150.0, 31)
+
+
+def live_grid(r: Result, inputs: Inputs) -> pd.DataFrame:
+    """Per accelerator (owned, with a price) and speed: calibrated throughput and the constants of the
+    cost formula, for the chart the reader moves in the page (see figures.live_cost)."""
+    p = r.p
+    arch = architecture(inputs, p.reference_model)
+    rows = []
+    acc = inputs.tables["accelerators"]
+    for name in acc.loc[acc["kind"] == "merchant_gpu", "accelerator"]:
+        try:
+            row = accelerator_row(inputs, name)
+        except InputError:
+            continue
+        if pd.isna(row.get("price_usd")):
+            continue
+        hw = cal.hardware(row, p.precision)
+        wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
+        split = capital_split(float(row["price_usd"]), price_basis(row), p)
+        kw = float(row["tdp_w"]) * p.server_power_factor / 1000.0
+        for speed in LIVE_SPEEDS:
+            tps = sv.best_at_interactivity(arch, hw, wl, r.efficiency, float(speed))["output_tokens_per_s_per_chip"]
+            if not np.isfinite(tps):
+                tps = 1e-6   # unreachable speed: a cost so high the chart's log axis shows it off the top
+            rows.append({"accelerator": name, "speed": float(speed), "tps": float(tps),
+                         "capital": split["chip_usd"] + split["server_usd"] + split["network_usd"],
+                         "chip_usd": split["chip_usd"], "facility_per_year": kw * p.facility_usd_per_kw_month * 12.0,
+                         "power_per_hour": kw * p.pue * p.electricity_usd_per_kwh})
+    return pd.DataFrame(rows)
+
+
+def live_defaults(r: Result) -> dict[str, Any]:
+    return {"accelerator": r.p.accelerator, "speed": r.p.tokens_per_second_per_user, "utilization": r.p.utilization,
+            "margin": r.margin, "crf": float(m.capital_recovery_factor(r.p.cost_of_capital, r.p.depreciation_years))}

@@ -336,3 +336,236 @@ def slider(inp: Mapping[str, Any], *, readout_format: str = "$.2r", price_max: f
         x=alt.value(WIDTH - 4), y=alt.value(24), text=alt.Text("label:N"),
     ).transform_calculate(label=SLIDER_SETTINGS_LABEL)
     return alt.layer(line, dot, readout, settings)
+
+
+# --------------------------------------------------------------------------------------------------
+# Calibration, frontier, accelerators compared, and the live cost
+
+
+def parity(table: pd.DataFrame, heldout_text: str, share_text: str) -> alt.LayerChart:
+    """Model against measurement for every measured point, held-out prediction (each source scored by
+    a fit on the others), with the ×2 band."""
+    df = table.dropna(subset=["modeled_heldout"]).copy()
+    lo = float(min(df["measured"].min(), df["modeled_heldout"].min()) / 1.5)
+    hi = float(max(df["measured"].max(), df["modeled_heldout"].max()) * 1.5)
+    band = pd.DataFrame({"x": np.geomspace(lo, hi, 20)})
+    band["lo"], band["hi"] = band["x"] / 2, band["x"] * 2
+    title = charts.title(f"Held out, the model misses measured throughput by a median {heldout_text}",
+                         ["Output tokens/s per chip: modeled (each source predicted by a fit on the others) "
+                          "against measured, log scales;", f"{share_text} of points within ×2 (grey band)"])
+    scale = alt.Scale(type="log", domain=[lo, hi])
+    base = alt.Chart(band, title=title, width=WIDTH - 60, height=360)
+    area = base.mark_area(opacity=0.25, color=charts.MUTED).encode(
+        x=alt.X("x:Q", scale=scale, title="Measured output tokens/s per chip (log scale)"),
+        y=alt.Y("lo:Q", scale=scale, title="Modeled output tokens/s per chip (log scale)"), y2="hi:Q")
+    diag = base.mark_line(color=charts.MUTED, strokeDash=[4, 3]).encode(x="x:Q", y="x:Q")
+    pts = alt.Chart(df).mark_point(filled=True, size=70, opacity=0.85).encode(
+        x=alt.X("measured:Q", scale=scale), y=alt.Y("modeled_heldout:Q", scale=scale),
+        color=alt.Color("accelerator:N", title="Accelerator", scale=charts.category_scale(sorted(df["accelerator"].unique()))),
+        shape=alt.Shape("source:N", title="Source"),
+        tooltip=[alt.Tooltip("point_id:N", title="Point"), alt.Tooltip("source:N", title="Source"),
+                 alt.Tooltip("accelerator:N", title="Accelerator"), alt.Tooltip("model:N", title="Model"),
+                 alt.Tooltip("precision:N", title="Precision"),
+                 alt.Tooltip("tokens_per_s_per_user:Q", title="Tokens/s per user", format=".3r"),
+                 alt.Tooltip("measured:Q", title="Measured tokens/s per chip", format=",.0f"),
+                 alt.Tooltip("modeled_heldout:Q", title="Modeled (held out)", format=",.0f")])
+    return alt.layer(area, diag, pts)
+
+
+def throughput_frontier(front: pd.DataFrame, speed: float, tps: float, accelerator: str, model_name: str) -> alt.LayerChart:
+    df = front.dropna(subset=["output_tokens_per_s_per_chip"])
+    title = charts.title(f"At {fmt(speed)} tokens/s per user, {accelerator} serves {fmt(tps)} output tokens/s per chip",
+                         [f"Modeled throughput per chip against speed per user, {model_name} (calibrated roofline);",
+                          "faster answers mean smaller batches and fewer tokens per chip"])
+    line = alt.Chart(df, title=title, width=WIDTH, height=300).mark_line(color=charts.org_color("NVIDIA"), strokeWidth=2.5).encode(
+        x=alt.X("target_tokens_per_s_per_user:Q", title="Output tokens/s per user (log scale)", scale=alt.Scale(type="log")),
+        y=alt.Y("output_tokens_per_s_per_chip:Q", title="Output tokens/s per chip (log scale)", scale=alt.Scale(type="log")),
+        tooltip=[alt.Tooltip("target_tokens_per_s_per_user:Q", title="Tokens/s per user", format=".3r"),
+                 alt.Tooltip("output_tokens_per_s_per_chip:Q", title="Tokens/s per chip", format=",.0f"),
+                 alt.Tooltip("chips_per_replica:Q", title="Chips per replica"),
+                 alt.Tooltip("batch:Q", title="Sequences per replica", format=",.0f")])
+    dot = alt.Chart(pd.DataFrame({"x": [speed], "y": [tps]})).mark_point(filled=True, size=140, color=charts.TEXT).encode(
+        x="x:Q", y="y:Q")
+    return alt.layer(line, dot)
+
+
+def comparison(comp: pd.DataFrame, speed: float, pricing: str) -> alt.Chart:
+    df = comp[comp["pricing"] == pricing].copy()
+    if df.empty:
+        df = comp.copy()
+    best = df.sort_values("usd_per_mtok").groupby("model").head(1)
+    lead = "; ".join(f"{r.accelerator} for {r.model}" for r in best.itertuples())
+    title = charts.title(f"Cheapest per token in the model: {lead}",
+                         [f"Modeled USD per million output tokens at {fmt(speed)} tokens/s per user ({pricing}), "
+                          "log scale;", "every merchant GPU with the specs and a price in the data"])
+    order = df.groupby("accelerator")["usd_per_mtok"].min().sort_values().index.tolist()
+    return alt.Chart(df, title=title, width=WIDE_LABELS, height=alt.Step(14)).mark_point(filled=True, size=80).encode(
+        y=alt.Y("accelerator:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("usd_per_mtok:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
+        color=alt.Color("vendor:N", scale=charts.org_scale(sorted(df["vendor"].unique())), title="Vendor"),
+        shape=alt.Shape("model:N", title="Model"),
+        tooltip=[alt.Tooltip("accelerator:N", title="Accelerator"), alt.Tooltip("model:N", title="Model"),
+                 alt.Tooltip("usd_per_mtok:Q", title="USD per million tokens", format="$.3r"),
+                 alt.Tooltip("tokens_per_s_per_chip:Q", title="Tokens/s per chip", format=",.0f")])
+
+
+def measured_costs(costs: pd.DataFrame, footing: str) -> alt.Chart:
+    df = costs.copy()
+    title = charts.title("Measured throughput, priced at sourced rental rates",
+                         ["USD per million output tokens = $ per chip-hour / (measured output tokens/s per chip x 3,600) "
+                          "x 10^6, log scale;", f"the cheapest on the widest common footing: {footing}"])
+    return alt.Chart(df, title=title, width=WIDE_LABELS, height=alt.Step(12)).mark_point(filled=True, size=60).encode(
+        y=alt.Y("accelerator:N", title=None, sort="x", axis=alt.Axis(labelLimit=200)),
+        x=alt.X("usd_per_mtok:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
+        color=alt.Color("model:N", title="Model"), shape=alt.Shape("source:N", title="Source"),
+        tooltip=[alt.Tooltip("point_id:N", title="Point"), alt.Tooltip("source:N"), alt.Tooltip("model:N"),
+                 alt.Tooltip("scenario:N"), alt.Tooltip("usd_per_chip_hour:Q", format="$.2f", title="$/chip-hour"),
+                 alt.Tooltip("output_tokens_per_s_per_chip:Q", format=",.0f", title="Tokens/s per chip"),
+                 alt.Tooltip("usd_per_mtok:Q", format="$.3r", title="USD per million tokens")])
+
+
+def live_cost(grid: pd.DataFrame, defaults: Mapping[str, Any]) -> alt.LayerChart:
+    """Cost per million output tokens against speed per user, recomputed in the page.
+
+    `grid` holds, per accelerator and speed, the calibrated throughput and the accelerator's owned
+    capital per chip (chip part, rest of server), power: everything the cost formula needs that the
+    controls do not set. Controls: accelerator (select), speed per user, utilization, vendor margin.
+    The readout and the title follow them; `defaults` sets their start (a reset button in the page
+    restores them).
+    """
+    accs = sorted(grid["accelerator"].unique())
+    acc = alt.param(name="acc", value=defaults["accelerator"],
+                    bind=alt.binding_select(options=accs, name="Accelerator "))
+    speed = alt.param(name="speed", value=float(defaults["speed"]),
+                      bind=alt.binding_range(min=5, max=150, step=1, name="Speed per user (output tokens/s) "))
+    u = alt.param(name="util", value=float(defaults["utilization"]),
+                  bind=alt.binding_range(min=0.05, max=1.0, step=0.01, name="Utilization (share of hours) "))
+    mg = alt.param(name="margin", value=round(float(defaults["margin"]), 3),
+                   bind=alt.binding_range(min=0.0, max=0.95, step=0.01, name="Vendor margin (share of chip price) "))
+    crf, hours = float(defaults["crf"]), m.HOURS_PER_YEAR
+    cost = (f"((datum.capital * {crf} + datum.facility_per_year) / ({hours} * util) + datum.power_per_hour)"
+            f" / (datum.tps * 3600) * 1e6")
+    tax = f"(datum.chip_usd * margin * {crf} / ({hours} * util)) / (datum.tps * 3600) * 1e6"
+    title = alt.TitleParams(
+        text={"expr": "acc + ': $' + format(readout_cost, '.2r') + ' per million output tokens at ' + "
+                      "format(speed, '.0f') + ' tokens/s per user'"},
+        subtitle=["Modeled USD per million output tokens (log scale) against speed per user, owned chips,",
+                  "calibrated throughput; move the controls under the chart"],
+        anchor="start")
+    base = alt.Chart(grid, title=title, width=WIDTH, height=300).transform_filter("datum.accelerator == acc")
+    line = base.mark_line(strokeWidth=2.5, color=charts.org_color("NVIDIA")).encode(
+        x=alt.X("speed:Q", title="Output tokens/s per user (log scale)", scale=alt.Scale(type="log", domain=[5, 150])),
+        y=alt.Y("cost:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
+        tooltip=[alt.Tooltip("speed:Q", title="Tokens/s per user", format=".3r"),
+                 alt.Tooltip("cost:Q", title="USD per million tokens", format="$.3r")],
+    ).transform_calculate(cost=cost)
+    # the readout: the grid row nearest the chosen speed (the grid is dense enough for 2 significant figures)
+    point = base.transform_calculate(cost=cost, tax=tax, d="abs(log(datum.speed) - log(speed))").transform_window(
+        rank="rank()", sort=[alt.SortField("d")]).transform_filter("datum.rank == 1")
+    dot = point.mark_point(filled=True, size=140, color=charts.TEXT).encode(x="speed:Q", y="cost:Q")
+    note = alt.Chart(pd.DataFrame({"k": [0]})).mark_text(
+        align="right", baseline="top", fontSize=13, fontWeight=600, color=charts.TEXT).encode(
+        x=alt.value(WIDTH - 4), y=alt.value(4), text="label:N").transform_calculate(
+        label="'Vendor margin ' + format(margin, '.0%') + ' = ' + format(readout_tax, '.0%') + ' of the cost; '"
+              " + 'utilization ' + format(util, '.0%')")
+    layer = alt.layer(line.add_params(acc, speed, u, mg), dot, note)
+    return _with_readout(layer, grid, cost, tax, crf)
+
+
+def _with_readout(layer: alt.LayerChart, grid: pd.DataFrame, cost: str, tax: str, crf: float) -> alt.LayerChart:
+    """Define the title's readout params as expressions over the grid (a lookup by accelerator and
+    nearest speed, written out as a Vega expression so the title needs no data access)."""
+    # per accelerator: arrays of speeds, throughputs and constants
+    parts_cost, parts_tax = [], []
+    for name, g in grid.groupby("accelerator"):
+        g = g.sort_values("speed")
+        sp = [round(float(x), 4) for x in g["speed"]]
+        tp = [round(float(x), 3) for x in g["tps"]]
+        row = g.iloc[0]
+        tps_expr = f"{tp}[clamp(round(log(speed / {sp[0]}) / log({sp[-1]} / {sp[0]}) * {len(sp) - 1}), 0, {len(sp) - 1})]"
+        c = (f"(({float(row['capital'])} * {crf} + {float(row['facility_per_year'])}) / ({m.HOURS_PER_YEAR} * util) + "
+             f"{float(row['power_per_hour'])}) / ({tps_expr} * 3600) * 1e6")
+        t = (f"(({float(row['chip_usd'])} * margin * {crf} / ({m.HOURS_PER_YEAR} * util)) / ({tps_expr} * 3600) * 1e6)"
+             f" / ({c})")
+        parts_cost.append((name, c))
+        parts_tax.append((name, t))
+    def chain(parts):
+        expr = "0"
+        for name, e in reversed(parts):
+            expr = f"(acc == {name!r} ? {e} : {expr})"
+        return expr
+    return layer.add_params(alt.param(name="readout_cost", expr=chain(parts_cost)),
+                            alt.param(name="readout_tax", expr=chain(parts_tax)))
+
+
+# --------------------------------------------------------------------------------------------------
+# One call per chart from the chapter's Result (the notebook passes only `r`)
+
+
+def decomposition_r(r: Any) -> alt.Chart:
+    return decomposition(r.decomposition(), r.gpu_cost_owned["tax_share"], f"{fmt(r.margin, pct=True)} ({r.margin_period})")
+
+
+def utilization_r(r: Any) -> alt.Chart:
+    from .analysis import utilization_curve
+    curves = pd.concat([utilization_curve(r.gpu).assign(chip="Merchant GPU"),
+                        utilization_curve(r.asic).assign(chip="Custom ASIC (hypothetical)")])
+    return utilization(curves, r.p.utilization)
+
+
+def breakeven_r(r: Any) -> alt.Chart:
+    from .analysis import breakeven_curve
+    curve = breakeven_curve(r.asic_reference_cost, r.asic_marginal_mtok, r.nre_annual_usd)
+    return breakeven(curve, r.breakeven_tokens_per_year, r.program_tokens_per_year, r.volumes,
+                     usd(r.p.asic_nre_usd), gpu_range=(r.mc["p10"], r.mc["p90"]))
+
+
+def placeholder(text: str) -> alt.Chart:
+    """A chart-sized note where the data for a chart are missing (the page still says why)."""
+    return alt.Chart(pd.DataFrame({"t": [text]}), title=charts.title(text, "No data to draw"), width=WIDTH,
+                     height=60).mark_text(color=charts.MUTED).encode(text="t:N")
+
+
+def parity_r(r: Any) -> alt.Chart:
+    c = r.calibration
+    if c is None:
+        return placeholder("The model is not checked against measurements: none are usable in the data")
+    return parity(c.table, f"×{fmt(10 ** c.heldout_median_abs_log10_error)}", fmt(c.heldout_share_within_2x, pct=True))
+
+
+def frontier_r(r: Any) -> alt.Chart:
+    return throughput_frontier(r.frontier, r.p.tokens_per_second_per_user, r.serving["output_tokens_per_s_per_chip"],
+                               r.p.accelerator, r.p.reference_model)
+
+
+def comparison_r(r: Any) -> alt.Chart:
+    return comparison(r.comparison, r.p.tokens_per_second_per_user, "ownership")
+
+
+def measured_r(r: Any) -> alt.Chart:
+    if r.measured_costs.empty:
+        return placeholder("No measured point has a sourced price per chip-hour")
+    cm = r.cheapest_measured
+    footing = f"{cm['accelerator']} ({cm['model']}, {cm['source']}, {cm['scenario']})" if cm["accelerator"] else "none"
+    return measured_costs(r.measured_costs, footing)
+
+
+def market_r(r: Any) -> alt.Chart:
+    if not len(r.hosts):
+        return placeholder("No host prices for this model in the data")
+    io = r.p.input_tokens / r.p.output_tokens
+    return market_check(r.hosts, r.gpu_cost["total"], r.mc["p10"], r.mc["p90"], r.p.reference_model, io)
+
+
+def price_r(r: Any) -> alt.Chart:
+    if r.price["frontier"] is None or not len(r.price["frontier"]):
+        return placeholder("No qualifying prices to draw")
+    return price_trend(r.price["frontier"], r.price["decline"], r.p.benchmark, r.p.capability_threshold)
+
+
+def monte_carlo_r(r: Any) -> alt.Chart:
+    return monte_carlo(r.mc_total, r.mc, r.p.mc_draws, r.p.seed)
+
+
+def tornado_r(r: Any) -> alt.Chart:
+    return tornado(r.tornado)
