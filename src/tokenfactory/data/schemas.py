@@ -175,6 +175,9 @@ _add(Table(
         Col("publication_date", "date", "Publication or release date", required=True),
         Col("training_compute_flop", "number", "Training compute", "FLOP", required=True, ge=1e10, le=1e30),
         Col("frontier", "bool", "Among the frontier models at release"),
+        Col("weights", "text", "closed; open (permissive licence); open_restricted (restrictive or non-commercial "
+            "licence), from Epoch AI's 'Model accessibility'; empty where Epoch does not state it",
+            choices=("closed", "open", "open_restricted")),
         *_common(),
     ),
 ))
@@ -187,6 +190,11 @@ _add(Table(
         *_dated("date", "Date the price took effect or was seen", required=True),
         Col("event", "text", "launch, price_cut, or current (seen on a dated page)", required=True,
             choices=("launch", "price_cut", "current")),
+        Col("date_basis", "text", "What the date is: effective (the day the price took effect, from the vendor), "
+            "commit (first dataset commit showing the new price: it took effect on or before), page_date (the "
+            "date of the page or snapshot the price was seen on: an upper bound, not a change date), undated "
+            "(no date found: date = earliest possible date of the listing, notes say so)", required=True,
+            choices=("effective", "commit", "page_date", "undated")),
         Col("input_usd_per_mtok", "number", "Price of input tokens", "USD per million tokens", ge=0, le=10000),
         Col("output_usd_per_mtok", "number", "Price of output tokens", "USD per million tokens", ge=0, le=10000),
         Col("cached_input_usd_per_mtok", "number", "Price of cached input tokens", "USD per million tokens",
@@ -270,4 +278,76 @@ _add(Table(
         *_common(),
     ),
     foreign_keys=(("model", "models", "model"),),
+))
+
+_add(Table(
+    "serving_benchmarks", key=("point_id",),
+    columns=(
+        Col("point_id", "text", "Identifier of the measured point (key): source, hardware, model, scenario, load",
+            required=True),
+        Col("source", "text", "Who published the measurement (MLPerf Inference v5.0, DeepSeek, NVIDIA, ...)",
+            required=True),
+        Col("source_kind", "text", "audited (MLPerf), third_party, vendor (chip maker), operator (runs the service)",
+            required=True, choices=("audited", "third_party", "vendor", "operator")),
+        Col("hardware", "text", "System as described by the source (e.g. 8x H200 SXM, GB200 NVL72)", required=True),
+        Col("accelerator", "text", "Key in accelerators.csv (empty when the chip has no row there, e.g. H800)"),
+        Col("chips", "int", "Accelerators in the measured system (per-chip figures divide by this)", required=True,
+            ge=1, le=100000),
+        Col("model", "text", "Key in models.csv", required=True),
+        Col("precision", "text", "Weight/compute precision (FP8, FP4, BF16, ...) where stated"),
+        Col("engine", "text", "Serving software (TensorRT-LLM, vLLM, SGLang, ...) where stated"),
+        Col("scenario", "text", "offline (no latency bound), server / interactive (latency-bounded, MLPerf), "
+            "concurrency (fixed concurrent requests), production_* (a live service)", required=True,
+            choices=("offline", "server", "interactive", "concurrency", "production_prefill",
+                     "production_decode", "production_fleet")),
+        Col("input_tokens", "number", "Input (prompt) tokens per request (fixed, or the mean/median stated: see notes)",
+            "tokens", ge=0, le=1e7),
+        Col("output_tokens", "number", "Output tokens per request (fixed, or the mean stated: see notes)", "tokens",
+            ge=0, le=1e7),
+        Col("concurrency", "number", "Concurrent requests held by the load generator", "requests", ge=0, le=1e7),
+        Col("output_tokens_per_s_per_chip", "number", "Generated tokens per second, whole system divided by chips",
+            "tokens/s per chip", ge=0, le=1e7),
+        Col("total_tokens_per_s_per_chip", "number",
+            "Input plus output tokens per second per chip, where the source states (or counts) input tokens",
+            "tokens/s per chip", ge=0, le=1e8),
+        Col("tokens_per_s_per_user", "number", "Output speed seen by one request (interactivity)",
+            "tokens/s per request", ge=0, le=1e5),
+        Col("ttft_ms", "number", "Time to first token as reported (percentile in notes)", "ms", ge=0, le=1e7),
+        Col("tpot_ms", "number", "Time per output token / inter-token latency as reported (percentile in notes)",
+            "ms", ge=0, le=1e6),
+        Col("usd_per_chip_hour", "number", "Chip-hour price the source itself uses for this point", "USD per chip-hour",
+            ge=0, le=1000),
+        *_common(),
+    ),
+    foreign_keys=(("accelerator", "accelerators", "accelerator"), ("model", "models", "model")),
+    extra_checks=("total_at_least_output",),
+))
+
+_add(Table(
+    "rental_prices", key=("accelerator", "provider", "tier", "as_of"),
+    columns=(
+        Col("accelerator", "text", "Key in accelerators.csv", required=True),
+        Col("provider", "text", "Cloud or analyst that states the price (AWS, Lambda, SemiAnalysis InferenceX, ...)",
+            required=True),
+        Col("tier", "text", "Price tier as the source names it (on_demand, owning_hyperscaler, rental_3yr, ...)",
+            required=True),
+        Col("usd_per_chip_hour", "number", "Price per accelerator-hour (instance price divided by its chips)",
+            "USD per chip-hour", required=True, ge=0, le=1000),
+        Col("commitment", "text", "Contract length or ownership basis (none, 1 year, 3 years, owned)"),
+        *_common(),
+    ),
+    foreign_keys=(("accelerator", "accelerators", "accelerator"),),
+))
+
+_add(Table(
+    "vendor_margins", key=("vendor", "product", "source_url"),
+    columns=(
+        Col("vendor", "text", "Chip vendor", required=True),
+        Col("product", "text", "Product the margin is estimated for (e.g. H100 SXM)", required=True),
+        Col("gross_margin_low", "number", "Low end of the product-level gross margin", "fraction", ge=0, le=1),
+        Col("gross_margin_high", "number", "High end of the product-level gross margin", "fraction", ge=0, le=1),
+        Col("basis", "text", "How the source gets it (teardown cost of goods vs price, ...)", required=True),
+        *_common(),
+    ),
+    extra_checks=("low_at_most_high",),
 ))
