@@ -238,25 +238,3 @@ def test_thresholds_cross_field_rules():
         Params(typical_cycle_min_months=40.0)
 
 
-def test_the_high_utilization_scenario_changes_the_verdict_on_c8_through_the_inference_model():
-    """End to end on the real pieces: the scenario file, the inference tax chapter's model, this rule.
-    The vendor margin is fixed here (not read from data) so that only utilization differs."""
-    import pandas as pd
-
-    from tokenfactory import config
-    from tokenfactory.data import load
-    from tokenfactory.data.load import DataError
-    from tokenfactory.inference_tax import analysis
-
-    try:
-        accelerators = load("accelerators")
-    except DataError as exc:  # data being collected may fail validation: then this test cannot run
-        pytest.skip(f"accelerators table invalid: {exc}")
-    financials = pd.DataFrame({"fiscal_year": [2025], "period": ["FY2025"], "period_type": ["fiscal_year"],
-                               "gross_margin": [0.75]})
-    verdict = {}
-    for scenario in ("default", "high_utilization"):
-        p = config.resolve(scenario).params["inference_tax"]
-        e = analysis.run(p, accelerators, financials).elasticity
-        verdict[scenario] = _verdicts(_ev(inference_tax__utilization_elasticity=e))["C8"]
-    assert verdict == {"default": PARTLY, "high_utilization": NOT_SUPPORTED}

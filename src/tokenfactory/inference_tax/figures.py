@@ -424,7 +424,7 @@ def measured_costs(costs: pd.DataFrame, footing: str) -> alt.Chart:
                  alt.Tooltip("usd_per_mtok:Q", format="$.3r", title="USD per million tokens")])
 
 
-def live_cost(grid: pd.DataFrame, defaults: Mapping[str, Any]) -> alt.LayerChart:
+def live_cost(grid: pd.DataFrame, defaults: Mapping[str, Any], readout_format: str = ".2r") -> alt.LayerChart:
     """Cost per million output tokens against speed per user, recomputed in the page.
 
     `grid` holds, per accelerator and speed, the calibrated throughput and the accelerator's owned
@@ -447,7 +447,7 @@ def live_cost(grid: pd.DataFrame, defaults: Mapping[str, Any]) -> alt.LayerChart
             f" / (datum.tps * 3600) * 1e6")
     tax = f"(datum.chip_usd * margin * {crf} / ({hours} * util)) / (datum.tps * 3600) * 1e6"
     title = alt.TitleParams(
-        text={"expr": "acc + ': $' + format(readout_cost, '.2r') + ' per million output tokens at ' + "
+        text={"expr": "acc + ': $' + format(readout_cost, '" + readout_format + "') + ' per million output tokens at ' + "
                       "format(speed, '.0f') + ' tokens/s per user'"},
         subtitle=["Modeled USD per million output tokens (log scale) against speed per user, owned chips,",
                   "calibrated throughput; move the controls under the chart"],

@@ -182,13 +182,16 @@ def valid_replicas(arch: Architecture, hw: Hardware, wl: Workload, eff: Efficien
                    sizes: np.ndarray = REPLICA_SIZES) -> np.ndarray:
     """Replica sizes that divide the heads and hold the weights and at least one sequence.
 
-    Inside a node (up to 8 chips) every such size is allowed. Beyond a node, only the smallest
-    multi-node size that fits and its double: deployments span nodes to hold the weights (or, for
-    large mixture-of-experts models, to spread the experts), and the model's fixed step overhead
-    does not grow with the span, so allowing any span would flatter very wide replicas."""
-    ok = (arch.heads % np.minimum(sizes, arch.heads) == 0) & (max_batch(arch, hw, wl, eff, sizes) >= 1)
-    inside = sizes[ok & (sizes <= 8)]
-    beyond = sizes[ok & (sizes > 8)]
+    Inside a node (up to 8 chips) every such size is allowed. Beyond a node (pipeline or expert
+    parallel, where the heads need not divide), only when no single node holds the model or when it is
+    a mixture of experts (deployments spread experts over nodes), and then only the smallest
+    multi-node size and its double: the model's fixed step overhead does not grow with the span, so
+    allowing any span would flatter very wide replicas."""
+    fits = max_batch(arch, hw, wl, eff, sizes) >= 1
+    inside = sizes[fits & (sizes <= 8) & (arch.heads % np.minimum(sizes, arch.heads) == 0)]
+    beyond = sizes[fits & (sizes > 8)]
+    if inside.size and arch.active_b >= arch.total_b:
+        return inside
     return np.concatenate([inside, beyond[:2]])
 
 
@@ -218,28 +221,33 @@ def best_at_interactivity(arch: Architecture, hw: Hardware, wl: Workload, eff: E
     """
     best = {"output_tokens_per_s_per_chip": np.nan, "tokens_per_s_per_user": np.nan,
             "chips_per_replica": np.nan, "batch": np.nan}
-    for n in valid_replicas(arch, hw, wl, eff):
-        bmax = float(max_batch(arch, hw, wl, eff, n))
-        grid = np.append(BATCH_GRID[BATCH_GRID < bmax], bmax)
-        t = step_time(arch, hw, wl, eff, n, grid)
-        if tokens_per_s_per_user is None:
-            b = bmax
-        else:
-            limit = 1.0 / tokens_per_s_per_user
-            ok = np.nonzero(t <= limit)[0]
-            if ok.size == 0:
-                continue
-            k = int(ok[-1])
-            if k + 1 < grid.size and t[k + 1] > t[k]:
-                b = grid[k] + (grid[k + 1] - grid[k]) * (limit - t[k]) / (t[k + 1] - t[k])
-            else:
-                b = grid[k]
-        ts = float(step_time(arch, hw, wl, eff, n, b))
-        tput = b / (n * ts)
-        if not (tput <= best["output_tokens_per_s_per_chip"]):
-            best = {"output_tokens_per_s_per_chip": float(tput), "tokens_per_s_per_user": 1.0 / ts,
-                    "chips_per_replica": float(n), "batch": float(b)}
-    return best
+    sizes = valid_replicas(arch, hw, wl, eff)
+    if sizes.size == 0:
+        return best
+    # all replica sizes at once: a (sizes x grid) table of batches, capped by each size's memory
+    bmax = max_batch(arch, hw, wl, eff, sizes)[:, None]
+    grid = np.minimum(BATCH_GRID[None, :], bmax)
+    t = step_time(arch, hw, wl, eff, sizes[:, None], grid)
+    if tokens_per_s_per_user is None:
+        b = bmax[:, 0]
+    else:
+        limit = 1.0 / tokens_per_s_per_user
+        ok = t <= limit
+        k = np.where(ok.any(axis=1), ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1), -1)
+        rows = np.arange(sizes.size)
+        kk = np.clip(k, 0, grid.shape[1] - 1)
+        nxt = np.clip(kk + 1, 0, grid.shape[1] - 1)
+        g0, g1, t0, t1 = grid[rows, kk], grid[rows, nxt], t[rows, kk], t[rows, nxt]
+        frac = np.where(t1 > t0, (limit - t0) / np.where(t1 > t0, t1 - t0, 1.0), 0.0)
+        b = np.where(nxt > kk, g0 + (g1 - g0) * np.clip(frac, 0.0, 1.0), g0)
+        b = np.where(k >= 0, np.minimum(b, bmax[:, 0]), np.nan)
+    ts = step_time(arch, hw, wl, eff, sizes, b)
+    tput = b / (sizes * ts)
+    if not np.isfinite(tput).any():
+        return best
+    i = int(np.nanargmax(tput))
+    return {"output_tokens_per_s_per_chip": float(tput[i]), "tokens_per_s_per_user": float(1.0 / ts[i]),
+            "chips_per_replica": float(sizes[i]), "batch": float(b[i])}
 
 
 def max_speed(arch: Architecture, hw: Hardware, wl: Workload, eff: Efficiency) -> float:
