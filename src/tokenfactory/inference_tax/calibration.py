@@ -24,6 +24,13 @@ from . import serving as s
 #: Bounds of the fitted parameters (physically meaningful ranges, not tuning knobs).
 BOUNDS = {"mbu": (0.1, 1.0), "mfu": (0.05, 1.0), "overhead_ms": (0.0, 60.0)}
 START = {"mbu": 0.6, "mfu": 0.3, "overhead_ms": 5.0}
+#: A weak prior: each parameter is pulled towards START by a residual of (distance / PRIOR_SCALE). It
+#: only matters where the measurements do not identify a parameter (offline points alone say nothing
+#: about the per-step overhead; compute-bound points nothing about bandwidth), and keeps the fit there
+#: at a stated, mid-range value instead of an arbitrary one. Scales: a factor of 2 on MBU and MFU
+#: (0.3 in log10), 10 ms on the overhead; a parameter one scale away from its start weighs as much as
+#: one measured point missed by 26% (0.1 in log10).
+PRIOR_SCALE = {"mbu": 0.3, "mfu": 0.3, "overhead_ms": 10.0}
 
 
 #: Precision assumed for a measured point whose source does not state one (flagged in the table):
@@ -162,7 +169,13 @@ def fit(points: list[Point], memory_usable: float = 0.9) -> Fit:
     lo = np.array([b[0] for b in BOUNDS.values()])
     hi = np.array([b[1] for b in BOUNDS.values()])
     x0 = np.array(list(START.values()))
-    res = least_squares(lambda x: log_errors(points, _eff(x, memory_usable)), x0, bounds=(lo, hi),
+    def residuals(x: np.ndarray) -> np.ndarray:
+        prior = np.array([np.log10(x[0] / START["mbu"]) / PRIOR_SCALE["mbu"],
+                          np.log10(x[1] / START["mfu"]) / PRIOR_SCALE["mfu"],
+                          (x[2] - START["overhead_ms"]) / PRIOR_SCALE["overhead_ms"]]) * 0.1
+        return np.concatenate([log_errors(points, _eff(x, memory_usable)), prior])
+
+    res = least_squares(residuals, x0, bounds=(lo, hi),
                         loss="soft_l1", f_scale=0.15, diff_step=1e-3, max_nfev=400)
     return Fit(efficiency=_eff(res.x, memory_usable), n_points=len(points), cost=float(res.cost))
 
