@@ -101,15 +101,34 @@ def product_margin(margins: pd.DataFrame | None, vendor: str = "NVIDIA") -> tupl
     return float(hi.loc[i]), f"{rows.loc[i, 'product']}: {rows.loc[i, 'basis']}"
 
 
-def rental_price(rental: pd.DataFrame | None, accelerator: str) -> tuple[float | None, str]:
-    """Lowest sourced on-demand or reserved price per chip-hour for the accelerator."""
+def is_rental(rental: pd.DataFrame) -> pd.Series:
+    """Rows that are prices a renter pays (not an owner's total cost of ownership)."""
+    return ~rental["commitment"].fillna("").str.startswith("owned")
+
+
+def rental_price(rental: pd.DataFrame | None, accelerator: str, tier: str = "rental_3yr") -> tuple[float | None, str]:
+    """The accelerator's rental price at `tier`; without one, the lowest price a renter pays (said so)."""
     if rental is None or rental.empty:
         return None, "no rental prices in the data"
-    rows = rental[(rental["accelerator"] == accelerator) & rental["usd_per_chip_hour"].notna()]
+    rows = rental[(rental["accelerator"] == accelerator) & rental["usd_per_chip_hour"].notna() & is_rental(rental)]
     if rows.empty:
         return None, f"no rental price for {accelerator} in data/rental_prices.csv"
+    at_tier = rows[rows["tier"] == tier]
+    if len(at_tier):
+        i = at_tier["usd_per_chip_hour"].idxmin()
+        return float(rows.loc[i, "usd_per_chip_hour"]), f"{rows.loc[i, 'provider']} ({tier})"
     i = rows["usd_per_chip_hour"].idxmin()
-    return float(rows.loc[i, "usd_per_chip_hour"]), f"{rows.loc[i, 'provider']} ({rows.loc[i, 'tier']})"
+    return float(rows.loc[i, "usd_per_chip_hour"]), f"{rows.loc[i, 'provider']} ({rows.loc[i, 'tier']}; no {tier} price)"
+
+
+def owner_tco(rental: pd.DataFrame | None, accelerator: str) -> tuple[float | None, str]:
+    """A published owner's cost per chip-hour (InferenceX's hyperscaler TCO tier), to check ours against."""
+    if rental is None or rental.empty:
+        return None, "none"
+    rows = rental[(rental["accelerator"] == accelerator) & (rental["tier"] == "owning_hyperscaler")]
+    if rows.empty:
+        return None, "none"
+    return float(rows["usd_per_chip_hour"].iloc[0]), str(rows["provider"].iloc[0])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -224,7 +243,7 @@ def cost_inputs(p: Params, inputs: Inputs, acc_row: pd.Series, tokens_per_s: flo
     price = p.chip_price_override_usd if p.chip_price_override_usd is not None else acc_row.get("price_usd")
     basis = "chip" if p.chip_price_override_usd is not None else price_basis(acc_row)
     rent, rent_basis = (p.rental_usd_per_chip_hour, "parameter") if p.rental_usd_per_chip_hour is not None else \
-        rental_price(inputs.get("rental_prices"), str(acc_row["accelerator"]))
+        rental_price(inputs.get("rental_prices"), str(acc_row["accelerator"]), p.rental_tier)
     if pricing == "ownership" and (price is None or pd.isna(price)):
         raise InputError(f"accelerator {acc_row['accelerator']!r}: no price in data/accelerators.csv; "
                          "set chip_price_override_usd or pricing=rental")
@@ -326,9 +345,9 @@ def cheapest(frame: pd.DataFrame, model_name: str, pricing: str) -> dict[str, An
             "margin": float("nan") if second is None else float(second["usd_per_mtok"] / rows.iloc[0]["usd_per_mtok"])}
 
 
-def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None) -> pd.DataFrame:
-    """Cost per million output tokens of each measured point: its accelerator's lowest sourced rental
-    price (or the price the source itself used) over its measured output throughput per chip."""
+def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier: str = "rental_3yr") -> pd.DataFrame:
+    """Cost per million output tokens of each measured point: its accelerator's rental price at one tier
+    for all (or the price the source itself used) over its measured output throughput per chip."""
     cols = ["point_id", "source", "accelerator", "model", "scenario", "engine", "tokens_per_s_per_user",
             "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok"]
     if bench is None or bench.empty:
@@ -341,7 +360,8 @@ def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None) -> p
     b["output_tokens_per_s_per_chip"] = out
     price = {}
     if rental is not None and not rental.empty:
-        price = rental.dropna(subset=["usd_per_chip_hour"]).groupby("accelerator")["usd_per_chip_hour"].min().to_dict()
+        price = {a: rental_price(rental, a, tier)[0] for a in b["accelerator"].dropna().unique()}
+        price = {a: v for a, v in price.items() if v is not None}
     own = b["usd_per_chip_hour"] if "usd_per_chip_hour" in b else pd.Series(np.nan, index=b.index)
     b["usd_per_chip_hour"] = b["accelerator"].map(price).fillna(own)
     b = b.dropna(subset=["usd_per_chip_hour", "output_tokens_per_s_per_chip"])
@@ -449,7 +469,13 @@ def compute(p: Params, inputs: Inputs) -> Result:
     mc = m.monte_carlo(gpu_inp, ranges, p.mc_draws, p.seed)
     # 7. accelerators compared, modeled and measured
     comp = accelerator_comparison(p, inputs, eff, margin, (p.reference_model, p.moe_model), p.tokens_per_second_per_user)
-    costs = measured_costs(bench, inputs.get("rental_prices"))
+    costs = measured_costs(bench, inputs.get("rental_prices"), p.rental_tier)
+    tco, tco_src = owner_tco(inputs.get("rental_prices"), p.accelerator)
+    owned_hour = None
+    if owned_inp is not None:
+        k = m.slider_constants(owned_inp)
+        owned_hour = float((owned_inp["price_usd"] + owned_inp["server_network_usd"]) * k["crf"] / m.HOURS_PER_YEAR
+                           + k["facility_per_year"] / m.HOURS_PER_YEAR + k["kw"] * k["pue"] * p.electricity_usd_per_kwh)
     # 8. market, volumes, utilization evidence
     prices = inputs.get("api_prices")
     io = p.input_tokens / p.output_tokens
@@ -464,6 +490,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "perf_at_parity": perf_ratio_at_parity(p, ref_inp, ref_cost),
         "half_u_cost": analysis.cost_ratio_at_utilization(gpu_inp, 0.5),
         "nre_at_parity": analysis.nre_at_parity(p, ref_cost, asic_marg, float(program_tokens)),
+        "owned_usd_per_chip_hour": owned_hour, "tco_usd_per_chip_hour": tco, "tco_source": tco_src,
     }
     return Result(
         p=p, calibration=calib, efficiency=eff, efficiency_source=eff_src, serving=tp, frontier=front,
@@ -605,7 +632,8 @@ def texts(r: Result) -> dict[str, str]:
                                       if r.cheapest_measured["accelerator"] else "no footing with two priced accelerators"),
         "cheapest_model": r.cheapest_model["accelerator"] or "none",
         "cheapest_model_runner_up": r.cheapest_model["runner_up"] or "none",
-        "cheapest_model_gap": fmt(r.cheapest_model["margin"]) if np.isfinite(r.cheapest_model["margin"]) else "n/a",
+        "cheapest_model_gap": (fmt(r.cheapest_model["margin"] - 1, pct=True) if np.isfinite(r.cheapest_model["margin"])
+                               else "n/a"),
         "data_as_of": r.data_as_of,
     }
     vendor = lambda name: str(name).split()[0] if name else ""  # noqa: E731
@@ -639,6 +667,10 @@ def texts(r: Result) -> dict[str, str]:
     t["perf_parity"] = (f"falls below {fmt(x['perf_at_parity'])}× the {p.asic_reference_accelerator}'s"
                         if x["perf_at_parity"] else "is at any ratio up to 10× the GPU's: it never pays for itself")
     t["half_u_cost"] = fmt(x["half_u_cost"])
+    t["owned_hour"] = usd(x["owned_usd_per_chip_hour"], 3)
+    t["tco_hour"] = usd(x["tco_usd_per_chip_hour"], 3)
+    t["owned_vs_tco"] = (compare_word(x["owned_usd_per_chip_hour"], x["tco_usd_per_chip_hour"], tol=0.15)
+                         if x["owned_usd_per_chip_hour"] and x["tco_usd_per_chip_hour"] else "not comparable with")
     t["half_u"] = fmt(p.utilization / 2, pct=True)
     t["nre_parity"] = usd(x["nre_at_parity"])
     above = r.per_company[r.per_company["output_tokens_per_year"] >= r.breakeven_tokens_per_year] \
@@ -707,6 +739,7 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "cost_point_share_of_draws": (analysis.share_of_draws_below(r.gpu_cost["total"], r.mc_total), {"pct": True}),
         "asic_perf_ratio_at_parity": (r.extras["perf_at_parity"], {}),
         "margin_for_half_tax": (r.extras["margin_for_half"], {"pct": True}),
+        "owned_usd_per_chip_hour": (r.extras["owned_usd_per_chip_hour"], {"text": usd(r.extras["owned_usd_per_chip_hour"], 3)}),
     }
     return out
 

@@ -80,8 +80,13 @@ class Params(ChapterParams):
         "ownership", unit="", meaning="Own the chips (capital, power, facility) or rent them by the hour",
         basis="Ownership shows where the money goes; rental is what most buyers of capacity pay")
     rental_usd_per_chip_hour: float | None = param(
-        None, unit="USD per chip-hour", meaning="Rental price; empty = the lowest sourced price for the accelerator "
-                                                "in data/rental_prices.csv", gt=0, le=1000)
+        None, unit="USD per chip-hour", meaning="Rental price; empty = the accelerator's price in data/rental_prices.csv "
+                                                "at `rental_tier`", gt=0, le=1000)
+    rental_tier: str = param(
+        "rental_3yr", unit="", meaning="Which rental price to use for every accelerator (one tier for all, so that "
+                                       "chips are compared on one footing)",
+        choices_from=("rental_prices", "tier"),
+        basis="SemiAnalysis InferenceX's 3-year rental tier, the one tier published for every accelerator it measures")
     # --- operations ------------------------------------------------------------------------------
     utilization: float = param(
         0.5, unit="fraction of hours", meaning="Share of the year the chip serves traffic at the modeled throughput",
