@@ -52,7 +52,7 @@ CHAPTERS: dict[str, Chapter] = {
         Chapter(
             "flywheel",
             "The vertical-integration flywheel",
-            reads_data=("token_volumes",),
+            reads_data=("token_volumes", "chip_programs", "asic_cycle_statements", "accelerators"),
             reads_chapters=("inference_tax", "tapeout"),
         ),
         Chapter(

@@ -25,9 +25,13 @@ def capex_values(capex: pd.DataFrame, companies: list[str], include_guidance: bo
                  start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> pd.DataFrame:
     """One value per company and fiscal year: reported where there is one, else (if asked) guidance.
 
+    Only full-year rows count (`period == "FY"`; quarters and calendar-year statements are context),
+    and of several guidance statements for one year the latest (`as_of`) is used.
     A guidance range without a midpoint takes the middle of its low and high ends.
     """
     c = capex[capex["company"].isin(companies)].copy()
+    if "period" in c:
+        c = c[c["period"] == "FY"]
     if not include_guidance:
         c = c[c["row_type"] == "reported"]
     mid = (c["capex_low_usd_bn"] + c["capex_high_usd_bn"]) / 2
@@ -38,7 +42,9 @@ def capex_values(capex: pd.DataFrame, companies: list[str], include_guidance: bo
     if end is not None:
         c = c[c["fiscal_year_end"] <= end + pd.DateOffset(years=1)]
     c["guidance"] = c["row_type"] == "guidance"
-    c = c.sort_values(["company", "fiscal_year", "guidance"]).drop_duplicates(["company", "fiscal_year"], keep="first")
+    order = ["company", "fiscal_year", "guidance"] + (["as_of"] if "as_of" in c else [])
+    c = c.sort_values(order, ascending=[True, True, True] + [False] * (len(order) - 3))
+    c = c.drop_duplicates(["company", "fiscal_year"], keep="first")
     return c[["company", "fiscal_year", "fiscal_year_end", "value", "guidance", "definition", "source_url",
               "estimate"]].reset_index(drop=True)
 

@@ -87,6 +87,10 @@ _add(Table(
         Col("price_usd", "number", "Price per chip (list, or estimate: see price_estimate)", "USD", ge=0, le=1e8),
         Col("price_estimate", "bool", "True when price_usd is an estimate"),
         Col("price_source_url", "url", "Page that states the price"),
+        Col("price_basis", "text", "What price_usd prices: the chip alone, or a server (or larger system) price "
+            "divided by its chips", choices=("chip", "server_per_chip", "system_per_chip")),
+        Col("server_capex_usd_per_chip", "number", "Capital cost of the server around the chip (with its networking "
+            "where the source includes it), per chip, where a source gives it", "USD", ge=0, le=1e8),
         *_common(),
     ),
     date_order=(("announced_date", "available_date"),),
@@ -118,7 +122,8 @@ _add(Table(
         Col("organization", "text", "Their organization"),
         Col("statement", "text", "The statement, quoted or closely paraphrased", required=True),
         Col("phase", "text", "Which part of the cycle", choices=(
-            "design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence", "full_cycle")),
+            "design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence", "full_cycle",
+            "ai_assisted_design")),
         Col("min_months", "number", "Shortest duration stated", "months", ge=0, le=240),
         Col("max_months", "number", "Longest duration stated", "months", ge=0, le=240),
         *_common(estimate=False),
@@ -204,11 +209,42 @@ _add(Table(
 ))
 
 _add(Table(
-    "capex", key=("company", "fiscal_year", "row_type"),
+    "published_rates", key=("source", "measure"),
+    columns=(
+        Col("source", "text", "Who published the rate (Epoch AI, a16z, Stanford AI Index)", required=True),
+        Col("measure", "text", "What is measured, in the publisher's terms", required=True),
+        Col("benchmark", "text", "Benchmark of the capability threshold (empty when several)",
+            choices=("mmlu", "gpqa_diamond", "eci", "lmarena_elo", "several")),
+        Col("reference_model", "text", "Model whose score sets the threshold, when the publisher names one"),
+        Col("threshold_score", "number", "Threshold score, when stated", "benchmark units", ge=0, le=5000),
+        Col("price_basis", "text", "How input and output prices are combined", required=True,
+            choices=("blended_3_1", "input_output_average", "unspecified")),
+        Col("rate_per_year", "number", "Stated decline: price multiplier per year (10 = tenfold cheaper a year)",
+            "x per year", ge=0, le=1e7),
+        Col("rate_low", "number", "Low end of the stated interval", "x per year", ge=0, le=1e9),
+        Col("rate_high", "number", "High end of the stated interval", "x per year", ge=0, le=1e9),
+        Col("total_factor", "number", "Stated total decline over the period (280 = 280 times cheaper)", "x",
+            ge=0, le=1e9),
+        Col("period_start", "date", "First date of the period the rate covers"),
+        Col("period_end", "date", "Last date of the period the rate covers"),
+        *_common(estimate=False),
+    ),
+    date_order=(("period_start", "period_end"),),
+))
+
+_add(Table(
+    # One row per company x fiscal year x period x row type x statement date: full years and fiscal
+    # quarters sit in one table (`period`), and each guidance update is its own dated row (`as_of`), so
+    # a raise is kept beside the figure it replaced. Full-year totals read only `period == "FY"`.
+    "capex", key=("company", "fiscal_year", "period", "row_type", "as_of"),
     columns=(
         Col("company", "text", "Company", required=True),
         Col("fiscal_year", "int", "Fiscal year (named by the year it ends in)", required=True, ge=2000, le=2035),
         Col("fiscal_year_end", "date", "Last day of the fiscal year", required=True),
+        Col("period", "text", "FY (full fiscal year), Q1-Q4 (fiscal quarter of fiscal_year), or CY (the calendar "
+            "year named by fiscal_year, for a company whose fiscal year ends elsewhere)", required=True,
+            choices=("FY", "Q1", "Q2", "Q3", "Q4", "CY")),
+        Col("period_end", "date", "Last day of the period the figure covers", required=True),
         Col("row_type", "text", "reported, or guidance stated by the company", required=True,
             choices=("reported", "guidance")),
         Col("capex_usd_bn", "number", "Capital expenditure (midpoint for a guidance range)", "USD billions",
@@ -297,9 +333,10 @@ _add(Table(
         Col("precision", "text", "Weight/compute precision (FP8, FP4, BF16, ...) where stated"),
         Col("engine", "text", "Serving software (TensorRT-LLM, vLLM, SGLang, ...) where stated"),
         Col("scenario", "text", "offline (no latency bound), server / interactive (latency-bounded, MLPerf), "
-            "concurrency (fixed concurrent requests), production_* (a live service)", required=True,
-            choices=("offline", "server", "interactive", "concurrency", "production_prefill",
-                     "production_decode", "production_fleet")),
+            "concurrency (fixed concurrent requests), prefill / decode (one phase of a disaggregated deployment, "
+            "benchmarked), production_* (a live service)", required=True,
+            choices=("offline", "server", "interactive", "concurrency", "prefill", "decode",
+                     "production_prefill", "production_decode", "production_fleet")),
         Col("input_tokens", "number", "Input (prompt) tokens per request (fixed, or the mean/median stated: see notes)",
             "tokens", ge=0, le=1e7),
         Col("output_tokens", "number", "Output tokens per request (fixed, or the mean stated: see notes)", "tokens",
