@@ -38,6 +38,18 @@ PRIOR_SCALE = {"mbu": 0.3, "mfu": 0.3, "overhead_ms": 10.0}
 ASSUMED_PRECISION = "fp8"
 
 
+#: Engine families fitted apart where the data allow: NVIDIA's own TensorRT-LLM (its MLPerf entries)
+#: and the open engines (vLLM, SGLang and others) that most other measurements use. Software, not
+#: silicon, separates them: the same chip reaches different fractions of its peaks under each.
+TRT, OPEN = "TensorRT-LLM", "open engines"
+#: Fewest points a family needs for a fit of its own (else the pooled fit serves it).
+MIN_FAMILY_POINTS = 8
+
+
+def engine_family(engine: object) -> str:
+    return TRT if "tensorrt" in str(engine).lower() else OPEN
+
+
 class CalibrationError(ValueError):
     """Too few usable measured points to fit the efficiency."""
 
@@ -56,6 +68,9 @@ class Point:
     speed: float | None        # measured output tokens/s per user; None for throughput-only runs
     measured: float            # measured output tokens/s per chip
     precision_assumed: bool = False
+    concurrency: float | None = None   # requests in flight on the whole system (fixed-load benchmarks)
+    family: str = OPEN
+    chips: float | None = None         # chips in the measured system
 
 
 def peak_at(acc_row: pd.Series, precision: str) -> float:
@@ -130,14 +145,32 @@ def usable_points(bench: pd.DataFrame, accelerators: pd.DataFrame, architectures
             model=str(row["model"]), arch=s.Architecture.from_row(arch.loc[row["model"]]),
             hw=hardware(acc.loc[row["accelerator"]], prec), wl=s.Workload(float(i), float(o), prec),
             speed=None if pd.isna(speed) else float(speed), measured=float(out),
-            precision_assumed=not (isinstance(stated, str) and stated)))
+            precision_assumed=not (isinstance(stated, str) and stated),
+            concurrency=None if pd.isna(row.get("concurrency")) else float(row["concurrency"]),
+            chips=None if pd.isna(row.get("chips")) else float(row["chips"]),
+            family=engine_family(row.get("engine"))))
     return points, pd.DataFrame(skipped, columns=["point_id", "source", "reason"])
 
 
+def at_load(p: Point, eff: s.Efficiency) -> tuple[float, float]:
+    """(output tokens/s per chip, tokens/s per user) of a fixed-load point: the whole system is one
+    replica holding `concurrency` sequences. A fixed load is not the frontier: at low concurrency the
+    system serves far fewer tokens than it could at the same speed, so such points are predicted at
+    their load, not at their speed."""
+    t = float(s.step_time(p.arch, p.hw, p.wl, eff, p.chips, p.concurrency))
+    return p.concurrency / (p.chips * t), 1.0 / t
+
+
+def predict_one(p: Point, eff: s.Efficiency) -> float:
+    if p.concurrency is not None and p.chips:
+        return at_load(p, eff)[0]
+    return s.best_at_interactivity(p.arch, p.hw, p.wl, eff, p.speed)["output_tokens_per_s_per_chip"]
+
+
 def predict(points: list[Point], eff: s.Efficiency) -> np.ndarray:
-    """Modeled output tokens/s per chip for each point, at its own speed per user."""
-    return np.array([s.best_at_interactivity(p.arch, p.hw, p.wl, eff, p.speed)["output_tokens_per_s_per_chip"]
-                     for p in points], float)
+    """Modeled output tokens/s per chip for each point: at its load where the source fixed one, else the
+    most throughput at its speed per user (or at any speed, for throughput-only runs)."""
+    return np.array([predict_one(p, eff) for p in points], float)
 
 
 def _eff(x: np.ndarray, memory_usable: float) -> s.Efficiency:
@@ -151,6 +184,14 @@ def log_errors(points: list[Point], eff: s.Efficiency) -> np.ndarray:
     meas = np.array([p.measured for p in points], float)
     err = np.log10(pred / meas)
     return np.where(np.isfinite(err), err, -1.0)
+
+
+def speed_errors(points: list[Point], eff: s.Efficiency) -> np.ndarray:
+    """log10(model / measured) of the speed per user at fixed-load points (the second thing such a
+    measurement pins down); empty when there are none."""
+    out = [np.log10(at_load(p, eff)[1] / p.speed) for p in points
+           if p.concurrency is not None and p.chips and p.speed]
+    return np.nan_to_num(np.array(out, float), nan=-1.0, posinf=1.0, neginf=-1.0)
 
 
 @dataclass(frozen=True)
@@ -173,11 +214,31 @@ def fit(points: list[Point], memory_usable: float = 0.9) -> Fit:
         prior = np.array([np.log10(x[0] / START["mbu"]) / PRIOR_SCALE["mbu"],
                           np.log10(x[1] / START["mfu"]) / PRIOR_SCALE["mfu"],
                           (x[2] - START["overhead_ms"]) / PRIOR_SCALE["overhead_ms"]]) * 0.1
-        return np.concatenate([log_errors(points, _eff(x, memory_usable)), prior])
+        e = _eff(x, memory_usable)
+        return np.concatenate([log_errors(points, e), speed_errors(points, e), prior])
 
     res = least_squares(residuals, x0, bounds=(lo, hi),
                         loss="soft_l1", f_scale=0.15, diff_step=1e-3, max_nfev=400)
     return Fit(efficiency=_eff(res.x, memory_usable), n_points=len(points), cost=float(res.cost))
+
+
+def fit_families(points: list[Point], memory_usable: float = 0.9) -> dict[str, s.Efficiency]:
+    """One efficiency per engine family with enough points, and the pooled fit under the key "pooled"
+    (which serves any family without a fit of its own)."""
+    out = {"pooled": fit(points, memory_usable).efficiency}
+    for fam in (TRT, OPEN):
+        pts = [p for p in points if p.family == fam]
+        if len(pts) >= MIN_FAMILY_POINTS:
+            out[fam] = fit(pts, memory_usable).efficiency
+    return out
+
+
+def efficiency_for(effs: dict[str, s.Efficiency], family: str) -> s.Efficiency:
+    return effs.get(family, effs["pooled"])
+
+
+def predict_families(points: list[Point], effs: dict[str, s.Efficiency]) -> np.ndarray:
+    return np.array([predict_one(p, efficiency_for(effs, p.family)) for p in points], float)
 
 
 @dataclass(frozen=True)
@@ -185,6 +246,7 @@ class Calibration:
     """The fit on all points and its errors, in sample and held out by source."""
 
     fit: Fit
+    efficiencies: dict           # engine family -> fitted Efficiency ("pooled" for all points)
     table: pd.DataFrame          # one row per point: measured, modeled in sample, modeled held out
     skipped: pd.DataFrame
     median_abs_log10_error: float
@@ -197,22 +259,24 @@ class Calibration:
 def calibrate(points: list[Point], skipped: pd.DataFrame | None = None, memory_usable: float = 0.9) -> Calibration:
     """Fit on all points; then, for each source, refit without it and predict its points."""
     full = fit(points, memory_usable)
-    in_sample = predict(points, full.efficiency)
+    effs = fit_families(points, memory_usable)
+    in_sample = predict_families(points, effs)
     held = np.full(len(points), np.nan)
     sources = sorted({p.source for p in points})
     for src in sources:
         train = [p for p in points if p.source != src]
         test_idx = [i for i, p in enumerate(points) if p.source == src]
-        if len(train) < 4 or len({p.source for p in train}) < 1:
+        if len(train) < 4:
             continue
-        f = fit(train, memory_usable)
-        held[test_idx] = predict([points[i] for i in test_idx], f.efficiency)
+        held[test_idx] = predict_families([points[i] for i in test_idx], fit_families(train, memory_usable))
     table = pd.DataFrame({
         "point_id": [p.point_id for p in points], "source": [p.source for p in points],
         "accelerator": [p.accelerator for p in points], "model": [p.model for p in points],
         "precision": [p.wl.precision for p in points],
+        "engine_family": [p.family for p in points],
         "precision_assumed": [p.precision_assumed for p in points],
         "tokens_per_s_per_user": [p.speed for p in points],
+        "concurrency": [p.concurrency for p in points],
         "measured": [p.measured for p in points], "modeled": in_sample, "modeled_heldout": held,
     })
     e_in = np.abs(np.log10(table["modeled"] / table["measured"]))
@@ -222,7 +286,7 @@ def calibrate(points: list[Point], skipped: pd.DataFrame | None = None, memory_u
     two = np.log10(2.0)
     ok_out = e_out
     return Calibration(
-        fit=full, table=table,
+        fit=full, efficiencies=effs, table=table,
         skipped=skipped if skipped is not None else pd.DataFrame(columns=["point_id", "source", "reason"]),
         median_abs_log10_error=float(np.nanmedian(e_in.fillna(1.0))),
         heldout_median_abs_log10_error=float(np.median(ok_out.fillna(1.0))) if len(ok_out) else float("nan"),

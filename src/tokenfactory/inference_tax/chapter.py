@@ -177,6 +177,7 @@ class Result:
     p: Params
     calibration: cal.Calibration | None
     efficiency: sv.Efficiency
+    efficiencies: dict
     efficiency_source: str
     serving: dict[str, float]
     frontier: pd.DataFrame
@@ -302,7 +303,13 @@ def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float) -> li
     return ranges
 
 
-def accelerator_comparison(p: Params, inputs: Inputs, eff: sv.Efficiency, margin: float,
+def efficiency_for(effs: dict[str, sv.Efficiency], vendor: object, engine: str) -> sv.Efficiency:
+    """The fitted efficiency a chip is modeled with: its vendor's engine family, or open engines."""
+    family = cal.TRT if (engine == "vendor_best" and str(vendor) == "NVIDIA") else cal.OPEN
+    return cal.efficiency_for(effs, family)
+
+
+def accelerator_comparison(p: Params, inputs: Inputs, effs: dict[str, sv.Efficiency], margin: float,
                            models: tuple[str, ...], speed: float) -> pd.DataFrame:
     """Modeled cost per million output tokens of every accelerator with the data to model it, at one
     speed per user, for each model (owned at its price where one is sourced; rented otherwise)."""
@@ -318,7 +325,7 @@ def accelerator_comparison(p: Params, inputs: Inputs, eff: sv.Efficiency, margin
                 arch = architecture(inputs, model_name)
             except InputError:
                 continue
-            tp = throughput(arch, row, p, eff, speed)
+            tp = throughput(arch, row, p, efficiency_for(effs, row["vendor"], p.engine), speed)
             tps = tp["output_tokens_per_s_per_chip"]
             if not np.isfinite(tps):
                 continue
@@ -406,19 +413,18 @@ def compute(p: Params, inputs: Inputs) -> Result:
     """The chapter's model at the parameters `p`."""
     problems = dict(inputs.problems)
     # 1. efficiency, fitted to the measured points
-    calib, eff, eff_src = None, FALLBACK_EFFICIENCY, "fallback (no usable measurements)"
+    calib, eff_src = None, "fallback (no usable measurements)"
+    effs = {"pooled": sv.Efficiency(FALLBACK_EFFICIENCY.mbu, FALLBACK_EFFICIENCY.mfu, FALLBACK_EFFICIENCY.overhead_ms,
+                                    p.memory_usable)}
     bench = inputs.get("serving_benchmarks")
     if bench is not None:
         pts, skipped = cal.usable_points(bench, inputs.tables["accelerators"], inputs.tables["model_architectures"])
         try:
             calib = cal.calibrate(pts, skipped, p.memory_usable)
-            e = calib.fit.efficiency
-            eff = sv.Efficiency(e.mbu, e.mfu, e.overhead_ms, p.memory_usable)
+            effs = {k: sv.Efficiency(e.mbu, e.mfu, e.overhead_ms, p.memory_usable) for k, e in calib.efficiencies.items()}
             eff_src = f"fitted to {calib.fit.n_points} measured points"
         except cal.CalibrationError as exc:
             problems["calibration"] = str(exc)
-    if calib is None:
-        eff = sv.Efficiency(eff.mbu, eff.mfu, eff.overhead_ms, p.memory_usable)
     sigma = 0.15
     if calib is not None:
         errs = calib.table["heldout_abs_log10_error"].dropna()
@@ -427,6 +433,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     # 2. throughput of the chosen accelerator and model at the chosen speed per user
     arch = architecture(inputs, p.reference_model)
     row = accelerator_row(inputs, p.accelerator)
+    eff = efficiency_for(effs, row["vendor"], p.engine)
     tp = throughput(arch, row, p, eff, p.tokens_per_second_per_user)
     if not np.isfinite(tp["output_tokens_per_s_per_chip"]):
         fastest = sv.max_speed(arch, cal.hardware(row, p.precision),
@@ -453,7 +460,8 @@ def compute(p: Params, inputs: Inputs) -> Result:
                                                                      "vendor_margin": hi_margin})["tax_share"])
     # 5. the hypothetical ASIC against a GPU of its own time (owned)
     ref_row = accelerator_row(inputs, p.asic_reference_accelerator)
-    ref_tp = throughput(arch, ref_row, p, eff, p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
+    ref_tp = throughput(arch, ref_row, p, efficiency_for(effs, ref_row["vendor"], p.engine),
+                        p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
     ref_inp, _, _ = cost_inputs(p, inputs, ref_row, ref_tp, margin, "ownership")
     ref_cost = float(m.cost_per_mtok(ref_inp)["total"])
     asic = m.asic_inputs(ref_inp, unit_cost_usd=p.asic_unit_cost_usd, partner_margin=p.partner_margin,
@@ -468,7 +476,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     ranges = uncertainty_ranges(p, gpu_inp, sigma)
     mc = m.monte_carlo(gpu_inp, ranges, p.mc_draws, p.seed)
     # 7. accelerators compared, modeled and measured
-    comp = accelerator_comparison(p, inputs, eff, margin, (p.reference_model, p.moe_model), p.tokens_per_second_per_user)
+    comp = accelerator_comparison(p, inputs, effs, margin, (p.reference_model, p.moe_model), p.tokens_per_second_per_user)
     costs = measured_costs(bench, inputs.get("rental_prices"), p.rental_tier)
     tco, tco_src = owner_tco(inputs.get("rental_prices"), p.accelerator)
     owned_hour = None
@@ -493,7 +501,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "owned_usd_per_chip_hour": owned_hour, "tco_usd_per_chip_hour": tco, "tco_source": tco_src,
     }
     return Result(
-        p=p, calibration=calib, efficiency=eff, efficiency_source=eff_src, serving=tp, frontier=front,
+        p=p, calibration=calib, efficiency=eff, efficiencies=effs, efficiency_source=eff_src, serving=tp, frontier=front,
         gpu=gpu_inp, gpu_cost=gpu_cost, gpu_cost_owned=owned_cost, margin=margin, margin_period=period,
         margin_high=hi_margin, margin_high_basis=hi_basis, tax_low=tax_low, tax_high=tax_high,
         rental_usd=rent, rental_basis=rent_basis, asic=asic, asic_cost=asic_cost, asic_marginal_mtok=asic_marg,
@@ -609,6 +617,8 @@ def texts(r: Result) -> dict[str, str]:
         "asic_reference": p.asic_reference_accelerator, "pricing": p.pricing,
         "accelerator_with_article": analysis.with_article(p.accelerator),
         "efficiency_source": r.efficiency_source,
+        "engine_family": (cal.TRT if (p.engine == "vendor_best" and p.accelerator.startswith("NVIDIA")) else cal.OPEN)
+        if len(r.efficiencies) > 1 else "all engines pooled",
         "mbu": fmt(r.efficiency.mbu, pct=True), "mfu": fmt(r.efficiency.mfu, pct=True),
         "overhead": fmt(r.efficiency.overhead_ms, unit="ms"),
         "speed": fmt(p.tokens_per_second_per_user), "io": f"{p.input_tokens:,} in / {p.output_tokens:,} out",
@@ -767,7 +777,8 @@ def live_grid(r: Result, inputs: Inputs) -> pd.DataFrame:
         split = capital_split(float(row["price_usd"]), price_basis(row), p)
         kw = float(row["tdp_w"]) * p.server_power_factor / 1000.0
         for speed in LIVE_SPEEDS:
-            tps = sv.best_at_interactivity(arch, hw, wl, r.efficiency, float(speed))["output_tokens_per_s_per_chip"]
+            eff = efficiency_for(r.efficiencies, row["vendor"], p.engine)
+            tps = sv.best_at_interactivity(arch, hw, wl, eff, float(speed))["output_tokens_per_s_per_chip"]
             if not np.isfinite(tps):
                 tps = 1e-6   # unreachable speed: a cost so high the chart's log axis shows it off the top
             rows.append({"accelerator": name, "speed": float(speed), "tps": float(tps),

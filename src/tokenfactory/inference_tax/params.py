@@ -72,6 +72,12 @@ class Params(ChapterParams):
     output_tokens: int = param(
         1024, unit="tokens", meaning="Completion length per request", ge=1, le=1_000_000,
         basis="1k in / 1k out, as above")
+    engine: Literal["vendor_best", "open"] = param(
+        "vendor_best", unit="", meaning="Serving software whose fitted efficiency is used: each vendor's best "
+                                        "measured engine (TensorRT-LLM on NVIDIA chips, open engines on others), "
+                                        "or open engines (vLLM, SGLang) on every chip",
+        basis="The measurements separate the two families (data/serving_benchmarks.csv); 'open' compares chips "
+              "on the same software")
     memory_usable: float = param(
         0.9, unit="fraction of memory", meaning="Share of chip memory available to weights and KV cache",
         gt=0, le=1, basis="Assumption: the rest holds activations, buffers and the runtime")
