@@ -122,3 +122,9 @@ def test_glued_values_are_the_results(inputs):
     # all tokens: the cost of a million output tokens spread over (input + output) tokens
     assert g["cost_per_mtok_all_tokens_usd"][0] == pytest.approx(r.gpu_cost["total"] * 1024 / 2048)
     assert set(chapter.texts(r)) >= {"tax_size", "utilization_rank", "vendor_claim_model"}
+
+
+def test_level_word_has_a_tolerance_band():
+    assert chapter.level_word(0.8, 0.5) == "above"
+    assert chapter.level_word(0.51, 0.5) == "about the same as"
+    assert chapter.level_word(0.3, 0.5) == "below"

@@ -388,3 +388,20 @@ _add(Table(
     ),
     extra_checks=("low_at_most_high",),
 ))
+
+_add(Table(
+    "utilization_evidence", key=("evidence_id",),
+    columns=(
+        Col("evidence_id", "text", "Identifier (key)", required=True),
+        Col("operator", "text", "Who runs the fleet", required=True),
+        Col("fleet", "text", "What the measure covers", required=True),
+        Col("metric", "text", "What is divided by what", required=True),
+        Col("value", "number", "The measured share", "fraction", required=True, ge=0, le=1),
+        Col("numerator", "number", "The stated numerator (units in metric)"),
+        Col("denominator", "number", "The stated denominator (units in metric)"),
+        Col("period_start", "date", "First day measured"),
+        Col("period_end", "date", "Last day measured"),
+        Col("self_reported", "bool", "True when only the operator states it", required=True),
+        *_common(),
+    ),
+))

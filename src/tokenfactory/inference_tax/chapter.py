@@ -601,6 +601,13 @@ def compare_word(a: float, b: float, tol: float = 0.05) -> str:
     return "about the same as"
 
 
+def level_word(a: float, b: float, tol: float = 0.05) -> str:
+    """'below', 'above' or 'about the same as' (within `tol`), for a against b."""
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return "not comparable with"
+    return "below" if a < b * (1 - tol) else "above" if a > b * (1 + tol) else "about the same as"
+
+
 def calibration_verdict(cal_: cal.Calibration | None) -> str:
     if cal_ is None:
         return "not checked against measurements (none usable in the data)"
@@ -647,6 +654,16 @@ def texts(r: Result) -> dict[str, str]:
         "data_as_of": r.data_as_of,
     }
     vendor = lambda name: str(name).split()[0] if name else ""  # noqa: E731
+    ue = r.utilization_evidence
+    if len(ue):
+        row = ue.iloc[0]
+        t["utilization_measured"] = fmt(float(row["value"]), pct=True)
+        t["utilization_measured_who"] = (f"{row['operator']} ({row['metric']}, {row['period_start'].date()} to "
+                                         f"{row['period_end'].date()}{', self-reported' if row['self_reported'] else ''})")
+        t["utilization_measured_vs_default"] = level_word(float(row["value"]), p.utilization)
+    else:
+        t.update(utilization_measured="n/a", utilization_measured_who="no operator in the data",
+                 utilization_measured_vs_default="not comparable with")
     t["vendor_claim_measured"] = ("holds" if vendor(r.cheapest_measured["accelerator"]) == "NVIDIA" else
                                   "does not hold" if r.cheapest_measured["accelerator"] else "cannot be tested")
     t["vendor_claim_model"] = ("holds" if vendor(r.cheapest_model["accelerator"]) == "NVIDIA" else
@@ -750,6 +767,9 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "asic_perf_ratio_at_parity": (r.extras["perf_at_parity"], {}),
         "margin_for_half_tax": (r.extras["margin_for_half"], {"pct": True}),
         "owned_usd_per_chip_hour": (r.extras["owned_usd_per_chip_hour"], {"text": usd(r.extras["owned_usd_per_chip_hour"], 3)}),
+        "utilization_measured": (float(r.utilization_evidence["value"].iloc[0]) if len(r.utilization_evidence) else None,
+                                 {"pct": True} if len(r.utilization_evidence) else {"text": "n/a"}),
+        "utilization_measured_n": (len(r.utilization_evidence), {}),
     }
     return out
 
