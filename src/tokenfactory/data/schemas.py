@@ -405,3 +405,22 @@ _add(Table(
         *_common(),
     ),
 ))
+
+_add(Table(
+    "published_estimates", key=("estimate_id",),
+    columns=(
+        Col("estimate_id", "text", "Short name the chapters use for the estimate (key)", required=True),
+        Col("publisher", "text", "Who published it", required=True),
+        Col("what", "text", "What is estimated, on which measure and population", required=True),
+        Col("value", "number", "The published central value", "see `unit`", required=True),
+        Col("low", "number", "Low end of the published interval (empty when none)", "see `unit`"),
+        Col("high", "number", "High end of the published interval (empty when none)", "see `unit`"),
+        Col("interval", "text", "What the interval is (e.g. 90% confidence interval)"),
+        Col("unit", "text", "Unit of value, low and high", required=True,
+            choices=("months", "ECI points", "x per year", "fraction")),
+        Col("window_start", "date", "First date of the data the estimate covers"),
+        Col("window_end", "date", "Last date of the data the estimate covers"),
+        *_common(),
+    ),
+    date_order=(("window_start", "window_end"),),
+))
