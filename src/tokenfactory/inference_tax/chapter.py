@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..nb import fmt
-from . import analysis, calibration as cal, market, model as m, serving as sv
+from . import analysis, calibration as cal, market, model as m, price_trend as pt, serving as sv
 from .params import Params
 
 #: Efficiency used when the measured table is missing or too small to fit (stated on the page).
@@ -24,7 +24,7 @@ COMPARISON_SPEEDS = (10.0, 20.0, 30.0, 50.0, 75.0, 100.0)
 
 REQUIRED_TABLES = ("accelerators", "nvidia_financials", "model_architectures")
 OPTIONAL_TABLES = ("serving_benchmarks", "rental_prices", "vendor_margins", "api_prices", "token_volumes",
-                   "benchmark_scores", "models", "utilization_evidence")
+                   "benchmark_scores", "models", "utilization_evidence", "published_rates")
 
 
 class InputError(ValueError):
@@ -539,15 +539,22 @@ def perf_ratio_at_parity(p: Params, ref_inp: dict[str, Any], ref_cost: float,
 
 
 def price_trend(p: Params, inputs: Inputs) -> dict[str, Any]:
-    """The market decline at fixed capability (see `market`): frontier, fit, counts."""
-    prices, scores = inputs.get("api_prices"), inputs.get("benchmark_scores")
-    if prices is None or scores is None:
-        return {"frontier": None, "decline": None, "n_lows": 0, "problem": inputs.problems.get("benchmark_scores")}
-    frontier = market.cheapest_at_capability(prices, scores, p.benchmark, p.capability_threshold)
-    decline = market.fit_decline(frontier)
-    n_dated = int(prices["event"].isin(market.FIT_EVENTS).sum()) if "event" in prices else 0
-    return {"frontier": frontier, "decline": decline, "n_lows": int(frontier["new_low"].sum()), "problem": None,
-            "n_dated_events": n_dated}
+    """The market decline at fixed capability (see `price_trend`): every threshold x basis, and the
+    headline threshold chosen by the parameters (added to the defaults when it is not among them)."""
+    prices, scores, models = inputs.get("api_prices"), inputs.get("benchmark_scores"), inputs.get("models")
+    if prices is None or scores is None or models is None:
+        missing = [n for n in ("api_prices", "benchmark_scores", "models") if inputs.get(n) is None]
+        return {"result": None, "problem": "missing tables: " + ", ".join(missing)}
+    head = (p.price_benchmark, p.price_threshold_model)
+    thresholds = pt.DEFAULT_THRESHOLDS if head in pt.DEFAULT_THRESHOLDS else pt.DEFAULT_THRESHOLDS + (head,)
+    bases = tuple(dict.fromkeys(pt.DEFAULT_BASES + (p.price_basis,)))
+    try:
+        res = pt.price_trend_result(prices, models, scores, thresholds=thresholds, bases=bases,
+                                    headline=(p.price_benchmark, p.price_threshold_model, p.price_basis),
+                                    published=inputs.get("published_rates"))
+    except (KeyError, ValueError) as exc:
+        return {"result": None, "problem": str(exc)}
+    return {"result": res, "problem": None, "headline": pt.headline_row(res)}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -680,14 +687,14 @@ def texts(r: Result) -> dict[str, str]:
                                "above the dearest host" if r.gpu_cost["total"] > col.max() else "inside the hosts' range")
     else:
         t.update(host_min="n/a", host_max="n/a", host_median="n/a", n_hosts="0", model_vs_hosts="not comparable (no host prices)")
-    dec = r.price["decline"]
-    if dec is not None and dec.informative:
-        t["price_decline"] = f"×{fmt(dec.per_year)} per year (90% interval ×{fmt(dec.low)} to ×{fmt(dec.high)})"
-    elif dec is not None:
-        t["price_decline"] = (f"not measurable: a fit to {dec.n_points} new lows has a 90% interval of ×{fmt(dec.low)} "
-                              f"to ×{fmt(dec.high)} per year, which includes no change")
+    h = r.price.get("headline")
+    if h is not None and np.isfinite(h["per_year"]):
+        t["price_decline"] = (f"×{fmt(h['per_year'])} cheaper per year (90% interval ×{fmt(h['low'])} to "
+                              f"×{fmt(h['high'])}), fitted on {int(h['points_fitted'])} new lows")
+        t["price_threshold"] = f"{h['threshold_label']}, {pt.BASIS_LABELS[h['basis']]}"
     else:
-        t["price_decline"] = r.price.get("problem") or f"not measurable: only {r.price['n_lows']} new lows"
+        t["price_decline"] = "not measurable at this threshold: " + (r.price.get("problem") or "too few new lows")
+        t["price_threshold"] = f"{p.price_benchmark} at {p.price_threshold_model}'s score"
     x = r.extras
     t["margin_for_half"] = (f"rises to {fmt(x['margin_for_half'], pct=True)}" if x["margin_for_half"] < 1
                             else "would have to exceed 100%, which it cannot")
@@ -715,8 +722,8 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     finite = np.isfinite(be)
     io = p.input_tokens / p.output_tokens
     above = r.per_company[r.per_company["output_tokens_per_year"] >= be] if len(r.per_company) else r.per_company
-    dec = r.price["decline"]
-    informative = dec is not None and dec.informative
+    pv = pt.glue_values(r.price["result"]) if r.price.get("result") is not None else {}
+    fin = lambda k: pv.get(k) if pv.get(k) is not None and np.isfinite(pv.get(k)) else None  # noqa: E731
     out: dict[str, tuple[Any, dict[str, Any]]] = {
         "cost_per_mtok_gpu_usd": (r.gpu_cost["total"], {"text": usd(r.gpu_cost["total"])}),
         "cost_per_mtok_all_tokens_usd": (r.cost_all_tokens, {"text": usd(r.cost_all_tokens)}),
@@ -751,12 +758,14 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "mc_p10_usd": (r.mc["p10"], {"text": usd(r.mc["p10"])}),
         "mc_p50_usd": (r.mc["p50"], {"text": usd(r.mc["p50"])}),
         "mc_p90_usd": (r.mc["p90"], {"text": usd(r.mc["p90"])}),
-        "price_decline_per_year": (dec.per_year if informative else None,
-                                   {"text": f"×{fmt(dec.per_year)}" if informative else "n/a"}),
-        "price_decline_low": (dec.low if informative else None, {"text": f"×{fmt(dec.low)}" if informative else "n/a"}),
-        "price_decline_high": (dec.high if informative else None, {"text": f"×{fmt(dec.high)}" if informative else "n/a"}),
-        "price_points_fitted": (dec.n_points if dec is not None else 0, {}),
-        "price_events_dated": (r.price.get("n_dated_events", 0), {}),
+        "price_decline_per_year": (fin("price_decline_per_year"),
+                                   {"text": f"×{fmt(fin('price_decline_per_year'))}" if fin("price_decline_per_year") else "n/a"}),
+        "price_decline_low": (fin("price_decline_low"),
+                              {"text": f"×{fmt(fin('price_decline_low'))}" if fin("price_decline_low") else "n/a"}),
+        "price_decline_high": (fin("price_decline_high"),
+                               {"text": f"×{fmt(fin('price_decline_high'))}" if fin("price_decline_high") else "n/a"}),
+        "price_points_fitted": (pv.get("price_points_fitted", 0), {}),
+        "price_events_dated": (pv.get("price_events_dated", 0), {}),
         "rental_usd_per_chip_hour": (r.rental_usd, {"text": usd(r.rental_usd, 3)}),
         "margin_used": (r.margin, {"pct": True}),
         "mbu_fitted": (r.efficiency.mbu, {"pct": True}),

@@ -558,9 +558,64 @@ def market_r(r: Any) -> alt.Chart:
 
 
 def price_r(r: Any) -> alt.Chart:
-    if r.price["frontier"] is None or not len(r.price["frontier"]):
-        return placeholder("No qualifying prices to draw")
-    return price_trend(r.price["frontier"], r.price["decline"], r.p.benchmark, r.p.capability_threshold)
+    """The headline threshold's qualifying prices (events, bounds) and the fitted decline (log scale)."""
+    from . import price_trend as pt
+    res, h = r.price.get("result"), r.price.get("headline")
+    if res is None or h is None:
+        return placeholder("No price trend: " + str(r.price.get("problem")))
+    key = res.headline
+    front, fit = res.frontiers[key], res.fits[key]
+    if front is None or not len(front):
+        return placeholder("No qualifying prices at this threshold")
+    df = front.assign(kind_label=front["kind"].map({"event": "launch or price cut", "bound": "price seen on a dated page (upper bound)",
+                                                     "undated": "undated listing (upper bound at the window's end)"}),
+                      new_low=front["new_low"].map({True: "new low (fitted)", False: "not a new low"}))
+    rate = f"×{fmt(h['per_year'])} cheaper per year" if np.isfinite(h["per_year"]) else "no rate (too few new lows)"
+    title = charts.title(f"At {h['threshold_label']}: {rate}",
+                         [f"Price of models reaching the threshold, USD per million tokens ({pt.BASIS_LABELS[h['basis']]}), "
+                          "log scale;", "filled: launches and price cuts; hollow: prices seen on a page (upper bounds); "
+                          "line: the fit"])
+    pts = alt.Chart(df, title=title, width=WIDTH, height=300).mark_point(size=60).encode(
+        x=alt.X("date:T", title="Date the price took effect (or was seen)", axis=alt.Axis(format="%Y")),
+        y=alt.Y("usd_per_mtok:Q", title="USD per million tokens (log scale)", scale=alt.Scale(type="log")),
+        color=alt.Color("provider:N", scale=charts.org_scale(sorted(df["provider"].unique())), title="Provider"),
+        shape=alt.Shape("kind_label:N", title="Kind"),
+        filled=alt.condition("datum.kind == 'event'", alt.value(True), alt.value(False)),
+        tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("provider:N", title="Provider"),
+                 alt.Tooltip("date:T", title="Date"), alt.Tooltip("usd_per_mtok:Q", title="USD per million tokens", format="$.3r"),
+                 alt.Tooltip("kind_label:N", title="Kind"), alt.Tooltip("new_low:N", title="Frontier")])
+    layers = [pts]
+    if fit is not None:
+        grid = pd.DataFrame({"date": pd.date_range(df["date"].min(), df["date"].max(), periods=40)})
+        grid["fit"] = fit.predict(grid["date"])
+        layers.append(alt.Chart(grid).mark_line(color=charts.TEXT, strokeDash=[5, 3]).encode(x="date:T", y="fit:Q"))
+    return alt.layer(*layers)
+
+
+def price_rates_table(r: Any) -> pd.DataFrame:
+    from . import price_trend as pt
+    res = r.price.get("result")
+    if res is None:
+        return pd.DataFrame({"Note": [str(r.price.get("problem"))]})
+    t = pt.rates_table(res)
+    for c in ("× per year", "90% low", "90% high"):
+        t[c] = t[c].map(lambda v: "" if not np.isfinite(v) else fmt(v))
+    return t
+
+
+def price_comparison_table(r: Any) -> pd.DataFrame:
+    res = r.price.get("result")
+    if res is None or res.comparison is None:
+        return pd.DataFrame({"Note": ["No published rates in the data"]})
+    c = res.comparison
+    f = lambda v: "" if v is None or not np.isfinite(v) else fmt(v)  # noqa: E731
+    return pd.DataFrame({
+        "Source": c["source"], "What is measured": c["measure"],
+        "Published × per year": [f(v) + (" (annualized)" if a else "") for v, a in zip(c["published_per_year"], c["annualized"])],
+        "Ours, same footing": [f"{f(v)} ({f(lo)} to {f(hi)})" if np.isfinite(v) else ("no rate" if s else "no same footing")
+                               for v, lo, hi, s in zip(c["our_per_year"], c["our_low"], c["our_high"], c["same_footing"])],
+        "Intervals overlap": c["intervals_overlap"].map({True: "yes", False: "no"}),
+    })
 
 
 def monte_carlo_r(r: Any) -> alt.Chart:

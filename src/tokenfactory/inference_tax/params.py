@@ -147,12 +147,16 @@ class Params(ChapterParams):
         4.0, unit="years", meaning="Years over which the program's one-off cost is recovered", gt=0, le=20,
         basis="Assumption (hypothetical program)")
     # --- market prices -------------------------------------------------------------------------
-    benchmark: Literal["mmlu", "gpqa_diamond"] = param(
-        "mmlu", unit="", meaning="Benchmark that fixes capability for the price trend",
-        basis="MMLU, as in a16z's LLMflation analysis")
-    capability_threshold: float = param(
-        70.0, unit="percent", meaning="Minimum benchmark score a model needs to count in the price trend",
-        ge=0, le=100, basis="Assumption: a level that models priced across the whole period exceed")
+    price_benchmark: Literal["gpqa_diamond", "mmlu", "eci"] = param(
+        "gpqa_diamond", unit="", meaning="Benchmark that fixes capability for the headline price decline",
+        basis="GPQA Diamond at GPT-4's score is Epoch AI's headline footing (40x per year, March 2025)")
+    price_threshold_model: str = param(
+        "GPT-4", unit="", meaning="Model whose best score on the benchmark is the capability threshold",
+        choices_from=("models", "model"), basis="GPT-4, as in Epoch AI's headline figure")
+    price_basis: Literal["blended_3_1", "input", "output", "average"] = param(
+        "blended_3_1", unit="", meaning="Which price is fitted: blended 3 input : 1 output, input, output, or the "
+                                         "average of input and output (a16z's footing)",
+        basis="3:1 blend, Epoch AI's and Artificial Analysis's footing")
     # --- uncertainty ---------------------------------------------------------------------------
     mc_draws: int = param(
         20_000, unit="draws", meaning="Monte Carlo draws", ge=100, le=1_000_000,
