@@ -575,12 +575,12 @@ def price_r(r: Any) -> alt.Chart:
                          [f"Price of models reaching the threshold, USD per million tokens ({pt.BASIS_LABELS[h['basis']]}), "
                           "log scale;", "filled: launches and price cuts; hollow: prices seen on a page (upper bounds); "
                           "line: the fit"])
-    pts = alt.Chart(df, title=title, width=WIDTH, height=300).mark_point(size=60).encode(
+    pts = alt.Chart(df, title=title, width=WIDTH, height=300).mark_point(size=60, filled=True, strokeWidth=1.5).encode(
         x=alt.X("date:T", title="Date the price took effect (or was seen)", axis=alt.Axis(format="%Y")),
         y=alt.Y("usd_per_mtok:Q", title="USD per million tokens (log scale)", scale=alt.Scale(type="log")),
         color=alt.Color("provider:N", scale=charts.org_scale(sorted(df["provider"].unique())), title="Provider"),
         shape=alt.Shape("kind_label:N", title="Kind"),
-        filled=alt.condition("datum.kind == 'event'", alt.value(True), alt.value(False)),
+        fillOpacity=alt.condition("datum.kind == 'event'", alt.value(1.0), alt.value(0.0)),
         tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("provider:N", title="Provider"),
                  alt.Tooltip("date:T", title="Date"), alt.Tooltip("usd_per_mtok:Q", title="USD per million tokens", format="$.3r"),
                  alt.Tooltip("kind_label:N", title="Kind"), alt.Tooltip("new_low:N", title="Frontier")])
