@@ -38,5 +38,5 @@ def test_live_chart_defaults_to_the_page_settings(result):
 def test_frontier_title_states_the_throughput(result):
     r, _ = result
     from tokenfactory.nb import fmt
-    title = str(figures.frontier_r(r).to_dict()["title"])
+    title = str(figures.frontier_r(r).to_dict())
     assert fmt(r.serving["output_tokens_per_s_per_chip"]) in title
