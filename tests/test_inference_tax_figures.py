@@ -40,3 +40,9 @@ def test_frontier_title_states_the_throughput(result):
     from tokenfactory.nb import fmt
     title = str(figures.frontier_r(r).to_dict())
     assert fmt(r.serving["output_tokens_per_s_per_chip"]) in title
+
+
+def test_texts_and_glued_values_never_share_a_key(result):
+    """Both are glued as `<key>_txt`: a shared key would be glued twice (a build error)."""
+    r, _ = result
+    assert not set(chapter.texts(r)) & set(chapter.glue_values(r))

@@ -664,12 +664,11 @@ def texts(r: Result) -> dict[str, str]:
     ue = r.utilization_evidence
     if len(ue):
         row = ue.iloc[0]
-        t["utilization_measured"] = fmt(float(row["value"]), pct=True)
         t["utilization_measured_who"] = (f"{row['operator']} ({row['metric']}, {row['period_start'].date()} to "
                                          f"{row['period_end'].date()}{', self-reported' if row['self_reported'] else ''})")
         t["utilization_measured_vs_default"] = level_word(float(row["value"]), p.utilization)
     else:
-        t.update(utilization_measured="n/a", utilization_measured_who="no operator in the data",
+        t.update(utilization_measured_who="no operator in the data",
                  utilization_measured_vs_default="not comparable with")
     t["vendor_claim_measured"] = ("holds" if vendor(r.cheapest_measured["accelerator"]) == "NVIDIA" else
                                   "does not hold" if r.cheapest_measured["accelerator"] else "cannot be tested")
