@@ -98,7 +98,7 @@ def product_margin(margins: pd.DataFrame | None, vendor: str = "NVIDIA") -> tupl
         return None, "no product-level estimate in data/vendor_margins.csv"
     hi = rows["gross_margin_high"].fillna(rows["gross_margin_low"])
     i = hi.idxmax()
-    return float(hi.loc[i]), f"{rows.loc[i, 'product']}: {rows.loc[i, 'basis']}"
+    return float(hi.loc[i]), f"{rows.loc[i, 'product']}, an analyst's estimate (data/vendor_margins.csv)"
 
 
 def is_rental(rental: pd.DataFrame) -> pd.Series:
@@ -645,6 +645,7 @@ def texts(r: Result) -> dict[str, str]:
         "fixed_share": fmt(r.fixed_share, pct=True),
         "utilization_rank": lever_word(r.tornado, "utilization"),
         "top_input": str(r.tornado["input"].iloc[0]).lower(),
+        "elasticity_abs": f"{fmt(abs(r.elasticity))}%",
         "small_inputs": ", ".join(small_inputs(r.tornado)) or "none",
         "calibration_verdict": calibration_verdict(c),
         "asic_vs_ref": compare_word(r.asic_cost["total"], r.asic_reference_cost),
@@ -808,7 +809,7 @@ def live_grid(r: Result, inputs: Inputs) -> pd.DataFrame:
             eff = efficiency_for(r.efficiencies, row["vendor"], p.engine)
             tps = sv.best_at_interactivity(arch, hw, wl, eff, float(speed))["output_tokens_per_s_per_chip"]
             if not np.isfinite(tps):
-                tps = 1e-6   # unreachable speed: a cost so high the chart's log axis shows it off the top
+                continue     # a speed this chip cannot reach: the line ends there
             rows.append({"accelerator": name, "speed": float(speed), "tps": float(tps),
                          "capital": split["chip_usd"] + split["server_usd"] + split["network_usd"],
                          "chip_usd": split["chip_usd"], "facility_per_year": kw * p.facility_usd_per_kw_month * 12.0,

@@ -208,59 +208,6 @@ def monte_carlo(samples: np.ndarray, pct: Mapping[str, float], draws: int, seed:
     return bars + rules + text
 
 
-def price_trend(frontier: pd.DataFrame, decline: Any, benchmark: str, threshold: float) -> alt.Chart:
-    """Qualifying prices by kind (fitted launches and cuts, prices seen on a page, undated listings)
-    and, when there is one, the log-linear fit to the new lows. The title says whether the fit is
-    informative (its 90% interval excludes no change)."""
-    from .market import KIND_CHANGE, KIND_SEEN, KIND_UNDATED
-
-    bench = BENCHMARK_NAMES.get(benchmark, benchmark)
-    n = 0 if decline is None else decline.n_points
-    if decline is not None and decline.informative:
-        head = f"At fixed capability, the cheapest price fell ×{fmt(decline.per_year)} per year"
-    else:
-        head = f"Only {fmt(n)} dated price changes set a new low: too few to measure a rate"
-    fit_line = ("no fit" if decline is None else
-                f"dashed line: log-linear fit to the {decline.n_points} new lows, ×{fmt(decline.per_year)} per year "
-                f"(90% interval ×{fmt(decline.low)} to ×{fmt(decline.high)})")
-    title = charts.title(head, [
-        f"Output price, USD per million tokens (log scale), of models scoring at least {fmt(threshold)}% on {bench};",
-        "only launches and price cuts are fitted; prices seen on a page are upper bounds, undated listings are not dated;",
-        fit_line])
-    pts = frontier.copy()
-    pts["source"] = "data/api_prices.csv (providers' price pages)"
-    new_low = "new cheapest (launch or cut, fitted)"
-    other = "other launch or cut"
-    pts["status"] = np.where(pts["new_low"], new_low, np.where(pts["kind"] == KIND_CHANGE, other, pts["kind"]))
-    y = alt.Y("usd_per_mtok:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log"))
-    status = [new_low, other, KIND_SEEN, KIND_UNDATED]
-    dots = alt.Chart(pts, title=title, width=WIDTH, height=300).mark_point(size=55, strokeWidth=1.6).encode(
-        x=alt.X("date:T", title="Date of the price (for undated listings: the day the page was read)"), y=y,
-        color=alt.Color("status:N", title=None, scale=alt.Scale(
-            domain=status, range=[charts.OKABE_ITO[3], charts.MUTED, charts.OKABE_ITO[1], charts.OKABE_ITO[5]]),
-            legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
-        shape=alt.Shape("status:N", title=None, scale=alt.Scale(
-            domain=status, range=["diamond", "circle", "triangle-down", "cross"])),
-        fill=alt.condition(f"datum.status == '{new_low}' || datum.status == '{other}'",
-                           alt.Color("status:N", scale=alt.Scale(
-                               domain=status, range=[charts.OKABE_ITO[3], charts.MUTED, charts.OKABE_ITO[1],
-                                                     charts.OKABE_ITO[5]]), legend=None),
-                           alt.value("transparent")),
-        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("provider:N"), alt.Tooltip("date:T"),
-                 alt.Tooltip("status:N", title="Kind of price"),
-                 alt.Tooltip("usd_per_mtok:Q", format="$.3r", title="USD per million output tokens"),
-                 alt.Tooltip("score:Q", title=f"{bench} score (%)"),
-                 alt.Tooltip("source:N", title="Source")])
-    if decline is None:
-        return dots
-    fitted = pts[pts["new_low"]]
-    t = pd.date_range(fitted["date"].min(), fitted["date"].max(), periods=50)
-    years = (t - decline.t0).days / 365.25
-    fit = pd.DataFrame({"date": t, "usd_per_mtok": 10 ** (decline.intercept_log10 + decline.slope_log10 * years)})
-    line = alt.Chart(fit).mark_line(color=charts.TEXT, strokeDash=[5, 3]).encode(x="date:T", y="usd_per_mtok:Q")
-    return dots + line
-
-
 def market_check(hosts: pd.DataFrame, modeled: float, p10: float, p90: float, model_name: str,
                  ratio: float) -> alt.Chart:
     med = float(hosts["usd_per_mtok_with_prompt"].median())
@@ -289,55 +236,6 @@ def market_check(hosts: pd.DataFrame, modeled: float, p10: float, p90: float, mo
     return alt.layer(band, rule, dots)
 
 
-#: Vega expression restating the sliders' values as the prose writes them ("Chip price $33,600 ...").
-SLIDER_SETTINGS_LABEL = ("'Chip price ' + format(price, '$,.0f') + ', utilization ' + format(utilization, '.0%') + "
-                         "', electricity ' + format(electricity, '$.3~f') + ' per kWh'")
-
-
-def slider(inp: Mapping[str, Any], *, readout_format: str = "$.2r", price_max: float | None = None) -> alt.LayerChart:
-    """Cost per token over utilization, recomputed in the browser as the reader moves three sliders.
-
-    The curve and the readout are computed by Vega from `model.cost_expression`, the package's own
-    formula, so the page and the package agree (a test renders this chart and checks it).
-    """
-    price0 = float(inp["price_usd"])
-    u = alt.param(name="utilization", value=float(inp["utilization"]),
-                  bind=alt.binding_range(min=0.05, max=1.0, step=0.01, name="Utilization (share of hours) "))
-    e = alt.param(name="electricity", value=float(inp["electricity_usd_per_kwh"]),
-                  bind=alt.binding_range(min=0.02, max=0.30, step=0.005, name="Electricity (USD/kWh) "))
-    p = alt.param(name="price", value=price0,
-                  bind=alt.binding_range(min=0, max=price_max or round(price0 * 2.5, -3), step=500,
-                                         name="Chip price (USD) "))
-    grid = pd.DataFrame({"u": np.round(np.linspace(0.05, 1.0, 96), 4)})
-    curve_expr = m.cost_expression(inp, price="price", utilization="datum.u", electricity="electricity")
-    point_expr = m.cost_expression(inp, price="price", utilization="utilization", electricity="electricity")
-    base_cost = float(m.cost_per_mtok(inp)["total"])
-    title = charts.title(
-        f"Move the sliders: {usd(base_cost)} per million tokens at the defaults",
-        ["Modeled USD per million output tokens (log scale) against utilization on the merchant GPU,",
-         "recomputed in the page with the chapter's formula; other inputs at this page's parameters"])
-    base = alt.Chart(grid, title=title, width=WIDTH, height=300)
-    line = base.mark_line(strokeWidth=2.5, color="#117733").encode(
-        x=alt.X("u:Q", title="Utilization (share of hours serving)", axis=alt.Axis(format="%")),
-        y=alt.Y("cost:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
-        tooltip=[alt.Tooltip("u:Q", format=".0%", title="Utilization"),
-                 alt.Tooltip("cost:Q", format="$.3r", title="USD per million tokens")],
-    ).transform_calculate(cost=curve_expr).add_params(u, e, p)
-    one = alt.Chart(pd.DataFrame({"k": [0]}))
-    dot = one.mark_point(filled=True, size=120, color="#117733").encode(
-        x="uu:Q", y="cost:Q").transform_calculate(uu="utilization", cost=point_expr)
-    readout = one.mark_text(align="right", baseline="top", fontSize=15, fontWeight=600, color=charts.TEXT).encode(
-        x=alt.value(WIDTH - 4), y=alt.value(4),
-        text=alt.Text("label:N"),
-    ).transform_calculate(cost=point_expr,
-                          label=f"'At these settings: ' + format(datum.cost, '{readout_format}') + ' per million tokens'")
-    # the slider's own label shows a bare number ("33600"): restate the settings as the prose writes them
-    settings = one.mark_text(align="right", baseline="top", fontSize=12, color=charts.MUTED).encode(
-        x=alt.value(WIDTH - 4), y=alt.value(24), text=alt.Text("label:N"),
-    ).transform_calculate(label=SLIDER_SETTINGS_LABEL)
-    return alt.layer(line, dot, readout, settings)
-
-
 # --------------------------------------------------------------------------------------------------
 # Calibration, frontier, accelerators compared, and the live cost
 
@@ -361,8 +259,9 @@ def parity(table: pd.DataFrame, heldout_text: str, share_text: str) -> alt.Layer
     diag = base.mark_line(color=charts.MUTED, strokeDash=[4, 3]).encode(x="x:Q", y="x:Q")
     pts = alt.Chart(df).mark_point(filled=True, size=70, opacity=0.85).encode(
         x=alt.X("measured:Q", scale=scale), y=alt.Y("modeled_heldout:Q", scale=scale),
-        color=alt.Color("accelerator:N", title="Accelerator", scale=charts.category_scale(sorted(df["accelerator"].unique()))),
-        shape=alt.Shape("source:N", title="Source"),
+        color=alt.Color("accelerator:N", title="Accelerator", scale=charts.category_scale(sorted(df["accelerator"].unique())),
+                        legend=alt.Legend(columns=2, labelLimit=200, orient="bottom")),
+        shape=alt.Shape("source:N", title="Source", legend=alt.Legend(columns=2, labelLimit=220, orient="bottom")),
         tooltip=[alt.Tooltip("point_id:N", title="Point"), alt.Tooltip("source:N", title="Source"),
                  alt.Tooltip("accelerator:N", title="Accelerator"), alt.Tooltip("model:N", title="Model"),
                  alt.Tooltip("precision:N", title="Precision"),
@@ -399,7 +298,7 @@ def comparison(comp: pd.DataFrame, speed: float, pricing: str) -> alt.Chart:
                          [f"Modeled USD per million output tokens at {fmt(speed)} tokens/s per user ({pricing}), "
                           "log scale;", "every merchant GPU with the specs and a price in the data"])
     order = df.groupby("accelerator")["usd_per_mtok"].min().sort_values().index.tolist()
-    return alt.Chart(df, title=title, width=WIDE_LABELS, height=alt.Step(14)).mark_point(filled=True, size=80).encode(
+    return alt.Chart(df, title=title, width=WIDE_LABELS, height=alt.Step(22)).mark_point(filled=True, size=80).encode(
         y=alt.Y("accelerator:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
         x=alt.X("usd_per_mtok:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
         color=alt.Color("vendor:N", scale=charts.org_scale(sorted(df["vendor"].unique())), title="Vendor"),
@@ -414,10 +313,11 @@ def measured_costs(costs: pd.DataFrame, footing: str) -> alt.Chart:
     title = charts.title("Measured throughput, priced at sourced rental rates",
                          ["USD per million output tokens = $ per chip-hour / (measured output tokens/s per chip x 3,600) "
                           "x 10^6, log scale;", f"the cheapest on the widest common footing: {footing}"])
-    return alt.Chart(df, title=title, width=WIDE_LABELS, height=alt.Step(12)).mark_point(filled=True, size=60).encode(
+    return alt.Chart(df, title=title, width=WIDE_LABELS, height=alt.Step(22)).mark_point(filled=True, size=60).encode(
         y=alt.Y("accelerator:N", title=None, sort="x", axis=alt.Axis(labelLimit=200)),
         x=alt.X("usd_per_mtok:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
-        color=alt.Color("model:N", title="Model"), shape=alt.Shape("source:N", title="Source"),
+        color=alt.Color("model:N", title="Model", legend=alt.Legend(columns=2, labelLimit=200, orient="bottom")),
+        shape=alt.Shape("source:N", title="Source", legend=alt.Legend(columns=2, labelLimit=220, orient="bottom")),
         tooltip=[alt.Tooltip("point_id:N", title="Point"), alt.Tooltip("source:N"), alt.Tooltip("model:N"),
                  alt.Tooltip("scenario:N"), alt.Tooltip("usd_per_chip_hour:Q", format="$.2f", title="$/chip-hour"),
                  alt.Tooltip("output_tokens_per_s_per_chip:Q", format=",.0f", title="Tokens/s per chip"),

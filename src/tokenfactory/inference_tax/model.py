@@ -8,9 +8,8 @@ its margin applies to), the rest of the server, and the network, each per chip. 
 Every function takes numpy arrays (or floats) and broadcasts, so the same code serves the point
 estimate, the tornado and a 100,000-draw Monte Carlo.
 
-The cost formula is written once (`_total_formula`) with plain arithmetic, so that evaluating it with
-`Sym` objects yields the Vega expression the in-page chart uses (`cost_expression`): the browser and
-the package cannot drift apart.
+The in-page chart (figures.live_cost) writes the same formula as a Vega expression; a test renders it
+with the Vega engine at several settings and checks it against `cost_per_mtok`.
 """
 
 from __future__ import annotations
@@ -60,7 +59,7 @@ def capital_recovery_factor(rate: Any, years: Any) -> np.ndarray:
 
 
 def _total_formula(price: Any, utilization: Any, electricity: Any, k: Mapping[str, Any]) -> Any:
-    """USD per million output tokens, in plain arithmetic so that it works on numbers and on `Sym`.
+    """USD per million output tokens (plain arithmetic: it broadcasts over numpy arrays).
 
     Capital (chip price + one-off cost per chip + server and network) is annualized with the capital
     recovery factor and, with the facility charge, spread over the hours the chip serves; electricity
@@ -113,53 +112,6 @@ def cost_per_mtok(inp: Mapping[str, Any]) -> dict[str, np.ndarray]:
     out["tax_share"] = out["vendor_margin"] / out["total"]
     out["tokens_per_s"] = k["tokens_per_hour"] / 3600.0
     return out
-
-
-# --------------------------------------------------------------------------------------------------
-# The Vega expression
-
-
-class Sym:
-    """A symbolic number: arithmetic on it builds a Vega expression string (fully parenthesized)."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    @staticmethod
-    def _s(x: Any) -> str:
-        if isinstance(x, Sym):
-            return x.text
-        value = float(x)
-        if not np.isfinite(value):
-            raise ValueError("cannot write a non-finite number into a Vega expression")
-        return repr(value)
-
-    def _op(self, other: Any, op: str, reverse: bool = False) -> "Sym":
-        a, b = (self._s(other), self.text) if reverse else (self.text, self._s(other))
-        return Sym(f"({a} {op} {b})")
-
-    def __add__(self, o): return self._op(o, "+")
-    def __radd__(self, o): return self._op(o, "+", True)
-    def __sub__(self, o): return self._op(o, "-")
-    def __rsub__(self, o): return self._op(o, "-", True)
-    def __mul__(self, o): return self._op(o, "*")
-    def __rmul__(self, o): return self._op(o, "*", True)
-    def __truediv__(self, o): return self._op(o, "/")
-    def __rtruediv__(self, o): return self._op(o, "/", True)
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def cost_expression(inp: Mapping[str, Any], price: str = "price", utilization: str = "utilization",
-                    electricity: str = "electricity") -> str:
-    """Vega expression for USD per million tokens as a function of three named signals/fields.
-
-    Built by running `_total_formula` (the very function `cost_per_mtok` uses for its total) on
-    symbols; every other input is frozen at its value in `inp` (scalars only).
-    """
-    k = {name: Sym(repr(float(np.asarray(v).item()))) for name, v in slider_constants(inp).items()}
-    return str(_total_formula(Sym(price), Sym(utilization), Sym(electricity), k))
 
 
 # --------------------------------------------------------------------------------------------------
