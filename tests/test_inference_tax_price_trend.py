@@ -230,3 +230,46 @@ def test_hardware_and_size_trends():
     models = pd.DataFrame({"model": ["A", "B"], "active_params_b": [70, 7]})
     size, k = pt.size_trend(front, models)
     assert k == 2 and size == pytest.approx(10.0, rel=1e-2)
+
+
+def test_equal_price_is_not_a_new_low_despite_float_noise():
+    """(3 x 0.14 + 0.28)/4 and (3 x 0.1 + 0.4)/4 are both 0.175 but differ in floating point."""
+    scores = _scores([("A", 50.0), ("B", 50.0)])
+    prices = _prices([("V", "A", "2025-01-01", "launch", "effective", 0.1, 0.4),
+                      ("V", "B", "2026-01-01", "launch", "effective", 0.14, 0.28)])
+    front = pt.frontier(prices, scores, pt.Threshold("gpqa_diamond", 40.0, ""), "blended_3_1")
+    assert list(front["new_low"]) == [True, False]
+
+
+def test_decline_decomposition_on_a_small_market():
+    """Open models of known size on the frontier: 70B at $10 then 7B at $1 one year later; chip price
+    per TFLOPS halves in a year. Total 10x/yr, size 10x/yr, hardware 2x/yr: residual 1/2 (a rise)."""
+    scores = _scores([("Big", 80.0), ("Small", 80.0), ("Mid", 80.0)])
+    prices = _prices([("V", "Big", "2024-01-01", "launch", "effective", 10, 10),
+                      ("V", "Mid", "2024-07-01", "launch", "effective", 10 ** 0.5, 10 ** 0.5),
+                      ("V", "Small", "2024-12-31", "launch", "effective", 1, 1)])
+    models = pd.DataFrame({"model": ["Big", "Mid", "Small"], "active_params_b": [70, None, 7]})
+    acc = pd.DataFrame({"kind": "merchant_gpu", "price_usd": [200, 100], "bf16_dense_tflops": [1, 1],
+                        "price_estimate": ["true", "true"], "price_basis": "chip",
+                        "available_date": ["2024-01-01", "2024-12-31"]})
+    r = pt.price_trend_result(prices, models, scores, thresholds=(("gpqa_diamond", 70.0),), bases=("input",),
+                              headline=("gpqa_diamond", "70", "input"))
+    d = pt.decline_decomposition(r, ("gpqa_diamond", "70", "input"), acc, models).set_index("component")["per_year"]
+    assert d.iloc[0] == pytest.approx(2.0, rel=1e-2)
+    assert d.iloc[1] == pytest.approx(10.0, rel=1e-2)
+    assert d.iloc[2] == pytest.approx(0.5, rel=2e-2)
+
+
+def test_figures_build_from_the_result():
+    from tokenfactory.inference_tax import price_figures as pf
+    prices, scores = _market()
+    models = pd.DataFrame({"model": ["Big", "Mid", "Small"]})
+    r = pt.price_trend_result(prices, models, scores, thresholds=(("gpqa_diamond", "Mid"), ("gpqa_diamond", 35.0)),
+                              bases=("blended_3_1",), headline=("gpqa_diamond", "Mid", "blended_3_1"),
+                              published=_published())
+    chart = pf.frontier_chart(r)
+    spec = chart.to_dict()
+    assert "fell" in spec["layer"][0]["title"]["text"] or "fell" in str(spec.get("title", ""))
+    t = pf.rates_table(r)
+    assert len(t) == 3 and set(t["Threshold"]) == {r.labels[k] for k in r.labels}   # two thresholds + the a16z view
+    assert len(pf.comparison_table(r)) == 3

@@ -368,3 +368,19 @@ def test_judgement_words_follow_the_numbers():
     assert ch.sample_text(4).startswith("too few") and ch.sample_text(5).startswith("enough")
     assert "cannot be told apart" in ch.trend_text(-1.0, 1.0)
     assert ch.trend_text(-3.0, 1.0).startswith("is shortening")
+
+
+def test_estimates_text_counts():
+    assert ch.estimates_text(4, 4).startswith("every one")
+    assert ch.estimates_text(0, 3).startswith("none")
+    assert ch.estimates_text(1, 3) == "1 of those 3 tape-outs are estimates or upper bounds"
+
+
+def test_reference_rate_from_a_doubling_time():
+    est = pd.DataFrame({"estimate_id": ["e"], "value": [2.0], "low": [1.0], "high": [4.0], "unit": ["years to double"],
+                        "interval": ["95% confidence interval"]})
+    r = ch.reference_rate(est, "e")
+    # doubling every 2 years is sqrt(2) a year; the interval's ends swap (1 year -> x2, 4 years -> x2^0.25)
+    assert r["rate"] == pytest.approx(math.sqrt(2))
+    assert (r["low"], r["high"]) == (pytest.approx(2 ** 0.25), pytest.approx(2.0))
+    assert math.isnan(ch.reference_rate(est, "missing")["rate"]) and math.isnan(ch.reference_rate(None, "e")["rate"])

@@ -47,7 +47,7 @@ CHAPTERS: dict[str, Chapter] = {
         Chapter(
             "tapeout",
             "Tape-out timelines",
-            reads_data=("chip_programs", "asic_cycle_statements", "accelerators"),
+            reads_data=("chip_programs", "asic_cycle_statements", "accelerators", "published_estimates"),
         ),
         Chapter(
             "flywheel",
@@ -58,7 +58,7 @@ CHAPTERS: dict[str, Chapter] = {
         Chapter(
             "claims",
             "The claims ledger",
-            reads_data=("claims",),
+            reads_data=("claims", "accelerators", "token_volumes", "fleet_utilization"),
             reads_chapters=("compute_gap", "inference_tax", "tapeout", "flywheel"),
         ),
     )

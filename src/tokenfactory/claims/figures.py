@@ -9,16 +9,16 @@ import pandas as pd
 
 from .. import charts
 from .report import VERDICT_LABEL, checks_frame, headline
-from .rules import NOT_ASSESSED, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SELF_REPORTED, SUPPORTED, Verdict
+from .rules import INCONCLUSIVE, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SELF_REPORTED, SUPPORTED, Verdict
 from .sensitivity import Flip
 
 #: Plot widths chosen so that each chart, axis labels and legend included, stays under 660 px.
 WIDTH = 480
 #: Verdict colors (Okabe-Ito) and shapes, so verdicts read without color too.
 VERDICT_COLORS = {SUPPORTED: "#009E73", PARTLY: "#E69F00", NOT_SUPPORTED: "#D55E00", SELF_REPORTED: "#56B4E9",
-                  NOT_TESTABLE: "#CC79A7", NOT_ASSESSED: "#8c959f"}
+                  NOT_TESTABLE: "#CC79A7", INCONCLUSIVE: "#8c959f"}
 VERDICT_SHAPES = {SUPPORTED: "circle", PARTLY: "diamond", NOT_SUPPORTED: "cross", SELF_REPORTED: "square",
-                  NOT_TESTABLE: "triangle-down", NOT_ASSESSED: "triangle-up"}
+                  NOT_TESTABLE: "triangle-down", INCONCLUSIVE: "triangle-up"}
 
 
 def _verdict_scales() -> tuple[alt.Scale, alt.Scale]:

@@ -448,6 +448,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "share_of_runs_integrated_ahead": sens.attrs["share_ahead"],
         "morris_share_ahead": sens.attrs["share_ahead"],
         "sensitivity_runs": sens.attrs["runs"],
+        "morris_runs": sens.attrs["runs"],
         "n_sensitivity_parameters": len(sens),
         "merchant_cycle_months": x["merchant_cycle_months"],
         "all_family_cycle_months": cadences["all_families"],
@@ -469,6 +470,8 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "model_growth_avg": growth["integrated_average"],
         "model_volume_total": growth["integrated_total"],
         "horizon_years": months / 12,
+        "at_year": AT_MONTH / 12,
+        "own_cycle_ratio": p.own_cycle_ratio,
         "n_fallbacks": int(sources["from"].str.contains("fallback").sum()),
         "nre_per_generation_usd_bn": p.nre_per_generation_usd_bn,
         "pass_through": p.pass_through,
@@ -555,7 +558,7 @@ def texts(r: Result) -> dict[str, str]:
         "cycle_rank_rel": f"{rank_cycle}",
         "runs_phrase": runs_phrase(n["share_of_runs_integrated_ahead"]),
         "all_family_phrase": (f"{lead_word(n['advantage_at_all_family_cycle_usd_bn'])} by USD "
-                              f"{fmt(abs(n['advantage_at_all_family_cycle_usd_bn']))} billion at year 5, overtaking "
+                              f"{fmt(abs(n['advantage_at_all_family_cycle_usd_bn']))} billion at year {fmt(AT_MONTH / 12)}, overtaking "
                               f"{crossover_phrase(n['crossover_at_all_family_cycle'])}"),
         "threshold_phrase": (f"at every merchant gap from {fmt(SWEEP[0])} to {fmt(SWEEP[1])} months"
                              if n["cycle_threshold_months"] != n["cycle_threshold_months"]
@@ -571,7 +574,7 @@ def texts(r: Result) -> dict[str, str]:
     }
 
 
-_COUNTS = ("sensitivity_runs", "n_sensitivity_parameters", "n_fallbacks", "grid_resolution", "own_generations_y5")
+_COUNTS = ("sensitivity_runs", "morris_runs", "n_sensitivity_parameters", "n_fallbacks", "grid_resolution", "own_generations_y5")
 _PCT = ("lead_share_tax", "lead_share_cycle", "lead_share_data", "share_of_runs_integrated_ahead", "morris_share_ahead",
         "relative_lead_y5", "pass_through", "sensitivity_range")
 

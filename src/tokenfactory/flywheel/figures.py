@@ -264,21 +264,20 @@ def grid_slider_chart(r) -> alt.Chart:
     a_label, b_label = g["a_label"].iloc[0], g["b_label"].iloc[0]
     a_name, b_name = g["a_name"].iloc[0], g["b_name"].iloc[0]
     bvals = np.sort(g["b"].unique())
-    step = float(bvals[1] - bvals[0]) if len(bvals) > 1 else 1.0
-    default_b = float(bvals[int(np.argmin(np.abs(bvals - g["b_default"].iloc[0])))])
-    slider = alt.binding_range(min=float(bvals[0]), max=float(bvals[-1]), step=step, name=f"{b_label}: ")
-    pick = alt.param(name="b_value", value=default_b, bind=slider)
+    default_step = int(np.argmin(np.abs(bvals - g["b_default"].iloc[0]))) + 1
+    slider = alt.binding_range(min=1, max=len(bvals), step=1, name=f"{b_label}, grid step (1 to {len(bvals)}): ")
+    pick = alt.param(name="b_step", value=default_step, bind=slider)
     x = alt.X("a:Q", title=f"{a_label} ({a_name})", scale=alt.Scale(nice=False),
               axis=alt.Axis(format=".3~g", tickCount=6))
     y = alt.Y("lead_pct:Q", title="Integrated lead at year 5, % of merchant revenue")
     tip = [alt.Tooltip("a:Q", title=a_name, format=".3g"), alt.Tooltip("b:Q", title=b_name, format=".3g"),
            alt.Tooltip("lead_pct:Q", title="lead (%)", format=".1f"),
            alt.Tooltip("advantage_usd_bn:Q", title="lead (USD bn)", format=",.1f"), alt.Tooltip("source:N")]
-    base = alt.Chart(g).transform_filter(f"abs(datum.b - b_value) < {step / 2}")
+    base = alt.Chart(g).transform_filter("datum.b_index + 1 == b_step")
     line = base.mark_line(point=True, strokeWidth=2.5, color=_COLORS.range[1]).encode(x=x, y=y, tooltip=tip)
     label = base.transform_aggregate(b="mean(b)").transform_calculate(
-        t=f"'{b_name} = ' + format(datum.b, '.3g')").mark_text(
-        align="left", x=6, y=8, fontSize=12, color=charts.TEXT).encode(text="t:N")
+        t=f"'{b_label}: ' + format(datum.b, '.3~g')").mark_text(
+        align="left", x=6, y=8, fontSize=13, fontWeight="bold", color=charts.TEXT).encode(text="t:N")
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=charts.MUTED).encode(y="y:Q")
     default = alt.Chart(pd.DataFrame({"x": [float(g["a_default"].iloc[0])]})).mark_rule(
         color=charts.MUTED, strokeDash=[3, 3]).encode(x="x:Q")

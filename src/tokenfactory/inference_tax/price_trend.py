@@ -26,7 +26,8 @@ Parameters of the entry point `price_trend_result` (for the chapter's Params):
 
 - `thresholds`: tuple of (benchmark, reference) pairs; the threshold is the best score of the
   reference model in benchmark_scores.csv (a str), or the given number (a float). Default
-  `DEFAULT_THRESHOLDS`: MMLU at GPT-3.5 Turbo's and GPT-4's scores; GPQA Diamond at GPT-4's,
+  `DEFAULT_THRESHOLDS`: MMLU at GPT-3's, GPT-3.5's (text-davinci-003), GPT-3.5 Turbo's and GPT-4's
+  scores (Epoch AI's MMLU milestones); GPQA Diamond at GPT-4's,
   GPT-4o's and o1's; ECI at GPT-4's, o1's and GPT-5's. Unit: the benchmark's (percent, ECI index).
 - `bases`: price bases fitted, default ("input", "output", "blended_3_1"). Unit: USD per million tokens.
 - `headline`: (benchmark, reference, basis) of the glued headline rate; default
@@ -40,6 +41,23 @@ Parameters of the entry point `price_trend_result` (for the chapter's Params):
 Outputs glued (`glue_values`): price_decline_per_year (headline multiplier per year),
 price_decline_low, price_decline_high (its 90% interval), price_points_fitted (new lows fitted at the
 headline threshold), price_events_dated (launches and price cuts with a date in the table).
+
+Suggested chapter Params (name, default, unit, basis):
+- price_trend_headline_benchmark = "gpqa_diamond" (choice: mmlu, gpqa_diamond, eci): Epoch AI's headline footing.
+- price_trend_headline_reference = "GPT-4" (model name in models.csv): threshold = its best score.
+- price_trend_price_basis = "blended_3_1" (choice: input, output, blended_3_1, average), USD per million
+  tokens: Artificial Analysis's and Epoch AI's 3:1 blend.
+- price_trend_confidence = 0.90 (fraction): the interval's level (alpha = 1 - confidence).
+- price_trend_undated = "end" (choice: end, drop): where undated listings enter as bounds.
+- price_trend_min_points = 3 (count): fewest new lows to report a rate.
+
+Where the decline comes from (`decline_decomposition`): total = hardware x size x residual, each as a
+multiplier per year and a share of the log decline. Hardware = fall of merchant-GPU chip price per
+dense BF16 TFLOPS (accelerators.csv; Epoch AI estimates, as list prices are not published); size = fall
+of active parameters among the new lows with a published size (open-weight models only); residual =
+margin, utilization and software together. Assumed: a token's compute cost is proportional to active
+parameters and to price per FLOP. With closed models on most frontiers, size is often not estimable
+(NaN), and the split is then not given.
 """
 
 from __future__ import annotations
@@ -64,7 +82,7 @@ BENCHMARK_UNITS = {"mmlu": "percent", "gpqa_diamond": "percent", "eci": "index"}
 
 #: (benchmark, reference model): the threshold is the reference model's best score in the data.
 DEFAULT_THRESHOLDS: tuple[tuple[str, str | float], ...] = (
-    ("mmlu", "GPT-3.5 Turbo"), ("mmlu", "GPT-4"),
+    ("mmlu", "GPT-3"), ("mmlu", "GPT-3.5 (text-davinci-003)"), ("mmlu", "GPT-3.5 Turbo"), ("mmlu", "GPT-4"),
     ("gpqa_diamond", "GPT-4"), ("gpqa_diamond", "GPT-4o"), ("gpqa_diamond", "o1"),
     ("eci", "GPT-4"), ("eci", "o1"), ("eci", "GPT-5"),
 )
@@ -171,7 +189,8 @@ def frontier(prices: pd.DataFrame, scores: pd.DataFrame, threshold: Threshold, b
     cheapest = out["usd_per_mtok"].where(is_event).cummin()
     previous = cheapest.shift(1).fillna(np.inf)
     out["cheapest"] = cheapest.where(is_event)
-    out["new_low"] = is_event & (out["usd_per_mtok"] == cheapest) & (cheapest < previous)
+    # a new low must be strictly cheaper (beyond float noise: (3 x 0.14 + 0.28)/4 vs (3 x 0.1 + 0.4)/4)
+    out["new_low"] = is_event & (out["usd_per_mtok"] == cheapest) & (cheapest < previous * (1 - 1e-9))
     return out
 
 
@@ -293,6 +312,7 @@ class PriceTrendResult:
     rates: pd.DataFrame                      # one row per threshold x basis (and the a16z view)
     frontiers: dict = field(repr=False)      # (benchmark, reference, basis) -> frontier frame
     fits: dict = field(repr=False)           # same keys -> TrendFit or None
+    labels: dict = field(repr=False)         # same keys -> threshold label
     headline: tuple[str, str, str]
     events_dated: int
     events_by_provider: pd.Series
@@ -315,18 +335,17 @@ def price_trend_result(prices: pd.DataFrame, models: pd.DataFrame, scores: pd.Da
     cannot be matched to a score). Dated events are counted over the whole price table."""
     all_prices = prices
     prices = prices[prices["model"].isin(set(models["model"]))]
-    rows, frontiers, fits = [], {}, {}
+    rows, frontiers, fits, labels = [], {}, {}, {}
     specs = [(resolve_threshold(scores, b, ref), basis, "Epoch AI method") for b, ref in thresholds for basis in bases]
     if published is not None:
-        a16z = published[(published["source"] == "a16z") & (published["benchmark"] == "mmlu")
-                         & pd.to_numeric(published["rate_per_year"], errors="coerce").notna()]
+        a16z = published[(published["source"] == "a16z") & (published["benchmark"] == "mmlu")]
         for lvl in pd.to_numeric(a16z["threshold_score"], errors="coerce").dropna():
             specs.append((Threshold("mmlu", float(lvl), ""), "average", "a16z footing"))
     for th, basis, view in specs:
         front = frontier(prices, scores, th, basis, undated=undated)
         fit = fit_frontier(front, alpha=alpha, min_points=min_points)
         key = _key(th, basis)
-        frontiers[key], fits[key] = front, fit
+        frontiers[key], fits[key], labels[key] = front, fit, th.label
         new = front[front["new_low"]]
         rows.append({
             "view": view, "benchmark": th.benchmark, "reference": th.reference, "threshold": th.level,
@@ -343,7 +362,7 @@ def price_trend_result(prices: pd.DataFrame, models: pd.DataFrame, scores: pd.Da
     ev = all_prices[row_kind(all_prices) == "event"]
     years = pd.to_datetime(ev["date"]).dt.year
     comparison = compare_with_published(rates, published) if published is not None else None
-    return PriceTrendResult(rates=rates, frontiers=frontiers, fits=fits, headline=tuple(headline),
+    return PriceTrendResult(rates=rates, frontiers=frontiers, fits=fits, labels=labels, headline=tuple(headline),
                             events_dated=len(ev), events_by_provider=ev.groupby("provider").size().sort_values(ascending=False),
                             years_covered=(int(years.min()), int(years.max())) if len(ev) else (0, 0),
                             comparison=comparison, alpha=alpha)
@@ -403,15 +422,13 @@ def compare_with_published(rates: pd.DataFrame, published: pd.DataFrame) -> pd.D
     basis_map = {"blended_3_1": "blended_3_1", "input_output_average": "average"}
     out = []
     for _, p in pub.iterrows():
-        ours = rates[(rates["benchmark"] == p["benchmark"]) & (rates["basis"] == basis_map.get(p["price_basis"], "?"))]
+        same = rates[(rates["benchmark"] == p["benchmark"]) & (rates["basis"] == basis_map.get(p["price_basis"], "?"))]
         ref = p.get("reference_model")
         thr = pd.to_numeric(pd.Series([p.get("threshold_score")]), errors="coerce").iloc[0]
-        if isinstance(ref, str) and ref:
-            ours = ours[ours["reference"] == ref]
-        elif pd.notna(thr):
-            ours = ours[np.isclose(ours["threshold"], thr)]
-        else:
-            ours = ours.iloc[0:0]
+        # the same reference model first (its score in this book's data), else the same stated threshold
+        ours = same[same["reference"] == ref] if isinstance(ref, str) and ref else same.iloc[0:0]
+        if ours.empty and pd.notna(thr):
+            ours = same[np.isclose(same["threshold"], thr)]
         m = ours.iloc[0] if len(ours) else None
         out.append({
             "source": p["source"], "measure": p["measure"], "published_per_year": p["per_year"],
@@ -422,6 +439,7 @@ def compare_with_published(rates: pd.DataFrame, published: pd.DataFrame) -> pd.D
             "our_per_year": np.nan if m is None else m["per_year"],
             "our_low": np.nan if m is None else m["low"], "our_high": np.nan if m is None else m["high"],
             "same_footing": m is not None,
+            "ratio_ours_to_published": np.nan if m is None else m["per_year"] / p["per_year"],
             "intervals_overlap": (m is not None and pd.notna(m["low"]) and pd.notna(p["per_year"])
                                   and _overlap(m["low"], m["high"], p)),
         })
@@ -468,14 +486,21 @@ def yearly_trend(dates, values) -> float:
     return float(10 ** -slope)
 
 
-def hardware_cost_trend(accelerators: pd.DataFrame, kind: str = "merchant_gpu") -> tuple[float, int]:
-    """Yearly decline of list price per dense BF16 TFLOPS across accelerators of one kind (by the
-    date each became available), and the number of chips used. Estimated prices are excluded."""
+def hardware_cost_trend(accelerators: pd.DataFrame, kind: str = "merchant_gpu", include_estimates: bool = False,
+                        price_basis: str | None = "chip") -> tuple[float, int]:
+    """Yearly decline of price per dense BF16 TFLOPS across accelerators of one kind (by the date each
+    became available), and the number of chips used. Estimated prices are excluded unless
+    `include_estimates`; only prices on one `price_basis` (chip alone by default) are compared."""
     a = accelerators[(accelerators["kind"] == kind)].copy()
     a["price_usd"] = pd.to_numeric(a["price_usd"], errors="coerce")
     a["tf"] = pd.to_numeric(a["bf16_dense_tflops"], errors="coerce")
-    est = a["price_estimate"].astype(str).str.lower().eq("true") if "price_estimate" in a else False
-    a = a[a["price_usd"].notna() & (a["tf"] > 0) & ~est & a["available_date"].notna()]
+    est = a["price_estimate"].astype(str).str.lower().eq("true") if "price_estimate" in a else pd.Series(False, index=a.index)
+    keep = a["price_usd"].notna() & (a["tf"] > 0) & a["available_date"].notna()
+    if not include_estimates:
+        keep &= ~est
+    if price_basis is not None and "price_basis" in a:
+        keep &= a["price_basis"] == price_basis
+    a = a[keep]
     if len(a) < 2:
         return float("nan"), len(a)
     return yearly_trend(a["available_date"], a["price_usd"] / a["tf"]), len(a)
@@ -489,3 +514,29 @@ def size_trend(front: pd.DataFrame, models: pd.DataFrame) -> tuple[float, int]:
     if len(new) < 2:
         return float("nan"), len(new)
     return yearly_trend(new["date"], new["active_params_b"]), len(new)
+
+
+def decline_decomposition(result: PriceTrendResult, key: tuple[str, str, str], accelerators: pd.DataFrame,
+                          models: pd.DataFrame) -> pd.DataFrame:
+    """Where the decline at one threshold comes from, as far as public data carry it.
+
+    Total: the fitted rate at `key`. Hardware: the yearly fall of merchant-GPU price per dense BF16
+    TFLOPS (chip prices, Epoch AI estimates included: list prices are not published). Size: the
+    yearly fall of active parameters among the new lows whose size is published (open-weight models
+    only; closed models' sizes are unknown). Residual: margin, utilization and software efficiency
+    together. Components that the data cannot estimate are NaN and the residual is then NaN too.
+    Assumes a token's compute cost is proportional to active parameters and to price per FLOP."""
+    fit = result.fits.get(key)
+    total = np.nan if fit is None else fit.per_year
+    hw, n_hw = hardware_cost_trend(accelerators, include_estimates=True)
+    size, n_size = size_trend(result.frontiers[key], models)
+    ok = all(np.isfinite(v) and v > 0 for v in (total, hw, size))
+    if ok:
+        out = decompose_decline(total, hw, size)
+    else:
+        out = pd.DataFrame({"component": ["cheaper hardware per FLOP", "smaller models (active parameters)",
+                                          "margin, utilization and software (residual)"],
+                            "per_year": [hw, size, np.nan], "share_of_decline": [np.nan] * 3})
+    out["points"] = [n_hw, n_size, np.nan]
+    out["total_per_year"] = total
+    return out

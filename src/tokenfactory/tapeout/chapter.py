@@ -24,6 +24,7 @@ class Inputs:
     programs: pd.DataFrame
     statements: pd.DataFrame
     accelerators: pd.DataFrame | None
+    estimates: pd.DataFrame | None = None
     problems: dict[str, str] = field(default_factory=dict)
 
 
@@ -33,11 +34,33 @@ def load(loader: Callable[[str], pd.DataFrame]) -> Inputs:
     from ..data.load import DataError
 
     problems: dict[str, str] = {}
-    try:
-        acc = loader("accelerators")
-    except DataError as exc:
-        acc, problems["accelerators"] = None, str(exc)
-    return Inputs(loader("chip_programs"), loader("asic_cycle_statements"), acc, problems)
+    optional: dict[str, pd.DataFrame | None] = {}
+    for name in ("accelerators", "published_estimates"):
+        try:
+            optional[name] = loader(name)
+        except DataError as exc:
+            optional[name], problems[name] = None, str(exc)
+    return Inputs(loader("chip_programs"), loader("asic_cycle_statements"), optional["accelerators"],
+                  optional["published_estimates"], problems)
+
+
+def reference_rate(estimates: pd.DataFrame | None, estimate_id: str) -> dict:
+    """A published price-performance trend as a growth per year with its interval: a doubling time
+    of d years is 2 ** (1 / d) a year (the interval's ends swap: a shorter doubling is a faster rate)."""
+    nan = {"rate": float("nan"), "low": float("nan"), "high": float("nan"), "interval": "interval"}
+    if estimates is None:
+        return nan
+    row = estimates[estimates["estimate_id"] == estimate_id]
+    if row.empty:
+        return nan
+    row = row.iloc[0]
+    def conv(v: float) -> float:
+        if v != v:
+            return float("nan")
+        return float(2 ** (1 / v)) if row["unit"] == "years to double" else float(v)
+    lo, hi = conv(row["low"]), conv(row["high"])
+    return {"rate": conv(row["value"]), "low": min(lo, hi), "high": max(lo, hi),
+            "interval": str(row["interval"]) if isinstance(row["interval"], str) else "interval"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +121,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     gains = m.efficiency_gains(wide, accelerators)
     pp = m.price_performance(accelerators)
     tech = m.technology_rate(pp)
+    ref = reference_rate(inputs.estimates, p.reference_estimate)
     floor = m.min_feasible_cycle(p.fab_months, p.packaging_months, p.bringup_months)
     proj = m.projection(p.cycle_scenarios_months, p.gain_per_generation, p.horizon_years, floor)
     summ = m.projection_summary(p.cycle_scenarios_months, p.gain_per_generation, p.horizon_years, floor)
@@ -117,7 +141,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
     allg, n_all = m.median_gap(gaps)
     as_of = str(max(programs["as_of"].max(), statements["as_of"].max()).date())
     feasible = budget[budget["feasible"]].sort_values("cycle_months")
+    tape_rows = progs[(progs["milestone"] == "tapeout") & progs["program"].isin(d2t_all["program"])]
     numbers = {
+        "n_tapeout_estimates": int(tape_rows["estimate"].fillna(False).astype(bool).sum()),
         "median_design_to_tapeout_months": m.median_mid(d2t),
         "n_design_to_tapeout": len(d2t),
         "n_design_to_tapeout_all": len(d2t_all),
@@ -132,7 +158,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "full_cycle_min_months": float(full["lo"].min()) if len(full) else float("nan"),
         "full_cycle_max_months": float(full.loc[np.isfinite(full["hi"]), "hi"].max()) if len(full) else float("nan"),
         "n_full_cycle_statements": len(full),
-        "like_for_like_percentile": fpct["percentile"],
+        "jalapeno_full_cycle_percentile": fpct["percentile"],
+        # kept for the claims ledger (C9 context): the claim plus the manufacturing floor among the same statements
+        "like_for_like_percentile": m.claim_percentile(p.claimed_months + floor, empty, full)["percentile"],
         "claim_plus_floor_months": p.claimed_months + floor,
         "tpu_v1_dated_lo_months": float(tpu["lo"].iloc[0]) if len(tpu) else float("nan"),
         "tpu_v1_stated_months": float(tpu["stated_months"].iloc[0]) if len(tpu) else float("nan"),
@@ -167,6 +195,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "technology_rate_low": tech["low"],
         "technology_rate_high": tech["high"],
         "n_price_performance": tech["n"],
+        "reference_rate_per_year": ref["rate"],
+        "reference_rate_low": ref["low"],
+        "reference_rate_high": ref["high"],
         "gain_per_generation_at_recent_gap": m.gain_per_generation(tech["rate"], float(recent["mid"].median()))
         if len(recent) and tech["rate"] == tech["rate"] else float("nan"),
         "min_feasible_cycle_months": floor,
@@ -189,6 +220,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "claimed_months": p.claimed_months,
     }
     numbers["custom_vendors_training"] = ", ".join(work["vendors_training"])
+    numbers["reference_interval"] = ref["interval"]
     return Result(p, wide, durs, bands, pair, refs, full, pct, fpct, stated, gaps, recent, trend, gains, pp, tech,
                   floor, proj, summ, tied, budget, ai, as_of, dict(inputs.problems), numbers)
 
@@ -298,6 +330,17 @@ def sample_text(n: int, needed: int = 5) -> str:
     return f"too few ({fmt(n)} of the {fmt(needed)} a median would need) to say what is typical"
 
 
+def estimates_text(n_estimates: int, n: int) -> str:
+    """How many of the dated tape-outs are estimates or upper bounds, in words."""
+    if n == 0:
+        return "no tape-out is dated"
+    if n_estimates == n:
+        return "every one of those tape-outs is an estimate or an upper bound"
+    if n_estimates == 0:
+        return "none of those tape-outs is an estimate"
+    return f"{fmt(n_estimates)} of those {fmt(n)} tape-outs are estimates or upper bounds"
+
+
 def trend_text(slope: float, se: float) -> str:
     """A within-family cadence trend in words: distinguishable from zero only beyond two standard errors."""
     if slope != slope or se != se:
@@ -333,6 +376,7 @@ def texts(r: Result) -> dict[str, str]:
         "design_to_tapeout_summary": typical_text(n["n_design_to_tapeout"], n["median_design_to_tapeout_months"],
                                                   n["design_to_tapeout_lo"], n["design_to_tapeout_hi"], p.claim_program),
         "sample_verdict": sample_text(n["programs_with_design_and_tapeout"]),
+        "estimates_verdict": estimates_text(n["n_tapeout_estimates"], n["programs_with_design_and_tapeout"]),
         "claim_dates_verdict": dates_verdict(stated.loc[p.claim_statement] if p.claim_statement in stated.index else None),
         "tpu_v1_dates_verdict": dates_verdict(stated.loc["tpu_v1_15_months"] if "tpu_v1_15_months" in stated.index else None),
         "repeated_figures": repeated_text(r.full_cycle_refs) or "no figure is repeated",
@@ -348,13 +392,16 @@ def texts(r: Result) -> dict[str, str]:
         else "not comparable with",
         "design_budget": budget_text(feasible.iloc[0] if len(feasible) else None, n["median_design_to_tapeout_months"]),
         "custom_vendors_training": n["custom_vendors_training"] or "none",
+        "reference_interval": n["reference_interval"],
         "pair_label": m.PAIR_LABELS.get((p.start_milestone, p.end_milestone), f"{p.start_milestone} → {p.end_milestone}"),
         "cadence_vendor": p.cadence_vendor,
+        "rate_vs_reference": range_position_text(n["technology_rate_per_year"], n["reference_rate_low"],
+                                                 n["reference_rate_high"]),
         "data_note": "; ".join(f"{k}: {v}" for k, v in r.problems.items()),
     }
 
 
-_COUNTS = ("n_programs", "n_with_design_start", "n_with_tapeout", "n_design_to_tapeout", "n_design_to_tapeout_all",
+_COUNTS = ("n_tapeout_estimates", "n_programs", "n_with_design_start", "n_with_tapeout", "n_design_to_tapeout", "n_design_to_tapeout_all",
            "programs_with_design_and_tapeout", "n_tapeout_to_ga", "n_announce_to_ga", "n_comparison",
            "n_comparison_programs", "n_comparison_statements", "n_generation_gaps", "n_families", "n_merchant_gaps",
            "n_asic_gaps", "n_recent_gaps", "n_measured_gains", "n_price_performance", "n_statements_listed",
