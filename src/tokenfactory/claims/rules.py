@@ -449,7 +449,8 @@ def c6(ev: Evidence, p: Params) -> Outcome:
     return _outcome(verdict, rule_text, checks, test, "one default deployment, margin from two bounds", "", missing)
 
 
-C7_READS = ("inference_tax.breakeven_total_tokens_per_year", "inference_tax.cost_per_mtok_asic_reference_usd",
+C7_READS = ("inference_tax.breakeven_total_tokens_per_year", "inference_tax.asic_reference_txt",
+            "inference_tax.cost_per_mtok_asic_reference_usd",
             "inference_tax.cost_per_mtok_gpu_usd")
 
 
@@ -471,7 +472,8 @@ def c7(ev: Evidence, p: Params) -> Outcome:
         t1, note1 = None, "no reference workload in data/token_volumes.csv for the chosen provider and product"
     else:
         t1 = be <= ref
-        note1 = (f"against a current GPU, the modeled custom chip pays for itself from {_v(be, 'tokens')} a year "
+        gpu = ev.text("inference_tax.asic_reference_txt") or "the reference GPU"
+        note1 = (f"against {gpu}, the modeled custom chip pays for itself from {_v(be, 'tokens')} a year "
                  f"(input and output), against {_v(ref, 'tokens')} a year for {ref_name}")
     above = sorted(c for c, v in volumes.items() if be is not None and v >= be)
     if missing:
@@ -513,7 +515,8 @@ def c8(ev: Evidence, p: Params) -> Outcome:
                                    f"{_v(p.min_operators)} needed)"),
               p.far_below_peak_max, "le", "far_below_peak_max", "measured fleet use (share of peak)"),
         context("inference_tax.utilization_elasticity", e,
-                f"in the cost model one point of utilization moves the cost per token by {_v(e)}%: an identity "
+                f"in the cost model one more point of utilization {'cuts' if (e or 0) < 0 else 'raises'} the cost "
+                f"per token by {_v(None if e is None else abs(e))}%: an identity "
                 "of the model (cost per token is inversely proportional to an assumed utilization), not evidence",
                 "model's utilization elasticity (identity)"),
     ]
@@ -591,9 +594,9 @@ def what_would_have_to_be_true(ev: Evidence, p: Params) -> list[str]:
     for s in (p.short_cycle_months, p.shortest_cycle_months):
         if floor is not None:
             room = s - floor
-            end_to_end = (f"end to end, a {_v(s, 'months')} cycle leaves {_v(room, 'months')} for design once the "
+            end_to_end = (f"end to end, a cycle of {_v(s, 'months')} leaves {_v(room, 'months')} for design once the "
                           f"manufacturing phases take their assumed {_v(floor, 'months')}" if room > 0 else
-                          f"end to end, a {_v(s, 'months')} cycle is shorter than the manufacturing phases alone "
+                          f"end to end, a cycle of {_v(s, 'months')} is shorter than the manufacturing phases alone "
                           f"({_v(floor, 'months')}), so it could only mean a cadence of overlapping programs")
             if room > 0 and design is not None:
                 end_to_end += f" (design now takes {_v(design, 'months')} at the median)"
@@ -634,7 +637,7 @@ def c12(ev: Evidence, p: Params) -> Outcome:
 
 C11_READS = ("flywheel.crossover_month", "flywheel.cost_per_mtok_ratio_y5", "flywheel.lead_share_tax",
              "flywheel.lead_share_cycle", "flywheel.lead_share_data", "flywheel.share_of_runs_integrated_ahead",
-             "flywheel.sensitivity_runs", "flywheel.most_sensitive_parameter")
+             "flywheel.sensitivity_runs", "flywheel.morris_runs", "flywheel.most_sensitive_parameter")
 
 #: The flywheel's lead sources in words.
 LEAD_SOURCES = {"flywheel.lead_share_tax": "the tax saved", "flywheel.lead_share_cycle": "faster chip cycles",
@@ -657,7 +660,7 @@ def c11(ev: Evidence, p: Params) -> Outcome:
     month = ev.number("flywheel.crossover_month")
     ratio = ev.number("flywheel.cost_per_mtok_ratio_y5")
     share = ev.number("flywheel.share_of_runs_integrated_ahead")
-    runs = ev.number("flywheel.sensitivity_runs")
+    runs = ev.number("flywheel.sensitivity_runs") or ev.number("flywheel.morris_runs")
     cross = None if "flywheel.crossover_month" in missing else (month is not None and month <= p.flywheel_horizon_months)
     main = main_lead_source(ev)
     parts = ", ".join(f"{name} {_v(ev.number(k), pct=True)}" for k, name in LEAD_SOURCES.items()
