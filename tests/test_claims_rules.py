@@ -47,7 +47,7 @@ UPSTREAM = {
                 "nvidia_recent_generation_gap_months": 12.0},
     "flywheel": {"crossover_month": 30, "cost_per_mtok_ratio_y5": 0.7, "lead_share_tax": 0.2,
                  "lead_share_cycle": 0.5, "lead_share_data": 0.3, "share_of_runs_integrated_ahead": 0.6,
-                 "morris_runs": 100},
+                 "sensitivity_runs": 100},
 }
 
 #: Facts from data/ (vendors, the reference workload, custom-chip companies' volumes, fleet use).
@@ -259,6 +259,11 @@ def test_c9_like_for_like_and_the_self_reported_label():
     assert _one("C9", _ev(**{k + "programs_with_design_and_tapeout": P.min_programs_typical - 1,
                              k + "jalapeno_design_to_availability_months": lo})) == NOT_SUPPORTED
     assert _one("C9", _ev(**{k + "programs_with_design_and_tapeout": P.min_programs_typical - 1})) == SELF_REPORTED
+    # the chip's span known as an interval: one that straddles the typical range's lower end decides nothing
+    assert _one("C9", _ev(**{k + "jalapeno_design_to_availability_lo": lo - 1,
+                             k + "jalapeno_design_to_availability_hi": lo + 1})) == SELF_REPORTED
+    assert _one("C9", _ev(**{k + "nine_month_percentile": e * 1.01, k + "jalapeno_design_to_availability_lo": lo,
+                             k + "jalapeno_design_to_availability_hi": lo + 1})) == NOT_SUPPORTED
     # every result missing: inconclusive, not self-reported
     assert _one("C9", _ev(**{k + "nine_month_percentile": evidence.MISSING,
                              k + "programs_with_design_and_tapeout": evidence.MISSING,

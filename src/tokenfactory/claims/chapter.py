@@ -128,7 +128,8 @@ def texts(r: Result) -> dict[str, str]:
     for v in r.verdicts:
         cid = v.claim.id.lower()
         for part, text in report.texts(v).items():
-            out[f"{part}_{cid}"] = text
+            if part != "verdict":  # the verdict is glued with its value (glue_values)
+                out[f"{part}_{cid}"] = text
     return out
 
 

@@ -126,7 +126,8 @@ def basis(v: Verdict) -> str:
     parts = [f"{c.note} ({c.outcome})" for c in decided if c.note]
     if v.missing:
         parts.append("missing: " + ", ".join(v.missing))
-    return "; ".join(parts) if parts else v.reason.rstrip(".")
+    text = "; ".join(parts) if parts else v.reason.rstrip(".")
+    return text[:1].upper() + text[1:]
 
 
 def headline(verdicts: list[Verdict]) -> str:
@@ -166,7 +167,9 @@ def claim_html(v: Verdict, flip_rows: pd.DataFrame | None = None) -> str:
                f"<small>(stated by {html.escape(v.claim.stated_by)})</small></p>")
     items = "".join(f"<li>{html.escape(c.note[:1].upper() + c.note[1:] if c.note else c.metric)}: "
                     f"<i>{html.escape(c.outcome)}</i> "
-                    f"<small>(test {html.escape(c.test)}; <code>{html.escape(c.metric)}</code>)</small></li>"
+                    + (f"<small>(test {html.escape(c.test)}; <code>{html.escape(c.metric)}</code>)</small>"
+                       if c.role == "test" else f"<small>(<code>{html.escape(c.metric)}</code>)</small>"
+                       if c.role == "context" else "") + "</li>"
                     for c in v.checks)
     evidence = f"<ul>{items}</ul>" if items else "<p>No result of the book can test this claim.</p>"
     facts = [("Test", v.test), ("Sample", v.sample), ("What the test could detect", v.power),

@@ -260,7 +260,7 @@ def c1(ev: Evidence, p: Params) -> Outcome:
 
 
 C2_READS = ("compute_gap.window_trend_rho", "compute_gap.window_trend_p", "compute_gap.leadership_windows_n",
-            "compute_gap.window_power_at_reference", "compute_gap.window_trend_reference",
+            "compute_gap.window_n", "compute_gap.window_power_at_reference", "compute_gap.window_trend_reference",
             "compute_gap.window_detectable_change", "compute_gap.leadership_data_end", "compute_gap.leaderboard")
 
 
@@ -270,6 +270,7 @@ def c2(ev: Evidence, p: Params) -> Outcome:
                          "compute_gap.window_power_at_reference")
     rho, pval = ev.number("compute_gap.window_trend_rho"), ev.number("compute_gap.window_trend_p")
     n = ev.number("compute_gap.leadership_windows_n")
+    n_done = ev.number("compute_gap.window_n")
     power = ev.number("compute_gap.window_power_at_reference")
     ref = ev.number("compute_gap.window_trend_reference")
     detectable = ev.number("compute_gap.window_detectable_change")
@@ -302,7 +303,9 @@ def c2(ev: Evidence, p: Params) -> Outcome:
                  "it is not significant and had less power than that: a test that could not have seen the trend is "
                  "not evidence against it.")
     test = f"rank correlation of window length with start date, p < {_v(p.window_trend_alpha)}"
-    sample = _count(n, "leadership window") + (f" on {board}" if board else "") + (f", data to {end}" if end else "")
+    sample = (_count(n_done, "completed leadership window") + f" (of {_count(n, 'window')})"
+              if n_done is not None else _count(n, "leadership window"))
+    sample += (f" on {board}" if board else "") + (f", data to {end}" if end else "")
     det = ("no shortening in the range simulated" if detectable is None else
            f"a shortening of {_v(-detectable, pct=True)} a year")
     power_txt = (f"power {_v(power, pct=True)} against a shortening of {_v(None if ref is None else -ref, pct=True)} "
@@ -446,7 +449,8 @@ def c6(ev: Evidence, p: Params) -> Outcome:
     return _outcome(verdict, rule_text, checks, test, "one default deployment, margin from two bounds", "", missing)
 
 
-C7_READS = ("inference_tax.breakeven_total_tokens_per_year", "inference_tax.cost_per_mtok_asic_reference_usd",
+C7_READS = ("inference_tax.breakeven_total_tokens_per_year", "inference_tax.asic_reference_txt",
+            "inference_tax.cost_per_mtok_asic_reference_usd",
             "inference_tax.cost_per_mtok_gpu_usd")
 
 
@@ -468,7 +472,8 @@ def c7(ev: Evidence, p: Params) -> Outcome:
         t1, note1 = None, "no reference workload in data/token_volumes.csv for the chosen provider and product"
     else:
         t1 = be <= ref
-        note1 = (f"against a current GPU, the modeled custom chip pays for itself from {_v(be, 'tokens')} a year "
+        gpu = ev.text("inference_tax.asic_reference_txt") or "the reference GPU"
+        note1 = (f"against {gpu}, the modeled custom chip pays for itself from {_v(be, 'tokens')} a year "
                  f"(input and output), against {_v(ref, 'tokens')} a year for {ref_name}")
     above = sorted(c for c, v in volumes.items() if be is not None and v >= be)
     if missing:
@@ -510,7 +515,8 @@ def c8(ev: Evidence, p: Params) -> Outcome:
                                    f"{_v(p.min_operators)} needed)"),
               p.far_below_peak_max, "le", "far_below_peak_max", "measured fleet use (share of peak)"),
         context("inference_tax.utilization_elasticity", e,
-                f"in the cost model one point of utilization moves the cost per token by {_v(e)}%: an identity "
+                f"in the cost model one more point of utilization {'cuts' if (e or 0) < 0 else 'raises'} the cost "
+                f"per token by {_v(None if e is None else abs(e))}%: an identity "
                 "of the model (cost per token is inversely proportional to an assumed utilization), not evidence",
                 "model's utilization elasticity (identity)"),
     ]
@@ -529,7 +535,8 @@ def c8(ev: Evidence, p: Params) -> Outcome:
 # Tape-out (tapeout)
 
 C9_READS = ("tapeout.nine_month_percentile", "tapeout.programs_with_design_and_tapeout",
-            "tapeout.jalapeno_design_to_availability_months", "tapeout.median_design_to_tapeout_months")
+            "tapeout.jalapeno_design_to_availability_months", "tapeout.jalapeno_design_to_availability_lo",
+            "tapeout.jalapeno_design_to_availability_hi", "tapeout.median_design_to_tapeout_months")
 
 
 @rule("C9", *C9_READS)
@@ -543,7 +550,11 @@ def c9(ev: Evidence, p: Params) -> Outcome:
     lo, hi = p.typical_cycle_min_months, p.typical_cycle_max_months
     enough = n is not None and n >= p.min_programs_typical
     exceptional = None if pct is None or not enough else pct <= p.exceptional_percentile
-    shorter = None if d2a is None else d2a < lo
+    # the chip's dates are known to a month or a quarter: its span is an interval; without one, the point
+    d_lo = ev.number("tapeout.jalapeno_design_to_availability_lo")
+    d_hi = ev.number("tapeout.jalapeno_design_to_availability_hi")
+    d_lo, d_hi = (d_lo, d_hi) if d_lo is not None and d_hi is not None else (d2a, d2a)
+    shorter = None if d2a is None else (True if d_hi < lo else False if d_lo >= lo else None)
     size = "" if enough else f" (too few programs: at least {_v(p.min_programs_typical)} needed)"
     checks = [
         Check("tapeout.nine_month_percentile", pct, f"≤ {_v(p.exceptional_percentile)}th percentile", exceptional,
@@ -551,7 +562,8 @@ def c9(ev: Evidence, p: Params) -> Outcome:
               f"{_count(n, 'program')} dating both ends (median {_v(med, 'months')}){size}",
               p.exceptional_percentile, "le", "exceptional_percentile", "percentile of nine months, same phase"),
         Check("tapeout.jalapeno_design_to_availability_months", d2a, f"< {_v(lo, 'months')}", shorter,
-              f"the chip's own dates put design start to availability at {_v(d2a, 'months')}, against the "
+              f"the chip's own dates put design start to availability at {_v(d2a, 'months')} ({_v(d_lo)} to "
+              f"{_v(d_hi)} given the dates' precision), against the "
               f"{_v(lo)} to {_v(hi)} months the article calls typical for a program", lo, "le",
               "typical_cycle_min_months", "the chip's design to availability"),
     ]
@@ -582,9 +594,9 @@ def what_would_have_to_be_true(ev: Evidence, p: Params) -> list[str]:
     for s in (p.short_cycle_months, p.shortest_cycle_months):
         if floor is not None:
             room = s - floor
-            end_to_end = (f"end to end, a {_v(s, 'months')} cycle leaves {_v(room, 'months')} for design once the "
+            end_to_end = (f"end to end, a cycle of {_v(s, 'months')} leaves {_v(room, 'months')} for design once the "
                           f"manufacturing phases take their assumed {_v(floor, 'months')}" if room > 0 else
-                          f"end to end, a {_v(s, 'months')} cycle is shorter than the manufacturing phases alone "
+                          f"end to end, a cycle of {_v(s, 'months')} is shorter than the manufacturing phases alone "
                           f"({_v(floor, 'months')}), so it could only mean a cadence of overlapping programs")
             if room > 0 and design is not None:
                 end_to_end += f" (design now takes {_v(design, 'months')} at the median)"
@@ -625,7 +637,7 @@ def c12(ev: Evidence, p: Params) -> Outcome:
 
 C11_READS = ("flywheel.crossover_month", "flywheel.cost_per_mtok_ratio_y5", "flywheel.lead_share_tax",
              "flywheel.lead_share_cycle", "flywheel.lead_share_data", "flywheel.share_of_runs_integrated_ahead",
-             "flywheel.morris_runs", "flywheel.most_sensitive_parameter")
+             "flywheel.sensitivity_runs", "flywheel.morris_runs", "flywheel.most_sensitive_parameter")
 
 #: The flywheel's lead sources in words.
 LEAD_SOURCES = {"flywheel.lead_share_tax": "the tax saved", "flywheel.lead_share_cycle": "faster chip cycles",
@@ -648,7 +660,7 @@ def c11(ev: Evidence, p: Params) -> Outcome:
     month = ev.number("flywheel.crossover_month")
     ratio = ev.number("flywheel.cost_per_mtok_ratio_y5")
     share = ev.number("flywheel.share_of_runs_integrated_ahead")
-    runs = ev.number("flywheel.morris_runs")
+    runs = ev.number("flywheel.sensitivity_runs") or ev.number("flywheel.morris_runs")
     cross = None if "flywheel.crossover_month" in missing else (month is not None and month <= p.flywheel_horizon_months)
     main = main_lead_source(ev)
     parts = ", ".join(f"{name} {_v(ev.number(k), pct=True)}" for k, name in LEAD_SOURCES.items()

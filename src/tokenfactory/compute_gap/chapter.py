@@ -333,16 +333,19 @@ TOLERANCE_GRID = (0.0, 1.0, 2.0, 3.0, 5.0)
 def tolerance_sensitivity(scores: pd.DataFrame, end: pd.Timestamp, tolerances=TOLERANCE_GRID) -> pd.DataFrame:
     """The lag's trend (censored-regression point estimate, no bootstrap: cheap) and today's
     backward-looking lag at each catch-up tolerance, so the page can say how far the verdict moves
-    with the one assumption it rests on."""
-    rows = []
+    with the one assumption it rests on. The fits run together (`frontier.tobit_fit_many`)."""
+    rows, fits = [], []
     for tol in tolerances:
         lags = frontier.catch_up_lags(scores, tol, end) if not scores.empty else pd.DataFrame()
         if lags.empty:
-            rows.append((tol, float("nan"), float("nan"), 0))
+            rows.append([tol, float("nan"), float("nan"), 0])
             continue
-        _, slope = frontier.tobit_fit(frontier.decimal_year(lags["date"]), lags["lag_months"].to_numpy(float),
-                                      lags["censored"].to_numpy(bool))
-        rows.append((tol, slope, frontier.current_lag_months(scores, end, tol), int(lags["censored"].sum())))
+        fits.append((len(rows), frontier.decimal_year(lags["date"]), lags["lag_months"].to_numpy(float),
+                     lags["censored"].to_numpy(bool)))
+        rows.append([tol, float("nan"), frontier.current_lag_months(scores, end, tol), int(lags["censored"].sum())])
+    for i, x, y, c in fits:
+        _, b, ok = frontier.tobit_fit_many(x[None, :], y[None, :], c[None, :])
+        rows[i][1] = float(b[0]) if ok[0] else frontier.tobit_fit(x, y, c)[1]
     return pd.DataFrame(rows, columns=["tolerance", "slope", "current_lag", "n_censored"])
 
 
