@@ -493,7 +493,7 @@ def level_average_lag(sel: pd.DataFrame, tolerance: float, points: int = 200) ->
     lo = float(first.max())
     hi = float(sel.loc[sel["group"] == "open", "score"].max()) + tolerance
     hi = min(hi, float(sel.loc[sel["group"] == "closed", "score"].max()))
-    if not hi > lo:
+    if not hi >= lo:
         return float("nan")
     levels = np.linspace(lo, hi, points)
     t_closed = first_reach(sel, "closed", levels)
