@@ -97,3 +97,11 @@ def test_flips_html_escapes_and_keeps_one_row_per_flip():
     page = sensitivity.flips_html(found)
     assert page.count("<tr>") == len(found) + 1
     assert "<code>catch_up_months_max</code>" in page
+
+
+def test_a_choice_can_replace_a_fact_read_from_data():
+    # break-even 1e15 tokens a year: below the largest custom-chip company's 1e17, above the smallest's 1e14
+    frame = sensitivity.choices_frame(rules.assess(ledger.load(), _ev(), P), _ev(), P)
+    c7 = sensitivity.claim_choices(frame, "C7").set_index("choice")["verdict"]
+    assert c7["reference workload: the largest volume stated by a company with custom chips"] == SUPPORTED
+    assert c7["reference workload: the smallest volume stated by a company with custom chips"] == PARTLY

@@ -278,7 +278,7 @@ def resolve_inputs(p: Params, inputs: Inputs, volume0: float) -> tuple[dict[str,
     life, life_src = fleet_life_months(upstream)
     cycle = tape[CADENCE_KEYS[p.merchant_cadence]]
     rows += [
-        {"input": f"merchant generation gap, months ({p.merchant_cadence.replace('_', ' ')})", "value": cycle,
+        {"input": f"merchant generation gap, months ({CADENCE_NAMES[p.merchant_cadence]} generations)", "value": cycle,
          "from": f"{tape_src} ({CADENCE_KEYS[p.merchant_cadence]})"},
         {"input": "technology rate, × per year (price-performance)", "value": tape["technology_rate_per_year"],
          "from": f"{tape_src} (technology_rate_per_year)"},
@@ -391,8 +391,11 @@ def cycle_threshold(sweep: pd.DataFrame) -> float:
 
 def nre_table(p: Params, x: Mapping[str, float]) -> pd.DataFrame:
     """NRE per year at a few own cycles: the price of faster own generations."""
-    cyc = np.array(sorted({float(x["floor_months"]), 12.0, float(x["merchant_cycle_months"]), 24.0}))
-    return pd.DataFrame({"own cycle, months": cyc,
+    rows = [("at the manufacturing floor", float(x["floor_months"])),
+            ("at the merchant cadence", float(x["merchant_cycle_months"])),
+            ("yearly", 12.0), ("every two years", 24.0)]
+    cyc = np.array([c for _, c in rows])
+    return pd.DataFrame({"own cycle": [n for n, _ in rows], "own cycle, months": cyc,
                          "NRE per year, USD bn": model.nre_per_year(p.nre_per_generation_usd_bn, cyc)})
 
 

@@ -167,8 +167,9 @@ def cycle_chart(sweep: pd.DataFrame, measured: float, threshold: float, lead_at_
     title = charts.title(
         f"Integration leads only if merchant chips arrive more than {fmt(threshold)} months apart"
         if threshold == threshold else "Integration leads at every merchant generation gap tried",
-        [f"Integrated lead at year 5 as % of the merchant lab's cumulative revenue; {fmt(at, pct=True)} at the",
-         "cadence used (tape-out chapter); everything else at this page's values"])
+        ["Integrated lead at year 5 as % of the merchant lab's cumulative revenue;",
+         f"{fmt(at, pct=True)} at the cadence used (tape-out chapter); everything else at",
+         "this page's values"])
     return alt.layer(line, zero, rules, *labels).properties(width=WIDTH, height=260, title=title)
 
 
@@ -251,9 +252,10 @@ def decomposition_chart(r) -> alt.Chart:
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=charts.TEXT).encode(x="x:Q")
     top = d.loc[d["usd_bn"].abs().idxmax()]
     title = charts.title(
-        f"The {top['source_of_lead']} carries {fmt(top['share'], pct=True)} of the integrated lead at year 5",
-        [f"Year-5 lead of USD {fmt(dec['lead'])} billion split by Shapley values over the eight on/off combinations",
-         "of its three sources (all off is a tie); shares sum to one"])
+        f"{fmt(top['share'], pct=True)} of the lead: {top['source_of_lead']}",
+        [f"Year-5 lead of USD {fmt(dec['lead'])} billion split by Shapley values over",
+         "the eight on/off combinations of its three sources (all off is a tie);",
+         "shares sum to one"])
     return alt.layer(bars, zero, text).properties(width=WIDTH - 180, height=110, title=title)
 
 
@@ -296,7 +298,7 @@ def sources_table(r) -> pd.DataFrame:
 
 def nre_frame(r) -> pd.DataFrame:
     t = r.nre
-    return pd.DataFrame({"own cycle, months": t["own cycle, months"].map(fmt),
+    return pd.DataFrame({"own cycle": t["own cycle"], "months": t["own cycle, months"].map(fmt),
                          "NRE per year, USD bn": t["NRE per year, USD bn"].map(fmt)})
 
 
