@@ -527,7 +527,7 @@ def c8(ev: Evidence, p: Params) -> Outcome:
                  "is that low, not supported if higher, inconclusive with fewer operators. The model's elasticity is "
                  "shown as context: it follows from the model's structure whatever the data.")
     test = f"median measured fleet use ≤ {_v(p.far_below_peak_max, pct=True)} of peak"
-    sample = _count(n, "operator") + " with a measured fleet use (data/fleet_utilization.csv)"
+    sample = _count(n, "operator") + " with a measured fleet use (data/utilization_evidence.csv)"
     return _outcome(verdict, rule_text, checks, test, sample)
 
 
