@@ -346,14 +346,17 @@ def c3(ev: Evidence, p: Params) -> Outcome:
               None if capex is None else capex >= p.capex_growth_min,
               f"the leaders' capital spending grows {_v(capex, pct=True)} a year over the recent window",
               p.capex_growth_min, "ge", "capex_growth_min", "capex growth (recent)"),
+        untested("energy", "energy supply, the last of the claim's dividers: the book has no data on the players' "
+                           "power capacity"),
     ]
     verdict = combine(checks)
     rule_text = ("The compute gap is measured directly: the ratio of the largest closed training run to the largest "
                  "open-weights one now, with its interval, against the same ratio at the date of Epoch AI's report. "
                  "Widening if the whole interval lies above the earlier ratio, narrowing if below, undecided if it "
                  f"straddles it. Capital spending pulls away if the leaders' spending grows at least "
-                 f"{_v(p.capex_growth_min, pct=True)} a year over the recent window. Supported if both hold; partly "
-                 "if one does; not supported if neither does; inconclusive if neither can be decided.")
+                 f"{_v(p.capex_growth_min, pct=True)} a year over the recent window. Energy, the claim's last divider, "
+                 "is not in the book's data, so the verdict is at most partly supported: partly if either test holds, "
+                 "not supported if neither does, inconclusive if neither can be decided.")
     test = "closed/open compute ratio now vs at the earlier date (interval); capex growth over the recent window"
     sample = (f"{_count(n_closed, 'closed run')} and {_count(n_open, 'open run')} with known training compute"
               if n_open is not None and n_closed is not None else "")
