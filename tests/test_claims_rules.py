@@ -41,7 +41,7 @@ UPSTREAM = {
         "breakeven_total_tokens_per_year": 1e15, "breakeven_tokens_per_year": 2.5e14,
         "cost_per_mtok_asic_reference_usd": 0.8, "utilization_elasticity": -2.0, "price_decline_per_year": None,
     },
-    "tapeout": {"nine_month_percentile": 0.0, "programs_with_design_and_tapeout": 8,
+    "tapeout": {"nine_month_percentile": 0.0, "programs_with_design_and_tapeout": 9, "n_comparison": 8,
                 "jalapeno_design_to_availability_months": P.typical_cycle_min_months - 6,
                 "median_design_to_tapeout_months": 24.0, "min_feasible_cycle_months": 8.0,
                 "nvidia_recent_generation_gap_months": 12.0},
@@ -265,10 +265,16 @@ def test_c9_like_for_like_and_the_self_reported_label():
     # the chip's whole program inside the typical range, nine months not exceptional: contradicted
     assert _one("C9", _ev(**{k + "nine_month_percentile": e * 1.01,
                              k + "jalapeno_design_to_availability_months": lo})) == NOT_SUPPORTED
-    # too few dated programs: the percentile decides nothing; the program-length test alone fails
-    assert _one("C9", _ev(**{k + "programs_with_design_and_tapeout": P.min_programs_typical - 1,
+    # too few comparison durations: the percentile decides nothing; the program-length test alone fails
+    assert _one("C9", _ev(**{k + "n_comparison": P.min_programs_typical - 1,
                              k + "jalapeno_design_to_availability_months": lo})) == NOT_SUPPORTED
-    assert _one("C9", _ev(**{k + "programs_with_design_and_tapeout": P.min_programs_typical - 1})) == SELF_REPORTED
+    assert _one("C9", _ev(**{k + "n_comparison": P.min_programs_typical - 1})) == SELF_REPORTED
+    # the percentile known as an interval (dates' precision): one straddling the threshold decides nothing
+    assert _one("C9", _ev(**{k + "nine_month_percentile": e, k + "nine_month_percentile_low": e * 0.5,
+                             k + "nine_month_percentile_high": e * 1.5,
+                             k + "jalapeno_design_to_availability_months": lo})) == NOT_SUPPORTED
+    assert _one("C9", _ev(**{k + "nine_month_percentile": e, k + "nine_month_percentile_low": e * 0.5,
+                             k + "nine_month_percentile_high": e * 1.5})) == SELF_REPORTED
     # the chip's span known as an interval: one that straddles the typical range's lower end decides nothing
     assert _one("C9", _ev(**{k + "jalapeno_design_to_availability_lo": lo - 1,
                              k + "jalapeno_design_to_availability_hi": lo + 1})) == SELF_REPORTED
@@ -276,7 +282,7 @@ def test_c9_like_for_like_and_the_self_reported_label():
                              k + "jalapeno_design_to_availability_hi": lo + 1})) == NOT_SUPPORTED
     # every result missing: inconclusive, not self-reported
     assert _one("C9", _ev(**{k + "nine_month_percentile": evidence.MISSING,
-                             k + "programs_with_design_and_tapeout": evidence.MISSING,
+                             k + "n_comparison": evidence.MISSING,
                              k + "jalapeno_design_to_availability_months": evidence.MISSING})) == INCONCLUSIVE
 
 

@@ -268,7 +268,7 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
     "C8": (Choice("one operator suffices", params={"min_operators": 1}),
            Choice("one operator suffices and 'far below' read as under nine tenths of peak",
                   params={"min_operators": 1, "far_below_peak_max": 0.9})),
-    "C9": (Choice("three dated programs suffice", params={"min_programs_typical": 3}),
+    "C9": (Choice("three comparison durations suffice", params={"min_programs_typical": 3}),
            Choice("'exceptional' read as the fastest quarter", params={"exceptional_percentile": 25.0})),
     "C11": (Choice("merchant cadence: the median of all families, not NVIDIA's recent generations",
                    {_F + "crossover_month": _F + "crossover_at_all_family_cycle"}),
