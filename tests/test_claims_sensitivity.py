@@ -29,8 +29,10 @@ def test_flip_points_are_the_tested_results_and_the_verdicts_after_follow_the_ru
 
 
 def test_a_failing_test_flips_the_other_way():
-    c3 = _flips(_ev(compute_gap__capex_cagr_recent=0.1))[("C3", "capex_growth_min")]
-    assert (c3.side, c3.verdict_now, c3.verdict_after) == ("below", PARTLY, SUPPORTED)
+    # C8: a median fleet use of 0.55 fails "at most 0.5"; with the threshold above 0.55 it passes
+    ops = [("Op1", 0.5), ("Op2", 0.55), ("Op3", 0.9)]
+    c8 = _flips(_ev(facts={"fleet_occupancy": ops}))[("C8", "far_below_peak_max")]
+    assert (c8.flips_at, c8.side, c8.verdict_now, c8.verdict_after) == (0.55, "above", NOT_SUPPORTED, SUPPORTED)
 
 
 def test_a_threshold_out_of_its_bounds_cannot_flip():

@@ -5,7 +5,7 @@ as a number. They are interpretations, not facts: every basis says so, and a rea
 claim differently can change the threshold and see which verdicts move (the page's "what would
 flip each verdict" tables do it for the main alternatives). No data lives here: the reference
 workload is read from data/token_volumes.csv, the vendor of an accelerator from
-data/accelerators.csv, measured fleet occupancy from data/fleet_utilization.csv.
+data/accelerators.csv, measured fleet use from data/utilization_evidence.csv.
 """
 
 from __future__ import annotations

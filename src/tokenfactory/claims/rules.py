@@ -251,7 +251,7 @@ def c1(ev: Evidence, p: Params) -> Outcome:
                  "partly if one does; not supported if the lag is longer than the threshold and the trend does not "
                  "show shrinking; inconclusive if neither part can be decided.")
     test = f"time-averaged lag ≤ {_v(limit, 'months')}; bootstrap interval of the lag's trend below zero"
-    sample = (f"{_count(n_avg, 'month')} in the average" if n_avg is not None else "") + \
+    sample = (f"{_count(n_avg, 'weekly date')} in the average" if n_avg is not None else "") + \
              (f"; {_count(n_rec, 'closed frontier record')} for the trend" if n_rec is not None else "")
     power = ("" if half is None else
              f"the trend's interval is ±{_v(half, 'months per year')} wide: a change of the lag smaller than that "
@@ -346,14 +346,17 @@ def c3(ev: Evidence, p: Params) -> Outcome:
               None if capex is None else capex >= p.capex_growth_min,
               f"the leaders' capital spending grows {_v(capex, pct=True)} a year over the recent window",
               p.capex_growth_min, "ge", "capex_growth_min", "capex growth (recent)"),
+        untested("energy", "energy supply, the last of the claim's dividers: the book has no data on the players' "
+                           "power capacity"),
     ]
     verdict = combine(checks)
     rule_text = ("The compute gap is measured directly: the ratio of the largest closed training run to the largest "
                  "open-weights one now, with its interval, against the same ratio at the date of Epoch AI's report. "
                  "Widening if the whole interval lies above the earlier ratio, narrowing if below, undecided if it "
                  f"straddles it. Capital spending pulls away if the leaders' spending grows at least "
-                 f"{_v(p.capex_growth_min, pct=True)} a year over the recent window. Supported if both hold; partly "
-                 "if one does; not supported if neither does; inconclusive if neither can be decided.")
+                 f"{_v(p.capex_growth_min, pct=True)} a year over the recent window. Energy, the claim's last divider, "
+                 "is not in the book's data, so the verdict is at most partly supported: partly if either test holds, "
+                 "not supported if neither does, inconclusive if neither can be decided.")
     test = "closed/open compute ratio now vs at the earlier date (interval); capex growth over the recent window"
     sample = (f"{_count(n_closed, 'closed run')} and {_count(n_open, 'open run')} with known training compute"
               if n_open is not None and n_closed is not None else "")
@@ -396,13 +399,13 @@ def c4(ev: Evidence, p: Params) -> Outcome:
                 "cheapest accelerator, modeled"),
     ]
     verdict = combine(checks)
-    rule_text = (f"The vendor's claim holds if a {p.claimant_vendor} chip is the cheapest per token among the "
+    rule_text = (f"The vendor's claim holds if one of {p.claimant_vendor}'s chips is the cheapest per token among the "
                  f"accelerators measured on a common footing (the same model and interactivity, at least "
                  f"{_v(p.min_accelerators_compared)} of them), as third-party measurements price them: supported if "
                  f"so, not supported if another vendor's chip is cheaper, inconclusive with fewer accelerators. The "
                  "cost model's cheapest is the second view (flip table). Throughput enters through cost per token: "
                  "at a given price per chip-hour, cost per token is the inverse of throughput per chip.")
-    test = f"the cheapest accelerator per token on measured data is a {p.claimant_vendor} chip"
+    test = f"the cheapest accelerator per token on measured data is one of {p.claimant_vendor}'s"
     sample = _count(n, "accelerator") + " measured on a common footing"
     return _outcome(verdict, rule_text, checks, test, sample, "", missing)
 
@@ -488,7 +491,7 @@ def c7(ev: Evidence, p: Params) -> Outcome:
                     "companies with custom chips above break-even")]
     verdict = INCONCLUSIVE if missing else combine(checks)
     rule_text = (f"Two tests. The model: the custom chip's break-even volume against a current GPU, counting input "
-                 f"and output tokens, must be at most {ref_name}'s stated volume (a real workload, read in "
+                 f"and output tokens, must be at most a real workload: the volume stated for {ref_name} (read in "
                  f"data/token_volumes.csv). Programs that exist: at least {_v(p.min_companies_at_scale)} of the "
                  "companies that run custom chips (data/accelerators.csv) must state token volumes above that "
                  "break-even. Supported if both hold, partly if one does, not supported if neither; the volumes are "
@@ -527,7 +530,7 @@ def c8(ev: Evidence, p: Params) -> Outcome:
                  "is that low, not supported if higher, inconclusive with fewer operators. The model's elasticity is "
                  "shown as context: it follows from the model's structure whatever the data.")
     test = f"median measured fleet use ≤ {_v(p.far_below_peak_max, pct=True)} of peak"
-    sample = _count(n, "operator") + " with a measured fleet use (data/fleet_utilization.csv)"
+    sample = _count(n, "operator") + " with a measured fleet use (data/utilization_evidence.csv)"
     return _outcome(verdict, rule_text, checks, test, sample)
 
 

@@ -651,15 +651,23 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     out.update({
         "leadership_windows_n": (len(res.windows), {}),
         "window_power_at_reference": (pw.power_at_reference, {"pct": True}),
-        "window_trend_reference": (pw.reference_change, {"pct": True}),
-        "window_detectable_change": (pw.detectable_change, {"pct": True} if np.isfinite(pw.detectable_change)
-                                     else {"text": "none in the range tested (down to -99% a year)"}),
+        # glued as signed fractions (-0.5: windows half as long each year); the texts say "shrink by 50%"
+        "window_trend_reference": (pw.reference_change, {"text": _shrink(pw.reference_change)}),
+        "window_detectable_change": (pw.detectable_change, {"text": _shrink(pw.detectable_change)
+                                     if np.isfinite(pw.detectable_change)
+                                     else "none in the range tested (up to 99%)"}),
         "power_simulations": (pw.simulations, {}),
         "data_end": (_iso(res.data_end), {}),
     })
     for key, text in texts(res).items():
         out[key] = (text, {})
     return out
+
+
+def _shrink(change: float) -> str:
+    """A negative change per year as the size of the shrinking: -0.5 -> "50%"."""
+    from ..nb import fmt
+    return fmt(-change, pct=True) if np.isfinite(change) else "n/a"
 
 
 def _iso(d: Any) -> str:

@@ -424,24 +424,3 @@ _add(Table(
     ),
     date_order=(("window_start", "window_end"),),
 ))
-
-_add(Table(
-    # One row per published statement of how much of a fleet an operator actually used over a period
-    # (average against peak), the measured evidence on utilization that claim C8 needs: a cost model's
-    # utilization is an assumption, and its elasticity an identity.
-    "fleet_utilization", key=("operator", "fleet", "window_start"),
-    columns=(
-        Col("operator", "text", "Company that runs the fleet and states the figures", required=True),
-        Col("fleet", "text", "What the fleet is and serves (hardware, service)", required=True),
-        Col("measure", "text", "What is counted (nodes occupied, GPUs busy, ...)", required=True),
-        Col("average", "number", "Average of the measure over the window, as stated", "see `unit`", required=True,
-            ge=0, le=1e9),
-        Col("peak", "number", "Peak of the measure over the window, as stated (the fleet's provisioned size when "
-            "the source states that instead)", "see `unit`", required=True, ge=0, le=1e9),
-        Col("unit", "text", "Unit of average and peak", required=True, choices=("nodes", "GPUs", "fraction")),
-        Col("window_start", "date", "First day of the window the figures cover", required=True),
-        Col("window_end", "date", "Last day of the window the figures cover", required=True),
-        *_common(),
-    ),
-    date_order=(("window_start", "window_end"),),
-))

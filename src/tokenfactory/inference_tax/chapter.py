@@ -554,7 +554,8 @@ def price_trend(p: Params, inputs: Inputs) -> dict[str, Any]:
                                     published=inputs.get("published_rates"))
     except (KeyError, ValueError) as exc:
         return {"result": None, "problem": str(exc)}
-    return {"result": res, "problem": None, "headline": pt.headline_row(res)}
+    decomp = pt.decline_decomposition(res, res.headline, inputs.tables["accelerators"], models)
+    return {"result": res, "problem": None, "headline": pt.headline_row(res), "decomposition": decomp}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -695,6 +696,17 @@ def texts(r: Result) -> dict[str, str]:
     else:
         t["price_decline"] = "not measurable at this threshold: " + (r.price.get("problem") or "too few new lows")
         t["price_threshold"] = f"{p.price_benchmark} at {p.price_threshold_model}'s score"
+    d = r.price.get("decomposition")
+    if d is not None and d["share_of_decline"].notna().all():
+        hw, size, rest = (d.iloc[i] for i in range(3))
+        t["decline_sources"] = (f"cheaper hardware per FLOP explains about {fmt(hw['share_of_decline'], pct=True)} of the "
+                                f"decline (×{fmt(hw['per_year'])} a year, {int(hw['points'])} chips), smaller models "
+                                f"about {fmt(size['share_of_decline'], pct=True)} (×{fmt(size['per_year'])} a year, "
+                                f"{int(size['points'])} open-weights models with a published size), and the rest, "
+                                f"{fmt(rest['share_of_decline'], pct=True)}, is margin, utilization and software together")
+    else:
+        t["decline_sources"] = ("the data cannot split it at this threshold (the models setting the new lows "
+                                "do not publish their size, or too few chips have a price)")
     x = r.extras
     t["margin_for_half"] = (f"rises to {fmt(x['margin_for_half'], pct=True)}" if x["margin_for_half"] < 1
                             else "would have to exceed 100%, which it cannot")
