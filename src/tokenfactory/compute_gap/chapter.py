@@ -155,6 +155,7 @@ class LagAverages:
     epoch_2025_time: float      # ECI, models released Jan 2023 to Oct 2025, averaged over time
     epoch_2025_level: float     # the same, averaged over score levels (Epoch AI's geometry)
     epoch_2026_time: float      # ECI, averaged over Jan 2026 to May 2026
+    series: pd.DataFrame = field(default_factory=pd.DataFrame)  # date, lag_months: the averaged values
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,10 @@ def lag_averages(tables: dict[str, pd.DataFrame], p: Params, m: BenchmarkResult,
         t26, _ = frontier.time_average_lag(sel26, pd.Timestamp(a26), pd.Timestamp(b26), p.catch_up_tolerance)
     else:
         t26 = float("nan")
-    return LagAverages(avg, n, start, m.end, t25, l25, t26)
+    dates = pd.date_range(start, m.end, freq="7D") if m.end is not None and pd.notna(m.end) and m.end > start else []
+    series = pd.DataFrame({"date": dates, "lag_months": frontier.lag_series(m.scores, dates, p.catch_up_tolerance)
+                           if len(dates) and len(m.scores) else np.full(len(dates), np.nan)}).dropna()
+    return LagAverages(avg, n, start, m.end, t25, l25, t26, series)
 
 
 def newest_statement(tables: dict[str, pd.DataFrame]) -> pd.Timestamp | None:

@@ -309,17 +309,22 @@ def efficiency_for(effs: dict[str, sv.Efficiency], vendor: object, engine: str) 
     return cal.efficiency_for(effs, family)
 
 
+def modelable_gpus(inputs: Inputs):
+    """(name, row) of every merchant GPU whose specs the serving model needs are in the data."""
+    acc = inputs.tables["accelerators"]
+    for name in acc.loc[acc["kind"] == "merchant_gpu", "accelerator"]:
+        try:
+            yield name, accelerator_row(inputs, name)
+        except InputError:
+            continue
+
+
 def accelerator_comparison(p: Params, inputs: Inputs, effs: dict[str, sv.Efficiency], margin: float,
                            models: tuple[str, ...], speed: float) -> pd.DataFrame:
     """Modeled cost per million output tokens of every accelerator with the data to model it, at one
     speed per user, for each model (owned at its price where one is sourced; rented otherwise)."""
     rows = []
-    acc = inputs.tables["accelerators"]
-    for name in acc.loc[acc["kind"] == "merchant_gpu", "accelerator"]:
-        try:
-            row = accelerator_row(inputs, name)
-        except InputError:
-            continue
+    for name, row in modelable_gpus(inputs):
         for model_name in models:
             try:
                 arch = architecture(inputs, model_name)
@@ -805,12 +810,7 @@ def live_grid(r: Result, inputs: Inputs) -> pd.DataFrame:
     p = r.p
     arch = architecture(inputs, p.reference_model)
     rows = []
-    acc = inputs.tables["accelerators"]
-    for name in acc.loc[acc["kind"] == "merchant_gpu", "accelerator"]:
-        try:
-            row = accelerator_row(inputs, name)
-        except InputError:
-            continue
+    for name, row in modelable_gpus(inputs):
         if pd.isna(row.get("price_usd")):
             continue
         hw = cal.hardware(row, p.precision)
