@@ -115,7 +115,14 @@ def data_page() -> str:
              "Every figure in this book comes from one of these tables. Each row names the page that states",
              "it (`source_url`) and the date of that statement (`as_of`); estimates are flagged (`estimate`)",
              "with their basis in `notes`. The tables are checked against the schemas below on every build.",
-             ""]
+             "", "How fresh each table is (`tokenfactory data status` prints the same):", "",
+             "| table | rows | newest statement (`as_of`) | share of estimates |", "|---|---|---|---|"]
+    from .freshness import all_tables
+
+    for st in all_tables():
+        share = "" if st.estimate_share is None else f"{round(st.estimate_share * 100)}%"
+        lines.append(f"| `{st.table}` | {st.rows} | {st.newest or ''} | {share} |")
+    lines.append("")
     for name, table in TABLES.items():
         meta_path = paths.data_dir() / f"{name}.meta.yml"
         meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
@@ -135,6 +142,8 @@ def data_page() -> str:
                   f"- **Key:** {', '.join(_code(k) for k in table.key)}"]
         if coverage:
             lines.append(f"- **Dates covered:** {coverage}")
+        if meta.get("coverage_end"):
+            lines.append(f"- **Newest statement (coverage end):** {_cell(meta['coverage_end'])}")
         if meta.get("citation"):
             lines.append(f"- **Citation:** {_cell(meta['citation'])}")
         if meta.get("license"):

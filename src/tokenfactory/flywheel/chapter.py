@@ -52,6 +52,17 @@ SENSITIVITY = {
     "markup": "markup over merchant cost",
 }
 _UPPER = {"pass_through": 1.0}
+#: Units of the varied parameters, for axes and controls.
+UNITS = {
+    "nre_per_generation_usd_bn": "USD billions", "cost_gpu0_usd_per_mtok": "USD per million tokens",
+    "cost_asic0_usd_per_mtok": "USD per million tokens", "merchant_cycle_months": "months",
+    "own_cycle_ratio": "× merchant cadence", "floor_months": "months", "technology_rate_per_year": "× per year",
+    "fleet_life_months": "months", "first_chip_month": "month", "user_growth_per_month": "per month (log)",
+    "users_ceiling": "× today's users", "agent_token_growth_per_month": "per month (log)",
+    "quality_growth_per_month": "per month (log)", "gain_data_quality": "elasticity", "gain_quality_users": "elasticity",
+    "gain_quality_cycle": "elasticity", "gain_knowledge_chip": "elasticity", "pass_through": "fraction",
+    "price_elasticity": "elasticity", "markup": "fraction of cost",
+}
 #: The tape-out chapter's result that each merchant_cadence choice reads.
 CADENCE_KEYS = {"nvidia_recent": "nvidia_recent_generation_gap_months",
                 "merchant_families": "median_merchant_generation_gap_months",
