@@ -107,3 +107,9 @@ def test_a_choice_can_replace_a_fact_read_from_data():
     c7 = sensitivity.claim_choices(frame, "C7").set_index("choice")["verdict"]
     assert c7["reference workload: the largest volume stated by a company with custom chips"] == SUPPORTED
     assert c7["reference workload: the smallest volume stated by a company with custom chips"] == PARTLY
+
+
+def test_a_count_threshold_flips_at_the_next_whole_number():
+    # two companies above the break-even pass "at least 2"; at 3 the test fails and C7 is partly supported
+    c7 = _flips(_ev())[("C7", "min_companies_at_scale")]
+    assert (c7.flips_at, c7.side, c7.verdict_now, c7.verdict_after) == (2.0, "above", SUPPORTED, PARTLY)

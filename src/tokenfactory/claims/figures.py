@@ -62,8 +62,7 @@ def nearest_title(near: Flip | None) -> str:
     that text and chart name one claim."""
     if near is None:
         return "No threshold of this page would change a verdict by moving alone"
-    return (f"Nearest verdict to flipping: {near.claim} ({near.label}), its threshold ×{charts_fmt(near.distance)} "
-            "away")
+    return f"Nearest to flipping: {near.claim}, a threshold ×{charts_fmt(near.distance)} away"
 
 
 def margin_chart(verdicts: list[Verdict], near: Flip | None = None) -> alt.Chart | None:

@@ -659,12 +659,15 @@ LEAD_SOURCES = {"flywheel.lead_share_tax": "the tax saved", "flywheel.lead_share
 
 def main_lead_source(ev: Evidence) -> tuple[str, float] | None:
     """The source of the integrated lead with the largest share (None when the shares are missing)."""
+    key = main_lead_key(ev)
+    return None if key is None else (LEAD_SOURCES[key], ev.number(key))
+
+
+def main_lead_key(ev: Evidence) -> str | None:
+    """The result key of the largest source of the lead."""
     shares = {k: ev.number(k) for k in LEAD_SOURCES}
     shares = {k: v for k, v in shares.items() if v is not None}
-    if not shares:
-        return None
-    k = max(shares, key=lambda x: shares[x])
-    return LEAD_SOURCES[k], shares[k]
+    return max(shares, key=lambda x: shares[x]) if shares else None
 
 
 @rule("C11", *C11_READS)
@@ -689,7 +692,7 @@ def c11(ev: Evidence, p: Params) -> Outcome:
         untested("the loop's premises",
                  "that workload data makes better models and better chips, and cheaper tokens bring more users: the "
                  "model assumes these links, it does not measure them"),
-        context("flywheel.lead_share_cycle", None if main is None else main[1],
+        context(main_lead_key(ev) or "flywheel.lead_share_tax", None if main is None else main[1],
                 f"the lead decomposes into {parts}: it rests most on {main[0]}" if main else
                 "no decomposition of the lead in the evidence", "largest source of the lead"),
         context("flywheel.share_of_runs_integrated_ahead", share,
