@@ -41,7 +41,7 @@ def ledger_chart(verdicts: list[Verdict]) -> alt.Chart:
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("chapter:N", title=None, sort=["compute gap", "inference tax", "tapeout", "flywheel"]),
     )
-    legend = alt.Legend(orient="bottom", columns=3, title=None, symbolSize=120, labelLimit=260)
+    legend = alt.Legend(orient="bottom", columns=3, title=None, symbolSize=120, labelLimit=120)
     points = base.mark_point(size=320, filled=True, opacity=0.9).encode(
         color=alt.Color("verdict:N", scale=color, legend=legend),
         shape=alt.Shape("verdict:N", scale=shape, legend=legend),
