@@ -79,7 +79,7 @@ def _one(cid: str, ev, p=P) -> str:
 
 def test_the_synthetic_world_gives_the_expected_ledger():
     assert _verdicts(_ev()) == {
-        "C1": SUPPORTED, "C2": SUPPORTED, "C3": PARTLY, "C4": SUPPORTED, "C5": NOT_TESTABLE, "C6": PARTLY,
+        "C1": PARTLY, "C2": SUPPORTED, "C3": PARTLY, "C4": SUPPORTED, "C5": NOT_TESTABLE, "C6": PARTLY,
         "C7": SUPPORTED, "C8": SUPPORTED, "C9": SELF_REPORTED, "C10": NOT_TESTABLE, "C11": PARTLY,
         "C12": SELF_REPORTED,
     }
@@ -135,18 +135,27 @@ def test_interval_test(low, high, ref, expected):
     assert rules.interval_test(low, high, ref) is expected
 
 
+def _tests(cid: str, ev) -> tuple:
+    """The outcomes of a claim's deciding tests, in order."""
+    v = rules.assess_claim(ledger.load().by_id()[cid], ev, P)
+    return tuple(c.passed for c in v.checks if c.role == rules.TEST)
+
+
 def test_c1_time_averaged_lag_on_both_sides_of_the_threshold():
-    assert _one("C1", _ev(compute_gap__open_lag_months_average=T * 0.99)) == SUPPORTED
-    # just above "within months", with the trend shown shrinking: one part of two
-    assert _one("C1", _ev(compute_gap__open_lag_months_average=T * 1.01)) == PARTLY
-    # above, and the trend's interval straddles zero: the level fails, the trend decides nothing
+    # (within months, shrinking) on each side of the threshold and of zero
+    assert _tests("C1", _ev(compute_gap__open_lag_months_average=T * 0.99)) == (True, True)
+    assert _tests("C1", _ev(compute_gap__open_lag_months_average=T * 1.01)) == (False, True)
+    assert _tests("C1", _ev(compute_gap__lag_trend_high=1.0)) == (True, None)  # interval straddles zero
+    assert _tests("C1", _ev(compute_gap__lag_trend_low=0.5, compute_gap__lag_trend_high=2.0)) == (True, False)
+    # the gap between the leading labs is not measured: at most partly
+    assert _one("C1", _ev()) == PARTLY
+    # above the threshold and the trend undecided: the level fails, the trend decides nothing
     assert _one("C1", _ev(compute_gap__open_lag_months_average=T * 1.01, compute_gap__lag_trend_high=1.0)) \
         == NOT_SUPPORTED
-    # within, trend undecided: partly; within, trend growing (interval above zero): partly
-    assert _one("C1", _ev(compute_gap__lag_trend_high=1.0)) == PARTLY
-    assert _one("C1", _ev(compute_gap__lag_trend_low=0.5, compute_gap__lag_trend_high=2.0)) == PARTLY
+    assert _one("C1", _ev(compute_gap__open_lag_months_average=T * 1.01, compute_gap__lag_trend_low=0.5,
+                          compute_gap__lag_trend_high=2.0)) == NOT_SUPPORTED
     # the point lag and the unmatched model are second views: alone they change nothing
-    assert _one("C1", _ev(compute_gap__current_lag_months=T * 10)) == SUPPORTED
+    assert _tests("C1", _ev(compute_gap__current_lag_months=T * 10)) == (True, True)
     assert _one("C1", _ev(compute_gap__open_lag_months_average=evidence.MISSING)) == INCONCLUSIVE
     v = rules.assess_claim(ledger.load().by_id()["C1"], _ev(), P)
     assert "±" in v.power and v.sample and v.test

@@ -242,14 +242,18 @@ def c1(ev: Evidence, p: Params) -> Outcome:
                 f"the oldest closed model no open model has matched has waited "
                 f"{_v(ev.number('compute_gap.unmatched_lag_months'), 'months')} so far (a lower bound of its lag)",
                 "oldest unmatched closed model"),
+        untested("the gap between the leading labs",
+                 "the claim's other gap, between the leading labs themselves: the book measures who leads and for "
+                 "how long (C2), not by how much"),
     ]
     verdict = INCONCLUSIVE if "compute_gap.open_lag_months_average" in missing else combine(checks)
     rule_text = (f"\"Within months\" is read as a time-averaged lag of at most {_v(limit, 'months')}, the measure "
                  "Epoch AI publishes; the point lag today and the oldest unmatched closed model are second views "
                  "(see the flip table). \"Shrinking\" needs a trend of the lag whose interval lies wholly below "
-                 "zero; an interval that straddles zero leaves that part undecided. Supported if both parts hold; "
-                 "partly if one does; not supported if the lag is longer than the threshold and the trend does not "
-                 "show shrinking; inconclusive if neither part can be decided.")
+                 "zero; an interval that straddles zero leaves that part undecided. The gap between the leading "
+                 "labs themselves is not measured, so the verdict is at most partly supported: partly if either part "
+                 "holds; not supported if the lag is longer than the threshold and the trend does not show "
+                 "shrinking; inconclusive if neither part can be decided.")
     test = f"time-averaged lag ≤ {_v(limit, 'months')}; bootstrap interval of the lag's trend below zero"
     sample = (f"{_count(n_avg, 'weekly date')} in the average" if n_avg is not None else "") + \
              (f"; {_count(n_rec, 'closed frontier record')} for the trend" if n_rec is not None else "")
