@@ -170,7 +170,7 @@ def test_charts_show_the_packages_numbers_at_other_settings(site):
                 handle = page.query_selector(f"#{chart_id}")
                 for check in checks:
                     page.evaluate("""([id, values]) => { const v = document.getElementById(id).tfView;
-                        for (const [k, x] of Object.entries(values)) v.signal(k, x); return v.runAsync(); }""",
+                        for (const [k, x] of Object.entries(values)) v.signal(k, x); return v.runAsync().then(() => null); }""",
                                   [chart_id, check["set"]])
                     page.wait_for_timeout(150)
                     text = handle.evaluate(CHART_TEXT)

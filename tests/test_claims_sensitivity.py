@@ -20,17 +20,23 @@ def _flips(ev, p=P) -> dict[tuple[str, str], sensitivity.Flip]:
 
 
 def test_flip_points_are_the_tested_results_and_the_verdicts_after_follow_the_rules():
+    # C1 with the trend undecided: a lag of half the threshold passes; with the threshold below it, the
+    # only decided test fails and the verdict falls from partly to not supported
+    ev = _ev(compute_gap__lag_trend_high=1.0)
     avg = UPSTREAM["compute_gap"]["open_lag_months_average"]
-    c1 = _flips(_ev())[("C1", "catch_up_months_max")]
-    # a lag of half the threshold passes; with the threshold below it, the level fails: partly (trend still shown)
+    c1 = _flips(ev)[("C1", "catch_up_months_max")]
     assert (c1.now, c1.flips_at, c1.side, c1.verdict_now, c1.verdict_after) == (
-        P.catch_up_months_max, avg, "below", SUPPORTED, PARTLY)
+        P.catch_up_months_max, avg, "below", PARTLY, NOT_SUPPORTED)
     assert c1.distance == pytest.approx(P.catch_up_months_max / avg)
+    # with the trend shown shrinking, the same flip leaves the verdict at partly
+    assert not _flips(_ev())[("C1", "catch_up_months_max")].moves_verdict
 
 
 def test_a_failing_test_flips_the_other_way():
-    c3 = _flips(_ev(compute_gap__capex_cagr_recent=0.1))[("C3", "capex_growth_min")]
-    assert (c3.side, c3.verdict_now, c3.verdict_after) == ("below", PARTLY, SUPPORTED)
+    # C8: a median fleet use of 0.55 fails "at most 0.5"; with the threshold above 0.55 it passes
+    ops = [("Op1", 0.5), ("Op2", 0.55), ("Op3", 0.9)]
+    c8 = _flips(_ev(facts={"fleet_occupancy": ops}))[("C8", "far_below_peak_max")]
+    assert (c8.flips_at, c8.side, c8.verdict_now, c8.verdict_after) == (0.55, "above", NOT_SUPPORTED, SUPPORTED)
 
 
 def test_a_threshold_out_of_its_bounds_cannot_flip():
@@ -51,8 +57,11 @@ def test_choices_rerun_the_rule_under_each_measurement_choice():
     # the point lag is twice the threshold: read as "the lag", C1 loses its level test
     frame = sensitivity.choices_frame(rules.assess(ledger.load(), _ev(), P), _ev(), P)
     c1 = sensitivity.claim_choices(frame, "C1").set_index("choice")["verdict"]
-    assert c1["as the rule reads it (default)"] == SUPPORTED
-    assert c1["lag measure: today's point lag"] == PARTLY
+    assert c1["as the rule reads it (default)"] == PARTLY
+    ev = _ev(compute_gap__lag_trend_high=1.0)
+    frame_u = sensitivity.choices_frame(rules.assess(ledger.load(), ev, P), ev, P)
+    c1u = sensitivity.claim_choices(frame_u, "C1").set_index("choice")["verdict"]
+    assert c1u["lag measure: today's point lag"] == NOT_SUPPORTED  # twice the threshold
     # C2 on a non-significant, underpowered test: inconclusive, but "not supported" if power is not required
     ev = _ev(compute_gap__window_trend_p=0.5, compute_gap__window_power_at_reference=0.3)
     frame = sensitivity.choices_frame(rules.assess(ledger.load(), ev, P), ev, P)
@@ -97,3 +106,17 @@ def test_flips_html_escapes_and_keeps_one_row_per_flip():
     page = sensitivity.flips_html(found)
     assert page.count("<tr>") == len(found) + 1
     assert "<code>catch_up_months_max</code>" in page
+
+
+def test_a_choice_can_replace_a_fact_read_from_data():
+    # break-even 1e15 tokens a year: below the largest custom-chip company's 1e17, above the smallest's 1e14
+    frame = sensitivity.choices_frame(rules.assess(ledger.load(), _ev(), P), _ev(), P)
+    c7 = sensitivity.claim_choices(frame, "C7").set_index("choice")["verdict"]
+    assert c7["reference workload: the largest volume stated by a company with custom chips"] == SUPPORTED
+    assert c7["reference workload: the smallest volume stated by a company with custom chips"] == PARTLY
+
+
+def test_a_count_threshold_flips_at_the_next_whole_number():
+    # two companies above the break-even pass "at least 2"; at 3 the test fails and C7 is partly supported
+    c7 = _flips(_ev())[("C7", "min_companies_at_scale")]
+    assert (c7.flips_at, c7.side, c7.verdict_now, c7.verdict_after) == (2.0, "above", SUPPORTED, PARTLY)

@@ -384,3 +384,8 @@ def test_reference_rate_from_a_doubling_time():
     assert r["rate"] == pytest.approx(math.sqrt(2))
     assert (r["low"], r["high"]) == (pytest.approx(2 ** 0.25), pytest.approx(2.0))
     assert math.isnan(ch.reference_rate(est, "missing")["rate"]) and math.isnan(ch.reference_rate(None, "e")["rate"])
+
+
+def test_ai_duration_text():
+    assert ch.ai_duration_text(pd.DataFrame({"min_months": [np.nan, np.nan]})).startswith("None states")
+    assert ch.ai_duration_text(pd.DataFrame({"min_months": [3.0, np.nan]})) == "1 of them state a duration"

@@ -23,7 +23,7 @@ ALLOWED_NAMES = (
     r"\b(?:Gemini|Claude(?: [A-Za-z]+)?|Grok|Qwen|Kimi K|o)\s?\d(?:\.\d)?\b",  # Gemini 2.5, o3
     r"\bP(?:10|50|90)\b",                                          # percentile names
     r"\bMLPerf Inference v\d\.\d\b|\bAI Index (?:19|20)\d{2}\b|\bMiniMax-M\d\b|\ba16z\b",
-    r"\b(?:BF|FP|INT)\d+\b|\blog(?:10|2)\b",                  # number formats, logarithms
+    r"\b(?:BF|FP|INT)\d+\b|\blog(?:10|2)\b|\bsoft-L1\b",      # number formats, logarithms, a loss
 )
 
 #: Method conventions and notation that are not results: an interval's level, a standard error,
@@ -46,6 +46,7 @@ ALLOWED_DATES = (
     r"\b(?:19|20)\d{2}-\d{2}(?:-\d{2})?\b",
     rf"\b(?:\d{{1,2}} )?(?:{_MONTHS}|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?(?: \d{{1,2}},)? (?:19|20)\d{{2}}\b",
     r"\((?:19|20)\d{2}\)",
+    r"\((?:19|20)\d{2}[–-](?:19|20)\d{2}\b",                  # a source's data span: (2006–2021, ...)
 )
 
 _STRIP = (

@@ -116,7 +116,14 @@ def data_page() -> str:
              "Every figure in this book comes from one of these tables. Each row names the page that states",
              "it (`source_url`) and the date of that statement (`as_of`); estimates are flagged (`estimate`)",
              "with their basis in `notes`. The tables are checked against the schemas below on every build.",
-             ""]
+             "", "How fresh each table is (`tokenfactory data status` prints the same):", "",
+             "| table | rows | newest statement (`as_of`) | share of estimates |", "|---|---|---|---|"]
+    from .freshness import all_tables
+
+    for st in all_tables():
+        share = "" if st.estimate_share is None else f"{round(st.estimate_share * 100)}%"
+        lines.append(f"| `{st.table}` | {st.rows} | {st.newest or ''} | {share} |")
+    lines.append("")
     for name, table in TABLES.items():
         meta_path = paths.data_dir() / f"{name}.meta.yml"
         meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
@@ -136,6 +143,8 @@ def data_page() -> str:
                   f"- **Key:** {', '.join(_code(k) for k in table.key)}"]
         if coverage:
             lines.append(f"- **Dates covered:** {coverage}")
+        if meta.get("coverage_end"):
+            lines.append(f"- **Newest statement (coverage end):** {_cell(meta['coverage_end'])}")
         if meta.get("citation"):
             lines.append(f"- **Citation:** {_cell(meta['citation'])}")
         if meta.get("license"):
@@ -222,6 +231,22 @@ def changed_results(before: dict[str, dict], after: dict[str, dict]) -> list[dic
     return rows
 
 
+def row_changes(table: str, then: dict) -> tuple[list[str], list[str]]:
+    """Keys of the rows of data/<table>.csv added and removed since an edition (`then` holds the
+    edition's key columns and row keys); empty when the edition did not record them."""
+    import pandas as pd
+
+    key, old = then.get("key"), then.get("keys")
+    path = paths.data_dir() / f"{table}.csv"
+    if not key or old is None or not path.exists():
+        return [], []
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if not all(k in frame for k in key):
+        return [], []
+    now = {" | ".join(r) for r in frame[list(key)].itertuples(index=False)}
+    return sorted(now - set(old)), sorted(set(old) - now)
+
+
 def changes_page(executed: Path) -> str:
     """The "What changed in this edition" page: every glued number and verdict that moved between
     the newest recorded edition and this build, by how much, and the data tables behind the moves."""
@@ -252,12 +277,25 @@ def changes_page(executed: Path) -> str:
     lines += ["## The data behind the moves", "",
               "| table | rows then | rows now | newest statement then | newest statement now |", "|---|---|---|---|---|"]
     then = meta.get("tables", {})
+    row_moves = []
     for s in all_tables():
         t = then.get(s.table, {})
         if t.get("rows") == s.rows and t.get("newest") == s.newest:
             continue
         lines.append(f"| `{s.table}` | {t.get('rows', '(new table)')} | {s.rows} | {_cell(t.get('newest') or '')} | "
                      f"{_cell(s.newest or '')} |")
+        added, removed = row_changes(s.table, t)
+        if added or removed:
+            row_moves.append((s.table, t.get("key") or [], added, removed))
+    if row_moves:
+        lines += ["", "Rows added and removed, by their key (the first ten of each):", ""]
+        for table, key, added, removed in row_moves:
+            head = f"- `{table}` ({', '.join(key)}): {len(added)} added, {len(removed)} removed"
+            more = [f"  - added: {'; '.join(_cell(a) for a in added[:10])}" + (" ..." if len(added) > 10 else "")] \
+                if added else []
+            more += [f"  - removed: {'; '.join(_cell(r) for r in removed[:10])}" + (" ..." if len(removed) > 10 else "")] \
+                if removed else []
+            lines += [head] + more
     for cid in sorted({r["chapter"] for r in rows}):
         sub = [r for r in rows if r["chapter"] == cid]
         nums = [r for r in sub if r["kind"] == "number"]

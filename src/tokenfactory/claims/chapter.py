@@ -19,7 +19,7 @@ from . import report, rules, sensitivity
 from .params import Params
 
 #: Data tables the rules read (beside data/claims.yaml).
-TABLES = ("accelerators", "token_volumes", "fleet_utilization")
+TABLES = ("accelerators", "token_volumes", "utilization_evidence")
 
 #: Periods of a stated token count, per year (a year of 365 days).
 PER_YEAR = {"minute": 60 * 24 * 365.0, "day": 365.0, "week": 365.0 / 7, "month": 12.0, "year": 1.0}
@@ -76,10 +76,10 @@ def facts(inputs: Inputs, p: Params) -> dict[str, Any]:
             out["reference_name"] = f"{row['provider']}'s {row['product']} ({pd.Timestamp(row['date']).date()})"
         largest = vol.groupby("provider")["tokens_per_year"].max()
         out["custom_chip_volumes"] = {c: float(v) for c, v in largest.items() if c in custom}
-    fu = inputs.tables.get("fleet_utilization")
-    if fu is not None and len(fu):
-        ok = fu[(fu["peak"] > 0) & fu["average"].notna()]
-        out["fleet_occupancy"] = [(str(r.operator), float(r.average / r.peak)) for r in ok.itertuples()]
+    ue = inputs.tables.get("utilization_evidence")
+    if ue is not None and len(ue):
+        ok = ue[ue["value"].notna()]
+        out["fleet_occupancy"] = [(str(r.operator), float(r.value)) for r in ok.itertuples()]
     return out
 
 

@@ -65,14 +65,14 @@ class Evidence:
 
 
 def flatten(results: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """{chapter: {key: v}} -> {"chapter.key": v}, without the display strings (`_txt`)."""
+    """{chapter: {key: v}} -> {"chapter.key": v}; display strings keep their `_txt` suffix (a rule may
+    quote a label that a chapter glues only as text, such as the name of its reference accelerator)."""
     out: dict[str, Any] = {}
     for chapter, keys in (results or {}).items():
         if not isinstance(keys, Mapping):
             continue
         for key, value in keys.items():
-            if not str(key).endswith("_txt"):
-                out[f"{chapter}.{key}"] = value
+            out[f"{chapter}.{key}"] = value
     return out
 
 

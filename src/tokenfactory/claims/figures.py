@@ -8,12 +8,12 @@ import altair as alt
 import pandas as pd
 
 from .. import charts
-from .report import VERDICT_LABEL, checks_frame, headline
+from .report import VERDICT_LABEL, checks_frame, headline_lines
 from .rules import INCONCLUSIVE, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SELF_REPORTED, SUPPORTED, Verdict
 from .sensitivity import Flip
 
 #: Plot widths chosen so that each chart, axis labels and legend included, stays under 660 px.
-WIDTH = 480
+WIDTH = 420
 #: Verdict colors (Okabe-Ito) and shapes, so verdicts read without color too.
 VERDICT_COLORS = {SUPPORTED: "#009E73", PARTLY: "#E69F00", NOT_SUPPORTED: "#D55E00", SELF_REPORTED: "#56B4E9",
                   NOT_TESTABLE: "#CC79A7", INCONCLUSIVE: "#8c959f"}
@@ -41,7 +41,7 @@ def ledger_chart(verdicts: list[Verdict]) -> alt.Chart:
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("chapter:N", title=None, sort=["compute gap", "inference tax", "tapeout", "flywheel"]),
     )
-    legend = alt.Legend(orient="bottom", columns=3, title=None, symbolSize=120, labelLimit=260)
+    legend = alt.Legend(orient="bottom", columns=3, title=None, symbolSize=120, labelLimit=120)
     points = base.mark_point(size=320, filled=True, opacity=0.9).encode(
         color=alt.Color("verdict:N", scale=color, legend=legend),
         shape=alt.Shape("verdict:N", scale=shape, legend=legend),
@@ -51,9 +51,10 @@ def ledger_chart(verdicts: list[Verdict]) -> alt.Chart:
     )
     return points.properties(
         width=WIDTH, height=170,
-        title=charts.title(headline(verdicts),
-                           ["Each mark is one claim of the article, in the row of the chapter whose results",
-                            "decide its verdict; shape and color give the verdict"]))
+        title=charts.title(headline_lines(verdicts)[0],
+                           [headline_lines(verdicts)[1] + ".",
+                            "Each mark is one claim, in the row of the chapter whose results decide",
+                            "its verdict; shape and color give the verdict"]))
 
 
 def nearest_title(near: Flip | None) -> str:
@@ -61,8 +62,7 @@ def nearest_title(near: Flip | None) -> str:
     that text and chart name one claim."""
     if near is None:
         return "No threshold of this page would change a verdict by moving alone"
-    return (f"Nearest verdict to flipping: {near.claim} ({near.label}), its threshold ×{charts_fmt(near.distance)} "
-            "away")
+    return f"Nearest to flipping: {near.claim}, a threshold ×{charts_fmt(near.distance)} away"
 
 
 def margin_chart(verdicts: list[Verdict], near: Flip | None = None) -> alt.Chart | None:

@@ -138,6 +138,15 @@ def headline(verdicts: list[Verdict]) -> str:
     return f"Of {len(verdicts)} claims: " + ", ".join(parts)
 
 
+def headline_lines(verdicts: list[Verdict]) -> tuple[str, str]:
+    """The headline in two short lines, for a chart title and its first subtitle line."""
+    c = counts(verdicts)
+    first = f"Of {len(verdicts)} claims, {c[SUPPORTED]} supported, {c[PARTLY]} partly"
+    second = (f"{c[NOT_SUPPORTED]} not supported, {c[INCONCLUSIVE]} inconclusive, {c[SELF_REPORTED]} self-reported, "
+              f"{c[NOT_TESTABLE]} not testable")
+    return first, second
+
+
 def assessed_note(verdicts: list[Verdict]) -> str:
     """Whether every rule found the results it reads, or how many did not (the page run alone, say)."""
     missing = sum(1 for v in verdicts if v.missing)
@@ -167,14 +176,19 @@ def claim_html(v: Verdict, flip_rows: pd.DataFrame | None = None) -> str:
                f"<small>(stated by {html.escape(v.claim.stated_by)})</small></p>")
     items = "".join(f"<li>{html.escape(c.note[:1].upper() + c.note[1:] if c.note else c.metric)}: "
                     f"<i>{html.escape(c.outcome)}</i> "
-                    f"<small>(test {html.escape(c.test)}; <code>{html.escape(c.metric)}</code>)</small></li>"
+                    + (f"<small>(test {html.escape(c.test)}; <code>{html.escape(c.metric)}</code>)</small>"
+                       if c.role == "test" else f"<small>(<code>{html.escape(c.metric)}</code>)</small>"
+                       if c.role == "context" else "") + "</li>"
                     for c in v.checks)
     evidence = f"<ul>{items}</ul>" if items else "<p>No result of the book can test this claim.</p>"
     facts = [("Test", v.test), ("Sample", v.sample), ("What the test could detect", v.power),
              ("Missing results", ", ".join(v.missing))]
     facts_html = "".join(f"<li><b>{html.escape(k)}:</b> {html.escape(x)}</li>" for k, x in facts if x)
     flips = ""
-    if flip_rows is not None and len(flip_rows):
+    if flip_rows is not None and len(flip_rows) == 1:
+        flips = ("<p><b>What would flip the verdict.</b> No measurement choice or threshold of this page: "
+                 f"the verdict is {html.escape(str(flip_rows['verdict'].iloc[0]))} whatever the data.</p>")
+    elif flip_rows is not None and len(flip_rows):
         body = "".join(f"<tr><td>{html.escape(str(r['choice']))}</td><td>{html.escape(str(r['verdict']))}</td></tr>"
                        for _, r in flip_rows.iterrows())
         flips = ("<p><b>What would flip the verdict.</b></p><table class=\"tf-table\"><thead><tr><th>measurement "

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 from pydantic import ValidationError
@@ -92,6 +92,8 @@ def _flip_point(c: Check) -> tuple[float, str, float] | None:
     moved = x * (1 - _EPS) if side == "below" else x * (1 + _EPS)
     if x == 0:
         moved = -_EPS if side == "below" else _EPS
+    if Params.model_fields[c.parameter].annotation is int:  # a count moves to the next whole number
+        moved = math.ceil(x) - 1 if side == "below" else math.floor(x) + 1
     return x, side, moved
 
 
@@ -205,6 +207,19 @@ class Choice:
     label: str
     subs: dict[str, str] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+    #: facts from data/ replaced under the choice: a function of the current facts
+    facts: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+
+
+def _reference_from_custom(which: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The reference workload set to the smallest or largest volume stated by a company with custom chips."""
+    def fn(facts: dict[str, Any]) -> dict[str, Any]:
+        vols = facts.get("custom_chip_volumes") or {}
+        if not vols:
+            return {"reference_tokens_per_year": None}
+        pick = (min if which == "smallest" else max)(vols, key=vols.get)
+        return {"reference_tokens_per_year": vols[pick], "reference_name": f"{pick} (all its stated tokens)"}
+    return fn
 
 
 _G, _T, _F = "compute_gap.", "inference_tax.", "flywheel."
@@ -215,6 +230,10 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
                   {_G + "open_lag_months_average": _G + "unmatched_lag_months"}),
            Choice("lag measure: the latest completed catch-up",
                   {_G + "open_lag_months_average": _G + "open_lag_months_latest"}),
+           Choice("lag measure: Epoch AI's footing (time between best-to-date lines, its window)",
+                  {_G + "open_lag_months_average": _G + "lag_epoch_2025_time_months"}),
+           Choice("match tolerance: the widest tested (point lag)",
+                  {_G + "open_lag_months_average": _G + "tol_current_max"}),
            Choice("'within months' read as half a year", params={"catch_up_months_max": 6.0}),
            Choice("'within months' read as two years", params={"catch_up_months_max": 24.0})),
     "C2": (Choice("significance level 0.10", params={"window_trend_alpha": 0.10}),
@@ -227,6 +246,8 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
                    _G + "training_compute_ratio_high": _G + "training_compute_open_lag_high",
                    _G + "training_compute_ratio_at_epoch": _G + "training_compute_lag_at_epoch_months"}),
            Choice("capex growth over the long window", {_G + "capex_cagr_recent": _G + "capex_cagr"}),
+           Choice("capex of the closed-weights spenders only (the open-weights spender apart)",
+                  {_G + "capex_cagr_recent": _G + "capex_others_cagr_recent"}),
            Choice("capex growth threshold doubled", params={"capex_growth_min": 0.40})),
     "C4": (Choice("footing: the calibrated cost model instead of measurements",
                   {_T + "cheapest_accelerator_measured": _T + "cheapest_accelerator_model"}),
@@ -240,14 +261,20 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
            Choice("'material' read as half the cost", params={"tax_share_material": 0.5})),
     "C7": (Choice("break-even counting output tokens only",
                   {_T + "breakeven_total_tokens_per_year": _T + "breakeven_tokens_per_year"}),
+           Choice("reference workload: the smallest volume stated by a company with custom chips",
+                  facts=_reference_from_custom("smallest")),
+           Choice("reference workload: the largest volume stated by a company with custom chips",
+                  facts=_reference_from_custom("largest")),
            Choice("one company at scale suffices", params={"min_companies_at_scale": 1}),
            Choice("three companies at scale needed", params={"min_companies_at_scale": 3})),
     "C8": (Choice("one operator suffices", params={"min_operators": 1}),
            Choice("one operator suffices and 'far below' read as under nine tenths of peak",
                   params={"min_operators": 1, "far_below_peak_max": 0.9})),
-    "C9": (Choice("three dated programs suffice", params={"min_programs_typical": 3}),
+    "C9": (Choice("three comparison durations suffice", params={"min_programs_typical": 3}),
            Choice("'exceptional' read as the fastest quarter", params={"exceptional_percentile": 25.0})),
-    "C11": (Choice("horizon of three years", params={"flywheel_horizon_months": 36.0}),
+    "C11": (Choice("merchant cadence: the median of all families, not NVIDIA's recent generations",
+                   {_F + "crossover_month": _F + "crossover_at_all_family_cycle"}),
+            Choice("horizon of three years", params={"flywheel_horizon_months": 36.0}),
             Choice("horizon of eight years", params={"flywheel_horizon_months": 96.0})),
 }
 
@@ -256,6 +283,8 @@ def apply_choice(ev: Evidence, p: Params, choice: Choice) -> tuple[Evidence, Par
     """The evidence and parameters under a choice, and the source metrics it lacks."""
     lacking = [src for src in choice.subs.values() if src not in ev.values]
     ev2 = ev.with_values({t: ev.values[s] for t, s in choice.subs.items() if s in ev.values})
+    if choice.facts is not None:
+        ev2 = ev2.with_facts(choice.facts(dict(ev.facts)))
     return ev2, Params(**{**p.model_dump(), **choice.params}), lacking
 
 

@@ -341,6 +341,14 @@ def estimates_text(n_estimates: int, n: int) -> str:
     return f"{fmt(n_estimates)} of those {fmt(n)} tape-outs are estimates or upper bounds"
 
 
+def ai_duration_text(ai: pd.DataFrame) -> str:
+    """Whether any published AI-design claim states a duration (a design phase in months)."""
+    k = int(ai["min_months"].notna().sum()) if len(ai) else 0
+    if k == 0:
+        return "None states a design-to-tape-out time for a whole program"
+    return f"{fmt(k)} of them state a duration"
+
+
 def trend_text(slope: float, se: float) -> str:
     """A within-family cadence trend in words: distinguishable from zero only beyond two standard errors."""
     if slope != slope or se != se:
@@ -393,6 +401,7 @@ def texts(r: Result) -> dict[str, str]:
         "design_budget": budget_text(feasible.iloc[0] if len(feasible) else None, n["median_design_to_tapeout_months"]),
         "custom_vendors_training": n["custom_vendors_training"] or "none",
         "reference_interval": n["reference_interval"],
+        "ai_duration_verdict": ai_duration_text(r.ai_design),
         "pair_label": m.PAIR_LABELS.get((p.start_milestone, p.end_milestone), f"{p.start_milestone} → {p.end_milestone}"),
         "cadence_vendor": p.cadence_vendor,
         "rate_vs_reference": range_position_text(n["technology_rate_per_year"], n["reference_rate_low"],
