@@ -8,18 +8,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tokenfactory.compute_gap import analysis, figures
+from tokenfactory.compute_gap import chapter, figures
 from tokenfactory.compute_gap.params import Params
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "compute_gap.ipynb"
-KEYS = {"open_lag_months_latest", "open_lag_trend_months_per_year", "score_gap_latest",
-        "leadership_window_median_days", "capex_total_latest_usd_bn", "capex_cagr",
-        "training_compute_growth_per_year"}
+KEYS = {"open_lag_months_latest", "open_lag_months_average", "open_lag_trend_months_per_year", "score_gap_latest",
+        "leadership_window_median_days", "capex_total_latest_usd_bn", "capex_cagr", "capex_cagr_recent",
+        "training_compute_growth_per_year", "training_compute_open_lag_months", "training_compute_closed_open_ratio"}
+GLUED = KEYS | {"leadership_windows_n", "leadership_data_end"}
 D = pd.to_datetime
 
 
 def _tables():
-    t = analysis.empty_tables()
+    t = chapter.empty_tables()
     models = pd.DataFrame({"model": ["C1", "C2", "C3", "O1", "O2", "O3"],
                            "organization": ["OpenAI", "Anthropic", "Google", "Meta", "DeepSeek", "Alibaba"],
                            "release_date": D(["2023-01-01", "2023-09-01", "2024-06-01", "2023-05-01", "2024-01-01",
@@ -43,6 +44,11 @@ def _tables():
     return t
 
 
+def run(p, tables, problems=None, other_draws=200):
+    """The chapter on tables given as a dict (missing tables empty)."""
+    return chapter.compute(p, chapter.Inputs(tables, problems or {}), other_draws=other_draws)
+
+
 def _params(**kw):
     base = {"capex_companies": ["Alphabet", "Amazon"], "benchmark": "gpqa_diamond", "bootstrap_draws": 100,
             "leadership_start": "2023-01-01"}
@@ -50,7 +56,7 @@ def _params(**kw):
 
 
 def test_results_keys_exact_and_hand_values():
-    res = analysis.run(_params(), _tables(), other_draws=100)
+    res = run(_params(), _tables(), other_draws=100)
     r = res.results()
     assert set(r) == KEYS
     assert r["score_gap_latest"] == 10  # 70 - 60
@@ -62,18 +68,18 @@ def test_results_keys_exact_and_hand_values():
 
 
 def test_another_benchmark_changes_the_numbers():
-    a = analysis.run(_params(benchmark="gpqa_diamond"), _tables(), other_draws=100).results()
-    b = analysis.run(_params(benchmark="mmlu"), _tables(), other_draws=100).results()
+    a = run(_params(benchmark="gpqa_diamond"), _tables(), other_draws=100).results()
+    b = run(_params(benchmark="mmlu"), _tables(), other_draws=100).results()
     assert a["score_gap_latest"] != b["score_gap_latest"]
 
 
 def test_open_definition_changes_the_open_set():
-    res = analysis.run(_params(open_definition="open_only"), _tables(), other_draws=100)
+    res = run(_params(open_definition="open_only"), _tables(), other_draws=100)
     assert "O1" not in set(res.main.scores.model)
 
 
 def test_missing_tables_degrade_to_nan_not_failure():
-    res = analysis.run(_params(), {}, {"benchmark_scores": "file is missing"}, other_draws=100)
+    res = run(_params(), {}, {"benchmark_scores": "file is missing"}, other_draws=100)
     r = res.results()
     assert set(r) == KEYS and all(np.isnan(v) for v in r.values())
     for name in ["frontier_chart", "gap_chart", "lag_chart", "leadership_chart", "capex_chart", "compute_chart",
@@ -82,7 +88,7 @@ def test_missing_tables_degrade_to_nan_not_failure():
 
 
 def test_charts_build_with_computed_titles():
-    res = analysis.run(_params(), _tables(), other_draws=100)
+    res = run(_params(), _tables(), other_draws=100)
     spec = figures.frontier_chart(res).to_dict()
     assert "10 percentage points" in json.dumps(spec["title"])
     assert any(p.get("name") == "bench" for p in spec["params"])
@@ -91,9 +97,9 @@ def test_charts_build_with_computed_titles():
 
 
 def test_glue_values_cover_the_results():
-    res = analysis.run(_params(), _tables(), other_draws=100)
-    g = analysis.glue_values(res)
-    assert KEYS <= set(g)
+    res = run(_params(), _tables(), other_draws=100)
+    g = chapter.glue_values(res)
+    assert GLUED <= set(g)
 
 
 def test_params_bounds_and_window():
@@ -120,13 +126,13 @@ def test_notebook_parameters_equal_defaults_and_no_outputs():
 
 
 def test_leadership_start_drops_earlier_spells_and_keeps_whole_history_for_comparison():
-    res = analysis.run(_params(leadership_start="2023-06-01"), _tables(), other_draws=100)
+    res = run(_params(leadership_start="2023-06-01"), _tables(), other_draws=100)
     # C1 (from 2023-01-01) is left out: C2 ended after 274 days, C3 still leads (censored)
     assert list(res.windows.model) == ["C2", "C3"]
     assert res.window_median_days == 274 and res.leadership_start == pd.Timestamp("2023-06-01")
     assert len(res.windows_all) == 3 and res.window_median_all_days == 274
     # window_start later than leadership_start: the later date applies
-    late = analysis.run(_params(leadership_start="2023-01-01", window_start="2023-06-01"), _tables(), other_draws=100)
+    late = run(_params(leadership_start="2023-01-01", window_start="2023-06-01"), _tables(), other_draws=100)
     assert late.leadership_start == pd.Timestamp("2023-06-01")
 
 
@@ -138,16 +144,16 @@ def test_leadership_start_is_validated():
 
 
 def test_capex_table_has_each_company_and_the_total():
-    res = analysis.run(_params(), _tables(), other_draws=100)
+    res = run(_params(), _tables(), other_draws=100)
     tab = figures.capex_table(res)
     assert list(tab["Company"]) == ["Amazon", "Alphabet", "Total"]
     assert tab.iloc[-1]["Growth per year"] == "50%" and "2023 (USD bn)" in tab
-    assert figures.capex_table(analysis.run(_params(), {}, other_draws=100)).empty
+    assert figures.capex_table(run(_params(), {}, other_draws=100)).empty
 
 
 def test_tolerance_grid_and_small_sample_fit_text():
-    res = analysis.run(_params(), _tables(), other_draws=100)
-    assert list(res.tolerance_grid["tolerance"]) == list(analysis.TOLERANCE_GRID)
+    res = run(_params(), _tables(), other_draws=100)
+    assert list(res.tolerance_grid["tolerance"]) == list(chapter.TOLERANCE_GRID)
     # a wider tolerance finds the closed frontier at today's open level earlier: the backward lag never shrinks
     assert res.tolerance_grid["current_lag"].is_monotonic_increasing
-    assert "none is reported" in analysis.window_fit_text(res.window_trend)
+    assert "none is reported" in chapter.window_fit_text(res.window_trend)

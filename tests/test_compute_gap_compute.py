@@ -101,6 +101,27 @@ def test_capex_guidance_fills_with_range_midpoint():
     assert g.last_year == 2025 and g.guidance_in_last
 
 
+def test_capex_uses_full_years_only_and_the_latest_guidance():
+    # A's 2025 holds two quarterly actuals (40, 60), an early guidance (380-420, midpoint 400) and a raised
+    # one (480-520, midpoint 500); B's 2025 holds a calendar-year statement (999) beside its fiscal year (200).
+    # Expected by hand: quarters and the CY row are context, the latest guidance wins, so 2025 = 500 + 200.
+    f = _capex()
+    f["period"], f["as_of"] = "FY", pd.Timestamp("2025-02-01")
+    extra = pd.DataFrame({"company": ["A", "A", "A", "B"], "fiscal_year": 2025,
+                          "fiscal_year_end": pd.to_datetime(["2025-12-31"] * 3 + ["2025-06-30"]),
+                          "period": ["Q1", "Q2", "FY", "CY"], "row_type": ["reported", "reported", "guidance", "guidance"],
+                          "capex_usd_bn": [40.0, 60.0, np.nan, 999.0], "capex_low_usd_bn": [np.nan, np.nan, 480.0, np.nan],
+                          "capex_high_usd_bn": [np.nan, np.nan, 520.0, np.nan], "definition": "x",
+                          "source_url": "https://example.org", "estimate": False,
+                          "as_of": pd.to_datetime(["2025-04-30", "2025-07-30", "2025-07-30", "2025-07-30"])})
+    v = compute.capex_values(pd.concat([f, extra], ignore_index=True), ["A", "B"], include_guidance=True)
+    a = v.set_index(["company", "fiscal_year"])
+    assert a.loc[("A", 2025), "value"] == 500 and a.loc[("B", 2025), "value"] == 200
+    assert len(v) == 6  # A and B in 2022, 2024, 2025: one value each
+    reported = compute.capex_values(pd.concat([f, extra], ignore_index=True), ["A"], include_guidance=False)
+    assert list(reported["fiscal_year"]) == [2022, 2024]  # quarterly actuals never stand in for a year
+
+
 def test_cagr_edge_cases():
     assert compute.cagr(100, 200, 1) == pytest.approx(1.0)
     assert np.isnan(compute.cagr(0, 200, 1)) and np.isnan(compute.cagr(100, 200, 0))

@@ -4,60 +4,60 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tokenfactory.compute_gap import analysis, leadership
+from tokenfactory.compute_gap import chapter, frontier, leadership
 
 D = pd.to_datetime
 
 
 def test_bracket_text_follows_the_signs():
     # the review's case: censored fit +0.81, both ordinary fits negative -> they do not bracket it
-    t = analysis.bracket_text(0.81, -3.5, -2.6)
+    t = chapter.bracket_text(0.81, -3.5, -2.6)
     assert "bracket" not in t and "both lie below it" in t and "-3.5" in t and "-2.6" in t
-    assert "bracket it" in analysis.bracket_text(-3.0, -3.5, -2.6)
-    assert "both lie above it" in analysis.bracket_text(-5.0, -3.5, -2.6)
-    assert "cannot" in analysis.bracket_text(np.nan, -3.5, -2.6)
+    assert "bracket it" in chapter.bracket_text(-3.0, -3.5, -2.6)
+    assert "both lie above it" in chapter.bracket_text(-5.0, -3.5, -2.6)
+    assert "cannot" in chapter.bracket_text(np.nan, -3.5, -2.6)
 
 
 def test_compare_word():
-    assert analysis.compare_word(12.7, 3.0, 5.3) == "longer than"
-    assert analysis.compare_word(1.0, 3.0, 5.3) == "shorter than"
-    assert analysis.compare_word(4.0, 3.0, 5.3) == "within"
+    assert chapter.compare_word(12.7, 3.0, 5.3) == "longer than"
+    assert chapter.compare_word(1.0, 3.0, 5.3) == "shorter than"
+    assert chapter.compare_word(4.0, 3.0, 5.3) == "within"
 
 
 def test_oldest_unmatched_is_the_earliest_censored_record():
     lags = pd.DataFrame({"date": D(["2024-01-01", "2025-04-16", "2025-08-07"]), "model": ["a", "o3", "g"],
                          "lag_months": [5.0, 12.0, 8.3], "censored": [False, True, True]})
-    row = analysis.oldest_unmatched(lags)
+    row = chapter.oldest_unmatched(lags)
     assert row["model"] == "o3" and row["lag_months"] == 12.0
-    assert analysis.oldest_unmatched(lags.assign(censored=False)) is None
+    assert chapter.oldest_unmatched(lags.assign(censored=False)) is None
 
 
 def test_gap_path_reports_the_low_and_its_date():
     g = pd.DataFrame({"date": D(["2023-01-01", "2024-06-07", "2026-04-16"]), "gap": [12.0, 1.9, 11.3]})
-    path = analysis.gap_path(g)
+    path = chapter.gap_path(g)
     assert path["min"] == 1.9 and path["min_date"] == pd.Timestamp("2024-06-07")
-    t = analysis.gap_path_text(path, "ECI points")
+    t = chapter.gap_path_text(path, "ECI points")
     assert t == "went from 12 to a low of 1.9 (Jun 2024), then back to 11 ECI points"
-    mono = analysis.gap_path_text(analysis.gap_path(g.assign(gap=[12.0, 8.0, 5.0])), "points")
+    mono = chapter.gap_path_text(chapter.gap_path(g.assign(gap=[12.0, 8.0, 5.0])), "points")
     assert mono == "went from 12 to 5 points"
 
 
 def test_usd_bn_three_significant_figures_no_half_even_loss():
-    assert analysis.usd_bn(350.641) == "USD 351 billion"
-    assert analysis.usd_bn(125.0) == "USD 125 billion"   # not 120 (two figures, half-to-even)
-    assert analysis.usd_bn(2.983) == "USD 2.98 billion"
-    assert analysis.usd_bn(float("nan")) == "n/a"
+    assert chapter.usd_bn(350.641) == "USD 351 billion"
+    assert chapter.usd_bn(125.0) == "USD 125 billion"   # not 120 (two figures, half-to-even)
+    assert chapter.usd_bn(2.983) == "USD 2.98 billion"
+    assert chapter.usd_bn(float("nan")) == "n/a"
 
 
 def test_median_effect_text_says_unchanged_when_unchanged():
-    assert analysis.median_effect_text(14.0, 14.0) == "leaves the median window at 14 days"
-    assert analysis.median_effect_text(14.0, 20.0) == "changes the median window from 14 days to 20 days"
+    assert chapter.median_effect_text(14.0, 14.0) == "leaves the median window at 14 days"
+    assert chapter.median_effect_text(14.0, 20.0) == "changes the median window from 14 days to 20 days"
 
 
 def test_spearman_direction_uses_the_reported_test():
-    assert analysis.spearman_direction(-0.8, 0.01) == "shorten"
-    assert analysis.spearman_direction(0.8, 0.01) == "lengthen"
-    t = analysis.spearman_direction(0.095, 0.82)
+    assert chapter.spearman_direction(-0.8, 0.01) == "shorten"
+    assert chapter.spearman_direction(0.8, 0.01) == "lengthen"
+    t = chapter.spearman_direction(0.095, 0.82)
     assert t.startswith("show no significant trend") and "longer" in t
 
 
@@ -75,21 +75,22 @@ def test_merging_spells_can_lower_the_km_median():
     merged = leadership.by_organization(spells)
     assert list(merged["days"]) == [12, 92, 7, 1, 62]
     assert leadership.median_days(spells) == 14 and leadership.median_days(merged) == 12
-    assert analysis.mean_days(merged) > analysis.mean_days(spells)
+    assert chapter.mean_days(merged) > chapter.mean_days(spells)
 
 
 def test_average_current_lag_between_its_extremes():
     sel = pd.DataFrame({"model": ["C1", "O1", "C2"], "group": ["closed", "open", "closed"],
                         "release_date": D(["2023-01-01", "2023-07-01", "2024-01-01"]), "score": [50.0, 50.0, 60.0]})
-    avg = analysis.average_current_lag(sel, D("2023-07-01"), D("2024-07-01"), 0.0)
+    avg, n = frontier.time_average_lag(sel, D("2023-07-01"), D("2024-07-01"), 0.0)
     assert 6 - 0.3 < avg < 18   # O1 matches C1: lag grows from 6 months to 18 months
-    assert np.isnan(analysis.average_current_lag(sel.iloc[:0], None, None, 0.0))
+    assert avg == pytest.approx(12, abs=0.2) and n == 53   # a line from 6 to 18: its mean is the midpoint
+    assert np.isnan(frontier.time_average_lag(sel.iloc[:0], None, None, 0.0)[0])
 
 
 def test_compute_sensitivity_rows():
     tc = pd.DataFrame({"model": list("abcde"), "publication_date": D(["2015-06-01", "2018-06-01", "2020-06-01",
                                                                        "2022-06-01", "2024-01-01"]),
                        "training_compute_flop": [1e20, 1e21, 1e22, 1e23, 1e24], "frontier": True})
-    out = analysis.compute_sensitivity(tc, D("2026-12-31"))
-    assert len(out) == len(analysis.COMPUTE_VARIANTS)
+    out = chapter.compute_sensitivity(tc, D("2026-12-31"))
+    assert len(out) == len(chapter.COMPUTE_VARIANTS)
     assert out["growth"].iloc[1] == pytest.approx(10 ** (4 / (2024.0 - 2015.41)), rel=0.2)

@@ -175,6 +175,52 @@ def test_meta_files_exist_and_name_their_sources():
         assert content.get("sources") or content.get("source_urls"), f"{meta.name}: no sources"
 
 
+def test_serving_benchmarks_coverage():
+    """The calibrated cost model needs enough measured points: several chips, sources and models."""
+    frame = load("serving_benchmarks")
+    assert len(frame) >= 30
+    assert frame["accelerator"].dropna().nunique() >= 5
+    assert frame["source"].nunique() >= 3
+    assert frame["model"].nunique() >= 3
+    out = frame["output_tokens_per_s_per_chip"]
+    total = frame["total_tokens_per_s_per_chip"]
+    assert (out.notna() | total.notna()).all(), "every point has a throughput"
+    assert (out.dropna() > 0).all() and (total.dropna() > 0).all()
+    both = out.notna() & total.notna()
+    assert (total[both] >= out[both]).all()
+
+
+def test_serving_total_below_output_is_named(tmp_path):
+    data = _copy(tmp_path, "serving_benchmarks")
+    rows = _rows(data / "serving_benchmarks.csv")
+    h = rows[0]
+    rows[1][h.index("output_tokens_per_s_per_chip")] = "100"
+    rows[1][h.index("total_tokens_per_s_per_chip")] = "50"
+    _write(data / "serving_benchmarks.csv", rows)
+    _expect("serving_benchmarks", data, "line 2, column total_tokens_per_s_per_chip, value '50'",
+            "must not be below output")
+
+
+def test_rental_prices_cover_the_serving_chips():
+    rent = load("rental_prices")
+    serving = load("serving_benchmarks")
+    covered = set(rent["accelerator"])
+    assert len(covered) >= 5
+    assert {"NVIDIA H100 SXM", "NVIDIA H200 SXM", "NVIDIA B200", "AMD Instinct MI300X"} <= covered
+    assert (rent["usd_per_chip_hour"] > 0).all()
+    assert len(set(serving["accelerator"].dropna()) & covered) >= 5
+
+
+def test_vendor_margin_low_above_high_is_named(tmp_path):
+    data = _copy(tmp_path, "vendor_margins")
+    rows = _rows(data / "vendor_margins.csv")
+    h = rows[0]
+    rows[1][h.index("gross_margin_low")] = "0.9"
+    rows[1][h.index("gross_margin_high")] = "0.5"
+    _write(data / "vendor_margins.csv", rows)
+    _expect("vendor_margins", data, "line 2, column gross_margin_low, value '0.9'", "low end must not exceed")
+
+
 def test_meta_coverage_end_is_the_newest_statement_date():
     """Each meta file states `coverage_end`: the largest `as_of` in its table (the newest statement)."""
     import datetime

@@ -1,27 +1,29 @@
-"""The flywheel chapter runs with and without upstream results (the parameters cell is checked
-for every chapter in tests/test_notebooks.py)."""
+"""The flywheel chapter end to end: compute, texts, glue values and every figure on the real data."""
 
 from __future__ import annotations
 
-from tokenfactory.flywheel import chapter, model
+import math
+
+from tokenfactory.data import load
+from tokenfactory.flywheel import chapter, figures
 from tokenfactory.flywheel.params import Params
 
+REQUIRED = ("crossover_month", "cost_per_mtok_ratio_y5", "cumulative_advantage_y5_usd_bn", "lead_share_tax",
+            "lead_share_cycle", "lead_share_data", "most_sensitive_parameter", "share_of_runs_integrated_ahead",
+            "morris_share_ahead")
 
-def test_runs_with_upstream():
-    """(Its speed is measured by `make bench`, not asserted here.)"""
-    from tokenfactory.data import load
 
-    p = Params()
-    v0, _, _ = chapter.monthly_volume(load("token_volumes"), p.volume_provider)
-    up = {"inference_tax": {"cost_per_mtok_gpu_usd": 1.0, "cost_per_mtok_asic_usd": 0.4, "tax_share_gpu": 0.6,
-                            "asic_nre_at_parity_usd": 2e9, "breakeven_tokens_per_year": 1e14,
-                            "breakeven_total_tokens_per_year": 4e14},
-          "tapeout": {"median_generation_gap_months": 20.0, "min_feasible_cycle_months": 8.0}}
-    x, sources = chapter.resolve_inputs(p, up, v0)
-    assert not sources["from"].str.contains("fallback").any()
-    base = model.outcomes(model.simulate(x, p.horizon_months))
-    chapter.grid_map(x, p, p.horizon_months)
-    chapter.sensitivity(x, p, p.horizon_months)
-    # responds to its parameters: dearer chip programs shrink the lead
-    x2, _ = chapter.resolve_inputs(Params(nre_per_generation_usd_bn=5.0), up, v0)
-    assert model.outcomes(model.simulate(x2, p.horizon_months))["advantage_usd_bn"][0] < base["advantage_usd_bn"][0]
+def test_chapter_runs_and_every_figure_builds():
+    r = chapter.compute(Params(sensitivity_trajectories=6, grid_resolution=3), chapter.load(load, {}))
+    g = chapter.glue_values(r)
+    for key in REQUIRED:
+        assert key in g
+    n = r.numbers
+    assert math.isclose(n["lead_share_tax"] + n["lead_share_cycle"] + n["lead_share_data"], 1.0, rel_tol=1e-9)
+    assert len(r.grid) == 9 and r.grid["b_index"].nunique() == 3
+    for f in (figures.cash_figure(r), figures.cost_figure(r), figures.cycle_figure(r), figures.decomposition_chart(r),
+              figures.grid_slider_chart(r)):
+        spec = f.to_dict()
+        assert spec["title"]["text"]
+    assert "params" in figures.grid_slider_chart(r).to_dict()      # the live control
+    assert all(isinstance(t, str) for t in chapter.texts(r).values())

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokenfactory.tapeout import analysis as a
+from tokenfactory.tapeout import chapter as ch
+from tokenfactory.tapeout import model as a
 from tokenfactory.tapeout.intervals import (DAYS_PER_MONTH, duration_interval, ecdf, period_end,
                                             percentile_of)
 from tokenfactory.tapeout.params import Params
@@ -186,7 +187,7 @@ def test_params_defaults_and_rules():
 
 
 def test_break_even_gain_keeps_the_annual_rate():
-    from tokenfactory.tapeout.analysis import break_even_gain
+    from tokenfactory.tapeout.model import break_even_gain
     # ×1.5 every 24 months is ×1.5 ** 0.5 a year; a 12-month cycle matches it with ×1.5 ** 0.5 a step
     assert math.isclose(break_even_gain(1.5, 24, 12), 1.5 ** 0.5)
     assert math.isclose(break_even_gain(2.0, 12, 12), 2.0)
@@ -196,7 +197,7 @@ def test_break_even_gain_keeps_the_annual_rate():
 
 
 def test_shortest_comparison_leaves_out_the_claim():
-    from tokenfactory.tapeout.analysis import shortest_comparison
+    from tokenfactory.tapeout.model import shortest_comparison
     progs = pd.DataFrame({"program": ["claim", "other"], "mid": [9.0, 20.0]})
     refs = pd.DataFrame({"mid": [15.0, 30.0]})
     assert shortest_comparison(progs, refs, exclude_program="claim") == 15.0
@@ -238,8 +239,8 @@ def test_repeated_figure_counts_once():
     row = d[d["statement_id"] == "r"].iloc[0]
     assert row["n_sources"] == 2 and row["organization"] == "RiverCore; Guide"
     assert np.isinf(d.loc[d["statement_id"] == "o", "hi"].item())
-    assert "RiverCore and Guide both state 18 to 36 months" in a.repeated_text(d)
-    assert a.repeated_text(a.distinct_statements(ref.iloc[2:4])) == ""
+    assert "RiverCore and Guide both state 18 to 36 months" in ch.repeated_text(d)
+    assert ch.repeated_text(a.distinct_statements(ref.iloc[2:4])) == ""
     c = a.claim_percentile(9.0, pd.DataFrame({"program": [], "lo": [], "hi": []}), d)
     assert c["n"] == 4
 
@@ -251,34 +252,34 @@ def test_statements_vs_dates_and_verdict():
                       "lo": [12.0, 10.0], "mid": [24.0, 11.0], "hi": [36.0, 12.0]})
     s = a.statements_vs_dates(st_, d, links={"tpu": "P", "short": "Q"}).set_index("statement_id")
     assert s.loc["tpu", "consistent"] and not s.loc["tpu", "confirms"]
-    assert a.dates_verdict(s.loc["tpu"]) == "neither confirm nor contradict"
-    assert a.dates_verdict(s.loc["short"]) == "contradict"       # 9 outside [10, 12]
+    assert ch.dates_verdict(s.loc["tpu"]) == "neither confirm nor contradict"
+    assert ch.dates_verdict(s.loc["short"]) == "contradict"       # 9 outside [10, 12]
     narrow = d.assign(lo=[14.5, 8.5], hi=[15.5, 9.5])
-    assert a.dates_verdict(a.statements_vs_dates(st_, narrow, {"tpu": "P"}).iloc[0]) == "confirm"
-    assert a.dates_verdict(None) == "cannot test"
+    assert ch.dates_verdict(a.statements_vs_dates(st_, narrow, {"tpu": "P"}).iloc[0]) == "confirm"
+    assert ch.dates_verdict(None) == "cannot test"
 
 
 def test_claim_position_text_without_degenerate_range():
-    assert a.claim_position_text({"percentile": 0.0, "percentile_low": 0.0, "percentile_high": 0.0}) == \
+    assert ch.claim_position_text({"percentile": 0.0, "percentile_low": 0.0, "percentile_high": 0.0}) == \
         "is shorter than every comparison duration"
-    t = a.claim_position_text({"percentile": 20.0, "percentile_low": 10.0, "percentile_high": 30.0})
+    t = ch.claim_position_text({"percentile": 20.0, "percentile_low": 10.0, "percentile_high": 30.0})
     assert t == "lies at percentile 20 (range 10 to 30 from date precision)"
-    assert a.claim_position_text({"percentile": 20.0, "percentile_low": 20.0, "percentile_high": 20.0}) == \
+    assert ch.claim_position_text({"percentile": 20.0, "percentile_low": 20.0, "percentile_high": 20.0}) == \
         "lies at percentile 20"
 
 
 def test_typical_text_singular_plural():
-    assert "only one program other than X dates" in a.typical_text(1, 45.0, 39.0, 52.0, "X")
-    assert "median" not in a.typical_text(1, 45.0, 39.0, 52.0, "X")
-    assert a.typical_text(3, 20.0, 15.0, 25.0, "X").startswith("3 programs other than X date")
-    assert a.typical_text(0, float("nan"), float("nan"), float("nan"), "X").startswith("no program")
+    assert "only one program other than X dates" in ch.typical_text(1, 45.0, 39.0, 52.0, "X")
+    assert "median" not in ch.typical_text(1, 45.0, 39.0, 52.0, "X")
+    assert ch.typical_text(3, 20.0, 15.0, 25.0, "X").startswith("3 programs other than X date")
+    assert ch.typical_text(0, float("nan"), float("nan"), float("nan"), "X").startswith("no program")
 
 
 def test_like_for_like_text():
     pct = {"percentile": 20.0, "percentile_low": 20.0, "percentile_high": 20.0, "n": 5}
-    t = a.like_for_like_text(17.0, 15.0, "TPU", pct)
+    t = ch.like_for_like_text(17.0, 15.0, "TPU", pct)
     assert t.startswith("longer than TPU (15 months, self-reported)") and "percentile 20 of the 5" in t
-    assert a.like_for_like_text(12.0, 15.0, "TPU", pct).startswith("shorter than")
+    assert ch.like_for_like_text(12.0, 15.0, "TPU", pct).startswith("shorter than")
 
 
 def test_workload_counts():
@@ -304,3 +305,72 @@ def test_durations_chart_claim_rule_on_its_row_only():
     # the row's median leaves the claim's program out: only M (45)
     med = [r for ds in spec["datasets"].values() for r in ds if str(r.get("t", "")).startswith("median 45")]
     assert med
+
+
+# --- cadence by population, technology rate, design budget -----------------------------------------------------------
+
+def _gaps():
+    d = pd.Timestamp
+    return pd.DataFrame({
+        "vendor": ["N", "N", "N", "N", "G", "G"], "family": ["gpu"] * 4 + ["asic"] * 2,
+        "date": [d("2020-01-01"), d("2021-01-01"), d("2022-01-01"), d("2023-01-01"), d("2020-01-01"), d("2022-01-01")],
+        "mid": [24.0, 12.0, 6.0, 8.0, 20.0, 30.0], "lo": [0.0] * 6, "hi": [0.0] * 6,
+        "from_program": ["a"] * 6, "to_program": ["b"] * 6, "span": [1] * 6})
+
+
+def test_median_gap_by_population_and_recent():
+    wide = pd.DataFrame({"vendor": ["N", "G"], "family": ["gpu", "asic"], "kind": ["merchant_gpu", "custom_asic"]})
+    g = a.gaps_with_kind(_gaps(), wide)
+    assert a.median_gap(g, "merchant_gpu") == (10.0, 4)      # median of 24, 12, 6, 8
+    assert a.median_gap(g, "custom_asic") == (25.0, 2)
+    rec = a.recent_gaps(g, "N", 3)
+    assert list(rec["mid"]) == [12.0, 6.0, 8.0]               # the last three by date, oldest first
+    assert float(rec["mid"].median()) == 8.0
+
+
+def test_technology_rate_recovers_a_known_doubling():
+    # price-performance doubling every year exactly: the rate is 2 whatever the starting level
+    pp = pd.DataFrame({"year": [2018.0, 2019.0, 2020.0, 2021.0], "tflops_per_usd": [0.01, 0.02, 0.04, 0.08]})
+    t = a.technology_rate(pp)
+    assert t["rate"] == pytest.approx(2.0)
+    assert t["low"] == pytest.approx(2.0) and t["high"] == pytest.approx(2.0)   # no scatter, no error
+    assert math.isnan(a.technology_rate(pp.iloc[:2])["rate"])                     # too few points
+
+
+@given(st.floats(1.05, 3.0), st.floats(3.0, 36.0))
+@settings(max_examples=40, deadline=None)
+def test_halving_the_cycle_does_not_double_the_yearly_gain(rate, cycle):
+    # with the rate fixed, the yearly gain is the rate whatever the cycle: gain ** (12 / L) = rate
+    g_long, g_short = a.gain_per_generation(rate, cycle), a.gain_per_generation(rate, cycle / 2)
+    assert g_long ** (12 / cycle) == pytest.approx(rate)
+    assert g_short ** (24 / cycle) == pytest.approx(rate)
+    assert g_short == pytest.approx(math.sqrt(g_long))
+
+
+def test_design_budget_hand_case():
+    b = a.design_budget([12.0, 6.0], floor_months=8.0, dated_design_months=40.0)
+    assert b.loc[0, "design_budget_months"] == 4.0 and b.loc[0, "speedup_needed"] == 10.0
+    assert not b.loc[1, "feasible"] and math.isnan(b.loc[1, "design_budget_months"])
+
+
+def test_tied_projection_follows_the_rate_at_every_cycle():
+    p = a.tied_projection([12.0, 6.0], rate_per_year=1.5, horizon_years=2)
+    end = p[p["months"] == 24]
+    assert end["efficiency"].tolist() == pytest.approx([1.5 ** 2, 1.5 ** 2])
+
+
+def test_judgement_words_follow_the_numbers():
+    assert ch.range_position_text(28.0, 18.0, 36.0) == "lies inside"
+    assert ch.range_position_text(12.0, 18.0, 36.0) == "lies below"
+    assert ch.range_position_text(40.0, 18.0, 36.0) == "lies above"
+    assert ch.comparison_word(8.0, 16.0) == "shorter than"
+    assert ch.comparison_word(16.2, 16.0, tol=0.5) == "as long as"
+    assert ch.sample_text(4).startswith("too few") and ch.sample_text(5).startswith("enough")
+    assert "cannot be told apart" in ch.trend_text(-1.0, 1.0)
+    assert ch.trend_text(-3.0, 1.0).startswith("is shortening")
+
+
+def test_estimates_text_counts():
+    assert ch.estimates_text(4, 4).startswith("every one")
+    assert ch.estimates_text(0, 3).startswith("none")
+    assert ch.estimates_text(1, 3) == "1 of those 3 tape-outs are estimates or upper bounds"

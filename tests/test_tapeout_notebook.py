@@ -1,37 +1,50 @@
-"""The tape-out notebook: the charts build
-from the real data (or the chapter says why not)."""
+"""The tape-out chapter end to end on the real data: load, compute, texts, glue values, charts."""
 
 from __future__ import annotations
 
+from tokenfactory.data import load
 from tokenfactory.tapeout import chapter, figures
 from tokenfactory.tapeout.params import Params
 
+REQUIRED = ("median_merchant_generation_gap_months", "nvidia_recent_generation_gap_months",
+            "median_asic_generation_gap_months", "jalapeno_design_to_availability_months",
+            "programs_with_design_and_tapeout", "nine_month_percentile", "min_feasible_cycle_months",
+            "technology_rate_per_year")
 
-def test_compute_and_charts_on_real_data():
-    programs, statements, accelerators, _ = chapter.load_inputs()
-    r = chapter.compute(Params(), programs, statements, accelerators)
+
+def _r(**over):
+    return chapter.compute(Params(**over), chapter.load(load))
+
+
+def test_compute_texts_glue_and_charts_on_real_data():
+    r = _r()
+    g = chapter.glue_values(r)
+    for key in REQUIRED:
+        assert key in g
+    # the floor is the sum of its three stages (the parameters)
     assert r.numbers["min_feasible_cycle_months"] == 8.0
     assert (r.durations["hi"] >= r.durations["lo"]).all()
-    long = figures.milestone_long(programs, r.wide)
-    chart = figures.timeline(long, 1, 1, 1)
-    assert "AI-chip programs" in chart.to_dict()["title"]["text"]
+    t = chapter.texts(r)
+    assert all(isinstance(v, str) for v in t.values())
+    for f in (figures.timeline_chart(r, load("chip_programs")), figures.stage_durations_chart(r),
+              figures.like_for_like_chart(r), figures.full_cycle_chart(r), figures.price_performance_chart(r),
+              figures.population_cadence_chart(r, load("asic_cycle_statements")), figures.floors_figure(r)):
+        assert f.to_dict()["title"]["text"]
+    assert len(figures.budget_table(r)) == len(Params().cycle_scenarios_months)
 
 
 def test_parameters_move_results():
-    programs, statements, accelerators, _ = chapter.load_inputs()
-    base = chapter.compute(Params(), programs, statements, accelerators).numbers
-    other = chapter.compute(Params(fab_months=2.0, claimed_months=30.0), programs, statements, accelerators).numbers
+    base = _r().numbers
+    other = _r(fab_months=2.0, claimed_months=60.0, recent_generations=1).numbers
     assert other["min_feasible_cycle_months"] == base["min_feasible_cycle_months"] - 2
     assert other["nine_month_percentile"] > base["nine_month_percentile"]
+    assert other["n_recent_gaps"] == 1
 
 
-def test_typical_duration_leaves_out_the_claims_program():
-    programs, statements, accelerators, _ = chapter.load_inputs()
-    p = Params()
-    r = chapter.compute(p, programs, statements, accelerators)
+def test_like_for_like_compares_only_the_claims_phase():
+    r = _r()
     n = r.numbers
-    own = (r.pair_durations["program"] == p.claim_program).sum()
-    assert n["n_design_to_tapeout"] == n["n_design_to_tapeout_all"] - own
-    # every statement in the comparison is a distinct figure
-    assert not r.references.duplicated(["phase", "lo", "hi"]).any()
-    assert n["n_comparison_statements"] == n["n_statements_listed"] - n["n_repeated_statements"]
+    # the comparison group holds design-to-tape-out durations only, never the claim's own program
+    assert set(r.references["phase"]) <= {"design_to_tapeout"}
+    assert n["n_comparison_programs"] == n["programs_with_design_and_tapeout"] - 1
+    assert set(r.full_cycle_refs["phase"]) <= {"design_to_deployment", "full_cycle"}

@@ -270,6 +270,24 @@ def pdf(
     out.print(f"PDF: {path}", markup=False)
 
 
+data_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Inspect the data tables.")
+app.add_typer(data_app, name="data")
+
+
+@data_app.command("status")
+def data_status() -> None:
+    """Per table: rows, newest statement date (as_of) and share of estimates."""
+    from .freshness import all_tables
+
+    table = Table(title="Data tables (data/*.csv)", title_justify="left")
+    for col in ("table", "rows", "newest statement (as_of)", "estimates"):
+        table.add_column(col, justify="right" if col in ("rows", "estimates") else "left")
+    for s in all_tables():
+        share = "-" if s.estimate_share is None else f"{s.estimate_share:.0%}"
+        table.add_row(s.table, str(s.rows), s.newest or "n/a", share)
+    out.print(table)
+
+
 def main() -> None:
     try:
         app()

@@ -131,6 +131,10 @@ def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, An
             f"<tr><td><code>{html.escape(name)}</code>{mark}</td><td>{html.escape(str(value))}{default_note}</td>"
             f"<td>{html.escape(info.unit)}</td><td>{html.escape(info.meaning)}</td></tr>"
         )
+    from .freshness import newest
+
+    data_date, statuses = newest(chapter.reads_data)
+    dates = ", ".join(f"{html.escape(s.table)} {html.escape(s.newest or 'n/a')}" for s in statuses)
     scenario = str(run_context.get("scenario", "default"))
     command = str(run_context.get("command", f"tokenfactory build --scenario {scenario}"))
     downloads = [f'<a href="../_static/notebooks/{html.escape(chapter_id)}.ipynb">executed notebook</a>']
@@ -142,7 +146,9 @@ def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, An
     return (
         '<details class="tf-runbox"><summary>How this page was computed: scenario '
         f"<code>{html.escape(scenario)}</code>, {sum(1 for r in rows if '●' in r)} parameter(s) changed from the defaults"
+        f"; newest data used: <b class=\"tf-data-date\">{html.escape(data_date or 'n/a')}</b>"
         "</summary>"
+        f"<p>Newest statement date (<code>as_of</code>) of each table this page reads: {dates}.</p>"
         '<table class="tf-params"><thead><tr><th>parameter</th><th>value</th><th>unit</th><th>meaning</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         f"<p>Rerun: <code>{html.escape(command)}</code> (see <a href=\"../book/reproduce.html\">Reproduce</a>).</p>"

@@ -35,13 +35,13 @@ CHAPTERS: dict[str, Chapter] = {
             "compute_gap",
             "The model gap and the compute gap",
             reads_data=("models", "benchmark_scores", "leaderboard_leaders", "capex", "nvidia_financials",
-                        "training_compute"),
+                        "training_compute", "published_estimates"),
         ),
         Chapter(
             "inference_tax",
             "The inference tax: what a token costs",
             reads_data=("accelerators", "nvidia_financials", "api_prices", "models", "benchmark_scores",
-                        "token_volumes", "compute_spend"),
+                        "token_volumes", "compute_spend", "serving_benchmarks", "rental_prices", "vendor_margins"),
         ),
         Chapter(
             "tapeout",
@@ -51,7 +51,7 @@ CHAPTERS: dict[str, Chapter] = {
         Chapter(
             "flywheel",
             "The vertical-integration flywheel",
-            reads_data=("token_volumes",),
+            reads_data=("token_volumes", "chip_programs", "asic_cycle_statements", "accelerators"),
             reads_chapters=("inference_tax", "tapeout"),
         ),
         Chapter(

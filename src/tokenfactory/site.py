@@ -162,6 +162,115 @@ def data_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+def editions_dir() -> Path:
+    return paths.root() / "editions"
+
+
+def previous_edition() -> tuple[str, dict, dict] | None:
+    """The newest recorded edition: its name, its results.json and its edition.json (tables)."""
+    import json
+
+    found = sorted(d for d in editions_dir().glob("*") if (d / "results.json").exists()) if editions_dir().exists() else []
+    if not found:
+        return None
+    d = found[-1]
+    meta = json.loads((d / "edition.json").read_text(encoding="utf-8")) if (d / "edition.json").exists() else {}
+    return d.name, json.loads((d / "results.json").read_text(encoding="utf-8")), meta
+
+
+def _is_number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def changed_results(before: dict[str, dict], after: dict[str, dict]) -> list[dict]:
+    """Every glued result that differs between two builds' results ({chapter: {key: value}}): one
+    row per chapter and key with the values, the change and the relative change (numbers), or the
+    two texts (verdicts, dates, names). Keys present in only one build are listed as added or
+    removed. Numbers equal to 1e-9 relative are not changes."""
+    import math
+
+    rows = []
+    for cid in sorted(set(before) | set(after)):
+        b, a = before.get(cid) or {}, after.get(cid) or {}
+        for key in sorted(set(b) | set(a)):
+            if key.endswith("_txt"):
+                continue
+            if key not in a:
+                rows.append({"chapter": cid, "key": key, "kind": "removed", "before": b[key], "after": None})
+                continue
+            if key not in b:
+                rows.append({"chapter": cid, "key": key, "kind": "added", "before": None, "after": a[key]})
+                continue
+            x, y = b[key], a[key]
+            if _is_number(x) and _is_number(y):
+                if math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12):
+                    continue
+                rel = (y - x) / abs(x) if x != 0 else float("inf")
+                rows.append({"chapter": cid, "key": key, "kind": "number", "before": x, "after": y,
+                             "change": y - x, "relative": rel})
+            elif x != y or isinstance(x, bool) != isinstance(y, bool):
+                rows.append({"chapter": cid, "key": key, "kind": "text", "before": x, "after": y})
+    return rows
+
+
+def changes_page(executed: Path) -> str:
+    """The "What changed in this edition" page: every glued number and verdict that moved between
+    the newest recorded edition and this build, by how much, and the data tables behind the moves."""
+    from . import results
+    from .freshness import all_tables
+    from .nb import fmt
+
+    prev = previous_edition()
+    lines = ["# What changed in this edition", ""]
+    if prev is None:
+        return "\n".join(lines + ["No earlier edition is recorded in `editions/`.", ""])
+    name, old, meta = prev
+    now = {nb.stem: results.numbers(results.glued(nb)) for nb in sorted(executed.glob("*.ipynb"))}
+    rows = changed_results(old.get("results", {}), now)
+
+    def show(v: object) -> str:
+        if v is None:
+            return ""
+        return _cell(fmt(v, sig=3) if _is_number(v) else v)
+
+    moved = [r for r in rows if r["kind"] in ("number", "text")]
+    lines += [f"This page compares the results of this build with those of the edition of **{_cell(name)}**"
+              + (f" (commit `{_cell(meta.get('commit'))}`)" if meta.get("commit") else "") + ": "
+              f"{len(moved)} results moved, {sum(r['kind'] == 'added' for r in rows)} are new and "
+              f"{sum(r['kind'] == 'removed' for r in rows)} are no longer computed. Values are rounded to three "
+              "significant figures here; the chapters say what each one means. The previous edition was built with "
+              "the default parameters; compare this page with a default build.", ""]
+    lines += ["## The data behind the moves", "",
+              "| table | rows then | rows now | newest statement then | newest statement now |", "|---|---|---|---|---|"]
+    then = meta.get("tables", {})
+    for s in all_tables():
+        t = then.get(s.table, {})
+        if t.get("rows") == s.rows and t.get("newest") == s.newest:
+            continue
+        lines.append(f"| `{s.table}` | {t.get('rows', '(new table)')} | {s.rows} | {_cell(t.get('newest') or '')} | "
+                     f"{_cell(s.newest or '')} |")
+    for cid in sorted({r["chapter"] for r in rows}):
+        sub = [r for r in rows if r["chapter"] == cid]
+        nums = [r for r in sub if r["kind"] == "number"]
+        texts = [r for r in sub if r["kind"] == "text"]
+        lines += ["", f"## {_cell(CHAPTERS[cid].title if cid in CHAPTERS else cid)} (`{cid}`)", ""]
+        if nums:
+            lines += ["| result | before | now | change | relative change |", "|---|---|---|---|---|"]
+            for r in sorted(nums, key=lambda r: -abs(r["relative"]) if r["relative"] == r["relative"] else 0):
+                rel = "" if r["relative"] in (float("inf"), float("-inf")) else fmt(r["relative"], sig=2, pct=True)
+                lines.append(f"| `{r['key']}` | {show(r['before'])} | {show(r['after'])} | {show(r['change'])} | {rel} |")
+        if texts:
+            lines += ["", "| verdict, date or name | before | now |", "|---|---|---|"]
+            lines += [f"| `{r['key']}` | {show(r['before'])} | {show(r['after'])} |" for r in texts]
+        new = [r["key"] for r in sub if r["kind"] == "added"]
+        gone = [r["key"] for r in sub if r["kind"] == "removed"]
+        if new:
+            lines += ["", "New results: " + ", ".join(f"`{k}`" for k in new) + "."]
+        if gone:
+            lines += ["", "No longer computed: " + ", ".join(f"`{k}`" for k in gone) + "."]
+    return "\n".join(lines) + "\n"
+
+
 def assemble(src: Path, executed: Path, extra_pages: dict[str, str] | None = None) -> None:
     """Lay out the book's source tree in `src` from the repo and the executed notebooks."""
     root = paths.root()
@@ -184,7 +293,7 @@ def assemble(src: Path, executed: Path, extra_pages: dict[str, str] | None = Non
     vega = src / "_static" / "vega"
     vega.mkdir(parents=True, exist_ok=True)
     (vega / "altair-offline.js").write_text(offline_vega_js(), encoding="utf-8")
-    pages = {"book/reproduce.md": reproduce_page(), "book/data.md": data_page()}
+    pages = {"book/reproduce.md": reproduce_page(), "book/data.md": data_page(), "book/changes.md": changes_page(executed)}
     pages.update(extra_pages or {})
     for rel, text in pages.items():
         (src / rel).parent.mkdir(parents=True, exist_ok=True)

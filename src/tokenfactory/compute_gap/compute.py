@@ -25,9 +25,13 @@ def capex_values(capex: pd.DataFrame, companies: list[str], include_guidance: bo
                  start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> pd.DataFrame:
     """One value per company and fiscal year: reported where there is one, else (if asked) guidance.
 
+    Only full-year rows count (`period == "FY"`; quarters and calendar-year statements are context),
+    and of several guidance statements for one year the latest (`as_of`) is used.
     A guidance range without a midpoint takes the middle of its low and high ends.
     """
     c = capex[capex["company"].isin(companies)].copy()
+    if "period" in c:
+        c = c[c["period"] == "FY"]
     if not include_guidance:
         c = c[c["row_type"] == "reported"]
     mid = (c["capex_low_usd_bn"] + c["capex_high_usd_bn"]) / 2
@@ -38,7 +42,9 @@ def capex_values(capex: pd.DataFrame, companies: list[str], include_guidance: bo
     if end is not None:
         c = c[c["fiscal_year_end"] <= end + pd.DateOffset(years=1)]
     c["guidance"] = c["row_type"] == "guidance"
-    c = c.sort_values(["company", "fiscal_year", "guidance"]).drop_duplicates(["company", "fiscal_year"], keep="first")
+    order = ["company", "fiscal_year", "guidance"] + (["as_of"] if "as_of" in c else [])
+    c = c.sort_values(order, ascending=[True, True, True] + [False] * (len(order) - 3))
+    c = c.drop_duplicates(["company", "fiscal_year"], keep="first")
     return c[["company", "fiscal_year", "fiscal_year_end", "value", "guidance", "definition", "source_url",
               "estimate"]].reset_index(drop=True)
 
@@ -174,3 +180,171 @@ def indexed(series: dict[str, pd.Series], base_year: int | None = None) -> pd.Da
     long = long.dropna(subset=["value"])
     long = long[long["value"] > 0]
     return long.assign(base_year=base).reset_index(drop=True)
+
+
+# --- the compute gap measured directly: largest open-weights run against the largest closed one -----
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def classify_runs(tc: pd.DataFrame, models: pd.DataFrame | None, open_kinds: tuple[str, ...]) -> pd.DataFrame:
+    """Training runs with their group ('open' or 'closed'), from the table's own `weights` column
+    and, where that is empty or absent, from models.csv by exact model name. Runs of unknown
+    access are left out."""
+    d = tc[tc["training_compute_flop"].notna() & (tc["training_compute_flop"] > 0)].copy()
+    weights = d["weights"] if "weights" in d else pd.Series(None, index=d.index, dtype=object)
+    if models is not None and len(models) and "weights" in models:
+        by_name = models.drop_duplicates("model").set_index("model")["weights"]
+        weights = weights.where(weights.notna() & (weights.astype(str) != ""), d["model"].map(by_name))
+    d["weights"] = weights
+    d["group"] = None
+    d.loc[d["weights"] == "closed", "group"] = "closed"
+    d.loc[d["weights"].isin(open_kinds), "group"] = "open"
+    d = d[d["group"].notna()]
+    return d.sort_values("publication_date").reset_index(drop=True)
+
+
+def running_max(runs: pd.DataFrame) -> pd.DataFrame:
+    """The largest run to date of each group, as steps: one row per new record."""
+    out = []
+    for group, g in runs.groupby("group"):
+        g = g.sort_values("publication_date")
+        prev = g["training_compute_flop"].cummax().shift(1).fillna(0)
+        rec = g[g["training_compute_flop"] > prev]
+        out.append(rec[["publication_date", "model", "organization", "training_compute_flop"]].assign(group=group))
+    cols = ["publication_date", "model", "organization", "training_compute_flop", "group"]
+    return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
+
+
+def _lag_and_ratio(flop_o, date_o, inc_o, flop_c, date_c, inc_c, at) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of the inclusion masks (draws x runs): months since the closed side first had a run
+    at least as large as the largest open run to date, and the ratio of the largest runs, at `at`."""
+    ok_o = inc_o & (date_o <= at)[None, :]
+    ok_c = inc_c & (date_c <= at)[None, :]
+    m_o = np.where(ok_o, flop_o[None, :], -np.inf).max(axis=1)
+    m_c = np.where(ok_c, flop_c[None, :], -np.inf).max(axis=1)
+    reach = ok_c & (flop_c[None, :] >= m_o[:, None])
+    far = np.datetime64("2262-01-01", "ns")
+    first = np.where(reach, date_c[None, :], far).min(axis=1)
+    days = (at - first).astype("timedelta64[D]").astype(float)
+    lag = np.where(first == far, 0.0, np.clip(days, 0, None) / DAYS_PER_MONTH)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(np.isfinite(m_o) & np.isfinite(m_c), m_c / m_o, np.nan)
+    lag = np.where(np.isfinite(m_o) & np.isfinite(m_c), lag, np.nan)
+    return lag, ratio
+
+
+@dataclass(frozen=True)
+class ComputeGap:
+    """The compute gap at `at`: `lag_months` since the closed side had a run as large as the
+    largest open run; `ratio` of the largest closed run to the largest open run; bootstrap
+    intervals over which runs are in the table."""
+
+    at: pd.Timestamp | None
+    lag_months: float
+    ratio: float
+    lag_low: float
+    lag_high: float
+    ratio_low: float
+    ratio_high: float
+    open_model: str | None
+    closed_model: str | None
+    open_flop: float
+    closed_flop: float
+    n_open: int
+    n_closed: int
+    draws: int
+
+
+def compute_gap(runs: pd.DataFrame, at: pd.Timestamp | None, draws: int, seed: int, level: float = 0.9) -> ComputeGap:
+    """The compute gap between closed and open runs at date `at` (default: the last run's date),
+    with a seeded bootstrap that resamples the runs of each group with replacement: it says how
+    much the gap depends on which runs the table holds (coverage), not how uncertain each run's
+    FLOP estimate is."""
+    nan = float("nan")
+    o, c = runs[runs["group"] == "open"], runs[runs["group"] == "closed"]
+    if o.empty or c.empty:
+        return ComputeGap(at, nan, nan, nan, nan, nan, nan, None, None, nan, nan, len(o), len(c), 0)
+    at = pd.Timestamp(at) if at is not None else runs["publication_date"].max()
+    at64 = np.datetime64(at, "ns")
+    fo, do = o["training_compute_flop"].to_numpy(float), o["publication_date"].to_numpy("datetime64[ns]")
+    fc, dc = c["training_compute_flop"].to_numpy(float), c["publication_date"].to_numpy("datetime64[ns]")
+    lag, ratio = _lag_and_ratio(fo, do, np.ones((1, len(o)), bool), fc, dc, np.ones((1, len(c)), bool), at64)
+    rng = np.random.default_rng(seed)
+    inc_o = np.zeros((draws, len(o)), bool)
+    inc_c = np.zeros((draws, len(c)), bool)
+    np.put_along_axis(inc_o, rng.integers(0, len(o), size=(draws, len(o))), True, axis=1)
+    np.put_along_axis(inc_c, rng.integers(0, len(c), size=(draws, len(c))), True, axis=1)
+    bl, br = _lag_and_ratio(fo, do, inc_o, fc, dc, inc_c, at64)
+    q = [(1 - level) / 2, (1 + level) / 2]
+    ll, lh = np.nanquantile(bl, q) if np.isfinite(bl).any() else (nan, nan)
+    rl, rh = np.nanquantile(br, q) if np.isfinite(br).any() else (nan, nan)
+    oo, cc = o[o["publication_date"] <= at], c[c["publication_date"] <= at]
+    top_o = oo.loc[oo["training_compute_flop"].idxmax()] if len(oo) else None
+    top_c = cc.loc[cc["training_compute_flop"].idxmax()] if len(cc) else None
+    return ComputeGap(at, float(lag[0]), float(ratio[0]), float(ll), float(lh), float(rl), float(rh),
+                      None if top_o is None else str(top_o["model"]), None if top_c is None else str(top_c["model"]),
+                      nan if top_o is None else float(top_o["training_compute_flop"]),
+                      nan if top_c is None else float(top_c["training_compute_flop"]), len(o), len(c), draws)
+
+
+def compute_gap_series(runs: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, step_days: int = 30) -> pd.DataFrame:
+    """The lag and the ratio at dates every `step_days` from `start` to `end` (for the chart and the
+    time average)."""
+    o, c = runs[runs["group"] == "open"], runs[runs["group"] == "closed"]
+    cols = ["date", "lag_months", "ratio"]
+    if o.empty or c.empty or end <= start:
+        return pd.DataFrame(columns=cols)
+    dates = pd.date_range(start, end, freq=f"{step_days}D")
+    fo, do = o["training_compute_flop"].to_numpy(float), o["publication_date"].to_numpy("datetime64[ns]")
+    fc, dc = c["training_compute_flop"].to_numpy(float), c["publication_date"].to_numpy("datetime64[ns]")
+    rows = [_lag_and_ratio(fo, do, np.ones((1, len(o)), bool), fc, dc, np.ones((1, len(c)), bool),
+                           np.datetime64(t, "ns")) for t in dates]
+    out = pd.DataFrame({"date": dates, "lag_months": [r[0][0] for r in rows], "ratio": [r[1][0] for r in rows]})
+    return out.dropna().reset_index(drop=True)
+
+
+# --- capex: recent growth, one company apart, annual rows only ----------------------------------
+
+def growth_since(total: pd.DataFrame, first_year: int) -> Growth:
+    """`total_growth` on the complete fiscal years from `first_year` on."""
+    if total.empty:
+        return total_growth(total)
+    return total_growth(total[total["fiscal_year"] >= first_year])
+
+
+def company_series_growth(values: pd.DataFrame, companies: list[str], first_year: int | None = None) -> Growth:
+    """Growth of the sum over `companies` (reported values only), from `first_year` if given."""
+    v = values[values["company"].isin(companies)]
+    t = capex_total(v, companies)
+    if first_year is not None and len(t):
+        t = t[t["fiscal_year"] >= first_year]
+    return total_growth(t)
+
+
+def capex_calendar_year(capex: pd.DataFrame, companies: list[str], year: int) -> pd.DataFrame:
+    """Each company's spending in calendar `year` as far as reported: the quarters ending in that
+    year (reported rows), and the latest guidance for the year (a midpoint where a range is given;
+    a company whose fiscal year is not the calendar year counts only guidance stated for the
+    calendar year, period 'CY'). One row per company: reported_usd_bn, quarters, guidance_usd_bn,
+    guidance_as_of."""
+    cols = ["company", "reported_usd_bn", "quarters", "last_quarter_end", "guidance_usd_bn", "guidance_as_of"]
+    if capex.empty or "period" not in capex or "period_end" not in capex:
+        return pd.DataFrame(columns=cols)
+    c = capex[capex["company"].isin(companies)].copy()
+    c["mid"] = c["capex_usd_bn"].fillna((c["capex_low_usd_bn"] + c["capex_high_usd_bn"]) / 2)
+    q = c[c["period"].astype(str).str.startswith("Q") & (c["row_type"] == "reported")
+          & (c["period_end"].dt.year == year) & c["mid"].notna()]
+    g = c[(c["row_type"] == "guidance") & c["mid"].notna()]
+    calendar_fy = c[(c["period"] == "FY")].groupby("company")["fiscal_year_end"].apply(
+        lambda d: bool(((d.dt.month == 12) & (d.dt.day == 31)).all()))
+    rows = []
+    for comp in companies:
+        qc = q[q["company"] == comp]
+        gc = g[(g["company"] == comp) & (g["fiscal_year"] == year)]
+        gc = gc[gc["period"] == "CY"] if not bool(calendar_fy.get(comp, True)) else gc[gc["period"].isin(["FY", "CY"])]
+        gl = gc.sort_values("as_of").iloc[-1] if len(gc) else None
+        rows.append((comp, float(qc["mid"].sum()) if len(qc) else float("nan"), len(qc),
+                     qc["period_end"].max() if len(qc) else pd.NaT,
+                     float(gl["mid"]) if gl is not None else float("nan"), gl["as_of"] if gl is not None else pd.NaT))
+    return pd.DataFrame(rows, columns=cols)

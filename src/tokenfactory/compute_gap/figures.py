@@ -1,4 +1,4 @@
-"""The chapter's charts, built from `analysis.ChapterResult`. Titles are computed from the numbers
+"""The chapter's charts, built from `chapter.Result`. Titles are computed from the numbers
 (never typed), each chart has a subtitle with what and which unit, tooltips, and shapes telling
 closed from open as well as colors. No analysis here: only data reshaping for the chart grammar.
 """
@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import charts
 from ..nb import fmt
-from . import analysis, frontier
+from . import chapter, frontier
 
 W = 600  # plot width, px: the chart with its legend stays within 700 px
 
@@ -40,13 +40,47 @@ def _org_family(name: str) -> str:
 
 
 def _bench_param(default: str) -> alt.Parameter:
-    names = list(analysis.BENCHMARKS)
-    labels = [analysis.BENCHMARKS[b][0] for b in names]
+    names = list(chapter.BENCHMARKS)
+    labels = [chapter.BENCHMARKS[b][0] for b in names]
     return alt.param(name="bench", value=default,
                      bind=alt.binding_select(options=names, labels=labels, name="Benchmark: "))
 
 
-def _envelope_steps(b: analysis.BenchmarkResult) -> pd.DataFrame:
+def _by_bench(texts: dict[str, str]) -> dict[str, str]:
+    """A Vega expression that picks the text of the benchmark the selector shows, so that a chart's
+    title follows the selection (the page's parameter only sets the default)."""
+    import json
+
+    keys = list(texts)
+    expr = json.dumps(texts[keys[-1]])
+    for k in reversed(keys[:-1]):
+        expr = f"bench === {json.dumps(k)} ? {json.dumps(texts[k])} : {expr}"
+    return {"expr": expr}
+
+
+def _all_benchmarks(res: chapter.Result) -> dict[str, chapter.BenchmarkResult]:
+    return {res.main.benchmark: res.main, **res.others}
+
+
+def frontier_title(b: chapter.BenchmarkResult) -> str:
+    """The frontier chart's finding for one benchmark."""
+    name, unit = chapter.BENCHMARKS[b.benchmark]
+    return (f"{name}: the best closed model leads the best open one by {_n(b.score_gap_latest, unit=unit)}"
+            if np.isfinite(b.score_gap_latest) else f"{name}: closed and open frontiers")
+
+
+def gap_title(b: chapter.BenchmarkResult) -> str:
+    """The gap chart's finding for one benchmark."""
+    name, unit = chapter.BENCHMARKS[b.benchmark]
+    return (f"{name}: the closed lead {chapter.gap_path_text(chapter.gap_path(b.gap), unit)}"
+            if len(b.gap) else f"{name}: no gap can be computed")
+
+
+#: Time axis of the benchmark charts: every label carries its year, whatever the span selected.
+_TIME_AXIS = alt.Axis(format="%b %Y", labelAngle=0, tickCount=6, labelOverlap=True)
+
+
+def _envelope_steps(b: chapter.BenchmarkResult) -> pd.DataFrame:
     rows = []
     for group in ("closed", "open"):
         r = b.records[b.records["group"] == group] if len(b.records) else b.records
@@ -61,7 +95,7 @@ def _envelope_steps(b: analysis.BenchmarkResult) -> pd.DataFrame:
     return pd.concat(rows).assign(benchmark=b.benchmark)
 
 
-def _across_benchmarks(res: analysis.ChapterResult, attr: str) -> pd.DataFrame:
+def _across_benchmarks(res: chapter.Result, attr: str) -> pd.DataFrame:
     """One frame of `attr` (scores, gap, ...) for every benchmark, tagged with its benchmark, for the
     charts' benchmark selector; empty when no benchmark has rows."""
     allb = {res.main.benchmark: res.main, **res.others}
@@ -69,28 +103,26 @@ def _across_benchmarks(res: analysis.ChapterResult, attr: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def frontier_chart(res: analysis.ChapterResult) -> alt.Chart:
+def frontier_chart(res: chapter.Result) -> alt.Chart:
     """Scores of every model by release date, best-to-date envelopes as steps; a benchmark selector."""
     allb = {res.main.benchmark: res.main, **res.others}
     pts = _across_benchmarks(res, "scores")
     if pts.empty:
         return _empty("No benchmark scores are loaded.")
-    pts["unit"] = pts["benchmark"].map(lambda k: analysis.BENCHMARKS[k][1])
+    pts["unit"] = pts["benchmark"].map(lambda k: chapter.BENCHMARKS[k][1])
     # one color per company: "Google DeepMind" and "Google", "Meta AI" and "Meta" are one family
     pts["family"] = pts["organization"].map(lambda o: charts.org_family(str(o)))
     steps = pd.concat([_envelope_steps(b) for b in allb.values()], ignore_index=True)
     m = res.main
-    name, unit = analysis.BENCHMARKS[m.benchmark]
-    t = (f"{name}: the best closed model leads the best open one by {_n(m.score_gap_latest, unit=unit)}"
-         if np.isfinite(m.score_gap_latest) else f"{name}: closed and open frontiers")
-    sub = ["Score of each model at release; lines: best score to date among closed (solid) and open (dashed) models.",
-           "Elo is shown for the latest leaderboard snapshot only (Elo scales shift between snapshots)."]
+    t = _by_bench({k: frontier_title(b) for k, b in allb.items()})
+    sub = ["Score of each model at release, in the selected benchmark's unit (ECI points, percentage points or Elo",
+           "points); lines: best score to date among closed (solid) and open (dashed) models. Elo: latest snapshot only."]
     sel = _bench_param(m.benchmark)
     orgs = sorted(pts["family"].unique())
     base = alt.Chart(pts).transform_filter(alt.datum.benchmark == sel)
     points = base.mark_point(filled=True, size=60, opacity=0.85).encode(
-        x=alt.X("release_date:T", title="Release date"),
-        y=alt.Y("score:Q", title="Score (benchmark's own unit)", scale=alt.Scale(zero=False)),
+        x=alt.X("release_date:T", title="Release date", axis=_TIME_AXIS),
+        y=alt.Y("score:Q", title="Score (the selected benchmark's unit, in the subtitle)", scale=alt.Scale(zero=False)),
         color=alt.Color("family:N", scale=charts.org_scale(orgs), title="Organization"),
         shape=alt.Shape("group:N", scale=_GROUP_SHAPES, title="Weights"),
         tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("organization:N", title="Organization"),
@@ -106,22 +138,21 @@ def frontier_chart(res: analysis.ChapterResult) -> alt.Chart:
     return (lines + points).add_params(sel).properties(width=W, height=340, title=charts.title(t, sub))
 
 
-def gap_chart(res: analysis.ChapterResult) -> alt.Chart:
+def gap_chart(res: chapter.Result) -> alt.Chart:
     """The gap in points over time, with the benchmark selector."""
     g = _across_benchmarks(res, "gap")
     if g.empty:
         return _empty("No benchmark has both closed and open scores yet.")
-    g["unit"] = g["benchmark"].map(lambda k: analysis.BENCHMARKS[k][1])
+    g["unit"] = g["benchmark"].map(lambda k: chapter.BENCHMARKS[k][1])
     m = res.main
-    name, unit = analysis.BENCHMARKS[m.benchmark]
-    t = (f"{name}: the closed lead {analysis.gap_path_text(analysis.gap_path(m.gap), unit)}"
-         if len(m.gap) else f"{name}: no gap can be computed")
-    sub = ["Best closed score minus best open score to date, in the benchmark's points (Elo: within each snapshot).",
+    allb = _all_benchmarks(res)
+    t = _by_bench({k: gap_title(b) for k, b in allb.items()})
+    sub = ["Best closed minus best open score to date, in the selected benchmark's unit (Elo: within each snapshot).",
            "Below zero: the best open model leads."]
     sel = _bench_param(m.benchmark)
     base = alt.Chart(g).transform_filter(alt.datum.benchmark == sel)
     line = base.mark_line(interpolate="step-after", color=charts.OKABE_ITO[0], point=True).encode(
-        x=alt.X("date:T", title="Date (release of a new best model, or leaderboard snapshot)"),
+        x=alt.X("date:T", title="Date (release of a new best model, or leaderboard snapshot)", axis=_TIME_AXIS),
         y=alt.Y("gap:Q", title="Gap, closed minus open (points)"),
         tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("closed:Q", title="Best closed", format=".1f"),
                  alt.Tooltip("open:Q", title="Best open", format=".1f"),
@@ -138,13 +169,13 @@ def _band_top(tr, d: pd.DataFrame) -> float:
     return float(np.nanmax(frontier.trend_band(tr, yrs)[["fit", "high"]].to_numpy()))
 
 
-def lag_chart(res: analysis.ChapterResult) -> alt.Chart:
+def lag_chart(res: chapter.Result) -> alt.Chart:
     """Catch-up lag of each closed record; censored records drawn as hollow markers with an arrow up."""
     m = res.main
     lags = m.lags
     if lags.empty:
         return _empty("No closed record on this benchmark yet.")
-    name, unit = analysis.BENCHMARKS[m.benchmark]
+    name, unit = chapter.BENCHMARKS[m.benchmark]
     d = lags.copy()
     d["status"] = np.where(d["censored"], "not yet caught up (lag at least)", "caught up")
     d["open_model"] = d["open_model"].fillna("none yet")
@@ -208,7 +239,7 @@ def lag_chart(res: analysis.ChapterResult) -> alt.Chart:
     return alt.layer(*layers).properties(width=W, height=300, title=charts.title(t, sub))
 
 
-def leadership_chart(res: analysis.ChapterResult) -> alt.Chart:
+def leadership_chart(res: chapter.Result) -> alt.Chart:
     """First-place spells as bars; open (still leading) spells end in a hollow marker."""
     w = res.windows
     if w.empty:
@@ -247,7 +278,7 @@ def leadership_chart(res: analysis.ChapterResult) -> alt.Chart:
     return (bars + open_end).properties(width=W - 80, height=h, title=charts.title(t, sub))
 
 
-def capex_chart(res: analysis.ChapterResult) -> alt.Chart:
+def capex_chart(res: chapter.Result) -> alt.Chart:
     """Capex per company per fiscal year, stacked; guidance lighter; totals labelled where complete."""
     v = res.capex_values
     if v.empty:
@@ -255,7 +286,7 @@ def capex_chart(res: analysis.ChapterResult) -> alt.Chart:
     g = res.capex_growth
     if np.isfinite(g.rate):
         t = (f"The {len(res.params.capex_companies)} companies' capex grew {fmt(g.rate, pct=True)} a year, "
-             f"{g.first_year}-{g.last_year}, to {analysis.usd_bn(g.last)}")
+             f"{g.first_year}-{g.last_year}, to {chapter.usd_bn(g.last)}")
     else:
         t = "Capital expenditure per company"
     sub = ["Capital expenditure per company and fiscal year, USD billions, stacked; the number above each bar is",
@@ -283,7 +314,7 @@ def capex_chart(res: analysis.ChapterResult) -> alt.Chart:
     return (bars + text).properties(width=W - 40, height=300, title=charts.title(t, sub))
 
 
-def capex_table(res: analysis.ChapterResult) -> pd.DataFrame:
+def capex_table(res: chapter.Result) -> pd.DataFrame:
     """Per-company capex in the first and last year of the total's CAGR, formatted for the page."""
     cb, g = res.capex_by_company, res.capex_growth
     if cb.empty:
@@ -296,7 +327,7 @@ def capex_table(res: analysis.ChapterResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def compute_chart(res: analysis.ChapterResult) -> alt.Chart:
+def compute_chart(res: chapter.Result) -> alt.Chart:
     """Training compute of each model on a log axis, with the fitted growth line."""
     rows = res.compute_rows
     f = res.compute_fit
@@ -329,15 +360,15 @@ def compute_chart(res: analysis.ChapterResult) -> alt.Chart:
     return alt.layer(*layers).properties(width=W, height=320, title=charts.title(t, sub))
 
 
-def indexed_chart(res: analysis.ChapterResult) -> alt.VConcatChart | alt.Chart:
+def indexed_chart(res: chapter.Result) -> alt.VConcatChart | alt.Chart:
     """Spending and compute (indexed, log) above the model gap (points), on one time axis."""
     idx = res.indexed
     if idx.empty:
         return _empty("Spending series are not loaded.")
     base = int(idx["base_year"].iloc[0])
     idx = idx[idx["year"] >= base - 1]
-    gy = analysis.gap_by_year(res.main.gap)
-    name, unit = analysis.BENCHMARKS[res.main.benchmark]
+    gy = chapter.gap_by_year(res.main.gap)
+    name, unit = chapter.BENCHMARKS[res.main.benchmark]
     last = idx[idx["year"] == idx["year"].max()]
     cap = last[last["series"] == "Capex total"]["index"]
     cap_txt = _n(cap.iloc[0] / 100) + "x" if len(cap) else "n/a"
@@ -382,3 +413,66 @@ def indexed_chart(res: analysis.ChapterResult) -> alt.VConcatChart | alt.Chart:
             x=xs, y="gap:Q", text="label:N"))
     bottom = alt.layer(*layers).properties(width=W - 40, height=110)
     return alt.vconcat(top, bottom, spacing=8)
+
+
+#: Source captions of the charts, by the table they draw on.
+SOURCES = {
+    "benchmark_scores": "Epoch AI Benchmarking Hub and Capabilities Index (CC BY 4.0); LMArena; vendors' reports; "
+                        "see data/benchmark_scores.csv",
+    "leaderboard_leaders": "LMArena leaderboard history; data/leaderboard_leaders.csv",
+    "capex": "Company 10-K filings and earnings releases; data/capex.csv",
+    "training_compute": "Epoch AI, Notable and Large-Scale AI Models (CC BY 4.0); data/training_compute.csv",
+    "indexed": "data/capex.csv; NVIDIA quarterly results (data/nvidia_financials.csv); Epoch AI; data/benchmark_scores.csv",
+}
+
+
+def source(res: chapter.Result, key: str, models: bool = False) -> dict[str, str | None]:
+    """The caption of a chart: its sources and the newest statement date of the table it draws on."""
+    text = SOURCES[key] + (". Release dates and licences: data/models.csv" if models else "")
+    table = "capex" if key == "indexed" else key
+    return {"source": text, "as_of": res.table_dates.get(table)}
+
+
+def problems_note(res: chapter.Result) -> str:
+    """Markdown naming the tables that did not load (empty when all did)."""
+    if not res.problems:
+        return ""
+    return ("**Data not available for this build.** The parts of this page that need these tables show "
+            "\"n/a\" or an empty chart:\n\n" + "\n".join(f"- `{k}`: {v}" for k, v in res.problems.items()))
+
+
+def compute_gap_chart(res: chapter.Result) -> alt.Chart:
+    """The largest training run to date among open-weights and among closed models (log FLOP), as
+    steps, with every run as a point."""
+    runs, rec, g = res.runs, res.run_records, res.compute_gap
+    if runs.empty or rec.empty or g is None or not np.isfinite(g.ratio):
+        return _empty("Training runs of both open-weights and closed models are needed.")
+    t = (f"The largest closed run is {chapter.fmt_x(g.ratio)} the largest open one; closed models reached "
+         f"that size {_n(g.lag_months, unit='months')} earlier")
+    sub = [f"Training compute (FLOP, log scale) of each run with known weights access; lines: largest run to date, "
+           f"closed (solid) and open weights (dashed), to {chapter._iso(g.at)}.",
+           f"90% bootstrap interval over which runs the table holds: ratio {chapter.fmt_x(g.ratio_low)} to "
+           f"{chapter.fmt_x(g.ratio_high)}, lag {_n(g.lag_low)} to {_n(g.lag_high, unit='months')}."]
+    end = pd.Timestamp(g.at)
+    steps = pd.concat([rec, rec.sort_values("publication_date").groupby("group").tail(1).assign(publication_date=end)],
+                      ignore_index=True)
+    d = runs.assign(organization=runs["organization"].fillna("Other"))
+    x = alt.X("publication_date:T", title="Publication date", axis=alt.Axis(format="%Y", labelAngle=0))
+    y = alt.Y("training_compute_flop:Q", title="Training compute (FLOP, log scale)", scale=alt.Scale(type="log"),
+              axis=alt.Axis(format="~e"))
+    tip = [alt.Tooltip("model:N", title="Model"), alt.Tooltip("organization:N", title="Organization"),
+           alt.Tooltip("group:N", title="Weights"), alt.Tooltip("publication_date:T", title="Published"),
+           alt.Tooltip("training_compute_flop:Q", title="FLOP", format=".2~e")]
+    pts = alt.Chart(d).mark_point(size=40, opacity=0.6, filled=True).encode(
+        x=x, y=y, shape=alt.Shape("group:N", scale=_GROUP_SHAPES, title="Weights"),
+        color=alt.Color("group:N", scale=alt.Scale(domain=["closed", "open"],
+                                                   range=[charts.OKABE_ITO[0], charts.OKABE_ITO[3]]), title="Weights"),
+        tooltip=tip)
+    lines = alt.Chart(steps).mark_line(interpolate="step-after", strokeWidth=2).encode(
+        x="publication_date:T", y="training_compute_flop:Q",
+        color=alt.Color("group:N", scale=alt.Scale(domain=["closed", "open"],
+                                                   range=[charts.OKABE_ITO[0], charts.OKABE_ITO[3]]), legend=None),
+        strokeDash=alt.StrokeDash("group:N", scale=_GROUP_DASH, legend=None), detail="group:N",
+        tooltip=[alt.Tooltip("group:N", title="Largest run to date"), alt.Tooltip("model:N", title="Set by"),
+                 alt.Tooltip("training_compute_flop:Q", title="FLOP", format=".2~e")])
+    return (lines + pts).properties(width=W, height=320, title=charts.title(t, sub))

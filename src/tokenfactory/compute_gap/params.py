@@ -70,6 +70,32 @@ class Params(ChapterParams):
         meaning="First year of the training-compute fit (the fit runs to window_end)",
         basis="Epoch AI finds a slowdown of frontier growth around 2018 and describes frontier growth since "
               "2018 as about 4x per year (https://epoch.ai/blog/training-compute-of-frontier-ai-models-grows-by-4-5x-per-year).")
+    lag_average_start: str = param(
+        "2023-01-01", unit="date (YYYY-MM-DD)",
+        meaning="First date over which the backward-looking lag is averaged (the average runs to the benchmark's "
+                "last data date)",
+        basis="Epoch AI's October 2025 average covers January 2023 to October 2025 "
+              "(https://epoch.ai/data-insights/open-weights-vs-closed-weights-models; window in "
+              "data/published_estimates.csv); the same start keeps the two comparable.")
+    capex_recent_start_year: int = param(
+        2023, unit="year", ge=2015, le=2030,
+        meaning="First fiscal year of the recent capex growth rate (shown beside the rate over the whole series)",
+        basis="2023 is the first fiscal year after ChatGPT's launch (30 November 2022), when the spending on AI "
+              "data centers began to dominate these companies' capex.")
+    open_weights_spender: str = param(
+        "Meta", unit="",
+        meaning="Company shown apart in the capex total: it publishes open weights, so its spending is on the "
+                "open side of the model gap",
+        choices_from=("capex", "company"))
+    window_trend_reference: float = param(
+        -0.5, unit="fraction per year", ge=-0.95, le=-0.05,
+        meaning="Shortening of leadership windows the trend test should be able to detect (-0.5: windows half as "
+                "long each year); below 80% power against it the test is called inconclusive",
+        basis="assumption: halving every year is a large, plainly visible change; a test that cannot detect even "
+              "that says nothing about the claim either way.")
+    power_simulations: int = param(
+        400, unit="simulations", ge=100, le=5000,
+        meaning="Simulated samples per trend size when computing the power of the window-trend test")
     bootstrap_draws: int = param(
         1000, unit="draws", ge=100, le=20000,
         meaning="Bootstrap resamples for the interval of the lag trend")
@@ -93,6 +119,10 @@ class Params(ChapterParams):
             raise ValueError(f"leadership_start: {self.leadership_start!r} is not a date written YYYY-MM-DD") from None
         if lead >= end:
             raise ValueError("leadership_start: must be before window_end")
+        try:
+            dt.date.fromisoformat(self.lag_average_start)
+        except ValueError:
+            raise ValueError(f"lag_average_start: {self.lag_average_start!r} is not a date written YYYY-MM-DD") from None
         if not self.capex_companies:
             raise ValueError("capex_companies: name at least one company")
         return self

@@ -184,6 +184,17 @@ def parse(name: str, raw: pd.DataFrame) -> pd.DataFrame:
         for line in typed.index[pct.fillna(False)]:
             problems.append(Problem(rel, int(line), "score", raw.at[line, "score"],
                                     "a percent score must be between 0 and 100"))
+    if "total_at_least_output" in table.extra_checks:
+        low = typed["total_tokens_per_s_per_chip"] < typed["output_tokens_per_s_per_chip"]
+        for line in typed.index[low.fillna(False)]:
+            problems.append(Problem(rel, int(line), "total_tokens_per_s_per_chip",
+                                    raw.at[line, "total_tokens_per_s_per_chip"],
+                                    "total tokens per second must not be below output tokens per second"))
+    if "low_at_most_high" in table.extra_checks:
+        bad = typed["gross_margin_low"] > typed["gross_margin_high"]
+        for line in typed.index[bad.fillna(False)]:
+            problems.append(Problem(rel, int(line), "gross_margin_low", raw.at[line, "gross_margin_low"],
+                                    "the low end must not exceed the high end"))
     if problems:
         # one line per problem, in file order
         unique = list(dict.fromkeys(problems))

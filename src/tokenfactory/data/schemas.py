@@ -87,6 +87,10 @@ _add(Table(
         Col("price_usd", "number", "Price per chip (list, or estimate: see price_estimate)", "USD", ge=0, le=1e8),
         Col("price_estimate", "bool", "True when price_usd is an estimate"),
         Col("price_source_url", "url", "Page that states the price"),
+        Col("price_basis", "text", "What price_usd prices: the chip alone, or a server (or larger system) price "
+            "divided by its chips", choices=("chip", "server_per_chip", "system_per_chip")),
+        Col("server_capex_usd_per_chip", "number", "Capital cost of the server around the chip (with its networking "
+            "where the source includes it), per chip, where a source gives it", "USD", ge=0, le=1e8),
         *_common(),
     ),
     date_order=(("announced_date", "available_date"),),
@@ -118,7 +122,8 @@ _add(Table(
         Col("organization", "text", "Their organization"),
         Col("statement", "text", "The statement, quoted or closely paraphrased", required=True),
         Col("phase", "text", "Which part of the cycle", choices=(
-            "design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence", "full_cycle")),
+            "design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence", "full_cycle",
+            "ai_assisted_design")),
         Col("min_months", "number", "Shortest duration stated", "months", ge=0, le=240),
         Col("max_months", "number", "Longest duration stated", "months", ge=0, le=240),
         *_common(estimate=False),
@@ -190,6 +195,11 @@ _add(Table(
         *_dated("date", "Date the price took effect or was seen", required=True),
         Col("event", "text", "launch, price_cut, or current (seen on a dated page)", required=True,
             choices=("launch", "price_cut", "current")),
+        Col("date_basis", "text", "What the date is: effective (the day the price took effect, from the vendor), "
+            "commit (first dataset commit showing the new price: it took effect on or before), page_date (the "
+            "date of the page or snapshot the price was seen on: an upper bound, not a change date), undated "
+            "(no date found: date = earliest possible date of the listing, notes say so)", required=True,
+            choices=("effective", "commit", "page_date", "undated")),
         Col("input_usd_per_mtok", "number", "Price of input tokens", "USD per million tokens", ge=0, le=10000),
         Col("output_usd_per_mtok", "number", "Price of output tokens", "USD per million tokens", ge=0, le=10000),
         Col("cached_input_usd_per_mtok", "number", "Price of cached input tokens", "USD per million tokens",
@@ -199,11 +209,42 @@ _add(Table(
 ))
 
 _add(Table(
-    "capex", key=("company", "fiscal_year", "row_type"),
+    "published_rates", key=("source", "measure"),
+    columns=(
+        Col("source", "text", "Who published the rate (Epoch AI, a16z, Stanford AI Index)", required=True),
+        Col("measure", "text", "What is measured, in the publisher's terms", required=True),
+        Col("benchmark", "text", "Benchmark of the capability threshold (empty when several)",
+            choices=("mmlu", "gpqa_diamond", "eci", "lmarena_elo", "several")),
+        Col("reference_model", "text", "Model whose score sets the threshold, when the publisher names one"),
+        Col("threshold_score", "number", "Threshold score, when stated", "benchmark units", ge=0, le=5000),
+        Col("price_basis", "text", "How input and output prices are combined", required=True,
+            choices=("blended_3_1", "input_output_average", "unspecified")),
+        Col("rate_per_year", "number", "Stated decline: price multiplier per year (10 = tenfold cheaper a year)",
+            "x per year", ge=0, le=1e7),
+        Col("rate_low", "number", "Low end of the stated interval", "x per year", ge=0, le=1e9),
+        Col("rate_high", "number", "High end of the stated interval", "x per year", ge=0, le=1e9),
+        Col("total_factor", "number", "Stated total decline over the period (280 = 280 times cheaper)", "x",
+            ge=0, le=1e9),
+        Col("period_start", "date", "First date of the period the rate covers"),
+        Col("period_end", "date", "Last date of the period the rate covers"),
+        *_common(estimate=False),
+    ),
+    date_order=(("period_start", "period_end"),),
+))
+
+_add(Table(
+    # One row per company x fiscal year x period x row type x statement date: full years and fiscal
+    # quarters sit in one table (`period`), and each guidance update is its own dated row (`as_of`), so
+    # a raise is kept beside the figure it replaced. Full-year totals read only `period == "FY"`.
+    "capex", key=("company", "fiscal_year", "period", "row_type", "as_of"),
     columns=(
         Col("company", "text", "Company", required=True),
         Col("fiscal_year", "int", "Fiscal year (named by the year it ends in)", required=True, ge=2000, le=2035),
         Col("fiscal_year_end", "date", "Last day of the fiscal year", required=True),
+        Col("period", "text", "FY (full fiscal year), Q1-Q4 (fiscal quarter of fiscal_year), or CY (the calendar "
+            "year named by fiscal_year, for a company whose fiscal year ends elsewhere)", required=True,
+            choices=("FY", "Q1", "Q2", "Q3", "Q4", "CY")),
+        Col("period_end", "date", "Last day of the period the figure covers", required=True),
         Col("row_type", "text", "reported, or guidance stated by the company", required=True,
             choices=("reported", "guidance")),
         Col("capex_usd_bn", "number", "Capital expenditure (midpoint for a guidance range)", "USD billions",
@@ -252,4 +293,96 @@ _add(Table(
         Col("spend_usd_bn", "number", "Compute spend", "USD billions", required=True, ge=0, le=2000),
         *_common(),
     ),
+))
+
+_add(Table(
+    "serving_benchmarks", key=("point_id",),
+    columns=(
+        Col("point_id", "text", "Identifier of the measured point (key): source, hardware, model, scenario, load",
+            required=True),
+        Col("source", "text", "Who published the measurement (MLPerf Inference v5.0, DeepSeek, NVIDIA, ...)",
+            required=True),
+        Col("source_kind", "text", "audited (MLPerf), third_party, vendor (chip maker), operator (runs the service)",
+            required=True, choices=("audited", "third_party", "vendor", "operator")),
+        Col("hardware", "text", "System as described by the source (e.g. 8x H200 SXM, GB200 NVL72)", required=True),
+        Col("accelerator", "text", "Key in accelerators.csv (empty when the chip has no row there, e.g. H800)"),
+        Col("chips", "int", "Accelerators in the measured system (per-chip figures divide by this)", required=True,
+            ge=1, le=100000),
+        Col("model", "text", "Key in models.csv", required=True),
+        Col("precision", "text", "Weight/compute precision (FP8, FP4, BF16, ...) where stated"),
+        Col("engine", "text", "Serving software (TensorRT-LLM, vLLM, SGLang, ...) where stated"),
+        Col("scenario", "text", "offline (no latency bound), server / interactive (latency-bounded, MLPerf), "
+            "concurrency (fixed concurrent requests), prefill / decode (one phase of a disaggregated deployment, "
+            "benchmarked), production_* (a live service)", required=True,
+            choices=("offline", "server", "interactive", "concurrency", "prefill", "decode",
+                     "production_prefill", "production_decode", "production_fleet")),
+        Col("input_tokens", "number", "Input (prompt) tokens per request (fixed, or the mean/median stated: see notes)",
+            "tokens", ge=0, le=1e7),
+        Col("output_tokens", "number", "Output tokens per request (fixed, or the mean stated: see notes)", "tokens",
+            ge=0, le=1e7),
+        Col("concurrency", "number", "Concurrent requests held by the load generator", "requests", ge=0, le=1e7),
+        Col("output_tokens_per_s_per_chip", "number", "Generated tokens per second, whole system divided by chips",
+            "tokens/s per chip", ge=0, le=1e7),
+        Col("total_tokens_per_s_per_chip", "number",
+            "Input plus output tokens per second per chip, where the source states (or counts) input tokens",
+            "tokens/s per chip", ge=0, le=1e8),
+        Col("tokens_per_s_per_user", "number", "Output speed seen by one request (interactivity)",
+            "tokens/s per request", ge=0, le=1e5),
+        Col("ttft_ms", "number", "Time to first token as reported (percentile in notes)", "ms", ge=0, le=1e7),
+        Col("tpot_ms", "number", "Time per output token / inter-token latency as reported (percentile in notes)",
+            "ms", ge=0, le=1e6),
+        Col("usd_per_chip_hour", "number", "Chip-hour price the source itself uses for this point", "USD per chip-hour",
+            ge=0, le=1000),
+        *_common(),
+    ),
+    foreign_keys=(("accelerator", "accelerators", "accelerator"), ("model", "models", "model")),
+    extra_checks=("total_at_least_output",),
+))
+
+_add(Table(
+    "rental_prices", key=("accelerator", "provider", "tier", "as_of"),
+    columns=(
+        Col("accelerator", "text", "Key in accelerators.csv", required=True),
+        Col("provider", "text", "Cloud or analyst that states the price (AWS, Lambda, SemiAnalysis InferenceX, ...)",
+            required=True),
+        Col("tier", "text", "Price tier as the source names it (on_demand, owning_hyperscaler, rental_3yr, ...)",
+            required=True),
+        Col("usd_per_chip_hour", "number", "Price per accelerator-hour (instance price divided by its chips)",
+            "USD per chip-hour", required=True, ge=0, le=1000),
+        Col("commitment", "text", "Contract length or ownership basis (none, 1 year, 3 years, owned)"),
+        *_common(),
+    ),
+    foreign_keys=(("accelerator", "accelerators", "accelerator"),),
+))
+
+_add(Table(
+    "vendor_margins", key=("vendor", "product", "source_url"),
+    columns=(
+        Col("vendor", "text", "Chip vendor", required=True),
+        Col("product", "text", "Product the margin is estimated for (e.g. H100 SXM)", required=True),
+        Col("gross_margin_low", "number", "Low end of the product-level gross margin", "fraction", ge=0, le=1),
+        Col("gross_margin_high", "number", "High end of the product-level gross margin", "fraction", ge=0, le=1),
+        Col("basis", "text", "How the source gets it (teardown cost of goods vs price, ...)", required=True),
+        *_common(),
+    ),
+    extra_checks=("low_at_most_high",),
+))
+
+_add(Table(
+    "published_estimates", key=("estimate_id",),
+    columns=(
+        Col("estimate_id", "text", "Short name the chapters use for the estimate (key)", required=True),
+        Col("publisher", "text", "Who published it", required=True),
+        Col("what", "text", "What is estimated, on which measure and population", required=True),
+        Col("value", "number", "The published central value", "see `unit`", required=True),
+        Col("low", "number", "Low end of the published interval (empty when none)", "see `unit`"),
+        Col("high", "number", "High end of the published interval (empty when none)", "see `unit`"),
+        Col("interval", "text", "What the interval is (e.g. 90% confidence interval)"),
+        Col("unit", "text", "Unit of value, low and high", required=True,
+            choices=("months", "ECI points", "x per year", "fraction")),
+        Col("window_start", "date", "First date of the data the estimate covers"),
+        Col("window_end", "date", "Last date of the data the estimate covers"),
+        *_common(),
+    ),
+    date_order=(("window_start", "window_end"),),
 ))

@@ -1,10 +1,19 @@
-"""The flywheel chapter's computation: inputs from upstream chapters (or documented fallbacks), the
-default run, the two-parameter map and the sensitivity analysis."""
+"""The flywheel chapter in four calls: `load` the tables and upstream results, `compute` every
+result the page shows, `texts` for the sentence fragments that depend on them, `glue_values` for
+results.json.
+
+Upstream: the technology rate, the merchant cadence and the manufacturing floor are the tape-out
+chapter's results; the fleet life is the inference-tax chapter's depreciation period; the costs per
+token come from the inference-tax chapter. Each is read by key, defensively: a key that is missing
+(that chapter not run, or renamed) falls back to the same computation on the same data (tape-out) or
+to a documented parameter (costs), and the page's table of inputs says which.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -15,6 +24,9 @@ from .params import Params
 
 PER_MONTH = {"minute": 60 * 24 * 365.25 / 12, "day": 365.25 / 12, "week": 365.25 / 12 / 7, "month": 1.0,
              "year": 1 / 12}
+AT_MONTH = 60
+#: Merchant generation gaps (months) over which the lead is swept.
+SWEEP = (4.0, 30.0)
 
 #: Parameters varied in the sensitivity analysis, with a reader's label.
 SENSITIVITY = {
@@ -22,9 +34,11 @@ SENSITIVITY = {
     "cost_gpu0_usd_per_mtok": "merchant cost per token",
     "cost_asic0_usd_per_mtok": "own-chip cost per token",
     "merchant_cycle_months": "merchant generation gap",
-    "floor_months": "physical cycle floor",
+    "own_cycle_ratio": "own cycle at the start (× merchant)",
+    "floor_months": "manufacturing floor",
+    "technology_rate_per_year": "technology rate per year",
+    "fleet_life_months": "fleet life",
     "first_chip_month": "month of the first own chip",
-    "gain_per_generation": "gain per chip generation",
     "user_growth_per_month": "user growth",
     "users_ceiling": "user saturation ceiling",
     "agent_token_growth_per_month": "tokens-per-user growth (agents)",
@@ -38,6 +52,10 @@ SENSITIVITY = {
     "markup": "markup over merchant cost",
 }
 _UPPER = {"pass_through": 1.0}
+#: The tape-out chapter's result that each merchant_cadence choice reads.
+CADENCE_KEYS = {"nvidia_recent": "nvidia_recent_generation_gap_months",
+                "merchant_families": "median_merchant_generation_gap_months",
+                "all_families": "median_generation_gap_months"}
 
 
 def monthly_volume(volumes: pd.DataFrame, provider: str) -> tuple[float, str, str]:
@@ -84,156 +102,6 @@ def _tax_default_nre() -> float:
 
     return float(TaxParams.model_fields["asic_nre_usd"].default)
 
-
-def resolve_inputs(p: Params, upstream: Mapping[str, Any], volume0: float) -> tuple[dict[str, float], pd.DataFrame]:
-    """Model inputs: chapter parameters plus values read from other chapters' results, each with
-    where it came from (a table shown on the page).
-
-    Units: inference_tax prices a million *output* tokens (the prompts' cost included); stated
-    volumes count tokens of every kind. Both costs are divided by (1 + input tokens per output
-    token) so that cost x volume is in dollars; the ratio comes from inference_tax's two break-even
-    keys (total over output tokens) or the fallback parameter."""
-    rows = []
-    tax_res = upstream.get("inference_tax") or {}
-
-    be_out, be_all = _get(upstream, "inference_tax", "breakeven_tokens_per_year"), _get(
-        upstream, "inference_tax", "breakeven_total_tokens_per_year")
-    if be_out is not None and be_all is not None and be_all >= be_out:
-        io, io_src = be_all / be_out - 1, "inference_tax chapter (breakeven_total_tokens_per_year / breakeven_tokens_per_year − 1)"
-    else:
-        io, io_src = p.fallback_input_tokens_per_output, "fallback parameter (fallback_input_tokens_per_output)"
-    per_all = 1.0 + io
-
-    gpu_out = _get(upstream, "inference_tax", "cost_per_mtok_gpu_usd")
-    gpu_src = "inference_tax chapter (cost_per_mtok_gpu_usd)" if gpu_out is not None else "fallback parameter (chapter not run)"
-    if gpu_out is None:
-        gpu_out = p.fallback_cost_per_mtok_gpu_usd
-    tax_up = tax_res.get("tax_share_gpu")
-    tax = float(tax_up) if isinstance(tax_up, (int, float)) and 0 <= float(tax_up) < 1 else p.fallback_tax_share_gpu
-
-    # Own chip: marginal cost (no NRE: the model charges NRE per generation itself).
-    asic_out, asic_src = _get(upstream, "inference_tax", ASIC_MARGINAL_KEY), f"inference_tax chapter ({ASIC_MARGINAL_KEY})"
-    if asic_out is None:
-        all_in = _get(upstream, "inference_tax", "cost_per_mtok_asic_usd")
-        parity = _get(upstream, "inference_tax", "asic_nre_at_parity_usd")
-        if all_in is not None and parity is not None:
-            asic_out = asic_marginal_from_parity(all_in, gpu_out, parity, _tax_default_nre())
-            asic_src = ("inference_tax chapter: cost_per_mtok_asic_usd minus its NRE share, derived from "
-                        "asic_nre_at_parity_usd at that chapter's default asic_nre_usd")
-    if asic_out is None:
-        asic_out = gpu_out * (1 - tax)
-        asic_src = "merchant cost × (1 − tax share): the merchant chip at cost, no NRE" + (
-            " (tax share from inference_tax)" if tax_up is not None else " (fallback tax share)")
-    rows += [
-        {"input": "merchant cost per million output tokens (USD)", "value": gpu_out, "from": gpu_src},
-        {"input": "own-chip cost per million output tokens, without NRE (USD)", "value": asic_out, "from": asic_src},
-        {"input": "input tokens per output token", "value": io, "from": io_src},
-        {"input": "merchant cost per million tokens of any kind (USD)", "value": gpu_out / per_all,
-         "from": "merchant cost per output token ÷ (1 + input tokens per output token)"},
-        {"input": "own-chip cost per million tokens of any kind, without NRE (USD)", "value": asic_out / per_all,
-         "from": "own-chip cost per output token ÷ (1 + input tokens per output token)"},
-        {"input": "vendor's share of the merchant cost (tax share)", "value": tax,
-         "from": "inference_tax chapter (tax_share_gpu)" if tax_up is not None else "fallback parameter"},
-    ]
-
-    def pick(chapter: str, key: str, fallback: float, label: str) -> float:
-        got = _get(upstream, chapter, key)
-        rows.append({"input": label, "value": got if got is not None else fallback,
-                     "from": f"{chapter} chapter ({key})" if got is not None else "fallback parameter (chapter not run)"})
-        return got if got is not None else fallback
-
-    cycle = pick("tapeout", "median_generation_gap_months", p.fallback_merchant_cycle_months,
-                 "merchant generation gap (months)")
-    floor = pick("tapeout", "min_feasible_cycle_months", p.fallback_floor_months, "physical cycle floor (months)")
-    x = {
-        "volume0_tokens": volume0, "cost_gpu0_usd_per_mtok": gpu_out / per_all,
-        "cost_asic0_usd_per_mtok": asic_out / per_all, "merchant_cycle_months": cycle, "floor_months": floor,
-        **{k: float(getattr(p, k)) for k in model.INPUTS if hasattr(p, k)},
-    }
-    return x, pd.DataFrame(rows)
-
-
-def trajectories(sim: Mapping[str, np.ndarray], row: int = 0) -> pd.DataFrame:
-    """One scenario's paths in long form (month, strategy, variable, value) for charts."""
-    frames = []
-    months = np.arange(1, sim["cum_m"].shape[1] + 1)
-    for var in ("users", "quality", "volume", "cost", "price", "cum", "cashflow", "knowledge"):
-        for s, name in (("m", "merchant"), ("i", "integrated")):
-            frames.append(pd.DataFrame({"month": months, "strategy": name, "variable": var,
-                                        "value": sim[f"{var}_{s}"][row]}))
-    return pd.concat(frames, ignore_index=True)
-
-
-def grid_map(x: Mapping[str, float], p: Params, months: int) -> pd.DataFrame:
-    """Winner after five years over NRE per generation × exogenous volume growth (users and tokens
-    per user together, split as in the defaults). One vectorized run over the whole grid."""
-    r = p.map_resolution
-    nre = np.linspace(0.0, p.map_nre_max_usd_bn, r)
-    growth = np.linspace(0.0, p.map_growth_max_per_month, r)
-    N, G = np.meshgrid(nre, growth, indexing="xy")
-    base_total = p.user_growth_per_month + p.agent_token_growth_per_month
-    share_users = p.user_growth_per_month / base_total if base_total > 0 else 0.5
-    xs = dict(x)
-    xs["nre_per_generation_usd_bn"] = N.ravel()
-    xs["user_growth_per_month"] = G.ravel() * share_users
-    xs["agent_token_growth_per_month"] = G.ravel() * (1 - share_users)
-    o = model.outcomes(model.simulate(xs, months))
-    out = pd.DataFrame({"nre_usd_bn": N.ravel(), "growth_per_month": G.ravel(),
-                        "advantage_usd_bn": o["advantage_usd_bn"], "crossover_month": o["crossover_month"]})
-    out["winner"] = np.where(out["advantage_usd_bn"] > 0, "integrated", "merchant")
-    return out
-
-
-def sensitivity(x: Mapping[str, float], p: Params, months: int) -> pd.DataFrame:
-    """Morris elementary effects (SALib, seeded) of each parameter, each varied from (1 - r) to
-    (1 + r) times its value, on two outcomes at year 5: the relative lead (integrated over merchant
-    cumulative cash, minus one) and the USD lead.
-
-    Why both: the USD lead scales with the size of the token market, so parameters that only make
-    the market bigger (faster merchant cost declines, faster growth) rank high on it without
-    changing who wins; the relative lead isolates what decides the verdict. Ranked by the relative
-    lead's mu*. `attrs` holds the number of runs and the share in which the integrated lab leads."""
-    from SALib.analyze import morris as morris_analyze
-    from SALib.sample import morris as morris_sample
-
-    names = list(SENSITIVITY)
-    bounds = []
-    for k in names:
-        v = float(x[k])
-        lo, hi = v * (1 - p.sensitivity_range), v * (1 + p.sensitivity_range)
-        if k in _UPPER:
-            hi = min(hi, _UPPER[k])
-        if lo == hi:  # a zero default: vary upwards a little so the effect is defined
-            hi = lo + 0.01
-        bounds.append([lo, hi])
-    problem = {"num_vars": len(names), "names": names, "bounds": bounds}
-    X = morris_sample.sample(problem, p.sensitivity_trajectories, num_levels=4, seed=p.seed)
-    xs = dict(x)
-    for j, k in enumerate(names):
-        xs[k] = X[:, j]
-    sim = model.simulate(xs, months)
-    o = model.outcomes(sim)
-    out = pd.DataFrame({"parameter": names, "label": [SENSITIVITY[k] for k in names]})
-    for tag, Y in (("rel", relative_lead(sim)), ("usd", o["advantage_usd_bn"])):
-        res = morris_analyze.analyze(problem, X, Y, num_levels=4, seed=p.seed)
-        out[f"mu_star_{tag}"], out[f"mu_{tag}"] = res["mu_star"], res["mu"]
-        out[f"sigma_{tag}"], out[f"conf_{tag}"] = res["sigma"], res["mu_star_conf"]
-    out["rank_usd"] = out["mu_star_usd"].rank(ascending=False, method="first").astype(int)
-    out = out.sort_values("mu_star_rel", ascending=False).reset_index(drop=True)
-    out.attrs["runs"] = int(len(X))
-    out.attrs["share_ahead"] = float((o["advantage_usd_bn"] > 0).mean())
-    return out
-
-
-def param_name(model_input: str) -> str:
-    """The chapter parameter a model input comes from (costs and cycles come from other chapters)."""
-    return {"cost_gpu0_usd_per_mtok": "fallback_cost_per_mtok_gpu_usd (inference_tax: cost_per_mtok_gpu_usd)",
-            "cost_asic0_usd_per_mtok": f"inference_tax: {ASIC_MARGINAL_KEY} (or all-in cost minus NRE share)",
-            "merchant_cycle_months": "fallback_merchant_cycle_months (tapeout: median_generation_gap_months)",
-            "floor_months": "fallback_floor_months (tapeout: min_feasible_cycle_months)"}.get(model_input, model_input)
-
-
-# --- Calibration against stated token volumes, and what is robust ------------------------------------------------
 
 def volume_series(volumes: pd.DataFrame) -> pd.DataFrame:
     """Every stated volume as tokens per month, one row per statement, with a series label
@@ -294,114 +162,435 @@ def model_volume_path(sim: Mapping[str, np.ndarray], start: str, row: int = 0, m
     return pd.DataFrame({"date": dates, "tokens_per_month": v, "month": np.arange(len(v))})
 
 
-def relative_lead(sim: Mapping[str, np.ndarray], at_month: int = 60) -> np.ndarray:
-    """Integrated over merchant cumulative cash minus one, after `at_month` months.
-
-    Why: the USD lead is proportional to the starting volume and compounds the growth
-    assumptions; this ratio does not depend on the starting volume except through the fixed NRE,
-    so it is the number to compare across scenarios."""
-    i = at_month - 1
-    m = sim["cum_m"][:, i]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(m > 0, sim["cum_i"][:, i] / m - 1, np.nan)
 
 
-def robustness(x: Mapping[str, float], months: int, cycle_months: float = 12.0) -> pd.DataFrame:
-    """The default run against variants that change the scale (starting volume, growth outside
-    the loop) or the merchant cadence: which outputs move (USD levels) and which barely do (sign,
-    relative lead)."""
-    gu, ga = float(x["user_growth_per_month"]), float(x["agent_token_growth_per_month"])
-    variants = [
-        ("defaults", {}),
-        ("starting volume ÷10", {"volume0_tokens": x["volume0_tokens"] / 10}),
-        ("starting volume ×10", {"volume0_tokens": x["volume0_tokens"] * 10}),
-        ("no growth outside the loop", {"user_growth_per_month": 0.0, "agent_token_growth_per_month": 0.0}),
-        ("half the growth outside the loop", {"user_growth_per_month": gu / 2, "agent_token_growth_per_month": ga / 2}),
-        (f"merchant generations every {fmt(cycle_months)} months", {"merchant_cycle_months": cycle_months}),
+# --- Inputs -------------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Inputs:
+    volumes: pd.DataFrame
+    programs: pd.DataFrame | None
+    statements: pd.DataFrame | None
+    accelerators: pd.DataFrame | None
+    upstream: Mapping[str, Any]
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+def load(loader: Callable[[str], pd.DataFrame], upstream: Mapping[str, Any] | None = None) -> Inputs:
+    """token_volumes (required) and the tape-out chapter's tables (used only when its results are
+    missing); a table that does not validate becomes a named problem."""
+    from ..data.load import DataError
+
+    problems: dict[str, str] = {}
+    tables: dict[str, pd.DataFrame | None] = {}
+    for name in ("chip_programs", "asic_cycle_statements", "accelerators"):
+        try:
+            tables[name] = loader(name)
+        except DataError as exc:
+            tables[name], problems[name] = None, str(exc)
+    return Inputs(loader("token_volumes"), tables["chip_programs"], tables["asic_cycle_statements"],
+                  tables["accelerators"], dict(upstream or {}), problems)
+
+
+def tapeout_values(inputs: Inputs) -> tuple[dict[str, float], str]:
+    """The tape-out chapter's results this chapter needs (technology rate, the three cadences, the
+    floor): from its results when present, else computed by the tape-out package with its default
+    parameters on the same tables (one owner either way). Returns the values and where they came from."""
+    keys = ("technology_rate_per_year", "min_feasible_cycle_months", *CADENCE_KEYS.values())
+    up = {k: _get(inputs.upstream, "tapeout", k) for k in keys}
+    if all(v is not None for v in up.values()):
+        return {k: float(v) for k, v in up.items()}, "tapeout chapter"
+    from ..tapeout import chapter as tape
+    from ..tapeout.params import Params as TapeParams
+
+    if inputs.programs is None or inputs.statements is None:
+        raise ValueError("the tape-out chapter's results are missing and its tables did not load")
+    r = tape.compute(TapeParams(), tape.Inputs(inputs.programs, inputs.statements, inputs.accelerators))
+    return {k: float(r.numbers[k]) for k in keys}, "tape-out package on the same data (chapter not run)"
+
+
+def fleet_life_months(upstream: Mapping[str, Any]) -> tuple[float, str]:
+    """The fleet's life: the inference-tax chapter's depreciation period (its result if glued, else its
+    parameter's default), in months."""
+    got = _get(upstream, "inference_tax", "depreciation_years")
+    if got is not None:
+        return 12.0 * got, "inference_tax chapter (depreciation_years)"
+    try:
+        from ..inference_tax.params import Params as TaxParams
+
+        return 12.0 * float(TaxParams.model_fields["depreciation_years"].default), \
+            "inference_tax parameter depreciation_years (default)"
+    except (ImportError, KeyError):
+        return 60.0, "five years (inference_tax's depreciation period not found)"
+
+
+def resolve_inputs(p: Params, inputs: Inputs, volume0: float) -> tuple[dict[str, float], pd.DataFrame, dict]:
+    """Model inputs: the chapter's parameters plus values read from other chapters, each with where it
+    came from (a table shown on the page). Also returns the tape-out values used.
+
+    Units: inference_tax prices a million *output* tokens (the prompts' cost included); stated
+    volumes count tokens of every kind. Both costs are divided by (1 + input tokens per output
+    token) so that cost x volume is in dollars."""
+    upstream = inputs.upstream
+    rows = []
+    tax_res = upstream.get("inference_tax") or {}
+
+    be_out, be_all = _get(upstream, "inference_tax", "breakeven_tokens_per_year"), _get(
+        upstream, "inference_tax", "breakeven_total_tokens_per_year")
+    if be_out is not None and be_all is not None and be_all >= be_out:
+        io, io_src = be_all / be_out - 1, "inference_tax chapter (breakeven_total_tokens_per_year / breakeven_tokens_per_year − 1)"
+    else:
+        io, io_src = p.fallback_input_tokens_per_output, "fallback parameter (fallback_input_tokens_per_output)"
+    per_all = 1.0 + io
+
+    gpu_out = _get(upstream, "inference_tax", "cost_per_mtok_gpu_usd")
+    gpu_src = "inference_tax chapter (cost_per_mtok_gpu_usd)" if gpu_out is not None else "fallback parameter (chapter not run)"
+    if gpu_out is None:
+        gpu_out = p.fallback_cost_per_mtok_gpu_usd
+    tax_up = tax_res.get("tax_share_gpu")
+    tax = float(tax_up) if isinstance(tax_up, (int, float)) and 0 <= float(tax_up) < 1 else p.fallback_tax_share_gpu
+
+    # Own chip: marginal cost (no NRE: the model charges NRE per generation itself).
+    asic_out, asic_src = _get(upstream, "inference_tax", ASIC_MARGINAL_KEY), f"inference_tax chapter ({ASIC_MARGINAL_KEY})"
+    if asic_out is None:
+        all_in = _get(upstream, "inference_tax", "cost_per_mtok_asic_usd")
+        parity = _get(upstream, "inference_tax", "asic_nre_at_parity_usd")
+        if all_in is not None and parity is not None:
+            asic_out = asic_marginal_from_parity(all_in, gpu_out, parity, _tax_default_nre())
+            asic_src = ("inference_tax chapter: cost_per_mtok_asic_usd minus its NRE share, derived from "
+                        "asic_nre_at_parity_usd at that chapter's default asic_nre_usd")
+    if asic_out is None:
+        asic_out = gpu_out * (1 - tax)
+        asic_src = "merchant cost × (1 − tax share): the merchant chip at cost, no NRE" + (
+            " (tax share from inference_tax)" if tax_up is not None else " (fallback tax share)")
+    rows += [
+        {"input": "merchant cost per million output tokens (USD)", "value": gpu_out, "from": gpu_src},
+        {"input": "own-chip cost per million output tokens, without NRE (USD)", "value": asic_out, "from": asic_src},
+        {"input": "input tokens per output token", "value": io, "from": io_src},
+        {"input": "merchant cost per million tokens of any kind (USD)", "value": gpu_out / per_all,
+         "from": "merchant cost per output token ÷ (1 + input tokens per output token)"},
+        {"input": "own-chip cost per million tokens of any kind, without NRE (USD)", "value": asic_out / per_all,
+         "from": "own-chip cost per output token ÷ (1 + input tokens per output token)"},
+        {"input": "vendor's share of the merchant cost (tax share)", "value": tax,
+         "from": "inference_tax chapter (tax_share_gpu)" if tax_up is not None else "fallback parameter"},
     ]
-    rows = []
-    for name, over in variants:
-        s = model.simulate(dict(x, **over), months)
-        o = model.outcomes(s)
-        rows.append({"variant": name, "crossover_month": float(o["crossover_month"][0]),
-                     "advantage_usd_bn": float(o["advantage_usd_bn"][0]),
-                     "relative_lead": float(relative_lead(s)[0]),
-                     "volume_multiple": float(s["volume_i"][0, -1] / s["volume_i"][0, 0]),
-                     "merchant_cash_usd_bn": float(s["cum_m"][0, -1] / 1e9)})
-    return pd.DataFrame(rows)
+    tape, tape_src = tapeout_values(inputs)
+    life, life_src = fleet_life_months(upstream)
+    cycle = tape[CADENCE_KEYS[p.merchant_cadence]]
+    rows += [
+        {"input": f"merchant generation gap, months ({p.merchant_cadence.replace('_', ' ')})", "value": cycle,
+         "from": f"{tape_src} ({CADENCE_KEYS[p.merchant_cadence]})"},
+        {"input": "technology rate, × per year (price-performance)", "value": tape["technology_rate_per_year"],
+         "from": f"{tape_src} (technology_rate_per_year)"},
+        {"input": "manufacturing floor of a cycle, months", "value": tape["min_feasible_cycle_months"],
+         "from": f"{tape_src} (min_feasible_cycle_months)"},
+        {"input": "fleet life, months", "value": life, "from": life_src},
+    ]
+    x = {
+        "volume0_tokens": volume0, "cost_gpu0_usd_per_mtok": gpu_out / per_all,
+        "cost_asic0_usd_per_mtok": asic_out / per_all, "merchant_cycle_months": cycle,
+        "floor_months": tape["min_feasible_cycle_months"], "technology_rate_per_year": tape["technology_rate_per_year"],
+        "fleet_life_months": life, "align_own_to_merchant": 0.0,
+        **{k: float(getattr(p, k)) for k in model.INPUTS if hasattr(p, k)},
+    }
+    return x, pd.DataFrame(rows), tape
 
 
-def loop_contribution(x: Mapping[str, float], months: int, at_month: int = 60) -> pd.DataFrame:
-    """How much of the year-5 lead the feedback gains account for, with the growth outside the loop
-    (users, tokens per user, model quality) left as it is.
+# --- Runs -----------------------------------------------------------------------------------------------------------------
 
-    Rows: the default run; all five feedback gains at zero at once; and each gain alone at zero
-    (the others at their values). `share_of_lead` is the part of the default USD lead that
-    disappears (1 - lead / default lead); `relative_lead` is the scale-free lead. Why: the growth
-    outside the loop makes every dollar figure larger for both labs; only turning off the gains
-    measures what the loop itself adds."""
+def trajectories(sim: Mapping[str, np.ndarray], row: int = 0) -> pd.DataFrame:
+    """One scenario's paths in long form (month, strategy, variable, value) for charts."""
+    frames = []
+    months = np.arange(1, sim["cum_m"].shape[1] + 1)
+    for var in ("users", "quality", "volume", "cost", "frontier", "price", "cum", "cashflow", "knowledge"):
+        for s, name in (("m", "merchant"), ("i", "integrated")):
+            frames.append(pd.DataFrame({"month": months, "strategy": name, "variable": var,
+                                        "value": sim[f"{var}_{s}"][row]}))
+    return pd.concat(frames, ignore_index=True)
 
-    variants = [("defaults", {}), ("all feedback gains at zero", {k: 0.0 for k in model.LOOP_GAINS})]
-    variants += [(f"only {SENSITIVITY[k]} at zero", {k: 0.0}) for k in model.LOOP_GAINS]
-    rows = []
-    for name, over in variants:
-        s = model.simulate(dict(x, **over), months)
-        rows.append({"variant": name, "advantage_usd_bn": float(model.outcomes(s, at_month)["advantage_usd_bn"][0]),
-                     "relative_lead": float(relative_lead(s, at_month)[0])})
-    out = pd.DataFrame(rows)
-    base = out.loc[0, "advantage_usd_bn"]
-    out["share_of_lead"] = 1 - out["advantage_usd_bn"] / base if base > 0 else np.nan
+
+def sensitivity_bounds(x: Mapping[str, float], spread: float) -> dict[str, tuple[float, float]]:
+    """Each varied parameter from (1 - spread) to (1 + spread) times its value; a rate per year varies
+    its growth part (rate - 1) instead, so it never falls below one."""
+    out = {}
+    for k in SENSITIVITY:
+        v = float(x[k])
+        if k == "technology_rate_per_year":
+            lo, hi = 1 + (v - 1) * (1 - spread), 1 + (v - 1) * (1 + spread)
+        else:
+            lo, hi = v * (1 - spread), v * (1 + spread)
+        if k in _UPPER:
+            hi = min(hi, _UPPER[k])
+        if lo == hi:
+            hi = lo + 0.01
+        out[k] = (lo, hi)
     return out
+
+
+def sensitivity(x: Mapping[str, float], p: Params, months: int) -> pd.DataFrame:
+    """Morris elementary effects (SALib, seeded) of each parameter over its assumed range, on the
+    year-5 lead relative to the merchant lab's revenue (scale-free: it decides who leads) and on the
+    USD lead. Ranked by the relative lead's mu*. `attrs` holds the number of runs and the share of
+    runs in which the integrated lab leads: a description of the assumed ranges, not a probability."""
+    from SALib.analyze import morris as morris_analyze
+    from SALib.sample import morris as morris_sample
+
+    bounds = sensitivity_bounds(x, p.sensitivity_range)
+    names = list(SENSITIVITY)
+    problem = {"num_vars": len(names), "names": names, "bounds": [list(bounds[k]) for k in names]}
+    X = morris_sample.sample(problem, p.sensitivity_trajectories, num_levels=4, seed=p.seed)
+    xs = dict(x)
+    for j, k in enumerate(names):
+        xs[k] = X[:, j]
+    o = model.outcomes(model.simulate(xs, months), AT_MONTH)
+    out = pd.DataFrame({"parameter": names, "label": [SENSITIVITY[k] for k in names],
+                        "low": [bounds[k][0] for k in names], "high": [bounds[k][1] for k in names]})
+    for tag, Y in (("rel", o["relative_lead"]), ("usd", o["advantage_usd_bn"])):
+        res = morris_analyze.analyze(problem, X, Y, num_levels=4, seed=p.seed)
+        out[f"mu_star_{tag}"], out[f"mu_{tag}"] = res["mu_star"], res["mu"]
+        out[f"sigma_{tag}"], out[f"conf_{tag}"] = res["sigma"], res["mu_star_conf"]
+    out["rank_usd"] = out["mu_star_usd"].rank(ascending=False, method="first").astype(int)
+    out = out.sort_values("mu_star_rel", ascending=False).reset_index(drop=True)
+    out.attrs["runs"] = int(len(X))
+    out.attrs["share_ahead"] = float((o["advantage_usd_bn"] > 0).mean())
+    return out
+
+
+def lead_grid(x: Mapping[str, float], sens: pd.DataFrame, months: int, resolution: int) -> pd.DataFrame:
+    """The year-5 lead over a grid of the two most influential parameters (by the Morris ranking),
+    each across its assumed range, all else at its value: one vectorized run, precomputed so that the
+    page can move through it with a live control."""
+    a, b = sens["parameter"].iloc[0], sens["parameter"].iloc[1]
+    va = np.linspace(sens["low"].iloc[0], sens["high"].iloc[0], resolution)
+    vb = np.linspace(sens["low"].iloc[1], sens["high"].iloc[1], resolution)
+    A, B = np.meshgrid(va, vb, indexing="ij")
+    xs = dict(x)
+    xs[a], xs[b] = A.ravel(), B.ravel()
+    o = model.outcomes(model.simulate(xs, months), AT_MONTH)
+    return pd.DataFrame({"a": A.ravel(), "b": B.ravel(), "b_index": np.tile(np.arange(resolution), resolution),
+                         "relative_lead": o["relative_lead"], "advantage_usd_bn": o["advantage_usd_bn"],
+                         "a_name": a, "b_name": b, "a_label": SENSITIVITY[a], "b_label": SENSITIVITY[b],
+                         "a_default": float(x[a]), "b_default": float(x[b])})
 
 
 def cycle_sweep(x: Mapping[str, float], months: int, lo: float, hi: float, step: float = 0.5) -> pd.DataFrame:
     """Year-5 lead (USD billions and relative) and crossover month as the merchant generation gap
     varies, all else at its value (one vectorized run)."""
     cycles = np.arange(lo, hi + step / 2, step)
-    s = model.simulate(dict(x, merchant_cycle_months=cycles), months)
-    o = model.outcomes(s)
+    o = model.outcomes(model.simulate(dict(x, merchant_cycle_months=cycles), months), AT_MONTH)
     return pd.DataFrame({"merchant_cycle_months": cycles, "advantage_usd_bn": o["advantage_usd_bn"],
-                         "relative_lead": relative_lead(s), "crossover_month": o["crossover_month"]})
+                         "relative_lead": o["relative_lead"], "crossover_month": o["crossover_month"]})
 
 
 def cycle_threshold(sweep: pd.DataFrame) -> float:
-    """The merchant generation gap above which the integrated lab leads at year 5 for every gap in
-    the sweep: the largest gap at which it does not lead (NaN if it leads everywhere, the sweep's
-    upper end if nowhere). Read conservatively because the lead jumps at generation boundaries."""
+    """The merchant generation gap above which the integrated lab leads at year 5 for every gap in the
+    sweep: the largest gap at which it does not lead (NaN if it leads everywhere)."""
     behind = sweep.loc[sweep["advantage_usd_bn"] <= 0, "merchant_cycle_months"]
     return float(behind.max()) if len(behind) else float("nan")
 
 
-def breakeven_volume_factor(x: Mapping[str, float], months: int, lo: float = 1e-4, hi: float = 10.0,
-                            n: int = 161) -> float:
-    """Smallest multiple of the starting volume at which the integrated lab leads at year 5 (log
-    grid; NaN if it never leads within the grid): the scale at which a chip program pays (C7)."""
-    f = np.geomspace(lo, hi, n)
-    adv = model.outcomes(model.simulate(dict(x, volume0_tokens=x["volume0_tokens"] * f), months))["advantage_usd_bn"]
-    ahead = adv > 0
-    if not ahead.any():
-        return float("nan")
-    # first index from which it stays ahead
-    stays = np.flip(np.logical_and.accumulate(np.flip(ahead)))
-    return float(f[int(np.argmax(stays))])
+def nre_table(p: Params, x: Mapping[str, float]) -> pd.DataFrame:
+    """NRE per year at a few own cycles: the price of faster own generations."""
+    cyc = np.array(sorted({float(x["floor_months"]), 12.0, float(x["merchant_cycle_months"]), 24.0}))
+    return pd.DataFrame({"own cycle, months": cyc,
+                         "NRE per year, USD bn": model.nre_per_year(p.nre_per_generation_usd_bn, cyc)})
 
 
-def asic_cost_threshold(x: Mapping[str, float], months: int, lo: float = 0.3, hi: float = 1.5,
-                        step: float = 0.005) -> float:
-    """Own-chip cost per token, as a fraction of the merchant cost, at and above which the
-    integrated lab no longer leads at year 5 (NaN if it leads over the whole range): how much
-    cheaper an own chip must be, the input the verdict is most sensitive to."""
-    ratios = np.arange(lo, hi + step / 2, step)
-    adv = model.outcomes(model.simulate(
-        dict(x, cost_asic0_usd_per_mtok=x["cost_gpu0_usd_per_mtok"] * ratios), months))["advantage_usd_bn"]
-    behind = ratios[adv <= 0]
-    return float(behind.min()) if len(behind) else float("nan")
+# --- The chapter ----------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Result:
+    p: Params
+    x: dict
+    sources: pd.DataFrame
+    tape: dict
+    sim: dict
+    traj: pd.DataFrame
+    decomposition: dict
+    sens: pd.DataFrame
+    grid: pd.DataFrame
+    sweep: pd.DataFrame
+    nre: pd.DataFrame
+    series: pd.DataFrame
+    observed: pd.DataFrame
+    volume_path: pd.DataFrame
+    growth: dict
+    volume_product: str
+    volume_date: str
+    as_of: str
+    problems: dict
+    numbers: dict
 
 
-def mean_tokens_per_year(x: Mapping[str, float], months: int, volume_factor: float = 1.0,
-                         through_month: int = 60) -> float:
-    """Mean yearly token volume (tokens of any kind) of the integrated lab over its first
-    `through_month` months, started at `volume_factor` × the starting volume: the number to set
-    beside inference_tax's break-even, which is a constant yearly volume."""
-    s = model.simulate(dict(x, volume0_tokens=x["volume0_tokens"] * volume_factor), months)
-    return float(s["volume_i"][0, :through_month].mean() * 12)
+def compute(p: Params, inputs: Inputs) -> Result:
+    volume0, product0, date0 = monthly_volume(inputs.volumes, p.volume_provider)
+    x, sources, tape = resolve_inputs(p, inputs, volume0)
+    months = p.horizon_months
+    sim = model.simulate(x, months)
+    o = {k: float(v[0]) for k, v in model.outcomes(sim, AT_MONTH).items()}
+    dec = model.decomposition(x, months, AT_MONTH)
+    sens = sensitivity(x, p, months)
+    grid = lead_grid(x, sens, months, p.grid_resolution)
+    sweep = cycle_sweep(x, months, *SWEEP)
+    growth = model_growth(sim)
+    observed = observed_growth(inputs.volumes, p.min_growth_span_months)
+    cadences = {k: tape[v] for k, v in CADENCE_KEYS.items()}
+    at_all = model.outcomes(model.simulate(dict(x, merchant_cycle_months=cadences["all_families"]), months), AT_MONTH)
+    numbers = {
+        "crossover_month": o["crossover_month"],
+        "cost_per_mtok_ratio_y5": o["cost_ratio"],
+        "cumulative_advantage_y5_usd_bn": o["advantage_usd_bn"],
+        "relative_lead_y5": o["relative_lead"],
+        "lead_share_tax": dec["share_tax"],
+        "lead_share_cycle": dec["share_cycle"],
+        "lead_share_data": dec["share_data"],
+        "lead_tax_usd_bn": dec["tax"], "lead_cycle_usd_bn": dec["cycle"], "lead_data_usd_bn": dec["data"],
+        "share_of_runs_integrated_ahead": sens.attrs["share_ahead"],
+        "morris_share_ahead": sens.attrs["share_ahead"],
+        "sensitivity_runs": sens.attrs["runs"],
+        "n_sensitivity_parameters": len(sens),
+        "merchant_cycle_months": x["merchant_cycle_months"],
+        "all_family_cycle_months": cadences["all_families"],
+        "advantage_at_all_family_cycle_usd_bn": float(at_all["advantage_usd_bn"][0]),
+        "crossover_at_all_family_cycle": float(at_all["crossover_month"][0]),
+        "cycle_threshold_months": cycle_threshold(sweep),
+        "technology_rate_per_year": x["technology_rate_per_year"],
+        "gain_per_merchant_generation": x["technology_rate_per_year"] ** (x["merchant_cycle_months"] / 12),
+        "floor_months": x["floor_months"],
+        "fleet_life_months": x["fleet_life_months"],
+        "own_cycle_start_months": float(sim["cycle_i"][0, 0]),
+        "own_cycle_y5_months": float(sim["cycle_i"][0, AT_MONTH - 1]),
+        "own_generations_y5": float(sim["gens_i"][0, AT_MONTH - 1]),
+        "nre_per_year_start_usd_bn": float(sim["nre_i"][0, 0] * 12 / 1e9),
+        "nre_per_year_y5_usd_bn": float(sim["nre_i"][0, AT_MONTH - 1] * 12 / 1e9),
+        "asic_cost_ratio": x["cost_asic0_usd_per_mtok"] / x["cost_gpu0_usd_per_mtok"],
+        "volume0_tokens": volume0,
+        "model_growth_first_year": growth["integrated_first_year"],
+        "model_growth_avg": growth["integrated_average"],
+        "model_volume_total": growth["integrated_total"],
+        "horizon_years": months / 12,
+        "at_year": AT_MONTH / 12,
+        "own_cycle_ratio": p.own_cycle_ratio,
+        "n_fallbacks": int(sources["from"].str.contains("fallback").sum()),
+        "nre_per_generation_usd_bn": p.nre_per_generation_usd_bn,
+        "pass_through": p.pass_through,
+        "sensitivity_range": p.sensitivity_range,
+        "grid_resolution": p.grid_resolution,
+    }
+    numbers["most_sensitive_parameter"] = str(sens["parameter"].iloc[0])
+    as_of = str(inputs.volumes["as_of"].max().date()) if "as_of" in inputs.volumes else date0
+    return Result(p, x, sources, tape, sim, trajectories(sim), dec, sens, grid, sweep, nre_table(p, x),
+                  volume_series(inputs.volumes), observed, model_volume_path(sim, date0), growth, product0, date0,
+                  as_of, dict(inputs.problems), numbers)
+
+
+# --- Texts -----------------------------------------------------------------------------------------------------------------
+
+def crossover_phrase(month: float) -> str:
+    """When the integrated lab overtakes, in words."""
+    return "never within the horizon" if month != month else f"from month {fmt(month)}"
+
+
+def lead_word(advantage: float) -> str:
+    return "ahead" if advantage > 0 else ("level" if advantage == 0 else "behind")
+
+
+def largest_share(dec: Mapping[str, float]) -> str:
+    """The source carrying the largest share of the lead (by absolute contribution)."""
+    f = max(model.FACTORS, key=lambda k: abs(dec[k]))
+    return model.FACTOR_LABELS[f]
+
+
+def share_phrase(share: float) -> str:
+    """'more than all of it' for a share above one, 'a negative share' below zero, else a percentage."""
+    if share != share:
+        return "no share (the lead is zero)"
+    if share > 1:
+        return f"more than all of it ({fmt(share, pct=True)})"
+    if share < 0:
+        return f"{fmt(share, pct=True)} (a net cost to the integrated lab)"
+    return fmt(share, pct=True)
+
+
+def rests_word(dec: Mapping[str, float]) -> str:
+    """'mostly' when one source carries more than half of the lead, else 'most'."""
+    top = max(abs(dec[f"share_{f}"]) for f in model.FACTORS) if dec["lead"] else float("nan")
+    return "mostly" if top > 0.5 else "most"
+
+
+def cycle_comment(share_cycle: float, merchant_cycle: float, floor: float, small: float = 0.1) -> str:
+    """Why faster own cycles add little or much, from the share and the room between cadence and floor."""
+    room = merchant_cycle - floor
+    if share_cycle != share_cycle:
+        return "With no lead, no source carries a share"
+    if abs(share_cycle) < small:
+        return (f"At the merchant cadence used here ({fmt(merchant_cycle)} months) the own cycle has "
+                f"{fmt(max(room, 0), unit='months')} of room above the {fmt(floor)}-month manufacturing floor, so "
+                "faster own cycles add little")
+    return (f"Faster own cycles carry {fmt(share_cycle, pct=True)} of the lead: the merchant cadence "
+            f"({fmt(merchant_cycle)} months) leaves {fmt(max(room, 0), unit='months')} of room above the floor")
+
+
+CADENCE_NAMES = {"nvidia_recent": "NVIDIA's recent", "merchant_families": "merchant GPU families'",
+                 "all_families": "all families'"}
+
+
+def runs_phrase(share: float) -> str:
+    """The share of Morris runs in which the integrated lab leads, worded as a share of runs."""
+    return f"{fmt(share, pct=True)} of the sensitivity runs over the assumed ranges"
+
+
+def texts(r: Result) -> dict[str, str]:
+    n, dec = r.numbers, r.decomposition
+    top = r.sens.iloc[0]
+    second = r.sens.iloc[1]
+    rank_cycle = int(r.sens.index[r.sens["parameter"] == "merchant_cycle_months"][0]) + 1
+    return {
+        "crossover_phrase": crossover_phrase(n["crossover_month"]),
+        "lead_word_y5": lead_word(n["cumulative_advantage_y5_usd_bn"]),
+        "largest_source": largest_share(dec),
+        "share_tax_phrase": share_phrase(n["lead_share_tax"]),
+        "share_cycle_phrase": share_phrase(n["lead_share_cycle"]),
+        "share_data_phrase": share_phrase(n["lead_share_data"]),
+        "most_sensitive_label": str(top["label"]),
+        "second_sensitive_label": str(second["label"]),
+        "cycle_rank_rel": f"{rank_cycle}",
+        "runs_phrase": runs_phrase(n["share_of_runs_integrated_ahead"]),
+        "all_family_phrase": (f"{lead_word(n['advantage_at_all_family_cycle_usd_bn'])} by USD "
+                              f"{fmt(abs(n['advantage_at_all_family_cycle_usd_bn']))} billion at year {fmt(AT_MONTH / 12)}, overtaking "
+                              f"{crossover_phrase(n['crossover_at_all_family_cycle'])}"),
+        "threshold_phrase": (f"at every merchant gap from {fmt(SWEEP[0])} to {fmt(SWEEP[1])} months"
+                             if n["cycle_threshold_months"] != n["cycle_threshold_months"]
+                             else f"only when merchant generations come more than {fmt(n['cycle_threshold_months'])} months apart"),
+        "merchant_cadence_source": CADENCE_NAMES[r.p.merchant_cadence],
+        "rests_word": rests_word(dec),
+        "cycle_comment": cycle_comment(n["lead_share_cycle"], n["merchant_cycle_months"], n["floor_months"]),
+        "volume_provider": r.p.volume_provider,
+        "volume_product": r.volume_product,
+        "volume_date": r.volume_date,
+        "cost_vs_merchant": "cheaper than" if n["cost_per_mtok_ratio_y5"] < 1 else "no cheaper than",
+        "data_note": "; ".join(f"{k}: {v}" for k, v in r.problems.items()),
+    }
+
+
+_COUNTS = ("sensitivity_runs", "n_sensitivity_parameters", "n_fallbacks", "grid_resolution", "own_generations_y5")
+_PCT = ("lead_share_tax", "lead_share_cycle", "lead_share_data", "share_of_runs_integrated_ahead", "morris_share_ahead",
+        "relative_lead_y5", "pass_through", "sensitivity_range")
+
+
+def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    out: dict[str, tuple[Any, dict[str, Any]]] = {}
+    for k, v in r.numbers.items():
+        if isinstance(v, str):
+            out[k] = (v, {})
+        elif k in _COUNTS:
+            out[k] = (int(v), {"sig": 3})
+        elif k in _PCT:
+            out[k] = (v, {"pct": True})
+        elif k == "volume0_tokens":
+            out[k] = (v, {"unit": "tokens a month"})
+        else:
+            out[k] = (v, {})
+    out["crossover_month"] = (None if r.numbers["crossover_month"] != r.numbers["crossover_month"]
+                              else r.numbers["crossover_month"], {"text": crossover_phrase(r.numbers["crossover_month"])})
+    return out

@@ -49,14 +49,15 @@ def cash_chart(traj: pd.DataFrame, crossover: float | None, adv_y5: float, rel_y
     lead = "ahead" if adv_y5 > 0 else "behind"
     title = charts.title(
         f"Owning the loop pulls ahead {_crossover_text(crossover)}; {fmt(abs(rel_y5), pct=True)} {lead} at year 5",
-        ["Cumulative cash (revenue − cost of tokens − chip NRE) of each strategy, USD billions.",
+        ["Cumulative cash (revenue − fleet cost − chip NRE) of each strategy, USD billions; the lead in % is",
+         "of the merchant lab's cumulative revenue.",
          f"Year-5 gap USD {fmt(abs(adv_y5))} billion; levels scale with the starting volume: read the shape,"
          " not the level."])
     return alt.layer(line, rules, *labels).properties(width=WIDTH, height=280, title=title)
 
 
 def cost_chart(traj: pd.DataFrame, ratio_y5: float) -> alt.Chart:
-    """Cost per million tokens of both strategies, log scale."""
+    """Fleet cost per million tokens served of both strategies (every vintage in service), log scale."""
     d = _src(traj[traj["variable"] == "cost"])
     line = alt.Chart(d).mark_line(strokeWidth=2.5, interpolate="step-after").encode(
         x=_MONTH, y=alt.Y("value:Q", scale=alt.Scale(type="log"), title="USD per million tokens (log scale)"),
@@ -65,8 +66,8 @@ def cost_chart(traj: pd.DataFrame, ratio_y5: float) -> alt.Chart:
                  alt.Tooltip("value:Q", title="cost (USD per million tokens)", format=".3f"), alt.Tooltip("source:N")])
     y5 = alt.Chart(pd.DataFrame({"month": [60.0]})).mark_rule(color=charts.MUTED, strokeDash=[3, 3]).encode(x="month:Q")
     title = charts.title(f"At year 5 the integrated lab's tokens cost {fmt(ratio_y5)}× the merchant lab's",
-                         ["Cost per million tokens served, USD (log scale); each step is a chip generation;",
-                          "dotted line: year 5"])
+                         ["Fleet cost per million tokens served, USD (log scale): every vintage in service keeps",
+                          "its purchase cost until retired; dotted line: year 5"])
     return alt.layer(line, y5).properties(width=WIDTH, height=240, title=title)
 
 
@@ -146,14 +147,14 @@ def cycle_chart(sweep: pd.DataFrame, measured: float, threshold: float, lead_at_
                           crossover=sweep["crossover_month"].map(lambda v: "never" if v != v else fmt(v))))
     x = alt.X("merchant_cycle_months:Q", title="Months between merchant chip generations",
               scale=alt.Scale(nice=False))
-    y = alt.Y("lead_pct:Q", title="Integrated lead at year 5, % of merchant cash")
+    y = alt.Y("lead_pct:Q", title="Integrated lead at year 5, % of merchant revenue")
     line = alt.Chart(d).mark_line(strokeWidth=2.5, color=_COLORS.range[1], interpolate="step-after").encode(
         x=x, y=y, tooltip=[alt.Tooltip("merchant_cycle_months:Q", title="merchant gap (months)", format=".2f"),
                            alt.Tooltip("lead_pct:Q", title="lead at year 5 (%)", format=".1f"),
                            alt.Tooltip("advantage_usd_bn:Q", title="lead at year 5 (USD bn)", format=",.1f"),
                            alt.Tooltip("crossover:N", title="crossover month"), alt.Tooltip("source:N")])
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=charts.TEXT).encode(y="y:Q")
-    marks = pd.DataFrame({"m": [measured, annual], "t": [f"measured: {fmt(measured)} months", "yearly cadence"],
+    marks = pd.DataFrame({"m": [measured, annual], "t": [f"used: {fmt(measured)} months", "yearly cadence"],
                           "dy": [12, 26], "align": ["left", "left"], "dx": [4, 4]})
     if threshold == threshold:
         marks = pd.concat([marks, pd.DataFrame({"m": [threshold], "t": [f"flip: {fmt(threshold)} months"], "dy": [12],
@@ -166,41 +167,9 @@ def cycle_chart(sweep: pd.DataFrame, measured: float, threshold: float, lead_at_
     title = charts.title(
         f"Integration leads only if merchant chips arrive more than {fmt(threshold)} months apart"
         if threshold == threshold else "Integration leads at every merchant generation gap tried",
-        [f"Integrated lead at year 5 as % of the merchant lab's cumulative cash; {fmt(at, pct=True)} at the",
-         "measured gap (tape-out chapter); everything else at this page's values"])
+        [f"Integrated lead at year 5 as % of the merchant lab's cumulative revenue; {fmt(at, pct=True)} at the",
+         "cadence used (tape-out chapter); everything else at this page's values"])
     return alt.layer(line, zero, rules, *labels).properties(width=WIDTH, height=260, title=title)
-
-
-def map_chart(grid: pd.DataFrame, default_nre: float, default_growth: float, at_default: str) -> alt.Chart:
-    """Which strategy leads at year 5, over NRE per generation × exogenous volume growth (× per year)."""
-    g = grid.assign(growth_x=np.exp(12 * grid["growth_per_month"]),
-                    crossover=grid["crossover_month"].map(lambda v: "never" if v != v else fmt(v)), source=MODEL_SOURCE)
-    r = int(round(np.sqrt(len(g))))
-    step_x = float(np.diff(np.unique(g["nre_usd_bn"]))[0]) if r > 1 else 1.0
-    gm = np.unique(g["growth_per_month"])
-    step_m = float(np.diff(gm)[0]) if r > 1 else 0.01
-    g["x2"], g["y2"] = g["nre_usd_bn"] + step_x, np.exp(12 * (g["growth_per_month"] + step_m))
-    share = float((g["winner"] == "integrated").mean())
-    rect = alt.Chart(g).mark_rect().encode(
-        x=alt.X("nre_usd_bn:Q", title="NRE per chip generation, USD billions", scale=alt.Scale(nice=False)), x2="x2:Q",
-        y=alt.Y("growth_x:Q", title="Volume growth outside the loop, × per year (log scale)",
-                scale=alt.Scale(type="log", nice=False)), y2="y2:Q",
-        color=alt.Color("winner:N", title="Ahead at year 5", scale=_COLORS),
-        opacity=alt.Opacity("abs_adv:Q", legend=None, scale=alt.Scale(type="sqrt", range=[0.35, 1])),
-        tooltip=[alt.Tooltip("nre_usd_bn:Q", title="NRE (USD bn)", format=".2f"),
-                 alt.Tooltip("growth_x:Q", title="growth outside the loop (× per year)", format=".2f"),
-                 alt.Tooltip("advantage_usd_bn:Q", title="integrated − merchant at year 5 (USD bn)", format=",.1f"),
-                 alt.Tooltip("crossover:N", title="crossover month"), alt.Tooltip("source:N")],
-    ).transform_calculate(abs_adv="abs(datum.advantage_usd_bn)")
-    pt = pd.DataFrame({"x": [default_nre], "y": [float(np.exp(12 * default_growth))], "t": ["this page's values"]})
-    mark = alt.Chart(pt).mark_point(shape="cross", size=160, color=charts.TEXT, filled=True).encode(
-        x="x:Q", y="y:Q", tooltip="t:N")
-    label = alt.Chart(pt).mark_text(align="left", dx=8, dy=-8, color=charts.TEXT, fontSize=11).encode(
-        x="x:Q", y="y:Q", text="t:N")
-    title = charts.title(f"Integration leads at year 5 in {fmt(share, pct=True)} of this map; here: {at_default}",
-                         ["Strategy ahead in cumulative cash after five years; shade: size of the lead;",
-                          "other parameters at this page's values"])
-    return (rect + mark + label).properties(width=WIDTH - 40, height=300, title=title)
 
 
 def sensitivity_chart(sens: pd.DataFrame, trajectories: int, spread: float = 0.5) -> alt.Chart:
@@ -228,8 +197,111 @@ def sensitivity_chart(sens: pd.DataFrame, trajectories: int, spread: float = 0.5
     title = charts.title(
         f"Who wins depends most on the {top['label']}",
         [f"Morris screening ({trajectories} trajectories, each parameter ±{fmt(spread, pct=True)} around its value): mean",
-         "absolute effect on the year-5 lead. Left: % of merchant cash (scale-free, decides the sign);",
+         "absolute effect on the year-5 lead. Left: % of merchant revenue (scale-free, decides the sign);",
          f"right: USD billions (scale-dependent; led by the {top_usd['label']}). Lines: 95% intervals"])
     return alt.hconcat(panel("rel", "Effect on lead, percentage points", charts.OKABE_ITO[0], True),
                        panel("usd", "Effect on lead, USD billions", charts.OKABE_ITO[5], False),
                        spacing=8).properties(title=title)
+
+
+# --- Page-level wrappers: each takes the chapter's Result --------------------------------------------------------------
+
+def cash_figure(r) -> alt.Chart:
+    n = r.numbers
+    return cash_chart(r.traj, n["crossover_month"], n["cumulative_advantage_y5_usd_bn"], n["relative_lead_y5"])
+
+
+def cost_figure(r) -> alt.Chart:
+    return cost_chart(r.traj, r.numbers["cost_per_mtok_ratio_y5"])
+
+
+def stocks_figure(r) -> alt.Chart:
+    return stocks_chart(r.traj, r.growth["integrated_total"], r.growth["integrated_average"])
+
+
+def growth_figure(r) -> alt.Chart:
+    return growth_chart(r.series, r.observed, r.volume_path, r.growth["integrated_average"])
+
+
+def cycle_figure(r) -> alt.Chart:
+    n = r.numbers
+    return cycle_chart(r.sweep, n["merchant_cycle_months"], n["cycle_threshold_months"], n["relative_lead_y5"])
+
+
+def sensitivity_figure(r) -> alt.Chart:
+    return sensitivity_chart(r.sens, r.p.sensitivity_trajectories, r.p.sensitivity_range)
+
+
+def decomposition_chart(r) -> alt.Chart:
+    """The year-5 lead split into its three sources (Shapley contributions, USD billions and shares)."""
+    from .model import FACTOR_LABELS, FACTORS
+
+    dec = r.decomposition
+    d = _src(pd.DataFrame({"source_of_lead": [FACTOR_LABELS[f] for f in FACTORS],
+                           "usd_bn": [dec[f] for f in FACTORS], "share": [dec[f"share_{f}"] for f in FACTORS]}))
+    d["label"] = d["share"].map(lambda v: fmt(v, pct=True))
+    order = d["source_of_lead"].tolist()
+    y = alt.Y("source_of_lead:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    bars = alt.Chart(d).mark_bar(color=_COLORS.range[1]).encode(
+        y=y, x=alt.X("usd_bn:Q", title="Contribution to the year-5 lead, USD billions"),
+        tooltip=[alt.Tooltip("source_of_lead:N", title="source"), alt.Tooltip("usd_bn:Q", title="USD bn", format=",.2f"),
+                 alt.Tooltip("label:N", title="share of the lead"), alt.Tooltip("source:N")])
+    text = alt.Chart(d).mark_text(align="left", dx=4, color=charts.TEXT, fontSize=11).encode(
+        y=y, x=alt.X("usd_bn:Q"), text="label:N")
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=charts.TEXT).encode(x="x:Q")
+    top = d.loc[d["usd_bn"].abs().idxmax()]
+    title = charts.title(
+        f"The {top['source_of_lead']} carries {fmt(top['share'], pct=True)} of the integrated lead at year 5",
+        [f"Year-5 lead of USD {fmt(dec['lead'])} billion split by Shapley values over the eight on/off combinations",
+         "of its three sources (all off is a tie); shares sum to one"])
+    return alt.layer(bars, zero, text).properties(width=WIDTH - 180, height=110, title=title)
+
+
+def grid_slider_chart(r) -> alt.Chart:
+    """The precomputed grid over the two most influential parameters, drawn as the year-5 lead against
+    the first, with a slider (a live control in the page) that picks the value of the second."""
+    g = _src(r.grid.assign(lead_pct=r.grid["relative_lead"] * 100))
+    a_label, b_label = g["a_label"].iloc[0], g["b_label"].iloc[0]
+    a_name, b_name = g["a_name"].iloc[0], g["b_name"].iloc[0]
+    bvals = np.sort(g["b"].unique())
+    default_step = int(np.argmin(np.abs(bvals - g["b_default"].iloc[0]))) + 1
+    slider = alt.binding_range(min=1, max=len(bvals), step=1, name=f"{b_label}, grid step (1 to {len(bvals)}): ")
+    pick = alt.param(name="b_step", value=default_step, bind=slider)
+    x = alt.X("a:Q", title=f"{a_label} ({a_name})", scale=alt.Scale(nice=False),
+              axis=alt.Axis(format=".3~g", tickCount=6))
+    y = alt.Y("lead_pct:Q", title="Integrated lead at year 5, % of merchant revenue")
+    tip = [alt.Tooltip("a:Q", title=a_name, format=".3g"), alt.Tooltip("b:Q", title=b_name, format=".3g"),
+           alt.Tooltip("lead_pct:Q", title="lead (%)", format=".1f"),
+           alt.Tooltip("advantage_usd_bn:Q", title="lead (USD bn)", format=",.1f"), alt.Tooltip("source:N")]
+    base = alt.Chart(g).transform_filter("datum.b_index + 1 == b_step")
+    line = base.mark_line(point=True, strokeWidth=2.5, color=_COLORS.range[1]).encode(x=x, y=y, tooltip=tip)
+    label = base.transform_aggregate(b="mean(b)").transform_calculate(
+        t=f"'{b_label}: ' + format(datum.b, '.3~g')").mark_text(
+        align="left", x=6, y=8, fontSize=13, fontWeight="bold", color=charts.TEXT).encode(text="t:N")
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=charts.MUTED).encode(y="y:Q")
+    default = alt.Chart(pd.DataFrame({"x": [float(g["a_default"].iloc[0])]})).mark_rule(
+        color=charts.MUTED, strokeDash=[3, 3]).encode(x="x:Q")
+    title = charts.title(
+        f"The year-5 lead along the {a_label}",
+        [f"% of the merchant lab's revenue, from a precomputed {len(bvals)}×{len(bvals)} grid of the two most influential",
+         f"parameters (Morris ranking) over their assumed ranges; the slider sets the {b_label};",
+         "dashed: this page's value"])
+    return alt.layer(line, zero, default, label).add_params(pick).properties(width=WIDTH - 60, height=260, title=title)
+
+
+def sources_table(r) -> pd.DataFrame:
+    s = r.sources
+    return pd.DataFrame({"input": s["input"], "value": s["value"].map(lambda v: fmt(v, sig=3)), "from": s["from"]})
+
+
+def nre_frame(r) -> pd.DataFrame:
+    t = r.nre
+    return pd.DataFrame({"own cycle, months": t["own cycle, months"].map(fmt),
+                         "NRE per year, USD bn": t["NRE per year, USD bn"].map(fmt)})
+
+
+def data_note(r) -> str:
+    if not r.problems:
+        return ""
+    return ("> **Data note.** Some tables did not pass validation when this page was built:\n>\n> "
+            + "\n> ".join(f"`{k}`: {v}" for k, v in r.problems.items()))

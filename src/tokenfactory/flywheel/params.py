@@ -1,11 +1,16 @@
 """Parameters of the chapter "The vertical-integration flywheel".
 
-Every link of the loop is a named parameter with a unit. The costs and cadences come from other
-chapters when the book runs (`upstream`); the `fallback_*` values below are used only when the
-notebook runs alone, and the page says which were used.
+Every link of the loop is a named parameter with a unit. The technology rate, the cadences and the
+manufacturing floor belong to the tape-out chapter and the fleet life to the inference-tax chapter:
+this chapter reads them from those chapters' results (or, run alone, computes them with the tape-out
+package on the same data), and never declares them. The costs per token come from the inference-tax
+chapter; the `fallback_*` values below are used only when that chapter's results are missing, and
+the page says which were used.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import model_validator
 
@@ -56,18 +61,27 @@ class Params(ChapterParams):
     markup: float = param(
         1.0, unit="fraction of cost", meaning="Market price over the merchant-chip cost per token", ge=0, le=10,
         basis="Assumption (price = cost × (1 + markup) for a lab serving on merchant chips)")
-    gain_per_generation: float = param(
-        1.5, unit="× per generation", meaning="Cost per token divided by this at each chip generation (both paths)",
-        gt=1, le=10, basis="The tape-out chapter's default, close to the median dense-BF16-per-watt step it "
-        "measures in data/accelerators.csv")
+    merchant_cadence: Literal["nvidia_recent", "merchant_families", "all_families"] = param(
+        "nvidia_recent", unit="", meaning="Which of the tape-out chapter's cadence measurements sets the months "
+        "between merchant generations: NVIDIA's recent generations (the median of its last gaps), every merchant "
+        "GPU family, or every family including custom ASICs",
+        basis="The merchant lab buys the current merchant generation, today NVIDIA's; the all-family median (which "
+        "mixes in TPU, Trainium, Inferentia and MTIA gaps) is the named scenario all_family_cadence")
+    own_cycle_ratio: float = param(
+        1.0, unit="× merchant cadence", meaning="The integrated lab's own chip cycle at the start, as a multiple of "
+        "the merchant cadence; it then shortens with model quality (gain_quality_cycle), never below the "
+        "manufacturing floor", gt=0.2, le=5,
+        basis="Assumption: a new chip team starts at the pace of the vendor it replaces; custom ASIC families in "
+        "the tape-out chapter are slower than merchant GPU families, so 1 favours the integrated lab")
     first_chip_month: int = param(
         18, unit="months", meaning="Month the integrated path's first own chip enters service (merchant chips "
         "until then)", ge=0, le=60,
         basis="Assumption: a self-reported nine-month design-to-tape-out plus the tape-out chapter's floor of "
-        "fabrication, packaging and bring-up, rounded up")
+        "fabrication, packaging and bring-up, rounded up; the tape-out chapter dates Jalapeño's design start to "
+        "availability at about 28 months, so 18 favours the integrated lab")
     nre_per_generation_usd_bn: float = param(
         0.5, unit="USD billions", meaning="Non-recurring engineering per own chip generation (design team, IP, "
-        "masks, tape-out), spent at a steady monthly rate", ge=0, le=20,
+        "masks, tape-out), spent over that generation's cycle: shorter own cycles cost more per year", ge=0, le=20,
         basis="Assumption; published statements speak of 'hundreds of millions in NRE' "
         "(data/asic_cycle_statements.csv, aidatacenterguide_18_36_months) and of tape-outs costing 'tens of "
         "millions' (Reuters, same table)")
@@ -90,17 +104,9 @@ class Params(ChapterParams):
         12.0, unit="months", meaning="Shortest span of dated statements from which a yearly growth rate is "
         "estimated; shorter series are shown as not estimable", gt=0, le=120,
         basis="Assumption: a rate per year extrapolated from a few months mostly measures launches and noise")
-    fallback_merchant_cycle_months: float = param(
-        21.0, unit="months", meaning="Months between merchant chip generations, when the tape-out chapter's "
-        "result is not available", gt=0, le=60, basis=f"Median generation gap from {_TAPEOUT}")
-    fallback_floor_months: float = param(
-        8.0, unit="months", meaning="Shortest feasible chip cycle, when the tape-out chapter's result is not "
-        "available", gt=0, le=36, basis=f"Fabrication + packaging + bring-up floor from {_TAPEOUT}")
-    map_nre_max_usd_bn: float = param(
-        5.0, unit="USD billions", meaning="Upper end of the NRE axis of the map", gt=0.1, le=50)
-    map_growth_max_per_month: float = param(
-        0.15, unit="per month (log)", meaning="Upper end of the volume-growth axis of the map", gt=0, le=0.5)
-    map_resolution: int = param(40, unit="cells per axis", meaning="Resolution of the map", ge=5, le=120)
+    grid_resolution: int = param(
+        9, unit="values per axis", meaning="Values of each of the two most influential parameters in the "
+        "precomputed grid behind the page's live control", ge=3, le=25)
     sensitivity_trajectories: int = param(
         60, unit="trajectories", meaning="Morris trajectories of the sensitivity analysis", ge=4, le=1000)
     sensitivity_range: float = param(

@@ -1,148 +1,398 @@
-"""The chapter's computation in one call, so the notebook only loads, calls, charts and glues."""
+"""The tape-out chapter in four calls: `load` the tables, `compute` every result the page shows,
+`texts` for the sentence fragments that depend on them, `glue_values` for results.json.
+
+Like for like throughout: a phase is measured only between programs that date both its ends, the
+claim is compared with durations of the same phase, and generation cadences are measured separately
+for merchant GPU families, custom ASIC families and one vendor's recent generations.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
 
-from . import analysis as a
+from ..nb import fmt
+from . import model as m
 from .params import Params
 
 
-def load_inputs() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, str | None]:
-    """chip_programs and asic_cycle_statements (required), accelerators (optional: only fills
-    missing availability dates and measures efficiency gains). If accelerators fails validation
-    the chapter still runs without it and returns the problem text to show on the page."""
-    from ..data import load
+@dataclass(frozen=True)
+class Inputs:
+    programs: pd.DataFrame
+    statements: pd.DataFrame
+    accelerators: pd.DataFrame | None
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+def load(loader: Callable[[str], pd.DataFrame]) -> Inputs:
+    """chip_programs and asic_cycle_statements (required); accelerators is optional: a table that does
+    not validate becomes a named problem shown on the page, and the chapter runs without it."""
     from ..data.load import DataError
 
-    programs = load("chip_programs")
-    statements = load("asic_cycle_statements")
+    problems: dict[str, str] = {}
     try:
-        accelerators, problem = load("accelerators"), None
-    except DataError as exc:  # data still being collected: say so on the page instead of failing
-        accelerators, problem = None, str(exc)
-    return programs, statements, accelerators, problem
+        acc = loader("accelerators")
+    except DataError as exc:
+        acc, problems["accelerators"] = None, str(exc)
+    return Inputs(loader("chip_programs"), loader("asic_cycle_statements"), acc, problems)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Result:
+    p: Params
     wide: pd.DataFrame
     durations: pd.DataFrame
     bands: pd.DataFrame
     pair_durations: pd.DataFrame
     references: pd.DataFrame
+    full_cycle_refs: pd.DataFrame
     percentile: dict
+    full_cycle_percentile: dict
     stated_vs_dated: pd.DataFrame
-    like_for_like: dict
     gaps: pd.DataFrame
+    recent: pd.DataFrame
     trend: dict
     gains: pd.DataFrame
+    price_perf: pd.DataFrame
+    tech: dict
     floor_months: float
     projection: pd.DataFrame
     summary: pd.DataFrame
-    numbers: dict = field(default_factory=dict)
+    tied: pd.DataFrame
+    budget: pd.DataFrame
+    ai_design: pd.DataFrame
+    as_of: str
+    problems: dict
+    numbers: dict
 
 
-def compute(p: Params, programs: pd.DataFrame, statements: pd.DataFrame,
-            accelerators: pd.DataFrame | None) -> Result:
-    progs = a.select_vendors(programs, p.vendors)
-    acc = accelerators if p.use_accelerator_dates else None
-    wide = a.milestone_table(progs, acc)
-    durs = a.all_durations(wide)
-    bands = a.ecdf_by_pair(durs)
-    pair = a.durations(wide, p.start_milestone, p.end_milestone)
-    refs_all = a.reference_statements(statements, p.reference_phases, exclude=[p.claim_statement])
-    # a figure repeated by several outlets counts once (see distinct_statements)
-    refs = a.distinct_statements(refs_all)
-    pct = a.claim_percentile(p.claimed_months, pair, refs, exclude_program=p.claim_program)
-    gaps = a.generation_gaps(wide)
-    trend = a.cadence_trend(gaps)
-    gains = a.efficiency_gains(wide, accelerators)
-    floor = a.min_feasible_cycle(p.fab_months, p.packaging_months, p.bringup_months)
-    proj = a.projection(p.cycle_scenarios_months, p.gain_per_generation, p.horizon_years, floor)
-    summ = a.projection_summary(p.cycle_scenarios_months, p.gain_per_generation, p.horizon_years, floor)
-    d2t_all = a.durations(wide, "design_start", "tapeout")
-    # the typical duration is measured without the claim's own program, as the comparison is
-    d2t = d2t_all[d2t_all["program"] != p.claim_program]
-    claim_d2t = d2t_all[d2t_all["program"] == p.claim_program]
-    stated = a.statements_vs_dates(statements, durs)
-    # like for like: the claim plus the physical floor (a design-to-deployment time) against the
-    # statements that cover design to deployment or a full cycle
-    longer = refs[refs["phase"].isin(["design_to_deployment", "full_cycle"])]
+def _one(d: pd.DataFrame, program: str, col: str) -> float:
+    row = d[d["program"] == program]
+    return float(row[col].iloc[0]) if len(row) else float("nan")
+
+
+def compute(p: Params, inputs: Inputs) -> Result:
+    programs, statements, accelerators = inputs.programs, inputs.statements, inputs.accelerators
+    progs = m.select_vendors(programs, p.vendors)
+    wide = m.milestone_table(progs, accelerators if p.use_accelerator_dates else None)
+    durs = m.all_durations(wide)
+    bands = m.ecdf_by_pair(durs)
+    pair = m.durations(wide, p.start_milestone, p.end_milestone)
+    refs_all = m.reference_statements(statements, p.reference_phases, exclude=[p.claim_statement])
+    refs = m.distinct_statements(refs_all)
+    pct = m.claim_percentile(p.claimed_months, pair, refs, exclude_program=p.claim_program)
+    # the claim program's own dated design start to availability, against statements of that span
+    d2a = m.durations(wide, "design_start", "availability")
+    full = m.distinct_statements(m.reference_statements(statements, p.full_cycle_phases, exclude=[p.claim_statement]))
+    claim_d2a_mid = _one(d2a, p.claim_program, "mid")
     empty = pair.iloc[0:0]
-    lfl = a.claim_percentile(p.claimed_months + floor, empty, longer)
-    work = a.workload_counts(accelerators)
+    fpct = m.claim_percentile(claim_d2a_mid, empty, full) if claim_d2a_mid == claim_d2a_mid else {
+        "percentile": float("nan"), "percentile_low": float("nan"), "percentile_high": float("nan"), "n": len(full)}
+
+    gaps = m.gaps_with_kind(m.generation_gaps(wide), wide)
+    recent = m.recent_gaps(gaps, p.cadence_vendor, p.recent_generations)
+    trend = m.cadence_trend(gaps)
+    gains = m.efficiency_gains(wide, accelerators)
+    pp = m.price_performance(accelerators)
+    tech = m.technology_rate(pp)
+    floor = m.min_feasible_cycle(p.fab_months, p.packaging_months, p.bringup_months)
+    proj = m.projection(p.cycle_scenarios_months, p.gain_per_generation, p.horizon_years, floor)
+    summ = m.projection_summary(p.cycle_scenarios_months, p.gain_per_generation, p.horizon_years, floor)
+    tied = m.tied_projection(p.cycle_scenarios_months, tech["rate"], p.horizon_years) if tech["rate"] == tech["rate"] \
+        else proj.iloc[0:0]
+    d2t_all = m.durations(wide, "design_start", "tapeout")
+    d2t = d2t_all[d2t_all["program"] != p.claim_program]
+    budget = m.design_budget(p.cycle_scenarios_months, floor, m.median_mid(d2t))
+    stated = m.statements_vs_dates(statements, durs)
+    ai = statements[statements["phase"] == "ai_assisted_design"].reset_index(drop=True)
+    work = m.workload_counts(accelerators)
     tpu = stated[stated["statement_id"] == "tpu_v1_15_months"]
-    t2a = a.durations(wide, "tapeout", "availability")
-    a2a = a.durations(wide, "announced", "availability")
-    fastest = summ.sort_values("cycle_months").iloc[0]
-    feasible = summ[summ["feasible"]].sort_values("cycle_months")
-    full = refs[refs["phase"] == "full_cycle"]
+    t2a = m.durations(wide, "tapeout", "availability")
+    a2a = m.durations(wide, "announced", "availability")
+    merch, n_merch = m.median_gap(gaps, "merchant_gpu")
+    asic, n_asic = m.median_gap(gaps, "custom_asic")
+    allg, n_all = m.median_gap(gaps)
+    as_of = str(max(programs["as_of"].max(), statements["as_of"].max()).date())
+    feasible = budget[budget["feasible"]].sort_values("cycle_months")
+    tape_rows = progs[(progs["milestone"] == "tapeout") & progs["program"].isin(d2t_all["program"])]
     numbers = {
-        "median_design_to_tapeout_months": a.median_mid(d2t),
+        "n_tapeout_estimates": int(tape_rows["estimate"].fillna(False).astype(bool).sum()),
+        "median_design_to_tapeout_months": m.median_mid(d2t),
         "n_design_to_tapeout": len(d2t),
         "n_design_to_tapeout_all": len(d2t_all),
-        "claim_dated_lo_months": float(claim_d2t["lo"].iloc[0]) if len(claim_d2t) else float("nan"),
-        "claim_dated_hi_months": float(claim_d2t["hi"].iloc[0]) if len(claim_d2t) else float("nan"),
-        "claim_dated_mid_months": float(claim_d2t["mid"].iloc[0]) if len(claim_d2t) else float("nan"),
-        "tpu_v1_dated_lo_months": float(tpu["lo"].iloc[0]) if len(tpu) else float("nan"),
-        "tpu_v1_dated_hi_months": float(tpu["hi"].iloc[0]) if len(tpu) else float("nan"),
-        "tpu_v1_dated_mid_months": float(tpu["mid"].iloc[0]) if len(tpu) else float("nan"),
+        "programs_with_design_and_tapeout": len(d2t_all),
+        "design_to_tapeout_lo": m.median_bounds(d2t)[0],
+        "design_to_tapeout_hi": m.median_bounds(d2t)[1],
+        "claim_dated_lo_months": _one(d2t_all, p.claim_program, "lo"),
+        "claim_dated_hi_months": _one(d2t_all, p.claim_program, "hi"),
+        "jalapeno_design_to_availability_months": claim_d2a_mid,
+        "jalapeno_design_to_availability_lo": _one(d2a, p.claim_program, "lo"),
+        "jalapeno_design_to_availability_hi": _one(d2a, p.claim_program, "hi"),
+        "full_cycle_min_months": float(full["lo"].min()) if len(full) else float("nan"),
+        "full_cycle_max_months": float(full.loc[np.isfinite(full["hi"]), "hi"].max()) if len(full) else float("nan"),
+        "n_full_cycle_statements": len(full),
+        "jalapeno_full_cycle_percentile": fpct["percentile"],
+        # kept for the claims ledger (C9 context): the claim plus the manufacturing floor among the same statements
+        "like_for_like_percentile": m.claim_percentile(p.claimed_months + floor, empty, full)["percentile"],
         "claim_plus_floor_months": p.claimed_months + floor,
-        "like_for_like_percentile": lfl["percentile"],
-        "like_for_like_percentile_low": lfl["percentile_low"],
-        "like_for_like_percentile_high": lfl["percentile_high"],
-        "n_like_for_like": lfl["n"],
-        "n_statements_listed": len(refs_all),
-        "n_repeated_statements": len(refs_all) - len(refs),
-        "n_custom_asics": work["total"],
-        "n_custom_inference": work["inference"],
-        "n_custom_training": work["training"],
-        "n_custom_both": work["both"],
-        "n_custom_vendors_training": len(work["vendors_training"]),
-        "design_to_tapeout_lo": a.median_bounds(d2t)[0],
-        "design_to_tapeout_hi": a.median_bounds(d2t)[1],
-        "median_tapeout_to_ga_months": a.median_mid(t2a),
-        "n_tapeout_to_ga": len(t2a),
-        "median_announce_to_ga_months": a.median_mid(a2a),
-        "n_announce_to_ga": len(a2a),
-        "share_deployed_before_announced": float((a2a["hi"] <= 0).mean()) if len(a2a) else float("nan"),
+        "tpu_v1_dated_lo_months": float(tpu["lo"].iloc[0]) if len(tpu) else float("nan"),
+        "tpu_v1_stated_months": float(tpu["stated_months"].iloc[0]) if len(tpu) else float("nan"),
+        "tpu_v1_dated_hi_months": float(tpu["hi"].iloc[0]) if len(tpu) else float("nan"),
         "nine_month_percentile": pct["percentile"],
         "nine_month_percentile_low": pct["percentile_low"],
         "nine_month_percentile_high": pct["percentile_high"],
         "n_comparison": pct["n"],
         "n_comparison_programs": pct["n_programs"],
         "n_comparison_statements": pct["n_statements"],
-        "median_reference_months": float(np.median(refs["mid"])) if len(refs) else float("nan"),
-        "full_cycle_min_months": float(full["lo"].min()) if len(full) else float("nan"),
-        "full_cycle_max_months": float(full.loc[np.isfinite(full["hi"]), "hi"].max()) if len(full) else float("nan"),
-        "design_to_deployment_ref_months": float(refs.loc[refs["phase"] == "design_to_deployment", "mid"].min())
-        if (refs["phase"] == "design_to_deployment").any() else float("nan"),
-        "shortest_stated_cadence_months": float(statements.loc[statements["phase"] == "generation_cadence",
-                                                               "min_months"].min()),
-        "median_generation_gap_months": float(gaps["mid"].median()) if len(gaps) else float("nan"),
-        "n_generation_gaps": len(gaps),
+        "n_statements_listed": len(refs_all),
+        "n_repeated_statements": len(refs_all) - len(refs),
+        "median_tapeout_to_ga_months": m.median_mid(t2a),
+        "n_tapeout_to_ga": len(t2a),
+        "median_announce_to_ga_months": m.median_mid(a2a),
+        "n_announce_to_ga": len(a2a),
+        "share_deployed_before_announced": float((a2a["hi"] <= 0).mean()) if len(a2a) else float("nan"),
+        "median_generation_gap_months": allg,
+        "n_generation_gaps": n_all,
         "n_families": int(gaps["family"].nunique()) if len(gaps) else 0,
+        "median_merchant_generation_gap_months": merch,
+        "n_merchant_gaps": n_merch,
+        "median_asic_generation_gap_months": asic,
+        "n_asic_gaps": n_asic,
+        "nvidia_recent_generation_gap_months": float(recent["mid"].median()) if len(recent) else float("nan"),
+        "n_recent_gaps": len(recent),
+        "recent_gap_min_months": float(recent["mid"].min()) if len(recent) else float("nan"),
+        "recent_gap_max_months": float(recent["mid"].max()) if len(recent) else float("nan"),
         "cadence_trend_months_per_year": trend["slope"],
         "cadence_trend_se": trend["se"],
+        "technology_rate_per_year": tech["rate"],
+        "technology_rate_low": tech["low"],
+        "technology_rate_high": tech["high"],
+        "n_price_performance": tech["n"],
+        "gain_per_generation_at_recent_gap": m.gain_per_generation(tech["rate"], float(recent["mid"].median()))
+        if len(recent) and tech["rate"] == tech["rate"] else float("nan"),
         "min_feasible_cycle_months": floor,
         "measured_gain_per_generation": float(gains["ratio_per_generation"].median()) if len(gains) else float("nan"),
         "n_measured_gains": len(gains),
-        "fastest_cycle_months": float(fastest["cycle_months"]),
-        "fastest_cycle_gain": float(fastest["cumulative_gain"]),
-        "fastest_cycle_annual_rate": float(fastest["annual_rate"]),
+        "shortest_stated_cadence_months": float(statements.loc[statements["phase"] == "generation_cadence",
+                                                               "min_months"].min()),
         "fastest_feasible_cycle_months": float(feasible.iloc[0]["cycle_months"]) if len(feasible) else float("nan"),
-        "fastest_feasible_gain": float(feasible.iloc[0]["cumulative_gain"]) if len(feasible) else float("nan"),
-        "shortest_comparison_months": a.shortest_comparison(pair, refs, exclude_program=p.claim_program),
-        "slowest_cycle_months": float(summ["cycle_months"].max()),
-        "break_even_gain": a.break_even_gain(p.gain_per_generation, float(summ["cycle_months"].max()),
-                                             float(feasible.iloc[0]["cycle_months"])) if len(feasible) else float("nan"),
+        "fastest_feasible_design_budget": float(feasible.iloc[0]["design_budget_months"]) if len(feasible) else float("nan"),
+        "fastest_feasible_speedup": float(feasible.iloc[0]["speedup_needed"]) if len(feasible) else float("nan"),
+        "n_ai_design_statements": len(ai),
         "n_programs": int(wide["program"].nunique()),
         "n_with_design_start": int(wide["design_start_lo"].notna().sum()),
         "n_with_tapeout": int(wide["tapeout_lo"].notna().sum()),
+        "n_custom_asics": work["total"],
+        "n_custom_inference": work["inference"],
+        "n_custom_training": work["training"],
+        "n_custom_both": work["both"],
+        "n_custom_vendors_training": len(work["vendors_training"]),
+        "claimed_months": p.claimed_months,
     }
     numbers["custom_vendors_training"] = ", ".join(work["vendors_training"])
-    return Result(wide, durs, bands, pair, refs, pct, stated, lfl, gaps, trend, gains, floor, proj, summ, numbers)
+    return Result(p, wide, durs, bands, pair, refs, full, pct, fpct, stated, gaps, recent, trend, gains, pp, tech,
+                  floor, proj, summ, tied, budget, ai, as_of, dict(inputs.problems), numbers)
+
+
+# --- Texts: every sentence fragment that depends on a result --------------------------------------------------------
+
+def claim_position_text(percentile: dict) -> str:
+    """Where the claim sits among the comparison durations, in words. When it is below every
+    comparison whatever the date precision, the degenerate range (0 to 0) is not quoted."""
+
+
+    pct, low, high = percentile["percentile"], percentile["percentile_low"], percentile["percentile_high"]
+    if pct != pct:
+        return "has nothing to be compared with"
+    if pct == 0 and high == 0:
+        return "is shorter than every comparison duration"
+    if low == high:
+        return f"lies at percentile {fmt(pct)}"
+    return f"lies at percentile {fmt(pct)} (range {fmt(low)} to {fmt(high)} from date precision)"
+
+
+def typical_text(n: int, median: float, lo: float, hi: float, claim_program: str) -> str:
+    """The typical design-to-tape-out time in words, for the programs other than the claim's own,
+    with singular and plural right and no "median" of a single program."""
+
+
+    if n == 0:
+        return f"no program other than {claim_program} dates both its design start and its tape-out"
+    bounds = f"{fmt(lo)} to {fmt(hi)} months from date precision"
+    if n == 1:
+        return (f"only one program other than {claim_program} dates both its design start and its tape-out, "
+                f"and it took {fmt(median)} months ({bounds})")
+    return (f"{fmt(n)} programs other than {claim_program} date both their design start and their tape-out, "
+            f"with a median of {fmt(median)} months ({bounds})")
+
+
+def dates_verdict(row: pd.Series | None) -> str:
+    """What our dated interval says about a company's stated duration (a `statements_vs_dates` row)."""
+    if row is None:
+        return "cannot test"
+    if not row["consistent"]:
+        return "contradict"
+    return "confirm" if row["confirms"] else "neither confirm nor contradict"
+
+
+def repeated_text(references: pd.DataFrame) -> str:
+    """The figures that several outlets state (after `distinct_statements`), in words; empty when
+    none is repeated."""
+
+
+    rep = references[references.get("n_sources", pd.Series(1, index=references.index)) > 1]
+    parts = []
+    for _, r in rep.iterrows():
+        rng = f"{fmt(r['lo'])} to {fmt(r['hi'])} months" if np.isfinite(r["hi"]) else f"more than {fmt(r['lo'])} months"
+        outlets = [o.strip() for o in str(r["organization"]).split(";")]
+        who = ", ".join(outlets[:-1]) + " and " + outlets[-1] if len(outlets) > 1 else outlets[0]
+        parts.append(f"{who} both state {rng}, so that figure counts once")
+    return "; ".join(parts)
+
+
+def like_for_like_text(claim_plus_floor: float, reference: float, reference_name: str, percentile: dict) -> str:
+    """The claim plus the physical floor (a design-to-deployment time) against a design-to-deployment
+    statement and the longer-phase statements, in words."""
+
+
+    if reference != reference:
+        cmp = ""
+    else:
+        word = "longer than" if claim_plus_floor > reference else ("shorter than" if claim_plus_floor < reference
+                                                                 else "equal to")
+        cmp = f"{word} {reference_name} ({fmt(reference)} months, self-reported)"
+    pct = percentile["percentile"]
+    if pct != pct:
+        where = ""
+    elif pct == 0 and percentile["percentile_high"] == 0:
+        where = f"shorter than all {percentile['n']} statements that cover design to deployment or a full cycle"
+    else:
+        where = (f"at percentile {fmt(pct)} of the {percentile['n']} statements that cover design to deployment "
+                 "or a full cycle")
+    return ", and ".join(x for x in (cmp, where) if x)
+
+
+def comparison_word(a: float, b: float, tol: float = 0.0) -> str:
+    """'shorter than', 'longer than' or 'as long as': a duration `a` against `b` (within `tol`)."""
+    if a != a or b != b:
+        return "not comparable with"
+    if abs(a - b) <= tol:
+        return "as long as"
+    return "shorter than" if a < b else "longer than"
+
+
+def range_position_text(value: float, lo: float, hi: float) -> str:
+    """Where a duration lies against a published range: 'inside', 'below' or 'above' it."""
+    if value != value or lo != lo:
+        return "cannot be placed against"
+    if value < lo:
+        return "lies below"
+    if hi == hi and value > hi:
+        return "lies above"
+    return "lies inside"
+
+
+def sample_text(n: int, needed: int = 5) -> str:
+    """Whether a sample of dated programs can say what is typical."""
+    if n >= needed:
+        return f"enough ({fmt(n)} programs) to speak of a typical duration"
+    return f"too few ({fmt(n)} of the {fmt(needed)} a median would need) to say what is typical"
+
+
+def estimates_text(n_estimates: int, n: int) -> str:
+    """How many of the dated tape-outs are estimates or upper bounds, in words."""
+    if n == 0:
+        return "no tape-out is dated"
+    if n_estimates == n:
+        return "every one of those tape-outs is an estimate or an upper bound"
+    if n_estimates == 0:
+        return "none of those tape-outs is an estimate"
+    return f"{fmt(n_estimates)} of those {fmt(n)} tape-outs are estimates or upper bounds"
+
+
+def trend_text(slope: float, se: float) -> str:
+    """A within-family cadence trend in words: distinguishable from zero only beyond two standard errors."""
+    if slope != slope or se != se:
+        return "cannot be estimated from so few gaps"
+    if abs(slope) > 2 * se:
+        word = "shortening" if slope < 0 else "lengthening"
+        return f"is {word} by {fmt(abs(slope))} months a year, more than two standard errors from zero"
+    return f"of {slope:+.1f} months a year cannot be told apart from zero (standard error {fmt(se)})"
+
+
+def budget_text(row: pd.Series | None, median_design: float) -> str:
+    """What the fastest feasible cycle would need of the design phase."""
+    if row is None:
+        return "no cycle in the scenarios is longer than the manufacturing floor"
+    if median_design != median_design:
+        return (f"a {fmt(row['cycle_months'])}-month cycle leaves {fmt(row['design_budget_months'], unit='months')} "
+                "for design; no dated program says how long design takes today")
+    return (f"a {fmt(row['cycle_months'])}-month cycle leaves {fmt(row['design_budget_months'], unit='months')} for design, "
+            f"{fmt(row['speedup_needed'])} times less than the dated design-to-tape-out median of "
+            f"{fmt(median_design)} months")
+
+
+def texts(r: Result) -> dict[str, str]:
+    """Every sentence fragment of the page that depends on a result (glued as `<key>_txt`)."""
+    n, p = r.numbers, r.p
+    stated = r.stated_vs_dated.set_index("statement_id")
+    feasible = r.budget[r.budget["feasible"]].sort_values("cycle_months")
+    pct = n["nine_month_percentile"]
+    return {
+        "claim_position": claim_position_text(r.percentile),
+        "claim_verdict": "has nothing to be compared with" if pct != pct else (
+            "is shorter than every one of them" if pct == 0 else f"sits at percentile {fmt(pct)} of them, by midpoints"),
+        "design_to_tapeout_summary": typical_text(n["n_design_to_tapeout"], n["median_design_to_tapeout_months"],
+                                                  n["design_to_tapeout_lo"], n["design_to_tapeout_hi"], p.claim_program),
+        "sample_verdict": sample_text(n["programs_with_design_and_tapeout"]),
+        "estimates_verdict": estimates_text(n["n_tapeout_estimates"], n["programs_with_design_and_tapeout"]),
+        "claim_dates_verdict": dates_verdict(stated.loc[p.claim_statement] if p.claim_statement in stated.index else None),
+        "tpu_v1_dates_verdict": dates_verdict(stated.loc["tpu_v1_15_months"] if "tpu_v1_15_months" in stated.index else None),
+        "repeated_figures": repeated_text(r.full_cycle_refs) or "no figure is repeated",
+        "full_cycle_position": range_position_text(n["jalapeno_design_to_availability_months"],
+                                                   n["full_cycle_min_months"], n["full_cycle_max_months"]),
+        "recent_vs_merchant": comparison_word(n["nvidia_recent_generation_gap_months"],
+                                              n["median_merchant_generation_gap_months"], tol=0.5),
+        "asic_vs_merchant": comparison_word(n["median_asic_generation_gap_months"],
+                                            n["median_merchant_generation_gap_months"], tol=0.5),
+        "cadence_trend": trend_text(n["cadence_trend_months_per_year"], n["cadence_trend_se"]),
+        "assumed_vs_tied": ("smaller than" if n["gain_per_generation_at_recent_gap"] < p.gain_per_generation else
+                            "no smaller than") if n["gain_per_generation_at_recent_gap"] == n["gain_per_generation_at_recent_gap"]
+        else "not comparable with",
+        "design_budget": budget_text(feasible.iloc[0] if len(feasible) else None, n["median_design_to_tapeout_months"]),
+        "custom_vendors_training": n["custom_vendors_training"] or "none",
+        "pair_label": m.PAIR_LABELS.get((p.start_milestone, p.end_milestone), f"{p.start_milestone} → {p.end_milestone}"),
+        "cadence_vendor": p.cadence_vendor,
+        "data_note": "; ".join(f"{k}: {v}" for k, v in r.problems.items()),
+    }
+
+
+_COUNTS = ("n_tapeout_estimates", "n_programs", "n_with_design_start", "n_with_tapeout", "n_design_to_tapeout", "n_design_to_tapeout_all",
+           "programs_with_design_and_tapeout", "n_tapeout_to_ga", "n_announce_to_ga", "n_comparison",
+           "n_comparison_programs", "n_comparison_statements", "n_generation_gaps", "n_families", "n_merchant_gaps",
+           "n_asic_gaps", "n_recent_gaps", "n_measured_gains", "n_price_performance", "n_statements_listed",
+           "n_repeated_statements", "n_full_cycle_statements", "n_custom_asics", "n_custom_inference",
+           "n_custom_training", "n_custom_both", "n_custom_vendors_training", "n_ai_design_statements")
+
+
+def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """Every number the page and results.json use: key -> (value, options for nb.glue)."""
+    out: dict[str, tuple[Any, dict[str, Any]]] = {}
+    for k, v in r.numbers.items():
+        if isinstance(v, str):
+            continue
+        if k in _COUNTS:
+            out[k] = (int(v), {"sig": 3})
+        elif k == "share_deployed_before_announced":
+            out[k] = (v, {"pct": True})
+        elif k == "cadence_trend_months_per_year":
+            out[k] = (v, {"text": f"{v:+.1f}" if v == v else "n/a"})
+        else:
+            out[k] = (v, {})
+    p = r.p
+    for k in ("fab_months", "packaging_months", "bringup_months", "gain_per_generation", "horizon_years"):
+        out[k] = (getattr(p, k), {})
+    return out

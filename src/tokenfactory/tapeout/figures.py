@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import charts
 from ..nb import fmt
-from .analysis import PHASE_LABELS
+from .model import PHASE_LABELS
 
 WIDTH = 600
 MILESTONE_LABELS = {"design_start": "design start", "tapeout": "tape-out", "announced": "announced",
@@ -322,19 +322,19 @@ def floors_chart(floors: dict[str, float], cycles: list[float], sources: dict[st
                         legend=alt.Legend(columns=2)),
         tooltip=[alt.Tooltip("stage:N"), alt.Tooltip("months:Q", format=".1f"), alt.Tooltip("source:N")])
     sc = pd.DataFrame({"cycle": cycles, "row": "cycle scenarios",
-                       "status": ["plausible" if c >= total else "below the floor" for c in cycles]})
+                       "status": ["learns from its predecessor's silicon" if c >= total else "only as overlapping programs" for c in cycles]})
     sc["t"] = sc["cycle"].map(lambda v: fmt(v))
     ticks = alt.Chart(sc).mark_point(size=120, filled=True).encode(
         x="cycle:Q", y=alt.Y("row:N", title=None),
-        shape=alt.Shape("status:N", title=None, scale=alt.Scale(domain=["plausible", "below the floor"],
+        shape=alt.Shape("status:N", title=None, scale=alt.Scale(domain=["learns from its predecessor's silicon", "only as overlapping programs"],
                                                                range=["circle", "cross"]),
                           legend=alt.Legend(columns=1)),
         color=alt.value(charts.TEXT), tooltip=[alt.Tooltip("cycle:Q", title="cycle (months)"), "status:N"])
     txt = alt.Chart(sc).mark_text(dy=-14, fontSize=10, color=charts.TEXT).encode(x="cycle:Q", y="row:N", text="t:N")
     below = sum(c < total for c in cycles)
-    title = charts.title(f"A {fmt(total)}-month floor: {below} of {len(cycles)} cycle scenarios fall below it",
-                         ["Fabrication, packaging and bring-up: sequential stages between a tape-out and a",
-                          "deployable chip, months (parameters); cycle scenarios as points"])
+    title = charts.title(f"Manufacturing alone takes about {fmt(total)} months: {below} of {len(cycles)} cycles would have to overlap",
+                         ["Assumed (sourced) fabrication, packaging and bring-up: sequential stages between a tape-out",
+                          "and a deployable chip, months; they bound manufacturing, not design; cycle scenarios as points"])
     floor_rule = alt.Chart(pd.DataFrame({"x": [total]})).mark_rule(strokeDash=[4, 3], color=charts.MUTED).encode(
         x="x:Q")
     return (bar + floor_rule + ticks + txt).properties(width=440, height=120, title=title)
@@ -372,3 +372,166 @@ def ecdf_chart(bands: pd.DataFrame, median_months: float, min_n: int = 5) -> alt
         [f"Empirical distribution of {largest['pair']} (n = {int(largest['n'])}); band: what the date precision allows",
          "(a date known to the month could fall anywhere in it)"])
     return (band + line).properties(width=560, height=260, title=title)
+
+
+# --- Page-level wrappers: each takes the chapter's Result -------------------------------------------------------------
+
+SRC_PROGRAMS = "data/chip_programs.csv (companies' announcements, papers and press; see source_url per row)"
+
+
+def timeline_chart(r, programs: pd.DataFrame) -> alt.Chart:
+    """The milestone timeline of the programs in the Result."""
+    n = r.numbers
+    long = milestone_long(programs[programs["program"].isin(r.wide["program"])], r.wide)
+    return timeline(long, n["n_programs"], n["n_with_design_start"], n["n_with_tapeout"])
+
+
+def stage_durations_chart(r) -> alt.Chart:
+    p = r.p
+    from .model import PAIR_LABELS
+    return durations_chart(r.durations, p.claimed_months, f"claim: {fmt(p.claimed_months)} months (self-reported)",
+                           PAIR_LABELS.get((p.start_milestone, p.end_milestone)), p.claim_program)
+
+
+def like_for_like_chart(r) -> alt.Chart:
+    """The claim against durations of its own phase only (dated programs and same-phase statements)."""
+    from .model import PAIR_LABELS
+    p = r.p
+    return claim_chart(r.references, r.pair_durations, p.claimed_months, r.percentile,
+                       PAIR_LABELS.get((p.start_milestone, p.end_milestone), ""), p.claim_program)
+
+
+def full_cycle_chart(r) -> alt.Chart:
+    """The claim program's dated design-start-to-availability interval against the published statements
+    of the same span (specification to chips in service)."""
+    n = r.numbers
+    refs = r.full_cycle_refs.assign(
+        label=r.full_cycle_refs["organization"].fillna("") + ": "
+        + r.full_cycle_refs["phase"].map(PHASE_LABELS).str.replace(r" \(.*\)", "", regex=True),
+        hi_plot=np.where(np.isfinite(r.full_cycle_refs["hi"]), r.full_cycle_refs["hi"], r.full_cycle_refs["lo"] + 6),
+        kind="published statement")
+    own = pd.DataFrame({"label": [f"{r.p.claim_program}: dated design start → availability"],
+                        "lo": [n["jalapeno_design_to_availability_lo"]], "hi_plot": [n["jalapeno_design_to_availability_hi"]],
+                        "mid": [n["jalapeno_design_to_availability_months"]], "kind": ["this book's dates"],
+                        "statement": ["estimated partnership start to targeted deployment (data/chip_programs.csv, "
+                                      "data/accelerators.csv)"]})
+    d = pd.concat([refs[["label", "lo", "hi_plot", "mid", "kind", "statement"]], own], ignore_index=True)
+    d = d.assign(lo_r=d["lo"].round(1), hi_r=d["hi_plot"].round(1), mid_r=d["mid"].round(1))
+    order = d.sort_values("lo")["label"].tolist()
+    kinds = ["published statement", "this book's dates"]
+    color = alt.Color("kind:N", title=None, scale=charts.category_scale(kinds))
+    tip = [alt.Tooltip("label:N", title="duration"), alt.Tooltip("lo_r:Q", title="at least (months)"),
+           alt.Tooltip("hi_r:Q", title="at most (months)"), alt.Tooltip("statement:N")]
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    bars = alt.Chart(d).mark_bar(height=10, opacity=0.7).encode(
+        x=alt.X("lo:Q", title="Months from design start (or specification) to chips in service"), x2="hi_plot:Q",
+        y=y, color=color, tooltip=tip)
+    dots = alt.Chart(d).mark_point(filled=True, size=60, color=charts.TEXT).encode(x="mid:Q", y=y, tooltip=tip)
+    title = charts.title(
+        f"Dated, {r.p.claim_program} took about {fmt(n['jalapeno_design_to_availability_months'])} months from design "
+        f"start to availability",
+        [f"Like for like: the same span as the published statements ({fmt(n['full_cycle_min_months'])} to "
+         f"{fmt(n['full_cycle_max_months'])} months); bars: ranges, months;",
+         "open-ended statements drawn 6 months past their minimum"])
+    return (bars + dots).properties(width=380, height=max(120, 26 * len(d)), title=title)
+
+
+def population_cadence_chart(r, statements: pd.DataFrame) -> alt.Chart:
+    """Generation gaps by vendor, titled with the three like-for-like cadences."""
+    n = r.numbers
+    chart = cadence_chart(r.gaps, statements, n["median_generation_gap_months"], r.trend)
+    title = charts.title(
+        f"{r.p.cadence_vendor}'s recent generations: {fmt(n['nvidia_recent_generation_gap_months'])} months apart",
+        [f"Median of its last {fmt(n['n_recent_gaps'])} gaps; merchant GPU families {fmt(n['median_merchant_generation_gap_months'])}, "
+         f"custom ASIC families {fmt(n['median_asic_generation_gap_months'])} months.",
+         "Months between successive generations' availability within a family; bar: range from",
+         "date precision; dashed: vendors' stated cadence targets"])
+    return chart.properties(title=title)
+
+
+def cadence_table(r) -> pd.DataFrame:
+    """The cadence of each population, months, with its sample."""
+    n = r.numbers
+    rows = [(f"{r.p.cadence_vendor}, last {fmt(n['n_recent_gaps'])} generations", n["nvidia_recent_generation_gap_months"],
+             n["n_recent_gaps"]),
+            ("merchant GPU families", n["median_merchant_generation_gap_months"], n["n_merchant_gaps"]),
+            ("custom ASIC families", n["median_asic_generation_gap_months"], n["n_asic_gaps"]),
+            ("all families together", n["median_generation_gap_months"], n["n_generation_gaps"])]
+    return pd.DataFrame({"population": [a for a, _, _ in rows], "median gap, months": [fmt(b) for _, b, _ in rows],
+                         "gaps": [int(c) for _, _, c in rows]})
+
+
+def price_performance_chart(r) -> alt.Chart:
+    """Dense BF16 TFLOPS per USD of chip price against date (log scale), with the fitted rate."""
+    pp = r.price_perf.assign(date_txt=r.price_perf["date"].dt.strftime("%Y-%m"),
+                             price=np.where(r.price_perf["price_estimate"], "estimated price", "list price"))
+    tech = r.tech
+    vendors = sorted(pp["vendor"].unique())
+    x = alt.X("date:T", title="Availability (announcement where missing)")
+    pts = alt.Chart(pp).mark_point(filled=True, size=90).encode(
+        x=x, y=alt.Y("tflops_per_usd:Q", scale=alt.Scale(type="log"), title="Dense BF16 TFLOPS per USD of chip (log)"),
+        color=alt.Color("vendor:N", scale=charts.org_scale(vendors), title="Vendor"),
+        tooltip=[alt.Tooltip("accelerator:N"), alt.Tooltip("date_txt:N", title="date"),
+                 alt.Tooltip("tflops_per_usd:Q", title="TFLOPS per USD", format=".4f"), alt.Tooltip("price:N")])
+    layers = [pts]
+    if tech["rate"] == tech["rate"]:
+        yrs = np.linspace(tech["first"], tech["last"], 20)
+        x0 = pp["year"].mean()
+        y0 = float(np.exp(np.log(pp["tflops_per_usd"]).mean()))
+        fit = pd.DataFrame({"date": pd.to_datetime([f"{int(y)}-01-01" for y in yrs]) + pd.to_timedelta(
+            (yrs - np.floor(yrs)) * 365.25, unit="D"), "fit": y0 * tech["rate"] ** (yrs - x0)})
+        layers.append(alt.Chart(fit).mark_line(strokeDash=[5, 3], color=charts.MUTED).encode(x="date:T", y="fit:Q"))
+    title = charts.title(
+        f"What a dollar of merchant accelerator buys grows ×{fmt(tech['rate'])} a year",
+        [f"Dense BF16 TFLOPS per USD of chip price, log scale; {fmt(tech['n'])} merchant accelerators priced as a chip",
+         f"alone (estimates); dashed: least-squares fit, ×{fmt(tech['low'])} to ×{fmt(tech['high'])} at ±1 standard error"])
+    return alt.layer(*layers).properties(width=470, height=300, title=title)
+
+
+def floors_figure(r) -> alt.Chart:
+    """The manufacturing floor as stacked, labelled assumptions."""
+    from .params import Params
+
+    p, info = r.p, Params.model_fields
+    names = {"wafer fabrication": "fab_months", "packaging and test": "packaging_months",
+             "bring-up and qualification": "bringup_months"}
+    floors = {k: getattr(p, v) for k, v in names.items()}
+    srcs = {k: "Assumption: " + info[v].json_schema_extra["basis"] for k, v in names.items()}
+    return floors_chart(floors, list(p.cycle_scenarios_months), srcs)
+
+
+def budget_table(r) -> pd.DataFrame:
+    """For each cycle scenario: the months left for design once the manufacturing floor is paid, and how
+    many times shorter than today's dated median design phase that is."""
+    b = r.budget
+    return pd.DataFrame({
+        "cycle, months": b["cycle_months"].map(fmt),
+        "months left for design": b["design_budget_months"].map(lambda v: "none (floor exceeds the cycle)" if v != v else fmt(v)),
+        "design must be shorter by": b["speedup_needed"].map(lambda v: "n/a" if v != v else f"×{fmt(v)}"),
+    })
+
+
+def ai_design_table(r) -> pd.DataFrame:
+    """The published claims that AI shortens parts of chip design."""
+    a = r.ai_design
+    return pd.DataFrame({"who": a["organization"], "claim": a["statement"],
+                         "date": pd.to_datetime(a["as_of"]).dt.strftime("%Y-%m-%d"), "source": a["source_url"]})
+
+
+def durations_table(r) -> pd.DataFrame:
+    """Every dated duration with its bounds, and the company's own figure for the same program and pair."""
+    t = r.durations
+    stated = r.stated_vs_dated.set_index(["program", "pair"])["stated_months"]
+    return pd.DataFrame({
+        "pair": t["pair"], "program": t["program"], "vendor": t["vendor"],
+        "at least": t["lo"].round(1), "midpoint": t["mid"].round(1), "at most": t["hi"].round(1),
+        "company's own figure": [stated.get((pr, pa), "") for pr, pa in zip(t["program"], t["pair"])],
+        "self-reported": t["self_reported"]})
+
+
+def data_note(r) -> str:
+    """A note for the page when an optional table failed validation (empty otherwise)."""
+    if not r.problems:
+        return ""
+    return ("> **Data note.** Some tables did not pass validation when this page was built, so the chapter ran "
+            "without them:\n>\n> " + "\n> ".join(f"`{k}`: {v}" for k, v in r.problems.items()))

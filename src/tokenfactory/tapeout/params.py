@@ -32,16 +32,28 @@ class Params(ChapterParams):
     claim_statement: str = param(
         "openai_jalapeno_9_months", unit="", meaning="Statement holding the claim, left out of the comparison group")
     reference_phases: list[Phase] = param(
-        ["design_to_tapeout", "design_to_deployment", "full_cycle"], unit="",
-        meaning="Phases of the published cycle statements added to the comparison group")
+        ["design_to_tapeout"], unit="",
+        meaning="Phases of the published cycle statements added to the comparison group (like for like: the "
+        "claim's own phase only)")
+    full_cycle_phases: list[Phase] = param(
+        ["design_to_deployment", "full_cycle"], unit="",
+        meaning="Phases of the published statements that the claim program's dated design-start-to-availability "
+        "time is compared with (the same span: specification to chips in service)")
+    cadence_vendor: str = param(
+        "NVIDIA", unit="", meaning="Merchant vendor whose recent generation gaps set the merchant cadence that "
+        "the flywheel reads", choices_from=("chip_programs", "vendor"))
+    recent_generations: int = param(
+        3, unit="gaps", meaning="How many of that vendor's latest generation gaps the recent cadence is the "
+        "median of", ge=1, le=10)
     use_accelerator_dates: bool = param(
         True, unit="", meaning="Fill a missing availability date from accelerators.csv (available_date)")
     cycle_scenarios_months: list[float] = param(
         [24.0, 18.0, 12.0, 9.0, 6.0, 3.0], unit="months", meaning="Cycle times projected")
     gain_per_generation: float = param(
-        1.5, unit="× per generation", meaning="Gain in performance per watt brought by each generation", gt=1, le=10,
-        basis="Assumption, set near the vendors' own generation-to-generation claims; the chapter compares it "
-        "with the dense-BF16-TFLOPS-per-watt ratios measured in data/accelerators.csv")
+        1.5, unit="× per generation", meaning="The article's implicit assumption: the same gain at every "
+        "generation whatever its length (shown as an upper bound beside the measured technology rate)", gt=1,
+        le=10, basis="Assumption, set near the vendors' own generation-to-generation claims; the chapter "
+        "compares it with the dense-BF16-TFLOPS-per-watt ratios measured in data/accelerators.csv")
     horizon_years: float = param(6.0, unit="years", meaning="Horizon of the projection", gt=0, le=20)
     fab_months: float = param(
         4.0, unit="months", meaning="Wafer fabrication time at a leading-edge node (tape-out to finished wafers)",

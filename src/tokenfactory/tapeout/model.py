@@ -365,21 +365,6 @@ def statements_vs_dates(statements: pd.DataFrame, program_durations: pd.DataFram
                                        "consistent", "confirms"])
 
 
-def claim_position_text(percentile: dict) -> str:
-    """Where the claim sits among the comparison durations, in words. When it is below every
-    comparison whatever the date precision, the degenerate range (0 to 0) is not quoted."""
-    from ..nb import fmt
-
-    pct, low, high = percentile["percentile"], percentile["percentile_low"], percentile["percentile_high"]
-    if pct != pct:
-        return "has nothing to be compared with"
-    if pct == 0 and high == 0:
-        return "is shorter than every comparison duration"
-    if low == high:
-        return f"lies at percentile {fmt(pct)}"
-    return f"lies at percentile {fmt(pct)} (range {fmt(low)} to {fmt(high)} from date precision)"
-
-
 def workload_counts(accelerators: pd.DataFrame | None, kind: str = "custom_asic") -> dict:
     """How many accelerators of `kind` the accelerators table lists per stated workload
     (inference, training, both), and which vendors have at least one that trains."""
@@ -395,63 +380,104 @@ def workload_counts(accelerators: pd.DataFrame | None, kind: str = "custom_asic"
     return out
 
 
+# --- Cadence by population, the shared technology rate, and what a fast cycle would need ---------------------------
 
-def typical_text(n: int, median: float, lo: float, hi: float, claim_program: str) -> str:
-    """The typical design-to-tape-out time in words, for the programs other than the claim's own,
-    with singular and plural right and no "median" of a single program."""
-    from ..nb import fmt
-
-    if n == 0:
-        return f"no program other than {claim_program} dates both its design start and its tape-out"
-    bounds = f"{fmt(lo)} to {fmt(hi)} months from date precision"
-    if n == 1:
-        return (f"only one program other than {claim_program} dates both its design start and its tape-out, "
-                f"and it took {fmt(median)} months ({bounds})")
-    return (f"{fmt(n)} programs other than {claim_program} date both their design start and their tape-out, "
-            f"with a median of {fmt(median)} months ({bounds})")
+#: Populations whose generation gaps are measured separately (like for like: a merchant GPU family and a
+#: hyperscaler's custom ASIC family answer to different clocks).
+POPULATIONS = {"merchant_gpu": "merchant GPU families", "custom_asic": "custom ASIC families",
+               "startup": "start-up families"}
 
 
-def dates_verdict(row: pd.Series | None) -> str:
-    """What our dated interval says about a company's stated duration (a `statements_vs_dates` row)."""
-    if row is None:
-        return "cannot test"
-    if not row["consistent"]:
-        return "contradict"
-    return "confirm" if row["confirms"] else "neither confirm nor contradict"
+def gaps_with_kind(gaps: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
+    """The generation gaps with each family's kind (merchant_gpu, custom_asic, startup) attached."""
+    kinds = wide.dropna(subset=["kind"]).groupby(["vendor", "family"])["kind"].first()
+    key = list(zip(gaps["vendor"], gaps["family"]))
+    return gaps.assign(kind=[kinds.get(k) for k in key])
 
 
-def repeated_text(references: pd.DataFrame) -> str:
-    """The figures that several outlets state (after `distinct_statements`), in words; empty when
-    none is repeated."""
-    from ..nb import fmt
-
-    rep = references[references.get("n_sources", pd.Series(1, index=references.index)) > 1]
-    parts = []
-    for _, r in rep.iterrows():
-        rng = f"{fmt(r['lo'])} to {fmt(r['hi'])} months" if np.isfinite(r["hi"]) else f"more than {fmt(r['lo'])} months"
-        outlets = [o.strip() for o in str(r["organization"]).split(";")]
-        who = ", ".join(outlets[:-1]) + " and " + outlets[-1] if len(outlets) > 1 else outlets[0]
-        parts.append(f"{who} both state {rng}, so that figure counts once")
-    return "; ".join(parts)
+def median_gap(gaps: pd.DataFrame, kind: str | None = None) -> tuple[float, int]:
+    """Median generation gap (midpoints, months) of one population (all when `kind` is None) and its n."""
+    g = gaps if kind is None else gaps[gaps["kind"] == kind]
+    g = g.dropna(subset=["mid"])
+    return (float(g["mid"].median()) if len(g) else float("nan")), int(len(g))
 
 
-def like_for_like_text(claim_plus_floor: float, reference: float, reference_name: str, percentile: dict) -> str:
-    """The claim plus the physical floor (a design-to-deployment time) against a design-to-deployment
-    statement and the longer-phase statements, in words."""
-    from ..nb import fmt
+def recent_gaps(gaps: pd.DataFrame, vendor: str, n: int = 3) -> pd.DataFrame:
+    """The vendor's last `n` generation gaps (by the later generation's date), oldest first."""
+    g = gaps[gaps["vendor"] == vendor].dropna(subset=["mid"]).sort_values("date")
+    return g.tail(n).reset_index(drop=True)
 
-    if reference != reference:
-        cmp = ""
-    else:
-        word = "longer than" if claim_plus_floor > reference else ("shorter than" if claim_plus_floor < reference
-                                                                 else "equal to")
-        cmp = f"{word} {reference_name} ({fmt(reference)} months, self-reported)"
-    pct = percentile["percentile"]
-    if pct != pct:
-        where = ""
-    elif pct == 0 and percentile["percentile_high"] == 0:
-        where = f"shorter than all {percentile['n']} statements that cover design to deployment or a full cycle"
-    else:
-        where = (f"at percentile {fmt(pct)} of the {percentile['n']} statements that cover design to deployment "
-                 "or a full cycle")
-    return ", and ".join(x for x in (cmp, where) if x)
+
+def price_performance(accelerators: pd.DataFrame | None, kinds: Sequence[str] = ("merchant_gpu",),
+                      bases: Sequence[str] = ("chip",)) -> pd.DataFrame:
+    """Dense BF16 TFLOPS per USD of chip price for the accelerators of `kinds` that have both, dated by
+    availability (announcement when availability is missing), as decimal years.
+
+    Like for like: only prices of the chip alone (`price_basis` in `bases`); a server price divided by
+    its chips also pays for CPUs, memory and networking and would bend the trend. Rows without a stated
+    basis are left out."""
+    cols = ["accelerator", "vendor", "date", "year", "tflops_per_usd", "price_estimate"]
+    if accelerators is None or not len(accelerators):
+        return pd.DataFrame(columns=cols)
+    a = accelerators[accelerators["kind"].isin(list(kinds))].drop_duplicates("accelerator").copy()
+    if "price_basis" in a:
+        a = a[a["price_basis"].isin(list(bases))]
+    a["date"] = pd.to_datetime(a["available_date"]).fillna(pd.to_datetime(a["announced_date"]))
+    a = a.dropna(subset=["date", "price_usd", "bf16_dense_tflops"])
+    a = a[(a["price_usd"] > 0) & (a["bf16_dense_tflops"] > 0)]
+    a["year"] = a["date"].dt.year + (a["date"].dt.day_of_year - 1) / 365.25
+    a["tflops_per_usd"] = a["bf16_dense_tflops"] / a["price_usd"]
+    return a[cols].sort_values("date").reset_index(drop=True)
+
+
+def technology_rate(pp: pd.DataFrame) -> dict:
+    """Growth of price-performance per year (× per year): exp of the least-squares slope of
+    log(TFLOPS per USD) on the calendar year, with the factor's bounds at ±1 standard error and n.
+
+    Why price-performance and not performance per watt: a buyer's cost per token follows what a
+    dollar of chip buys, so the vendor's repricing of each generation is inside the rate. This is the
+    one technology rate of the book: the flywheel reads it from this chapter's results."""
+    n = len(pp)
+    if n < 3 or pp["year"].nunique() < 2:
+        return {"rate": float("nan"), "low": float("nan"), "high": float("nan"), "n": n}
+    x = pp["year"].to_numpy(float)
+    y = np.log(pp["tflops_per_usd"].to_numpy(float))
+    xm = x - x.mean()
+    slope = float((xm * (y - y.mean())).sum() / (xm**2).sum())
+    resid = y - y.mean() - slope * xm
+    se = float(math.sqrt((resid**2).sum() / max(n - 2, 1) / (xm**2).sum()))
+    return {"rate": math.exp(slope), "low": math.exp(slope - se), "high": math.exp(slope + se), "n": n,
+            "first": float(x.min()), "last": float(x.max())}
+
+
+def gain_per_generation(rate_per_year: float, cycle_months: float) -> float:
+    """The gain one generation of length L brings when technology advances at a fixed rate per year:
+    rate ** (L / 12). A shorter cycle brings a smaller step; the yearly gain stays the rate."""
+    return float(rate_per_year ** (cycle_months / 12.0))
+
+
+def tied_projection(cycles: Sequence[float], rate_per_year: float, horizon_years: float,
+                    step_months: float = 1.0) -> pd.DataFrame:
+    """Cumulative gain after t months for each cycle when each generation brings rate ** (L / 12):
+    (rate ** (L / 12)) ** floor(t / L). Every cycle tracks the same yearly rate; a shorter cycle
+    only follows it in smaller, more frequent steps."""
+    t = np.arange(0, horizon_years * 12 + step_months / 2, step_months)
+    cyc = np.asarray(list(cycles), float)
+    gens = np.floor(t[None, :] / cyc[:, None] + 1e-9)
+    eff = (rate_per_year ** (cyc[:, None] / 12.0)) ** gens
+    return pd.DataFrame({"cycle_months": np.repeat(cyc, len(t)), "months": np.tile(t, len(cyc)),
+                         "generations": gens.ravel(), "efficiency": eff.ravel(),
+                         "years": np.tile(t, len(cyc)) / 12})
+
+
+def design_budget(cycles: Sequence[float], floor_months: float, dated_design_months: float) -> pd.DataFrame:
+    """What a cycle of L months would need of the design phase, if each chip is to learn from its
+    predecessor's silicon: the design must fit in L − floor months (the floor bounds manufacturing, not
+    design), i.e. be `speedup` times shorter than the dated design-to-tape-out median. NaN budget
+    (infeasible) when the floor alone exceeds L."""
+    cyc = np.asarray(list(cycles), float)
+    budget = cyc - floor_months
+    ok = budget > 0
+    speed = np.where(ok, dated_design_months / np.where(ok, budget, 1.0), np.nan)
+    return pd.DataFrame({"cycle_months": cyc, "design_budget_months": np.where(ok, budget, np.nan),
+                         "speedup_needed": speed, "feasible": ok})

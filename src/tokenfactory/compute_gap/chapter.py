@@ -1,10 +1,11 @@
-"""The chapter's analysis in one call: `run(params, tables)` returns every number and frame the
-notebook charts and glues.
+"""The chapter in four calls: `load(loader)` the tables, `compute(p, inputs)` every number and frame
+the page shows, `texts(result)` every sentence fragment that depends on them, and
+`glue_values(result)` what the notebook glues.
 
 Why a tolerant loader: the data tables are filled by other hands; a table that is missing or fails
-its schema must not take the whole chapter down. `load_tables` returns the tables that load and the
-problems of the others, and the analysis degrades to NaN (shown as "n/a") where a table is missing,
-so the page says what is missing instead of failing.
+its schema must not take the whole chapter down. `load` keeps the tables that load and the problems
+of the others, and the analysis degrades to NaN (shown as "n/a") where a table is missing, so the
+page says what is missing instead of failing.
 """
 
 from __future__ import annotations
@@ -15,64 +16,38 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from . import compute, frontier, leadership
+from . import compute as spend
+from . import frontier, leadership
 from .params import Params
 
-TABLES = ("models", "benchmark_scores", "leaderboard_leaders", "capex", "nvidia_financials", "training_compute")
+TABLES = ("models", "benchmark_scores", "leaderboard_leaders", "capex", "nvidia_financials", "training_compute",
+          "published_estimates")
 
 BENCHMARKS = {"eci": ("ECI", "ECI points"),
               "gpqa_diamond": ("GPQA Diamond", "percentage points"),
               "mmlu": ("MMLU", "percentage points"),
               "lmarena_elo": ("LMArena Elo", "Elo points")}
 
-#: Published estimates the chapter compares with. Values are read on the cited pages; the notebook
-#: glues them, so the prose never types them.
-REFERENCES: dict[str, dict[str, Any]] = {
-    "epoch_2024_lag_months": {
-        "value": 12.0, "unit": "months",
-        "what": "Epoch AI (Cottier et al., 4 Nov 2024): the best open model is on par with closed models "
-                "with a lag of about one year (benchmarks and training compute)",
-        "url": "https://epoch.ai/blog/open-models-report"},
-    "epoch_2025_lag_months": {
-        "value": 3.0, "unit": "months",
-        "what": "Epoch AI data insight (30 Oct 2025): frontier open-weight models lag the state of the art "
-                "by about 3 months on average on ECI, Jan 2023 to Oct 2025",
-        "url": "https://epoch.ai/data-insights/open-weights-vs-closed-weights-models"},
-    "epoch_2025_lag_avg_months": {
-        "value": 3.5, "unit": "months",
-        "what": "the same insight's method note: an average 'horizontal' time gap of 3.5 months (90% CI 1.1 to 5.3), "
-                "the horizontal distance between the closed and open best-to-date lines averaged over the range of "
-                "ECI values, an open model counting as caught up when the score difference is not statistically "
-                "significant",
-        "url": "https://epoch.ai/data-insights/open-weights-vs-closed-weights-models"},
-    "epoch_2025_lag_ci_high_months": {
-        "value": 5.3, "unit": "months",
-        "what": "upper end of the 90% confidence interval of that average (1.1 to 5.3 months)",
-        "url": "https://epoch.ai/data-insights/open-weights-vs-closed-weights-models"},
-    "epoch_2025_gap_eci": {
-        "value": 7.0, "unit": "ECI points",
-        "what": "the same insight: an average ECI gap of about 7 points",
-        "url": "https://epoch.ai/data-insights/open-weights-vs-closed-weights-models"},
-    "epoch_2026_lag_months": {
-        "value": 4.0, "unit": "months",
-        "what": "Epoch AI data insight (29 May 2026): since January 2026 open-weight models lag by an average "
-                "of 4 months on ECI, slightly more than in the earlier window",
-        "url": "https://epoch.ai/data-insights/open-closed-eci-gap"},
-    "epoch_compute_growth": {
-        "value": 4.0, "unit": "x per year",
-        "what": "Epoch AI (2024): frontier training compute since 2018 best described as growing about 4x per year "
-                "(data to May 2024; frontier = running top 10 by compute; overall recommendation 4-5x per year)",
-        "url": "https://epoch.ai/blog/training-compute-of-frontier-ai-models-grows-by-4-5x-per-year"},
-    "aiindex_2024_gap_pct": {
-        "value": 0.080, "unit": "fraction",
-        "what": "Stanford AI Index 2025: top closed model ahead of top open-weight model on the Chatbot Arena "
-                "leaderboard by 8.0 % in early 2024",
-        "url": "https://hai.stanford.edu/ai-index/2025-ai-index-report"},
-    "aiindex_2025_gap_pct": {
-        "value": 0.017, "unit": "fraction",
-        "what": "Stanford AI Index 2025: the same gap down to 1.7 % by February 2025",
-        "url": "https://hai.stanford.edu/ai-index/2025-ai-index-report"},
-}
+def references(frame: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
+    """The published estimates the chapter compares with (data/published_estimates.csv), by id:
+    value, low, high, unit, what, url, window_start, window_end, as_of."""
+    if frame is None or frame.empty:
+        return {}
+    out = {}
+    for r in frame.itertuples(index=False):
+        out[str(r.estimate_id)] = {
+            "value": float(r.value), "low": float(r.low) if pd.notna(r.low) else float("nan"),
+            "high": float(r.high) if pd.notna(r.high) else float("nan"), "unit": str(r.unit), "what": str(r.what),
+            "url": str(r.source_url).split(" ; ")[0], "window_start": r.window_start, "window_end": r.window_end,
+            "as_of": r.as_of}
+    return out
+
+
+def ref(refs: dict[str, dict[str, Any]], key: str, field_: str = "value") -> Any:
+    """One field of a published estimate, NaN (or None for dates) when the estimate is not loaded."""
+    if key not in refs:
+        return None if field_ in ("window_start", "window_end", "as_of", "url", "what") else float("nan")
+    return refs[key][field_]
 
 
 def load_tables(loader: Callable[[str], pd.DataFrame], names: tuple[str, ...] = TABLES
@@ -153,8 +128,37 @@ def analyse_benchmark(tables: dict[str, pd.DataFrame], p: Params, benchmark: str
     )
 
 
-@dataclass
-class ChapterResult:
+@dataclass(frozen=True)
+class Inputs:
+    """The tables the chapter reads (a missing one is an empty frame) and the problems of those
+    that did not load."""
+
+    tables: dict[str, pd.DataFrame]
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+def load(loader: Callable[[str], pd.DataFrame]) -> Inputs:
+    """Every table that loads; the others become empty frames with a named problem."""
+    frames, problems = load_tables(loader)
+    base = empty_tables()
+    return Inputs({k: frames.get(k, base[k]) for k in TABLES}, problems)
+
+
+@dataclass(frozen=True)
+class LagAverages:
+    """The backward-looking lag averaged over time, on the chapter's window and on Epoch AI's."""
+
+    average: float              # over [lag_average_start, data end], the chapter's benchmark
+    average_n: int              # dates averaged (weekly)
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    epoch_2025_time: float      # ECI, models released Jan 2023 to Oct 2025, averaged over time
+    epoch_2025_level: float     # the same, averaged over score levels (Epoch AI's geometry)
+    epoch_2026_time: float      # ECI, averaged over Jan 2026 to May 2026
+
+
+@dataclass(frozen=True)
+class Result:
     params: Params
     main: BenchmarkResult
     others: dict[str, BenchmarkResult]
@@ -165,10 +169,10 @@ class ChapterResult:
     window_trend: leadership.WindowTrend
     capex_values: pd.DataFrame
     capex_total: pd.DataFrame
-    capex_growth: compute.Growth
+    capex_growth: spend.Growth
     nvidia: pd.DataFrame
-    nvidia_growth: compute.Growth
-    compute_fit: compute.ComputeFit
+    nvidia_growth: spend.Growth
+    compute_fit: spend.ComputeFit
     compute_rows: pd.DataFrame
     indexed: pd.DataFrame
     problems: dict[str, str] = field(default_factory=dict)
@@ -179,26 +183,82 @@ class ChapterResult:
     capex_by_company: pd.DataFrame = field(default_factory=pd.DataFrame)
     tolerance_grid: pd.DataFrame = field(default_factory=pd.DataFrame)
     compute_variants: pd.DataFrame = field(default_factory=pd.DataFrame)
+    refs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    lag_averages: LagAverages | None = None
+    window_power: leadership.Power | None = None
+    runs: pd.DataFrame = field(default_factory=pd.DataFrame)            # training runs, open or closed
+    run_records: pd.DataFrame = field(default_factory=pd.DataFrame)     # running maxima of both groups
+    compute_gap: spend.ComputeGap | None = None                       # at the last run's date
+    compute_gap_epoch: spend.ComputeGap | None = None                 # at Epoch AI's report date
+    compute_gap_series: pd.DataFrame = field(default_factory=pd.DataFrame)
+    capex_recent: spend.Growth | None = None
+    capex_apart: spend.Growth | None = None       # the open-weights spender alone, recent window
+    capex_others: spend.Growth | None = None      # the other companies, recent window
+    capex_year: pd.DataFrame = field(default_factory=pd.DataFrame)      # the current calendar year so far
+    data_end: pd.Timestamp | None = None            # newest statement date among the tables read
+    table_dates: dict[str, str] = field(default_factory=dict)   # newest statement date of each table
 
     def results(self) -> dict[str, float]:
-        """The seven keys the book's results.json carries for this chapter (units in the issue)."""
+        """The main results (units in glue_values)."""
+        g = self.compute_gap
         return {
             "open_lag_months_latest": self.main.lag_latest,
+            "open_lag_months_average": self.lag_averages.average if self.lag_averages else float("nan"),
             "open_lag_trend_months_per_year": self.main.trend.slope,
             "score_gap_latest": self.main.score_gap_latest,
             "leadership_window_median_days": self.window_median_days,
             "capex_total_latest_usd_bn": self.capex_growth.last,
             "capex_cagr": self.capex_growth.rate,
+            "capex_cagr_recent": self.capex_recent.rate if self.capex_recent else float("nan"),
             "training_compute_growth_per_year": self.compute_fit.growth,
+            "training_compute_open_lag_months": g.lag_months if g else float("nan"),
+            "training_compute_closed_open_ratio": g.ratio if g else float("nan"),
         }
 
 
-def run(p: Params, tables: dict[str, pd.DataFrame], problems: dict[str, str] | None = None,
-        other_draws: int = 200) -> ChapterResult:
+def _epoch_window(tables: dict[str, pd.DataFrame], p: Params, refs: dict[str, dict[str, Any]], key: str
+                  ) -> tuple[pd.DataFrame, pd.Timestamp | None, pd.Timestamp | None]:
+    """ECI scores of models released in the window of a published Epoch AI estimate."""
+    a, b = ref(refs, key, "window_start"), ref(refs, key, "window_end")
+    if a is None or b is None or pd.isna(a) or pd.isna(b):
+        return pd.DataFrame(), None, None
+    sel = frontier.select_scores(tables["benchmark_scores"], tables["models"], "eci", p.open_kinds,
+                                 pd.Timestamp(a), pd.Timestamp(b))
+    return sel, pd.Timestamp(a), pd.Timestamp(b)
+
+
+def lag_averages(tables: dict[str, pd.DataFrame], p: Params, m: BenchmarkResult, refs: dict[str, dict[str, Any]]
+                 ) -> LagAverages:
+    """The lag averaged over the chapter's window, and over Epoch AI's two windows on ECI (time and
+    level averages), so that the page compares like with like."""
+    start = max(pd.Timestamp(p.lag_average_start), pd.Timestamp(p.window_start))
+    avg, n = frontier.time_average_lag(m.scores, start, m.end, p.catch_up_tolerance)
+    sel25, a25, b25 = _epoch_window(tables, p, refs, "epoch_2025_lag_avg_months")
+    t25, _ = frontier.time_average_lag(sel25, a25, b25, p.catch_up_tolerance) if len(sel25) else (float("nan"), 0)
+    l25 = frontier.level_average_lag(sel25, p.catch_up_tolerance) if len(sel25) else float("nan")
+    # Epoch AI's 2026 average: open and closed models of any release date, averaged over Jan-May 2026
+    a26, b26 = ref(refs, "epoch_2026_lag_months", "window_start"), ref(refs, "epoch_2026_lag_months", "window_end")
+    if a26 is not None and b26 is not None and pd.notna(a26) and pd.notna(b26):
+        sel26 = frontier.select_scores(tables["benchmark_scores"], tables["models"], "eci", p.open_kinds,
+                                       pd.Timestamp(p.window_start), pd.Timestamp(b26))
+        t26, _ = frontier.time_average_lag(sel26, pd.Timestamp(a26), pd.Timestamp(b26), p.catch_up_tolerance)
+    else:
+        t26 = float("nan")
+    return LagAverages(avg, n, start, m.end, t25, l25, t26)
+
+
+def newest_statement(tables: dict[str, pd.DataFrame]) -> pd.Timestamp | None:
+    """The newest `as_of` among the tables read (the date of the newest data the page uses)."""
+    dates = [t["as_of"].max() for t in tables.values() if "as_of" in t and len(t) and t["as_of"].notna().any()]
+    return max(dates) if dates else None
+
+
+def compute(p: Params, inputs: Inputs, other_draws: int = 200) -> Result:
     """Everything the chapter shows. Benchmarks other than `p.benchmark` (for the selector chart)
     get a cheaper bootstrap (`other_draws`); their intervals are not glued."""
     base = empty_tables()
-    tables = {k: tables.get(k, base[k]) for k in TABLES}
+    tables = {k: inputs.tables.get(k, base[k]) for k in TABLES}
+    refs = references(tables["published_estimates"])
     start, end = pd.Timestamp(p.window_start), pd.Timestamp(p.window_end)
     main = analyse_benchmark(tables, p, p.benchmark)
     others = {b: analyse_benchmark(tables, p, b, draws=other_draws) for b in BENCHMARKS if b != p.benchmark}
@@ -208,17 +268,35 @@ def run(p: Params, tables: dict[str, pd.DataFrame], problems: dict[str, str] | N
     lead_start = max(start, pd.Timestamp(p.leadership_start))
     w = leadership.windows(tables["leaderboard_leaders"], p.leaderboard, lead_start, end)
     ow = leadership.by_organization(w)
-    med = leadership.median_days(w)
-    omed = leadership.median_days(ow)
     w_all = leadership.windows(tables["leaderboard_leaders"], p.leaderboard, start, end)
+    power = leadership.trend_power(w, p.window_trend_reference, p.power_simulations, p.seed)
 
-    cv = compute.capex_values(tables["capex"], p.capex_companies, p.include_guidance, start - pd.DateOffset(years=10), end)
-    ct = compute.capex_total(cv, p.capex_companies)
-    growth = compute.total_growth(ct[ct["fiscal_year"] <= end.year + 1] if len(ct) else ct)
-    nv = compute.nvidia_data_center(tables["nvidia_financials"])
-    nv_growth = compute.total_growth(nv.rename(columns={"dc_usd_bn": "total"}).assign(complete=True, guidance=False))
-    fit, rows = compute.compute_growth(tables["training_compute"], p.compute_frontier_only,
+    cv = spend.capex_values(tables["capex"], p.capex_companies, p.include_guidance, start - pd.DateOffset(years=10), end)
+    ct = spend.capex_total(cv, p.capex_companies)
+    ct_window = ct[ct["fiscal_year"] <= end.year + 1] if len(ct) else ct
+    growth = spend.total_growth(ct_window)
+    recent = spend.growth_since(ct_window, p.capex_recent_start_year)
+    apart = [c for c in p.capex_companies if c == p.open_weights_spender]
+    rest = [c for c in p.capex_companies if c != p.open_weights_spender]
+    nan_growth = spend.Growth(None, None, float("nan"), float("nan"), float("nan"))
+    g_apart = spend.company_series_growth(cv, apart, p.capex_recent_start_year) if apart else nan_growth
+    g_rest = spend.company_series_growth(cv, rest, p.capex_recent_start_year) if rest else nan_growth
+    year_now = (newest_statement({"capex": tables["capex"]}) or end).year
+    capex_year = spend.capex_calendar_year(tables["capex"], p.capex_companies, year_now)
+    nv = spend.nvidia_data_center(tables["nvidia_financials"])
+    nv_growth = spend.total_growth(nv.rename(columns={"dc_usd_bn": "total"}).assign(complete=True, guidance=False))
+    fit, rows = spend.compute_growth(tables["training_compute"], p.compute_frontier_only,
                                        pd.Timestamp(f"{p.compute_since_year}-01-01"), end)
+
+    runs = spend.classify_runs(tables["training_compute"], tables["models"], p.open_kinds)
+    runs = runs[runs["publication_date"] <= end]
+    run_end = runs["publication_date"].max() if len(runs) else None
+    gap_now = spend.compute_gap(runs, run_end, p.bootstrap_draws, p.seed)
+    epoch_at = ref(refs, "epoch_2024_lag_months", "as_of")
+    gap_epoch = (spend.compute_gap(runs, pd.Timestamp(epoch_at), p.bootstrap_draws, p.seed)
+                 if epoch_at is not None and pd.notna(epoch_at) else None)
+    series_start = pd.Timestamp(f"{p.compute_since_year}-01-01")
+    gap_series = spend.compute_gap_series(runs, series_start, run_end) if run_end is not None else pd.DataFrame()
 
     series: dict[str, pd.Series] = {}
     complete = ct[ct["complete"]] if len(ct) else ct
@@ -230,14 +308,22 @@ def run(p: Params, tables: dict[str, pd.DataFrame], problems: dict[str, str] | N
     if len(rows):
         yr = rows["publication_date"].dt.year
         series["Largest training run"] = rows.groupby(yr)["training_compute_flop"].max().cummax().astype(float)
-    idx = compute.indexed(series) if series else compute.indexed({})
-    return ChapterResult(p, main, others, w, ow, med, omed, leadership.window_trend(w), cv, ct, growth, nv, nv_growth,
-                         fit, rows, idx, problems or {}, leadership_start=lead_start, windows_all=w_all,
-                         window_median_all_days=leadership.median_days(w_all),
-                         window_trend_all=leadership.window_trend(w_all),
-                         capex_by_company=compute.company_growth(cv, growth.first_year, growth.last_year),
-                         tolerance_grid=tolerance_sensitivity(main.scores, main.end, TOLERANCE_GRID),
-                         compute_variants=compute_sensitivity(tables["training_compute"], end))
+    idx = spend.indexed(series) if series else spend.indexed({})
+    return Result(p, main, others, w, ow, leadership.median_days(w), leadership.median_days(ow),
+                  leadership.window_trend(w), cv, ct, growth, nv, nv_growth, fit, rows, idx, dict(inputs.problems),
+                  leadership_start=lead_start, windows_all=w_all,
+                  window_median_all_days=leadership.median_days(w_all),
+                  window_trend_all=leadership.window_trend(w_all),
+                  capex_by_company=spend.company_growth(cv, growth.first_year, growth.last_year),
+                  tolerance_grid=tolerance_sensitivity(main.scores, main.end, TOLERANCE_GRID),
+                  compute_variants=compute_sensitivity(tables["training_compute"], end),
+                  refs=refs, lag_averages=lag_averages(tables, p, main, refs), window_power=power,
+                  runs=runs, run_records=spend.running_max(runs), compute_gap=gap_now,
+                  compute_gap_epoch=gap_epoch, compute_gap_series=gap_series, capex_recent=recent,
+                  capex_apart=g_apart, capex_others=g_rest, capex_year=capex_year,
+                  data_end=newest_statement(tables),
+                  table_dates={k: _iso(t["as_of"].max()) for k, t in tables.items()
+                               if "as_of" in t and len(t) and t["as_of"].notna().any()})
 
 
 #: Tolerances (benchmark points) at which "What would change the conclusion" re-estimates the lag.
@@ -258,18 +344,6 @@ def tolerance_sensitivity(scores: pd.DataFrame, end: pd.Timestamp, tolerances=TO
                                       lags["censored"].to_numpy(bool))
         rows.append((tol, slope, frontier.current_lag_months(scores, end, tol), int(lags["censored"].sum())))
     return pd.DataFrame(rows, columns=["tolerance", "slope", "current_lag", "n_censored"])
-
-
-def average_current_lag(scores: pd.DataFrame, start: Any, end: Any, tolerance: float, step_days: int = 7) -> float:
-    """The backward-looking lag averaged over time: `frontier.current_lag_months` every `step_days`
-    from `start` to `end`. Closer in spirit to Epoch AI's average lag than the lag on one day, which
-    peaks just before each new open record (a sawtooth)."""
-    if scores.empty or start is None or end is None or pd.isna(start) or pd.isna(end) or end <= start:
-        return float("nan")
-    dates = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq=f"{step_days}D")
-    vals = np.array([frontier.current_lag_months(scores, d, tolerance) for d in dates], float)
-    vals = vals[np.isfinite(vals)]
-    return float(vals.mean()) if len(vals) else float("nan")
 
 
 def oldest_unmatched(lags: pd.DataFrame) -> pd.Series | None:
@@ -353,7 +427,7 @@ def compute_sensitivity(tc: pd.DataFrame, end: pd.Timestamp, variants=COMPUTE_VA
     rows = []
     for label, front, year, last in variants:
         stop = min(pd.Timestamp(last), end) if last else end
-        f, _ = compute.compute_growth(tc, front, pd.Timestamp(f"{year}-01-01"), stop)
+        f, _ = spend.compute_growth(tc, front, pd.Timestamp(f"{year}-01-01"), stop)
         rows.append((label, f.growth, f.low, f.high, f.n))
     return pd.DataFrame(rows, columns=["selection", "growth", "low", "high", "n"])
 
@@ -377,7 +451,7 @@ def direction(low: float, high: float, neg: str, pos: str, none: str = "shows no
     return neg if high < 0 else pos if low > 0 else none
 
 
-def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
+def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     """Every number and word the page's prose uses: key -> (value, glue options). The notebook glues
     them all, so the prose types none."""
     m, p = res.main, res.params
@@ -464,9 +538,8 @@ def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
     # the lag, four ways, for the comparison with Epoch AI and for the claims chapter
     unmatched = oldest_unmatched(m.lags)
     exact = m.lags.loc[~m.lags["censored"].astype(bool), "lag_months"] if len(m.lags) else pd.Series(dtype=float)
-    avg = average_current_lag(m.scores, m.gap["date"].iloc[0] if len(m.gap) else None, m.end, p.catch_up_tolerance)
-    epoch_lo, epoch_hi = REFERENCES["epoch_2025_lag_months"]["value"], REFERENCES["epoch_2026_lag_months"]["value"]
-    ci_hi = REFERENCES["epoch_2025_lag_ci_high_months"]["value"]
+    la = res.lag_averages or LagAverages(float("nan"), 0, None, None, float("nan"), float("nan"), float("nan"))
+    r = res.refs
     out.update({
         "unmatched_lag_months": (float(unmatched["lag_months"]) if unmatched is not None else float("nan"),
                                  {"unit": "months"}),
@@ -475,15 +548,17 @@ def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
         "exact_lag_min_months": (float(exact.min()) if len(exact) else float("nan"), {"unit": "months"}),
         "exact_lag_max_months": (float(exact.max()) if len(exact) else float("nan"), {"unit": "months"}),
         "exact_lag_mean_months": (float(exact.mean()) if len(exact) else float("nan"), {"unit": "months"}),
-        "avg_current_lag_months": (avg, {"unit": "months"}),
-        "current_vs_epoch": (compare_word(m.current_lag, epoch_lo, max(epoch_hi, ci_hi)), {}),
-        "avg_vs_epoch": (compare_word(avg, epoch_lo, max(epoch_hi, ci_hi)), {}),
-        "current_over_epoch": (m.current_lag / epoch_hi if np.isfinite(m.current_lag) else float("nan"),
-                               {"text": fmt_x(m.current_lag / epoch_hi).lstrip("×") if np.isfinite(m.current_lag)
-                                else "n/a"}),
-        "tol_current_vs_epoch": (compare_word(float(res.tolerance_grid["current_lag"].min())
-                                              if len(res.tolerance_grid) else float("nan"),
-                                              epoch_lo, max(epoch_hi, ci_hi)), {}),
+        "open_lag_months_average": (la.average, {"unit": "months"}),
+        "avg_current_lag_months": (la.average, {"unit": "months"}),
+        "lag_average_start": (_iso(la.start), {}), "lag_average_end": (_iso(la.end), {}),
+        "lag_average_n": (la.average_n, {}),
+        "lag_epoch_2025_time_months": (la.epoch_2025_time, {"unit": "months"}),
+        "lag_epoch_2025_level_months": (la.epoch_2025_level, {"unit": "months"}),
+        "lag_epoch_2026_time_months": (la.epoch_2026_time, {"unit": "months"}),
+        "current_over_epoch": (m.current_lag / ref(r, "epoch_2026_lag_months") if np.isfinite(m.current_lag)
+                               else float("nan"),
+                               {"text": fmt_x(m.current_lag / ref(r, "epoch_2026_lag_months")).lstrip("×")
+                                if np.isfinite(m.current_lag) else "n/a"}),
         "naive_fits": (m.trend.slope, {"text": bracket_text(m.trend.slope, m.naive["slope_exact_only"],
                                                             m.naive["slope_bounds_as_exact"])}),
     })
@@ -494,13 +569,6 @@ def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
                          {}),
         "gap_path": (path["last"], {"text": gap_path_text(path, unit)}),
     })
-    ref = REFERENCES["epoch_compute_growth"]["value"]
-    if np.isfinite(cf.low) and np.isfinite(cf.high):
-        word = ("faster than" if cf.low > ref else "slower than" if cf.high < ref else "consistent with")
-        clause = " (the 90% interval excludes it)" if word != "consistent with" else " (the 90% interval includes it)"
-    else:
-        word, clause = "not comparable with", ""
-    out["compute_vs_epoch"] = (word, {"text": f"{word} Epoch AI's {fmt_x(ref)} a year for the frontier since 2018{clause}"})
     rows = res.compute_rows
     early = rows[rows["publication_date"].dt.year < p.compute_since_year + 2] if len(rows) else rows
     early_min = float(early["training_compute_flop"].min()) if len(early) else float("nan")
@@ -512,10 +580,148 @@ def glue_values(res: ChapterResult) -> dict[str, tuple[Any, dict[str, Any]]]:
         for i, key in enumerate(("compute_epoch_period", "compute_from_2015", "compute_from_2020", "compute_all_rows")):
             if i < len(cv):
                 out[key] = (float(cv["growth"].iloc[i]), {"text": fmt_x(float(cv["growth"].iloc[i]))})
-    for key, ref in REFERENCES.items():
-        opts = {"pct": True} if ref["unit"] == "fraction" else {"text": fmt_x(ref["value"])} \
-            if ref["unit"] == "x per year" else {"unit": ref["unit"]}
-        out[f"ref_{key}"] = (ref["value"], opts)
+    for key, est in r.items():
+        for part in ("value", "low", "high"):
+            name = f"ref_{key}" if part == "value" else f"ref_{key}_{part}"
+            v = est[part]
+            if part != "value" and not np.isfinite(v):
+                continue
+            opts = {"pct": True} if est["unit"] == "fraction" else {"text": fmt_x(v)} \
+                if est["unit"] == "x per year" else {"unit": est["unit"]}
+            out[name] = (v, opts)
+        out[f"ref_{key}_date"] = (_iso(est["as_of"]), {"text": pd.Timestamp(est["as_of"]).strftime("%B %Y")
+                                                      if est["as_of"] is not None and pd.notna(est["as_of"]) else "n/a"})
+    # the compute gap, measured directly (C3)
+    cg = res.compute_gap or spend.ComputeGap(None, *([float("nan")] * 6), None, None, float("nan"), float("nan"), 0, 0, 0)
+    ce = res.compute_gap_epoch
+    out.update({
+        "training_compute_open_lag_months": (cg.lag_months, {"unit": "months"}),
+        "training_compute_open_lag_low": (cg.lag_low, {"unit": "months"}),
+        "training_compute_open_lag_high": (cg.lag_high, {"unit": "months"}),
+        "training_compute_closed_open_ratio": (cg.ratio, {"text": fmt_x(cg.ratio)}),
+        "training_compute_ratio_low": (cg.ratio_low, {"text": fmt_x(cg.ratio_low)}),
+        "training_compute_ratio_high": (cg.ratio_high, {"text": fmt_x(cg.ratio_high)}),
+        "training_compute_gap_date": (_iso(cg.at), {}),
+        "training_compute_top_open": (cg.open_model or "n/a", {}),
+        "training_compute_top_closed": (cg.closed_model or "n/a", {}),
+        "training_compute_top_open_flop": (cg.open_flop, {"text": _flop(cg.open_flop)}),
+        "training_compute_top_closed_flop": (cg.closed_flop, {"text": _flop(cg.closed_flop)}),
+        "training_compute_n_open": (cg.n_open, {}), "training_compute_n_closed": (cg.n_closed, {}),
+        "training_compute_lag_at_epoch_months": (ce.lag_months if ce else float("nan"), {"unit": "months"}),
+        "training_compute_ratio_at_epoch": (ce.ratio if ce else float("nan"),
+                                            {"text": fmt_x(ce.ratio) if ce else "n/a"}),
+        "training_compute_lag_mean_months": (float(res.compute_gap_series["lag_months"].mean())
+                                             if len(res.compute_gap_series) else float("nan"), {"unit": "months"}),
+    })
+    # capex: the recent window, the open-weights spender apart, this year so far
+    rc = res.capex_recent or spend.Growth(None, None, float("nan"), float("nan"), float("nan"))
+    ga = res.capex_apart or rc
+    go = res.capex_others or rc
+    cy = res.capex_year
+    total_last = g.last
+    apart_share = (ga.last / total_last) if (np.isfinite(ga.last) and np.isfinite(total_last) and total_last > 0
+                                             and ga.last_year == g.last_year) else float("nan")
+    complete_year = len(cy) and cy["reported_usd_bn"].notna().all()
+    guid_all = len(cy) and cy["guidance_usd_bn"].notna().all()
+    out.update({
+        "capex_cagr_recent": (rc.rate, {"pct": True}),
+        "capex_recent_first_year": (rc.first_year or "n/a", {"text": str(rc.first_year or "n/a")}),
+        "capex_recent_first_usd_bn": (rc.first, {"text": usd_bn(rc.first)}),
+        "capex_apart_company": (p.open_weights_spender, {}),
+        "capex_apart_cagr_recent": (ga.rate, {"pct": True}),
+        "capex_apart_last_usd_bn": (ga.last, {"text": usd_bn(ga.last)}),
+        "capex_apart_share_latest": (apart_share, {"pct": True}),
+        "capex_others_cagr_recent": (go.rate, {"pct": True}),
+        "capex_others_last_usd_bn": (go.last, {"text": usd_bn(go.last)}),
+        "capex_others": (", ".join(c for c in p.capex_companies if c != p.open_weights_spender), {}),
+        "capex_year_now": (int(res.data_end.year) if res.data_end is not None else "n/a",
+                           {"text": str(res.data_end.year) if res.data_end is not None else "n/a"}),
+        "capex_year_reported_usd_bn": (float(cy["reported_usd_bn"].sum()) if complete_year else float("nan"),
+                                       {"text": usd_bn(float(cy["reported_usd_bn"].sum())) if complete_year else "n/a"}),
+        "capex_year_reported_through": (_iso(cy["last_quarter_end"].min()) if complete_year else "n/a", {}),
+        "capex_year_guidance_usd_bn": (float(cy["guidance_usd_bn"].sum()) if guid_all else float("nan"),
+                                       {"text": usd_bn(float(cy["guidance_usd_bn"].sum())) if guid_all else "n/a"}),
+        "capex_year_guidance_as_of": (_iso(cy["guidance_as_of"].max()) if guid_all else "n/a", {}),
+    })
+    # leadership: sample and power
+    pw = res.window_power or leadership.Power(0, float("nan"), p.window_trend_reference, float("nan"), 0.8, 0)
+    out.update({
+        "leadership_windows_n": (len(res.windows), {}),
+        "window_power_at_reference": (pw.power_at_reference, {"pct": True}),
+        "window_trend_reference": (pw.reference_change, {"pct": True}),
+        "window_detectable_change": (pw.detectable_change, {"pct": True} if np.isfinite(pw.detectable_change)
+                                     else {"text": "none in the range tested (down to -99% a year)"}),
+        "power_simulations": (pw.simulations, {}),
+        "data_end": (_iso(res.data_end), {}),
+    })
+    for key, text in texts(res).items():
+        out[key] = (text, {})
+    return out
+
+
+def _iso(d: Any) -> str:
+    return pd.Timestamp(d).date().isoformat() if d is not None and pd.notna(d) else "n/a"
+
+
+def _flop(v: float) -> str:
+    return f"{v:.1e} FLOP".replace("e+", "e") if v is not None and np.isfinite(v) else "n/a"
+
+
+def epoch_range(refs: dict[str, dict[str, Any]]) -> tuple[float, float]:
+    """The band of Epoch AI's published averages: from its lowest headline figure to the highest of
+    its newest figure and the upper end of its interval."""
+    lo = ref(refs, "epoch_2025_lag_months")
+    hi = np.nanmax([ref(refs, "epoch_2026_lag_months"), ref(refs, "epoch_2025_lag_avg_months", "high")]) \
+        if refs else float("nan")
+    return lo, float(hi)
+
+
+def texts(res: Result) -> dict[str, str]:
+    """Every judgement word or clause of the page that depends on a result, computed here so that
+    it changes when the result does."""
+    m, p, r = res.main, res.params, res.refs
+    wt, cf = res.window_trend, res.compute_fit
+    lo, hi = epoch_range(r)
+    la = res.lag_averages or LagAverages(float("nan"), 0, None, None, float("nan"), float("nan"), float("nan"))
+    pw = res.window_power or leadership.Power(0, float("nan"), p.window_trend_reference, float("nan"), 0.8, 0)
+    out = {
+        "lag_direction": direction(m.trend.low, m.trend.high, "shrinking", "growing"),
+        "window_direction": spearman_direction(wt.rho, wt.p_value),
+        "window_lean": "longer" if wt.rho > 0 else "shorter" if wt.rho < 0 else "neither longer nor shorter",
+        "window_trend_verdict": leadership.trend_verdict(wt.rho, wt.p_value, pw),
+        "current_vs_epoch": compare_word(m.current_lag, lo, hi),
+        "avg_vs_epoch": compare_word(la.average, lo, hi),
+        "epoch_2025_time_vs_ci": compare_word(la.epoch_2025_time, ref(r, "epoch_2025_lag_avg_months", "low"),
+                                              ref(r, "epoch_2025_lag_avg_months", "high")),
+        "epoch_2025_level_vs_ci": compare_word(la.epoch_2025_level, ref(r, "epoch_2025_lag_avg_months", "low"),
+                                               ref(r, "epoch_2025_lag_avg_months", "high")),
+        "tol_current_vs_epoch": compare_word(float(res.tolerance_grid["current_lag"].min())
+                                             if len(res.tolerance_grid) else float("nan"), lo, hi),
+        "capex_guidance": "includes company guidance" if res.capex_growth.guidance_in_last else "reported figures only",
+    }
+    ref_growth = ref(r, "epoch_compute_growth")
+    if np.isfinite(cf.low) and np.isfinite(cf.high) and np.isfinite(ref_growth):
+        word = "faster than" if cf.low > ref_growth else "slower than" if cf.high < ref_growth else "consistent with"
+        clause = " (the 90% interval excludes it)" if word != "consistent with" else " (the 90% interval includes it)"
+    else:
+        word, clause = "not comparable with", ""
+    out["compute_vs_epoch"] = f"{word} Epoch AI's {fmt_x(ref_growth)} a year for the frontier since 2018{clause}"
+    ce, epoch_compute = res.compute_gap_epoch, ref(r, "epoch_2024_lag_months")
+    out["compute_lag_vs_epoch"] = (
+        "not comparable with" if ce is None or not np.isfinite(ce.lag_months) or not np.isfinite(epoch_compute)
+        else "longer than" if ce.lag_months > 1.5 * epoch_compute
+        else "shorter than" if ce.lag_months < epoch_compute / 1.5 else "close to")
+    rc, ga, go = res.capex_recent, res.capex_apart, res.capex_others
+    if ga is not None and go is not None and np.isfinite(ga.rate) and np.isfinite(go.rate):
+        out["capex_apart_vs_others"] = ("faster than" if ga.rate > go.rate * 1.1 else
+                                        "slower than" if ga.rate < go.rate / 1.1 else "about as fast as")
+    else:
+        out["capex_apart_vs_others"] = "not comparable with"
+    if rc is not None and np.isfinite(rc.rate) and np.isfinite(res.capex_growth.rate):
+        out["capex_recent_vs_long"] = ("faster than" if rc.rate > res.capex_growth.rate * 1.1 else
+                                       "slower than" if rc.rate < res.capex_growth.rate / 1.1 else "about as fast as")
+    else:
+        out["capex_recent_vs_long"] = "not comparable with"
     return out
 
 

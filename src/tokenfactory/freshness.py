@@ -1,0 +1,52 @@
+"""How fresh the data are: per table its rows, newest statement date (`as_of`) and share of
+estimates, for `tokenfactory data status` and for the date every chapter page shows.
+
+Why read the CSV directly (not the validated loader): a page must show its data date even while a
+table is being edited, and this reads one column cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import pandas as pd
+
+from . import paths
+
+
+@dataclass(frozen=True)
+class TableStatus:
+    table: str
+    rows: int
+    newest: str | None          # newest as_of, ISO date
+    estimate_share: float | None  # share of rows flagged estimate (None: the table has no such column)
+
+
+def table_status(name: str) -> TableStatus | None:
+    """The status of data/<name>.csv, None when the table is not a CSV in data/."""
+    path = paths.data_dir() / f"{name}.csv"
+    if not path.exists():
+        return None
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    newest = None
+    if "as_of" in frame:
+        dates = pd.to_datetime(frame["as_of"].replace("", None), errors="coerce").dropna()
+        newest = dates.max().date().isoformat() if len(dates) else None
+    share = None
+    if "estimate" in frame and len(frame):
+        share = float((frame["estimate"].str.strip().str.lower() == "true").mean())
+    return TableStatus(name, len(frame), newest, share)
+
+
+def all_tables() -> list[TableStatus]:
+    """Every CSV table in data/, by name."""
+    out = [table_status(p.stem) for p in sorted(paths.data_dir().glob("*.csv"))]
+    return [s for s in out if s is not None]
+
+
+def newest(tables: Iterable[str]) -> tuple[str | None, list[TableStatus]]:
+    """The newest statement date among `tables`, and each table's status."""
+    found = [s for s in (table_status(t) for t in tables) if s is not None]
+    dates = [s.newest for s in found if s.newest]
+    return (max(dates) if dates else None), found

@@ -1,0 +1,50 @@
+"""Editions and the "What changed" page: which results moved, by how much."""
+
+import json
+
+import pytest
+
+from tokenfactory import site
+
+
+def test_changed_results_hand_case():
+    before = {"a": {"x": 10.0, "y": 2, "same": 1.5, "verdict": "partly", "gone": 1.0, "x_txt": "10"},
+              "b": {"k": 0.0}}
+    after = {"a": {"x": 12.5, "y": 2, "same": 1.5 * (1 + 1e-12), "verdict": "supported", "new": 3.0, "x_txt": "13"},
+             "b": {"k": 4.0}}
+    rows = {(r["chapter"], r["key"]): r for r in site.changed_results(before, after)}
+    assert set(rows) == {("a", "x"), ("a", "verdict"), ("a", "gone"), ("a", "new"), ("b", "k")}
+    x = rows[("a", "x")]
+    assert x["change"] == pytest.approx(2.5) and x["relative"] == pytest.approx(0.25)
+    assert rows[("a", "verdict")]["kind"] == "text" and rows[("a", "verdict")]["after"] == "supported"
+    assert rows[("a", "gone")]["kind"] == "removed" and rows[("a", "new")]["kind"] == "added"
+    assert rows[("b", "k")]["relative"] == float("inf")   # from zero: no relative change
+
+
+def test_booleans_and_numbers_are_not_compared_as_numbers():
+    rows = site.changed_results({"a": {"flag": True}}, {"a": {"flag": 1}})
+    assert [r["kind"] for r in rows] == ["text"]
+
+
+def test_first_edition_is_recorded_and_the_page_lists_moves(tmp_path, monkeypatch):
+    from tokenfactory import paths
+
+    real = site.previous_edition()
+    assert real is not None and real[0] == "2026-11-24" and "compute_gap" in real[1]["results"]
+    assert real[2]["commit"] == "b9900c0"
+    monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
+    ed = tmp_path / "editions" / "2026-01-01"
+    ed.mkdir(parents=True)
+    (ed / "results.json").write_text(json.dumps({"results": {"compute_gap": {"lag": 3.0, "word": "growing"}}}))
+    (tmp_path / "data").mkdir()
+    nbdir = tmp_path / "nbs"
+    nbdir.mkdir()
+    glue = [{"output_type": "display_data", "metadata": {"scrapbook": {"name": k}},
+             "data": {"application/papermill.record/text/plain": repr(v)}} for k, v in {"lag": 4.5, "word": "shrinking"}.items()]
+    nb = {"cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": glue}], "metadata": {},
+          "nbformat": 4, "nbformat_minor": 5}
+    (nbdir / "compute_gap.ipynb").write_text(json.dumps(nb))
+    page = site.changes_page(nbdir)
+    assert paths.root() == tmp_path
+    assert "`lag` | 3 | 4.5 | 1.5 | 50%" in page
+    assert "`word` | growing | shrinking" in page
