@@ -87,7 +87,8 @@ class WarmSphinx:
         if proc is not None:
             try:
                 if ready:
-                    proc.stdin.write(json.dumps({"src": str(src), "out": str(out), "log": str(log)}) + "\n")
+                    proc.stdin.write(json.dumps({"src": str(src), "out": str(out), "log": str(log),
+                                                 "jobs": os.cpu_count() or 1}) + "\n")
                     proc.stdin.flush()
                     for line in proc.stdout:
                         reply = json.loads(line)
