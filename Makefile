@@ -5,7 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SCENARIO ?= default
 
-.PHONY: book pdf test test-fast check bench screenshots clean
+.PHONY: book pdf test test-fast check bench screenshots clean system
+
+# What pip cannot install: Debian's Chromium (PDF, browser tests, screenshots) and poppler (pdftotext,
+# the PDF test). Installed with apt-get when running as root; otherwise one line says what to run.
+SYSTEM_PACKAGES := chromium poppler-utils
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,19 +17,28 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
+## make system: Debian's Chromium and poppler, installed when missing
+system:
+	@if command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing $(SYSTEM_PACKAGES) with apt-get (needed for the PDF and the browser tests)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }; \
+	else echo "Missing Chromium/poppler: run 'sudo apt-get install -y $(SYSTEM_PACKAGES)', then make again"; exit 1; fi
+
 ## make book: build the default book (or SCENARIO=name) and print the path of its index.html
-book: $(STAMP)
+book: $(STAMP) system
 	$(BIN)/tokenfactory build --scenario $(SCENARIO)
-	@if command -v chromium >/dev/null 2>&1; then $(BIN)/tokenfactory pdf --scenario $(SCENARIO); \
-	else echo "PDF skipped: Chromium is not installed (apt-get install -y chromium)"; fi
+	$(BIN)/tokenfactory pdf --scenario $(SCENARIO)
 	@echo "Open: $(CURDIR)/_build/$(SCENARIO)/html/index.html"
 
 ## make pdf: the whole book as one PDF (needs Chromium)
-pdf: $(STAMP)
+pdf: $(STAMP) system
 	$(BIN)/tokenfactory pdf --scenario $(SCENARIO)
 
 ## make test: the whole test suite (unit, bad input, notebooks, reproducibility, site, browser)
-test: $(STAMP)
+test: $(STAMP) system
 	$(BIN)/python -m pytest -q tests
 	$(BIN)/python -m pytest -q --nbval-lax notebooks/
 
@@ -40,7 +53,8 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m tokenfactory.bench
 
-screenshots: $(STAMP)
+## make screenshots: every chapter at 1280 px and 390 px, in _build/screenshots/
+screenshots: $(STAMP) system
 	$(BIN)/python -m tokenfactory.screenshots _build/$(SCENARIO)/html _build/screenshots
 
 clean:

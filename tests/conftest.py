@@ -50,3 +50,31 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
         return {}
     return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- The real book, built once per test session (tests/test_book.py, tests/test_browser.py) ---
+
+def _offline_prefix() -> list[str]:
+    """Run with loopback only, where this machine allows it (root and util-linux's unshare)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None or shutil.which("ip") is None:
+        return []
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    return ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"'] if probe.returncode == 0 else []
+
+
+def _build(out: Path, *args: str, cache: Path | None = None) -> subprocess.CompletedProcess:
+    """A cold build: its own build folder, so no cached execution is reused (unless `cache` names
+    another build's folder, whose unchanged chapters are then reused)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOKENFACTORY_")}
+    env["TOKENFACTORY_BUILD"] = str(cache or out.parent / f"{out.name}-cache")
+    cmd = [*_offline_prefix(), str(TOKENFACTORY), "build", "--out", str(out), *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=1800)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """A cold build of the default book (offline where possible), shared by the session."""
+    out = tmp_path_factory.mktemp("book") / "default"
+    proc = _build(out)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return out

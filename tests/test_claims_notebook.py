@@ -9,7 +9,7 @@ import re
 import nbformat
 
 from tokenfactory import paths
-from tokenfactory.claims import evidence, ledger, report, rules, sensitivity
+from tokenfactory.claims import chapter, ledger, report, sensitivity
 from tokenfactory.claims.params import Params
 
 
@@ -29,15 +29,14 @@ def test_parameters_cell_equals_defaults_and_no_outputs():
 
 
 def _glued_text_keys() -> set[str]:
-    """The `_txt` keys `report.glue_all` produces for the real ledger."""
-    verdicts = rules.assess(ledger.load(), evidence.Evidence({}, "none", "none"), Params())
-    keys = {f"{k}_txt" for k in report.count_results(verdicts)} | {"claims_total_txt", "evidence_source_txt",
-                                                                   "headline_txt", "assessed_note_txt"}
-    keys |= {f"{k}_txt" for k in sensitivity.GLUED_KEYS}
-    for v in verdicts:
-        cid = v.claim.id.lower()
-        keys |= {f"verdict_{cid}_txt", f"rule_{cid}_txt", f"evidence_{cid}_txt", f"claim_{cid}_txt"}
-    return keys
+    """The `_txt` keys the notebook glues for the real ledger (chapter.glue_values, chapter.texts,
+    sensitivity.glue_flips)."""
+    import pandas as pd
+
+    inputs = chapter.Inputs(ledger.load(), {}, {})
+    r = chapter.compute(Params(), inputs, {"compute_gap": {"x": 1}})
+    keys = {f"{k}_txt" for k in chapter.glue_values(r)} | {f"{k}_txt" for k in chapter.texts(r)}
+    return keys | {f"{k}_txt" for k in sensitivity.GLUED_KEYS}
 
 
 def test_every_claim_has_its_section_and_every_glue_key_exists():
@@ -57,3 +56,12 @@ def test_summary_page_uses_only_glued_claims_keys_with_the_text_format():
     assert {k for nb, k in refs if nb == "claims"} <= _glued_text_keys()
     # every cross-page glue carries the ':s' format spec (without it the build fails)
     assert len(re.findall(r"\{glue:text\}`[^`]*::", index)) == len(refs)
+
+
+def test_the_counts_cover_the_six_verdicts_and_sum_to_twelve():
+    r = chapter.compute(Params(), chapter.Inputs(ledger.load(), {}, {}), {"compute_gap": {"x": 1}})
+    g = chapter.glue_values(r)
+    keys = ("claims_supported", "claims_partly", "claims_not_supported", "claims_inconclusive",
+            "claims_unverifiable", "claims_not_testable")
+    assert sum(g[k][0] for k in keys) == 12 == g["claims_total"][0]
+    assert {g[f"verdict_c{i}"][0] for i in range(1, 13)} <= set(report.VERDICT_LABEL)

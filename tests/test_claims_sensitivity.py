@@ -1,4 +1,4 @@
-"""Where each verdict flips: hand-computed flip points on the hand-made evidence of the rules tests."""
+"""What would flip each verdict: threshold flip points and measurement choices, on synthetic evidence."""
 
 from __future__ import annotations
 
@@ -8,14 +8,11 @@ import pytest
 
 from tokenfactory.claims import ledger, rules, sensitivity
 from tokenfactory.claims.params import Params
-from tokenfactory.claims.rules import NOT_SUPPORTED, PARTLY, SUPPORTED
+from tokenfactory.claims.rules import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED
 
-from test_claims_rules import _ev  # the hand-made upstream results (lag 6 months, floor 5 months, ...)
+from test_claims_rules import UPSTREAM, _ev  # the synthetic world of the rules tests
 
 P = Params()
-#: the same thresholds with the flywheel's robustness test far from its edge, so that the hand-made
-#: evidence's nearest flip stays C10's (a share of runs cannot exceed 1, so the default 0.9 is near)
-P_LOOSE = Params(flywheel_robust_share=0.5)
 
 
 def _flips(ev, p=P) -> dict[tuple[str, str], sensitivity.Flip]:
@@ -23,48 +20,68 @@ def _flips(ev, p=P) -> dict[tuple[str, str], sensitivity.Flip]:
 
 
 def test_flip_points_are_the_tested_results_and_the_verdicts_after_follow_the_rules():
-    f = _flips(_ev())
-    # C1: a 7-month current lag passes "at most 12 months"; below 7 months it fails, the other tests still pass
-    c1 = next(x for x in sensitivity.flips(rules.assess(ledger.load(), _ev(), P), _ev(), P)
-              if x.claim == "C1" and x.label == "current open-model lag")
-    assert (c1.now, c1.flips_at, c1.side, c1.verdict_now, c1.verdict_after) == (12.0, 7.0, "below", SUPPORTED, PARTLY)
-    # C10: a 5-month floor passes "six months" but not "three": below 5 the verdict falls to not supported
-    c10 = f[("C10", "short_cycle_months")]
-    assert (c10.flips_at, c10.side, c10.verdict_now, c10.verdict_after) == (5.0, "below", PARTLY, NOT_SUPPORTED)
-    # C8: |-1.9| passes "at least 1.5" (partly: utilization is not measured); above 1.9 it is not supported
-    c8 = f[("C8", "utilization_elasticity_strong")]
-    assert (c8.flips_at, c8.side, c8.verdict_now, c8.verdict_after) == (pytest.approx(1.9), "above", PARTLY,
-                                                                         NOT_SUPPORTED)
-    # C2: p = 0.04 passes "below 0.1"; at a level below 0.04 the shortening is no longer shown
-    assert f[("C2", "window_trend_alpha")].verdict_after == NOT_SUPPORTED
-    assert c1.distance == pytest.approx(12 / 7) and c10.distance == pytest.approx(1.2)
+    avg = UPSTREAM["compute_gap"]["open_lag_months_average"]
+    c1 = _flips(_ev())[("C1", "catch_up_months_max")]
+    # a lag of half the threshold passes; with the threshold below it, the level fails: partly (trend still shown)
+    assert (c1.now, c1.flips_at, c1.side, c1.verdict_now, c1.verdict_after) == (
+        P.catch_up_months_max, avg, "below", SUPPORTED, PARTLY)
+    assert c1.distance == pytest.approx(P.catch_up_months_max / avg)
 
 
 def test_a_failing_test_flips_the_other_way():
-    c10 = _flips(_ev(tapeout__min_feasible_cycle_months=8.0))[("C10", "short_cycle_months")]
-    assert (c10.side, c10.verdict_now, c10.verdict_after) == ("above", NOT_SUPPORTED, PARTLY)
+    # C8: a median fleet use of 0.55 fails "at most 0.5"; with the threshold above 0.55 it passes
+    ops = [("Op1", 0.5), ("Op2", 0.55), ("Op3", 0.9)]
+    c8 = _flips(_ev(facts={"fleet_occupancy": ops}))[("C8", "far_below_peak_max")]
+    assert (c8.flips_at, c8.side, c8.verdict_now, c8.verdict_after) == (0.55, "above", NOT_SUPPORTED, SUPPORTED)
 
 
 def test_a_threshold_out_of_its_bounds_cannot_flip():
-    # nine months below every comparison: the percentile would have to drop below zero
+    # nine months below every comparison: the percentile threshold would have to drop below zero
     c9 = _flips(_ev(tapeout__nine_month_percentile=0.0))[("C9", "exceptional_percentile")]
     assert c9.verdict_after is None and not c9.moves_verdict and math.isinf(c9.distance)
 
 
 def test_nearest_is_the_smallest_move_that_changes_a_verdict():
-    found = sensitivity.flips(rules.assess(ledger.load(), _ev(), P_LOOSE), _ev(), P_LOOSE)
+    found = sensitivity.flips(rules.assess(ledger.load(), _ev(), P), _ev(), P)
     near = sensitivity.nearest(found)
-    assert (near.claim, near.parameter) == ("C10", "short_cycle_months")
-    table = sensitivity.flips_table(found)
-    assert list(table["claim"][:1]) == ["C10"] and len(table) == len(found)
+    assert near is not None and near.moves_verdict
+    assert all(near.distance <= f.distance for f in found if f.moves_verdict)
     assert sensitivity.nearest([]) is None
 
 
+def test_choices_rerun_the_rule_under_each_measurement_choice():
+    # the point lag is twice the threshold: read as "the lag", C1 loses its level test
+    frame = sensitivity.choices_frame(rules.assess(ledger.load(), _ev(), P), _ev(), P)
+    c1 = sensitivity.claim_choices(frame, "C1").set_index("choice")["verdict"]
+    assert c1["as the rule reads it (default)"] == SUPPORTED
+    assert c1["lag measure: today's point lag"] == PARTLY
+    # C2 on a non-significant, underpowered test: inconclusive, but "not supported" if power is not required
+    ev = _ev(compute_gap__window_trend_p=0.5, compute_gap__window_power_at_reference=0.3)
+    frame = sensitivity.choices_frame(rules.assess(ledger.load(), ev, P), ev, P)
+    c2 = sensitivity.claim_choices(frame, "C2").set_index("choice")["verdict"]
+    assert c2["as the rule reads it (default)"] == INCONCLUSIVE
+    assert c2["power not required (a non-significant test read as evidence against)"] == NOT_SUPPORTED
+    # a choice whose source result is missing says so rather than guessing
+    ev = _ev(compute_gap__current_lag_months=__import__("tokenfactory.claims.evidence", fromlist=["MISSING"]).MISSING)
+    frame = sensitivity.choices_frame(rules.assess(ledger.load(), ev, P), ev, P)
+    row = frame[(frame["claim"] == "C1") & (frame["choice"] == "lag measure: today's point lag")]
+    assert row["verdict"].iloc[0].startswith("cannot tell: result missing")
+    assert not frame["moves"][frame["default"]].any()
+
+
+def test_every_choice_names_real_parameters_and_results():
+    names = set(Params.model_fields)
+    reads = {m for r in rules.RULES.values() for m in r.reads}
+    led = {m for c in ledger.load().claims for m in c.metrics}
+    for cid, choices in sensitivity.CHOICES.items():
+        for c in choices:
+            assert set(c.params) <= names, (cid, c.label)
+            assert set(c.subs) <= reads and set(c.subs.values()) <= led, (cid, c.label)
+
+
 @pytest.mark.parametrize("name, value, text", [
-    ("capex_growth_min", 0.27, "27% a year"), ("compute_growth_min", 5.66, "×5.7 a year"),
-    ("catch_up_months_max", 8.24, "8.2 months"), ("reference_workload_tokens_per_year", 4.8e14,
-                                                  "480 trillion tokens a year"),
-    ("utilization_elasticity_strong", 1.94, "1.9% per point"), ("tax_share_material", 0.41, "41%"),
+    ("capex_growth_min", 0.27, "27% a year"), ("catch_up_months_max", 8.24, "8.2 months"),
+    ("tax_share_material", 0.41, "41%"),
 ])
 def test_param_text(name, value, text):
     assert sensitivity.param_text(name, value) == text
@@ -75,15 +92,18 @@ def test_glue_flips_glues_every_key_even_without_a_flip(monkeypatch):
     monkeypatch.setattr("myst_nb.glue", lambda key, value, display=False: glued.__setitem__(key, value))
     sensitivity.glue_flips([])
     assert {f"{k}_txt" for k in sensitivity.GLUED_KEYS} <= set(glued)
-    glued.clear()
-    found = sensitivity.flips(rules.assess(ledger.load(), _ev(), P_LOOSE), _ev(), P_LOOSE)
-    sensitivity.glue_flips(found)
-    assert glued["nearest_claim_txt"] == "C10" and glued["nearest_flips_at_txt"] == "below 5 months"
-    assert {f"{k}_txt" for k in sensitivity.GLUED_KEYS} <= set(glued)
 
 
 def test_flips_html_escapes_and_keeps_one_row_per_flip():
     found = sensitivity.flips(rules.assess(ledger.load(), _ev(), P), _ev(), P)
     page = sensitivity.flips_html(found)
     assert page.count("<tr>") == len(found) + 1
-    assert "<code>short_cycle_months</code>" in page and "below 5 months" in page
+    assert "<code>catch_up_months_max</code>" in page
+
+
+def test_a_choice_can_replace_a_fact_read_from_data():
+    # break-even 1e15 tokens a year: below the largest custom-chip company's 1e17, above the smallest's 1e14
+    frame = sensitivity.choices_frame(rules.assess(ledger.load(), _ev(), P), _ev(), P)
+    c7 = sensitivity.claim_choices(frame, "C7").set_index("choice")["verdict"]
+    assert c7["reference workload: the largest volume stated by a company with custom chips"] == SUPPORTED
+    assert c7["reference workload: the smallest volume stated by a company with custom chips"] == PARTLY

@@ -83,7 +83,7 @@ def test_missing_tables_degrade_to_nan_not_failure():
     r = res.results()
     assert set(r) == KEYS and all(np.isnan(v) for v in r.values())
     for name in ["frontier_chart", "gap_chart", "lag_chart", "leadership_chart", "capex_chart", "compute_chart",
-                 "indexed_chart"]:
+                 "indexed_chart", "compute_gap_chart", "lag_average_chart"]:
         getattr(figures, name)(res).to_dict()
 
 
@@ -157,3 +157,16 @@ def test_tolerance_grid_and_small_sample_fit_text():
     # a wider tolerance finds the closed frontier at today's open level earlier: the backward lag never shrinks
     assert res.tolerance_grid["current_lag"].is_monotonic_increasing
     assert "none is reported" in chapter.window_fit_text(res.window_trend)
+
+
+def test_selector_titles_follow_the_selected_benchmark():
+    res = run(_params(), _tables(), other_draws=100)
+    expr = figures.frontier_chart(res).to_dict()["title"]["text"]["expr"]
+    # one title per benchmark, chosen by the selector's value
+    assert 'bench === "gpqa_diamond"' in expr and "MMLU: the best closed model leads" in expr
+    assert "GPQA Diamond: the best closed model leads the best open one by 10 percentage points" in expr
+
+
+def test_new_charts_state_their_numbers():
+    res = run(_params(), _tables(), other_draws=100)
+    assert "averaged over time" in json.dumps(figures.lag_average_chart(res).to_dict()["title"])

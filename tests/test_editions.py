@@ -48,3 +48,13 @@ def test_first_edition_is_recorded_and_the_page_lists_moves(tmp_path, monkeypatc
     assert paths.root() == tmp_path
     assert "`lag` | 3 | 4.5 | 1.5 | 50%" in page
     assert "`word` | growing | shrinking" in page
+
+
+def test_row_changes_by_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "t.csv").write_text("a,b,v\nx,1,5\ny,2,6\nz,3,7\n", encoding="utf-8")
+    added, removed = site.row_changes("t", {"key": ["a", "b"], "keys": ["x | 1", "w | 0"]})
+    assert added == ["y | 2", "z | 3"] and removed == ["w | 0"]
+    assert site.row_changes("t", {"rows": 3}) == ([], [])          # the edition recorded no keys
+    assert site.row_changes("t", {"key": ["nope"], "keys": []}) == ([], [])

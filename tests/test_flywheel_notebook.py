@@ -27,3 +27,13 @@ def test_chapter_runs_and_every_figure_builds():
         assert spec["title"]["text"]
     assert "params" in figures.grid_slider_chart(r).to_dict()      # the live control
     assert all(isinstance(t, str) for t in chapter.texts(r).values())
+
+
+def test_grid_checks_are_on_the_grid():
+    r = chapter.compute(Params(sensitivity_trajectories=6, grid_resolution=5), chapter.load(load, {}))
+    checks = figures.grid_checks(r)
+    assert len(checks) == 3
+    grid_values = set(r.grid["b"].round(12))
+    for c in checks:
+        assert round(c["set"]["b_value"], 12) in grid_values
+        assert c["expect"][0].startswith("at " + r.grid["b_label"].iloc[0])

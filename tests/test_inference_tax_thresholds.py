@@ -4,10 +4,14 @@ conversion of reported token volumes to the break-even's unit."""
 import pandas as pd
 import pytest
 
-from tokenfactory.inference_tax import analysis, model as m
+from tokenfactory.inference_tax import analysis, chapter, model as m
 from tokenfactory.inference_tax.params import Params
 
-from test_inference_tax_slider import INP  # the H100 case of the slider test
+#: An owned B200-like chip at 4,000 output tokens/s (inputs of the cost model).
+INP = dict(tokens_per_s=4000.0, tdp_w=1000.0, price_usd=35000.0, vendor_margin=0.711, nre_per_unit_usd=0.0,
+           server_network_usd=11250.0, rental_usd_per_hour=0.0, utilization=0.5, electricity_usd_per_kwh=0.08,
+           pue=1.3, server_power_factor=1.5, depreciation_years=5.0, cost_of_capital=0.1,
+           facility_usd_per_kw_month=150.0)
 
 
 def test_margin_for_tax_share_round_trips():
@@ -30,12 +34,15 @@ def test_margin_for_tax_share_hand_case():
 def test_perf_ratio_at_parity_equalizes_costs():
     p = Params()
     gpu_total = float(m.cost_per_mtok(INP)["total"])
-    r = analysis.perf_ratio_at_parity(p, INP, gpu_total)
-    assert r is not None and 0.01 < r < p.asic_perf_ratio
-    assert analysis.asic_all_in(p, INP, asic_perf_ratio=r) == pytest.approx(gpu_total, rel=1e-6)
-    # a chip that is more expensive than the GPU at any speed never reaches parity
+    r = chapter.perf_ratio_at_parity(p, INP, gpu_total)
+    assert r is not None and 0.01 < r < 10
+    asic = m.asic_inputs(INP, unit_cost_usd=p.asic_unit_cost_usd, partner_margin=p.partner_margin, perf_ratio=r,
+                         power_w=p.asic_power_w, nre_usd=p.asic_nre_usd, volume_units=p.asic_volume_units,
+                         program_years=p.asic_program_years)
+    assert float(m.cost_per_mtok(asic)["total"]) == pytest.approx(gpu_total, rel=1e-6)
+    # a chip dearer than the GPU at any speed never reaches parity
     dear = p.model_copy(update={"asic_unit_cost_usd": 1e6, "partner_margin": 0.0})
-    assert analysis.perf_ratio_at_parity(dear, INP, gpu_total, hi=2.0) is None
+    assert chapter.perf_ratio_at_parity(dear, INP, gpu_total, hi=2.0) is None
 
 
 def test_nre_at_parity_makes_program_volume_the_break_even():

@@ -197,8 +197,9 @@ def test_compare_two_scenarios(book_root):
     proc = run_cli("compare", "default", other, root=book_root)
     assert proc.returncode == 0, proc.stderr
     assert "value" in proc.stdout and "difference" in proc.stdout
-    page = book_root / "_build" / "compare" / f"default-vs-{other}.html"
-    assert page.exists() and "<table>" in page.read_text()
+    page = book_root / "_build" / "default" / "html" / "book" / "compare" / f"default-vs-{other}.html"
+    assert page.exists() and "<table" in page.read_text()  # a page of the book, not a standalone file
+    assert f"compare/default-vs-{other}.html" in (page.parent.parent / "scenarios.html").read_text()
     proc = run_cli("compare", "default", "nope", root=book_root)
     assert proc.returncode == 2 and "unknown scenario 'nope'" in proc.stderr
 
@@ -209,8 +210,11 @@ def test_pdf_of_the_built_book(book_root):
     if browser.chromium() is None:
         pytest.fail("Chromium is missing: .ci/run installs it")
     assert run_cli("build", root=book_root).returncode == 0
+    front = book_root / "_build" / "default" / "html" / "book" / "index.html"
+    assert "token-factory.pdf" not in front.read_text()  # no link to a PDF that was not made
     proc = run_cli("pdf", root=book_root)
     assert proc.returncode == 0, proc.stderr
+    assert 'href="../_static/token-factory.pdf"' in front.read_text()
     pdf = book_root / "_build" / "default" / "html" / "_static" / "token-factory.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
     if shutil.which("pdftotext"):

@@ -374,3 +374,18 @@ def test_estimates_text_counts():
     assert ch.estimates_text(4, 4).startswith("every one")
     assert ch.estimates_text(0, 3).startswith("none")
     assert ch.estimates_text(1, 3) == "1 of those 3 tape-outs are estimates or upper bounds"
+
+
+def test_reference_rate_from_a_doubling_time():
+    est = pd.DataFrame({"estimate_id": ["e"], "value": [2.0], "low": [1.0], "high": [4.0], "unit": ["years to double"],
+                        "interval": ["95% confidence interval"]})
+    r = ch.reference_rate(est, "e")
+    # doubling every 2 years is sqrt(2) a year; the interval's ends swap (1 year -> x2, 4 years -> x2^0.25)
+    assert r["rate"] == pytest.approx(math.sqrt(2))
+    assert (r["low"], r["high"]) == (pytest.approx(2 ** 0.25), pytest.approx(2.0))
+    assert math.isnan(ch.reference_rate(est, "missing")["rate"]) and math.isnan(ch.reference_rate(None, "e")["rate"])
+
+
+def test_ai_duration_text():
+    assert ch.ai_duration_text(pd.DataFrame({"min_months": [np.nan, np.nan]})).startswith("None states")
+    assert ch.ai_duration_text(pd.DataFrame({"min_months": [3.0, np.nan]})) == "1 of them state a duration"

@@ -150,21 +150,16 @@ def main() -> None:
 
 
 def _analysis_timings() -> dict[str, float]:
-    """The package's heavy computations alone: the inference-tax Monte Carlo at 100,000 draws
-    (target: well under a second)."""
+    """The package's heavy computations alone: the inference-tax chapter (calibration with its
+    held-out refits, the frontier, a 100,000-draw Monte Carlo)."""
     from .data import load
-    from .inference_tax import analysis as tax
-    from .inference_tax import model as tax_model
+    from .inference_tax import chapter as tax
     from .inference_tax.params import Params as TaxParams
 
-    p = TaxParams()
-    margin, _ = tax.vendor_margin_from_data(load("nvidia_financials"))
-    gpu = tax.gpu_inputs(p, tax.accelerator_row(load("accelerators"), p.accelerator), margin)
-    ranges = tax.uncertainty_ranges(p, gpu)
+    inputs = tax.load(load)
     t0 = time.perf_counter()
-    tax_model.monte_carlo(gpu, ranges, 100_000, seed=p.seed)
-    mc = time.perf_counter() - t0
-    return {"monte_carlo_100k_s": mc}
+    tax.compute(TaxParams(mc_draws=100_000), inputs)
+    return {"inference_tax_compute_s": time.perf_counter() - t0}
 
 
 def _jupyter_book_force(work: Path) -> float:

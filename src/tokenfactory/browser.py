@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -110,3 +110,78 @@ def page_requests(netlog: str, page_url: str) -> list[str]:
         if target.startswith(origin) or initiator.startswith(origin):
             out.append(target)
     return sorted(set(out))
+
+
+# --- Playwright: a reader who scrolls, clicks and moves sliders -----------------------------------
+# Playwright for Python drives Debian's Chromium (`executable_path`); it never downloads a browser.
+
+#: Waits until every Altair chart on the page has drawn its SVG (or canvas).
+CHARTS_DRAWN = """() => [...document.querySelectorAll('div[id^="altair-viz-"]')]
+    .every(d => d.querySelector('svg.marks, canvas.marks'))"""
+
+
+def book_pages(html_dir: Path) -> list[str]:
+    """Every page a reader opens in a built site (relative paths): not search, the general index,
+    the redirecting top-level index.html, or anything under _static."""
+    out = []
+    for page in sorted(Path(html_dir).rglob("*.html")):
+        rel = page.relative_to(html_dir).as_posix()
+        if page.name in ("genindex.html", "search.html") or rel.startswith(("_static/", "_sources/")):
+            continue
+        if rel == "index.html" and 'http-equiv="Refresh"' in page.read_text(encoding="utf-8", errors="replace")[:500]:
+            continue
+        out.append(rel)
+    return out
+
+
+class Reader:
+    """A headless browser on a loopback server. Requests off the server are blocked and recorded
+    (`offsite`); console errors and uncaught exceptions of every page opened are in `errors`."""
+
+    def __init__(self, base: str, browser: Any) -> None:
+        self.base = base
+        self.browser = browser
+        self.offsite: list[str] = []
+        self.errors: list[str] = []
+
+    def new_page(self, width: int = 1280, height: int = 900) -> Any:
+        context = self.browser.new_context(viewport={"width": width, "height": height})
+        context.route("**/*", self._route)
+        page = context.new_page()
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"{page.url}: {msg.text}"))
+        page.on("pageerror", lambda exc: self.errors.append(f"{page.url}: uncaught {exc}"))
+        return page
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if url.startswith(self.base) or url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.offsite.append(url)
+            route.abort()
+
+
+@contextlib.contextmanager
+def reader(html_dir: Path) -> Iterator[tuple[str, "Reader"]]:
+    """Serve `html_dir` on loopback and open a headless Chromium on it (Playwright)."""
+    exe = chromium()
+    if exe is None:
+        raise RuntimeError("Chromium is not installed: make test installs it (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:  # pragma: no cover - requirements.txt pins it
+        raise RuntimeError("the Python package playwright is missing: pip install -r requirements.txt") from exc
+    with serve(Path(html_dir)) as base, sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=["--no-sandbox", "--disable-gpu", "--disable-quic",
+                                                          "--disable-background-networking"])
+        try:
+            yield base, Reader(base, b)
+        finally:
+            b.close()
+
+
+def open_page(page: Any, url: str, timeout_ms: int = 20000) -> None:
+    """Open `url` and wait until its charts are drawn."""
+    page.goto(url, wait_until="load")
+    page.wait_for_function(CHARTS_DRAWN, timeout=timeout_ms)
+    page.wait_for_timeout(200)

@@ -95,9 +95,13 @@ def _theme() -> alt.theme.ThemeConfig:
             "title": {"color": TEXT, "fontSize": 16, "fontWeight": 600, "subtitleColor": MUTED,
                       "subtitleFontSize": 12, "anchor": "start", "offset": 10},
             "axis": {"labelColor": TEXT, "titleColor": TEXT, "gridColor": GRID, "domainColor": MUTED,
-                     "tickColor": MUTED, "labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": 500},
+                     "tickColor": MUTED, "labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": 500,
+                     "labelOverlap": True},
+            # legends under the chart, in as many columns as the chart's width holds
             "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 11, "titleFontSize": 12,
-                       "orient": "bottom", "direction": "horizontal", "columns": 5},
+                       "orient": "bottom", "direction": "horizontal",
+                       "columns": {"expr": "containerSize()[0] < 480 ? 2 : (containerSize()[0] < 700 ? 3 : 5)"},
+                       "labelLimit": {"expr": "containerSize()[0] < 480 ? 130 : 180"}},
             "header": {"labelColor": TEXT, "titleColor": TEXT},
             "text": {"color": TEXT},
             "range": {"category": OKABE_ITO + TOL_MUTED},
@@ -118,6 +122,7 @@ def safe_html_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
     """
     from altair.utils.html import spec_to_html
 
+    spec = responsive(spec)
     spec_json = json.dumps(spec)
     digest = hashlib.md5(f"{next(_chart_counter)}:{spec_json}".encode()).hexdigest()
     page = spec_to_html(
@@ -127,6 +132,148 @@ def safe_html_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
     )
     return {"text/html": page.replace(spec_json, spec_json.replace("<", "\\u003c"), 1),
             "text/plain": "<Altair chart>"}
+
+
+#: Top-level keys of charts made of several views: those keep their own widths (and scroll
+#: sideways inside their own box on a narrow screen) instead of taking the column's width.
+_MULTI_VIEW = ("facet", "concat", "hconcat", "vconcat", "repeat")
+
+#: Title wrapping for charts that take the column's width: (smallest container width in px,
+#: characters per title line, characters per subtitle line) at the book's font sizes (16 and 12 px).
+_WRAP = ((0, 34, 48), (360, 42, 58), (480, 54, 76), (620, 70, 98), (780, 88, 124))
+
+
+def _single_view(spec: dict) -> bool:
+    if any(k in spec for k in _MULTI_VIEW):
+        return False
+    layers = [spec, *spec.get("layer", [])]
+    return not any(k in (layer.get("encoding") or {}) for layer in layers for k in ("row", "column", "facet"))
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width=width, break_long_words=False) or [text]
+
+
+#: The width of the element the chart sits in (Vega's containerSize()); unlike the `width` signal
+#: it does not depend on the title or legend, so wrapping on it cannot feed back into the layout.
+CONTAINER_WIDTH = "containerSize()[0]"
+
+
+def _width_expr(text: str, per_line: list[tuple[int, int]]) -> dict:
+    """A Vega expression giving `text` wrapped to the width of the chart's container."""
+    choices = [json.dumps(_wrap(text, chars)) for _, chars in per_line]
+    expr = choices[-1]
+    for (bound, _), choice in zip(reversed(per_line[1:]), reversed(choices[:-1])):
+        expr = f"{CONTAINER_WIDTH} < {bound} ? {choice} : ({expr})"
+    return {"expr": expr}
+
+
+#: The smallest text a chart may draw, in px (readable on a phone).
+MIN_FONT = 11
+
+
+def _min_font(node: Any) -> Any:
+    """Every font size in the spec raised to MIN_FONT (annotations at 9 or 10 px are unreadable
+    on a phone). Sizes given as expressions are left alone."""
+    if isinstance(node, dict):
+        return {k: (MIN_FONT if (k.endswith("fontSize") or k.endswith("FontSize")) and isinstance(v, (int, float))
+                    and not isinstance(v, bool) and v < MIN_FONT else _min_font(v)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_min_font(v) for v in node]
+    return node
+
+
+def responsive(spec: dict) -> dict:
+    """The chart as it should behave in a page: single-view and layered charts take the width of
+    the column (`width: "container"`, Vega-Lite's fit-x autosize) and their plain-text title and
+    subtitle wrap to that width, so that text keeps its size on a phone instead of the whole chart
+    shrinking. Charts of several views keep their sizes. In every chart, no text is smaller than
+    MIN_FONT. Returns a new dict."""
+    if not isinstance(spec, dict):
+        return spec
+    spec = _min_font(spec)
+    if not _single_view(spec):
+        return spec
+    spec = dict(spec)
+    spec["width"] = "container"
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    title = spec.get("title")
+    if isinstance(title, str):
+        title = {"text": title}
+    if isinstance(title, dict):
+        title = dict(title)
+        if isinstance(title.get("text"), str) and len(title["text"]) > _WRAP[1][1]:
+            title["text"] = _width_expr(title["text"], [(b, c) for b, c, _ in _WRAP])
+        sub = title.get("subtitle")
+        if isinstance(sub, list):
+            sub = " ".join(map(str, sub))
+        if isinstance(sub, str) and len(sub) > _WRAP[1][2]:
+            title["subtitle"] = _width_expr(sub, [(b, s) for b, _, s in _WRAP])
+        spec["title"] = title
+    return spec
+
+
+# --- Live controls -------------------------------------------------------------------------------
+# A chart can carry its own controls: Vega-Lite parameters bound to a slider or a select, used in
+# `transform_calculate` expressions, so the chart recomputes in the browser with no kernel and no
+# network. How to write one: CONTRIBUTING.md, "Live controls".
+
+
+def control(name: str, value: Any, *, label: str, unit: str = "", min: float | None = None,
+            max: float | None = None, step: float | None = None, options: Iterable[Any] | None = None,
+            labels: Iterable[str] | None = None) -> alt.Parameter:
+    """A Vega-Lite parameter bound to a slider (give `min`, `max`, `step`) or a select (give
+    `options`, and `labels` to show words instead of the raw values).
+
+    The control's label names its unit ("Utilization (share of hours)"). `value` is the page's
+    setting (use the chapter's parameter, so the page and the control agree); the reset button
+    that the book adds under every chart with controls puts the control back to it.
+    """
+    text = f"{label} ({unit}) " if unit else f"{label} "
+    if options is not None:
+        opts = list(options)
+        extra = {"labels": list(labels)} if labels is not None else {}
+        bind = alt.binding_select(options=opts, name=text, **extra)
+    else:
+        if min is None or max is None:
+            raise ValueError(f"control {name!r}: a slider needs min and max (or give options for a select)")
+        if not (min <= value <= max):
+            raise ValueError(f"control {name!r}: value {value} is outside [{min}, {max}]")
+        if step and abs((value - min) / step - round((value - min) / step)) > 1e-6:
+            # a browser snaps a slider to min + k * step: the page's setting would be unreachable
+            raise ValueError(f"control {name!r}: value {value} is not on the slider's steps "
+                             f"(min {min} + k × step {step}); choose a step that divides value − min")
+        bind = alt.binding_range(min=min, max=max, step=step, name=text)
+    return alt.param(name=name, value=value, bind=bind)
+
+
+def expr_number(name: str, fmt: str = ".2~f", prefix: str = "", suffix: str = "") -> str:
+    """A Vega expression showing parameter (or field) `name` as text: `'$' + format(cost, '.2f')`.
+    `fmt` is a d3-format specifier (".0%" for a share, ",.3~s" for large numbers)."""
+    parts = []
+    if prefix:
+        parts.append(json.dumps(prefix))
+    parts.append(f"format({name}, {json.dumps(fmt)})")
+    if suffix:
+        parts.append(json.dumps(suffix))
+    return " + ".join(parts)
+
+
+def live_title(lines: Iterable[str], subtitle: str | list[str]) -> alt.TitleParams:
+    """A title that follows the controls: `lines` are Vega expressions (strings in quotes,
+    parameters, `expr_number(...)`), shown on one line on a wide chart and one per line on a
+    narrow one. The subtitle says what is plotted and its unit (plain text).
+
+        charts.live_title(["'Cost per token at ' + format(u, '.0%') + ' utilization'"],
+                          "USD per million output tokens")
+    """
+    parts = [f"({line})" for line in lines]
+    wide = " + ' ' + ".join(parts)
+    narrow = "[" + ", ".join(parts) + "]"
+    text = alt.expr(f"{CONTAINER_WIDTH} < {_WRAP[3][0]} ? {narrow} : {wide}") if len(parts) > 1 else alt.expr(parts[0])
+    return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
 
 
 def enable_theme() -> None:

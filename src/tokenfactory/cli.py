@@ -223,7 +223,8 @@ def compare(
     b: str = typer.Argument(..., help="Second scenario."),
     build_missing: bool = typer.Option(True, "--build/--no-build", help="Build (incrementally) both scenarios first."),
 ) -> None:
-    """Key results of two scenarios side by side, with their differences; also written as a page."""
+    """Key results of two scenarios side by side, with their differences; also a page of the book
+    (under Scenarios, in the site of the first scenario and of every later build)."""
     from . import compare as cmp
     from . import pipeline
 
@@ -244,8 +245,15 @@ def compare(
     for row in frame.itertuples(index=False):
         table.add_row(*[cmp.cell(v) for v in row])
     out.print(table)
-    md_path, html_path = cmp.write_pages(a, b, frame)
-    out.print(f"Pages: {html_path} and {md_path}", markup=False)
+    cmp.write_page(a, b, frame)
+    if not build_missing:
+        out.print(f"Page written for the next build (under Scenarios): {cmp.page_in_site(a, a, b)}", markup=False)
+        return
+    try:  # the page is part of the book: rebuild the site of the first scenario (no chapter re-runs)
+        pipeline.build(_resolve(a, None, None), log=lambda m: None)
+    except (pipeline.BuildBusy, pipeline.ChapterFailed) as exc:
+        _fail(str(exc), 1)
+    out.print(f"Page: {cmp.page_in_site(a, a, b)}", markup=False)
 
 
 @app.command()

@@ -49,7 +49,7 @@ def cell(v: Any) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     if isinstance(v, bool):
-        return str(v).lower()
+        return "yes" if v else "no"
     if isinstance(v, int):
         return str(v)  # counts, months, years: exact
     if isinstance(v, float):
@@ -59,8 +59,10 @@ def cell(v: Any) -> str:
 
 def markdown(a: str, b: str, frame: pd.DataFrame) -> str:
     lines = [f"# Scenarios compared: `{a}` and `{b}`", "",
-             f"Key results of the two scenarios as built (from `_build/{a}/results.json` and "
-             f"`_build/{b}/results.json`). Difference = {b} − {a}; relative = difference / |{a}|.", "",
+             f"Every result of the two scenarios as built (from `_build/{a}/results.json` and "
+             f"`_build/{b}/results.json`), written by `tokenfactory compare {a} {b}`. "
+             f"Difference = {b} − {a}; relative = difference / |{a}|. The key results and verdicts of every "
+             "scenario are on the [Scenarios](../scenarios.md) page.", "",
              "| chapter | result | " + f"{a} | {b} | difference | relative |", "|---|---|---|---|---|---|"]
     for row in frame.itertuples(index=False):
         rel = "" if row.relative is None or (isinstance(row.relative, float) and math.isnan(row.relative)) \
@@ -69,32 +71,18 @@ def markdown(a: str, b: str, frame: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def html_page(a: str, b: str, frame: pd.DataFrame) -> str:
-    """The comparison as a standalone page (no scripts, text escaped), to open next to the books."""
-    import html as h
-
-    rows = []
-    for row in frame.itertuples(index=False):
-        rel = "" if row.relative is None or (isinstance(row.relative, float) and math.isnan(row.relative)) \
-            else f"{row.relative * 100:+.0f}%"
-        cells = [row.chapter, row.result, cell(row[2]), cell(row[3]), cell(row.difference), rel]
-        rows.append("<tr>" + "".join(f"<td>{h.escape(str(c))}</td>" for c in cells) + "</tr>")
-    head = "".join(f"<th>{h.escape(c)}</th>" for c in ["chapter", "result", a, b, "difference", "relative"])
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{h.escape(a)} vs {h.escape(b)}</title>"
-            "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;color:#1f2328}"
-            "table{border-collapse:collapse}td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}"
-            "</style></head><body>"
-            f"<h1>Scenarios compared: {h.escape(a)} and {h.escape(b)}</h1>"
-            f"<p>Key results as built (<code>_build/{h.escape(a)}/results.json</code>, "
-            f"<code>_build/{h.escape(b)}/results.json</code>). Difference = {h.escape(b)} − {h.escape(a)}.</p>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></body></html>\n")
-
-
-def write_pages(a: str, b: str, frame: pd.DataFrame) -> tuple:
-    """Write `_build/compare/<a>-vs-<b>.md` and `.html`; return their paths."""
+def write_page(a: str, b: str, frame: pd.DataFrame) -> Path:
+    """Write `_build/compare/<a>-vs-<b>.md`: every book built from now on carries it as a page
+    under Scenarios (book/compare/<a>-vs-<b>.html). Returns its path."""
     folder = paths.build_dir() / "compare"
     folder.mkdir(parents=True, exist_ok=True)
-    md_path, html_path = folder / f"{a}-vs-{b}.md", folder / f"{a}-vs-{b}.html"
-    md_path.write_text(markdown(a, b, frame), encoding="utf-8")
-    html_path.write_text(html_page(a, b, frame), encoding="utf-8")
-    return md_path, html_path
+    md_path = folder / f"{a}-vs-{b}.md"
+    tmp = md_path.with_suffix(".md.tmp")
+    tmp.write_text(markdown(a, b, frame), encoding="utf-8")
+    tmp.replace(md_path)
+    return md_path
+
+
+def page_in_site(scenario: str, a: str, b: str) -> Path:
+    """Where the comparison page sits in the site of `scenario`."""
+    return paths.build_dir() / scenario / "html" / "book" / "compare" / f"{a}-vs-{b}.html"

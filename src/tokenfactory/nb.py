@@ -156,14 +156,54 @@ def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, An
     )
 
 
-def show(chart: Any, source: str, as_of: str | None = None, note: str | None = None) -> None:
-    """Display a chart followed by its source caption."""
+def show(chart: Any, source: str, as_of: str | None = None, note: str | None = None,
+         checks: list[Mapping[str, Any]] | None = None) -> None:
+    """Display a chart followed by its source caption.
+
+    In the page the chart gets a link to download its data as CSV, and a reset button when it has
+    live controls (both added by `_static/tf-charts.js`).
+
+    `checks` (for charts with live controls) are what the package expects the chart to show at
+    other settings: `[{"set": {"u": 0.8}, "expect": ["$0.95"]}, ...]`, where `set` gives values of
+    the chart's parameters and `expect` texts (formatted by the package) that must then appear in
+    the drawn chart. The browser tests apply every check (tests/test_browser.py).
+    """
     display(chart)
-    display(HTML(charts.caption(source, as_of, note)))
+    display(HTML(charts.caption(source, as_of, note) + (checks_html(checks) if checks else "")))
+
+
+def checks_html(checks: list[Mapping[str, Any]]) -> str:
+    """The checks of `show` as a JSON script element (not executed; `<` escaped)."""
+    import json
+
+    clean = []
+    for check in checks:
+        settings, expect = dict(check.get("set") or {}), [str(e) for e in check.get("expect") or []]
+        if not settings or not expect:
+            raise ValueError("each check needs 'set' (parameter values) and 'expect' (texts the chart shows)")
+        clean.append({"set": {k: _py(v) for k, v in settings.items()}, "expect": expect})
+    body = json.dumps(clean).replace("<", "\\u003c")
+    return f'<script type="application/json" class="tf-checks">{body}</script>'
+
+
+def yes_no(frame: Any) -> Any:
+    """A copy of `frame` with its true/false columns written as words (yes/no): tables are read,
+    not parsed."""
+    import numpy as np
+    import pandas as pd
+
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col].dropna()
+        if len(values) and all(isinstance(v, (bool, np.bool_)) for v in values):
+            out[col] = [("yes" if v else "no") if not pd.isna(v) else "" for v in out[col]]
+    return out
 
 
 def table(frame: Any, caption: str | None = None, source: str | None = None, **to_html: Any) -> None:
-    """Display a data frame as an HTML table; cell text is escaped (data can hold `<`, quotes)."""
+    """Display a data frame as an HTML table; cell text is escaped (data can hold `<`, quotes);
+    true/false read as yes/no."""
+    frame = yes_no(frame)
     body = frame.to_html(index=False, escape=True, border=0, classes="tf-table", na_rep="", **to_html)
     head = f"<p><b>{html.escape(caption)}</b></p>" if caption else ""
     foot = charts.caption(source) if source else ""

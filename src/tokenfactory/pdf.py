@@ -2,7 +2,7 @@
 
 Chromium runs the page's scripts before printing, so every Altair chart is drawn and lands in the PDF
 as static vector graphics. The PDF is written next to the site (`html/_static/token-factory.pdf`),
-where the front page links to it.
+and only then does the front page get a link to it (a site without its PDF links to nothing).
 """
 
 from __future__ import annotations
@@ -57,4 +57,34 @@ def build_pdf(target: Path) -> Path:
         staged = dest.with_suffix(".pdf.tmp")
         shutil.copy2(pdf_tmp, staged)
         os.replace(staged, dest)
+    link_pdf(target / "html", dest)
     return dest
+
+
+PDF_LINK_CLASS = "tf-pdf-link"
+
+
+def link_pdf(html_dir: Path, pdf: Path) -> bool:
+    """Add "Download the whole book as a PDF" to the front page, above "Cite this book" (or at the
+    end of the article). Idempotent; False when the front page is not there."""
+    import html as h
+    import re
+
+    page = html_dir / "book" / "index.html"
+    if not page.exists():
+        return False
+    text = page.read_text(encoding="utf-8")
+    size = pdf.stat().st_size / 1e6
+    para = (f'<p class="{PDF_LINK_CLASS}">Download <a href="../_static/{h.escape(pdf.name)}">the whole book as a PDF</a> '
+            f"({size:.1f} MB).</p>\n")
+    text = re.sub(rf'<p class="{PDF_LINK_CLASS}">.*?</p>\n', "", text, flags=re.S)
+    for anchor in ('<section id="cite-this-book">', "</article>"):
+        if anchor in text:
+            text = text.replace(anchor, para + anchor, 1)
+            break
+    else:
+        return False
+    tmp = page.with_suffix(".html.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, page)
+    return True

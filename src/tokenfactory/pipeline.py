@@ -94,7 +94,7 @@ def _book_key(chapter_keys: dict[str, str]) -> str:
     files += [p for p in paths.data_dir().glob("*") if p.is_file()]
     files += [p for p in paths.params_dir().glob("*.yaml")]
     return hashing.value_hash({"files": hashing.tree_hash(files, root), "chapters": chapter_keys,
-                               "package": hashing.package_hash()})
+                               "package": hashing.package_hash(), "generated": site.generated_inputs()})
 
 
 def _read_state(target: Path, warn: Callable[[str], None] | None = None) -> dict[str, Any]:

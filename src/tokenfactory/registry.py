@@ -41,12 +41,13 @@ CHAPTERS: dict[str, Chapter] = {
             "inference_tax",
             "The inference tax: what a token costs",
             reads_data=("accelerators", "nvidia_financials", "api_prices", "models", "benchmark_scores",
-                        "token_volumes", "compute_spend", "serving_benchmarks", "rental_prices", "vendor_margins"),
+                        "token_volumes", "compute_spend", "model_architectures", "serving_benchmarks",
+                        "rental_prices", "vendor_margins", "utilization_evidence", "published_rates"),
         ),
         Chapter(
             "tapeout",
             "Tape-out timelines",
-            reads_data=("chip_programs", "asic_cycle_statements", "accelerators"),
+            reads_data=("chip_programs", "asic_cycle_statements", "accelerators", "published_estimates"),
         ),
         Chapter(
             "flywheel",
@@ -57,7 +58,7 @@ CHAPTERS: dict[str, Chapter] = {
         Chapter(
             "claims",
             "The claims ledger",
-            reads_data=("claims",),
+            reads_data=("claims", "accelerators", "token_volumes", "utilization_evidence"),
             reads_chapters=("compute_gap", "inference_tax", "tapeout", "flywheel"),
         ),
     )

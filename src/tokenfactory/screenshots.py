@@ -1,6 +1,8 @@
-"""`make screenshots`: a PNG of the front page and every chapter page of a built site.
+"""`make screenshots`: the front page, every chapter and the appendices at 1280 px and 390 px.
 
 Usage: python -m tokenfactory.screenshots HTML_DIR OUT_DIR
+Each PNG is the whole page (Playwright's full-page capture, after the charts are drawn), named
+`<page>-<width>.png`. Look at them: a chart that renders can still be unreadable.
 """
 
 from __future__ import annotations
@@ -9,18 +11,27 @@ import sys
 from pathlib import Path
 
 from . import browser
-from .registry import CHAPTERS
+
+WIDTHS = (1280, 390)
 
 
-def take(html_dir: Path, out_dir: Path, height: int = 3200) -> list[Path]:
-    pages = ["index.html", *[f"notebooks/{cid}.html" for cid in CHAPTERS], "book/data.html", "book/reproduce.html"]
+def pages(html_dir: Path) -> list[str]:
+    """Every page of a built site a reader would open (not the search or index pages)."""
+    return browser.book_pages(html_dir)
+
+
+def take(html_dir: Path, out_dir: Path, widths: tuple[int, ...] = WIDTHS) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
     shots = []
-    with browser.serve(html_dir) as base:
-        for rel in pages:
-            if not (html_dir / rel).exists():
-                continue
-            name = rel.replace("/", "_").removesuffix(".html") + ".png"
-            shots.append(browser.screenshot(f"{base}/{rel}", out_dir / name, height=height))
+    with browser.reader(html_dir) as (base, r):
+        for width in widths:
+            page = r.new_page(width=width)
+            for rel in pages(html_dir):
+                browser.open_page(page, f"{base}/{rel}")
+                name = rel.replace("/", "_").removesuffix(".html") + f"-{width}.png"
+                page.screenshot(path=str(out_dir / name), full_page=True)
+                shots.append(out_dir / name)
+            page.context.close()
     return shots
 
 

@@ -88,13 +88,21 @@ def reproduce_page() -> str:
         lines.append(f"| `{name}` | {_cell(scen.description)} |")
     for cid, chapter in CHAPTERS.items():
         lines += ["", f"## {chapter.title} (`{cid}`)", "",
-                  "| parameter | type | default | allowed | unit | meaning and basis |", "|---|---|---|---|---|---|"]
+                  "```{table}", ":class: tf-wrap tf-cols-4", "",
+                  "| parameter | default | allowed | meaning and basis |", "|---|---|---|---|"]
         for info in describe(chapter.params):
-            default = ", ".join(map(str, info.default)) if isinstance(info.default, (list, tuple)) else info.default
-            meaning = info.meaning + (f" *Basis:* {info.basis}" if info.basis else "")
-            lines.append(f"| `{info.name}` | {info.type} | {_cell(default)} | {_cell(info.allowed)} | "
-                         f"{_cell(info.unit)} | {_cell(meaning)} |")
+            default = _plain_value(info.default)
+            unit = f" ({_cell(info.unit)})" if info.unit else ""
+            meaning = _cell(info.meaning) + (f" *Basis:* {_cell(info.basis)}" if info.basis else "")
+            lines.append(f"| `{info.name}` ({info.type}) | {_cell(default)}{unit} | {_cell(_words(info.allowed))} | "
+                         f"{meaning} |")
+        lines.append("```")
     return "\n".join(lines) + "\n"
+
+
+def _words(text: object) -> str:
+    """True/False written as words in generated tables."""
+    return str(text).replace("True", "yes").replace("False", "no")
 
 
 def data_page() -> str:
@@ -213,6 +221,22 @@ def changed_results(before: dict[str, dict], after: dict[str, dict]) -> list[dic
     return rows
 
 
+def row_changes(table: str, then: dict) -> tuple[list[str], list[str]]:
+    """Keys of the rows of data/<table>.csv added and removed since an edition (`then` holds the
+    edition's key columns and row keys); empty when the edition did not record them."""
+    import pandas as pd
+
+    key, old = then.get("key"), then.get("keys")
+    path = paths.data_dir() / f"{table}.csv"
+    if not key or old is None or not path.exists():
+        return [], []
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if not all(k in frame for k in key):
+        return [], []
+    now = {" | ".join(r) for r in frame[list(key)].itertuples(index=False)}
+    return sorted(now - set(old)), sorted(set(old) - now)
+
+
 def changes_page(executed: Path) -> str:
     """The "What changed in this edition" page: every glued number and verdict that moved between
     the newest recorded edition and this build, by how much, and the data tables behind the moves."""
@@ -243,12 +267,25 @@ def changes_page(executed: Path) -> str:
     lines += ["## The data behind the moves", "",
               "| table | rows then | rows now | newest statement then | newest statement now |", "|---|---|---|---|---|"]
     then = meta.get("tables", {})
+    row_moves = []
     for s in all_tables():
         t = then.get(s.table, {})
         if t.get("rows") == s.rows and t.get("newest") == s.newest:
             continue
         lines.append(f"| `{s.table}` | {t.get('rows', '(new table)')} | {s.rows} | {_cell(t.get('newest') or '')} | "
                      f"{_cell(s.newest or '')} |")
+        added, removed = row_changes(s.table, t)
+        if added or removed:
+            row_moves.append((s.table, t.get("key") or [], added, removed))
+    if row_moves:
+        lines += ["", "Rows added and removed, by their key (the first ten of each):", ""]
+        for table, key, added, removed in row_moves:
+            head = f"- `{table}` ({', '.join(key)}): {len(added)} added, {len(removed)} removed"
+            more = [f"  - added: {'; '.join(_cell(a) for a in added[:10])}" + (" ..." if len(added) > 10 else "")] \
+                if added else []
+            more += [f"  - removed: {'; '.join(_cell(r) for r in removed[:10])}" + (" ..." if len(removed) > 10 else "")] \
+                if removed else []
+            lines += [head] + more
     for cid in sorted({r["chapter"] for r in rows}):
         sub = [r for r in rows if r["chapter"] == cid]
         nums = [r for r in sub if r["kind"] == "number"]
@@ -293,11 +330,71 @@ def assemble(src: Path, executed: Path, extra_pages: dict[str, str] | None = Non
     vega = src / "_static" / "vega"
     vega.mkdir(parents=True, exist_ok=True)
     (vega / "altair-offline.js").write_text(offline_vega_js(), encoding="utf-8")
-    pages = {"book/reproduce.md": reproduce_page(), "book/data.md": data_page(), "book/changes.md": changes_page(executed)}
+    has_archive = _write_source_archive(src / "_static" / "token-factory-source.tar.gz")
+    _stage_config(src / "_config.yml", footer_html(has_archive))
+    pages = {"book/reproduce.md": reproduce_page(), "book/data.md": data_page(),
+             "book/changes.md": changes_page(executed), "book/scenarios.md": scenarios_page()}
+    comparisons = compare_pages()
+    pages.update(comparisons)
     pages.update(extra_pages or {})
+    _stage_toc(src / "_toc.yml", sorted(comparisons))
     for rel, text in pages.items():
         (src / rel).parent.mkdir(parents=True, exist_ok=True)
         (src / rel).write_text(text, encoding="utf-8")
+    index = src / "book" / "index.md"
+    if index.exists():
+        index.write_text(index.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + cite_block(), encoding="utf-8")
+
+
+def compare_pages() -> dict[str, str]:
+    """The pages written by `tokenfactory compare A B` (kept in `_build/compare/`), as book pages."""
+    folder = paths.build_dir() / "compare"
+    return {f"book/compare/{p.stem}.md": p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.md"))}
+
+
+def generated_inputs() -> str:
+    """What the generated pages depend on beyond the repository's files (the scenarios found in the
+    execution cache, the comparisons written, the sites built beside this one): a build whose
+    other inputs are unchanged rebuilds its site when this changes."""
+    from . import hashing
+
+    return hashing.value_hash({"scenarios": scenarios_page(), "compare": compare_pages(),
+                               "edition": edition(), "citation": citation()})
+
+
+def _stage_toc(path: Path, comparison_pages: list[str]) -> None:
+    """Put the comparison pages under the Scenarios page in the staged table of contents."""
+    import yaml
+
+    if not comparison_pages:
+        return
+    toc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entries = [c for part in toc.get("parts", []) for c in part.get("chapters", [])] + toc.get("chapters", [])
+    sections = [{"file": rel.removesuffix(".md")} for rel in comparison_pages]
+    for entry in entries:
+        if entry.get("file") == "book/scenarios":
+            entry["sections"] = list(entry.get("sections", [])) + sections
+            break
+    else:
+        parts = toc.setdefault("parts", [])
+        (parts[-1]["chapters"] if parts else toc.setdefault("chapters", [])).extend(sections)
+    path.write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+
+
+def _stage_config(path: Path, footer: str) -> None:
+    """The staged _config.yml with the footer every page shows (edition, repository, citation)."""
+    import yaml
+
+    config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    config.setdefault("html", {})["extra_footer"] = footer
+    # sphinx.config.html_theme_options, when set, replaces what jupyter-book derives from `html:`
+    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_config.setdefault("html_theme_options", {})["extra_footer"] = footer
+    url = repository_url()
+    if url:
+        config.setdefault("repository", {})["url"] = url
+        config["html"]["use_repository_button"] = True
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 class SiteBuildError(Exception):
@@ -317,3 +414,289 @@ def build_html(src: Path, out: Path) -> Path:
         shown = "\n".join(warnings[:20]) or log[-3000:]
         raise SiteBuildError(f"jupyter-book failed ({len(warnings)} warning(s)); see {out / 'sphinx.log'}\n{shown}")
     return out / "_build" / "html"
+
+
+# --- Edition, repository and citation: on every page -------------------------------------------
+
+def _git(*args: str) -> str | None:
+    try:
+        proc = subprocess.run(["git", "-C", str(paths.root()), *args], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 and proc.stdout.strip() else None
+
+
+def edition() -> tuple[str, str | None]:
+    """The edition's date and commit: those of the repository's last commit, or today's date (and
+    no commit) outside a git checkout."""
+    import datetime
+
+    found = _git("log", "-1", "--format=%cs %h")
+    if found:
+        day, commit = found.split()
+        return day, commit
+    return datetime.date.today().isoformat(), None
+
+
+def citation() -> dict:
+    """CITATION.cff, read (the book's title, authors, version, date, repository)."""
+    import yaml
+
+    path = paths.root() / "CITATION.cff"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def repository_url() -> str | None:
+    """The public repository, from CITATION.cff (`repository-code`), if it names one."""
+    url = str(citation().get("repository-code") or "")
+    return url if url.startswith(("https://", "http://")) else None
+
+
+def _authors(cff: dict) -> str:
+    names = []
+    for a in cff.get("authors") or []:
+        if "name" in a:
+            names.append(str(a["name"]))
+        else:
+            names.append(" ".join(str(a[k]) for k in ("given-names", "family-names") if a.get(k)))
+    return ", ".join(names) or "The Token Factory contributors"
+
+
+def cite_block() -> str:
+    """Markdown: "Cite this book", in words and as BibTeX, from CITATION.cff and the edition."""
+    cff = citation()
+    day, commit = edition()
+    title = cff.get("title", "The Token Factory")
+    authors = _authors(cff)
+    url = repository_url()
+    where = f" {url}" if url else ""
+    version = f", commit {commit}" if commit else ""
+    key = "tokenfactory" + day[:4]
+    bib = [f"@book{{{key},", f"  title  = {{{title}}},", f"  author = {{{authors}}},", f"  year   = {{{day[:4]}}},",
+           f"  note   = {{Edition of {day}{version}}},"]
+    if url:
+        bib.append(f"  url    = {{{url}}},")
+    bib.append("}")
+    return "\n".join([
+        "## Cite this book", "",
+        f"{authors}. *{title}*. Edition of {day}{version}.{where}", "",
+        "```bibtex", *bib, "```", "",
+        "The data tables carry their own sources: cite those too when you use a figure (see [Data](data.md)).",
+        "",
+    ])
+
+
+def footer_html(has_archive: bool) -> str:
+    """The line under every page: edition date, commit, repository, citation."""
+    day, commit = edition()
+    parts = [f"Edition of {html.escape(day)}" + (f" (commit <code>{html.escape(commit)}</code>)" if commit else "")]
+    url = repository_url()
+    if url:
+        parts.append(f'<a href="{html.escape(url)}">Repository</a>')
+    if has_archive:
+        parts.append('<a href="_static/token-factory-source.tar.gz" class="tf-source">Source code (.tar.gz)</a>')
+    parts.append('<a href="book/index.html#cite-this-book" class="tf-cite-link">Cite this book</a>')
+    return '<p class="tf-edition">' + " · ".join(parts) + "</p>"
+
+
+def _write_source_archive(dest: Path) -> bool:
+    """The repository at the edition's commit, as a tarball beside the site (so the repository is
+    one click away even offline). False outside a git checkout."""
+    if _git("rev-parse", "--verify", "HEAD") is None:
+        return False
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(["git", "-C", str(paths.root()), "archive", "--format=tar.gz", "--prefix=token-factory/",
+                           "-o", str(dest), "HEAD"], capture_output=True, text=True)
+    return proc.returncode == 0 and dest.exists()
+
+
+# --- Scenarios: every named scenario's key results and verdicts beside the default ---------------
+
+#: The results shown side by side on the Scenarios page: (chapter, key, label, kind).
+KEY_RESULTS: tuple[tuple[str, str, str, str], ...] = (
+    ("compute_gap", "current_lag_months", "Open models' current lag behind closed ones", "months"),
+    ("compute_gap", "open_lag_months_latest", "Latest completed open-model catch-up", "months"),
+    ("compute_gap", "leadership_window_median_days", "Median time a leader stays first", "days"),
+    ("compute_gap", "capex_cagr", "Growth of the leaders' capital spending", "pct_year"),
+    ("inference_tax", "cost_per_mtok_gpu_usd", "GPU cost per million output tokens", "usd"),
+    ("inference_tax", "cost_per_mtok_asic_usd", "Custom chip cost per million output tokens", "usd"),
+    ("inference_tax", "tax_share_gpu", "Chip vendor's margin in the GPU's token cost", "pct"),
+    ("inference_tax", "breakeven_tokens_per_year", "Custom chip break-even volume", "tokens_year"),
+    ("tapeout", "min_feasible_cycle_months", "Shortest feasible chip cycle", "months"),
+    ("tapeout", "nine_month_percentile", "Share of published cycles at or under 9 months", "pct"),
+    ("flywheel", "crossover_month", "Integrated strategy overtakes merchant chips", "month"),
+    ("flywheel", "cost_per_mtok_ratio_y5", "Integrated / merchant cost per token, year 5", "ratio"),
+    ("flywheel", "cumulative_advantage_y5_usd_bn", "Cumulative advantage of integration by year 5", "usd_bn"),
+    ("claims", "claims_supported", "Claims supported", "count"),
+    ("claims", "claims_partly", "Claims partly supported", "count"),
+    ("claims", "claims_not_supported", "Claims not supported", "count"),
+)
+
+
+def _show(value: object, kind: str) -> str:
+    from .nb import fmt
+
+    if value is None or isinstance(value, str):
+        return "n/a" if value is None else str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if kind == "months":
+        return fmt(value, unit="months")
+    if kind == "days":
+        return fmt(value, unit="days")
+    if kind == "month":
+        return f"month {fmt(value, sig=3)}"
+    if kind == "pct":
+        return fmt(value, pct=True)
+    if kind == "pct_year":
+        return fmt(value, pct=True) + " a year"
+    if kind == "usd":
+        return "$" + fmt(value)
+    if kind == "usd_bn":
+        return "$" + fmt(value) + " billion"
+    if kind == "tokens_year":
+        return fmt(value, unit="tokens a year")
+    if kind == "ratio":
+        return fmt(value) + "×"
+    if kind == "count":
+        return str(int(value)) if float(value).is_integer() else fmt(value)
+    return fmt(value)
+
+
+def scenario_results() -> dict[str, dict[str, dict] | None]:
+    """The results of every named scenario found in the execution cache (`_build/.cache`), which
+    every build fills: a scenario whose chapters have all been executed with its current inputs
+    (notebooks, parameters, data, package) has results; any other is None ("not built")."""
+    from . import hashing, pipeline
+    from .config import list_scenarios, resolve
+
+    package = hashing.package_hash()
+    nowhere = paths.build_dir() / ".no-target"
+    out: dict[str, dict[str, dict] | None] = {}
+    for name in list_scenarios():
+        resolved = resolve(name)
+        known: dict[str, dict] = {}
+        for wave in pipeline.execution_waves_of(list(CHAPTERS)):
+            for cid in wave:
+                chapter = CHAPTERS[cid]
+                if any(d not in known for d in chapter.reads_chapters):
+                    continue
+                params = resolved.params[cid].model_dump(mode="json")
+                key = pipeline._chapter_key(chapter, params, {d: known[d] for d in chapter.reads_chapters}, package)
+                hit = pipeline._cache_lookup(cid, key, nowhere, {})
+                if hit is not None:
+                    known[cid] = hit[1].get("results", {})
+        out[name] = known if len(known) == len(CHAPTERS) else None
+    return out
+
+
+def _verdict_class(verdict: str) -> str:
+    v = verdict.lower()
+    if v.startswith("supported"):
+        return "tf-verdict-supported"
+    if v.startswith("partly"):
+        return "tf-verdict-partly"
+    if v.startswith("not supported"):
+        return "tf-verdict-not"
+    return "tf-verdict-unverifiable"
+
+
+def scenarios_page(found: dict[str, dict[str, dict] | None] | None = None) -> str:
+    """The Scenarios page: what each named scenario changes, its key results and its verdicts,
+    side by side with the default. Cells that differ from the default are highlighted."""
+    from .claims import ledger
+    from .config import list_scenarios
+
+    e = html.escape
+    scenarios = list_scenarios()
+    found = scenario_results() if found is None else found
+    every = ["default", *[n for n in scenarios if n != "default"]] if "default" in scenarios else list(scenarios)
+    names = [n for n in every if found.get(n)]
+    missing = [n for n in every if not found.get(n)]
+    base = found.get("default") or {}
+    built_sites = {n for n in names if (paths.build_dir() / n / "html" / "index.html").exists()}
+
+    def head() -> str:
+        cells = []
+        for n in names:
+            label = e(n).replace("_", "_<wbr>")
+            if n in built_sites and n != "default":
+                label = f'<a href="../../../{e(n)}/html/book/index.html">{label}</a>'
+            cells.append(f"<th>{label}</th>")
+        return "<thead><tr><th></th>" + "".join(cells) + "</tr></thead>"
+
+    lines = [
+        "# Scenarios",
+        "",
+        "Each named scenario changes a few of the book's assumptions (the list below; every parameter is",
+        "described in [Reproduce](reproduce.md)). This page sets their key results and verdicts beside",
+        "those of the default, from the executions this build found in its cache; a highlighted cell",
+        "differs from the default. A scenario marked *not built* has not been executed with the current",
+        "data and code: `tokenfactory build --all-scenarios` builds them all (or",
+        "`tokenfactory build --scenario NAME` one of them), and the next build of this book shows it.",
+        "A scenario's name links to its own site when that site has been built beside this one.",
+        "",
+        "## What each scenario changes",
+        "",
+    ]
+    rows = []
+    for n in every:
+        scen = scenarios[n]
+        changes = [f"<code>{e(cid)}.{e(k)} = {e(_plain_value(v))}</code>" for cid, vals in scen.chapters.items()
+                   for k, v in vals.items()]
+        status = "" if found.get(n) else "<br><em>not built</em>"
+        rows.append(f"<tr><td><code>{e(n)}</code>{status}</td><td>{'<br>'.join(changes) or 'nothing (the defaults)'}</td>"
+                    f"<td>{e(' '.join(str(scen.description).split()))}</td></tr>")
+    lines += ['<div class="tf-scroll"><table class="tf-table tf-wrap tf-cols-3">',
+              "<thead><tr><th>scenario</th><th>changes</th><th>description</th></tr></thead>",
+              "<tbody>" + "".join(rows) + "</tbody></table></div>", ""]
+    if missing:
+        lines += ["Not built yet with the current data and code, so not in the tables below: "
+                  + ", ".join(f"`{n}`" for n in missing) + ". Run `tokenfactory build --all-scenarios`.", ""]
+    if not names:
+        return "\n".join(lines) + "\n"
+
+    comparisons = sorted(compare_pages())
+    if comparisons:
+        lines += ["Comparisons of every result written with `tokenfactory compare A B`: "
+                  + ", ".join(f"[{Path(rel).stem.replace('-vs-', ' vs ')}](compare/{Path(rel).name})" for rel in comparisons)
+                  + ".", ""]
+    lines += ["## Key results", ""]
+    body = []
+    for cid, key, label, kind in KEY_RESULTS:
+        cells = []
+        for n in names:
+            res = found[n]
+            value = res.get(cid, {}).get(key)
+            changed = n != "default" and base and value != base.get(cid, {}).get(key)
+            cls = ' class="tf-changed"' if changed else ""
+            cells.append(f"<td{cls}>{e(_show(value, kind))}</td>")
+        body.append(f"<tr><td>{e(label)}</td>{''.join(cells)}</tr>")
+    lines += ['<div class="tf-scroll"><table class="tf-table tf-grid">', head(),
+              "<tbody>" + "".join(body) + "</tbody></table></div>", ""]
+
+    lines += ["## Verdicts", "",
+              "The claims ledger's verdict on each claim of the article, under each scenario (the rules are in",
+              "[the claims ledger](../notebooks/claims.ipynb)).", ""]
+    body = []
+    for claim in ledger.load().claims:
+        key = f"verdict_{claim.id.lower()}"
+        cells = []
+        for n in names:
+            res = found[n]
+            verdict = str(res.get("claims", {}).get(key, "n/a"))
+            changed = n != "default" and base and verdict != str(base.get("claims", {}).get(key, "n/a"))
+            cls = _verdict_class(verdict) + (" tf-changed" if changed else "")
+            cells.append(f'<td class="{cls}">{e(verdict)}</td>')
+        body.append(f"<tr><td><b>{e(claim.id)}</b> {e(claim.title)}</td>{''.join(cells)}</tr>")
+    lines += ['<div class="tf-scroll"><table class="tf-table tf-grid">', head(),
+              "<tbody>" + "".join(body) + "</tbody></table></div>", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _plain_value(v: object) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v))
+    return str(v)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -28,6 +28,9 @@ class Evidence:
     values: Mapping[str, Any]
     source: str
     kind: str  # "upstream", "fallback" or "none"
+    #: facts read from data/ by this chapter (the vendor of each accelerator, the reference workload,
+    #: measured fleet occupancy): see `chapter.facts`
+    facts: Mapping[str, Any] = field(default_factory=dict)
 
     def has(self, metric: str) -> bool:
         return metric in self.values
@@ -35,6 +38,22 @@ class Evidence:
     def get(self, metric: str) -> Any:
         """The value, None when the chapter glued no number, MISSING when the key is absent."""
         return self.values.get(metric, MISSING)
+
+    def missing(self, *metrics: str) -> list[str]:
+        """The metrics absent from the evidence (a chapter that has not glued them, or not run)."""
+        return [m for m in metrics if m not in self.values]
+
+    def text(self, metric: str) -> str | None:
+        """A non-empty string value, or None."""
+        v = self.values.get(metric)
+        return v if isinstance(v, str) and v.strip() and v.strip() != "n/a" else None
+
+    def with_values(self, changes: Mapping[str, Any]) -> "Evidence":
+        """The same evidence with some values replaced (a measurement choice of the flip tables)."""
+        return replace(self, values={**self.values, **changes})
+
+    def with_facts(self, facts: Mapping[str, Any]) -> "Evidence":
+        return replace(self, facts={**self.facts, **facts})
 
     def number(self, metric: str) -> float | None:
         """A finite float, or None (absent, null, text, NaN)."""
@@ -46,14 +65,14 @@ class Evidence:
 
 
 def flatten(results: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """{chapter: {key: v}} -> {"chapter.key": v}, without the display strings (`_txt`)."""
+    """{chapter: {key: v}} -> {"chapter.key": v}; display strings keep their `_txt` suffix (a rule may
+    quote a label that a chapter glues only as text, such as the name of its reference accelerator)."""
     out: dict[str, Any] = {}
     for chapter, keys in (results or {}).items():
         if not isinstance(keys, Mapping):
             continue
         for key, value in keys.items():
-            if not str(key).endswith("_txt"):
-                out[f"{chapter}.{key}"] = value
+            out[f"{chapter}.{key}"] = value
     return out
 
 

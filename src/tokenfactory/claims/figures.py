@@ -8,17 +8,17 @@ import altair as alt
 import pandas as pd
 
 from .. import charts
-from .report import VERDICT_LABEL, checks_frame, headline
-from .rules import NOT_ASSESSED, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SELF_REPORTED, SUPPORTED, Verdict
+from .report import VERDICT_LABEL, checks_frame, headline_lines
+from .rules import INCONCLUSIVE, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SELF_REPORTED, SUPPORTED, Verdict
 from .sensitivity import Flip
 
 #: Plot widths chosen so that each chart, axis labels and legend included, stays under 660 px.
-WIDTH = 480
+WIDTH = 420
 #: Verdict colors (Okabe-Ito) and shapes, so verdicts read without color too.
 VERDICT_COLORS = {SUPPORTED: "#009E73", PARTLY: "#E69F00", NOT_SUPPORTED: "#D55E00", SELF_REPORTED: "#56B4E9",
-                  NOT_TESTABLE: "#CC79A7", NOT_ASSESSED: "#8c959f"}
+                  NOT_TESTABLE: "#CC79A7", INCONCLUSIVE: "#8c959f"}
 VERDICT_SHAPES = {SUPPORTED: "circle", PARTLY: "diamond", NOT_SUPPORTED: "cross", SELF_REPORTED: "square",
-                  NOT_TESTABLE: "triangle-down", NOT_ASSESSED: "triangle-up"}
+                  NOT_TESTABLE: "triangle-down", INCONCLUSIVE: "triangle-up"}
 
 
 def _verdict_scales() -> tuple[alt.Scale, alt.Scale]:
@@ -51,9 +51,10 @@ def ledger_chart(verdicts: list[Verdict]) -> alt.Chart:
     )
     return points.properties(
         width=WIDTH, height=170,
-        title=charts.title(headline(verdicts),
-                           ["Each mark is one claim of the article, in the row of the chapter whose results",
-                            "decide its verdict; shape and color give the verdict"]))
+        title=charts.title(headline_lines(verdicts)[0],
+                           [headline_lines(verdicts)[1] + ".",
+                            "Each mark is one claim, in the row of the chapter whose results decide",
+                            "its verdict; shape and color give the verdict"]))
 
 
 def nearest_title(near: Flip | None) -> str:

@@ -8,18 +8,19 @@ import pandas as pd
 
 from ..nb import fmt
 from ..registry import CHAPTERS
-from .rules import (NOT_ASSESSED, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SELF_REPORTED, SUPPORTED, VERDICTS,
+from .rules import (INCONCLUSIVE, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SELF_REPORTED, SUPPORTED, VERDICTS,
                     Verdict, counts)
 
 #: Result keys glued for the counts, as the issue names them.
 COUNT_KEYS = {SUPPORTED: "claims_supported", PARTLY: "claims_partly", NOT_SUPPORTED: "claims_not_supported",
-              SELF_REPORTED: "claims_unverifiable", NOT_TESTABLE: "claims_not_testable",
-              NOT_ASSESSED: "claims_not_assessed"}
+              INCONCLUSIVE: "claims_inconclusive", SELF_REPORTED: "claims_unverifiable",
+              NOT_TESTABLE: "claims_not_testable"}
 
 #: How each verdict reads in a sentence and in the table.
 VERDICT_LABEL = {SUPPORTED: "supported", PARTLY: "partly supported", NOT_SUPPORTED: "not supported",
                  SELF_REPORTED: "self-reported (not independently verifiable)",
-                 NOT_TESTABLE: "not testable (a framing, not a quantity)", NOT_ASSESSED: "not assessed"}
+                 NOT_TESTABLE: "not testable (a framing or a forecast)",
+                 INCONCLUSIVE: "inconclusive (the data or the test's power cannot decide)"}
 
 
 def ledger_table(verdicts: list[Verdict]) -> pd.DataFrame:
@@ -41,7 +42,7 @@ SHORT_CHAPTER = {"compute_gap": "Model gap, compute gap", "inference_tax": "Infe
                  "flywheel": "Flywheel"}
 #: The verdict as the table's badge: the self-reported label is explained in the caption.
 SHORT_VERDICT = {SUPPORTED: "supported", PARTLY: "partly supported", NOT_SUPPORTED: "not supported",
-                 SELF_REPORTED: "self-reported", NOT_TESTABLE: "not testable", NOT_ASSESSED: "not assessed"}
+                 SELF_REPORTED: "self-reported", NOT_TESTABLE: "not testable", INCONCLUSIVE: "inconclusive"}
 
 
 def heading(claim) -> str:
@@ -113,68 +114,59 @@ def texts(v: Verdict) -> dict[str, str]:
     evidence = v.reason[:1].upper() + v.reason[1:] if v.reason else ""
     own = f" Rests on the company's word: {v.claim.self_reported_part}" if v.claim.self_reported else ""
     return {"verdict": VERDICT_LABEL[v.verdict], "rule": v.rule, "evidence": evidence + own,
-            "claim": v.claim.claim}
+            "claim": v.claim.claim, "basis": basis(v)}
+
+
+def basis(v: Verdict) -> str:
+    """What the verdict rests on, in one clause: the notes of its deciding tests (or of its context
+    when nothing is tested), and the results it lacked."""
+    from .rules import TEST
+
+    decided = [c for c in v.checks if c.role == TEST] or list(v.checks)
+    parts = [f"{c.note} ({c.outcome})" for c in decided if c.note]
+    if v.missing:
+        parts.append("missing: " + ", ".join(v.missing))
+    text = "; ".join(parts) if parts else v.reason.rstrip(".")
+    return text[:1].upper() + text[1:]
 
 
 def headline(verdicts: list[Verdict]) -> str:
     """One sentence with the counts, for the chart title and the short answer."""
     c = counts(verdicts)
     parts = [f"{c[SUPPORTED]} supported", f"{c[PARTLY]} partly", f"{c[NOT_SUPPORTED]} not supported",
-             f"{c[SELF_REPORTED]} self-reported"]
-    if c[NOT_TESTABLE]:
-        parts.append(f"{c[NOT_TESTABLE]} not testable")
-    if c[NOT_ASSESSED]:
-        parts.append(f"{c[NOT_ASSESSED]} not assessed")
+             f"{c[INCONCLUSIVE]} inconclusive", f"{c[SELF_REPORTED]} self-reported", f"{c[NOT_TESTABLE]} not testable"]
     return f"Of {len(verdicts)} claims: " + ", ".join(parts)
 
 
+def headline_lines(verdicts: list[Verdict]) -> tuple[str, str]:
+    """The headline in two short lines, for a chart title and its first subtitle line."""
+    c = counts(verdicts)
+    first = f"Of {len(verdicts)} claims, {c[SUPPORTED]} supported, {c[PARTLY]} partly"
+    second = (f"{c[NOT_SUPPORTED]} not supported, {c[INCONCLUSIVE]} inconclusive, {c[SELF_REPORTED]} self-reported, "
+              f"{c[NOT_TESTABLE]} not testable")
+    return first, second
+
+
 def assessed_note(verdicts: list[Verdict]) -> str:
-    """Whether every claim could be assessed, or how many could not (the page run alone, say)."""
-    missing = count_results(verdicts)["claims_not_assessed"]
-    return ("every claim could be assessed" if missing == 0 else
-            f"{fmt(missing, sig=3)} could not be assessed, for want of the results their rules read")
+    """Whether every rule found the results it reads, or how many did not (the page run alone, say)."""
+    missing = sum(1 for v in verdicts if v.missing)
+    return ("every rule found the results it reads" if missing == 0 else
+            f"{fmt(missing, sig=3)} rule{'s' if missing > 1 else ''} lacked results they read (named in each claim)")
 
 
 def scenario_of(run_context: dict[str, Any] | None) -> str:
     return str((run_context or {}).get("scenario", "default"))
 
 
-def glue_text(key: str, text: str) -> None:
-    """Glue only `<key>_txt` (a display string for the prose): long texts stay out of results.json."""
-    from myst_nb import glue as _glue
-
-    _glue(f"{key}_txt", text, display=False)
-
-
-def glue_all(verdicts: list[Verdict], ev_source: str) -> dict[str, Any]:
-    """Glue everything the page and the summary page use; returns the glued results."""
-    from .. import nb
-
-    out: dict[str, Any] = {}
-    for key, n in count_results(verdicts).items():
-        out[key] = nb.glue(key, n, sig=3)
-    out["claims_total"] = nb.glue("claims_total", len(verdicts), sig=3)
-    for v in verdicts:
-        cid = v.claim.id.lower()
-        t = texts(v)
-        # the short label: these texts sit inside sentences of the front page, shown semi-bold
-        out[f"verdict_{cid}"] = nb.glue(f"verdict_{cid}", v.verdict, text=SHORT_VERDICT[v.verdict])
-        for part in ("rule", "evidence", "claim"):
-            glue_text(f"{part}_{cid}", t[part])
-    glue_text("assessed_note", assessed_note(verdicts))
-    glue_text("evidence_source", ev_source)
-    glue_text("headline", headline(verdicts))
-    return out
-
-
 #: CSS classes of the book's stylesheet (_static/tokenfactory.css) per verdict.
 VERDICT_CLASS = {SUPPORTED: "tf-verdict-supported", PARTLY: "tf-verdict-partly", NOT_SUPPORTED: "tf-verdict-not",
                  SELF_REPORTED: "tf-verdict-unverifiable", NOT_TESTABLE: "tf-verdict-unverifiable",
-                 NOT_ASSESSED: "tf-verdict-unverifiable"}
+                 INCONCLUSIVE: "tf-verdict-unverifiable"}
 
 
-def claim_html(v: Verdict) -> str:
-    """One claim's block: the claim, its verdict, the rule, the evidence (all text escaped)."""
+def claim_html(v: Verdict, flip_rows: pd.DataFrame | None = None) -> str:
+    """One claim's block: the claim, its verdict, the rule with its test, sample and power, the
+    evidence, and the table of what would flip the verdict (all text escaped)."""
     import html
 
     t = texts(v)
@@ -184,20 +176,35 @@ def claim_html(v: Verdict) -> str:
                f"<small>(stated by {html.escape(v.claim.stated_by)})</small></p>")
     items = "".join(f"<li>{html.escape(c.note[:1].upper() + c.note[1:] if c.note else c.metric)}: "
                     f"<i>{html.escape(c.outcome)}</i> "
-                    f"<small>(test {html.escape(c.test)}; <code>{html.escape(c.metric)}</code>)</small></li>"
+                    + (f"<small>(test {html.escape(c.test)}; <code>{html.escape(c.metric)}</code>)</small>"
+                       if c.role == "test" else f"<small>(<code>{html.escape(c.metric)}</code>)</small>"
+                       if c.role == "context" else "") + "</li>"
                     for c in v.checks)
     evidence = f"<ul>{items}</ul>" if items else "<p>No result of the book can test this claim.</p>"
+    facts = [("Test", v.test), ("Sample", v.sample), ("What the test could detect", v.power),
+             ("Missing results", ", ".join(v.missing))]
+    facts_html = "".join(f"<li><b>{html.escape(k)}:</b> {html.escape(x)}</li>" for k, x in facts if x)
+    flips = ""
+    if flip_rows is not None and len(flip_rows) == 1:
+        flips = ("<p><b>What would flip the verdict.</b> No measurement choice or threshold of this page: "
+                 f"the verdict is {html.escape(str(flip_rows['verdict'].iloc[0]))} whatever the data.</p>")
+    elif flip_rows is not None and len(flip_rows):
+        body = "".join(f"<tr><td>{html.escape(str(r['choice']))}</td><td>{html.escape(str(r['verdict']))}</td></tr>"
+                       for _, r in flip_rows.iterrows())
+        flips = ("<p><b>What would flip the verdict.</b></p><table class=\"tf-table\"><thead><tr><th>measurement "
+                 "choice or threshold</th><th>verdict under it</th></tr></thead><tbody>" + body + "</tbody></table>")
     return (f'<blockquote><p>{html.escape(t["claim"])}</p></blockquote>'
             f'<p>Verdict: <span class="{VERDICT_CLASS[v.verdict]}">{html.escape(t["verdict"])}</span></p>'
             f"<p><b>Rule.</b> {html.escape(v.rule)}</p>"
-            f"<p><b>Evidence.</b></p>{evidence}{own}")
+            + (f"<ul>{facts_html}</ul>" if facts_html else "")
+            + f"<p><b>Evidence.</b></p>{evidence}{own}{flips}")
 
 
-def show_claim(v: Verdict) -> None:
+def show_claim(v: Verdict, flip_rows: pd.DataFrame | None = None) -> None:
     """Display one claim's block in the notebook."""
     from IPython.display import HTML, display
 
-    display(HTML(claim_html(v)))
+    display(HTML(claim_html(v, flip_rows)))
 
 
 def show_ledger(verdicts: list[Verdict], ev_source: str) -> None:

@@ -1,4 +1,9 @@
-"""What would change the conclusion: the threshold value at which each verdict flips.
+"""What would change the conclusion: measurement choices and thresholds, and the verdict under each.
+
+Two views. `choices_frame`: per claim, the rule rerun under each alternative measurement choice the
+reviewer could make (lag measure, footing, bound of a range, sample required) or a different reading
+of a threshold, with the verdict it gives. `flips`: for every test whose threshold is a parameter,
+the exact threshold value at which the test flips and the verdict then.
 
 Why: a verdict that rests on a threshold ("within months" read as twelve months) is only as firm as
 that reading. For every test whose threshold is a parameter of this chapter, the flip point is the
@@ -10,7 +15,8 @@ claim's verdict becomes (a test that flips does not always move the verdict).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import pandas as pd
 from pydantic import ValidationError
@@ -186,3 +192,118 @@ def show_flips(found: list[Flip], source: str) -> None:
 
     display(HTML("<p><b>Where each threshold would flip its test, nearest first</b></p>" + flips_html(found)
                  + charts.caption(source)))
+
+
+# --------------------------------------------------------------------------------------------------
+# Measurement choices
+
+@dataclass(frozen=True)
+class Choice:
+    """An alternative a reviewer could make: results read in place of others (`subs`: target metric
+    <- source metric), or parameters changed (`params`)."""
+
+    label: str
+    subs: dict[str, str] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    #: facts from data/ replaced under the choice: a function of the current facts
+    facts: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+
+
+def _reference_from_custom(which: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """The reference workload set to the smallest or largest volume stated by a company with custom chips."""
+    def fn(facts: dict[str, Any]) -> dict[str, Any]:
+        vols = facts.get("custom_chip_volumes") or {}
+        if not vols:
+            return {"reference_tokens_per_year": None}
+        pick = (min if which == "smallest" else max)(vols, key=vols.get)
+        return {"reference_tokens_per_year": vols[pick], "reference_name": f"{pick} (all its stated tokens)"}
+    return fn
+
+
+_G, _T, _F = "compute_gap.", "inference_tax.", "flywheel."
+
+CHOICES: dict[str, tuple[Choice, ...]] = {
+    "C1": (Choice("lag measure: today's point lag", {_G + "open_lag_months_average": _G + "current_lag_months"}),
+           Choice("lag measure: the oldest unmatched closed model (a lower bound)",
+                  {_G + "open_lag_months_average": _G + "unmatched_lag_months"}),
+           Choice("lag measure: the latest completed catch-up",
+                  {_G + "open_lag_months_average": _G + "open_lag_months_latest"}),
+           Choice("lag measure: Epoch AI's footing (time between best-to-date lines, its window)",
+                  {_G + "open_lag_months_average": _G + "lag_epoch_2025_time_months"}),
+           Choice("match tolerance: the widest tested (point lag)",
+                  {_G + "open_lag_months_average": _G + "tol_current_max"}),
+           Choice("'within months' read as half a year", params={"catch_up_months_max": 6.0}),
+           Choice("'within months' read as two years", params={"catch_up_months_max": 24.0})),
+    "C2": (Choice("significance level 0.10", params={"window_trend_alpha": 0.10}),
+           Choice("power required: one chance in two", params={"power_min": 0.5}),
+           Choice("power not required (a non-significant test read as evidence against)",
+                  params={"power_min": 0.01})),
+    "C3": (Choice("gap measured as the lag in months, not the compute ratio",
+                  {_G + "training_compute_closed_open_ratio": _G + "training_compute_open_lag_months",
+                   _G + "training_compute_ratio_low": _G + "training_compute_open_lag_low",
+                   _G + "training_compute_ratio_high": _G + "training_compute_open_lag_high",
+                   _G + "training_compute_ratio_at_epoch": _G + "training_compute_lag_at_epoch_months"}),
+           Choice("capex growth over the long window", {_G + "capex_cagr_recent": _G + "capex_cagr"}),
+           Choice("capex of the closed-weights spenders only (the open-weights spender apart)",
+                  {_G + "capex_cagr_recent": _G + "capex_others_cagr_recent"}),
+           Choice("capex growth threshold doubled", params={"capex_growth_min": 0.40})),
+    "C4": (Choice("footing: the calibrated cost model instead of measurements",
+                  {_T + "cheapest_accelerator_measured": _T + "cheapest_accelerator_model"}),
+           Choice("two accelerators suffice to name the cheapest", params={"min_accelerators_compared": 2})),
+    "C6": (Choice("margin: the point estimate", {_T + "tax_share_gpu_low": _T + "tax_share_gpu",
+                                                 _T + "tax_share_gpu_high": _T + "tax_share_gpu"}),
+           Choice("margin: the company-wide gross margin (low bound) only",
+                  {_T + "tax_share_gpu_high": _T + "tax_share_gpu_low"}),
+           Choice("margin: the product-level estimate (high bound) only",
+                  {_T + "tax_share_gpu_low": _T + "tax_share_gpu_high"}),
+           Choice("'material' read as half the cost", params={"tax_share_material": 0.5})),
+    "C7": (Choice("break-even counting output tokens only",
+                  {_T + "breakeven_total_tokens_per_year": _T + "breakeven_tokens_per_year"}),
+           Choice("reference workload: the smallest volume stated by a company with custom chips",
+                  facts=_reference_from_custom("smallest")),
+           Choice("reference workload: the largest volume stated by a company with custom chips",
+                  facts=_reference_from_custom("largest")),
+           Choice("one company at scale suffices", params={"min_companies_at_scale": 1}),
+           Choice("three companies at scale needed", params={"min_companies_at_scale": 3})),
+    "C8": (Choice("one operator suffices", params={"min_operators": 1}),
+           Choice("one operator suffices and 'far below' read as under nine tenths of peak",
+                  params={"min_operators": 1, "far_below_peak_max": 0.9})),
+    "C9": (Choice("three dated programs suffice", params={"min_programs_typical": 3}),
+           Choice("'exceptional' read as the fastest quarter", params={"exceptional_percentile": 25.0})),
+    "C11": (Choice("merchant cadence: the median of all families, not NVIDIA's recent generations",
+                   {_F + "crossover_month": _F + "crossover_at_all_family_cycle"}),
+            Choice("horizon of three years", params={"flywheel_horizon_months": 36.0}),
+            Choice("horizon of eight years", params={"flywheel_horizon_months": 96.0})),
+}
+
+
+def apply_choice(ev: Evidence, p: Params, choice: Choice) -> tuple[Evidence, Params, list[str]]:
+    """The evidence and parameters under a choice, and the source metrics it lacks."""
+    lacking = [src for src in choice.subs.values() if src not in ev.values]
+    ev2 = ev.with_values({t: ev.values[s] for t, s in choice.subs.items() if s in ev.values})
+    if choice.facts is not None:
+        ev2 = ev2.with_facts(choice.facts(dict(ev.facts)))
+    return ev2, Params(**{**p.model_dump(), **choice.params}), lacking
+
+
+def choices_frame(verdicts: list[Verdict], ev: Evidence, p: Params) -> pd.DataFrame:
+    """Per claim: the verdict as the rule reads the evidence, then under each alternative choice."""
+    rows = []
+    for v in verdicts:
+        rows.append({"claim": v.claim.id, "choice": "as the rule reads it (default)", "verdict": v.verdict,
+                     "default": True, "moves": False})
+        for c in CHOICES.get(v.claim.id, ()):
+            ev2, p2, lacking = apply_choice(ev, p, c)
+            if lacking:
+                rows.append({"claim": v.claim.id, "choice": c.label, "default": False, "moves": False,
+                             "verdict": "cannot tell: result missing (" + ", ".join(lacking) + ")"})
+                continue
+            after = assess_claim(v.claim, ev2, p2).verdict
+            rows.append({"claim": v.claim.id, "choice": c.label, "verdict": after, "default": False,
+                         "moves": after != v.verdict})
+    return pd.DataFrame(rows, columns=["claim", "choice", "verdict", "default", "moves"])
+
+
+def claim_choices(frame: pd.DataFrame, claim_id: str) -> pd.DataFrame:
+    """The rows of one claim (for its section of the page)."""
+    return frame[frame["claim"] == claim_id].reset_index(drop=True)

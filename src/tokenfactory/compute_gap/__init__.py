@@ -1,1 +1,3 @@
-"""Chapter `compute_gap`: its parameters (params.py) and its analysis."""
+"""Chapter `compute_gap`: parameters (params.py), the model gap (frontier.py), leadership windows
+(leadership.py), spending and training compute (compute.py), the chapter (chapter.py) and its charts
+(figures.py)."""

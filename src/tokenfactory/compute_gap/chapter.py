@@ -155,6 +155,7 @@ class LagAverages:
     epoch_2025_time: float      # ECI, models released Jan 2023 to Oct 2025, averaged over time
     epoch_2025_level: float     # the same, averaged over score levels (Epoch AI's geometry)
     epoch_2026_time: float      # ECI, averaged over Jan 2026 to May 2026
+    series: pd.DataFrame = field(default_factory=pd.DataFrame)  # date, lag_months: the averaged values
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,10 @@ def lag_averages(tables: dict[str, pd.DataFrame], p: Params, m: BenchmarkResult,
         t26, _ = frontier.time_average_lag(sel26, pd.Timestamp(a26), pd.Timestamp(b26), p.catch_up_tolerance)
     else:
         t26 = float("nan")
-    return LagAverages(avg, n, start, m.end, t25, l25, t26)
+    dates = pd.date_range(start, m.end, freq="7D") if m.end is not None and pd.notna(m.end) and m.end > start else []
+    series = pd.DataFrame({"date": dates, "lag_months": frontier.lag_series(m.scores, dates, p.catch_up_tolerance)
+                           if len(dates) and len(m.scores) else np.full(len(dates), np.nan)}).dropna()
+    return LagAverages(avg, n, start, m.end, t25, l25, t26, series)
 
 
 def newest_statement(tables: dict[str, pd.DataFrame]) -> pd.Timestamp | None:
@@ -333,16 +337,19 @@ TOLERANCE_GRID = (0.0, 1.0, 2.0, 3.0, 5.0)
 def tolerance_sensitivity(scores: pd.DataFrame, end: pd.Timestamp, tolerances=TOLERANCE_GRID) -> pd.DataFrame:
     """The lag's trend (censored-regression point estimate, no bootstrap: cheap) and today's
     backward-looking lag at each catch-up tolerance, so the page can say how far the verdict moves
-    with the one assumption it rests on."""
-    rows = []
+    with the one assumption it rests on. The fits run together (`frontier.tobit_fit_many`)."""
+    rows, fits = [], []
     for tol in tolerances:
         lags = frontier.catch_up_lags(scores, tol, end) if not scores.empty else pd.DataFrame()
         if lags.empty:
-            rows.append((tol, float("nan"), float("nan"), 0))
+            rows.append([tol, float("nan"), float("nan"), 0])
             continue
-        _, slope = frontier.tobit_fit(frontier.decimal_year(lags["date"]), lags["lag_months"].to_numpy(float),
-                                      lags["censored"].to_numpy(bool))
-        rows.append((tol, slope, frontier.current_lag_months(scores, end, tol), int(lags["censored"].sum())))
+        fits.append((len(rows), frontier.decimal_year(lags["date"]), lags["lag_months"].to_numpy(float),
+                     lags["censored"].to_numpy(bool)))
+        rows.append([tol, float("nan"), frontier.current_lag_months(scores, end, tol), int(lags["censored"].sum())])
+    for i, x, y, c in fits:
+        _, b, ok = frontier.tobit_fit_many(x[None, :], y[None, :], c[None, :])
+        rows[i][1] = float(b[0]) if ok[0] else frontier.tobit_fit(x, y, c)[1]
     return pd.DataFrame(rows, columns=["tolerance", "slope", "current_lag", "n_censored"])
 
 
@@ -648,15 +655,23 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     out.update({
         "leadership_windows_n": (len(res.windows), {}),
         "window_power_at_reference": (pw.power_at_reference, {"pct": True}),
-        "window_trend_reference": (pw.reference_change, {"pct": True}),
-        "window_detectable_change": (pw.detectable_change, {"pct": True} if np.isfinite(pw.detectable_change)
-                                     else {"text": "none in the range tested (down to -99% a year)"}),
+        # glued as signed fractions (-0.5: windows half as long each year); the texts say "shrink by 50%"
+        "window_trend_reference": (pw.reference_change, {"text": _shrink(pw.reference_change)}),
+        "window_detectable_change": (pw.detectable_change, {"text": _shrink(pw.detectable_change)
+                                     if np.isfinite(pw.detectable_change)
+                                     else "none in the range tested (up to 99%)"}),
         "power_simulations": (pw.simulations, {}),
         "data_end": (_iso(res.data_end), {}),
     })
     for key, text in texts(res).items():
         out[key] = (text, {})
     return out
+
+
+def _shrink(change: float) -> str:
+    """A negative change per year as the size of the shrinking: -0.5 -> "50%"."""
+    from ..nb import fmt
+    return fmt(-change, pct=True) if np.isfinite(change) else "n/a"
 
 
 def _iso(d: Any) -> str:

@@ -476,3 +476,45 @@ def compute_gap_chart(res: chapter.Result) -> alt.Chart:
         tooltip=[alt.Tooltip("group:N", title="Largest run to date"), alt.Tooltip("model:N", title="Set by"),
                  alt.Tooltip("training_compute_flop:Q", title="FLOP", format=".2~e")])
     return (lines + pts).properties(width=W, height=320, title=charts.title(t, sub))
+
+
+def lag_average_chart(res: chapter.Result) -> alt.Chart:
+    """The backward-looking lag week by week (a sawtooth), its average over the window, and Epoch
+    AI's published averages over their own windows."""
+    la = res.lag_averages
+    if la is None or la.series.empty:
+        return _empty("No lag can be computed on this benchmark.")
+    name, _ = chapter.BENCHMARKS[res.main.benchmark]
+    t = (f"{name}: averaged over time, open models are {_n(la.average, unit='months')} behind; "
+         f"on the data's last day, {_n(res.main.current_lag, unit='months')}")
+    sub = ["Backward-looking lag each week: months since the closed frontier first reached the best open model's",
+           f"level (within {_n(res.params.catch_up_tolerance)} points). Dashed: its average since "
+           f"{chapter._iso(la.start)}. Grey bars: Epoch AI's published averages over their windows (ECI)."]
+    x = alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    y = alt.Y("lag_months:Q", title="Lag (months)")
+    line = alt.Chart(la.series).mark_line(interpolate="step-after", color=charts.OKABE_ITO[0]).encode(
+        x=x, y=y, tooltip=[alt.Tooltip("date:T", title="Week"), alt.Tooltip("lag_months:Q", title="Lag (months)",
+                                                                             format=".1f")])
+    avg = pd.DataFrame({"date": [la.start], "date2": [la.end], "lag_months": [la.average],
+                        "label": [f"average {_n(la.average, unit='months')}"]})
+    rule = alt.Chart(avg).mark_rule(strokeDash=[5, 3], color=charts.TEXT).encode(x="date:T", x2="date2:T", y="lag_months:Q")
+    text = alt.Chart(avg).mark_text(align="left", dx=4, dy=-6, fontSize=11, color=charts.TEXT).encode(
+        x="date:T", y="lag_months:Q", text="label:N")
+    refs = []
+    for key in ("epoch_2025_lag_avg_months", "epoch_2026_lag_months"):
+        r = res.refs.get(key)
+        if r and r["window_start"] is not None and pd.notna(r["window_start"]):
+            refs.append({"date": r["window_start"], "date2": r["window_end"], "lag_months": r["value"],
+                         "low": r["low"] if np.isfinite(r["low"]) else r["value"],
+                         "high": r["high"] if np.isfinite(r["high"]) else r["value"],
+                         "label": f"Epoch AI {pd.Timestamp(r['as_of']).strftime('%b %Y')}: {_n(r['value'], unit='months')}"})
+    layers = [line, rule, text]
+    if refs:
+        rf = pd.DataFrame(refs)
+        layers.insert(0, alt.Chart(rf).mark_rect(opacity=0.18, color=charts.MUTED).encode(
+            x="date:T", x2="date2:T", y="low:Q", y2="high:Q"))
+        layers.insert(1, alt.Chart(rf).mark_rule(color=charts.MUTED, strokeWidth=2).encode(
+            x="date:T", x2="date2:T", y="lag_months:Q", tooltip=[alt.Tooltip("label:N", title="Published")]))
+        layers.append(alt.Chart(rf).mark_text(align="left", dy=12, fontSize=10, color=charts.MUTED).encode(
+            x="date:T", y="lag_months:Q", text="label:N"))
+    return alt.layer(*layers).properties(width=W, height=280, title=charts.title(t, sub))

@@ -262,7 +262,7 @@ def _olsen_state(theta: np.ndarray, xc: np.ndarray, y: np.ndarray, cens: np.ndar
     return ll, z, log_sf
 
 
-def tobit_fit_many(x: np.ndarray, y: np.ndarray, censored: np.ndarray, max_iter: int = 20
+def tobit_fit_many(x: np.ndarray, y: np.ndarray, censored: np.ndarray, max_iter: int = 60
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`tobit_fit` on many samples at once (one per row of the 2-D arrays): intercepts, slopes, and
     whether each row's maximum was found.
@@ -270,9 +270,10 @@ def tobit_fit_many(x: np.ndarray, y: np.ndarray, censored: np.ndarray, max_iter:
     Why it is fast and gives the same answer: in Olsen's parameters (a/s, b/s, 1/s) the censored
     normal log-likelihood is concave, so Newton's method with step halving, run on every row at
     once with numpy, reaches the one maximum that `tobit_fit` also finds (to its optimizer's
-    tolerance, about 1e-5 of the slope). Rows without a finite maximum (the exact values all at one
-    date, or fitting a line exactly, which drives sigma to its bound) are reported as not converged,
-    so the caller can hand them to `tobit_fit` and get its answer bit for bit. Rows `tobit_fit`
+    tolerance, about 1e-5 of the slope), including the bounded maximum when the exact values fit a
+    line exactly (sigma at its lower bound, as in `tobit_fit`). Rows without a finite maximum (the
+    exact values all at one date, the censored ones pulling the slope without end) are reported as
+    not converged, so the caller can hand them to `tobit_fit` and get its answer bit for bit. Rows `tobit_fit`
     would not fit (fewer than three exact values, one date) are NaN and count as converged.
     """
     x = np.atleast_2d(np.asarray(x, float))
@@ -293,36 +294,54 @@ def tobit_fit_many(x: np.ndarray, y: np.ndarray, censored: np.ndarray, max_iter:
     done, converged = ~fit, np.zeros(rows, bool)
     dz = np.stack([-np.ones_like(xc), -xc, y], axis=2)  # dz/d(alpha, beta, gamma), rows x n x 3
     for _ in range(max_iter):
-        if done.all():
+        act = np.flatnonzero(~done)  # only the rows still moving are computed
+        if len(act) == 0:
             break
-        lam = np.exp(-0.5 * z ** 2 - _LOG_SQRT_2PI - log_sf)  # inverse Mills ratio
-        l_z = np.where(cens, -lam, -z)
-        l_zz = np.where(cens, -lam * (lam - z), -1.0)
-        grad = (l_z[:, :, None] * dz).sum(axis=1)
-        grad[:, 2] += n_exact / theta[:, 2]
-        hess = np.einsum("rn,rni,rnj->rij", l_zz, dz, dz)
-        hess[:, 2, 2] -= n_exact / theta[:, 2] ** 2
-        hess[done] = -np.eye(3)
+        th, za, lsa, lla = theta[act], z[act], log_sf[act], ll[act]
+        ca, na, dza = cens[act], n_exact[act], dz[act]
+        lam = np.exp(-0.5 * za ** 2 - _LOG_SQRT_2PI - lsa)  # inverse Mills ratio
+        l_z = np.where(ca, -lam, -za)
+        l_zz = np.where(ca, -lam * (lam - za), -1.0)
+        grad = (l_z[:, :, None] * dza).sum(axis=1)
+        grad[:, 2] += na / th[:, 2]
+        hess = np.einsum("rn,rni,rnj->rij", l_zz, dza, dza)
+        hess[:, 2, 2] -= na / th[:, 2] ** 2
+        # sigma at its lower bound with the likelihood still rising towards it: keep it there and
+        # maximize over the other two parameters (the bounded optimum `tobit_fit` also finds)
+        pinned = (th[:, 2] >= _GAMMA_BOUNDS[1] * (1 - 1e-12)) & (grad[:, 2] > 0)
+        grad[pinned, 2] = 0.0
+        hess[pinned, 2, :] = 0.0
+        hess[pinned, :, 2] = 0.0
+        hess[pinned, 2, 2] = -1.0
+        # a flat direction (no finite maximum along it): stop the row, `tobit_fit` will take it
+        flat = ~(np.linalg.det(-hess) > 1e-200) | ~np.isfinite(hess).all(axis=(1, 2))
+        hess[flat], grad[flat] = -np.eye(3), 0.0
+        done[act[flat]] = True
         step = np.linalg.solve(-hess, grad[:, :, None])[:, :, 0]
-        newton_decrement = (grad * step).sum(axis=1)
-        at_max = ~done & (newton_decrement < 1e-18)
-        converged |= at_max
-        done |= at_max
-        active, t = ~done, np.ones(rows)
+        at_max = ~flat & ((grad * step).sum(axis=1) < 1e-18)  # Newton decrement
+        converged[act[at_max]] = True
+        done[act[at_max]] = True
+        active, t = ~at_max & ~flat, np.ones(len(act))
         for _halving in range(40):
-            cand = theta + t[:, None] * step
-            out = (cand[:, 2] < _GAMMA_BOUNDS[0]) | (cand[:, 2] > _GAMMA_BOUNDS[1])
-            llc, zc, lsc = _olsen_state(np.where(out[:, None], theta, cand), xc, y, cens, n_exact)
-            take = active & ~out & (llc >= ll - 1e-12 * np.abs(ll))
-            theta = np.where(take[:, None], cand, theta)
-            ll = np.where(take, llc, ll)
-            z = np.where(take[:, None], zc, z)
-            log_sf = np.where(take[:, None], lsc, log_sf)
+            cand = th + t[:, None] * step
+            cand[:, 2] = np.clip(cand[:, 2], *_GAMMA_BOUNDS)  # a projected step: sigma stays within its bounds
+            llc, zc, lsc = _olsen_state(cand, xc[act], y[act], ca, na)
+            take = active & (llc >= lla - 1e-12 * np.abs(lla))
+            th = np.where(take[:, None], cand, th)
+            lla = np.where(take, llc, lla)
+            za = np.where(take[:, None], zc, za)
+            lsa = np.where(take[:, None], lsc, lsa)
             active &= ~take
             if not active.any():
                 break
             t = np.where(active, t / 2, t)
-        done |= active  # no step improves: give up on the row (not converged)
+        theta[act], ll[act], z[act], log_sf[act] = th, lla, za, lsa
+        done[act[active]] = True  # no step improves: give up on the row (not converged)
+    # exact values at fewer than two dates leave the slope to the censored values, which pull it
+    # without end: no finite maximum, whatever the iterations say
+    xs = np.sort(np.where(cens, np.nan, x), axis=1)
+    two_dates = (np.diff(xs, axis=1) > 0).any(axis=1)
+    converged &= two_dates
     b = theta[:, 1] / theta[:, 2]
     a = theta[:, 0] / theta[:, 2] - b * xm[:, 0]
     return np.where(fit, a, np.nan), np.where(fit, b, np.nan), converged | ~fit
@@ -474,7 +493,7 @@ def level_average_lag(sel: pd.DataFrame, tolerance: float, points: int = 200) ->
     lo = float(first.max())
     hi = float(sel.loc[sel["group"] == "open", "score"].max()) + tolerance
     hi = min(hi, float(sel.loc[sel["group"] == "closed", "score"].max()))
-    if not hi > lo:
+    if not hi >= lo:
         return float("nan")
     levels = np.linspace(lo, hi, points)
     t_closed = first_reach(sel, "closed", levels)

@@ -296,6 +296,27 @@ _add(Table(
 ))
 
 _add(Table(
+    "model_architectures", key=("model",),
+    columns=(
+        Col("model", "text", "Model (as in models.csv)", required=True),
+        Col("attention", "text", "Attention kind: grouped-query (gqa) or multi-head latent (mla)", required=True,
+            choices=("gqa", "mla")),
+        Col("layers", "int", "Transformer layers", required=True, ge=1, le=1000),
+        Col("attention_heads", "int", "Query heads per layer (tensor parallelism divides them)", required=True,
+            ge=1, le=1024),
+        Col("kv_heads", "int", "Key/value heads per layer (gqa)", ge=1, le=1024),
+        Col("head_dim", "int", "Dimension of one key/value head (gqa)", ge=1, le=1024),
+        Col("kv_latent_dim", "int", "Values cached per token per layer (mla: latent + rotary dims)", ge=1, le=100000),
+        Col("sliding_window_tokens", "int", "Window of sliding-window attention layers", "tokens", ge=1, le=10_000_000),
+        Col("sliding_layer_share", "number", "Share of layers with sliding-window attention", "fraction", ge=0, le=1),
+        Col("total_params_b", "number", "Total parameters (all experts)", "billions", required=True, ge=0, le=100000),
+        Col("active_params_b", "number", "Parameters active per token", "billions", required=True, ge=0, le=100000),
+        *_common(),
+    ),
+    foreign_keys=(("model", "models", "model"),),
+))
+
+_add(Table(
     "serving_benchmarks", key=("point_id",),
     columns=(
         Col("point_id", "text", "Identifier of the measured point (key): source, hardware, model, scenario, load",
@@ -369,6 +390,23 @@ _add(Table(
 ))
 
 _add(Table(
+    "utilization_evidence", key=("evidence_id",),
+    columns=(
+        Col("evidence_id", "text", "Identifier (key)", required=True),
+        Col("operator", "text", "Who runs the fleet", required=True),
+        Col("fleet", "text", "What the measure covers", required=True),
+        Col("metric", "text", "What is divided by what", required=True),
+        Col("value", "number", "The measured share", "fraction", required=True, ge=0, le=1),
+        Col("numerator", "number", "The stated numerator (units in metric)"),
+        Col("denominator", "number", "The stated denominator (units in metric)"),
+        Col("period_start", "date", "First day measured"),
+        Col("period_end", "date", "Last day measured"),
+        Col("self_reported", "bool", "True when only the operator states it", required=True),
+        *_common(),
+    ),
+))
+
+_add(Table(
     "published_estimates", key=("estimate_id",),
     columns=(
         Col("estimate_id", "text", "Short name the chapters use for the estimate (key)", required=True),
@@ -379,7 +417,7 @@ _add(Table(
         Col("high", "number", "High end of the published interval (empty when none)", "see `unit`"),
         Col("interval", "text", "What the interval is (e.g. 90% confidence interval)"),
         Col("unit", "text", "Unit of value, low and high", required=True,
-            choices=("months", "ECI points", "x per year", "fraction")),
+            choices=("months", "ECI points", "x per year", "fraction", "years to double")),
         Col("window_start", "date", "First date of the data the estimate covers"),
         Col("window_end", "date", "Last date of the data the estimate covers"),
         *_common(),

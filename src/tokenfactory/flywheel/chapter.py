@@ -52,6 +52,17 @@ SENSITIVITY = {
     "markup": "markup over merchant cost",
 }
 _UPPER = {"pass_through": 1.0}
+#: Units of the varied parameters, for axes and controls.
+UNITS = {
+    "nre_per_generation_usd_bn": "USD billions", "cost_gpu0_usd_per_mtok": "USD per million tokens",
+    "cost_asic0_usd_per_mtok": "USD per million tokens", "merchant_cycle_months": "months",
+    "own_cycle_ratio": "× merchant cadence", "floor_months": "months", "technology_rate_per_year": "× per year",
+    "fleet_life_months": "months", "first_chip_month": "month", "user_growth_per_month": "per month (log)",
+    "users_ceiling": "× today's users", "agent_token_growth_per_month": "per month (log)",
+    "quality_growth_per_month": "per month (log)", "gain_data_quality": "elasticity", "gain_quality_users": "elasticity",
+    "gain_quality_cycle": "elasticity", "gain_knowledge_chip": "elasticity", "pass_through": "fraction",
+    "price_elasticity": "elasticity", "markup": "fraction of cost",
+}
 #: The tape-out chapter's result that each merchant_cadence choice reads.
 CADENCE_KEYS = {"nvidia_recent": "nvidia_recent_generation_gap_months",
                 "merchant_families": "median_merchant_generation_gap_months",
@@ -278,7 +289,7 @@ def resolve_inputs(p: Params, inputs: Inputs, volume0: float) -> tuple[dict[str,
     life, life_src = fleet_life_months(upstream)
     cycle = tape[CADENCE_KEYS[p.merchant_cadence]]
     rows += [
-        {"input": f"merchant generation gap, months ({p.merchant_cadence.replace('_', ' ')})", "value": cycle,
+        {"input": f"merchant generation gap, months ({CADENCE_NAMES[p.merchant_cadence]} generations)", "value": cycle,
          "from": f"{tape_src} ({CADENCE_KEYS[p.merchant_cadence]})"},
         {"input": "technology rate, × per year (price-performance)", "value": tape["technology_rate_per_year"],
          "from": f"{tape_src} (technology_rate_per_year)"},
@@ -391,8 +402,11 @@ def cycle_threshold(sweep: pd.DataFrame) -> float:
 
 def nre_table(p: Params, x: Mapping[str, float]) -> pd.DataFrame:
     """NRE per year at a few own cycles: the price of faster own generations."""
-    cyc = np.array(sorted({float(x["floor_months"]), 12.0, float(x["merchant_cycle_months"]), 24.0}))
-    return pd.DataFrame({"own cycle, months": cyc,
+    rows = [("at the manufacturing floor", float(x["floor_months"])),
+            ("at the merchant cadence", float(x["merchant_cycle_months"])),
+            ("yearly", 12.0), ("every two years", 24.0)]
+    cyc = np.array([c for _, c in rows])
+    return pd.DataFrame({"own cycle": [n for n, _ in rows], "own cycle, months": cyc,
                          "NRE per year, USD bn": model.nre_per_year(p.nre_per_generation_usd_bn, cyc)})
 
 
@@ -448,6 +462,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "share_of_runs_integrated_ahead": sens.attrs["share_ahead"],
         "morris_share_ahead": sens.attrs["share_ahead"],
         "sensitivity_runs": sens.attrs["runs"],
+        "morris_runs": sens.attrs["runs"],
         "n_sensitivity_parameters": len(sens),
         "merchant_cycle_months": x["merchant_cycle_months"],
         "all_family_cycle_months": cadences["all_families"],
@@ -573,7 +588,7 @@ def texts(r: Result) -> dict[str, str]:
     }
 
 
-_COUNTS = ("sensitivity_runs", "n_sensitivity_parameters", "n_fallbacks", "grid_resolution", "own_generations_y5")
+_COUNTS = ("sensitivity_runs", "morris_runs", "n_sensitivity_parameters", "n_fallbacks", "grid_resolution", "own_generations_y5")
 _PCT = ("lead_share_tax", "lead_share_cycle", "lead_share_data", "share_of_runs_integrated_ahead", "morris_share_ahead",
         "relative_lead_y5", "pass_through", "sensitivity_range")
 

@@ -167,8 +167,9 @@ def cycle_chart(sweep: pd.DataFrame, measured: float, threshold: float, lead_at_
     title = charts.title(
         f"Integration leads only if merchant chips arrive more than {fmt(threshold)} months apart"
         if threshold == threshold else "Integration leads at every merchant generation gap tried",
-        [f"Integrated lead at year 5 as % of the merchant lab's cumulative revenue; {fmt(at, pct=True)} at the",
-         "cadence used (tape-out chapter); everything else at this page's values"])
+        ["Integrated lead at year 5 as % of the merchant lab's cumulative revenue;",
+         f"{fmt(at, pct=True)} at the cadence used (tape-out chapter); everything else at",
+         "this page's values"])
     return alt.layer(line, zero, rules, *labels).properties(width=WIDTH, height=260, title=title)
 
 
@@ -251,42 +252,53 @@ def decomposition_chart(r) -> alt.Chart:
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=charts.TEXT).encode(x="x:Q")
     top = d.loc[d["usd_bn"].abs().idxmax()]
     title = charts.title(
-        f"The {top['source_of_lead']} carries {fmt(top['share'], pct=True)} of the integrated lead at year 5",
-        [f"Year-5 lead of USD {fmt(dec['lead'])} billion split by Shapley values over the eight on/off combinations",
-         "of its three sources (all off is a tie); shares sum to one"])
+        f"{fmt(top['share'], pct=True)} of the lead: {top['source_of_lead']}",
+        [f"Year-5 lead of USD {fmt(dec['lead'])} billion split by Shapley values over",
+         "the eight on/off combinations of its three sources (all off is a tie);",
+         "shares sum to one"])
     return alt.layer(bars, zero, text).properties(width=WIDTH - 180, height=110, title=title)
 
 
 def grid_slider_chart(r) -> alt.Chart:
     """The precomputed grid over the two most influential parameters, drawn as the year-5 lead against
-    the first, with a slider (a live control in the page) that picks the value of the second."""
+    the first, with a live control (a select over the grid's values of the second) that redraws the
+    line and the title in the page. It starts at this page's setting."""
+    from .chapter import UNITS
+
     g = _src(r.grid.assign(lead_pct=r.grid["relative_lead"] * 100))
     a_label, b_label = g["a_label"].iloc[0], g["b_label"].iloc[0]
     a_name, b_name = g["a_name"].iloc[0], g["b_name"].iloc[0]
     bvals = np.sort(g["b"].unique())
-    default_step = int(np.argmin(np.abs(bvals - g["b_default"].iloc[0]))) + 1
-    slider = alt.binding_range(min=1, max=len(bvals), step=1, name=f"{b_label}, grid step (1 to {len(bvals)}): ")
-    pick = alt.param(name="b_step", value=default_step, bind=slider)
-    x = alt.X("a:Q", title=f"{a_label} ({a_name})", scale=alt.Scale(nice=False),
-              axis=alt.Axis(format=".3~g", tickCount=6))
+    step = float(bvals[1] - bvals[0]) if len(bvals) > 1 else 1.0
+    default_b = float(bvals[int(np.argmin(np.abs(bvals - g["b_default"].iloc[0])))])
+    pick = charts.control("b_value", default_b, label=b_label, unit=UNITS.get(b_name, ""),
+                          options=[float(v) for v in bvals], labels=[fmt(v, sig=3) for v in bvals])
+    x = alt.X("a:Q", title=f"{a_label}" + (f", {UNITS[a_name]}" if UNITS.get(a_name) else ""),
+              scale=alt.Scale(nice=False), axis=alt.Axis(format=".3~g", tickCount=6))
     y = alt.Y("lead_pct:Q", title="Integrated lead at year 5, % of merchant revenue")
-    tip = [alt.Tooltip("a:Q", title=a_name, format=".3g"), alt.Tooltip("b:Q", title=b_name, format=".3g"),
+    tip = [alt.Tooltip("a:Q", title=a_label, format=".3g"), alt.Tooltip("b:Q", title=b_label, format=".3g"),
            alt.Tooltip("lead_pct:Q", title="lead (%)", format=".1f"),
            alt.Tooltip("advantage_usd_bn:Q", title="lead (USD bn)", format=",.1f"), alt.Tooltip("source:N")]
-    base = alt.Chart(g).transform_filter("datum.b_index + 1 == b_step")
+    base = alt.Chart(g).transform_filter(f"abs(datum.b - b_value) < {step / 2}")
     line = base.mark_line(point=True, strokeWidth=2.5, color=_COLORS.range[1]).encode(x=x, y=y, tooltip=tip)
-    label = base.transform_aggregate(b="mean(b)").transform_calculate(
-        t=f"'{b_label}: ' + format(datum.b, '.3~g')").mark_text(
-        align="left", x=6, y=8, fontSize=13, fontWeight="bold", color=charts.TEXT).encode(text="t:N")
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color=charts.MUTED).encode(y="y:Q")
     default = alt.Chart(pd.DataFrame({"x": [float(g["a_default"].iloc[0])]})).mark_rule(
         color=charts.MUTED, strokeDash=[3, 3]).encode(x="x:Q")
-    title = charts.title(
-        f"The year-5 lead along the {a_label}",
-        [f"% of the merchant lab's revenue, from a precomputed {len(bvals)}×{len(bvals)} grid of the two most influential",
-         f"parameters (Morris ranking) over their assumed ranges; the slider sets the {b_label};",
-         "dashed: this page's value"])
-    return alt.layer(line, zero, default, label).add_params(pick).properties(width=WIDTH - 60, height=260, title=title)
+    title = charts.live_title(
+        [f"'The year-5 lead along the {a_label}'", f"'at {b_label} ' + format(b_value, '.3~g')"],
+        [f"% of the merchant lab's revenue, from a precomputed {len(bvals)}×{len(bvals)} grid of the two most",
+         "influential parameters (Morris ranking) over their assumed ranges; dashed: this page's value"])
+    return alt.layer(line, zero, default).add_params(pick).properties(width=WIDTH - 60, height=260, title=title)
+
+
+def grid_checks(r, n: int = 3) -> list[dict]:
+    """What the live chart must show at a few settings of its control (for the browser test): the
+    title's value, formatted as the chart formats it."""
+    g = r.grid
+    b_label = g["b_label"].iloc[0]
+    vals = np.sort(g["b"].unique())
+    picks = [vals[0], vals[len(vals) // 2], vals[-1]][:n]
+    return [{"set": {"b_value": float(v)}, "expect": [f"at {b_label} {float(v):.3g}"]} for v in picks]
 
 
 def sources_table(r) -> pd.DataFrame:
@@ -296,7 +308,7 @@ def sources_table(r) -> pd.DataFrame:
 
 def nre_frame(r) -> pd.DataFrame:
     t = r.nre
-    return pd.DataFrame({"own cycle, months": t["own cycle, months"].map(fmt),
+    return pd.DataFrame({"own cycle": t["own cycle"], "months": t["own cycle, months"].map(fmt),
                          "NRE per year, USD bn": t["NRE per year, USD bn"].map(fmt)})
 
 

@@ -208,59 +208,6 @@ def monte_carlo(samples: np.ndarray, pct: Mapping[str, float], draws: int, seed:
     return bars + rules + text
 
 
-def price_trend(frontier: pd.DataFrame, decline: Any, benchmark: str, threshold: float) -> alt.Chart:
-    """Qualifying prices by kind (fitted launches and cuts, prices seen on a page, undated listings)
-    and, when there is one, the log-linear fit to the new lows. The title says whether the fit is
-    informative (its 90% interval excludes no change)."""
-    from .market import KIND_CHANGE, KIND_SEEN, KIND_UNDATED
-
-    bench = BENCHMARK_NAMES.get(benchmark, benchmark)
-    n = 0 if decline is None else decline.n_points
-    if decline is not None and decline.informative:
-        head = f"At fixed capability, the cheapest price fell ×{fmt(decline.per_year)} per year"
-    else:
-        head = f"Only {fmt(n)} dated price changes set a new low: too few to measure a rate"
-    fit_line = ("no fit" if decline is None else
-                f"dashed line: log-linear fit to the {decline.n_points} new lows, ×{fmt(decline.per_year)} per year "
-                f"(90% interval ×{fmt(decline.low)} to ×{fmt(decline.high)})")
-    title = charts.title(head, [
-        f"Output price, USD per million tokens (log scale), of models scoring at least {fmt(threshold)}% on {bench};",
-        "only launches and price cuts are fitted; prices seen on a page are upper bounds, undated listings are not dated;",
-        fit_line])
-    pts = frontier.copy()
-    pts["source"] = "data/api_prices.csv (providers' price pages)"
-    new_low = "new cheapest (launch or cut, fitted)"
-    other = "other launch or cut"
-    pts["status"] = np.where(pts["new_low"], new_low, np.where(pts["kind"] == KIND_CHANGE, other, pts["kind"]))
-    y = alt.Y("usd_per_mtok:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log"))
-    status = [new_low, other, KIND_SEEN, KIND_UNDATED]
-    dots = alt.Chart(pts, title=title, width=WIDTH, height=300).mark_point(size=55, strokeWidth=1.6).encode(
-        x=alt.X("date:T", title="Date of the price (for undated listings: the day the page was read)"), y=y,
-        color=alt.Color("status:N", title=None, scale=alt.Scale(
-            domain=status, range=[charts.OKABE_ITO[3], charts.MUTED, charts.OKABE_ITO[1], charts.OKABE_ITO[5]]),
-            legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)),
-        shape=alt.Shape("status:N", title=None, scale=alt.Scale(
-            domain=status, range=["diamond", "circle", "triangle-down", "cross"])),
-        fill=alt.condition(f"datum.status == '{new_low}' || datum.status == '{other}'",
-                           alt.Color("status:N", scale=alt.Scale(
-                               domain=status, range=[charts.OKABE_ITO[3], charts.MUTED, charts.OKABE_ITO[1],
-                                                     charts.OKABE_ITO[5]]), legend=None),
-                           alt.value("transparent")),
-        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("provider:N"), alt.Tooltip("date:T"),
-                 alt.Tooltip("status:N", title="Kind of price"),
-                 alt.Tooltip("usd_per_mtok:Q", format="$.3r", title="USD per million output tokens"),
-                 alt.Tooltip("score:Q", title=f"{bench} score (%)"),
-                 alt.Tooltip("source:N", title="Source")])
-    if decline is None:
-        return dots
-    fitted = pts[pts["new_low"]]
-    t = pd.date_range(fitted["date"].min(), fitted["date"].max(), periods=50)
-    years = (t - decline.t0).days / 365.25
-    fit = pd.DataFrame({"date": t, "usd_per_mtok": 10 ** (decline.intercept_log10 + decline.slope_log10 * years)})
-    line = alt.Chart(fit).mark_line(color=charts.TEXT, strokeDash=[5, 3]).encode(x="date:T", y="usd_per_mtok:Q")
-    return dots + line
-
-
 def market_check(hosts: pd.DataFrame, modeled: float, p10: float, p90: float, model_name: str,
                  ratio: float) -> alt.Chart:
     med = float(hosts["usd_per_mtok_with_prompt"].median())
@@ -289,50 +236,291 @@ def market_check(hosts: pd.DataFrame, modeled: float, p10: float, p90: float, mo
     return alt.layer(band, rule, dots)
 
 
-#: Vega expression restating the sliders' values as the prose writes them ("Chip price $33,600 ...").
-SLIDER_SETTINGS_LABEL = ("'Chip price ' + format(price, '$,.0f') + ', utilization ' + format(utilization, '.0%') + "
-                         "', electricity ' + format(electricity, '$.3~f') + ' per kWh'")
+# --------------------------------------------------------------------------------------------------
+# Calibration, frontier, accelerators compared, and the live cost
 
 
-def slider(inp: Mapping[str, Any], *, readout_format: str = "$.2r", price_max: float | None = None) -> alt.LayerChart:
-    """Cost per token over utilization, recomputed in the browser as the reader moves three sliders.
+def parity(table: pd.DataFrame, heldout_text: str, share_text: str) -> alt.LayerChart:
+    """Model against measurement for every measured point, held-out prediction (each source scored by
+    a fit on the others), with the ×2 band."""
+    df = table.dropna(subset=["modeled_heldout"]).copy()
+    lo = float(min(df["measured"].min(), df["modeled_heldout"].min()) / 1.5)
+    hi = float(max(df["measured"].max(), df["modeled_heldout"].max()) * 1.5)
+    band = pd.DataFrame({"x": np.geomspace(lo, hi, 20)})
+    band["lo"], band["hi"] = band["x"] / 2, band["x"] * 2
+    title = charts.title(f"Held out, the model misses measured throughput by a median {heldout_text}",
+                         ["Output tokens/s per chip: modeled (each source predicted by a fit on the others) "
+                          "against measured, log scales;", f"{share_text} of points within ×2 (grey band)"])
+    scale = alt.Scale(type="log", domain=[lo, hi])
+    base = alt.Chart(band, title=title, width=WIDTH - 60, height=360)
+    area = base.mark_area(opacity=0.25, color=charts.MUTED).encode(
+        x=alt.X("x:Q", scale=scale, title="Measured output tokens/s per chip (log scale)"),
+        y=alt.Y("lo:Q", scale=scale, title="Modeled output tokens/s per chip (log scale)"), y2="hi:Q")
+    diag = base.mark_line(color=charts.MUTED, strokeDash=[4, 3]).encode(x="x:Q", y="x:Q")
+    pts = alt.Chart(df).mark_point(filled=True, size=70, opacity=0.85).encode(
+        x=alt.X("measured:Q", scale=scale), y=alt.Y("modeled_heldout:Q", scale=scale),
+        color=alt.Color("accelerator:N", title="Accelerator", scale=charts.category_scale(sorted(df["accelerator"].unique())),
+                        legend=alt.Legend(columns=2, labelLimit=200, orient="bottom")),
+        shape=alt.Shape("source:N", title="Source", legend=alt.Legend(columns=2, labelLimit=220, orient="bottom")),
+        tooltip=[alt.Tooltip("point_id:N", title="Point"), alt.Tooltip("source:N", title="Source"),
+                 alt.Tooltip("accelerator:N", title="Accelerator"), alt.Tooltip("model:N", title="Model"),
+                 alt.Tooltip("precision:N", title="Precision"),
+                 alt.Tooltip("tokens_per_s_per_user:Q", title="Tokens/s per user", format=".3r"),
+                 alt.Tooltip("measured:Q", title="Measured tokens/s per chip", format=",.0f"),
+                 alt.Tooltip("modeled_heldout:Q", title="Modeled (held out)", format=",.0f")])
+    return alt.layer(area, diag, pts)
 
-    The curve and the readout are computed by Vega from `model.cost_expression`, the package's own
-    formula, so the page and the package agree (a test renders this chart and checks it).
+
+def throughput_frontier(front: pd.DataFrame, speed: float, tps: float, accelerator: str, model_name: str) -> alt.LayerChart:
+    df = front.dropna(subset=["output_tokens_per_s_per_chip"])
+    title = charts.title(f"At {fmt(speed)} tokens/s per user, {accelerator} serves {fmt(tps)} output tokens/s per chip",
+                         [f"Modeled throughput per chip against speed per user, {model_name} (calibrated roofline);",
+                          "faster answers mean smaller batches and fewer tokens per chip"])
+    line = alt.Chart(df, title=title, width=WIDTH, height=300).mark_line(color=charts.org_color("NVIDIA"), strokeWidth=2.5).encode(
+        x=alt.X("target_tokens_per_s_per_user:Q", title="Output tokens/s per user (log scale)", scale=alt.Scale(type="log")),
+        y=alt.Y("output_tokens_per_s_per_chip:Q", title="Output tokens/s per chip (log scale)", scale=alt.Scale(type="log")),
+        tooltip=[alt.Tooltip("target_tokens_per_s_per_user:Q", title="Tokens/s per user", format=".3r"),
+                 alt.Tooltip("output_tokens_per_s_per_chip:Q", title="Tokens/s per chip", format=",.0f"),
+                 alt.Tooltip("chips_per_replica:Q", title="Chips per replica"),
+                 alt.Tooltip("batch:Q", title="Sequences per replica", format=",.0f")])
+    dot = alt.Chart(pd.DataFrame({"x": [speed], "y": [tps]})).mark_point(filled=True, size=140, color=charts.TEXT).encode(
+        x="x:Q", y="y:Q")
+    return alt.layer(line, dot)
+
+
+def comparison(comp: pd.DataFrame, speed: float, pricing: str) -> alt.Chart:
+    df = comp[comp["pricing"] == pricing].copy()
+    if df.empty:
+        df = comp.copy()
+    best = df.sort_values("usd_per_mtok").groupby("model").head(1)
+    lead = "; ".join(f"{r.accelerator} for {r.model}" for r in best.itertuples())
+    title = charts.title(f"Cheapest per token in the model: {lead}",
+                         [f"Modeled USD per million output tokens at {fmt(speed)} tokens/s per user ({pricing}), "
+                          "log scale;", "every merchant GPU with the specs and a price in the data"])
+    order = df.groupby("accelerator")["usd_per_mtok"].min().sort_values().index.tolist()
+    return alt.Chart(df, title=title, width=WIDE_LABELS, height=alt.Step(22)).mark_point(filled=True, size=80).encode(
+        y=alt.Y("accelerator:N", sort=order, title=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("usd_per_mtok:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
+        color=alt.Color("vendor:N", scale=charts.org_scale(sorted(df["vendor"].unique())), title="Vendor"),
+        shape=alt.Shape("model:N", title="Model"),
+        tooltip=[alt.Tooltip("accelerator:N", title="Accelerator"), alt.Tooltip("model:N", title="Model"),
+                 alt.Tooltip("usd_per_mtok:Q", title="USD per million tokens", format="$.3r"),
+                 alt.Tooltip("tokens_per_s_per_chip:Q", title="Tokens/s per chip", format=",.0f")])
+
+
+def measured_costs(costs: pd.DataFrame, footing: str) -> alt.Chart:
+    df = costs.copy()
+    title = charts.title("Measured throughput, priced at sourced rental rates",
+                         ["USD per million output tokens = $ per chip-hour / (measured output tokens/s per chip x 3,600) "
+                          "x 10^6, log scale;", f"the cheapest on the widest common footing: {footing}"])
+    return alt.Chart(df, title=title, width=WIDE_LABELS, height=alt.Step(22)).mark_point(filled=True, size=60).encode(
+        y=alt.Y("accelerator:N", title=None, sort="x", axis=alt.Axis(labelLimit=200)),
+        x=alt.X("usd_per_mtok:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
+        color=alt.Color("model:N", title="Model", legend=alt.Legend(columns=2, labelLimit=200, orient="bottom")),
+        shape=alt.Shape("source:N", title="Source", legend=alt.Legend(columns=2, labelLimit=220, orient="bottom")),
+        tooltip=[alt.Tooltip("point_id:N", title="Point"), alt.Tooltip("source:N"), alt.Tooltip("model:N"),
+                 alt.Tooltip("scenario:N"), alt.Tooltip("usd_per_chip_hour:Q", format="$.2f", title="$/chip-hour"),
+                 alt.Tooltip("output_tokens_per_s_per_chip:Q", format=",.0f", title="Tokens/s per chip"),
+                 alt.Tooltip("usd_per_mtok:Q", format="$.3r", title="USD per million tokens")])
+
+
+def live_cost(grid: pd.DataFrame, defaults: Mapping[str, Any], readout_format: str = ".2r") -> alt.LayerChart:
+    """Cost per million output tokens against speed per user, recomputed in the page.
+
+    `grid` holds, per accelerator and speed, the calibrated throughput and the accelerator's owned
+    capital per chip (chip part, rest of server), power: everything the cost formula needs that the
+    controls do not set. Controls: accelerator (select), speed per user, utilization, vendor margin.
+    The readout and the title follow them; `defaults` sets their start (a reset button in the page
+    restores them).
     """
-    price0 = float(inp["price_usd"])
-    u = alt.param(name="utilization", value=float(inp["utilization"]),
+    accs = sorted(grid["accelerator"].unique())
+    acc = alt.param(name="acc", value=defaults["accelerator"],
+                    bind=alt.binding_select(options=accs, name="Accelerator "))
+    speed = alt.param(name="speed", value=float(defaults["speed"]),
+                      bind=alt.binding_range(min=5, max=150, step=1, name="Speed per user (output tokens/s) "))
+    u = alt.param(name="util", value=float(defaults["utilization"]),
                   bind=alt.binding_range(min=0.05, max=1.0, step=0.01, name="Utilization (share of hours) "))
-    e = alt.param(name="electricity", value=float(inp["electricity_usd_per_kwh"]),
-                  bind=alt.binding_range(min=0.02, max=0.30, step=0.005, name="Electricity (USD/kWh) "))
-    p = alt.param(name="price", value=price0,
-                  bind=alt.binding_range(min=0, max=price_max or round(price0 * 2.5, -3), step=500,
-                                         name="Chip price (USD) "))
-    grid = pd.DataFrame({"u": np.round(np.linspace(0.05, 1.0, 96), 4)})
-    curve_expr = m.cost_expression(inp, price="price", utilization="datum.u", electricity="electricity")
-    point_expr = m.cost_expression(inp, price="price", utilization="utilization", electricity="electricity")
-    base_cost = float(m.cost_per_mtok(inp)["total"])
-    title = charts.title(
-        f"Move the sliders: {usd(base_cost)} per million tokens at the defaults",
-        ["Modeled USD per million output tokens (log scale) against utilization on the merchant GPU,",
-         "recomputed in the page with the chapter's formula; other inputs at this page's parameters"])
-    base = alt.Chart(grid, title=title, width=WIDTH, height=300)
-    line = base.mark_line(strokeWidth=2.5, color="#117733").encode(
-        x=alt.X("u:Q", title="Utilization (share of hours serving)", axis=alt.Axis(format="%")),
+    mg = alt.param(name="margin", value=round(float(defaults["margin"]), 3),
+                   bind=alt.binding_range(min=0.0, max=0.95, step=0.01, name="Vendor margin (share of chip price) "))
+    crf, hours = float(defaults["crf"]), m.HOURS_PER_YEAR
+    cost = (f"((datum.capital * {crf} + datum.facility_per_year) / ({hours} * util) + datum.power_per_hour)"
+            f" / (datum.tps * 3600) * 1e6")
+    tax = f"(datum.chip_usd * margin * {crf} / ({hours} * util)) / (datum.tps * 3600) * 1e6"
+    title = alt.TitleParams(
+        text={"expr": "acc + ': $' + format(readout_cost, '" + readout_format + "') + ' per million output tokens at ' + "
+                      "format(speed, '.0f') + ' tokens/s per user'"},
+        subtitle=["Modeled USD per million output tokens (log scale) against speed per user, owned chips,",
+                  "calibrated throughput; move the controls under the chart"],
+        anchor="start")
+    base = alt.Chart(grid, title=title, width=WIDTH, height=300).transform_filter("datum.accelerator == acc")
+    line = base.mark_line(strokeWidth=2.5, color=charts.org_color("NVIDIA")).encode(
+        x=alt.X("speed:Q", title="Output tokens/s per user (log scale)", scale=alt.Scale(type="log", domain=[5, 150])),
         y=alt.Y("cost:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
-        tooltip=[alt.Tooltip("u:Q", format=".0%", title="Utilization"),
-                 alt.Tooltip("cost:Q", format="$.3r", title="USD per million tokens")],
-    ).transform_calculate(cost=curve_expr).add_params(u, e, p)
-    one = alt.Chart(pd.DataFrame({"k": [0]}))
-    dot = one.mark_point(filled=True, size=120, color="#117733").encode(
-        x="uu:Q", y="cost:Q").transform_calculate(uu="utilization", cost=point_expr)
-    readout = one.mark_text(align="right", baseline="top", fontSize=15, fontWeight=600, color=charts.TEXT).encode(
-        x=alt.value(WIDTH - 4), y=alt.value(4),
-        text=alt.Text("label:N"),
-    ).transform_calculate(cost=point_expr,
-                          label=f"'At these settings: ' + format(datum.cost, '{readout_format}') + ' per million tokens'")
-    # the slider's own label shows a bare number ("33600"): restate the settings as the prose writes them
-    settings = one.mark_text(align="right", baseline="top", fontSize=12, color=charts.MUTED).encode(
-        x=alt.value(WIDTH - 4), y=alt.value(24), text=alt.Text("label:N"),
-    ).transform_calculate(label=SLIDER_SETTINGS_LABEL)
-    return alt.layer(line, dot, readout, settings)
+        tooltip=[alt.Tooltip("speed:Q", title="Tokens/s per user", format=".3r"),
+                 alt.Tooltip("cost:Q", title="USD per million tokens", format="$.3r")],
+    ).transform_calculate(cost=cost)
+    # the readout: the grid row nearest the chosen speed (the grid is dense enough for 2 significant figures)
+    point = base.transform_calculate(cost=cost, tax=tax, d="abs(log(datum.speed) - log(speed))").transform_window(
+        rank="rank()", sort=[alt.SortField("d")]).transform_filter("datum.rank == 1")
+    dot = point.mark_point(filled=True, size=140, color=charts.TEXT).encode(x="speed:Q", y="cost:Q")
+    note = alt.Chart(pd.DataFrame({"k": [0]})).mark_text(
+        align="right", baseline="top", fontSize=13, fontWeight=600, color=charts.TEXT).encode(
+        x=alt.value(WIDTH - 4), y=alt.value(4), text="label:N").transform_calculate(
+        label="'Vendor margin ' + format(margin, '.0%') + ' = ' + format(readout_tax, '.0%') + ' of the cost; '"
+              " + 'utilization ' + format(util, '.0%')")
+    layer = alt.layer(line.add_params(acc, speed, u, mg), dot, note)
+    return _with_readout(layer, grid, cost, tax, crf)
+
+
+def _with_readout(layer: alt.LayerChart, grid: pd.DataFrame, cost: str, tax: str, crf: float) -> alt.LayerChart:
+    """Define the title's readout params as expressions over the grid (a lookup by accelerator and
+    nearest speed, written out as a Vega expression so the title needs no data access)."""
+    # per accelerator: arrays of speeds, throughputs and constants
+    parts_cost, parts_tax = [], []
+    for name, g in grid.groupby("accelerator"):
+        g = g.sort_values("speed")
+        sp = [round(float(x), 4) for x in g["speed"]]
+        tp = [round(float(x), 3) for x in g["tps"]]
+        row = g.iloc[0]
+        tps_expr = f"{tp}[clamp(round(log(speed / {sp[0]}) / log({sp[-1]} / {sp[0]}) * {len(sp) - 1}), 0, {len(sp) - 1})]"
+        c = (f"(({float(row['capital'])} * {crf} + {float(row['facility_per_year'])}) / ({m.HOURS_PER_YEAR} * util) + "
+             f"{float(row['power_per_hour'])}) / ({tps_expr} * 3600) * 1e6")
+        t = (f"(({float(row['chip_usd'])} * margin * {crf} / ({m.HOURS_PER_YEAR} * util)) / ({tps_expr} * 3600) * 1e6)"
+             f" / ({c})")
+        parts_cost.append((name, c))
+        parts_tax.append((name, t))
+    def chain(parts):
+        expr = "0"
+        for name, e in reversed(parts):
+            expr = f"(acc == {name!r} ? {e} : {expr})"
+        return expr
+    return layer.add_params(alt.param(name="readout_cost", expr=chain(parts_cost)),
+                            alt.param(name="readout_tax", expr=chain(parts_tax)))
+
+
+# --------------------------------------------------------------------------------------------------
+# One call per chart from the chapter's Result (the notebook passes only `r`)
+
+
+def decomposition_r(r: Any) -> alt.Chart:
+    return decomposition(r.decomposition(), r.gpu_cost_owned["tax_share"], f"{fmt(r.margin, pct=True)} ({r.margin_period})")
+
+
+def utilization_r(r: Any) -> alt.Chart:
+    from .analysis import utilization_curve
+    curves = pd.concat([utilization_curve(r.gpu).assign(chip="Merchant GPU"),
+                        utilization_curve(r.asic).assign(chip="Custom ASIC (hypothetical)")])
+    return utilization(curves, r.p.utilization)
+
+
+def breakeven_r(r: Any) -> alt.Chart:
+    from .analysis import breakeven_curve
+    curve = breakeven_curve(r.asic_reference_cost, r.asic_marginal_mtok, r.nre_annual_usd)
+    return breakeven(curve, r.breakeven_tokens_per_year, r.program_tokens_per_year, r.volumes,
+                     usd(r.p.asic_nre_usd), gpu_range=(r.mc["p10"], r.mc["p90"]))
+
+
+def placeholder(text: str) -> alt.Chart:
+    """A chart-sized note where the data for a chart are missing (the page still says why)."""
+    return alt.Chart(pd.DataFrame({"t": [text]}), title=charts.title(text, "No data to draw"), width=WIDTH,
+                     height=60).mark_text(color=charts.MUTED).encode(text="t:N")
+
+
+def parity_r(r: Any) -> alt.Chart:
+    c = r.calibration
+    if c is None:
+        return placeholder("The model is not checked against measurements: none are usable in the data")
+    return parity(c.table, f"×{fmt(10 ** c.heldout_median_abs_log10_error)}", fmt(c.heldout_share_within_2x, pct=True))
+
+
+def frontier_r(r: Any) -> alt.Chart:
+    return throughput_frontier(r.frontier, r.p.tokens_per_second_per_user, r.serving["output_tokens_per_s_per_chip"],
+                               r.p.accelerator, r.p.reference_model)
+
+
+def comparison_r(r: Any) -> alt.Chart:
+    return comparison(r.comparison, r.p.tokens_per_second_per_user, "ownership")
+
+
+def measured_r(r: Any) -> alt.Chart:
+    if r.measured_costs.empty:
+        return placeholder("No measured point has a sourced price per chip-hour")
+    cm = r.cheapest_measured
+    footing = f"{cm['accelerator']} ({cm['model']}, {cm['source']}, {cm['scenario']})" if cm["accelerator"] else "none"
+    return measured_costs(r.measured_costs, footing)
+
+
+def market_r(r: Any) -> alt.Chart:
+    if not len(r.hosts):
+        return placeholder("No host prices for this model in the data")
+    io = r.p.input_tokens / r.p.output_tokens
+    return market_check(r.hosts, r.gpu_cost["total"], r.mc["p10"], r.mc["p90"], r.p.reference_model, io)
+
+
+def price_r(r: Any) -> alt.Chart:
+    """The headline threshold's qualifying prices (events, bounds) and the fitted decline (log scale)."""
+    from . import price_trend as pt
+    res, h = r.price.get("result"), r.price.get("headline")
+    if res is None or h is None:
+        return placeholder("No price trend: " + str(r.price.get("problem")))
+    key = res.headline
+    front, fit = res.frontiers[key], res.fits[key]
+    if front is None or not len(front):
+        return placeholder("No qualifying prices at this threshold")
+    df = front.assign(kind_label=front["kind"].map({"event": "launch or price cut", "bound": "price seen on a dated page (upper bound)",
+                                                     "undated": "undated listing (upper bound at the window's end)"}),
+                      new_low=front["new_low"].map({True: "new low (fitted)", False: "not a new low"}))
+    rate = f"×{fmt(h['per_year'])} cheaper per year" if np.isfinite(h["per_year"]) else "no rate (too few new lows)"
+    title = charts.title(f"At {h['threshold_label']}: {rate}",
+                         [f"Price of models reaching the threshold, USD per million tokens ({pt.BASIS_LABELS[h['basis']]}), "
+                          "log scale;", "filled: launches and price cuts; hollow: prices seen on a page (upper bounds); "
+                          "line: the fit"])
+    pts = alt.Chart(df, title=title, width=WIDTH, height=300).mark_point(size=60, filled=True, strokeWidth=1.5).encode(
+        x=alt.X("date:T", title="Date the price took effect (or was seen)", axis=alt.Axis(format="%Y")),
+        y=alt.Y("usd_per_mtok:Q", title="USD per million tokens (log scale)", scale=alt.Scale(type="log")),
+        color=alt.Color("provider:N", scale=charts.org_scale(sorted(df["provider"].unique())), title="Provider"),
+        shape=alt.Shape("kind_label:N", title="Kind"),
+        fillOpacity=alt.condition("datum.kind == 'event'", alt.value(1.0), alt.value(0.0)),
+        tooltip=[alt.Tooltip("model:N", title="Model"), alt.Tooltip("provider:N", title="Provider"),
+                 alt.Tooltip("date:T", title="Date"), alt.Tooltip("usd_per_mtok:Q", title="USD per million tokens", format="$.3r"),
+                 alt.Tooltip("kind_label:N", title="Kind"), alt.Tooltip("new_low:N", title="Frontier")])
+    layers = [pts]
+    if fit is not None:
+        grid = pd.DataFrame({"date": pd.date_range(df["date"].min(), df["date"].max(), periods=40)})
+        grid["fit"] = fit.predict(grid["date"])
+        layers.append(alt.Chart(grid).mark_line(color=charts.TEXT, strokeDash=[5, 3]).encode(x="date:T", y="fit:Q"))
+    return alt.layer(*layers)
+
+
+def price_rates_table(r: Any) -> pd.DataFrame:
+    from . import price_trend as pt
+    res = r.price.get("result")
+    if res is None:
+        return pd.DataFrame({"Note": [str(r.price.get("problem"))]})
+    t = pt.rates_table(res)
+    for c in ("× per year", "90% low", "90% high"):
+        t[c] = t[c].map(lambda v: "" if not np.isfinite(v) else fmt(v))
+    return t
+
+
+def price_comparison_table(r: Any) -> pd.DataFrame:
+    res = r.price.get("result")
+    if res is None or res.comparison is None:
+        return pd.DataFrame({"Note": ["No published rates in the data"]})
+    c = res.comparison
+    f = lambda v: "" if v is None or not np.isfinite(v) else fmt(v)  # noqa: E731
+    return pd.DataFrame({
+        "Source": c["source"], "What is measured": c["measure"],
+        "Published × per year": [f(v) + (" (annualized)" if a else "") for v, a in zip(c["published_per_year"], c["annualized"])],
+        "Ours, same footing": [f"{f(v)} ({f(lo)} to {f(hi)})" if np.isfinite(v) else ("no rate" if s else "no same footing")
+                               for v, lo, hi, s in zip(c["our_per_year"], c["our_low"], c["our_high"], c["same_footing"])],
+        "Intervals overlap": c["intervals_overlap"].map({True: "yes", False: "no"}),
+    })
+
+
+def monte_carlo_r(r: Any) -> alt.Chart:
+    return monte_carlo(r.mc_total, r.mc, r.p.mc_draws, r.p.seed)
+
+
+def tornado_r(r: Any) -> alt.Chart:
+    return tornado(r.tornado)

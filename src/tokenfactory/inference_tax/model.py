@@ -1,16 +1,15 @@
-"""The cost of a token: a roofline for serving throughput, a cost per chip-hour, and their ratio.
+"""The cost of a token: a cost per chip-hour divided by the tokens a chip serves in that hour.
 
-Why a roofline: decoding one token per sequence reads every (touched) weight once per step plus each
-sequence's KV cache, so memory bandwidth bounds small batches; each token also costs about
-2 x active parameters FLOPs, so compute bounds large batches and prefill. Achieved fractions of the
-peaks (MFU, MBU) are parameters because vendors' peaks are never reached.
+Throughput comes from `serving.py` (a calibrated roofline at a stated speed per user) and enters
+here as `tokens_per_s`. Capital is counted once: the chip (what the chip vendor sells, the only part
+its margin applies to), the rest of the server, and the network, each per chip. Paying by the hour
+(`rental`) replaces all of it with a rental price paid for every hour, served or idle.
 
 Every function takes numpy arrays (or floats) and broadcasts, so the same code serves the point
 estimate, the tornado and a 100,000-draw Monte Carlo.
 
-The cost formula is written once (`_total_formula`) with plain arithmetic, so that evaluating it with
-`Sym` objects yields the Vega expression the in-page chart uses (`cost_expression`): the browser and
-the package cannot drift apart.
+The in-page chart (figures.live_cost) writes the same formula as a Vega expression; a test renders it
+with the Vega engine at several settings and checks it against `cost_per_mtok`.
 """
 
 from __future__ import annotations
@@ -22,77 +21,23 @@ import numpy as np
 import pandas as pd
 
 HOURS_PER_YEAR = 8760.0
-COMPONENTS = ("chip_at_cost", "vendor_margin", "nre", "server_network", "power", "facility")
+COMPONENTS = ("chip_at_cost", "vendor_margin", "nre", "server_network", "power", "facility", "rental")
 COMPONENT_LABELS = {
     "chip_at_cost": "Chip at maker's cost",
     "vendor_margin": "Vendor / partner margin (the tax)",
     "nre": "ASIC one-off program cost",
-    "server_network": "Server and network",
+    "server_network": "Rest of server and network",
     "power": "Electricity",
     "facility": "Facility",
+    "rental": "Rental (cloud price per chip-hour)",
 }
 
 #: Inputs of the cost model (all broadcastable numbers). Names are the keys of an input mapping.
 INPUT_KEYS = (
-    "peak_tflops", "bandwidth_tb_s", "memory_gb", "tdp_w", "price_usd", "vendor_margin", "nre_per_unit_usd",
-    "server_network_usd", "total_params_b", "active_params_b", "bytes_per_weight", "kv_bytes_per_token",
-    "context_tokens", "batch_size", "input_tokens_per_output", "mfu", "mbu", "memory_usable", "utilization",
-    "electricity_usd_per_kwh", "pue", "server_power_factor", "depreciation_years", "cost_of_capital",
-    "facility_usd_per_kw_month",
+    "tokens_per_s", "tdp_w", "price_usd", "vendor_margin", "nre_per_unit_usd", "server_network_usd",
+    "rental_usd_per_hour", "utilization", "electricity_usd_per_kwh", "pue", "server_power_factor",
+    "depreciation_years", "cost_of_capital", "facility_usd_per_kw_month",
 )
-
-
-# --------------------------------------------------------------------------------------------------
-# Throughput
-
-
-def touched_fraction(total_params_b: Any, active_params_b: Any, batch_size: Any) -> np.ndarray:
-    """Share of the weights read in one decode step of `batch_size` tokens.
-
-    Dense models read everything. For a mixture-of-experts model each token touches a fraction
-    a = active/total of the weights; with independent, uniform routing the chance that a weight is
-    touched by at least one of B tokens is 1 - (1 - a)^B. This ignores always-active shared layers
-    (which makes the estimate slightly low for small batches) and routing skew.
-    """
-    a = np.clip(np.asarray(active_params_b, float) / np.asarray(total_params_b, float), 0.0, 1.0)
-    return 1.0 - (1.0 - a) ** np.asarray(batch_size, float)
-
-
-def throughput(inp: Mapping[str, Any]) -> dict[str, np.ndarray]:
-    """Output tokens per second per chip, from a roofline of decode plus the prefill of the prompt.
-
-    - Weights (`total x bytes`) plus the batch's KV cache (`batch x context x kv bytes`) must fit in
-      `memory x usable` per chip: the model is sharded over `n_chips = ceil(need / capacity)` chips.
-    - One decode step for the batch takes the longer of the memory time (touched weights + KV cache,
-      read at `bandwidth x MBU` over n chips) and the compute time (2 x active x batch FLOPs at
-      `peak x MFU` over n chips).
-    - Prefill: `input_tokens_per_output x 2 x active` FLOPs per output token, compute-bound.
-
-    Returns per-chip output tokens per second and the pieces (for charts and tests).
-    """
-    weights = np.asarray(inp["total_params_b"], float) * 1e9 * np.asarray(inp["bytes_per_weight"], float)
-    batch = np.asarray(inp["batch_size"], float)
-    kv = batch * np.asarray(inp["context_tokens"], float) * np.asarray(inp["kv_bytes_per_token"], float)
-    capacity = np.asarray(inp["memory_gb"], float) * 1e9 * np.asarray(inp["memory_usable"], float)
-    n_chips = np.maximum(1.0, np.ceil((weights + kv) / capacity))
-    bytes_step = weights * touched_fraction(inp["total_params_b"], inp["active_params_b"], batch) + kv
-    bw = np.asarray(inp["bandwidth_tb_s"], float) * 1e12 * np.asarray(inp["mbu"], float)
-    flops = np.asarray(inp["peak_tflops"], float) * 1e12 * np.asarray(inp["mfu"], float)
-    active = np.asarray(inp["active_params_b"], float) * 1e9
-    t_mem = bytes_step / (n_chips * bw)
-    t_comp = 2.0 * active * batch / (n_chips * flops)
-    t_step = np.maximum(t_mem, t_comp)
-    decode_chip_s = n_chips * t_step / batch          # chip-seconds per output token in decode
-    prefill_chip_s = np.asarray(inp["input_tokens_per_output"], float) * 2.0 * active / flops
-    chip_s = decode_chip_s + prefill_chip_s
-    return {
-        "tokens_per_s": 1.0 / chip_s,
-        "decode_tokens_per_s": 1.0 / decode_chip_s,
-        "n_chips": n_chips,
-        "memory_bound": t_mem >= t_comp,
-        "bytes_per_step": bytes_step,
-        "prefill_share": prefill_chip_s / chip_s,
-    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -114,13 +59,15 @@ def capital_recovery_factor(rate: Any, years: Any) -> np.ndarray:
 
 
 def _total_formula(price: Any, utilization: Any, electricity: Any, k: Mapping[str, Any]) -> Any:
-    """USD per million output tokens, in plain arithmetic so that it works on numbers and on `Sym`.
+    """USD per million output tokens (plain arithmetic: it broadcasts over numpy arrays).
 
     Capital (chip price + one-off cost per chip + server and network) is annualized with the capital
     recovery factor and, with the facility charge, spread over the hours the chip serves; electricity
-    is paid only for those hours (idle draw is neglected). Divided by tokens per hour.
+    is paid only for those hours (idle draw is neglected). A rental price is paid for every hour of
+    the year, served or not (reserved capacity). Divided by tokens per hour.
     """
-    fixed_per_year = (price + k["nre_per_unit_usd"] + k["server_network_usd"]) * k["crf"] + k["facility_per_year"]
+    fixed_per_year = ((price + k["nre_per_unit_usd"] + k["server_network_usd"]) * k["crf"] + k["facility_per_year"]
+                      + k["rental_usd_per_hour"] * HOURS_PER_YEAR)
     per_hour = fixed_per_year / (HOURS_PER_YEAR * utilization) + k["kw"] * k["pue"] * electricity
     return per_hour / k["tokens_per_hour"] * 1e6
 
@@ -135,7 +82,8 @@ def slider_constants(inp: Mapping[str, Any]) -> dict[str, float]:
         "pue": np.asarray(inp["pue"], float),
         "nre_per_unit_usd": np.asarray(inp["nre_per_unit_usd"], float),
         "server_network_usd": np.asarray(inp["server_network_usd"], float),
-        "tokens_per_hour": throughput(inp)["tokens_per_s"] * 3600.0,
+        "rental_usd_per_hour": np.asarray(inp.get("rental_usd_per_hour", 0.0), float),
+        "tokens_per_hour": np.asarray(inp["tokens_per_s"], float) * 3600.0,
     }
 
 
@@ -158,6 +106,7 @@ def cost_per_mtok(inp: Mapping[str, Any]) -> dict[str, np.ndarray]:
         "server_network": k["server_network_usd"] * k["crf"] / served * per_token_hour,
         "power": k["kw"] * k["pue"] * np.asarray(inp["electricity_usd_per_kwh"], float) * per_token_hour,
         "facility": k["facility_per_year"] / served * per_token_hour,
+        "rental": k["rental_usd_per_hour"] * HOURS_PER_YEAR / served * per_token_hour,
     }
     out["total"] = _total_formula(price, u, np.asarray(inp["electricity_usd_per_kwh"], float), k)
     out["tax_share"] = out["vendor_margin"] / out["total"]
@@ -166,59 +115,13 @@ def cost_per_mtok(inp: Mapping[str, Any]) -> dict[str, np.ndarray]:
 
 
 # --------------------------------------------------------------------------------------------------
-# The Vega expression
-
-
-class Sym:
-    """A symbolic number: arithmetic on it builds a Vega expression string (fully parenthesized)."""
-
-    def __init__(self, text: str):
-        self.text = text
-
-    @staticmethod
-    def _s(x: Any) -> str:
-        if isinstance(x, Sym):
-            return x.text
-        value = float(x)
-        if not np.isfinite(value):
-            raise ValueError("cannot write a non-finite number into a Vega expression")
-        return repr(value)
-
-    def _op(self, other: Any, op: str, reverse: bool = False) -> "Sym":
-        a, b = (self._s(other), self.text) if reverse else (self.text, self._s(other))
-        return Sym(f"({a} {op} {b})")
-
-    def __add__(self, o): return self._op(o, "+")
-    def __radd__(self, o): return self._op(o, "+", True)
-    def __sub__(self, o): return self._op(o, "-")
-    def __rsub__(self, o): return self._op(o, "-", True)
-    def __mul__(self, o): return self._op(o, "*")
-    def __rmul__(self, o): return self._op(o, "*", True)
-    def __truediv__(self, o): return self._op(o, "/")
-    def __rtruediv__(self, o): return self._op(o, "/", True)
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def cost_expression(inp: Mapping[str, Any], price: str = "price", utilization: str = "utilization",
-                    electricity: str = "electricity") -> str:
-    """Vega expression for USD per million tokens as a function of three named signals/fields.
-
-    Built by running `_total_formula` (the very function `cost_per_mtok` uses for its total) on
-    symbols; every other input is frozen at its value in `inp` (scalars only).
-    """
-    k = {name: Sym(repr(float(np.asarray(v).item()))) for name, v in slider_constants(inp).items()}
-    return str(_total_formula(Sym(price), Sym(utilization), Sym(electricity), k))
-
-
-# --------------------------------------------------------------------------------------------------
 # Custom ASIC
 
 
 def asic_inputs(gpu: Mapping[str, Any], *, unit_cost_usd: float, partner_margin: float, perf_ratio: float,
                 power_w: float, nre_usd: float, volume_units: float, program_years: float) -> dict[str, Any]:
-    """Inputs for the hypothetical ASIC: the GPU's, with its own peaks, power, price and one-off cost.
+    """Inputs for the hypothetical ASIC: the reference GPU's, owned, with its own throughput (the GPU's
+    times `perf_ratio`: peaks and bandwidth scaled together), power, price and one-off cost.
 
     The buyer pays unit cost / (1 - partner margin); the one-off program cost is spread over the
     program's chips after converting its recovery period (`program_years`) to the chips' own
@@ -226,9 +129,11 @@ def asic_inputs(gpu: Mapping[str, Any], *, unit_cost_usd: float, partner_margin:
     program's annual tokens.
     """
     out = dict(gpu)
-    out["peak_tflops"] = np.asarray(gpu["peak_tflops"], float) * perf_ratio
-    out["bandwidth_tb_s"] = np.asarray(gpu["bandwidth_tb_s"], float) * perf_ratio
+    # peaks and bandwidth scale together, so the calibrated throughput scales with them
+    out["tokens_per_s"] = np.asarray(gpu["tokens_per_s"], float) * perf_ratio
     out["tdp_w"] = power_w
+    out["rental_usd_per_hour"] = 0.0   # the program owns its chips
+    out["server_network_usd"] = gpu["server_network_usd"]
     out["price_usd"] = unit_cost_usd / (1.0 - partner_margin)
     out["vendor_margin"] = partner_margin
     crf_chip = capital_recovery_factor(gpu["cost_of_capital"], gpu["depreciation_years"])
@@ -331,8 +236,6 @@ def monte_carlo(inp: Mapping[str, Any], ranges: list[Range], draws: int, seed: i
             x = np.exp(rng.triangular(np.log(lo), np.log(mode), np.log(hi), draws)) if hi > lo else np.full(draws, mode)
         else:
             x = rng.triangular(lo, mode, hi, draws) if hi > lo else np.full(draws, mode)
-        if r.key == "batch_size":
-            x = np.round(x)
         sample[r.key] = x
     return cost_per_mtok(sample)
 

@@ -13,63 +13,86 @@ from pydantic import model_validator
 
 from ..params_base import ChapterParams, param
 
-_LLAMA_CFG = ("https://huggingface.co/meta-llama/Llama-3.3-70B-Instruct/blob/main/config.json "
-              "(80 layers, 8 KV heads of dimension 8192/64 = 128; restated in oumi-ai/oumi "
-              "configs/recipes/llama3_3/README.md)")
 
 
 class Params(ChapterParams):
     # --- the hardware --------------------------------------------------------------------------
     accelerator: str = param(
-        "NVIDIA H100 SXM", unit="", meaning="Merchant GPU whose cost per token is modeled",
+        "NVIDIA B200", unit="", meaning="Merchant GPU whose cost per token is modeled",
         choices_from=("accelerators", "accelerator"),
-        basis="The most widely deployed merchant inference GPU with a price, peak FLOPS, bandwidth, memory "
-              "and power in data/accelerators.csv")
+        basis="The current NVIDIA generation in volume service with measured serving data "
+              "(data/serving_benchmarks.csv) and a price in data/accelerators.csv")
     chip_price_override_usd: float | None = param(
         None, unit="USD per chip", meaning="Chip price; empty = the accelerator's price_usd in the data",
         gt=0, le=1e6)
     vendor_margin_override: float | None = param(
         None, unit="fraction of the chip price",
-        meaning="Chip vendor's gross margin; empty = NVIDIA's latest fiscal-year GAAP gross margin in the data",
+        meaning="Chip vendor's gross margin on the chip; empty = NVIDIA's latest fiscal-year GAAP gross margin "
+                "(company-wide) in the data",
         ge=0, lt=1)
-    # --- the reference model -------------------------------------------------------------------
+    gpu_share_of_server_price: float = param(
+        0.8, unit="fraction", meaning="Share of a server-per-chip price that is the GPU board (for price rows "
+                                       "marked server_per_chip; the rest is host, memory, chassis)",
+        gt=0, le=1,
+        basis="Estimate: 8 H100s at $25,000-30,000 each (Raymond James via Tae Kim) in a DGX H100 sold for about "
+              "$270,000 (SemiAnalysis) is 0.74-0.89 of the server price; both figures as quoted in Epoch AI's "
+              "training-cost-trends notebook (https://github.com/epoch-research/training-cost-trends)")
+    server_usd_per_chip: float = param(
+        6250.0, unit="USD per chip", meaning="Host server (CPUs, memory, chassis, NICs) per accelerator, for price "
+                                             "rows that are the chip alone", ge=0, le=1e6,
+        basis="Estimate: a DGX H100 at about $270,000 (SemiAnalysis) less 8 GPUs at $27,500 (midpoint of Raymond "
+              "James's $25,000-30,000) leaves about $50,000 of host per 8 GPUs; as quoted in Epoch AI's "
+              "training-cost-trends notebook (https://github.com/epoch-research/training-cost-trends)")
+    network_usd_per_chip: float = param(
+        5000.0, unit="USD per chip", meaning="Scale-out network and storage per accelerator (charged once, whatever "
+                                             "the price row)", ge=0, le=1e6,
+        basis="Assumption: switches, optics and storage of a large inference cluster per accelerator")
+    # --- the model served and the workload ---------------------------------------------------------
     reference_model: str = param(
-        "Llama 3.3 70B", unit="", meaning="Open model served (its hosts' prices are the market check)",
-        choices_from=("models", "model"),
-        basis="An open model many hosts sell (data/api_prices.csv), so modeled cost can be set beside prices")
-    total_params_b: float = param(
-        70.0, unit="billion parameters", meaning="Total parameters of the reference model (all experts)",
-        gt=0, le=10000, basis="data/models.csv (Llama 3.3 70B: 70 billion)")
-    active_params_b: float = param(
-        70.0, unit="billion parameters", meaning="Parameters active per token (less than total for mixture-of-experts)",
-        gt=0, le=10000, basis="Dense model: every parameter is active")
-    precision: Literal["fp8", "bf16"] = param(
-        "fp8", unit="", meaning="Weight precision (1 or 2 bytes per weight) and the matching peak FLOPS",
-        basis="Assumption: FP8 weights are common in production serving of 70B-class models")
-    kv_kib_per_token: float = param(
-        320.0, unit="KiB per token", meaning="KV-cache bytes per token of context (all layers, K and V)",
-        gt=0, le=100000,
-        basis="80 layers x 8 KV heads x 128 dims x 2 (K, V) x 2 bytes (BF16) = 327,680 B; " + _LLAMA_CFG)
-    # --- the workload ----------------------------------------------------------------------------
-    context_tokens: int = param(
-        4096, unit="tokens", meaning="Average context held in the KV cache per sequence during decode",
-        ge=1, le=2_000_000, basis="Assumption: a chat-length context")
-    batch_size: int = param(
-        64, unit="sequences", meaning="Sequences decoded together per model replica",
-        ge=1, le=4096, basis="Assumption: a typical continuous-batching size for a 70B model")
-    input_tokens_per_output: float = param(
-        3.0, unit="input tokens per output token", meaning="Prefill/decode mix: prompt tokens processed per token generated",
-        ge=0, le=1000,
-        basis="Assumption, mirroring the 3:1 input:output blend used by price trackers such as Epoch AI")
-    mfu: float = param(
-        0.4, unit="fraction of peak FLOPS", meaning="Achieved model FLOPS utilization (MFU)",
-        gt=0, le=1, basis="Assumption: 30-50% is the range commonly reported for large-model serving")
-    mbu: float = param(
-        0.7, unit="fraction of peak bandwidth", meaning="Achieved memory-bandwidth utilization (MBU) in decode",
-        gt=0, le=1, basis="Assumption: well-tuned decode kernels reach 60-80% of peak HBM bandwidth")
+        "Llama 3.3 70B", unit="", meaning="Open model served; its architecture (data/model_architectures.csv) sets "
+                                          "weights, active parameters, KV cache and attention cost",
+        choices_from=("model_architectures", "model"),
+        basis="A dense 70B-class model many hosts sell (data/api_prices.csv) and benchmarks measure")
+    moe_model: str = param(
+        "DeepSeek-R1", unit="", meaning="Mixture-of-experts model for the second comparison across accelerators",
+        choices_from=("model_architectures", "model"),
+        basis="The open mixture-of-experts model that MLPerf and InferenceX measure")
+    precision: Literal["fp8", "bf16", "fp4"] = param(
+        "fp8", unit="", meaning="Weight precision (bytes per weight, matching peak FLOPS, KV-cache bytes)",
+        basis="FP8 is the precision most measured points use for 70B-class models")
+    tokens_per_second_per_user: float = param(
+        30.0, unit="output tokens per second per user", meaning="Interactivity: the speed each user sees; cost is "
+                                                                 "quoted at the most throughput that keeps it",
+        gt=0, le=2000,
+        basis="Artificial Analysis prices its hardware benchmark at 30 output tokens/s per query; InferenceX draws "
+              "frontiers from about 10 to over 100")
+    input_tokens: int = param(
+        1024, unit="tokens", meaning="Prompt length per request", ge=1, le=1_000_000,
+        basis="1k in / 1k out is the standard setting of InferenceX and Artificial Analysis")
+    output_tokens: int = param(
+        1024, unit="tokens", meaning="Completion length per request", ge=1, le=1_000_000,
+        basis="1k in / 1k out, as above")
+    engine: Literal["vendor_best", "open"] = param(
+        "vendor_best", unit="", meaning="Serving software whose fitted efficiency is used: each vendor's best "
+                                        "measured engine (TensorRT-LLM on NVIDIA chips, open engines on others), "
+                                        "or open engines (vLLM, SGLang) on every chip",
+        basis="The measurements separate the two families (data/serving_benchmarks.csv); 'open' compares chips "
+              "on the same software")
     memory_usable: float = param(
         0.9, unit="fraction of memory", meaning="Share of chip memory available to weights and KV cache",
         gt=0, le=1, basis="Assumption: the rest holds activations, buffers and the runtime")
+    # --- paying for a chip-hour ----------------------------------------------------------------------
+    pricing: Literal["ownership", "rental"] = param(
+        "ownership", unit="", meaning="Own the chips (capital, power, facility) or rent them by the hour",
+        basis="Ownership shows where the money goes; rental is what most buyers of capacity pay")
+    rental_usd_per_chip_hour: float | None = param(
+        None, unit="USD per chip-hour", meaning="Rental price; empty = the accelerator's price in data/rental_prices.csv "
+                                                "at `rental_tier`", gt=0, le=1000)
+    rental_tier: str = param(
+        "rental_3yr", unit="", meaning="Which rental price to use for every accelerator (one tier for all, so that "
+                                       "chips are compared on one footing)",
+        choices_from=("rental_prices", "tier"),
+        basis="SemiAnalysis InferenceX's 3-year rental tier, the one tier published for every accelerator it measures")
     # --- operations ------------------------------------------------------------------------------
     utilization: float = param(
         0.5, unit="fraction of hours", meaning="Share of the year the chip serves traffic at the modeled throughput",
@@ -88,9 +111,6 @@ class Params(ChapterParams):
         1.5, unit="ratio", meaning="Server power (CPUs, NICs, fans, switches) per watt of chip TDP", ge=1, le=4,
         basis="A DGX H100 draws 6.5-8.5 kW typical and 10.2 kW at most for 8 GPUs of 700 W, i.e. 1.2-1.8x "
               "(https://www.supercluster.blog/p/6-ai-supercluster-nvidia-dgx-h100); assumption within that range")
-    server_network_usd_per_chip: float = param(
-        15000.0, unit="USD per chip", meaning="Server, network and storage capital per accelerator", ge=0, le=1e6,
-        basis="Assumption: host CPUs, memory, NICs and a share of the scale-out network for an 8-GPU server")
     depreciation_years: float = param(
         5.0, unit="years", meaning="Economic life over which hardware capital is recovered", gt=0, le=15,
         basis="Assumption: hyperscalers depreciate servers over five to six years")
@@ -108,8 +128,12 @@ class Params(ChapterParams):
         0.4, unit="fraction of the chip price", meaning="Design partner's gross margin on each ASIC", ge=0, lt=1,
         basis="Assumption (hypothetical chip): below a merchant GPU vendor's margin")
     asic_perf_ratio: float = param(
-        0.8, unit="ratio", meaning="Hypothetical ASIC's peak FLOPS and bandwidth relative to the GPU", gt=0, le=10,
-        basis="Assumption (hypothetical chip)")
+        0.8, unit="ratio", meaning="Hypothetical ASIC's peak FLOPS and bandwidth relative to the reference GPU",
+        gt=0, le=10, basis="Assumption (hypothetical chip)")
+    asic_reference_accelerator: str = param(
+        "NVIDIA B200", unit="", meaning="GPU the hypothetical ASIC is compared with (its own time's GPU)",
+        choices_from=("accelerators", "accelerator"),
+        basis="The current NVIDIA generation: an ASIC taped out now competes with it, not with a 2022 chip")
     asic_power_w: float = param(
         600.0, unit="W", meaning="Hypothetical ASIC's power (TDP)", gt=0, le=5000,
         basis="Assumption (hypothetical chip)")
@@ -123,12 +147,16 @@ class Params(ChapterParams):
         4.0, unit="years", meaning="Years over which the program's one-off cost is recovered", gt=0, le=20,
         basis="Assumption (hypothetical program)")
     # --- market prices -------------------------------------------------------------------------
-    benchmark: Literal["mmlu", "gpqa_diamond"] = param(
-        "mmlu", unit="", meaning="Benchmark that fixes capability for the price trend",
-        basis="MMLU, as in a16z's LLMflation analysis")
-    capability_threshold: float = param(
-        70.0, unit="percent", meaning="Minimum benchmark score a model needs to count in the price trend",
-        ge=0, le=100, basis="Assumption: a level that models priced across the whole period exceed")
+    price_benchmark: Literal["gpqa_diamond", "mmlu", "eci"] = param(
+        "gpqa_diamond", unit="", meaning="Benchmark that fixes capability for the headline price decline",
+        basis="GPQA Diamond at GPT-4's score is Epoch AI's headline footing (40x per year, March 2025)")
+    price_threshold_model: str = param(
+        "GPT-4", unit="", meaning="Model whose best score on the benchmark is the capability threshold",
+        choices_from=("models", "model"), basis="GPT-4, as in Epoch AI's headline figure")
+    price_basis: Literal["blended_3_1", "input", "output", "average"] = param(
+        "blended_3_1", unit="", meaning="Which price is fitted: blended 3 input : 1 output, input, output, or the "
+                                         "average of input and output (a16z's footing)",
+        basis="3:1 blend, Epoch AI's and Artificial Analysis's footing")
     # --- uncertainty ---------------------------------------------------------------------------
     mc_draws: int = param(
         20_000, unit="draws", meaning="Monte Carlo draws", ge=100, le=1_000_000,
@@ -137,6 +165,6 @@ class Params(ChapterParams):
 
     @model_validator(mode="after")
     def _check(self) -> "Params":
-        if self.active_params_b > self.total_params_b:
-            raise ValueError("active_params_b: cannot exceed total_params_b")
+        if self.vendor_margin_override is not None and self.vendor_margin_override >= 1:
+            raise ValueError("vendor_margin_override: must be below 1")
         return self

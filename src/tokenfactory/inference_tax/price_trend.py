@@ -26,7 +26,8 @@ Parameters of the entry point `price_trend_result` (for the chapter's Params):
 
 - `thresholds`: tuple of (benchmark, reference) pairs; the threshold is the best score of the
   reference model in benchmark_scores.csv (a str), or the given number (a float). Default
-  `DEFAULT_THRESHOLDS`: MMLU at GPT-3.5 Turbo's and GPT-4's scores; GPQA Diamond at GPT-4's,
+  `DEFAULT_THRESHOLDS`: MMLU at GPT-3's, GPT-3.5's (text-davinci-003), GPT-3.5 Turbo's and GPT-4's
+  scores (Epoch AI's MMLU milestones); GPQA Diamond at GPT-4's,
   GPT-4o's and o1's; ECI at GPT-4's, o1's and GPT-5's. Unit: the benchmark's (percent, ECI index).
 - `bases`: price bases fitted, default ("input", "output", "blended_3_1"). Unit: USD per million tokens.
 - `headline`: (benchmark, reference, basis) of the glued headline rate; default
@@ -81,7 +82,7 @@ BENCHMARK_UNITS = {"mmlu": "percent", "gpqa_diamond": "percent", "eci": "index"}
 
 #: (benchmark, reference model): the threshold is the reference model's best score in the data.
 DEFAULT_THRESHOLDS: tuple[tuple[str, str | float], ...] = (
-    ("mmlu", "GPT-3.5 Turbo"), ("mmlu", "GPT-4"),
+    ("mmlu", "GPT-3"), ("mmlu", "GPT-3.5 (text-davinci-003)"), ("mmlu", "GPT-3.5 Turbo"), ("mmlu", "GPT-4"),
     ("gpqa_diamond", "GPT-4"), ("gpqa_diamond", "GPT-4o"), ("gpqa_diamond", "o1"),
     ("eci", "GPT-4"), ("eci", "o1"), ("eci", "GPT-5"),
 )
@@ -337,8 +338,7 @@ def price_trend_result(prices: pd.DataFrame, models: pd.DataFrame, scores: pd.Da
     rows, frontiers, fits, labels = [], {}, {}, {}
     specs = [(resolve_threshold(scores, b, ref), basis, "Epoch AI method") for b, ref in thresholds for basis in bases]
     if published is not None:
-        a16z = published[(published["source"] == "a16z") & (published["benchmark"] == "mmlu")
-                         & pd.to_numeric(published["rate_per_year"], errors="coerce").notna()]
+        a16z = published[(published["source"] == "a16z") & (published["benchmark"] == "mmlu")]
         for lvl in pd.to_numeric(a16z["threshold_score"], errors="coerce").dropna():
             specs.append((Threshold("mmlu", float(lvl), ""), "average", "a16z footing"))
     for th, basis, view in specs:
@@ -422,15 +422,13 @@ def compare_with_published(rates: pd.DataFrame, published: pd.DataFrame) -> pd.D
     basis_map = {"blended_3_1": "blended_3_1", "input_output_average": "average"}
     out = []
     for _, p in pub.iterrows():
-        ours = rates[(rates["benchmark"] == p["benchmark"]) & (rates["basis"] == basis_map.get(p["price_basis"], "?"))]
+        same = rates[(rates["benchmark"] == p["benchmark"]) & (rates["basis"] == basis_map.get(p["price_basis"], "?"))]
         ref = p.get("reference_model")
         thr = pd.to_numeric(pd.Series([p.get("threshold_score")]), errors="coerce").iloc[0]
-        if isinstance(ref, str) and ref:
-            ours = ours[ours["reference"] == ref]
-        elif pd.notna(thr):
-            ours = ours[np.isclose(ours["threshold"], thr)]
-        else:
-            ours = ours.iloc[0:0]
+        # the same reference model first (its score in this book's data), else the same stated threshold
+        ours = same[same["reference"] == ref] if isinstance(ref, str) and ref else same.iloc[0:0]
+        if ours.empty and pd.notna(thr):
+            ours = same[np.isclose(same["threshold"], thr)]
         m = ours.iloc[0] if len(ours) else None
         out.append({
             "source": p["source"], "measure": p["measure"], "published_per_year": p["per_year"],
@@ -441,6 +439,7 @@ def compare_with_published(rates: pd.DataFrame, published: pd.DataFrame) -> pd.D
             "our_per_year": np.nan if m is None else m["per_year"],
             "our_low": np.nan if m is None else m["low"], "our_high": np.nan if m is None else m["high"],
             "same_footing": m is not None,
+            "ratio_ours_to_published": np.nan if m is None else m["per_year"] / p["per_year"],
             "intervals_overlap": (m is not None and pd.notna(m["low"]) and pd.notna(p["per_year"])
                                   and _overlap(m["low"], m["high"], p)),
         })

@@ -24,6 +24,7 @@ class Inputs:
     programs: pd.DataFrame
     statements: pd.DataFrame
     accelerators: pd.DataFrame | None
+    estimates: pd.DataFrame | None = None
     problems: dict[str, str] = field(default_factory=dict)
 
 
@@ -33,11 +34,33 @@ def load(loader: Callable[[str], pd.DataFrame]) -> Inputs:
     from ..data.load import DataError
 
     problems: dict[str, str] = {}
-    try:
-        acc = loader("accelerators")
-    except DataError as exc:
-        acc, problems["accelerators"] = None, str(exc)
-    return Inputs(loader("chip_programs"), loader("asic_cycle_statements"), acc, problems)
+    optional: dict[str, pd.DataFrame | None] = {}
+    for name in ("accelerators", "published_estimates"):
+        try:
+            optional[name] = loader(name)
+        except DataError as exc:
+            optional[name], problems[name] = None, str(exc)
+    return Inputs(loader("chip_programs"), loader("asic_cycle_statements"), optional["accelerators"],
+                  optional["published_estimates"], problems)
+
+
+def reference_rate(estimates: pd.DataFrame | None, estimate_id: str) -> dict:
+    """A published price-performance trend as a growth per year with its interval: a doubling time
+    of d years is 2 ** (1 / d) a year (the interval's ends swap: a shorter doubling is a faster rate)."""
+    nan = {"rate": float("nan"), "low": float("nan"), "high": float("nan"), "interval": "interval"}
+    if estimates is None:
+        return nan
+    row = estimates[estimates["estimate_id"] == estimate_id]
+    if row.empty:
+        return nan
+    row = row.iloc[0]
+    def conv(v: float) -> float:
+        if v != v:
+            return float("nan")
+        return float(2 ** (1 / v)) if row["unit"] == "years to double" else float(v)
+    lo, hi = conv(row["low"]), conv(row["high"])
+    return {"rate": conv(row["value"]), "low": min(lo, hi), "high": max(lo, hi),
+            "interval": str(row["interval"]) if isinstance(row["interval"], str) else "interval"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +121,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     gains = m.efficiency_gains(wide, accelerators)
     pp = m.price_performance(accelerators)
     tech = m.technology_rate(pp)
+    ref = reference_rate(inputs.estimates, p.reference_estimate)
     floor = m.min_feasible_cycle(p.fab_months, p.packaging_months, p.bringup_months)
     proj = m.projection(p.cycle_scenarios_months, p.gain_per_generation, p.horizon_years, floor)
     summ = m.projection_summary(p.cycle_scenarios_months, p.gain_per_generation, p.horizon_years, floor)
@@ -171,6 +195,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "technology_rate_low": tech["low"],
         "technology_rate_high": tech["high"],
         "n_price_performance": tech["n"],
+        "reference_rate_per_year": ref["rate"],
+        "reference_rate_low": ref["low"],
+        "reference_rate_high": ref["high"],
         "gain_per_generation_at_recent_gap": m.gain_per_generation(tech["rate"], float(recent["mid"].median()))
         if len(recent) and tech["rate"] == tech["rate"] else float("nan"),
         "min_feasible_cycle_months": floor,
@@ -193,6 +220,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "claimed_months": p.claimed_months,
     }
     numbers["custom_vendors_training"] = ", ".join(work["vendors_training"])
+    numbers["reference_interval"] = ref["interval"]
     return Result(p, wide, durs, bands, pair, refs, full, pct, fpct, stated, gaps, recent, trend, gains, pp, tech,
                   floor, proj, summ, tied, budget, ai, as_of, dict(inputs.problems), numbers)
 
@@ -313,6 +341,14 @@ def estimates_text(n_estimates: int, n: int) -> str:
     return f"{fmt(n_estimates)} of those {fmt(n)} tape-outs are estimates or upper bounds"
 
 
+def ai_duration_text(ai: pd.DataFrame) -> str:
+    """Whether any published AI-design claim states a duration (a design phase in months)."""
+    k = int(ai["min_months"].notna().sum()) if len(ai) else 0
+    if k == 0:
+        return "None states a design-to-tape-out time for a whole program"
+    return f"{fmt(k)} of them state a duration"
+
+
 def trend_text(slope: float, se: float) -> str:
     """A within-family cadence trend in words: distinguishable from zero only beyond two standard errors."""
     if slope != slope or se != se:
@@ -364,8 +400,12 @@ def texts(r: Result) -> dict[str, str]:
         else "not comparable with",
         "design_budget": budget_text(feasible.iloc[0] if len(feasible) else None, n["median_design_to_tapeout_months"]),
         "custom_vendors_training": n["custom_vendors_training"] or "none",
+        "reference_interval": n["reference_interval"],
+        "ai_duration_verdict": ai_duration_text(r.ai_design),
         "pair_label": m.PAIR_LABELS.get((p.start_milestone, p.end_milestone), f"{p.start_milestone} → {p.end_milestone}"),
         "cadence_vendor": p.cadence_vendor,
+        "rate_vs_reference": range_position_text(n["technology_rate_per_year"], n["reference_rate_low"],
+                                                 n["reference_rate_high"]),
         "data_note": "; ".join(f"{k}: {v}" for k, v in r.problems.items()),
     }
 

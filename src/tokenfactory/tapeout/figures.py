@@ -332,9 +332,10 @@ def floors_chart(floors: dict[str, float], cycles: list[float], sources: dict[st
         color=alt.value(charts.TEXT), tooltip=[alt.Tooltip("cycle:Q", title="cycle (months)"), "status:N"])
     txt = alt.Chart(sc).mark_text(dy=-14, fontSize=10, color=charts.TEXT).encode(x="cycle:Q", y="row:N", text="t:N")
     below = sum(c < total for c in cycles)
-    title = charts.title(f"Manufacturing alone takes about {fmt(total)} months: {below} of {len(cycles)} cycles would have to overlap",
-                         ["Assumed (sourced) fabrication, packaging and bring-up: sequential stages between a tape-out",
-                          "and a deployable chip, months; they bound manufacturing, not design; cycle scenarios as points"])
+    title = charts.title(f"Manufacturing takes about {fmt(total)} months; {below} of {len(cycles)} cycles must overlap",
+                         ["Assumed (sourced) fabrication, packaging and bring-up: sequential stages",
+                          "between a tape-out and a deployable chip, months; they bound manufacturing,",
+                          "not design; cycle scenarios as points"])
     floor_rule = alt.Chart(pd.DataFrame({"x": [total]})).mark_rule(strokeDash=[4, 3], color=charts.MUTED).encode(
         x="x:Q")
     return (bar + floor_rule + ticks + txt).properties(width=440, height=120, title=title)
@@ -483,8 +484,9 @@ def price_performance_chart(r) -> alt.Chart:
         layers.append(alt.Chart(fit).mark_line(strokeDash=[5, 3], color=charts.MUTED).encode(x="date:T", y="fit:Q"))
     title = charts.title(
         f"What a dollar of merchant accelerator buys grows ×{fmt(tech['rate'])} a year",
-        [f"Dense BF16 TFLOPS per USD of chip price, log scale; {fmt(tech['n'])} merchant accelerators priced as a chip",
-         f"alone (estimates); dashed: least-squares fit, ×{fmt(tech['low'])} to ×{fmt(tech['high'])} at ±1 standard error"])
+        ["Dense BF16 TFLOPS per USD of chip price, log scale;",
+         f"{fmt(tech['n'])} merchant accelerators priced as a chip alone (estimates);",
+         f"dashed: least-squares fit, ×{fmt(tech['low'])} to ×{fmt(tech['high'])} at ±1 standard error"])
     return alt.layer(*layers).properties(width=470, height=300, title=title)
 
 
@@ -514,8 +516,10 @@ def budget_table(r) -> pd.DataFrame:
 def ai_design_table(r) -> pd.DataFrame:
     """The published claims that AI shortens parts of chip design."""
     a = r.ai_design
+    first = a["source_url"].str.split(" ; ").str[0]
     return pd.DataFrame({"who": a["organization"], "claim": a["statement"],
-                         "date": pd.to_datetime(a["as_of"]).dt.strftime("%Y-%m-%d"), "source": a["source_url"]})
+                         "date": pd.to_datetime(a["as_of"]).dt.strftime("%Y-%m-%d"),
+                         "source (first page)": first.str.replace(r"^https?://", "", regex=True).str.split("/").str[0]})
 
 
 def durations_table(r) -> pd.DataFrame:

@@ -42,6 +42,9 @@ class Params(ChapterParams):
     cadence_vendor: str = param(
         "NVIDIA", unit="", meaning="Merchant vendor whose recent generation gaps set the merchant cadence that "
         "the flywheel reads", choices_from=("chip_programs", "vendor"))
+    reference_estimate: str = param(
+        "epoch_2022_gpu_price_performance_ml", unit="", meaning="Published price-performance trend the measured "
+        "technology rate is checked against", choices_from=("published_estimates", "estimate_id"))
     recent_generations: int = param(
         3, unit="gaps", meaning="How many of that vendor's latest generation gaps the recent cadence is the "
         "median of", ge=1, le=10)

@@ -1,0 +1,145 @@
+"""The claims ledger as one chapter: load, compute, the texts and the glued values.
+
+`load` reads the ledger and the few data tables the rules need beside the other chapters' results
+(the vendor of each accelerator, the stated token volumes, measured fleet use); `compute` turns them
+and the upstream results into verdicts, flip tables and texts; `glue_values` is what the page and
+the summary page glue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+import pandas as pd
+
+from . import evidence as evidence_mod
+from . import ledger as ledger_mod
+from . import report, rules, sensitivity
+from .params import Params
+
+#: Data tables the rules read (beside data/claims.yaml).
+TABLES = ("accelerators", "token_volumes", "utilization_evidence")
+
+#: Periods of a stated token count, per year (a year of 365 days).
+PER_YEAR = {"minute": 60 * 24 * 365.0, "day": 365.0, "week": 365.0 / 7, "month": 12.0, "year": 1.0}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    ledger: ledger_mod.Ledger
+    tables: Mapping[str, pd.DataFrame]
+    #: tables that could not be read, with the reason (the rules that need them become inconclusive)
+    problems: Mapping[str, str] = field(default_factory=dict)
+
+
+def load(loader: Callable[[str], pd.DataFrame]) -> Inputs:
+    """The ledger and the tables; a table that fails to load becomes a named problem, not a crash."""
+    tables, problems = {}, {}
+    for name in TABLES:
+        try:
+            tables[name] = loader(name)
+        except Exception as exc:  # noqa: BLE001 - any failure to read a table is reported, not raised
+            problems[name] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return Inputs(ledger_mod.load(), tables, problems)
+
+
+def tokens_per_year(volumes: pd.DataFrame) -> pd.DataFrame:
+    """Each provider and product's latest stated volume, in tokens per year (as stated: input and
+    output together, as companies count them)."""
+    if volumes is None or volumes.empty:
+        return pd.DataFrame(columns=["provider", "product", "date", "tokens_per_year"])
+    out = volumes.dropna(subset=["tokens"]).copy()
+    out["tokens_per_year"] = out["tokens"] * out["per"].map(PER_YEAR)
+    out = out.dropna(subset=["tokens_per_year"]).sort_values("date")
+    return out.groupby(["provider", "product"], as_index=False).tail(1).reset_index(drop=True)
+
+
+def facts(inputs: Inputs, p: Params) -> dict[str, Any]:
+    """What the rules read from data/: vendors, the reference workload, custom-chip companies' volumes,
+    measured fleet occupancy."""
+    out: dict[str, Any] = {}
+    acc = inputs.tables.get("accelerators")
+    if acc is not None and len(acc):
+        out["vendors"] = dict(zip(acc["accelerator"], acc["vendor"]))
+        # companies running their own chips in service: a custom ASIC with an availability date
+        in_service = (acc["kind"] == "custom_asic") & acc["available_date"].notna()
+        custom = set(acc.loc[in_service, "vendor"].dropna())
+    else:
+        custom = set()
+    vol = tokens_per_year(inputs.tables.get("token_volumes"))
+    if len(vol):
+        ref = vol[(vol["provider"] == p.reference_provider) & (vol["product"] == p.reference_product)]
+        if len(ref):
+            row = ref.iloc[-1]
+            out["reference_tokens_per_year"] = float(row["tokens_per_year"])
+            out["reference_name"] = f"{row['provider']}'s {row['product']} ({pd.Timestamp(row['date']).date()})"
+        largest = vol.groupby("provider")["tokens_per_year"].max()
+        out["custom_chip_volumes"] = {c: float(v) for c, v in largest.items() if c in custom}
+    ue = inputs.tables.get("utilization_evidence")
+    if ue is not None and len(ue):
+        ok = ue[ue["value"].notna()]
+        out["fleet_occupancy"] = [(str(r.operator), float(r.value)) for r in ok.itertuples()]
+    return out
+
+
+@dataclass(frozen=True)
+class Result:
+    p: Params
+    evidence: evidence_mod.Evidence
+    verdicts: list[rules.Verdict]
+    flips: list[sensitivity.Flip]
+    choices: pd.DataFrame
+    problems: Mapping[str, str]
+
+    def verdict(self, claim_id: str) -> rules.Verdict:
+        return next(v for v in self.verdicts if v.claim.id == claim_id)
+
+
+def show_claim(r: Result, claim_id: str) -> None:
+    """One claim's block on the page, with its table of what would flip the verdict."""
+    report.show_claim(r.verdict(claim_id), sensitivity.claim_choices(r.choices, claim_id))
+
+
+def compute(p: Params, inputs: Inputs, upstream: Mapping[str, Mapping[str, Any]] | None) -> Result:
+    ev = evidence_mod.collect(upstream).with_facts(facts(inputs, p))
+    verdicts = rules.assess(inputs.ledger, ev, p)
+    return Result(p, ev, verdicts, sensitivity.flips(verdicts, ev, p), sensitivity.choices_frame(verdicts, ev, p),
+                  dict(inputs.problems))
+
+
+def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """key -> (value, nb.glue options): counts, verdicts, the nearest flip."""
+    out: dict[str, tuple[Any, dict[str, Any]]] = {}
+    for key, n in report.count_results(r.verdicts).items():
+        out[key] = (n, {"sig": 3})
+    out["claims_total"] = (len(r.verdicts), {"sig": 3})
+    for v in r.verdicts:
+        out[f"verdict_{v.claim.id.lower()}"] = (v.verdict, {"text": v.verdict})
+    out["choices_moving"] = (int(r.choices["moves"].sum()) if len(r.choices) else 0, {"sig": 3})
+    out["choices_total"] = (int((~r.choices["default"]).sum()) if len(r.choices) else 0, {"sig": 3})
+    return out
+
+
+def texts(r: Result) -> dict[str, str]:
+    """Every sentence fragment of the page that depends on a result."""
+    out = {"headline": report.headline(r.verdicts), "assessed_note": report.assessed_note(r.verdicts),
+           "evidence_source": r.evidence.source}
+    for v in r.verdicts:
+        cid = v.claim.id.lower()
+        for part, text in report.texts(v).items():
+            if part != "verdict":  # the verdict is glued with its value (glue_values)
+                out[f"{part}_{cid}"] = text
+    return out
+
+
+def show_margin(r: Result, source: str) -> None:
+    """The margin chart, or a line saying no result could be set against a threshold."""
+    from .. import nb
+    from . import figures
+
+    chart = figures.margin_chart(r.verdicts, sensitivity.nearest(r.flips))
+    if chart is None:
+        nb.md("*No result was available to set against a threshold.*")
+    else:
+        nb.show(chart, source=source)

@@ -1,0 +1,834 @@
+"""The chapter "The inference tax" in four calls: `load`, `compute`, `texts`, `glue_values`.
+
+The notebook loads, calls, charts and glues; everything the page says that depends on a result is
+produced here (numbers in `glue_values`, comparative words in `texts`), so that no judgement is typed
+in prose and every one changes when the data or a parameter does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from ..nb import fmt
+from . import analysis, calibration as cal, market, model as m, price_trend as pt, serving as sv
+from .params import Params
+
+#: Efficiency used when the measured table is missing or too small to fit (stated on the page).
+FALLBACK_EFFICIENCY = sv.Efficiency(mbu=0.6, mfu=0.3, overhead_ms=5.0)
+#: Speeds per user at which the chapter compares accelerators (tokens/s per user).
+COMPARISON_SPEEDS = (10.0, 20.0, 30.0, 50.0, 75.0, 100.0)
+
+REQUIRED_TABLES = ("accelerators", "nvidia_financials", "model_architectures")
+OPTIONAL_TABLES = ("serving_benchmarks", "rental_prices", "vendor_margins", "api_prices", "token_volumes",
+                   "benchmark_scores", "models", "utilization_evidence", "published_rates")
+
+
+class InputError(ValueError):
+    """A parameter asks for something the data cannot give (named in the message)."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    tables: dict[str, pd.DataFrame]
+    problems: dict[str, str]
+
+    def get(self, name: str) -> pd.DataFrame | None:
+        return self.tables.get(name)
+
+
+def load(loader: Callable[[str], pd.DataFrame]) -> Inputs:
+    """Every table the chapter reads. Required ones raise; optional ones that are missing or fail
+    their checks become a named problem shown on the page, and the section that needs them says so."""
+    tables, problems = {}, {}
+    for name in REQUIRED_TABLES:
+        tables[name] = loader(name)
+    for name in OPTIONAL_TABLES:
+        try:
+            tables[name] = loader(name)
+        except Exception as exc:  # noqa: BLE001 - any failure of an optional table is reported, not fatal
+            problems[name] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return Inputs(tables, problems)
+
+
+# --------------------------------------------------------------------------------------------------
+# Capital: what each price row is
+
+
+def price_basis(row: pd.Series) -> str:
+    """`chip` or `server_per_chip`. The column `price_basis` says it where present; older rows whose
+    notes describe a server price divided by eight are read as server prices."""
+    basis = row.get("price_basis")
+    if isinstance(basis, str) and basis:
+        return "server_per_chip" if basis.startswith(("server", "system")) else "chip"
+    notes = str(row.get("notes") or "").lower()
+    return "server_per_chip" if ("server" in notes and "/ 8" in notes) else "chip"
+
+
+def capital_split(price: float, basis: str, p: Params) -> dict[str, float]:
+    """Split capital per chip into the part the chip vendor sells and the rest of the server.
+
+    A chip-alone price gets the host server added (`server_usd_per_chip`); a server-per-chip price
+    already holds it, so only its GPU share is the chip and nothing is added. The network is added
+    once in both cases."""
+    if basis == "server_per_chip":
+        chip = price * p.gpu_share_of_server_price
+        server = price - chip
+    else:
+        chip, server = price, p.server_usd_per_chip
+    return {"chip_usd": chip, "server_usd": server, "network_usd": p.network_usd_per_chip}
+
+
+def vendor_margin(p: Params, financials: pd.DataFrame) -> tuple[float, str]:
+    if p.vendor_margin_override is not None:
+        return p.vendor_margin_override, "override"
+    return analysis.vendor_margin_from_data(financials)
+
+
+def product_margin(margins: pd.DataFrame | None, vendor: str = "NVIDIA") -> tuple[float | None, str]:
+    """The highest sourced product-level margin estimate for the vendor's data-center GPUs (the
+    upper bound of the tax), with its basis; None when the table has none."""
+    if margins is None or margins.empty:
+        return None, "no product-level estimate in data/vendor_margins.csv"
+    rows = margins[margins["vendor"] == vendor]
+    if rows.empty:
+        return None, "no product-level estimate in data/vendor_margins.csv"
+    hi = rows["gross_margin_high"].fillna(rows["gross_margin_low"])
+    i = hi.idxmax()
+    return float(hi.loc[i]), f"{rows.loc[i, 'product']}, an analyst's estimate (data/vendor_margins.csv)"
+
+
+def is_rental(rental: pd.DataFrame) -> pd.Series:
+    """Rows that are prices a renter pays (not an owner's total cost of ownership)."""
+    return ~rental["commitment"].fillna("").str.startswith("owned")
+
+
+def rental_price(rental: pd.DataFrame | None, accelerator: str, tier: str = "rental_3yr") -> tuple[float | None, str]:
+    """The accelerator's rental price at `tier`; without one, the lowest price a renter pays (said so)."""
+    if rental is None or rental.empty:
+        return None, "no rental prices in the data"
+    rows = rental[(rental["accelerator"] == accelerator) & rental["usd_per_chip_hour"].notna() & is_rental(rental)]
+    if rows.empty:
+        return None, f"no rental price for {accelerator} in data/rental_prices.csv"
+    at_tier = rows[rows["tier"] == tier]
+    if len(at_tier):
+        i = at_tier["usd_per_chip_hour"].idxmin()
+        return float(rows.loc[i, "usd_per_chip_hour"]), f"{rows.loc[i, 'provider']} ({tier})"
+    i = rows["usd_per_chip_hour"].idxmin()
+    return float(rows.loc[i, "usd_per_chip_hour"]), f"{rows.loc[i, 'provider']} ({rows.loc[i, 'tier']}; no {tier} price)"
+
+
+def owner_tco(rental: pd.DataFrame | None, accelerator: str) -> tuple[float | None, str]:
+    """A published owner's cost per chip-hour (InferenceX's hyperscaler TCO tier), to check ours against."""
+    if rental is None or rental.empty:
+        return None, "none"
+    rows = rental[(rental["accelerator"] == accelerator) & (rental["tier"] == "owning_hyperscaler")]
+    if rows.empty:
+        return None, "none"
+    return float(rows["usd_per_chip_hour"].iloc[0]), str(rows["provider"].iloc[0])
+
+
+# --------------------------------------------------------------------------------------------------
+# Serving throughput
+
+
+def architecture(inputs: Inputs, model_name: str) -> sv.Architecture:
+    arch = inputs.tables["model_architectures"]
+    rows = arch[arch["model"] == model_name]
+    if rows.empty:
+        raise InputError(f"reference_model: {model_name!r} has no row in data/model_architectures.csv "
+                         f"(models with one: {', '.join(arch['model'])})")
+    try:
+        return sv.Architecture.from_row(rows.iloc[0])
+    except sv.ArchitectureError as exc:
+        raise InputError(str(exc)) from exc
+
+
+def accelerator_row(inputs: Inputs, name: str) -> pd.Series:
+    acc = inputs.tables["accelerators"]
+    rows = acc[acc["accelerator"] == name]
+    if rows.empty:
+        raise InputError(f"accelerator: {name!r} is not in data/accelerators.csv")
+    row = rows.iloc[0]
+    missing = [c for c in ("memory_bandwidth_tb_s", "memory_gb", "tdp_w") if pd.isna(row.get(c))]
+    if pd.isna(row.get("fp8_dense_tflops")) and pd.isna(row.get("bf16_dense_tflops")):
+        missing.append("dense TFLOPS")
+    if missing:
+        raise InputError(f"accelerator {name!r}: data/accelerators.csv lacks {', '.join(missing)}")
+    return row
+
+
+def throughput(arch: sv.Architecture, acc_row: pd.Series, p: Params, eff: sv.Efficiency,
+               speed: float | None) -> dict[str, float]:
+    hw = cal.hardware(acc_row, p.precision)
+    wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
+    return sv.best_at_interactivity(arch, hw, wl, eff, speed)
+
+
+# --------------------------------------------------------------------------------------------------
+# The result
+
+
+@dataclass(frozen=True)
+class Result:
+    p: Params
+    calibration: cal.Calibration | None
+    efficiency: sv.Efficiency
+    efficiencies: dict
+    efficiency_source: str
+    serving: dict[str, float]
+    frontier: pd.DataFrame
+    gpu: dict[str, Any]
+    gpu_cost: dict[str, float]
+    gpu_cost_owned: dict[str, float]
+    margin: float
+    margin_period: str
+    margin_high: float | None
+    margin_high_basis: str
+    tax_low: float
+    tax_high: float | None
+    rental_usd: float | None
+    rental_basis: str
+    asic: dict[str, Any]
+    asic_cost: dict[str, float]
+    asic_marginal_mtok: float
+    asic_reference_cost: float
+    nre_annual_usd: float
+    breakeven_tokens_per_year: float
+    program_tokens_per_year: float
+    elasticity: float
+    fixed_share: float
+    tornado: pd.DataFrame
+    mc_total: np.ndarray
+    mc: dict[str, float]
+    throughput_sigma_log10: float
+    comparison: pd.DataFrame
+    measured_costs: pd.DataFrame
+    cheapest_measured: dict[str, Any]
+    cheapest_model: dict[str, Any]
+    hosts: pd.DataFrame
+    volumes: pd.DataFrame
+    per_company: pd.DataFrame
+    utilization_evidence: pd.DataFrame
+    price: dict[str, Any]
+    problems: dict[str, str]
+    data_as_of: str
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cost_all_tokens(self) -> float:
+        return self.gpu_cost["total"] * self.p.output_tokens / (self.p.input_tokens + self.p.output_tokens)
+
+    def decomposition(self) -> pd.DataFrame:
+        """Long frame: chip kind, component, USD per million output tokens, share (owned chips)."""
+        rows = []
+        for kind, cost in (("Merchant GPU", self.gpu_cost_owned), ("Custom ASIC (hypothetical)", self.asic_cost)):
+            for comp in m.COMPONENTS:
+                if comp == "rental" or (kind == "Merchant GPU" and comp == "nre"):
+                    continue
+                rows.append({"chip": kind, "component": m.COMPONENT_LABELS[comp], "key": comp,
+                             "usd_per_mtok": cost[comp], "share": cost[comp] / cost["total"]})
+        return pd.DataFrame(rows)
+
+
+def _scalars(d: dict[str, Any]) -> dict[str, float]:
+    return {k: float(np.asarray(v).item()) for k, v in d.items()}
+
+
+def cost_inputs(p: Params, inputs: Inputs, acc_row: pd.Series, tokens_per_s: float, margin: float,
+                pricing: str) -> tuple[dict[str, Any], float | None, str]:
+    """The cost model's inputs for one accelerator, owned or rented."""
+    price = p.chip_price_override_usd if p.chip_price_override_usd is not None else acc_row.get("price_usd")
+    basis = "chip" if p.chip_price_override_usd is not None else price_basis(acc_row)
+    rent, rent_basis = (p.rental_usd_per_chip_hour, "parameter") if p.rental_usd_per_chip_hour is not None else \
+        rental_price(inputs.get("rental_prices"), str(acc_row["accelerator"]), p.rental_tier)
+    if pricing == "ownership" and (price is None or pd.isna(price)):
+        raise InputError(f"accelerator {acc_row['accelerator']!r}: no price in data/accelerators.csv; "
+                         "set chip_price_override_usd or pricing=rental")
+    if pricing == "rental" and rent is None:
+        raise InputError(f"accelerator {acc_row['accelerator']!r}: {rent_basis}; set rental_usd_per_chip_hour "
+                         "or pricing=ownership")
+    split = capital_split(float(price), basis, p) if price is not None and not pd.isna(price) else \
+        {"chip_usd": 0.0, "server_usd": 0.0, "network_usd": 0.0}
+    owned = pricing == "ownership"
+    inp = {
+        "tokens_per_s": tokens_per_s,
+        "tdp_w": float(acc_row["tdp_w"]),
+        "price_usd": split["chip_usd"] if owned else 0.0,
+        "vendor_margin": margin,
+        "nre_per_unit_usd": 0.0,
+        "server_network_usd": split["server_usd"] + split["network_usd"] if owned else 0.0,
+        "rental_usd_per_hour": 0.0 if owned else float(rent),
+        "utilization": p.utilization,
+        "electricity_usd_per_kwh": p.electricity_usd_per_kwh if owned else 0.0,
+        "pue": p.pue,
+        "server_power_factor": p.server_power_factor,
+        "depreciation_years": p.depreciation_years,
+        "cost_of_capital": p.cost_of_capital,
+        "facility_usd_per_kw_month": p.facility_usd_per_kw_month if owned else 0.0,
+    }
+    return inp, rent, rent_basis
+
+
+def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float) -> list[m.Range]:
+    """Plausible ranges (assumptions, listed in the Method). Throughput varies by the calibration's
+    held-out error: ±2 sigma of log10(model/measured)."""
+    tps = float(gpu["tokens_per_s"])
+    k = 10 ** (2 * sigma_log10)
+    ranges = [
+        m.Range("tokens_per_s", "Throughput per chip (model error)", tps / k, tps * k, "tokens/s", log=True),
+        m.Range("utilization", "Utilization", min(0.2, p.utilization), max(0.9, p.utilization), "fraction"),
+        m.Range("depreciation_years", "Depreciation life", min(3.0, p.depreciation_years),
+                max(7.0, p.depreciation_years), "years"),
+        m.Range("cost_of_capital", "Cost of capital", min(0.05, p.cost_of_capital), max(0.15, p.cost_of_capital),
+                "per year"),
+    ]
+    if gpu["price_usd"] > 0:
+        ranges += [
+            m.Range("price_usd", "Chip price", gpu["price_usd"] * 0.7, gpu["price_usd"] * 1.3, "USD"),
+            m.Range("server_network_usd", "Server and network cost", gpu["server_network_usd"] * 0.6,
+                    gpu["server_network_usd"] * 1.5, "USD per chip"),
+            m.Range("electricity_usd_per_kwh", "Electricity price", min(0.04, p.electricity_usd_per_kwh),
+                    max(0.15, p.electricity_usd_per_kwh), "USD/kWh"),
+            m.Range("pue", "PUE", min(1.1, p.pue), max(1.6, p.pue), "ratio"),
+            m.Range("facility_usd_per_kw_month", "Facility cost", min(100.0, p.facility_usd_per_kw_month),
+                    max(250.0, p.facility_usd_per_kw_month), "USD per kW-month"),
+        ]
+    if gpu.get("rental_usd_per_hour", 0) > 0:
+        r = gpu["rental_usd_per_hour"]
+        ranges.append(m.Range("rental_usd_per_hour", "Rental price", r * 0.6, r * 1.5, "USD per chip-hour"))
+    return ranges
+
+
+def efficiency_for(effs: dict[str, sv.Efficiency], vendor: object, engine: str) -> sv.Efficiency:
+    """The fitted efficiency a chip is modeled with: its vendor's engine family, or open engines."""
+    family = cal.TRT if (engine == "vendor_best" and str(vendor) == "NVIDIA") else cal.OPEN
+    return cal.efficiency_for(effs, family)
+
+
+def modelable_gpus(inputs: Inputs):
+    """(name, row) of every merchant GPU whose specs the serving model needs are in the data."""
+    acc = inputs.tables["accelerators"]
+    for name in acc.loc[acc["kind"] == "merchant_gpu", "accelerator"]:
+        try:
+            yield name, accelerator_row(inputs, name)
+        except InputError:
+            continue
+
+
+def accelerator_comparison(p: Params, inputs: Inputs, effs: dict[str, sv.Efficiency], margin: float,
+                           models: tuple[str, ...], speed: float) -> pd.DataFrame:
+    """Modeled cost per million output tokens of every accelerator with the data to model it, at one
+    speed per user, for each model (owned at its price where one is sourced; rented otherwise)."""
+    rows = []
+    for name, row in modelable_gpus(inputs):
+        for model_name in models:
+            try:
+                arch = architecture(inputs, model_name)
+            except InputError:
+                continue
+            tp = throughput(arch, row, p, efficiency_for(effs, row["vendor"], p.engine), speed)
+            tps = tp["output_tokens_per_s_per_chip"]
+            if not np.isfinite(tps):
+                continue
+            for pricing in ("ownership", "rental"):
+                try:
+                    inp, _, _ = cost_inputs(p, inputs, row, tps, margin, pricing)
+                except InputError:
+                    continue
+                rows.append({"accelerator": name, "vendor": row["vendor"], "model": model_name, "pricing": pricing,
+                             "tokens_per_s_per_chip": tps, "chips_per_replica": tp["chips_per_replica"],
+                             "usd_per_mtok": float(m.cost_per_mtok(inp)["total"])})
+    return pd.DataFrame(rows, columns=["accelerator", "vendor", "model", "pricing", "tokens_per_s_per_chip",
+                                       "chips_per_replica", "usd_per_mtok"])
+
+
+def cheapest(frame: pd.DataFrame, model_name: str, pricing: str) -> dict[str, Any]:
+    rows = frame[(frame["model"] == model_name) & (frame["pricing"] == pricing)]
+    if rows.empty:
+        return {"accelerator": None, "usd_per_mtok": float("nan"), "n": 0, "runner_up": None, "margin": float("nan")}
+    rows = rows.sort_values("usd_per_mtok")
+    second = rows.iloc[1] if len(rows) > 1 else None
+    return {"accelerator": rows.iloc[0]["accelerator"], "usd_per_mtok": float(rows.iloc[0]["usd_per_mtok"]),
+            "n": len(rows), "runner_up": None if second is None else second["accelerator"],
+            "margin": float("nan") if second is None else float(second["usd_per_mtok"] / rows.iloc[0]["usd_per_mtok"])}
+
+
+def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier: str = "rental_3yr") -> pd.DataFrame:
+    """Cost per million output tokens of each measured point: its accelerator's rental price at one tier
+    for all (or the price the source itself used) over its measured output throughput per chip."""
+    cols = ["point_id", "source", "accelerator", "model", "scenario", "engine", "tokens_per_s_per_user",
+            "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok"]
+    if bench is None or bench.empty:
+        return pd.DataFrame(columns=cols)
+    b = bench.copy()
+    out = b["output_tokens_per_s_per_chip"]
+    if "total_tokens_per_s_per_chip" in b and "input_tokens" in b:
+        derived = b["total_tokens_per_s_per_chip"] * b["output_tokens"] / (b["input_tokens"] + b["output_tokens"])
+        out = out.fillna(derived)
+    b["output_tokens_per_s_per_chip"] = out
+    price = {}
+    if rental is not None and not rental.empty:
+        price = {a: rental_price(rental, a, tier)[0] for a in b["accelerator"].dropna().unique()}
+        price = {a: v for a, v in price.items() if v is not None}
+    own = b["usd_per_chip_hour"] if "usd_per_chip_hour" in b else pd.Series(np.nan, index=b.index)
+    b["usd_per_chip_hour"] = b["accelerator"].map(price).fillna(own)
+    b = b.dropna(subset=["usd_per_chip_hour", "output_tokens_per_s_per_chip"])
+    b = b[b["output_tokens_per_s_per_chip"] > 0]
+    b["usd_per_mtok"] = b["usd_per_chip_hour"] * 1e6 / (b["output_tokens_per_s_per_chip"] * 3600.0)
+    for c in cols:
+        if c not in b:
+            b[c] = np.nan
+    return b[cols].reset_index(drop=True)
+
+
+def cheapest_measured(costs: pd.DataFrame) -> dict[str, Any]:
+    """The cheapest accelerator per token in the measured data, on the footing that compares the most
+    accelerators: one model, one source and one scenario (same harness, same latency limit)."""
+    empty = {"accelerator": None, "model": None, "source": None, "scenario": None, "n": 0, "table": costs.iloc[0:0]}
+    if costs.empty:
+        return empty
+    g = costs.groupby(["model", "source", "scenario"], dropna=False)["accelerator"].nunique()
+    g = g[g >= 2]
+    if g.empty:
+        return empty
+    key = g.sort_values(ascending=False).index[0]
+    rows = costs[(costs["model"] == key[0]) & (costs["source"] == key[1]) & (costs["scenario"] == key[2])]
+    best = rows.groupby("accelerator")["usd_per_mtok"].min().sort_values()
+    return {"accelerator": best.index[0], "model": key[0], "source": key[1], "scenario": key[2], "n": len(best),
+            "table": best.reset_index()}
+
+
+def fixed_share(cost: dict[str, float]) -> float:
+    """Share of the cost that does not scale with served hours (capital, facility, rental)."""
+    fixed = sum(cost[k] for k in ("chip_at_cost", "vendor_margin", "nre", "server_network", "facility", "rental"))
+    return fixed / cost["total"]
+
+
+def newest_date(inputs: Inputs, tables: tuple[str, ...]) -> str:
+    dates = [inputs.tables[t]["as_of"].max() for t in tables if t in inputs.tables and "as_of" in inputs.tables[t]]
+    dates = [d for d in dates if pd.notna(d)]
+    return str(max(dates).date()) if dates else "n/a"
+
+
+def compute(p: Params, inputs: Inputs) -> Result:
+    """The chapter's model at the parameters `p`."""
+    problems = dict(inputs.problems)
+    # 1. efficiency, fitted to the measured points
+    calib, eff_src = None, "fallback (no usable measurements)"
+    effs = {"pooled": sv.Efficiency(FALLBACK_EFFICIENCY.mbu, FALLBACK_EFFICIENCY.mfu, FALLBACK_EFFICIENCY.overhead_ms,
+                                    p.memory_usable)}
+    bench = inputs.get("serving_benchmarks")
+    if bench is not None:
+        pts, skipped = cal.usable_points(bench, inputs.tables["accelerators"], inputs.tables["model_architectures"])
+        try:
+            calib = cal.calibrate(pts, skipped, p.memory_usable)
+            effs = {k: sv.Efficiency(e.mbu, e.mfu, e.overhead_ms, p.memory_usable) for k, e in calib.efficiencies.items()}
+            eff_src = f"fitted to {calib.fit.n_points} measured points"
+        except cal.CalibrationError as exc:
+            problems["calibration"] = str(exc)
+    sigma = 0.15
+    if calib is not None:
+        errs = calib.table["heldout_abs_log10_error"].dropna()
+        if len(errs):
+            sigma = float(np.sqrt(np.mean(errs ** 2)))
+    # 2. throughput of the chosen accelerator and model at the chosen speed per user
+    arch = architecture(inputs, p.reference_model)
+    row = accelerator_row(inputs, p.accelerator)
+    eff = efficiency_for(effs, row["vendor"], p.engine)
+    tp = throughput(arch, row, p, eff, p.tokens_per_second_per_user)
+    if not np.isfinite(tp["output_tokens_per_s_per_chip"]):
+        fastest = sv.max_speed(arch, cal.hardware(row, p.precision),
+                               sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision), eff)
+        raise InputError(f"tokens_per_second_per_user: {p.tokens_per_second_per_user:g} is faster than "
+                         f"{p.accelerator} can serve {p.reference_model} in this model (at most about "
+                         f"{fmt(fastest)} tokens/s per user); choose a lower speed")
+    hw = cal.hardware(row, p.precision)
+    wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
+    front = sv.frontier(arch, hw, wl, eff, np.geomspace(5, 300, 40))
+    # 3. cost per token, owned and as chosen
+    margin, period = vendor_margin(p, inputs.tables["nvidia_financials"])
+    tps = tp["output_tokens_per_s_per_chip"]
+    owned_inp, rent, rent_basis = cost_inputs(p, inputs, row, tps, margin, "ownership") if \
+        (p.chip_price_override_usd is not None or pd.notna(row.get("price_usd"))) else (None, None, "")
+    gpu_inp, rent, rent_basis = cost_inputs(p, inputs, row, tps, margin, p.pricing)
+    gpu_cost = _scalars(m.cost_per_mtok(gpu_inp))
+    owned_cost = _scalars(m.cost_per_mtok(owned_inp)) if owned_inp is not None else gpu_cost
+    # 4. the tax as a range: company-wide GAAP margin (low), product-level estimate (high)
+    hi_margin, hi_basis = product_margin(inputs.get("vendor_margins"))
+    gaap, _ = analysis.vendor_margin_from_data(inputs.tables["nvidia_financials"])
+    tax_low = float(m.cost_per_mtok({**(owned_inp or gpu_inp), "vendor_margin": gaap})["tax_share"])
+    tax_high = None if hi_margin is None else float(m.cost_per_mtok({**(owned_inp or gpu_inp),
+                                                                     "vendor_margin": hi_margin})["tax_share"])
+    # 5. the hypothetical ASIC against a GPU of its own time (owned)
+    ref_row = accelerator_row(inputs, p.asic_reference_accelerator)
+    ref_tp = throughput(arch, ref_row, p, efficiency_for(effs, ref_row["vendor"], p.engine),
+                        p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
+    ref_inp, _, _ = cost_inputs(p, inputs, ref_row, ref_tp, margin, "ownership")
+    ref_cost = float(m.cost_per_mtok(ref_inp)["total"])
+    asic = m.asic_inputs(ref_inp, unit_cost_usd=p.asic_unit_cost_usd, partner_margin=p.partner_margin,
+                         perf_ratio=p.asic_perf_ratio, power_w=p.asic_power_w, nre_usd=p.asic_nre_usd,
+                         volume_units=p.asic_volume_units, program_years=p.asic_program_years)
+    asic_cost = _scalars(m.cost_per_mtok(asic))
+    asic_marg = float(m.cost_per_mtok(m.asic_marginal_inputs(asic))["total"])
+    nre_annual = float(m.nre_per_year(p.asic_nre_usd, p.cost_of_capital, p.asic_program_years))
+    breakeven = float(m.breakeven_tokens_per_year(ref_cost, asic_marg, nre_annual))
+    program_tokens = asic_cost["tokens_per_s"] * 3600 * m.HOURS_PER_YEAR * p.utilization * p.asic_volume_units
+    # 6. uncertainty
+    ranges = uncertainty_ranges(p, gpu_inp, sigma)
+    mc = m.monte_carlo(gpu_inp, ranges, p.mc_draws, p.seed)
+    # 7. accelerators compared, modeled and measured
+    comp = accelerator_comparison(p, inputs, effs, margin, (p.reference_model, p.moe_model), p.tokens_per_second_per_user)
+    costs = measured_costs(bench, inputs.get("rental_prices"), p.rental_tier)
+    tco, tco_src = owner_tco(inputs.get("rental_prices"), p.accelerator)
+    owned_hour = None
+    if owned_inp is not None:
+        k = m.slider_constants(owned_inp)
+        owned_hour = float((owned_inp["price_usd"] + owned_inp["server_network_usd"]) * k["crf"] / m.HOURS_PER_YEAR
+                           + k["facility_per_year"] / m.HOURS_PER_YEAR + k["kw"] * k["pue"] * p.electricity_usd_per_kwh)
+    # 8. market, volumes, utilization evidence
+    prices = inputs.get("api_prices")
+    io = p.input_tokens / p.output_tokens
+    hosts = market.host_prices(prices, p.reference_model, io) if prices is not None else pd.DataFrame()
+    vols = analysis.annual_token_volumes(inputs.get("token_volumes"), io) if inputs.get("token_volumes") is not None \
+        else pd.DataFrame(columns=["provider", "output_tokens_per_year"])
+    per_co = analysis.largest_per_provider(vols)
+    util = inputs.get("utilization_evidence")
+    price = price_trend(p, inputs)
+    extras = {
+        "margin_for_half": analysis.margin_for_tax_share(owned_cost, 0.5),
+        "perf_at_parity": perf_ratio_at_parity(p, ref_inp, ref_cost),
+        "half_u_cost": analysis.cost_ratio_at_utilization(gpu_inp, 0.5),
+        "nre_at_parity": analysis.nre_at_parity(p, ref_cost, asic_marg, float(program_tokens)),
+        "owned_usd_per_chip_hour": owned_hour, "tco_usd_per_chip_hour": tco, "tco_source": tco_src,
+    }
+    return Result(
+        p=p, calibration=calib, efficiency=eff, efficiencies=effs, efficiency_source=eff_src, serving=tp, frontier=front,
+        gpu=gpu_inp, gpu_cost=gpu_cost, gpu_cost_owned=owned_cost, margin=margin, margin_period=period,
+        margin_high=hi_margin, margin_high_basis=hi_basis, tax_low=tax_low, tax_high=tax_high,
+        rental_usd=rent, rental_basis=rent_basis, asic=asic, asic_cost=asic_cost, asic_marginal_mtok=asic_marg,
+        asic_reference_cost=ref_cost, nre_annual_usd=nre_annual, breakeven_tokens_per_year=breakeven,
+        program_tokens_per_year=float(program_tokens), elasticity=float(m.utilization_elasticity(gpu_inp)),
+        fixed_share=fixed_share(gpu_cost), tornado=m.tornado(gpu_inp, ranges), mc_total=np.asarray(mc["total"]),
+        mc=m.percentiles(mc["total"]), throughput_sigma_log10=sigma, comparison=comp, measured_costs=costs,
+        cheapest_measured=cheapest_measured(costs), cheapest_model=cheapest(comp, p.reference_model, "ownership"),
+        hosts=hosts, volumes=vols, per_company=per_co,
+        utilization_evidence=util if util is not None else pd.DataFrame(), price=price, problems=problems,
+        data_as_of=newest_date(inputs, ("accelerators", "serving_benchmarks", "rental_prices", "nvidia_financials",
+                                        "api_prices", "token_volumes")),
+        extras=extras,
+    )
+
+
+def perf_ratio_at_parity(p: Params, ref_inp: dict[str, Any], ref_cost: float,
+                         lo: float = 0.01, hi: float = 10.0) -> float | None:
+    """ASIC performance relative to its reference GPU below which the program (one-off cost included)
+    no longer beats buying that GPU: bisection on log(ratio), cost falls as performance rises."""
+    def f(ratio: float) -> float:
+        a = m.asic_inputs(ref_inp, unit_cost_usd=p.asic_unit_cost_usd, partner_margin=p.partner_margin,
+                          perf_ratio=ratio, power_w=p.asic_power_w, nre_usd=p.asic_nre_usd,
+                          volume_units=p.asic_volume_units, program_years=p.asic_program_years)
+        return float(m.cost_per_mtok(a)["total"]) - ref_cost
+    if f(hi) > 0:
+        return None
+    if f(lo) <= 0:
+        return lo
+    a_, b_ = np.log(lo), np.log(hi)
+    for _ in range(60):
+        mid = (a_ + b_) / 2
+        a_, b_ = (mid, b_) if f(float(np.exp(mid))) > 0 else (a_, mid)
+    return float(np.exp(b_))
+
+
+def price_trend(p: Params, inputs: Inputs) -> dict[str, Any]:
+    """The market decline at fixed capability (see `price_trend`): every threshold x basis, and the
+    headline threshold chosen by the parameters (added to the defaults when it is not among them)."""
+    prices, scores, models = inputs.get("api_prices"), inputs.get("benchmark_scores"), inputs.get("models")
+    if prices is None or scores is None or models is None:
+        missing = [n for n in ("api_prices", "benchmark_scores", "models") if inputs.get(n) is None]
+        return {"result": None, "problem": "missing tables: " + ", ".join(missing)}
+    head = (p.price_benchmark, p.price_threshold_model)
+    thresholds = pt.DEFAULT_THRESHOLDS if head in pt.DEFAULT_THRESHOLDS else pt.DEFAULT_THRESHOLDS + (head,)
+    bases = tuple(dict.fromkeys(pt.DEFAULT_BASES + (p.price_basis,)))
+    try:
+        res = pt.price_trend_result(prices, models, scores, thresholds=thresholds, bases=bases,
+                                    headline=(p.price_benchmark, p.price_threshold_model, p.price_basis),
+                                    published=inputs.get("published_rates"))
+    except (KeyError, ValueError) as exc:
+        return {"result": None, "problem": str(exc)}
+    decomp = pt.decline_decomposition(res, res.headline, inputs.tables["accelerators"], models)
+    return {"result": res, "problem": None, "headline": pt.headline_row(res), "decomposition": decomp}
+
+
+# --------------------------------------------------------------------------------------------------
+# Words and numbers for the page
+
+
+def usd(x: float | None, sig: int = 2) -> str:
+    return "n/a" if x is None or not np.isfinite(x) else "$" + fmt(x, sig=sig)
+
+
+def tax_size_word(low: float, high: float | None) -> str:
+    """How large the tax is, from its range: the words follow the numbers (thresholds stated here).
+
+    Below a tenth of the cost at its upper end: small. Above half at its lower end: most of the cost.
+    Otherwise: a large share but not most of it (when the upper end stays at or below half), or a share
+    that may or may not be most of it (when the range straddles one half)."""
+    top = low if high is None else max(low, high)
+    if top < 0.10:
+        return "a small part of a token's cost"
+    if low > 0.5:
+        return "most of a token's cost"
+    if top <= 0.5:
+        return "a large share of a token's cost, though not most of it"
+    return "a large share of a token's cost, and possibly most of it"
+
+
+def lever_word(tornado: pd.DataFrame, key: str) -> str:
+    """Where an input ranks among the tornado's swings: 'the biggest lever', 'the second-biggest lever' ..."""
+    keys = list(tornado["key"])
+    if key not in keys:
+        return "not among the inputs varied"
+    rank = keys.index(key) + 1
+    ordinal = {1: "the biggest", 2: "the second-biggest", 3: "the third-biggest"}.get(rank, f"number {rank}")
+    return f"{ordinal} of the {len(keys)} inputs varied"
+
+
+def small_inputs(tornado: pd.DataFrame, share: float = 0.1) -> list[str]:
+    """Inputs whose full swing moves the cost by less than `share` of the base cost."""
+    base = float(tornado["base"].iloc[0])
+    return [str(x).lower() for x in tornado.loc[tornado["swing"] < share * base, "input"]]
+
+
+def compare_word(a: float, b: float, tol: float = 0.05) -> str:
+    """'cheaper than', 'dearer than' or 'about the same as' (within `tol`), for a against b."""
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return "not comparable with"
+    if a < b * (1 - tol):
+        return "cheaper than"
+    if a > b * (1 + tol):
+        return "dearer than"
+    return "about the same as"
+
+
+def level_word(a: float, b: float, tol: float = 0.05) -> str:
+    """'below', 'above' or 'about the same as' (within `tol`), for a against b."""
+    if not (np.isfinite(a) and np.isfinite(b)):
+        return "not comparable with"
+    return "below" if a < b * (1 - tol) else "above" if a > b * (1 + tol) else "about the same as"
+
+
+def calibration_verdict(cal_: cal.Calibration | None) -> str:
+    if cal_ is None:
+        return "not checked against measurements (none usable in the data)"
+    ok = cal_.heldout_median_abs_log10_error <= np.log10(1.5) and cal_.heldout_share_within_2x >= 0.8
+    return ("within the book's targets (held-out median error within ×1.5, at least 80% of points within ×2)" if ok
+            else "outside the book's targets (held-out median error within ×1.5, at least 80% of points within ×2)")
+
+
+def texts(r: Result) -> dict[str, str]:
+    p = r.p
+    c = r.calibration
+    t: dict[str, str] = {
+        "accelerator": p.accelerator, "model": p.reference_model, "moe_model": p.moe_model,
+        "asic_reference": p.asic_reference_accelerator, "pricing": p.pricing,
+        "accelerator_with_article": analysis.with_article(p.accelerator),
+        "efficiency_source": r.efficiency_source,
+        "engine_family": (cal.TRT if (p.engine == "vendor_best" and p.accelerator.startswith("NVIDIA")) else cal.OPEN)
+        if len(r.efficiencies) > 1 else "all engines pooled",
+        "mbu": fmt(r.efficiency.mbu, pct=True), "mfu": fmt(r.efficiency.mfu, pct=True),
+        "overhead": fmt(r.efficiency.overhead_ms, unit="ms"),
+        "speed": fmt(p.tokens_per_second_per_user), "io": f"{p.input_tokens:,} in / {p.output_tokens:,} out",
+        "chips_per_replica": fmt(r.serving["chips_per_replica"]), "batch": fmt(r.serving["batch"]),
+        "margin": fmt(r.margin, pct=True), "margin_period": r.margin_period,
+        "margin_high": fmt(r.margin_high, pct=True) if r.margin_high is not None else "n/a",
+        "margin_high_basis": r.margin_high_basis,
+        "tax_size": tax_size_word(r.tax_low, r.tax_high),
+        "utilization": fmt(p.utilization, pct=True),
+        "fixed_share": fmt(r.fixed_share, pct=True),
+        "utilization_rank": lever_word(r.tornado, "utilization"),
+        "top_input": str(r.tornado["input"].iloc[0]).lower(),
+        "elasticity_abs": f"{fmt(abs(r.elasticity))}%",
+        "small_inputs": ", ".join(small_inputs(r.tornado)) or "none",
+        "calibration_verdict": calibration_verdict(c),
+        "asic_vs_ref": compare_word(r.asic_cost["total"], r.asic_reference_cost),
+        "rental": usd(r.rental_usd) + " per chip-hour" if r.rental_usd is not None else "no sourced rental price",
+        "rental_basis": r.rental_basis,
+        "cheapest_measured": r.cheapest_measured["accelerator"] or "none (too few priced measurements)",
+        "cheapest_measured_footing": (f"{r.cheapest_measured['model']}, {r.cheapest_measured['source']}, "
+                                      f"{r.cheapest_measured['scenario']} scenario, {r.cheapest_measured['n']} accelerators"
+                                      if r.cheapest_measured["accelerator"] else "no footing with two priced accelerators"),
+        "cheapest_model": r.cheapest_model["accelerator"] or "none",
+        "cheapest_model_runner_up": r.cheapest_model["runner_up"] or "none",
+        "cheapest_model_gap": (fmt(r.cheapest_model["margin"] - 1, pct=True) if np.isfinite(r.cheapest_model["margin"])
+                               else "n/a"),
+        "data_as_of": r.data_as_of,
+    }
+    vendor = lambda name: str(name).split()[0] if name else ""  # noqa: E731
+    ue = r.utilization_evidence
+    if len(ue):
+        row = ue.iloc[0]
+        t["utilization_measured_who"] = (f"{row['operator']} ({row['metric']}, {row['period_start'].date()} to "
+                                         f"{row['period_end'].date()}{', self-reported' if row['self_reported'] else ''})")
+        t["utilization_measured_vs_default"] = level_word(float(row["value"]), p.utilization)
+    else:
+        t.update(utilization_measured_who="no operator in the data",
+                 utilization_measured_vs_default="not comparable with")
+    t["vendor_claim_measured"] = ("holds" if vendor(r.cheapest_measured["accelerator"]) == "NVIDIA" else
+                                  "does not hold" if r.cheapest_measured["accelerator"] else "cannot be tested")
+    t["vendor_claim_model"] = ("holds" if vendor(r.cheapest_model["accelerator"]) == "NVIDIA" else
+                               "does not hold" if r.cheapest_model["accelerator"] else "cannot be tested")
+    if c is not None:
+        t["calibration_sources"] = fmt(c.n_sources)
+        t["skipped"] = fmt(len(c.skipped))
+    hosts = r.hosts
+    if len(hosts):
+        col = hosts["usd_per_mtok_with_prompt"]
+        t["host_min"], t["host_max"], t["host_median"] = usd(col.min()), usd(col.max()), usd(col.median())
+        t["n_hosts"] = fmt(len(hosts))
+        t["model_vs_hosts"] = ("below the cheapest host" if r.gpu_cost["total"] < col.min() else
+                               "above the dearest host" if r.gpu_cost["total"] > col.max() else "inside the hosts' range")
+    else:
+        t.update(host_min="n/a", host_max="n/a", host_median="n/a", n_hosts="0", model_vs_hosts="not comparable (no host prices)")
+    h = r.price.get("headline")
+    if h is not None and np.isfinite(h["per_year"]):
+        t["price_decline"] = (f"×{fmt(h['per_year'])} cheaper per year (90% interval ×{fmt(h['low'])} to "
+                              f"×{fmt(h['high'])}), fitted on {int(h['points_fitted'])} new lows")
+        t["price_threshold"] = f"{h['threshold_label']}, {pt.BASIS_LABELS[h['basis']]}"
+    else:
+        t["price_decline"] = "not measurable at this threshold: " + (r.price.get("problem") or "too few new lows")
+        t["price_threshold"] = f"{p.price_benchmark} at {p.price_threshold_model}'s score"
+    d = r.price.get("decomposition")
+    if d is not None and d["share_of_decline"].notna().all():
+        hw, size, rest = (d.iloc[i] for i in range(3))
+        t["decline_sources"] = (f"cheaper hardware per FLOP explains about {fmt(hw['share_of_decline'], pct=True)} of the "
+                                f"decline (×{fmt(hw['per_year'])} a year, {int(hw['points'])} chips), smaller models "
+                                f"about {fmt(size['share_of_decline'], pct=True)} (×{fmt(size['per_year'])} a year, "
+                                f"{int(size['points'])} open-weights models with a published size), and the rest, "
+                                f"{fmt(rest['share_of_decline'], pct=True)}, is margin, utilization and software together")
+    else:
+        t["decline_sources"] = ("the data cannot split it at this threshold (the models setting the new lows "
+                                "do not publish their size, or too few chips have a price)")
+    x = r.extras
+    t["margin_for_half"] = (f"rises to {fmt(x['margin_for_half'], pct=True)}" if x["margin_for_half"] < 1
+                            else "would have to exceed 100%, which it cannot")
+    t["perf_parity"] = (f"falls below {fmt(x['perf_at_parity'])}× the {p.asic_reference_accelerator}'s"
+                        if x["perf_at_parity"] else "is at any ratio up to 10× the GPU's: it never pays for itself")
+    t["half_u_cost"] = fmt(x["half_u_cost"])
+    t["owned_hour"] = usd(x["owned_usd_per_chip_hour"], 3)
+    t["tco_hour"] = usd(x["tco_usd_per_chip_hour"], 3)
+    t["owned_vs_tco"] = (compare_word(x["owned_usd_per_chip_hour"], x["tco_usd_per_chip_hour"], tol=0.15)
+                         if x["owned_usd_per_chip_hour"] and x["tco_usd_per_chip_hour"] else "not comparable with")
+    t["half_u"] = fmt(p.utilization / 2, pct=True)
+    t["nre_parity"] = usd(x["nre_at_parity"])
+    above = r.per_company[r.per_company["output_tokens_per_year"] >= r.breakeven_tokens_per_year] \
+        if len(r.per_company) else r.per_company
+    t["n_above"] = fmt(len(above))
+    t["n_reporters"] = fmt(len(r.per_company))
+    t["above_names"] = ", ".join(above["provider"]) if len(above) else "none"
+    return t
+
+
+def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """Every number the page and other chapters read: key -> (value, formatting options for nb.glue)."""
+    p, c = r.p, r.calibration
+    be = r.breakeven_tokens_per_year
+    finite = np.isfinite(be)
+    io = p.input_tokens / p.output_tokens
+    above = r.per_company[r.per_company["output_tokens_per_year"] >= be] if len(r.per_company) else r.per_company
+    pv = pt.glue_values(r.price["result"]) if r.price.get("result") is not None else {}
+    fin = lambda k: pv.get(k) if pv.get(k) is not None and np.isfinite(pv.get(k)) else None  # noqa: E731
+    out: dict[str, tuple[Any, dict[str, Any]]] = {
+        "cost_per_mtok_gpu_usd": (r.gpu_cost["total"], {"text": usd(r.gpu_cost["total"])}),
+        "cost_per_mtok_all_tokens_usd": (r.cost_all_tokens, {"text": usd(r.cost_all_tokens)}),
+        "tokens_per_second_per_chip": (r.serving["output_tokens_per_s_per_chip"], {"unit": "output tokens/s"}),
+        "calibration_points": (c.fit.n_points if c else 0, {}),
+        "calibration_median_abs_log10_error": (c.median_abs_log10_error if c else None,
+                                               {"text": f"×{fmt(10 ** c.median_abs_log10_error)}" if c else "n/a"}),
+        "calibration_heldout_median_abs_log10_error": (
+            c.heldout_median_abs_log10_error if c else None,
+            {"text": f"×{fmt(10 ** c.heldout_median_abs_log10_error)}" if c else "n/a"}),
+        "calibration_share_within_2x": (c.share_within_2x if c else None, {"pct": True}),
+        "calibration_heldout_share_within_2x": (c.heldout_share_within_2x if c else None, {"pct": True}),
+        "tax_share_gpu": (r.gpu_cost_owned["tax_share"], {"pct": True}),
+        "tax_share_gpu_low": (r.tax_low, {"pct": True}),
+        "tax_share_gpu_high": (r.tax_high, {"pct": True} if r.tax_high is not None else {"text": "n/a"}),
+        "cost_per_mtok_asic_usd": (r.asic_cost["total"], {"text": usd(r.asic_cost["total"])}),
+        "cost_per_mtok_asic_reference_usd": (r.asic_reference_cost, {"text": usd(r.asic_reference_cost)}),
+        "cost_per_mtok_asic_marginal_usd": (r.asic_marginal_mtok, {"text": usd(r.asic_marginal_mtok)}),
+        "asic_nre_per_year_usd": (r.nre_annual_usd, {"text": usd(r.nre_annual_usd)}),
+        "breakeven_tokens_per_year": (be if finite else None,
+                                      {"text": fmt(be) if finite else "no volume (the ASIC is not cheaper per token)"}),
+        "breakeven_total_tokens_per_year": (be * (1 + io) if finite else None,
+                                            {"text": fmt(be * (1 + io)) if finite else "no volume"}),
+        "program_tokens_per_year": (r.program_tokens_per_year, {}),
+        "n_reporters_above_breakeven": (len(above), {}),
+        "cheapest_accelerator_measured": (r.cheapest_measured["accelerator"],
+                                          {"text": r.cheapest_measured["accelerator"] or "none"}),
+        "cheapest_accelerator_model": (r.cheapest_model["accelerator"], {"text": r.cheapest_model["accelerator"] or "none"}),
+        "cheapest_measured_n": (r.cheapest_measured["n"], {}),
+        "utilization_elasticity": (r.elasticity, {"text": f"{fmt(r.elasticity)}% per percentage point"}),
+        "fixed_cost_share": (r.fixed_share, {"pct": True}),
+        "mc_p10_usd": (r.mc["p10"], {"text": usd(r.mc["p10"])}),
+        "mc_p50_usd": (r.mc["p50"], {"text": usd(r.mc["p50"])}),
+        "mc_p90_usd": (r.mc["p90"], {"text": usd(r.mc["p90"])}),
+        "price_decline_per_year": (fin("price_decline_per_year"),
+                                   {"text": f"×{fmt(fin('price_decline_per_year'))}" if fin("price_decline_per_year") else "n/a"}),
+        "price_decline_low": (fin("price_decline_low"),
+                              {"text": f"×{fmt(fin('price_decline_low'))}" if fin("price_decline_low") else "n/a"}),
+        "price_decline_high": (fin("price_decline_high"),
+                               {"text": f"×{fmt(fin('price_decline_high'))}" if fin("price_decline_high") else "n/a"}),
+        "price_points_fitted": (pv.get("price_points_fitted", 0), {}),
+        "price_events_dated": (pv.get("price_events_dated", 0), {}),
+        "rental_usd_per_chip_hour": (r.rental_usd, {"text": usd(r.rental_usd, 3)}),
+        "margin_used": (r.margin, {"pct": True}),
+        "mbu_fitted": (r.efficiency.mbu, {"pct": True}),
+        "mfu_fitted": (r.efficiency.mfu, {"pct": True}),
+        "overhead_ms_fitted": (r.efficiency.overhead_ms, {"unit": "ms"}),
+        "throughput_sigma_log10": (r.throughput_sigma_log10, {}),
+        "cost_point_share_of_draws": (analysis.share_of_draws_below(r.gpu_cost["total"], r.mc_total), {"pct": True}),
+        "asic_perf_ratio_at_parity": (r.extras["perf_at_parity"], {}),
+        "margin_for_half_tax": (r.extras["margin_for_half"], {"pct": True}),
+        "owned_usd_per_chip_hour": (r.extras["owned_usd_per_chip_hour"], {"text": usd(r.extras["owned_usd_per_chip_hour"], 3)}),
+        "utilization_measured": (float(r.utilization_evidence["value"].iloc[0]) if len(r.utilization_evidence) else None,
+                                 {"pct": True} if len(r.utilization_evidence) else {"text": "n/a"}),
+        "utilization_measured_n": (len(r.utilization_evidence), {}),
+    }
+    return out
+
+
+#: Speeds per user of the in-page chart's grid (geometric, so the page can index it by a logarithm).
+LIVE_SPEEDS = np.geomspace(5.0, 150.0, 31)
+
+
+def live_grid(r: Result, inputs: Inputs) -> pd.DataFrame:
+    """Per accelerator (owned, with a price) and speed: calibrated throughput and the constants of the
+    cost formula, for the chart the reader moves in the page (see figures.live_cost)."""
+    p = r.p
+    arch = architecture(inputs, p.reference_model)
+    rows = []
+    for name, row in modelable_gpus(inputs):
+        if pd.isna(row.get("price_usd")):
+            continue
+        hw = cal.hardware(row, p.precision)
+        wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
+        split = capital_split(float(row["price_usd"]), price_basis(row), p)
+        kw = float(row["tdp_w"]) * p.server_power_factor / 1000.0
+        for speed in LIVE_SPEEDS:
+            eff = efficiency_for(r.efficiencies, row["vendor"], p.engine)
+            tps = sv.best_at_interactivity(arch, hw, wl, eff, float(speed))["output_tokens_per_s_per_chip"]
+            if not np.isfinite(tps):
+                continue     # a speed this chip cannot reach: the line ends there
+            rows.append({"accelerator": name, "speed": float(speed), "tps": float(tps),
+                         "capital": split["chip_usd"] + split["server_usd"] + split["network_usd"],
+                         "chip_usd": split["chip_usd"], "facility_per_year": kw * p.facility_usd_per_kw_month * 12.0,
+                         "power_per_hour": kw * p.pue * p.electricity_usd_per_kwh})
+    return pd.DataFrame(rows)
+
+
+def live_defaults(r: Result) -> dict[str, Any]:
+    return {"accelerator": r.p.accelerator, "speed": r.p.tokens_per_second_per_user, "utilization": r.p.utilization,
+            "margin": r.margin, "crf": float(m.capital_recovery_factor(r.p.cost_of_capital, r.p.depreciation_years))}

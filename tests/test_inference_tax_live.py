@@ -1,0 +1,74 @@
+"""The in-page chart computes the cost with the package's formula: render it with vl-convert (the real
+Vega expression engine) at several control settings and compare its readout with the package."""
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import vl_convert as vlc
+
+from tokenfactory.inference_tax import chapter, figures, model as m
+from tokenfactory.inference_tax.params import Params
+
+GRID = pd.DataFrame([
+    {"accelerator": acc, "speed": float(s), "tps": tps0 / (1 + s / 40), "capital": cap, "chip_usd": chip,
+     "facility_per_year": 2700.0, "power_per_hour": 0.156}
+    for acc, tps0, cap, chip in (("GPU A", 6000.0, 46250.0, 35000.0), ("GPU B", 3000.0, 38600.0, 27000.0))
+    for s in chapter.LIVE_SPEEDS])
+DEFAULTS = {"accelerator": "GPU A", "speed": 30.0, "utilization": 0.5, "margin": 0.711,
+            "crf": float(m.capital_recovery_factor(0.1, 5.0))}
+
+
+def _set(spec, values):
+    found = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for prm in node.get("params", []) or []:
+                if prm.get("name") in values:
+                    prm["value"] = values[prm["name"]]
+                    found.add(prm["name"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    assert found == set(values)
+
+
+def _package_cost(acc, speed, util):
+    rows = GRID[GRID["accelerator"] == acc]
+    row = rows.iloc[int(np.argmin(np.abs(np.log(rows["speed"]) - np.log(speed))))]
+    inp = {"tokens_per_s": row["tps"], "tdp_w": 0.0, "price_usd": row["chip_usd"], "vendor_margin": 0.5,
+           "nre_per_unit_usd": 0.0, "server_network_usd": row["capital"] - row["chip_usd"], "rental_usd_per_hour": 0.0,
+           "utilization": util, "electricity_usd_per_kwh": 0.0, "pue": 1.0, "server_power_factor": 1.0,
+           "depreciation_years": 5.0, "cost_of_capital": 0.1, "facility_usd_per_kw_month": 0.0}
+    base = float(m.cost_per_mtok(inp)["total"])
+    extra = (row["facility_per_year"] / (m.HOURS_PER_YEAR * util) + row["power_per_hour"]) / (row["tps"] * 3600) * 1e6
+    return base + extra
+
+
+@pytest.mark.parametrize("acc,speed,util", [("GPU A", 30.0, 0.5), ("GPU B", 10.0, 0.9), ("GPU A", 100.0, 0.2),
+                                            ("GPU B", 55.0, 0.65)])
+def test_in_page_cost_agrees_with_the_package(acc, speed, util):
+    spec = figures.live_cost(GRID, DEFAULTS, readout_format=".12g").to_dict()
+    _set(spec, {"acc": acc, "speed": speed, "util": util})
+    svg = vlc.vegalite_to_svg(spec)
+    match = re.search(re.escape(acc) + r": \$([0-9.eE+-]+) per million output tokens", svg)
+    assert match, "title readout not found"
+    assert float(match.group(1)) == pytest.approx(_package_cost(acc, speed, util), rel=1e-6)
+
+
+def test_notebook_parameters_equal_defaults():
+    nb = Path(__file__).resolve().parents[1] / "notebooks" / "inference_tax.ipynb"
+    cells = json.loads(nb.read_text())["cells"]
+    (cell,) = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    ns: dict = {}
+    exec("".join(cell["source"]), {}, ns)
+    defaults = Params().model_dump()
+    assert {k: ns[k] for k in defaults} == defaults

@@ -1,0 +1,119 @@
+"""The site's generated parts: Scenarios page, citation, PDF link, live-control helpers, tables in
+words, charts that take the column's width. Fast: nothing is built or executed."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from tokenfactory import charts, nb, pdf, site
+
+
+def _results(verdict_c8: str, cost: float) -> dict:
+    return {"inference_tax": {"cost_per_mtok_gpu_usd": cost}, "claims": {"verdict_c8": verdict_c8, "claims_supported": 2}}
+
+
+def test_scenarios_page_sets_scenarios_beside_the_default_and_marks_what_changed():
+    found = {"default": _results("partly supported", 1.5), "high_utilization": _results("supported", 0.9)}
+    page = site.scenarios_page(found)
+    assert "$1.5" in page and "$0.9" in page  # the cost under each scenario, formatted
+    row = re.search(r"<tr><td><b>C8</b>.*?</tr>", page).group(0)
+    assert 'class="tf-verdict-partly">partly supported' in row
+    assert 'class="tf-verdict-supported tf-changed">supported' in row  # differs from the default
+    c1 = re.search(r"<tr><td><b>C1</b>.*?</tr>", page).group(0)
+    assert "tf-changed" not in c1  # n/a in both: unchanged
+    # every other named scenario is named as not built, with the command that builds it
+    assert "`weak_flywheel`" in page.split("Not built yet")[1] and "--all-scenarios" in page
+
+
+def test_scenarios_page_with_nothing_built_says_so_and_has_no_empty_grid():
+    page = site.scenarios_page({})
+    assert "Not built yet" in page and "## Key results" not in page
+
+
+def test_cite_block_names_title_edition_and_bibtex():
+    block = site.cite_block()
+    day, _ = site.edition()
+    assert block.startswith("## Cite this book")
+    assert f"Edition of {day}" in block and "@book{" in block
+    assert site.citation()["title"] in block
+
+
+def test_pdf_link_only_once_and_before_the_citation(tmp_path):
+    page = tmp_path / "book" / "index.html"
+    page.parent.mkdir()
+    page.write_text('<article><p>text</p><section id="cite-this-book"><h2>Cite</h2></section></article>')
+    fake = tmp_path / "_static" / "token-factory.pdf"
+    fake.parent.mkdir()
+    fake.write_bytes(b"%PDF-" + b"0" * 2_000_000)
+    assert pdf.link_pdf(tmp_path, fake) and pdf.link_pdf(tmp_path, fake)
+    text = page.read_text()
+    assert text.count("token-factory.pdf") == 1
+    assert text.index("token-factory.pdf") < text.index('id="cite-this-book"')
+    assert "(2.0 MB)" in text
+
+
+def test_true_false_read_as_words():
+    frame = pd.DataFrame({"estimate": [True, False, None], "n": [1, 2, 3]})
+    out = nb.yes_no(frame)
+    assert list(out["estimate"]) == ["yes", "no", ""] and list(out["n"]) == [1, 2, 3]
+    assert site._words("one of: True, False") == "one of: yes, no"
+
+
+def test_single_view_charts_take_the_column_width_and_wrap_long_titles():
+    title = "A title that states the finding at some length, longer than a phone's line"
+    spec = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").properties(
+        title=charts.title(title, "Unit: things")).to_dict()
+    out = charts.responsive(spec)
+    assert out["width"] == "container" and out["autosize"]["type"] == "fit-x"
+    expr = out["title"]["text"]["expr"]
+    assert expr.startswith("containerSize()[0] < ")
+    narrow = json.loads(re.search(r"\? (\[.*?\]) :", expr).group(1))
+    assert " ".join(narrow) == title and all(len(line) <= charts._WRAP[0][1] for line in narrow)
+    concat = alt.hconcat(alt.Chart(pd.DataFrame({"x": [1]})).mark_point(), alt.Chart(pd.DataFrame({"x": [1]})).mark_bar()).to_dict()
+    assert "width" not in charts.responsive(concat)  # panels keep their own sizes
+
+
+def test_control_binds_a_slider_or_select_with_its_unit():
+    u = charts.control("u", 0.5, label="Utilization", unit="share of hours", min=0.1, max=1.0, step=0.05)
+    spec = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().add_params(u).to_dict()
+    param = spec["params"][0]
+    assert param["value"] == 0.5 and param["bind"]["input"] == "range"
+    assert param["bind"]["name"].startswith("Utilization (share of hours)")
+    s = charts.control("chip", "h100", label="Chip", options=["h100", "b200"], labels=["H100", "B200"])
+    bind = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().add_params(s).to_dict()["params"][0]["bind"]
+    assert bind["input"] == "select" and bind["labels"] == ["H100", "B200"]
+    with pytest.raises(ValueError, match="outside"):
+        charts.control("u", 2.0, label="U", min=0, max=1)
+
+
+def test_live_title_is_an_expression_on_the_controls():
+    t = charts.live_title(["'Cost at'", charts.expr_number("u", ".0%")], "USD per million tokens")
+    expr = t.to_dict()["text"]["expr"]
+    assert "format(u, \".0%\")" in expr and expr.startswith("containerSize()[0] < ")
+
+
+def test_checks_are_inert_json():
+    html = nb.checks_html([{"set": {"u": 0.8}, "expect": ["<$1"]}])
+    assert html.startswith('<script type="application/json" class="tf-checks">') and "<$" not in html
+    assert json.loads(html.split(">", 1)[1].rsplit("<", 1)[0]) == [{"set": {"u": 0.8}, "expect": ["<$1"]}]
+    with pytest.raises(ValueError):
+        nb.checks_html([{"set": {"u": 0.8}}])
+
+
+def test_a_slider_must_be_able_to_show_the_pages_setting():
+    with pytest.raises(ValueError, match="not on the slider's steps"):
+        charts.control("price", 33600, label="Chip price", unit="USD", min=0, max=84000, step=500)
+    charts.control("price", 33600, label="Chip price", unit="USD", min=0, max=84000, step=100)
+
+
+def test_no_chart_text_under_eleven_pixels():
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_text(fontSize=9).encode(x="x:Q").configure_axis(labelFontSize=8)
+    out = charts.responsive(chart.to_dict())
+    assert out["mark"]["fontSize"] == 11 and out["config"]["axis"]["labelFontSize"] == 11
+    big = charts.responsive(alt.Chart(pd.DataFrame({"x": [1]})).mark_text(fontSize=14).to_dict())
+    assert big["mark"]["fontSize"] == 14
