@@ -5,7 +5,8 @@ the executed notebook published for it, the key of the site, and the *request ke
 command's request (scenario, parameters file, `--set` values, output folder) and of every input
 file (parameters, data, notebooks, pages, static files, configuration, package source). Parameters
 are resolved, validated and executed as a pure function of these, so a build whose request key
-equals the one recorded beside a published site has nothing to do: `quick_noop` answers that in a
+equals the one recorded beside a published site has nothing to do (the key also covers what the
+generated pages read: the execution cache's entries, comparisons, sibling sites, the edition): `quick_noop` answers that in a
 few milliseconds, before pandas or pydantic are even imported. Anything else takes the full path.
 """
 
@@ -18,7 +19,7 @@ from typing import Any, Callable
 from . import hashing, paths
 
 STATE = "state.json"
-CONFIG_FILES = ("_config.yml", "_toc.yml")
+ROOT_FILES = ("_config.yml", "_toc.yml", "CITATION.cff")
 
 
 def read_state(target: Path, warn: Callable[[str], None] | None = None) -> dict[str, Any]:
@@ -37,12 +38,36 @@ def read_state(target: Path, warn: Callable[[str], None] | None = None) -> dict[
 def input_files() -> list[Path]:
     """Every repository file a build reads."""
     root = paths.root()
-    files = [root / n for n in CONFIG_FILES if (root / n).exists()]
-    for folder in (paths.book_dir(), root / "_static", paths.data_dir(), paths.notebooks_dir(), paths.params_dir()):
+    files = [root / n for n in ROOT_FILES if (root / n).exists()]
+    for folder in (paths.book_dir(), root / "_static", paths.data_dir(), paths.notebooks_dir(), paths.params_dir(),
+                   root / "editions"):
         if folder.exists():
             files += [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
                       and ".ipynb_checkpoints" not in p.parts]
     return files
+
+
+def _generated_inputs(target: Path) -> dict[str, Any]:
+    """A cheap superset of what the generated pages read beyond the repository's files: the
+    executions in the cache (Scenarios page), the comparisons written, the sites built beside this
+    one (this one counted as built: the key is recorded as its site is published), and the
+    edition (last commit)."""
+    import subprocess
+
+    build = paths.build_dir()
+    compare = sorted((build / "compare").glob("*.md")) if (build / "compare").exists() else []
+    try:
+        head = subprocess.run(["git", "-C", str(paths.root()), "log", "-1", "--format=%cs %H"],
+                              capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        head = ""
+    return {
+        "cache": sorted(p.name for p in (build / ".cache").glob("*.json")) if (build / ".cache").exists() else [],
+        "compare": hashing.tree_hash(compare, build) if compare else "",
+        "sites": sorted({p.parent.parent.name for p in build.glob("*/html/index.html")}
+                        | ({target.name} if target.parent == build else set())),
+        "edition": head,
+    }
 
 
 def request_key(scenario: str, params_file: Path | None, sets: list[str] | tuple[str, ...],
@@ -56,7 +81,7 @@ def request_key(scenario: str, params_file: Path | None, sets: list[str] | tuple
     return hashing.value_hash({
         "scenario": scenario, "params_file": params_bytes, "sets": list(sets or ()),
         "target": str(target), "inputs": hashing.tree_hash(input_files(), paths.root()),
-        "package": hashing.package_hash(),
+        "package": hashing.package_hash(), "generated": _generated_inputs(target),
     })
 
 

@@ -113,7 +113,10 @@ def build(
     resolved = _resolve(scenario, params, set_)
     _check_data()
     target = pipeline.target_dir(resolved, out_dir)
-    request = buildstate.request_key(scenario, params, set_ or [], target)
+
+    def request() -> str:
+        return buildstate.request_key(scenario, params, set_ or [], target)
+
     out.print(f"Building scenario '{resolved.scenario}' into {target}", markup=False)
     try:
         report = pipeline.build(resolved, out=out_dir, jobs=jobs, log=lambda m: out.print(m, markup=False),
@@ -144,7 +147,8 @@ def _build_all(jobs: Optional[int]) -> None:
         _fail(str(exc), 2)
     resolved = [_resolve(name, None, None) for name in names]
     _check_data()
-    requests = {r.scenario: buildstate.request_key(r.scenario, None, [], pipeline.target_dir(r, None))
+    requests = {r.scenario: (lambda name=r.scenario, t=pipeline.target_dir(r, None):
+                             buildstate.request_key(name, None, [], t))
                 for r in resolved}
     out.print(f"Building {len(resolved)} scenarios: {', '.join(names)}", markup=False)
     try:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import paths
 
@@ -81,3 +81,25 @@ def read_sealed(path: Path) -> Any:
     if bytes_hash(_canonical(doc["payload"])) != doc["sha256"]:
         raise Damaged(f"{path.name} does not match the content hash recorded when it was written")
     return doc["payload"]
+
+
+def cached_text(path: Path, compute: Callable[[], str]) -> str:
+    """The text in `path` if it is intact (its hash, recorded beside it when written, matches),
+    else `compute()`, stored with its hash for next time. A damaged or half-written file is thus
+    recomputed, never used. `path`'s name must carry the key of what `compute` depends on."""
+    mark = path.with_name(path.name + ".sha256")
+    try:
+        data = path.read_bytes()
+        if mark.read_text(encoding="utf-8").strip() == bytes_hash(data):
+            return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    text = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        atomic_write_bytes(path, data)
+        atomic_write_bytes(mark, bytes_hash(data).encode())
+    except OSError:
+        pass
+    return text

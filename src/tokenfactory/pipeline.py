@@ -203,6 +203,12 @@ class Cache:
             "seconds": run.seconds, "results": run.results, "notebook": hashing.bytes_hash(data)})
 
 
+def _cache_lookup(cid: str, key: str, target: Path, previous: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
+    """An earlier execution with the same inputs (this target's own, or the shared cache), verified;
+    damaged entries are removed silently here (a build reports them)."""
+    return Cache(target, {cid: previous} if previous else {}, lambda message: None).lookup(cid, key)
+
+
 def _safe_hash(path: Path) -> str | None:
     try:
         return hashing.file_hash(path)
@@ -253,18 +259,19 @@ def _clean_stale_staging(parent: Path, name: str) -> None:
 
 
 def build(resolved: Resolved, out: Path | None = None, jobs: int | None = None,
-          log: Callable[[str], None] = print, request_key: str | None = None) -> BuildReport:
+          log: Callable[[str], None] = print, request_key: Callable[[], str] | None = None) -> BuildReport:
     """Build the site of one scenario (see module docstring for the guarantees).
 
-    `request_key` (see `buildstate.request_key`) is recorded in the state, so that the same
-    request with the same inputs is recognised as a no-op before anything is resolved."""
+    `request_key` (returns `buildstate.request_key` of the command) is called when the site's
+    inputs are final, and recorded in the state, so that the same request with the same inputs is
+    recognised as a no-op before anything is resolved."""
     target = target_dir(resolved, out)
     reports = _build_targets([(resolved, target, request_key)], jobs, log)
     return reports[resolved.scenario]
 
 
 def build_many(resolved: list[Resolved], jobs: int | None = None, log: Callable[[str], None] = print,
-               request_keys: dict[str, str] | None = None) -> dict[str, BuildReport]:
+               request_keys: dict[str, Callable[[], str]] | None = None) -> dict[str, BuildReport]:
     """Build several scenarios, each into its own folder, in one go: every chapter execution is
     shared (a key executed once serves every scenario that needs it), executions of all scenarios
     run side by side, and each site is built as soon as its chapters are done, in a Sphinx folder
@@ -274,7 +281,7 @@ def build_many(resolved: list[Resolved], jobs: int | None = None, log: Callable[
     return _build_targets(items, jobs, log)
 
 
-def _build_targets(items: list[tuple[Resolved, Path, str | None]], jobs: int | None,
+def _build_targets(items: list[tuple[Resolved, Path, Callable[[], str] | None]], jobs: int | None,
                    log: Callable[[str], None]) -> dict[str, BuildReport]:
     jobs = jobs or (os.cpu_count() or 1) + 1
     locks = []
@@ -300,7 +307,7 @@ class _Job:
 
     resolved: Resolved
     target: Path
-    request_key: str | None
+    request_key: Callable[[], str] | None
     started: float
     state: dict[str, Any]
     cache: "Cache"
@@ -358,7 +365,7 @@ def _prefix(job: _Job, many: bool) -> str:
     return f"[{job.resolved.scenario}] " if many else ""
 
 
-def _build_locked_many(items: list[tuple[Resolved, Path, str | None]], jobs: int,
+def _build_locked_many(items: list[tuple[Resolved, Path, Callable[[], str] | None]], jobs: int,
                        log: Callable[[str], None]) -> dict[str, BuildReport]:
     package = hashing.package_hash()
     selected = list(CHAPTERS)
@@ -378,8 +385,9 @@ def _build_locked_many(items: list[tuple[Resolved, Path, str | None]], jobs: int
         job.expected, job.known_keys, missing, n_unknown = _expected_executions(resolved, selected, cache, package)
         if (job.expected == 0 and state.get("book_key") == _book_key(job.known_keys)
                 and (target / "html" / "index.html").exists()):
-            if request_key and state.get("request_key") != request_key:
-                hashing.write_sealed(target / STATE, dict(state, request_key=request_key))
+            request = request_key() if request_key else None
+            if request and state.get("request_key") != request:
+                hashing.write_sealed(target / STATE, dict(state, request_key=request))
             job.report.noop = True
             job.report.seconds = time.perf_counter() - started
             log(f"  {prefix}= nothing changed: every chapter and the site are up to date")
@@ -401,29 +409,32 @@ def _build_locked_many(items: list[tuple[Resolved, Path, str | None]], jobs: int
             _clean_stale_staging(job.target.parent, job.target.name)
             job.staging = job.target.parent / f".staging-{job.target.name}-{os.getpid()}"
             (job.staging / "notebooks").mkdir(parents=True)
+        # every scenario's chapters first (side by side, sharing executions), then the sites: a
+        # site's generated pages (Scenarios) show every scenario found in the execution cache
         runners = ThreadPoolExecutor(max_workers=len(todo))
         futures = [runners.submit(_run_chapters, job, selected, package, executor, _prefix(job, many), log)
                    for job in todo]
         try:
-            for job, fut in zip(todo, futures):
+            for fut in futures:
                 fut.result()  # re-raises ChapterFailed
-                if job is todo[-1] and kernels is not None:
-                    kernels.close()
-                # the next scenario's Sphinx process warms up while this one builds
-                following = WarmSphinx() if job is not todo[-1] else None
-                try:
-                    used = _publish(job, package, sphinx, site_folder, _prefix(job, many), log)
-                except BaseException:
-                    if following is not None:
-                        following.close()
-                    raise
-                if following is not None:
-                    if used:
-                        sphinx = following
-                    else:
-                        following.close()
         finally:
             runners.shutdown(wait=True, cancel_futures=True)
+        if kernels is not None:
+            kernels.close()
+        for job in todo:
+            # the next scenario's Sphinx process warms up while this one builds
+            following = WarmSphinx() if job is not todo[-1] else None
+            try:
+                used = _publish(job, package, sphinx, site_folder, _prefix(job, many), log)
+            except BaseException:
+                if following is not None:
+                    following.close()
+                raise
+            if following is not None:
+                if used:
+                    sphinx = following
+                else:
+                    following.close()
     except BaseException:
         for job in todo:
             if job.staging is not None:
@@ -509,6 +520,7 @@ def _publish(job: _Job, package: str, sphinx: Any, site_folder: Any, prefix: str
 
     log(f"  {prefix}▶ site: building with jupyter-book")
     t0 = time.perf_counter()
+    request = job.request_key() if job.request_key else None  # the inputs the pages are made of
     src = staging / "src"
     site.assemble(src, executed_dir)
     warn = (lambda m: log(prefix + m)) if prefix else log
@@ -521,7 +533,7 @@ def _publish(job: _Job, package: str, sphinx: Any, site_folder: Any, prefix: str
 
     payload = _results_payload(resolved, done, command)
     (staging / "results.json").write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    hashing.write_sealed(staging / STATE, _state_payload(book_key, done, executed_dir, job.request_key))
+    hashing.write_sealed(staging / STATE, _state_payload(book_key, done, executed_dir, request))
     _swap(staging, target)
     report.seconds = time.perf_counter() - job.started
     return True
