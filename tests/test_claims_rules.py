@@ -41,7 +41,7 @@ UPSTREAM = {
         "breakeven_total_tokens_per_year": 1e15, "breakeven_tokens_per_year": 2.5e14,
         "cost_per_mtok_asic_reference_usd": 0.8, "utilization_elasticity": -2.0, "price_decline_per_year": None,
     },
-    "tapeout": {"nine_month_percentile": 0.0, "programs_with_design_and_tapeout": 8,
+    "tapeout": {"nine_month_percentile": 0.0, "programs_with_design_and_tapeout": 9, "n_comparison": 8,
                 "jalapeno_design_to_availability_months": P.typical_cycle_min_months - 6,
                 "median_design_to_tapeout_months": 24.0, "min_feasible_cycle_months": 8.0,
                 "nvidia_recent_generation_gap_months": 12.0},
@@ -79,7 +79,7 @@ def _one(cid: str, ev, p=P) -> str:
 
 def test_the_synthetic_world_gives_the_expected_ledger():
     assert _verdicts(_ev()) == {
-        "C1": SUPPORTED, "C2": SUPPORTED, "C3": PARTLY, "C4": SUPPORTED, "C5": NOT_TESTABLE, "C6": PARTLY,
+        "C1": PARTLY, "C2": SUPPORTED, "C3": PARTLY, "C4": SUPPORTED, "C5": NOT_TESTABLE, "C6": PARTLY,
         "C7": SUPPORTED, "C8": SUPPORTED, "C9": SELF_REPORTED, "C10": NOT_TESTABLE, "C11": PARTLY,
         "C12": SELF_REPORTED,
     }
@@ -135,18 +135,27 @@ def test_interval_test(low, high, ref, expected):
     assert rules.interval_test(low, high, ref) is expected
 
 
+def _tests(cid: str, ev) -> tuple:
+    """The outcomes of a claim's deciding tests, in order."""
+    v = rules.assess_claim(ledger.load().by_id()[cid], ev, P)
+    return tuple(c.passed for c in v.checks if c.role == rules.TEST)
+
+
 def test_c1_time_averaged_lag_on_both_sides_of_the_threshold():
-    assert _one("C1", _ev(compute_gap__open_lag_months_average=T * 0.99)) == SUPPORTED
-    # just above "within months", with the trend shown shrinking: one part of two
-    assert _one("C1", _ev(compute_gap__open_lag_months_average=T * 1.01)) == PARTLY
-    # above, and the trend's interval straddles zero: the level fails, the trend decides nothing
+    # (within months, shrinking) on each side of the threshold and of zero
+    assert _tests("C1", _ev(compute_gap__open_lag_months_average=T * 0.99)) == (True, True)
+    assert _tests("C1", _ev(compute_gap__open_lag_months_average=T * 1.01)) == (False, True)
+    assert _tests("C1", _ev(compute_gap__lag_trend_high=1.0)) == (True, None)  # interval straddles zero
+    assert _tests("C1", _ev(compute_gap__lag_trend_low=0.5, compute_gap__lag_trend_high=2.0)) == (True, False)
+    # the gap between the leading labs is not measured: at most partly
+    assert _one("C1", _ev()) == PARTLY
+    # above the threshold and the trend undecided: the level fails, the trend decides nothing
     assert _one("C1", _ev(compute_gap__open_lag_months_average=T * 1.01, compute_gap__lag_trend_high=1.0)) \
         == NOT_SUPPORTED
-    # within, trend undecided: partly; within, trend growing (interval above zero): partly
-    assert _one("C1", _ev(compute_gap__lag_trend_high=1.0)) == PARTLY
-    assert _one("C1", _ev(compute_gap__lag_trend_low=0.5, compute_gap__lag_trend_high=2.0)) == PARTLY
+    assert _one("C1", _ev(compute_gap__open_lag_months_average=T * 1.01, compute_gap__lag_trend_low=0.5,
+                          compute_gap__lag_trend_high=2.0)) == NOT_SUPPORTED
     # the point lag and the unmatched model are second views: alone they change nothing
-    assert _one("C1", _ev(compute_gap__current_lag_months=T * 10)) == SUPPORTED
+    assert _tests("C1", _ev(compute_gap__current_lag_months=T * 10)) == (True, True)
     assert _one("C1", _ev(compute_gap__open_lag_months_average=evidence.MISSING)) == INCONCLUSIVE
     v = rules.assess_claim(ledger.load().by_id()["C1"], _ev(), P)
     assert "±" in v.power and v.sample and v.test
@@ -265,10 +274,16 @@ def test_c9_like_for_like_and_the_self_reported_label():
     # the chip's whole program inside the typical range, nine months not exceptional: contradicted
     assert _one("C9", _ev(**{k + "nine_month_percentile": e * 1.01,
                              k + "jalapeno_design_to_availability_months": lo})) == NOT_SUPPORTED
-    # too few dated programs: the percentile decides nothing; the program-length test alone fails
-    assert _one("C9", _ev(**{k + "programs_with_design_and_tapeout": P.min_programs_typical - 1,
+    # too few comparison durations: the percentile decides nothing; the program-length test alone fails
+    assert _one("C9", _ev(**{k + "n_comparison": P.min_programs_typical - 1,
                              k + "jalapeno_design_to_availability_months": lo})) == NOT_SUPPORTED
-    assert _one("C9", _ev(**{k + "programs_with_design_and_tapeout": P.min_programs_typical - 1})) == SELF_REPORTED
+    assert _one("C9", _ev(**{k + "n_comparison": P.min_programs_typical - 1})) == SELF_REPORTED
+    # the percentile known as an interval (dates' precision): one straddling the threshold decides nothing
+    assert _one("C9", _ev(**{k + "nine_month_percentile": e, k + "nine_month_percentile_low": e * 0.5,
+                             k + "nine_month_percentile_high": e * 1.5,
+                             k + "jalapeno_design_to_availability_months": lo})) == NOT_SUPPORTED
+    assert _one("C9", _ev(**{k + "nine_month_percentile": e, k + "nine_month_percentile_low": e * 0.5,
+                             k + "nine_month_percentile_high": e * 1.5})) == SELF_REPORTED
     # the chip's span known as an interval: one that straddles the typical range's lower end decides nothing
     assert _one("C9", _ev(**{k + "jalapeno_design_to_availability_lo": lo - 1,
                              k + "jalapeno_design_to_availability_hi": lo + 1})) == SELF_REPORTED
@@ -276,7 +291,7 @@ def test_c9_like_for_like_and_the_self_reported_label():
                              k + "jalapeno_design_to_availability_hi": lo + 1})) == NOT_SUPPORTED
     # every result missing: inconclusive, not self-reported
     assert _one("C9", _ev(**{k + "nine_month_percentile": evidence.MISSING,
-                             k + "programs_with_design_and_tapeout": evidence.MISSING,
+                             k + "n_comparison": evidence.MISSING,
                              k + "jalapeno_design_to_availability_months": evidence.MISSING})) == INCONCLUSIVE
 
 

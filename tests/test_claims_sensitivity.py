@@ -20,12 +20,16 @@ def _flips(ev, p=P) -> dict[tuple[str, str], sensitivity.Flip]:
 
 
 def test_flip_points_are_the_tested_results_and_the_verdicts_after_follow_the_rules():
+    # C1 with the trend undecided: a lag of half the threshold passes; with the threshold below it, the
+    # only decided test fails and the verdict falls from partly to not supported
+    ev = _ev(compute_gap__lag_trend_high=1.0)
     avg = UPSTREAM["compute_gap"]["open_lag_months_average"]
-    c1 = _flips(_ev())[("C1", "catch_up_months_max")]
-    # a lag of half the threshold passes; with the threshold below it, the level fails: partly (trend still shown)
+    c1 = _flips(ev)[("C1", "catch_up_months_max")]
     assert (c1.now, c1.flips_at, c1.side, c1.verdict_now, c1.verdict_after) == (
-        P.catch_up_months_max, avg, "below", SUPPORTED, PARTLY)
+        P.catch_up_months_max, avg, "below", PARTLY, NOT_SUPPORTED)
     assert c1.distance == pytest.approx(P.catch_up_months_max / avg)
+    # with the trend shown shrinking, the same flip leaves the verdict at partly
+    assert not _flips(_ev())[("C1", "catch_up_months_max")].moves_verdict
 
 
 def test_a_failing_test_flips_the_other_way():
@@ -53,8 +57,11 @@ def test_choices_rerun_the_rule_under_each_measurement_choice():
     # the point lag is twice the threshold: read as "the lag", C1 loses its level test
     frame = sensitivity.choices_frame(rules.assess(ledger.load(), _ev(), P), _ev(), P)
     c1 = sensitivity.claim_choices(frame, "C1").set_index("choice")["verdict"]
-    assert c1["as the rule reads it (default)"] == SUPPORTED
-    assert c1["lag measure: today's point lag"] == PARTLY
+    assert c1["as the rule reads it (default)"] == PARTLY
+    ev = _ev(compute_gap__lag_trend_high=1.0)
+    frame_u = sensitivity.choices_frame(rules.assess(ledger.load(), ev, P), ev, P)
+    c1u = sensitivity.claim_choices(frame_u, "C1").set_index("choice")["verdict"]
+    assert c1u["lag measure: today's point lag"] == NOT_SUPPORTED  # twice the threshold
     # C2 on a non-significant, underpowered test: inconclusive, but "not supported" if power is not required
     ev = _ev(compute_gap__window_trend_p=0.5, compute_gap__window_power_at_reference=0.3)
     frame = sensitivity.choices_frame(rules.assess(ledger.load(), ev, P), ev, P)
@@ -107,3 +114,9 @@ def test_a_choice_can_replace_a_fact_read_from_data():
     c7 = sensitivity.claim_choices(frame, "C7").set_index("choice")["verdict"]
     assert c7["reference workload: the largest volume stated by a company with custom chips"] == SUPPORTED
     assert c7["reference workload: the smallest volume stated by a company with custom chips"] == PARTLY
+
+
+def test_a_count_threshold_flips_at_the_next_whole_number():
+    # two companies above the break-even pass "at least 2"; at 3 the test fails and C7 is partly supported
+    c7 = _flips(_ev())[("C7", "min_companies_at_scale")]
+    assert (c7.flips_at, c7.side, c7.verdict_now, c7.verdict_after) == (2.0, "above", SUPPORTED, PARTLY)

@@ -72,3 +72,22 @@ def test_notebook_parameters_equal_defaults():
     exec("".join(cell["source"]), {}, ns)
     defaults = Params().model_dump()
     assert {k: ns[k] for k in defaults} == defaults
+
+
+def test_d3_r2_matches_d3_two_significant_digits():
+    assert chapter.d3_r2(0.1) == "0.10" and chapter.d3_r2(0.187) == "0.19" and chapter.d3_r2(1.26) == "1.3"
+    assert chapter.d3_r2(12.4) == "12"
+
+
+@pytest.mark.parametrize("i", [0, 1, 2])
+def test_live_checks_are_what_the_rendered_chart_shows(i):
+    """The checks handed to the browser test are themselves right: render the chart at each check's
+    settings with the Vega engine and find the expected text."""
+    r = type("R", (), {})()
+    r.p = Params.model_construct(**{**Params().model_dump(), "accelerator": "GPU A"})
+    checks = chapter.live_checks(r, GRID)
+    check = checks[i]
+    spec = figures.live_cost(GRID, DEFAULTS).to_dict()
+    _set(spec, check["set"])
+    svg = vlc.vegalite_to_svg(spec).replace("&#39;", "'")
+    assert check["expect"][0] in svg

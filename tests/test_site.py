@@ -117,3 +117,20 @@ def test_no_chart_text_under_eleven_pixels():
     assert out["mark"]["fontSize"] == 11 and out["config"]["axis"]["labelFontSize"] == 11
     big = charts.responsive(alt.Chart(pd.DataFrame({"x": [1]})).mark_text(fontSize=14).to_dict())
     assert big["mark"]["fontSize"] == 14
+
+
+def test_a_title_set_on_a_layer_wraps_too():
+    title = "A title that states the finding at some length, longer than a phone's line"
+    base = alt.Chart(pd.DataFrame({"x": [1]})).encode(x="x:Q")
+    spec = alt.layer(base.mark_point().properties(title=title), base.mark_line()).to_dict()
+    out = charts.responsive(spec)
+    layer_title = next(layer["title"] for layer in out["layer"] if "title" in layer)
+    assert "expr" in layer_title["text"] and out["width"] == "container"
+
+
+def test_a_title_that_follows_the_controls_wraps_to_the_container():
+    b = charts.control("b", "ECI", label="Benchmark", options=["ECI", "MMLU"])
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").add_params(b).properties(
+        title=alt.TitleParams(text=alt.expr("b + ': the best closed model leads by 11 points'"), subtitle="unit"))
+    expr = charts.responsive(chart.to_dict())["title"]["text"]["expr"]
+    assert expr.startswith("split(") and "containerSize()[0]" in expr and "b + ': the best" in expr

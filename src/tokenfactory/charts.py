@@ -96,13 +96,20 @@ def _theme() -> alt.theme.ThemeConfig:
                       "subtitleFontSize": 12, "anchor": "start", "offset": 10},
             "axis": {"labelColor": TEXT, "titleColor": TEXT, "gridColor": GRID, "domainColor": MUTED,
                      "tickColor": MUTED, "labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": 500,
-                     "labelOverlap": True},
+                     "labelOverlap": True,
+                     # a long axis title is cut (…) rather than widen a narrow chart beyond its column
+                     "titleLimit": {"expr": "max(120, containerSize()[0] - 80)"}},
             # legends under the chart, in as many columns as the chart's width holds
             "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 11, "titleFontSize": 12,
                        "orient": "bottom", "direction": "horizontal",
-                       "columns": {"expr": "containerSize()[0] < 480 ? 2 : (containerSize()[0] < 700 ? 3 : 5)"},
-                       "labelLimit": {"expr": "containerSize()[0] < 480 ? 130 : 180"}},
-            "header": {"labelColor": TEXT, "titleColor": TEXT},
+                       # a legend starts under the plot, right of the y-axis labels: columns of about
+                       # 150 px in what is left of the chart's width (one column on a phone)
+                       "columns": {"expr": "max(1, floor((containerSize()[0] - 160) / 150))"},
+                       "labelLimit": {"expr": "containerSize()[0] < 480 ? 140 : 180"},
+                       # several legends under a narrow chart stack instead of lining up in a row
+                       "layout": {"expr": "{bottom: {anchor: 'start', margin: 8, "
+                                          "direction: containerSize()[0] < 620 ? 'vertical' : 'horizontal'}}"}},
+            "header": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 12, "titleFontSize": 12},
             "text": {"color": TEXT},
             "range": {"category": OKABE_ITO + TOL_MUTED},
         }
@@ -139,8 +146,9 @@ def safe_html_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
 _MULTI_VIEW = ("facet", "concat", "hconcat", "vconcat", "repeat")
 
 #: Title wrapping for charts that take the column's width: (smallest container width in px,
-#: characters per title line, characters per subtitle line) at the book's font sizes (16 and 12 px).
-_WRAP = ((0, 34, 48), (360, 42, 58), (480, 54, 76), (620, 70, 98), (780, 88, 124))
+#: characters per title line, characters per subtitle line) at the book's font sizes (16 px
+#: semibold: 9.5 px a character on average, measured in Chromium; 12 px: 6.4 px).
+_WRAP = ((0, 26, 38), (280, 28, 41), (330, 33, 49), (400, 40, 60), (500, 51, 75), (620, 63, 93), (780, 80, 118))
 
 
 def _single_view(spec: dict) -> bool:
@@ -196,21 +204,54 @@ def responsive(spec: dict) -> dict:
     spec = _min_font(spec)
     if not _single_view(spec):
         return spec
-    spec = dict(spec)
+    spec = _wrap_title(dict(spec))
     spec["width"] = "container"
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    if "layer" in spec:  # a layered chart's title may sit in one of its layers
+        spec["layer"] = [_wrap_title(dict(layer)) if isinstance(layer, dict) else layer for layer in spec["layer"]]
+    return spec
+
+
+#: Average glyph widths in px of the title (16 px semibold) and subtitle (12 px), for wrapping.
+_GLYPH = {"text": 9.6, "subtitle": 6.5}
+
+
+def _wrap_live(expr: str, glyph: float, lines: int = 3) -> str:
+    """A Vega expression wrapping the text of `expr` (a title that follows the controls) to the
+    chart's container, in up to `lines` lines, breaking at spaces."""
+    n = f"max(12, floor((containerSize()[0] - 10) / {glyph}))"
+
+    def wrapped(s: str, left: int) -> str:
+        if left == 1:
+            return s
+        cut = f"lastindexof(substring({s}, 0, {n} + 1), ' ')"
+        k = f"({cut} > 0 ? {cut} : {n})"
+        head, rest = f"substring({s}, 0, {k})", f"substring({s}, {k} + 1)"
+        return f"(length({s}) <= {n} ? {s} : {head} + '\\n' + {wrapped(rest, left - 1)})"
+
+    return f"split({wrapped(f'({expr})', lines)}, '\\n')"
+
+
+def _wrap_part(value: Any, key: str) -> Any:
+    limit = _WRAP[0][1] if key == "text" else _WRAP[0][2]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = " ".join(value)
+    if isinstance(value, str) and len(value) > limit:
+        return _width_expr(value, [(b, c if key == "text" else s) for b, c, s in _WRAP])
+    if isinstance(value, dict) and isinstance(value.get("expr"), str) and "containerSize" not in value["expr"]:
+        return {"expr": _wrap_live(value["expr"], _GLYPH[key])}
+    return value
+
+
+def _wrap_title(spec: dict) -> dict:
     title = spec.get("title")
-    if isinstance(title, str):
+    if isinstance(title, (str, list)):
         title = {"text": title}
     if isinstance(title, dict):
         title = dict(title)
-        if isinstance(title.get("text"), str) and len(title["text"]) > _WRAP[1][1]:
-            title["text"] = _width_expr(title["text"], [(b, c) for b, c, _ in _WRAP])
-        sub = title.get("subtitle")
-        if isinstance(sub, list):
-            sub = " ".join(map(str, sub))
-        if isinstance(sub, str) and len(sub) > _WRAP[1][2]:
-            title["subtitle"] = _width_expr(sub, [(b, s) for b, _, s in _WRAP])
+        for key in ("text", "subtitle"):
+            if key in title:
+                title[key] = _wrap_part(title[key], key)
         spec["title"] = title
     return spec
 
@@ -272,7 +313,7 @@ def live_title(lines: Iterable[str], subtitle: str | list[str]) -> alt.TitlePara
     parts = [f"({line})" for line in lines]
     wide = " + ' ' + ".join(parts)
     narrow = "[" + ", ".join(parts) + "]"
-    text = alt.expr(f"{CONTAINER_WIDTH} < {_WRAP[3][0]} ? {narrow} : {wide}") if len(parts) > 1 else alt.expr(parts[0])
+    text = alt.expr(f"{CONTAINER_WIDTH} < {_WRAP[4][0]} ? {narrow} : {wide}") if len(parts) > 1 else alt.expr(parts[0])
     return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
 
 

@@ -126,9 +126,9 @@ def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, An
         value = getattr(params, name)
         changed = value != info.default
         mark = ' <b title="differs from the default">●</b>' if changed else ""
-        default_note = f"<br><small>default: {html.escape(str(info.default))}</small>" if changed else ""
+        default_note = f"<br><small>default: {html.escape(_word(info.default))}</small>" if changed else ""
         rows.append(
-            f"<tr><td><code>{html.escape(name)}</code>{mark}</td><td>{html.escape(str(value))}{default_note}</td>"
+            f"<tr><td><code>{html.escape(name)}</code>{mark}</td><td>{html.escape(_word(value))}{default_note}</td>"
             f"<td>{html.escape(info.unit)}</td><td>{html.escape(info.meaning)}</td></tr>"
         )
     from .freshness import newest
@@ -154,6 +154,15 @@ def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, An
         f"<p>Rerun: <code>{html.escape(command)}</code> (see <a href=\"../book/reproduce.html\">Reproduce</a>).</p>"
         f"<p>Download: {' · '.join(downloads)}</p></details>"
     )
+
+
+def _word(value: Any) -> str:
+    """A value as table text: true/false as yes/no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_word(v) for v in value)
+    return str(value)
 
 
 def show(chart: Any, source: str, as_of: str | None = None, note: str | None = None,

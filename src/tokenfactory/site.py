@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from . import paths
 from .data.schemas import TABLES
@@ -140,7 +141,14 @@ def _data_page() -> str:
              "Every figure in this book comes from one of these tables. Each row names the page that states",
              "it (`source_url`) and the date of that statement (`as_of`); estimates are flagged (`estimate`)",
              "with their basis in `notes`. The tables are checked against the schemas below on every build.",
-             ""]
+             "", "How fresh each table is (`tokenfactory data status` prints the same):", "",
+             "| table | rows | newest statement (`as_of`) | share of estimates |", "|---|---|---|---|"]
+    from .freshness import all_tables
+
+    for st in all_tables():
+        share = "" if st.estimate_share is None else f"{round(st.estimate_share * 100)}%"
+        lines.append(f"| `{st.table}` | {st.rows} | {st.newest or ''} | {share} |")
+    lines.append("")
     for name, table in TABLES.items():
         meta_path = paths.data_dir() / f"{name}.meta.yml"
         meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
@@ -160,6 +168,8 @@ def _data_page() -> str:
                   f"- **Key:** {', '.join(_code(k) for k in table.key)}"]
         if coverage:
             lines.append(f"- **Dates covered:** {coverage}")
+        if meta.get("coverage_end"):
+            lines.append(f"- **Newest statement (coverage end):** {_cell(meta['coverage_end'])}")
         if meta.get("citation"):
             lines.append(f"- **Citation:** {_cell(meta['citation'])}")
         if meta.get("license"):
@@ -608,11 +618,19 @@ def scenario_results() -> dict[str, dict[str, dict] | None]:
                     continue
                 params = resolved.params[cid].model_dump(mode="json")
                 key = pipeline._chapter_key(chapter, params, {d: known[d] for d in chapter.reads_chapters}, package)
-                hit = pipeline._cache_lookup(cid, key, nowhere, {})
+                hit = _cache_hit(pipeline, cid, key, nowhere)
                 if hit is not None:
                     known[cid] = hit[1].get("results", {})
         out[name] = known if len(known) == len(CHAPTERS) else None
     return out
+
+
+def _cache_hit(pipeline: Any, cid: str, key: str, nowhere: Path) -> tuple[Path, dict] | None:
+    """The execution cache's entry for (chapter, key), read only (whichever cache API the
+    pipeline offers)."""
+    if hasattr(pipeline, "Cache"):
+        return pipeline.Cache(nowhere, {}, lambda message: None).lookup(cid, key)
+    return pipeline._cache_lookup(cid, key, nowhere, {})
 
 
 def _verdict_class(verdict: str) -> str:

@@ -41,7 +41,7 @@ def ledger_chart(verdicts: list[Verdict]) -> alt.Chart:
                 axis=alt.Axis(labelAngle=0)),
         y=alt.Y("chapter:N", title=None, sort=["compute gap", "inference tax", "tapeout", "flywheel"]),
     )
-    legend = alt.Legend(orient="bottom", columns=3, title=None, symbolSize=120, labelLimit=260)
+    legend = alt.Legend(orient="bottom", columns=3, title=None, symbolSize=120, labelLimit=120)
     points = base.mark_point(size=320, filled=True, opacity=0.9).encode(
         color=alt.Color("verdict:N", scale=color, legend=legend),
         shape=alt.Shape("verdict:N", scale=shape, legend=legend),
@@ -62,8 +62,7 @@ def nearest_title(near: Flip | None) -> str:
     that text and chart name one claim."""
     if near is None:
         return "No threshold of this page would change a verdict by moving alone"
-    return (f"Nearest verdict to flipping: {near.claim} ({near.label}), its threshold ×{charts_fmt(near.distance)} "
-            "away")
+    return f"Nearest to flipping: {near.claim}, a threshold ×{charts_fmt(near.distance)} away"
 
 
 def margin_chart(verdicts: list[Verdict], near: Flip | None = None) -> alt.Chart | None:

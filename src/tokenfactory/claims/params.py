@@ -82,8 +82,9 @@ class Params(ChapterParams):
         basis="The article's own range (claim C9)")
     min_programs_typical: int = param(
         5, unit="programs", ge=1, le=100,
-        meaning="C9: fewest programs dating both design start and tape-out from which a percentile can be read",
-        basis="Assumption: the tape-out chapter's own target of at least five dated programs")
+        meaning="C9: fewest durations of the same phase (design start to tape-out, other programs) from which a "
+                "percentile of the nine months can be read",
+        basis="Assumption: the tape-out chapter's own target of at least five programs dating both ends")
     exceptional_percentile: float = param(
         10.0, unit="percentile (0-100)", gt=0, lt=100,
         meaning="C9: percentile of the same phase in other programs at or below which nine months counts as exceptional",

@@ -242,14 +242,18 @@ def c1(ev: Evidence, p: Params) -> Outcome:
                 f"the oldest closed model no open model has matched has waited "
                 f"{_v(ev.number('compute_gap.unmatched_lag_months'), 'months')} so far (a lower bound of its lag)",
                 "oldest unmatched closed model"),
+        untested("the gap between the leading labs",
+                 "the claim's other gap, between the leading labs themselves: the book measures who leads and for "
+                 "how long (C2), not by how much"),
     ]
     verdict = INCONCLUSIVE if "compute_gap.open_lag_months_average" in missing else combine(checks)
     rule_text = (f"\"Within months\" is read as a time-averaged lag of at most {_v(limit, 'months')}, the measure "
                  "Epoch AI publishes; the point lag today and the oldest unmatched closed model are second views "
                  "(see the flip table). \"Shrinking\" needs a trend of the lag whose interval lies wholly below "
-                 "zero; an interval that straddles zero leaves that part undecided. Supported if both parts hold; "
-                 "partly if one does; not supported if the lag is longer than the threshold and the trend does not "
-                 "show shrinking; inconclusive if neither part can be decided.")
+                 "zero; an interval that straddles zero leaves that part undecided. The gap between the leading "
+                 "labs themselves is not measured, so the verdict is at most partly supported: partly if either part "
+                 "holds; not supported if the lag is longer than the threshold and the trend does not show "
+                 "shrinking; inconclusive if neither part can be decided.")
     test = f"time-averaged lag ≤ {_v(limit, 'months')}; bootstrap interval of the lag's trend below zero"
     sample = (f"{_count(n_avg, 'weekly date')} in the average" if n_avg is not None else "") + \
              (f"; {_count(n_rec, 'closed frontier record')} for the trend" if n_rec is not None else "")
@@ -475,7 +479,7 @@ def c7(ev: Evidence, p: Params) -> Outcome:
         t1, note1 = None, "no reference workload in data/token_volumes.csv for the chosen provider and product"
     else:
         t1 = be <= ref
-        gpu = ev.text("inference_tax.asic_reference_txt") or "the reference GPU"
+        gpu = ev.text("inference_tax.asic_reference_txt") or "the inference tax chapter's reference GPU"
         note1 = (f"against {gpu}, the modeled custom chip pays for itself from {_v(be, 'tokens')} a year "
                  f"(input and output), against {_v(ref, 'tokens')} a year for {ref_name}")
     above = sorted(c for c, v in volumes.items() if be is not None and v >= be)
@@ -537,49 +541,59 @@ def c8(ev: Evidence, p: Params) -> Outcome:
 # --------------------------------------------------------------------------------------------------
 # Tape-out (tapeout)
 
-C9_READS = ("tapeout.nine_month_percentile", "tapeout.programs_with_design_and_tapeout",
+C9_READS = ("tapeout.nine_month_percentile", "tapeout.nine_month_percentile_low", "tapeout.nine_month_percentile_high",
+            "tapeout.n_comparison", "tapeout.programs_with_design_and_tapeout",
             "tapeout.jalapeno_design_to_availability_months", "tapeout.jalapeno_design_to_availability_lo",
-            "tapeout.jalapeno_design_to_availability_hi", "tapeout.median_design_to_tapeout_months")
+            "tapeout.jalapeno_design_to_availability_hi", "tapeout.median_design_to_tapeout_months",
+            "tapeout.jalapeno_full_cycle_percentile", "tapeout.n_full_cycle_statements")
 
 
 @rule("C9", *C9_READS)
 def c9(ev: Evidence, p: Params) -> Outcome:
-    missing = ev.missing("tapeout.nine_month_percentile", "tapeout.programs_with_design_and_tapeout",
+    missing = ev.missing("tapeout.nine_month_percentile", "tapeout.n_comparison",
                          "tapeout.jalapeno_design_to_availability_months")
     pct = ev.number("tapeout.nine_month_percentile")
-    n = ev.number("tapeout.programs_with_design_and_tapeout")
+    p_lo, p_hi = ev.number("tapeout.nine_month_percentile_low"), ev.number("tapeout.nine_month_percentile_high")
+    p_lo, p_hi = (p_lo, p_hi) if p_lo is not None and p_hi is not None else (pct, pct)
+    n = ev.number("tapeout.n_comparison")
     d2a = ev.number("tapeout.jalapeno_design_to_availability_months")
     med = ev.number("tapeout.median_design_to_tapeout_months")
+    full_pct, n_full = ev.number("tapeout.jalapeno_full_cycle_percentile"), ev.number("tapeout.n_full_cycle_statements")
     lo, hi = p.typical_cycle_min_months, p.typical_cycle_max_months
     enough = n is not None and n >= p.min_programs_typical
-    exceptional = None if pct is None or not enough else pct <= p.exceptional_percentile
+    thr = p.exceptional_percentile
+    exceptional = (None if pct is None or not enough else
+                   True if p_hi <= thr else False if p_lo > thr else None)
     # the chip's dates are known to a month or a quarter: its span is an interval; without one, the point
     d_lo = ev.number("tapeout.jalapeno_design_to_availability_lo")
     d_hi = ev.number("tapeout.jalapeno_design_to_availability_hi")
     d_lo, d_hi = (d_lo, d_hi) if d_lo is not None and d_hi is not None else (d2a, d2a)
     shorter = None if d2a is None else (True if d_hi < lo else False if d_lo >= lo else None)
-    size = "" if enough else f" (too few programs: at least {_v(p.min_programs_typical)} needed)"
+    size = "" if enough else f" (too few to read a percentile: at least {_v(p.min_programs_typical)} needed)"
     checks = [
-        Check("tapeout.nine_month_percentile", pct, f"≤ {_v(p.exceptional_percentile)}th percentile", exceptional,
+        Check("tapeout.nine_month_percentile", pct, f"≤ {_v(thr)}th percentile", exceptional,
               f"like for like (design start to tape-out), nine months sit at the {_v(pct)}th percentile of "
-              f"{_count(n, 'program')} dating both ends (median {_v(med, 'months')}){size}",
-              p.exceptional_percentile, "le", "exceptional_percentile", "percentile of nine months, same phase"),
+              f"{_count(n, 'comparison duration')} of the same phase (median of the dated programs "
+              f"{_v(med, 'months')}){size}", thr, "le", "exceptional_percentile", "percentile of nine months, same phase"),
         Check("tapeout.jalapeno_design_to_availability_months", d2a, f"< {_v(lo, 'months')}", shorter,
               f"the chip's own dates put design start to availability at {_v(d2a, 'months')} ({_v(d_lo)} to "
-              f"{_v(d_hi)} given the dates' precision), against the "
-              f"{_v(lo)} to {_v(hi)} months the article calls typical for a program", lo, "le",
-              "typical_cycle_min_months", "the chip's design to availability"),
+              f"{_v(d_hi)} given the dates' precision), against the {_v(lo)} to {_v(hi)} months the article calls "
+              "typical for a program", lo, "le", "typical_cycle_min_months", "the chip's design to availability"),
+        context("tapeout.jalapeno_full_cycle_percentile", full_pct,
+                f"among {_count(n_full, 'published full-cycle statement')}, the chip's program sits at the "
+                f"{_v(full_pct)}th percentile", "the chip's program among published cycles"),
     ]
     verdict = INCONCLUSIVE if len(missing) == 3 else combine(checks)
     rule_text = ("Like for like, twice. The same phase: nine months from design start to tape-out must be "
-                 f"exceptional among programs that date both ends (at or below the {_v(p.exceptional_percentile)}th "
-                 f"percentile, with at least {_v(p.min_programs_typical)} programs). The same program length: the "
+                 f"exceptional among durations of that phase in other programs (at or below the {_v(thr)}th "
+                 f"percentile, over at least {_v(p.min_programs_typical)} durations). The same program length: the "
                  f"article's typical {_v(lo)} to {_v(hi)} months cover a whole program, so the chip's own design "
                  "start to availability must be shorter than that for the chip to be faster than typical. Supported "
-                 "if both hold, partly if one does, not supported if neither. The nine months are the companies' "
-                 "own figure: the claim stays labelled self-reported unless the tests contradict it.")
+                 "if both hold, partly if one does, not supported if neither; a test whose sample is too small, or "
+                 "whose interval straddles its threshold, decides nothing. The nine months are the companies' own "
+                 "figure: the claim stays labelled self-reported unless the tests contradict it.")
     test = "percentile of nine months in the same phase; the chip's whole program against the typical range"
-    sample = _count(n, "program") + " dating both design start and tape-out"
+    sample = _count(n, "comparison duration") + " of the same phase; the chip's own dates for its whole program"
     return _outcome(verdict, rule_text, checks, test, sample, "", missing)
 
 
@@ -649,12 +663,15 @@ LEAD_SOURCES = {"flywheel.lead_share_tax": "the tax saved", "flywheel.lead_share
 
 def main_lead_source(ev: Evidence) -> tuple[str, float] | None:
     """The source of the integrated lead with the largest share (None when the shares are missing)."""
+    key = main_lead_key(ev)
+    return None if key is None else (LEAD_SOURCES[key], ev.number(key))
+
+
+def main_lead_key(ev: Evidence) -> str | None:
+    """The result key of the largest source of the lead."""
     shares = {k: ev.number(k) for k in LEAD_SOURCES}
     shares = {k: v for k, v in shares.items() if v is not None}
-    if not shares:
-        return None
-    k = max(shares, key=lambda x: shares[x])
-    return LEAD_SOURCES[k], shares[k]
+    return max(shares, key=lambda x: shares[x]) if shares else None
 
 
 @rule("C11", *C11_READS)
@@ -679,7 +696,7 @@ def c11(ev: Evidence, p: Params) -> Outcome:
         untested("the loop's premises",
                  "that workload data makes better models and better chips, and cheaper tokens bring more users: the "
                  "model assumes these links, it does not measure them"),
-        context("flywheel.lead_share_cycle", None if main is None else main[1],
+        context(main_lead_key(ev) or "flywheel.lead_share_tax", None if main is None else main[1],
                 f"the lead decomposes into {parts}: it rests most on {main[0]}" if main else
                 "no decomposition of the lead in the evidence", "largest source of the lead"),
         context("flywheel.share_of_runs_integrated_ahead", share,

@@ -92,6 +92,8 @@ def _flip_point(c: Check) -> tuple[float, str, float] | None:
     moved = x * (1 - _EPS) if side == "below" else x * (1 + _EPS)
     if x == 0:
         moved = -_EPS if side == "below" else _EPS
+    if Params.model_fields[c.parameter].annotation is int:  # a count moves to the next whole number
+        moved = math.ceil(x) - 1 if side == "below" else math.floor(x) + 1
     return x, side, moved
 
 
@@ -268,7 +270,7 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
     "C8": (Choice("one operator suffices", params={"min_operators": 1}),
            Choice("one operator suffices and 'far below' read as under nine tenths of peak",
                   params={"min_operators": 1, "far_below_peak_max": 0.9})),
-    "C9": (Choice("three dated programs suffice", params={"min_programs_typical": 3}),
+    "C9": (Choice("three comparison durations suffice", params={"min_programs_typical": 3}),
            Choice("'exceptional' read as the fastest quarter", params={"exceptional_percentile": 25.0})),
     "C11": (Choice("merchant cadence: the median of all families, not NVIDIA's recent generations",
                    {_F + "crossover_month": _F + "crossover_at_all_family_cycle"}),

@@ -832,3 +832,36 @@ def live_grid(r: Result, inputs: Inputs) -> pd.DataFrame:
 def live_defaults(r: Result) -> dict[str, Any]:
     return {"accelerator": r.p.accelerator, "speed": r.p.tokens_per_second_per_user, "utilization": r.p.utilization,
             "margin": r.margin, "crf": float(m.capital_recovery_factor(r.p.cost_of_capital, r.p.depreciation_years))}
+
+
+def d3_r2(x: float) -> str:
+    """`x` as d3's '.2r' format writes it (two significant digits, trailing zeros kept): 0.1 -> '0.10'."""
+    import math
+    if x == 0 or not math.isfinite(x):
+        return str(x)
+    digits = max(0, 1 - int(math.floor(math.log10(abs(float(f"{x:.2g}"))))))
+    return f"{float(f'{x:.2g}'):.{digits}f}"
+
+
+def live_checks(r: Result, grid: pd.DataFrame) -> list[dict[str, Any]]:
+    """What the live chart must show at other settings, computed by the package (`cost_per_mtok`) at
+    the grid point the chart reads: three accelerators or speeds, and a utilization."""
+    checks = []
+    accs = list(dict.fromkeys([r.p.accelerator, *grid["accelerator"].unique()]))[:3]
+    settings = [(accs[0], LIVE_SPEEDS[5], 0.8), (accs[-1], LIVE_SPEEDS[15], r.p.utilization),
+                (accs[1 % len(accs)], LIVE_SPEEDS[20], 0.3)]
+    for acc, speed, util in settings:
+        rows = grid[grid["accelerator"] == acc]
+        if rows.empty:
+            continue
+        row = rows.iloc[int(np.argmin(np.abs(np.log(rows["speed"].to_numpy()) - np.log(speed))))]
+        inp = {"tokens_per_s": row["tps"], "tdp_w": 0.0, "price_usd": row["capital"], "vendor_margin": 0.0,
+               "nre_per_unit_usd": 0.0, "server_network_usd": 0.0, "rental_usd_per_hour": 0.0, "utilization": util,
+               "electricity_usd_per_kwh": 0.0, "pue": 1.0, "server_power_factor": 1.0,
+               "depreciation_years": r.p.depreciation_years, "cost_of_capital": r.p.cost_of_capital,
+               "facility_usd_per_kw_month": 0.0}
+        cost = float(m.cost_per_mtok(inp)["total"]) + (row["facility_per_year"] / (m.HOURS_PER_YEAR * util)
+                                                        + row["power_per_hour"]) / (row["tps"] * 3600) * 1e6
+        checks.append({"set": {"acc": acc, "speed": float(row["speed"]), "util": util},
+                       "expect": [f"{acc}: ${d3_r2(cost)} per million output tokens"]})
+    return checks

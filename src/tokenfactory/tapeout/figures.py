@@ -539,3 +539,44 @@ def data_note(r) -> str:
         return ""
     return ("> **Data note.** Some tables did not pass validation when this page was built, so the chapter ran "
             "without them:\n>\n> " + "\n> ".join(f"`{k}`: {v}" for k, v in r.problems.items()))
+
+
+def live_cycle(r) -> alt.LayerChart:
+    """Claim C10 as a question the reader can move: how long is a generation if AI makes design S
+    times faster? cycle = dated design-to-tape-out median / S + the manufacturing floor (fab,
+    packaging, bring-up). Recomputed in the page; the title follows the slider."""
+    import numpy as np
+
+    from .. import charts
+
+    design = float(r.numbers["median_design_to_tapeout_months"])
+    floor = float(r.floor_months)
+    grid = pd.DataFrame({"speedup": np.geomspace(1, 100, 60)})
+    s = charts.control("s", 2.0, label="Design made faster by AI", unit="times", min=1.0, max=50.0, step=0.5)
+    cycle = f"{design!r} / datum.speedup + {floor!r}"
+    title = charts.live_title(
+        ["'With design ' + format(s, '.1f') + ' times faster, a generation takes ' + "
+         f"format({design!r} / s + {floor!r}, '.0f') + ' months'"],
+        [f"Months from design start to a working chip: today's dated design median ({fmt(design)} months) "
+         f"divided by the speed-up, plus the {fmt(floor)}-month manufacturing floor (assumptions); log scale"])
+    line = alt.Chart(grid).mark_line(color=charts.TEXT, strokeWidth=2).encode(
+        x=alt.X("speedup:Q", title="Design speed-up from AI (times, log scale)", scale=alt.Scale(type="log")),
+        y=alt.Y("cycle:Q", title="Months per generation (log scale)", scale=alt.Scale(type="log")),
+        tooltip=[alt.Tooltip("speedup:Q", format=".1f", title="Speed-up (times)"),
+                 alt.Tooltip("cycle:Q", format=".1f", title="Months per generation")],
+    ).transform_calculate(cycle=cycle)
+    floor_rule = alt.Chart(pd.DataFrame({"y": [floor]})).mark_rule(strokeDash=[4, 3], color=charts.MUTED).encode(y="y:Q")
+    dot = alt.Chart(pd.DataFrame({"k": [0]})).mark_point(filled=True, size=120, color="#CC6677").encode(
+        x="x:Q", y="y:Q").transform_calculate(x="s", y=f"{design!r} / s + {floor!r}")
+    return alt.layer(line, floor_rule, dot).add_params(s).properties(title=title, width=520, height=280)
+
+
+def live_cycle_checks(r) -> list[dict]:
+    """The page's expected titles at three speed-ups, computed here in Python."""
+    design = float(r.numbers["median_design_to_tapeout_months"])
+    floor = float(r.floor_months)
+    out = []
+    for s in (1.0, 4.0, 20.0):
+        months = design / s + floor
+        out.append({"set": {"s": s}, "expect": [f"takes {months:.0f} months"]})
+    return out
