@@ -65,7 +65,8 @@
     if (el.parentNode && el.parentNode.querySelector(":scope > .tf-downloads")) return;
     var data = tables(spec);
     if (!data.length) return;
-    var name = slug(titleText(spec) || el.id);
+    var drawn = el.querySelector(".role-title-text");  /* the title as drawn, also when it is an expression */
+    var name = slug(titleText(spec) || (drawn && drawn.textContent) || el.id);
     var p = document.createElement("p");
     p.className = "tf-downloads";
     p.appendChild(document.createTextNode("Download this chart's data: "));

@@ -134,3 +134,8 @@ def test_a_title_that_follows_the_controls_wraps_to_the_container():
         title=alt.TitleParams(text=alt.expr("b + ': the best closed model leads by 11 points'"), subtitle="unit"))
     expr = charts.responsive(chart.to_dict())["title"]["text"]["expr"]
     assert expr.startswith("split(") and "containerSize()[0]" in expr and "b + ': the best" in expr
+
+
+def test_empty_markdown_shows_nothing(capsys):
+    nb.md("   ")
+    assert "Markdown object" not in capsys.readouterr().out

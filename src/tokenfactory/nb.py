@@ -220,5 +220,8 @@ def table(frame: Any, caption: str | None = None, source: str | None = None, **t
 
 
 def md(text: str) -> None:
-    """Display Markdown produced by the package (a list of findings, say)."""
+    """Display Markdown produced by the package (a list of findings, say). Nothing is shown for
+    empty text (the page would print "<IPython.core.display.Markdown object>" instead)."""
+    if not str(text).strip():
+        return
     display(Markdown(text))

@@ -352,6 +352,8 @@ _add(Table(
         Col("ttft_ms", "number", "Time to first token as reported (percentile in notes)", "ms", ge=0, le=1e7),
         Col("tpot_ms", "number", "Time per output token / inter-token latency as reported (percentile in notes)",
             "ms", ge=0, le=1e6),
+        Col("tpot_bound_ms", "number", "The benchmark's bound on time per output token (MLPerf server and interactive "
+            "scenarios, p99), as stated in notes: a speed per user the run had to reach", "ms", ge=0, le=100000),
         Col("usd_per_chip_hour", "number", "Chip-hour price the source itself uses for this point", "USD per chip-hour",
             ge=0, le=1000),
         *_common(),

@@ -139,7 +139,9 @@ def usable_points(bench: pd.DataFrame, accelerators: pd.DataFrame, architectures
             out = float(tot) * float(o) / (float(i) + float(o))
         speed = row.get("tokens_per_s_per_user")
         if pd.isna(speed) and pd.notna(row.get("tpot_ms")) and float(row["tpot_ms"]) > 0:
-            speed = 1000.0 / float(row["tpot_ms"])   # a time-per-token bound is a speed per user
+            speed = 1000.0 / float(row["tpot_ms"])   # a measured time per token is a speed per user
+        if pd.isna(speed) and pd.notna(row.get("tpot_bound_ms")) and float(row["tpot_bound_ms"]) > 0:
+            speed = 1000.0 / float(row["tpot_bound_ms"])   # a latency bound: the least speed the run had to keep
         points.append(Point(
             point_id=str(row.get("point_id")), source=str(row.get("source")), accelerator=str(row["accelerator"]),
             model=str(row["model"]), arch=s.Architecture.from_row(arch.loc[row["model"]]),
