@@ -103,7 +103,7 @@ def test_second_build_is_refused_while_locked(book_root):
 
 
 def test_interrupted_build_leaves_last_good_site(book_root, monkeypatch):
-    from tokenfactory import config, pipeline, site
+    from tokenfactory import config, pipeline, sitework
 
     target = book_root / "_build" / "default"
     assert _build(book_root).returncode == 0
@@ -113,7 +113,7 @@ def test_interrupted_build_leaves_last_good_site(book_root, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(site, "build_html", interrupted)
+    monkeypatch.setattr(sitework.WarmSphinx, "build", interrupted)
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(config.resolve("default"), log=lambda m: None)
     assert snapshot(target) == before
@@ -221,3 +221,139 @@ def test_pdf_of_the_built_book(book_root):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "Test chart" in text  # the chart title, drawn by Vega before printing
         assert "Release date" in text  # an axis title: the chart is in the PDF, not an empty box
+
+
+def _pasted(html_file: Path) -> list[str]:
+    """The glued values a page shows, in order."""
+    import re
+
+    return re.findall(r'<span class="pasted-text">([^<]*)</span>', html_file.read_text(encoding="utf-8"))
+
+
+def _pages(html_dir: Path) -> dict[str, list[str]]:
+    return {p.relative_to(html_dir).as_posix(): _pasted(p) for p in sorted(html_dir.rglob("*.html"))
+            if "_static" not in p.parts and p.name not in ("genindex.html", "search.html")}
+
+
+def test_one_parameter_rebuild_shows_new_numbers_on_every_page(book_root, tmp_path):
+    """tapeout's value depends on one of its parameters; flywheel and claims read it, and the front
+    page glues claims' value. After a one-parameter rebuild (incremental: Sphinx re-reads only what
+    changed and what glues from it) every page shows what a cold build of the same parameters shows,
+    and the front page, the claims page and the chapter itself show new numbers."""
+    from tokenfactory.params_base import sample_change
+    from tokenfactory.registry import CHAPTERS
+
+    name, value = sample_change(CHAPTERS["tapeout"].params)
+    nb_path = book_root / "notebooks" / "tapeout.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    code = next(c for c in nb.cells if "nb.glue('value', value)" in c.source)
+    code.source = code.source.replace("nb.glue('value', value)", f"value += 1000 * float(p.{name})\nnb.glue('value', value)")
+    nbformat.write(nb, nb_path)
+
+    out = book_root / "_build" / "inc"
+    assert _build(book_root, "--out", str(out)).returncode == 0
+    before = _pages(out / "html")
+    proc = _build(book_root, "--out", str(out), "--set", f"tapeout.{name}={value!r}")
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert "compute_gap: unchanged, reused" in proc.stdout and "inference_tax: unchanged, reused" in proc.stdout
+    log = (out / "sphinx.log").read_text(encoding="utf-8")
+    assert "book/data" not in log.split("updating environment")[1], "an unchanged page was read again"
+    after = _pages(out / "html")
+    for page in ("book/index.html", "notebooks/claims.html", "notebooks/flywheel.html", "notebooks/tapeout.html"):
+        assert after[page] != before[page], f"{page} still shows the old numbers"
+
+    # the same parameters built cold, in a build folder of their own: identical pages
+    env = dict(os.environ, TOKENFACTORY_ROOT=str(book_root), TOKENFACTORY_BUILD=str(tmp_path / "cold-build"))
+    from conftest import TOKENFACTORY
+
+    cold = subprocess.run([str(TOKENFACTORY), "build", "--out", str(tmp_path / "cold"), "--set",
+                           f"tapeout.{name}={value!r}"], capture_output=True, text=True, env=env, timeout=600)
+    assert cold.returncode == 0, cold.stderr
+    assert _pages(tmp_path / "cold" / "html") == after
+
+
+def _cache_files(book_root: Path, cid: str) -> tuple[Path, Path]:
+    nbs = sorted((book_root / "_build" / ".cache").glob(f"{cid}-*.ipynb"))
+    assert len(nbs) == 1, nbs
+    return nbs[0], nbs[0].with_suffix(".json")
+
+
+def _assert_recovered(proc: subprocess.CompletedProcess, warning: str) -> None:
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    text = proc.stdout + proc.stderr
+    lines = [line for line in text.splitlines() if "warning:" in line and warning in line]
+    assert len(lines) == 1, text
+    assert "Traceback" not in text
+
+
+def test_damaged_cache_entries_are_recomputed_never_published(book_root):
+    """A truncated executed notebook and an edited (still valid JSON) metadata file in the shared
+    execution cache: each is reported in one line, its chapter executes again, and the site built
+    from it shows the true numbers, not the edited ones."""
+    a = book_root / "_build" / "a"
+    assert _build(book_root, "--out", str(a)).returncode == 0
+    truth = json.loads((a / "results.json").read_text())["results"]
+
+    nb_file, _ = _cache_files(book_root, "tapeout")
+    nb_file.write_bytes(nb_file.read_bytes()[: nb_file.stat().st_size // 2])
+    _, meta_file = _cache_files(book_root, "compute_gap")
+    doc = json.loads(meta_file.read_text())
+    doc["payload"]["results"]["value"] = 999.0
+    meta_file.write_text(json.dumps(doc))
+
+    b = book_root / "_build" / "b"
+    proc = _build(book_root, "--out", str(b))
+    _assert_recovered(proc, "cache entry tapeout-")
+    _assert_recovered(proc, "cache entry compute_gap-")
+    assert "tapeout: executing" in proc.stdout and "compute_gap: executing" in proc.stdout
+    assert json.loads((b / "results.json").read_text())["results"] == truth
+    assert "999" not in (b / "html" / "book" / "index.html").read_text()
+
+
+def test_damaged_state_and_sphinx_folder_are_rebuilt(book_root):
+    """A half-written state file, a published notebook edited behind the state's back, and an
+    edited file in the kept Sphinx folder: one warning each, rebuilt, nothing damaged published."""
+    out = book_root / "_build" / "default"
+    assert _build(book_root).returncode == 0
+    truth = json.loads((out / "results.json").read_text())["results"]
+    state = out / "state.json"
+    state.write_bytes(state.read_bytes()[:40])
+    proc = _build(book_root)
+    _assert_recovered(proc, "build state of default is damaged")
+    assert "Site built" in proc.stdout  # not mistaken for a no-op
+    assert json.loads((out / "results.json").read_text())["results"] == truth
+
+    published = out / "notebooks" / "flywheel.ipynb"
+    published.write_text(published.read_text().replace('"cells"', '"cells" ', 1))
+    (book_root / "book" / "methods.md").write_text("# Methods\n\nChanged.\n")  # so the build is not a no-op
+    proc = _build(book_root)
+    _assert_recovered(proc, "published notebook flywheel.ipynb is damaged")
+
+    env_pickle = next((book_root / "_build" / ".sphinx").glob("*/out/_build/.doctrees/environment.pickle"))
+    env_pickle.write_bytes(env_pickle.read_bytes()[:100])
+    (book_root / "book" / "methods.md").write_text("# Methods\n\nChanged again.\n")
+    proc = _build(book_root)
+    _assert_recovered(proc, "is damaged")
+    assert "Sphinx folder" in proc.stdout
+    assert "Changed again." in (out / "html" / "book" / "methods.html").read_text()
+    assert json.loads((out / "results.json").read_text())["results"] == truth
+
+
+def test_all_scenarios_share_executions(book_root):
+    from tokenfactory import config
+
+    names = list(config.list_scenarios())
+    proc = run_cli("build", "--all-scenarios", root=book_root)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    for name in names:
+        assert (book_root / "_build" / name / "html" / "index.html").exists()
+    # a chapter executes once per distinct key: its parameters differ, or its upstream results
+    # (the test notebooks' results ignore parameters, so only the first wave's parameters count)
+    for cid in ("compute_gap", "inference_tax", "tapeout"):
+        distinct = {json.dumps(config.resolve(n).params[cid].model_dump(mode="json"), sort_keys=True) for n in names}
+        assert proc.stdout.count(f"▶ {cid}: executing") == len(distinct), proc.stdout
+    assert "shared with another scenario" in proc.stdout or "unchanged, reused" in proc.stdout
+    proc = run_cli("build", "--all-scenarios", root=book_root)
+    assert proc.returncode == 0 and "executing" not in proc.stdout, proc.stdout
+    proc = run_cli("build", "--all-scenarios", "--scenario", names[0], root=book_root)
+    assert proc.returncode == 2

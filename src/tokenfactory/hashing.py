@@ -1,17 +1,33 @@
-"""Content hashes that decide whether a chapter must run again."""
+"""Content hashes: what decides whether a chapter must run again, and what proves that the build's
+own files (cache entries, state) are the ones that were written.
+
+Sealed files: `write_sealed` stores a JSON payload together with the SHA-256 of its canonical form,
+written to a temporary file and renamed into place; `read_sealed` returns the payload only when the
+file parses and the hash matches, and otherwise raises `Damaged` with a one-line reason. A file
+truncated by a crash, or edited by hand, is thus told apart from a good one without trusting it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from . import paths
 
 
+class Damaged(Exception):
+    """A build file that is not what was written: truncated, edited, or unreadable."""
+
+
 def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def bytes_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def tree_hash(files: Iterable[Path], base: Path) -> str:
@@ -32,3 +48,58 @@ def package_hash() -> str:
 
 def value_hash(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _canonical(payload: Any) -> bytes:
+    return json.dumps(payload, sort_keys=True, default=str, separators=(",", ":")).encode()
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that a reader sees the old file or the new one, never half of it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def write_sealed(path: Path, payload: Any) -> None:
+    """Store `payload` (JSON) with the hash of its content, atomically."""
+    doc = {"sha256": bytes_hash(_canonical(payload)), "payload": payload}
+    atomic_write_bytes(path, json.dumps(doc, indent=1, default=str).encode())
+
+
+def read_sealed(path: Path) -> Any:
+    """The payload `write_sealed` stored in `path`; `FileNotFoundError` if absent, `Damaged` if the
+    file does not parse or its content no longer matches the hash recorded when it was written."""
+    raw = path.read_bytes()
+    try:
+        doc = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise Damaged(f"{path.name} is not valid JSON (truncated?)") from None
+    if not isinstance(doc, dict) or "payload" not in doc or "sha256" not in doc:
+        raise Damaged(f"{path.name} has no recorded content hash")
+    if bytes_hash(_canonical(doc["payload"])) != doc["sha256"]:
+        raise Damaged(f"{path.name} does not match the content hash recorded when it was written")
+    return doc["payload"]
+
+
+def cached_text(path: Path, compute: Callable[[], str]) -> str:
+    """The text in `path` if it is intact (its hash, recorded beside it when written, matches),
+    else `compute()`, stored with its hash for next time. A damaged or half-written file is thus
+    recomputed, never used. `path`'s name must carry the key of what `compute` depends on."""
+    mark = path.with_name(path.name + ".sha256")
+    try:
+        data = path.read_bytes()
+        if mark.read_text(encoding="utf-8").strip() == bytes_hash(data):
+            return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    text = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = text.encode("utf-8")
+        atomic_write_bytes(path, data)
+        atomic_write_bytes(mark, bytes_hash(data).encode())
+    except OSError:
+        pass
+    return text

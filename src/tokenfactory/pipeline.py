@@ -8,6 +8,11 @@ Guarantees:
   so a failure or an interruption leaves the last good site as it was. A failed notebook is kept
   under `<target>/failed/` for inspection.
 - One build per target at a time (a lock file); a second one is refused with a clear message.
+- The site is built by Sphinx incrementally, in a folder kept per target (see `sitework`): only the
+  pages whose source changed, and the pages that glue numbers from them, are read and written again.
+- The build's own state (cache entries, `state.json`, the Sphinx folder) is sealed with content
+  hashes when written; a damaged entry is detected, reported in one line and recomputed, never
+  published.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -24,12 +30,11 @@ from typing import Any, Callable
 import nbformat
 from filelock import FileLock, Timeout
 
-from . import hashing, paths, results, site
+from . import buildstate, hashing, paths, results, site
+from .buildstate import STATE
 from .config import Resolved, rerun_command
 from .kernels import KERNEL_ARGS, KernelPool
 from .registry import CHAPTERS, Chapter
-
-STATE = "state.json"
 
 
 class BuildBusy(Exception):
@@ -92,11 +97,8 @@ def _book_key(chapter_keys: dict[str, str]) -> str:
                                "package": hashing.package_hash(), "generated": site.generated_inputs()})
 
 
-def _read_state(target: Path) -> dict[str, Any]:
-    try:
-        return json.loads((target / STATE).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return {}
+def _read_state(target: Path, warn: Callable[[str], None] | None = None) -> dict[str, Any]:
+    return buildstate.read_state(target, warn)
 
 
 def _execute(chapter: Chapter, params: dict[str, Any], upstream: dict[str, Any], run_context: dict[str, Any],
@@ -140,34 +142,86 @@ def _cache_dir() -> Path:
     return paths.build_dir() / ".cache"
 
 
-def _cache_lookup(cid: str, key: str, target: Path, previous: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
-    """An earlier execution with the same inputs: this target's own, or any build's (content-addressed).
+class Cache:
+    """Executed notebooks by key: this target's own and the shared, content-addressed cache.
 
     A chapter's executed notebook is a pure function of its key (notebook, parameters, data,
     upstream results, package source), so a scenario or a custom build can reuse what another
-    build already computed.
+    build already computed. Each entry's metadata is sealed and records the notebook's hash; an
+    entry that fails either check is reported once, removed, and the chapter executes again.
     """
-    own = target / "notebooks" / f"{cid}.ipynb"
-    if previous.get("key") == key and own.exists():
-        return own, previous
-    nb_file = _cache_dir() / f"{cid}-{key}.ipynb"
-    meta_file = nb_file.with_suffix(".json")
-    if nb_file.exists() and meta_file.exists():
-        try:
-            return nb_file, json.loads(meta_file.read_text(encoding="utf-8"))
-        except json.JSONDecodeError:
+
+    def __init__(self, target: Path, previous: dict[str, Any], warn: Callable[[str], None]):
+        self.target = target
+        self.previous = previous
+        self.warn = warn
+        self._warned: set[str] = set()
+
+    def _warn_once(self, what: str, reason: str) -> None:
+        if what not in self._warned:
+            self._warned.add(what)
+            self.warn(f"warning: {what} is damaged ({reason}); recomputing")
+
+    def lookup(self, cid: str, key: str) -> tuple[Path, dict[str, Any]] | None:
+        prev = self.previous.get(cid, {})
+        own = self.target / "notebooks" / f"{cid}.ipynb"
+        if prev.get("key") == key and own.exists():
+            if prev.get("notebook") == _safe_hash(own):
+                return own, prev
+            self._warn_once(f"published notebook {cid}.ipynb", "its content differs from the recorded hash")
+        nb_file = _cache_dir() / f"{cid}-{key}.ipynb"
+        meta_file = nb_file.with_suffix(".json")
+        if not meta_file.exists() and not nb_file.exists():
             return None
-    return None
+        label = f"cache entry {cid}-{key[:12]}"
+        try:
+            meta = hashing.read_sealed(meta_file)
+            if not isinstance(meta, dict) or "notebook" not in meta:
+                raise hashing.Damaged("no notebook hash recorded")
+        except FileNotFoundError:
+            self._warn_once(label, "its metadata is missing")
+            _remove(nb_file, meta_file)
+            return None
+        except hashing.Damaged as exc:
+            self._warn_once(label, str(exc))
+            _remove(nb_file, meta_file)
+            return None
+        if not nb_file.exists() or _safe_hash(nb_file) != meta["notebook"]:
+            self._warn_once(label, "the notebook does not match the hash recorded when it was written")
+            _remove(nb_file, meta_file)
+            return None
+        return nb_file, meta
+
+    @staticmethod
+    def store(cid: str, key: str, executed: Path, run: "ChapterRun") -> None:
+        cache = _cache_dir()
+        cache.mkdir(parents=True, exist_ok=True)
+        nb_file = cache / f"{cid}-{key}.ipynb"
+        data = executed.read_bytes()
+        hashing.atomic_write_bytes(nb_file, data)
+        hashing.write_sealed(nb_file.with_suffix(".json"), {
+            "seconds": run.seconds, "results": run.results, "notebook": hashing.bytes_hash(data)})
 
 
-def _cache_store(cid: str, key: str, executed: Path, run: "ChapterRun") -> None:
-    cache = _cache_dir()
-    cache.mkdir(parents=True, exist_ok=True)
-    tmp = cache / f".{cid}-{key}.{os.getpid()}.tmp"
-    shutil.copy2(executed, tmp)
-    os.replace(tmp, cache / f"{cid}-{key}.ipynb")
-    (cache / f"{cid}-{key}.json").write_text(
-        json.dumps({"seconds": run.seconds, "results": run.results}), encoding="utf-8")
+def _cache_lookup(cid: str, key: str, target: Path, previous: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
+    """An earlier execution with the same inputs (this target's own, or the shared cache), verified;
+    damaged entries are removed silently here (a build reports them)."""
+    return Cache(target, {cid: previous} if previous else {}, lambda message: None).lookup(cid, key)
+
+
+def _safe_hash(path: Path) -> str | None:
+    try:
+        return hashing.file_hash(path)
+    except OSError:
+        return None
+
+
+def _remove(*files: Path) -> None:
+    for f in files:
+        try:
+            f.unlink()
+        except OSError:
+            pass
 
 
 def _refresh_runbox(path: Path, cid: str, params: Any, ctx: dict[str, Any]) -> None:
@@ -205,152 +259,313 @@ def _clean_stale_staging(parent: Path, name: str) -> None:
 
 
 def build(resolved: Resolved, out: Path | None = None, jobs: int | None = None,
-          log: Callable[[str], None] = print) -> BuildReport:
-    """Build the site of one scenario (see module docstring for the guarantees)."""
-    started = time.perf_counter()
+          log: Callable[[str], None] = print, request_key: Callable[[], str] | None = None) -> BuildReport:
+    """Build the site of one scenario (see module docstring for the guarantees).
+
+    `request_key` (returns `buildstate.request_key` of the command) is called when the site's
+    inputs are final, and recorded in the state, so that the same request with the same inputs is
+    recognised as a no-op before anything is resolved."""
     target = target_dir(resolved, out)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(target.parent / f".{target.name}.lock"))
+    reports = _build_targets([(resolved, target, request_key)], jobs, log)
+    return reports[resolved.scenario]
+
+
+def build_many(resolved: list[Resolved], jobs: int | None = None, log: Callable[[str], None] = print,
+               request_keys: dict[str, Callable[[], str]] | None = None) -> dict[str, BuildReport]:
+    """Build several scenarios, each into its own folder, in one go: every chapter execution is
+    shared (a key executed once serves every scenario that needs it), executions of all scenarios
+    run side by side, and each site is built as soon as its chapters are done, in a Sphinx folder
+    handed from one scenario to the next (so only the pages that differ are read again)."""
+    order = sorted(resolved, key=lambda r: (r.scenario != "default", r.scenario))
+    items = [(r, target_dir(r, None), (request_keys or {}).get(r.scenario)) for r in order]
+    return _build_targets(items, jobs, log)
+
+
+def _build_targets(items: list[tuple[Resolved, Path, Callable[[], str] | None]], jobs: int | None,
+                   log: Callable[[str], None]) -> dict[str, BuildReport]:
+    jobs = jobs or (os.cpu_count() or 1) + 1
+    locks = []
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise BuildBusy(f"another build of {target} is running (lock {lock.lock_file}); "
-                        "wait for it to finish and try again") from None
-    try:
-        return _build_locked(resolved, target, jobs or (os.cpu_count() or 1) + 1, log, started)
+        for _, target, _ in items:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(target.parent / f".{target.name}.lock"))
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                raise BuildBusy(f"another build of {target} is running (lock {lock.lock_file}); "
+                                "wait for it to finish and try again") from None
+            locks.append(lock)
+        return _build_locked_many(items, jobs, log)
     finally:
-        lock.release()
+        for lock in locks:
+            lock.release()
 
 
-def _build_locked(resolved: Resolved, target: Path, jobs: int, log: Callable[[str], None],
-                  started: float) -> BuildReport:
-    report = BuildReport(target=target)
-    state = _read_state(target)
-    old_chapters = state.get("chapters", {})
+@dataclass
+class _Job:
+    """One scenario of a build: its target, state and progress."""
+
+    resolved: Resolved
+    target: Path
+    request_key: Callable[[], str] | None
+    started: float
+    state: dict[str, Any]
+    cache: "Cache"
+    expected: int
+    known_keys: dict[str, str]
+    report: BuildReport
+    staging: Path | None = None
+    done: dict[str, ChapterRun] = field(default_factory=dict)
+
+
+class _Executor:
+    """Chapter executions shared by the scenarios of a build: one thread pool, one pool of warm
+    kernels, and one execution per key however many scenarios need it."""
+
+    def __init__(self, jobs: int, kernels: KernelPool | None):
+        self.pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        self.kernels = kernels
+        self.inflight: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def submit(self, chapter: Chapter, key: str, params: dict[str, Any], upstream: dict[str, Any],
+               ctx: dict[str, Any], out: Path, failed_dir: Path) -> tuple[Any, bool]:
+        """The future of this key's execution, and whether this call started it."""
+        name = f"{chapter.id}-{key}"
+        with self.lock:
+            fut = self.inflight.get(name)
+            if fut is not None:
+                return fut, False
+            fut = self.pool.submit(self._run, chapter, key, params, upstream, ctx, out, failed_dir)
+            self.inflight[name] = fut
+            return fut, True
+
+    def _run(self, chapter: Chapter, key: str, params: dict[str, Any], upstream: dict[str, Any],
+             ctx: dict[str, Any], out: Path, failed_dir: Path) -> ChapterRun:
+        seconds = _execute(chapter, params, upstream, ctx, out, failed_dir, self.kernels)
+        run = ChapterRun(chapter.id, key, False, round(seconds, 2), results.numbers(results.glued(out)))
+        Cache.store(chapter.id, key, out, run)
+        return run
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        if self.kernels is not None:
+            self.kernels.close()
+
+
+def _state_payload(book_key: str, done: dict[str, ChapterRun], notebooks: Path,
+                   request_key: str | None) -> dict[str, Any]:
+    return {"book_key": book_key, "request_key": request_key,
+            "chapters": {cid: {"key": r.key, "seconds": r.seconds, "results": r.results,
+                               "notebook": hashing.file_hash(notebooks / f"{cid}.ipynb")}
+                         for cid, r in done.items()}}
+
+
+def _prefix(job: _Job, many: bool) -> str:
+    return f"[{job.resolved.scenario}] " if many else ""
+
+
+def _build_locked_many(items: list[tuple[Resolved, Path, Callable[[], str] | None]], jobs: int,
+                       log: Callable[[str], None]) -> dict[str, BuildReport]:
     package = hashing.package_hash()
     selected = list(CHAPTERS)
-    command = rerun_command(resolved)
+    many = len(items) > 1
+    reports: dict[str, BuildReport] = {}
+    todo: list[_Job] = []
+    missing_keys: set[str] = set()
+    unknown = 0
+    for resolved, target, request_key in items:
+        started = time.perf_counter()
+        prefix = f"[{resolved.scenario}] " if many else ""
+        warn = (lambda m, p=prefix: log(p + m)) if many else log
+        state = _read_state(target, warn)
+        cache = Cache(target, state.get("chapters", {}), warn)
+        job = _Job(resolved, target, request_key, started, state, cache, 0, {}, BuildReport(target=target))
+        reports[resolved.scenario] = job.report
+        job.expected, job.known_keys, missing, n_unknown = _expected_executions(resolved, selected, cache, package)
+        if (job.expected == 0 and state.get("book_key") == _book_key(job.known_keys)
+                and (target / "html" / "index.html").exists()):
+            request = request_key() if request_key else None
+            if request and state.get("request_key") != request:
+                hashing.write_sealed(target / STATE, dict(state, request_key=request))
+            job.report.noop = True
+            job.report.seconds = time.perf_counter() - started
+            log(f"  {prefix}= nothing changed: every chapter and the site are up to date")
+            continue
+        missing_keys |= missing
+        unknown += n_unknown
+        todo.append(job)
+    if not todo:
+        return reports
 
-    expected, keys = _expected_executions(resolved, selected, target, old_chapters, package)
-    if expected == 0 and state.get("book_key") == _book_key(keys) and (target / "html" / "index.html").exists():
-        report.noop = True
-        report.seconds = time.perf_counter() - started
-        log("  = nothing changed: every chapter and the site are up to date")
-        return report
+    from .sitework import WarmSphinx, site_folder
 
-    _clean_stale_staging(target.parent, target.name)
-    staging = target.parent / f".staging-{target.name}-{os.getpid()}"
-    executed_dir = staging / "notebooks"
-    executed_dir.mkdir(parents=True)
-    failed_dir = target / "failed"
-    kernels = KernelPool(size=max(1, jobs), total=expected, cwd=paths.root()) if expected else None
+    expected = len(missing_keys) + unknown
+    kernels = KernelPool(size=max(1, min(jobs, expected)), total=expected, cwd=paths.root()) if expected else None
+    executor = _Executor(jobs, kernels)
+    sphinx = WarmSphinx()  # imports jupyter-book while the chapters execute
     try:
-        done: dict[str, ChapterRun] = {}
-        pending = list(selected)
-        running: dict[Any, tuple[str, str, float]] = {}
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            while pending or running:
-                for cid in list(pending):
-                    chapter = CHAPTERS[cid]
-                    deps = [d for d in chapter.reads_chapters if d in selected]
-                    if any(d not in done for d in deps):
-                        continue
-                    pending.remove(cid)
-                    upstream = {d: done[d].results for d in deps}
-                    params = resolved.params[cid].model_dump(mode="json")
-                    key = _chapter_key(chapter, params, upstream, package)
-                    cached = _cache_lookup(cid, key, target, old_chapters.get(cid, {}))
-                    if cached is not None:
-                        nb_file, meta = cached
-                        shutil.copy2(nb_file, executed_dir / f"{cid}.ipynb")
-                        done[cid] = ChapterRun(cid, key, True, meta.get("seconds", 0.0), meta.get("results", {}))
-                        log(f"  = {cid}: unchanged, reused")
-                        continue
-                    ctx = {"scenario": resolved.scenario, "command": command,
-                           "changed": resolved.changed.get(cid, [])}
-                    log(f"  ▶ {cid}: executing")
-                    fut = pool.submit(_execute, chapter, params, upstream, ctx, executed_dir / f"{cid}.ipynb",
-                                      failed_dir, kernels)
-                    running[fut] = (cid, key, time.perf_counter())
-                if not running:
-                    if pending:
-                        raise ChapterFailed(f"cannot order chapters: {', '.join(pending)}")
-                    break
-                finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    cid, key, t0 = running.pop(fut)
-                    seconds = fut.result()  # re-raises ChapterFailed
-                    found = results.glued(executed_dir / f"{cid}.ipynb")
-                    done[cid] = ChapterRun(cid, key, False, round(seconds, 2), results.numbers(found))
-                    _cache_store(cid, key, executed_dir / f"{cid}.ipynb", done[cid])
-                    log(f"  ✓ {cid}: {seconds:.1f} s")
-        report.chapters = done
-        for cid in done:
-            ctx = {"scenario": resolved.scenario, "command": command, "changed": resolved.changed.get(cid, [])}
-            _refresh_runbox(executed_dir / f"{cid}.ipynb", cid, resolved.params[cid], ctx)
-
-        chapter_keys = {cid: run.key for cid, run in done.items()}
-        book_key = _book_key(chapter_keys)
-        if state.get("book_key") == book_key and (target / "html" / "index.html").exists():
-            report.noop = True
-            shutil.rmtree(staging, ignore_errors=True)
-            report.seconds = time.perf_counter() - started
-            log("  = site: nothing changed, nothing rebuilt")
-            return report
-
-        log("  ▶ site: building with jupyter-book")
-        t0 = time.perf_counter()
-        src = staging / "src"
-        site.assemble(src, executed_dir)
-        html_dir = site.build_html(src, staging / "sphinx")
-        shutil.move(str(html_dir), staging / "html")
-        shutil.move(str(staging / "sphinx" / "sphinx.log"), staging / "sphinx.log")
-        shutil.rmtree(staging / "sphinx", ignore_errors=True)
-        shutil.rmtree(src, ignore_errors=True)
-        report.site_built = True
-        log(f"  ✓ site: {time.perf_counter() - t0:.1f} s")
-
-        payload = _results_payload(resolved, done, command)
-        (staging / "results.json").write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-        new_state = {"book_key": book_key,
-                     "chapters": {cid: {"key": r.key, "seconds": r.seconds, "results": r.results} for cid, r in done.items()}}
-        (staging / STATE).write_text(json.dumps(new_state, indent=1), encoding="utf-8")
-        _swap(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
+        for job in todo:
+            _clean_stale_staging(job.target.parent, job.target.name)
+            job.staging = job.target.parent / f".staging-{job.target.name}-{os.getpid()}"
+            (job.staging / "notebooks").mkdir(parents=True)
+        # every scenario's chapters first (side by side, sharing executions), then the sites: a
+        # site's generated pages (Scenarios) show every scenario found in the execution cache
+        runners = ThreadPoolExecutor(max_workers=len(todo))
+        futures = [runners.submit(_run_chapters, job, selected, package, executor, _prefix(job, many), log)
+                   for job in todo]
+        try:
+            for fut in futures:
+                fut.result()  # re-raises ChapterFailed
+        finally:
+            runners.shutdown(wait=True, cancel_futures=True)
         if kernels is not None:
             kernels.close()
-    report.seconds = time.perf_counter() - started
-    return report
+        for job in todo:
+            # the next scenario's Sphinx process warms up while this one builds
+            following = WarmSphinx() if job is not todo[-1] else None
+            try:
+                used = _publish(job, package, sphinx, site_folder, _prefix(job, many), log)
+            except BaseException:
+                if following is not None:
+                    following.close()
+                raise
+            if following is not None:
+                if used:
+                    sphinx = following
+                else:
+                    following.close()
+    except BaseException:
+        for job in todo:
+            if job.staging is not None:
+                shutil.rmtree(job.staging, ignore_errors=True)
+        raise
+    finally:
+        executor.close()
+        sphinx.close()
+    return reports
 
 
-def _expected_executions(resolved: Resolved, selected: list[str], target: Path,
-                         old_chapters: dict[str, Any], package: str) -> tuple[int, dict[str, str]]:
+def _run_chapters(job: _Job, selected: list[str], package: str, executor: _Executor, prefix: str,
+                  log: Callable[[str], None]) -> None:
+    """Execute (or reuse) every chapter of one scenario into its staging folder, in dependency order."""
+    resolved = job.resolved
+    executed_dir = job.staging / "notebooks"
+    failed_dir = job.target / "failed"
+    command = rerun_command(resolved)
+    done = job.done
+    pending = list(selected)
+    running: dict[Any, tuple[str, str, bool]] = {}
+    while pending or running:
+        for cid in list(pending):
+            chapter = CHAPTERS[cid]
+            deps = [d for d in chapter.reads_chapters if d in selected]
+            if any(d not in done for d in deps):
+                continue
+            pending.remove(cid)
+            upstream = {d: done[d].results for d in deps}
+            params = resolved.params[cid].model_dump(mode="json")
+            key = _chapter_key(chapter, params, upstream, package)
+            cached = job.cache.lookup(cid, key)
+            if cached is not None:
+                nb_file, meta = cached
+                shutil.copy2(nb_file, executed_dir / f"{cid}.ipynb")
+                done[cid] = ChapterRun(cid, key, True, meta.get("seconds", 0.0), meta.get("results", {}))
+                log(f"  {prefix}= {cid}: unchanged, reused")
+                continue
+            ctx = {"scenario": resolved.scenario, "command": command, "changed": resolved.changed.get(cid, [])}
+            fut, owner = executor.submit(chapter, key, params, upstream, ctx, executed_dir / f"{cid}.ipynb",
+                                         failed_dir)
+            log(f"  {prefix}▶ {cid}: executing" if owner else f"  {prefix}= {cid}: shared with another scenario")
+            running[fut] = (cid, key, owner)
+        if not running:
+            if pending:
+                raise ChapterFailed(f"cannot order chapters: {', '.join(pending)}")
+            break
+        finished, _ = wait(list(running), return_when=FIRST_COMPLETED)
+        for fut in finished:
+            cid, key, owner = running.pop(fut)
+            run = fut.result()  # re-raises ChapterFailed
+            if owner:
+                done[cid] = run
+                log(f"  {prefix}✓ {cid}: {run.seconds:.1f} s")
+            else:
+                hit = job.cache.lookup(cid, key)
+                if hit is None:
+                    raise ChapterFailed(f"chapter {cid}: the shared execution is missing from the cache")
+                shutil.copy2(hit[0], executed_dir / f"{cid}.ipynb")
+                done[cid] = ChapterRun(cid, key, True, run.seconds, run.results)
+
+
+def _publish(job: _Job, package: str, sphinx: Any, site_folder: Any, prefix: str,
+             log: Callable[[str], None]) -> bool:
+    """Build the site of one scenario from its executed notebooks and swap it in. Returns whether
+    Sphinx ran (its warm process is then used up)."""
+    resolved, target, staging, done = job.resolved, job.target, job.staging, job.done
+    report = job.report
+    executed_dir = staging / "notebooks"
+    command = rerun_command(resolved)
+    report.chapters = done
+    for cid in done:
+        ctx = {"scenario": resolved.scenario, "command": command, "changed": resolved.changed.get(cid, [])}
+        _refresh_runbox(executed_dir / f"{cid}.ipynb", cid, resolved.params[cid], ctx)
+
+    book_key = _book_key({cid: run.key for cid, run in done.items()})
+    if job.state.get("book_key") == book_key and (target / "html" / "index.html").exists():
+        report.noop = True
+        shutil.rmtree(staging, ignore_errors=True)
+        report.seconds = time.perf_counter() - job.started
+        log(f"  {prefix}= site: nothing changed, nothing rebuilt")
+        return False
+
+    log(f"  {prefix}▶ site: building with jupyter-book")
+    t0 = time.perf_counter()
+    request = job.request_key() if job.request_key else None  # the inputs the pages are made of
+    src = staging / "src"
+    site.assemble(src, executed_dir)
+    warn = (lambda m: log(prefix + m)) if prefix else log
+    with site_folder(target, warn) as folder:
+        html_dir = folder.build(src, staging / "sphinx.log", sphinx)
+        shutil.copytree(html_dir, staging / "html")
+    shutil.rmtree(src, ignore_errors=True)
+    report.site_built = True
+    log(f"  {prefix}✓ site: {time.perf_counter() - t0:.1f} s")
+
+    payload = _results_payload(resolved, done, command)
+    (staging / "results.json").write_text(json.dumps(payload, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    hashing.write_sealed(staging / STATE, _state_payload(book_key, done, executed_dir, request))
+    _swap(staging, target)
+    report.seconds = time.perf_counter() - job.started
+    return True
+
+
+def _expected_executions(resolved: Resolved, selected: list[str], cache: "Cache",
+                         package: str) -> tuple[int, dict[str, str], set[str], int]:
     """How many chapters this build will execute: those whose key misses every cache, and every
     chapter reading one of them (its upstream results are not known yet). Sizes the kernel pool,
     so that a build with nothing to do starts no kernel at all. Also returns the keys it could
-    compute (all of them when nothing runs)."""
+    compute (all of them when nothing runs), the missing keys it could compute (to count an
+    execution shared by several scenarios once) and the number of chapters it could not key."""
     known: dict[str, dict[str, Any]] = {}
     keys: dict[str, str] = {}
-    runs = 0
+    missing: set[str] = set()
+    unknown = 0
     for wave in execution_waves_of(selected):
         for cid in wave:
             chapter = CHAPTERS[cid]
             deps = [d for d in chapter.reads_chapters if d in selected]
             if any(d not in known for d in deps):
-                runs += 1
+                unknown += 1
                 continue
             params = resolved.params[cid].model_dump(mode="json")
             key = _chapter_key(chapter, params, {d: known[d] for d in deps}, package)
-            hit = _cache_lookup(cid, key, target, old_chapters.get(cid, {}))
+            hit = cache.lookup(cid, key)
             if hit is None:
-                runs += 1
+                missing.add(f"{cid}-{key}")
             else:
                 known[cid] = hit[1].get("results", {})
                 keys[cid] = key
-    return runs, keys
+    return len(missing) + unknown, keys, missing, unknown
 
 
 def execution_waves_of(selected: list[str]) -> list[list[str]]:

@@ -28,8 +28,24 @@ def offline_vega_js() -> str:
 
     Altair's HTML output loads these from a CDN unless `window.VEGA_DEBUG` names the versions it
     asks for; we set those from the installed altair (never typed) and wrap the bundle in a function
-    because it declares a top-level `_` that clashes with Sphinx's own.
+    because it declares a top-level `_` that clashes with Sphinx's own. Bundling takes seconds and
+    depends only on the installed altair and vl-convert: the result is kept in the environment
+    (`<venv>/share/tokenfactory/`), keyed by their versions, and checked by hash when reused.
     """
+    import sys
+
+    import altair as alt
+    import vl_convert
+
+    from . import hashing
+
+    key = hashing.value_hash([alt.__version__, alt.VEGA_VERSION, alt.VEGALITE_VERSION, alt.VEGAEMBED_VERSION,
+                              getattr(vl_convert, "__version__", "")])[:16]
+    return hashing.cached_text(Path(sys.prefix) / "share" / "tokenfactory" / f"altair-offline-{key}.js",
+                               _offline_vega_js)
+
+
+def _offline_vega_js() -> str:
     import altair as alt
     import vl_convert
 
@@ -107,7 +123,16 @@ def _words(text: object) -> str:
 
 
 def data_page() -> str:
-    """The Data appendix: every table with its description, columns and units, coverage, sources."""
+    """The Data appendix: every table with its description, columns and units, coverage, sources.
+    A pure function of data/ and the package: kept in the build cache, keyed by both."""
+    from . import hashing
+
+    key = hashing.value_hash({"data": hashing.tree_hash([p for p in paths.data_dir().glob("*") if p.is_file()],
+                                                        paths.data_dir()), "package": hashing.package_hash()})[:32]
+    return hashing.cached_text(paths.build_dir() / ".cache" / f"data-page-{key}.md", _data_page)
+
+
+def _data_page() -> str:
     import yaml
 
     from .data import load
