@@ -28,7 +28,12 @@ system:
 	else echo "Missing Chromium/poppler: run 'sudo apt-get install -y $(SYSTEM_PACKAGES)', then make again"; exit 1; fi
 
 ## make book: build the default book (or SCENARIO=name) and print the path of its index.html
+## (every named scenario is built too, sharing executions, so that the book's Scenarios page sets
+## them side by side; `make book ALL_SCENARIOS=no` builds only one)
+ALL_SCENARIOS ?= yes
 book: $(STAMP) system
+	@if [ "$(ALL_SCENARIOS)" = yes ] && $(BIN)/tokenfactory build --help | grep -q -- '--all-scenarios'; then \
+	  $(BIN)/tokenfactory build --all-scenarios; fi
 	$(BIN)/tokenfactory build --scenario $(SCENARIO)
 	$(BIN)/tokenfactory pdf --scenario $(SCENARIO)
 	@echo "Open: $(CURDIR)/_build/$(SCENARIO)/html/index.html"

@@ -132,6 +132,17 @@
     return wrapped;
   }
 
+  /* Links written relative to the site's root (the footer's) point right from every page. */
+  function rootLinks() {
+    var root = document.documentElement.getAttribute("data-content_root");
+    if (root === null) return;
+    Array.prototype.forEach.call(document.querySelectorAll("a[data-tf-root]"), function (a) {
+      a.setAttribute("href", root + a.getAttribute("data-tf-root"));
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", rootLinks);
+  else rootLinks();
+
   var current = window.vegaEmbed;
   if (current) {
     window.vegaEmbed = wrap(current);

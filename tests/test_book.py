@@ -56,7 +56,7 @@ def test_every_chapter_page_exists(built):
 
 def test_the_book_responds_to_parameters_and_scenarios(built, tmp_path):
     """Higher utilization lowers the GPU's cost per token; another benchmark changes the model gap;
-    a scenario that changes the evidence of a verdict's rule changes the verdict."""
+    a scenario re-runs the ledger on the evidence it moved; a rule's threshold moves its verdict."""
     cache = built.parent / f"{built.name}-cache"
     base = json.loads((built / "results.json").read_text())["results"]
     proc = _build(tmp_path / "custom", "--set", "inference_tax.utilization=0.8",
@@ -68,9 +68,17 @@ def test_the_book_responds_to_parameters_and_scenarios(built, tmp_path):
     assert custom["compute_gap"]["score_gap_latest"] != base["compute_gap"]["score_gap_latest"]
     proc = _build(tmp_path / "high", "--scenario", "high_utilization", cache=cache)
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "claims: executing" in proc.stdout  # the ledger re-reads the evidence the scenario moved
     high = json.loads((tmp_path / "high" / "results.json").read_text())["results"]
-    changed = [k for k in base["claims"] if k.startswith("verdict_c") and base["claims"][k] != high["claims"][k]]
-    assert changed, "the high_utilization scenario should move at least one verdict"
+    assert high["inference_tax"]["cost_per_mtok_gpu_usd"] < base["inference_tax"]["cost_per_mtok_gpu_usd"]
+    # thresholds of two rules at the far end of their ranges (capital spending growing 1,000% a year;
+    # twenty companies at scale): the verdicts that read them move
+    proc = _build(tmp_path / "strict", "--set", "claims.capex_growth_min=10", "--set", "claims.min_companies_at_scale=20",
+                  cache=cache)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    strict = json.loads((tmp_path / "strict" / "results.json").read_text())["results"]["claims"]
+    changed = [k for k in ("verdict_c3", "verdict_c7") if strict[k] != base["claims"][k]]
+    assert changed, "a rule's threshold at the end of its range should move its verdict"
 
 
 def _numbers(results: dict) -> dict:

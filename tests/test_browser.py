@@ -184,7 +184,8 @@ def test_charts_show_the_packages_numbers_at_other_settings(site):
 
 def test_a_phone_reads_every_page_without_sideways_scrolling(site):
     """At 390 px: no page is wider than the screen (wide tables scroll in their own box), and the
-    text of single-view charts (which take the column's width) stays at 11 px or more."""
+    text of single-view charts (which take the column's width) stays at 11 px or more. The
+    footer's links work from every page."""
     from tokenfactory import browser
 
     widths, small = {}, []
@@ -196,6 +197,10 @@ def test_a_phone_reads_every_page_without_sideways_scrolling(site):
             sizes = page.evaluate("""() => [...document.querySelectorAll('div[id^="altair-viz-"] svg text')]
                 .filter(t => t.textContent.trim()).map(t => [parseFloat(getComputedStyle(t).fontSize), t.textContent])""")
             small += [(rel, size, text) for size, text in sizes if size < 11]
+            # the footer's links (source code, citation) point at files of the site from every page
+            for href in page.evaluate("[...document.querySelectorAll('a[data-tf-root]')].map(a => a.href)"):
+                target = href.removeprefix(base + "/").split("#")[0]
+                assert (site / target).exists(), f"{rel}: footer link {href} leads nowhere"
         assert not reader.errors, reader.errors
     wide = {rel: w for rel, w in widths.items() if w > 390}
     assert not wide, f"pages that scroll sideways at 390 px (scrollWidth): {wide}"

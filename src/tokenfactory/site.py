@@ -522,15 +522,19 @@ def cite_block() -> str:
 
 
 def footer_html(has_archive: bool) -> str:
-    """The line under every page: edition date, commit, repository, citation."""
+    """The line under every page: edition date, commit, repository, citation. Links are written for
+    pages one folder deep (book/, notebooks/) and corrected in the page for the others
+    (`data-tf-root`, read by _static/tf-charts.js against Sphinx's content root)."""
     day, commit = edition()
     parts = [f"Edition of {html.escape(day)}" + (f" (commit <code>{html.escape(commit)}</code>)" if commit else "")]
     url = repository_url()
     if url:
         parts.append(f'<a href="{html.escape(url)}">Repository</a>')
     if has_archive:
-        parts.append('<a href="_static/token-factory-source.tar.gz" class="tf-source">Source code (.tar.gz)</a>')
-    parts.append('<a href="book/index.html#cite-this-book" class="tf-cite-link">Cite this book</a>')
+        parts.append('<a href="../_static/token-factory-source.tar.gz" data-tf-root="_static/token-factory-source.tar.gz" '
+                     'class="tf-source">Source code (.tar.gz)</a>')
+    parts.append('<a href="../book/index.html#cite-this-book" data-tf-root="book/index.html#cite-this-book" '
+                 'class="tf-cite-link">Cite this book</a>')
     return '<p class="tf-edition">' + " · ".join(parts) + "</p>"
 
 
