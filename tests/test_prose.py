@@ -27,7 +27,7 @@ def _sources() -> dict[str, str]:
 
 
 #: Notebooks whose markdown is checked.
-CHECKED_NOTEBOOKS = ("claims",)
+CHECKED_NOTEBOOKS = ("claims", "compute_gap", "flywheel", "inference_tax", "tapeout")
 
 
 @pytest.mark.parametrize("name", sorted(_sources()))

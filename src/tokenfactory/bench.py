@@ -168,15 +168,21 @@ def _jupyter_book_force(work: Path) -> float:
 
     src = work / "src"
     site.assemble(src, paths.notebooks_dir())
-    config = (src / "_config.yml").read_text(encoding="utf-8")
-    (src / "_config.yml").write_text(
-        config.replace('execute_notebooks: "off"', 'execute_notebooks: "force"')
-        + "\n# bench: jupyter-book executes\n", encoding="utf-8")
+    import yaml
+
+    config = yaml.safe_load((src / "_config.yml").read_text(encoding="utf-8"))
+    config.setdefault("execute", {})["execute_notebooks"] = "force"
+    (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     jb = str(Path(sys.executable).parent / "jupyter-book")
     t0 = time.perf_counter()
-    subprocess.run([jb, "build", "--all", "--path-output", str(work / "out"), str(src)],
-                   capture_output=True, text=True, cwd=paths.root())
+    proc = subprocess.run([jb, "build", "--all", "--path-output", str(work / "out"), str(src)],
+                          capture_output=True, text=True, cwd=paths.root())
     elapsed = time.perf_counter() - t0
+    text = proc.stdout + proc.stderr
+    executed = text.count("Executing notebook using")
+    if proc.returncode != 0 or executed < len(CHAPTERS) or "Executing notebook failed" in text:
+        sys.stderr.write(text[-3000:])
+        raise SystemExit(f"bench: jupyter-book executed {executed} of {len(CHAPTERS)} notebooks")
     shutil.rmtree(work, ignore_errors=True)
     return elapsed
 
