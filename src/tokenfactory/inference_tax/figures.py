@@ -346,13 +346,12 @@ def live_cost(grid: pd.DataFrame, defaults: Mapping[str, Any], readout_format: s
     cost = (f"((datum.capital * {crf} + datum.facility_per_year) / ({hours} * util) + datum.power_per_hour)"
             f" / (datum.tps * 3600) * 1e6")
     tax = f"(datum.chip_usd * margin * {crf} / ({hours} * util)) / (datum.tps * 3600) * 1e6"
-    title = alt.TitleParams(
-        text={"expr": "acc + ': $' + format(readout_cost, '" + readout_format + "') + ' per million output tokens at ' + "
-                      "format(speed, '.0f') + ' tokens/s per user'"},
-        subtitle=["Modeled USD per million output tokens (log scale) against speed per user, owned chips,",
-                  "calibrated throughput; move the controls under the chart"],
-        anchor="start")
-    base = alt.Chart(grid, title=title, width=WIDTH, height=300).transform_filter("datum.accelerator == acc")
+    title = charts.live_title(
+        ["acc + ': $' + format(readout_cost, '" + readout_format + "') + ' per million output tokens'",
+         "'at ' + format(speed, '.0f') + ' tokens/s per user'"],
+        "Modeled USD per million output tokens (log scale) against speed per user, owned chips, calibrated "
+        "throughput; move the controls under the chart")
+    base = alt.Chart(grid).transform_filter("datum.accelerator == acc")
     line = base.mark_line(strokeWidth=2.5, color=charts.org_color("NVIDIA")).encode(
         x=alt.X("speed:Q", title="Output tokens/s per user (log scale)", scale=alt.Scale(type="log", domain=[5, 150])),
         y=alt.Y("cost:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
@@ -364,11 +363,11 @@ def live_cost(grid: pd.DataFrame, defaults: Mapping[str, Any], readout_format: s
         rank="rank()", sort=[alt.SortField("d")]).transform_filter("datum.rank == 1")
     dot = point.mark_point(filled=True, size=140, color=charts.TEXT).encode(x="speed:Q", y="cost:Q")
     note = alt.Chart(pd.DataFrame({"k": [0]})).mark_text(
-        align="right", baseline="top", fontSize=13, fontWeight=600, color=charts.TEXT).encode(
-        x=alt.value(WIDTH - 4), y=alt.value(4), text="label:N").transform_calculate(
+        align="left", baseline="top", fontSize=13, fontWeight=600, color=charts.TEXT).encode(
+        x=alt.value(6), y=alt.value(4), text="label:N").transform_calculate(
         label="'Vendor margin ' + format(margin, '.0%') + ' = ' + format(readout_tax, '.0%') + ' of the cost; '"
               " + 'utilization ' + format(util, '.0%')")
-    layer = alt.layer(line.add_params(acc, speed, u, mg), dot, note)
+    layer = alt.layer(line.add_params(acc, speed, u, mg), dot, note).properties(title=title, width=WIDTH, height=300)
     return _with_readout(layer, grid, cost, tax, crf)
 
 
