@@ -97,6 +97,8 @@ def _theme() -> alt.theme.ThemeConfig:
             "axis": {"labelColor": TEXT, "titleColor": TEXT, "gridColor": GRID, "domainColor": MUTED,
                      "tickColor": MUTED, "labelFontSize": 11, "titleFontSize": 12, "titleFontWeight": 500,
                      "labelOverlap": True,
+                     # on a phone, long category labels (a y axis of names) leave the plot some room
+                     "labelLimit": {"expr": "containerSize()[0] < 480 ? 120 : 180"},
                      # a long axis title is cut (…) rather than widen a narrow chart beyond its column
                      "titleLimit": {"expr": "max(120, containerSize()[0] - 80)"}},
             # legends under the chart, in as many columns as the chart's width holds

@@ -10,6 +10,7 @@ page says what is missing instead of failing.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -726,6 +727,27 @@ def texts(res: Result) -> dict[str, str]:
         "not comparable with" if ce is None or not np.isfinite(ce.lag_months) or not np.isfinite(epoch_compute)
         else "longer than" if ce.lag_months > 1.5 * epoch_compute
         else "shorter than" if ce.lag_months < epoch_compute / 1.5 else "close to")
+    # the training-compute growth under the alternative selections other than Epoch AI's period, with
+    # the selection's own label (its years and threshold live in COMPUTE_VARIANTS, not in the prose)
+    cv = res.compute_variants
+    out["compute_variants_list"] = ("; ".join(f"{row.selection} {fmt_x(row.growth)}" for row in cv.iloc[1:].itertuples())
+                                    if len(cv) > 1 else "no alternative selection could be fitted")
+    # judgements the prose used to type: whether the selection matters more than the fit's interval,
+    # whether the tolerance explains the gap to Epoch AI, how Epoch AI's newest lag compares with its earlier
+    spread = float(cv["growth"].max() - cv["growth"].min()) if len(cv) else float("nan")
+    width = float(cf.high - cf.low) if np.isfinite(cf.high) and np.isfinite(cf.low) else float("nan")
+    out["compute_choice_vs_interval"] = ("matters more" if spread > width else "matters less"
+                                         if np.isfinite(spread) and np.isfinite(width) else "cannot be compared")
+    out["tolerance_explains"] = ("so the tolerance alone does not explain the difference"
+                                 if out["tol_current_vs_epoch"] == "longer than"
+                                 else "so the tolerance can account for the difference")
+    new26, old25 = ref(r, "epoch_2026_lag_months"), ref(r, "epoch_2025_lag_months")
+    out["epoch_newest_vs_previous"] = ("not comparable with" if not (np.isfinite(new26) and np.isfinite(old25))
+                                       else "longer than" if new26 > old25 else "shorter than" if new26 < old25
+                                       else "the same as")
+    # the significance level of the power simulation (leadership.trend_power's default)
+    from ..nb import fmt
+    out["power_alpha"] = fmt(inspect.signature(leadership.trend_power).parameters["alpha"].default)
     rc, ga, go = res.capex_recent, res.capex_apart, res.capex_others
     if ga is not None and go is not None and np.isfinite(ga.rate) and np.isfinite(go.rate):
         out["capex_apart_vs_others"] = ("faster than" if ga.rate > go.rate * 1.1 else
