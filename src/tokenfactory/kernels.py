@@ -10,6 +10,7 @@ whenever they happen, so the executed notebook is identical.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 from pathlib import Path
@@ -22,12 +23,20 @@ PRELOAD = (
     "import tokenfactory.nb, tokenfactory.charts, tokenfactory.data\n"
 )
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+#: One BLAS/OpenMP thread per kernel: chapters already run side by side, one kernel per core or
+#: more, and OpenBLAS threads spin while they wait, so several threads per kernel on a few cores
+#: only take CPU from each other (cell times grew 2-3x with three kernels on two cores).
+SINGLE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def kernel_env() -> dict[str, str]:
+    return dict(os.environ, **SINGLE_THREAD)
 
 
 def start_kernel(cwd: Path) -> KernelManager:
     """A started python3 kernel with the common imports done."""
     km = KernelManager(kernel_name="python3")
-    km.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGS)
+    km.start_kernel(cwd=str(cwd), extra_arguments=KERNEL_ARGS, env=kernel_env())
     client = km.blocking_client()
     client.start_channels()
     try:
