@@ -59,7 +59,7 @@ def test_in_page_cost_agrees_with_the_package(acc, speed, util):
     spec = figures.live_cost(GRID, DEFAULTS, readout_format=".12g").to_dict()
     _set(spec, {"acc": acc, "speed": speed, "util": util})
     svg = vlc.vegalite_to_svg(spec)
-    match = re.search(re.escape(acc) + r": \$([0-9.eE+-]+) per million output tokens", svg)
+    match = re.search(re.escape(acc) + r": \$([0-9.eE+-]+) per million", svg)
     assert match, "title readout not found"
     assert float(match.group(1)) == pytest.approx(_package_cost(acc, speed, util), rel=1e-6)
 

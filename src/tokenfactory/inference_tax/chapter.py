@@ -863,5 +863,5 @@ def live_checks(r: Result, grid: pd.DataFrame) -> list[dict[str, Any]]:
         cost = float(m.cost_per_mtok(inp)["total"]) + (row["facility_per_year"] / (m.HOURS_PER_YEAR * util)
                                                         + row["power_per_hour"]) / (row["tps"] * 3600) * 1e6
         checks.append({"set": {"acc": acc, "speed": float(row["speed"]), "util": util},
-                       "expect": [f"{acc}: ${d3_r2(cost)} per million output tokens"]})
+                       "expect": [f"{acc}: ${d3_r2(cost)} per million"]})
     return checks

@@ -347,8 +347,8 @@ def live_cost(grid: pd.DataFrame, defaults: Mapping[str, Any], readout_format: s
             f" / (datum.tps * 3600) * 1e6")
     tax = f"(datum.chip_usd * margin * {crf} / ({hours} * util)) / (datum.tps * 3600) * 1e6"
     title = charts.live_title(
-        ["acc + ': $' + format(readout_cost, '" + readout_format + "') + ' per million output tokens'",
-         "'at ' + format(speed, '.0f') + ' tokens/s per user'"],
+        ["acc + ': $' + format(readout_cost, '" + readout_format + "') + ' per million'",
+         "'output tokens at ' + format(speed, '.0f') + ' tokens/s per user'"],
         "Modeled USD per million output tokens (log scale) against speed per user, owned chips, calibrated "
         "throughput; move the controls under the chart")
     base = alt.Chart(grid).transform_filter("datum.accelerator == acc")
@@ -365,8 +365,8 @@ def live_cost(grid: pd.DataFrame, defaults: Mapping[str, Any], readout_format: s
     note = alt.Chart(pd.DataFrame({"k": [0]})).mark_text(
         align="left", baseline="top", fontSize=13, fontWeight=600, color=charts.TEXT).encode(
         x=alt.value(6), y=alt.value(4), text="label:N").transform_calculate(
-        label="'Vendor margin ' + format(margin, '.0%') + ' = ' + format(readout_tax, '.0%') + ' of the cost; '"
-              " + 'utilization ' + format(util, '.0%')")
+        label="'Margin ' + format(margin, '.0%') + ' = ' + format(readout_tax, '.0%') + ' of cost, '"
+              " + 'use ' + format(util, '.0%')")
     layer = alt.layer(line.add_params(acc, speed, u, mg), dot, note).properties(title=title, width=WIDTH, height=300)
     return _with_readout(layer, grid, cost, tax, crf)
 
