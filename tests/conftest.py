@@ -36,11 +36,17 @@ def book_root(tmp_path, monkeypatch):
     root = make_root(tmp_path / "repo")
     monkeypatch.setenv("TOKENFACTORY_ROOT", str(root))
     monkeypatch.setenv("TOKENFACTORY_BUILD", str(root / "_build"))
+    monkeypatch.setenv("TOKENFACTORY_CONTRACTS", str(root / "notebooks" / "contracts.py"))
     return root
 
 
 def run_cli(*args: str, root: Path, timeout: int = 600) -> subprocess.CompletedProcess:
     env = dict(os.environ, TOKENFACTORY_ROOT=str(root), TOKENFACTORY_BUILD=str(root / "_build"))
+    standin = root / "notebooks" / "contracts.py"  # the stand-in chapters' contracts (tests/notebooks)
+    if standin.exists():
+        env["TOKENFACTORY_CONTRACTS"] = str(standin)
+    else:
+        env.pop("TOKENFACTORY_CONTRACTS", None)
     return subprocess.run([str(TOKENFACTORY), *args], capture_output=True, text=True, env=env, timeout=timeout)
 
 

@@ -179,9 +179,17 @@ def check(
     """Validate the data and the parameters; execute nothing."""
     from .data import TABLES
 
+    from .contract import ContractError
+    from .registry import CHAPTERS, check_contracts
+
     _resolve(scenario, params, set_)
     _check_data()
-    out.print(f"ok: {len(TABLES)} tables and the parameters of scenario '{scenario}' are valid", markup=False)
+    try:
+        check_contracts()
+    except ContractError as exc:
+        _fail(str(exc), 2)
+    out.print(f"ok: {len(TABLES)} tables, the parameters of scenario '{scenario}' and the contracts of "
+              f"{len(CHAPTERS)} chapters are valid", markup=False)
 
 
 @app.command("params")

@@ -9,9 +9,11 @@ truncated by a crash, or edited by hand, is thus told apart from a good one with
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -41,9 +43,26 @@ def tree_hash(files: Iterable[Path], base: Path) -> str:
 
 
 def package_hash() -> str:
-    """Every source file of the package: a change in the analysis code re-runs the chapters."""
+    """Every source file of the package and the environment it runs in: a change in the analysis
+    code, an upgraded library or another Python re-runs the chapters (an upgrade of pandas or Altair
+    must not reuse notebooks executed with the old one)."""
     pkg = paths.package_dir()
-    return tree_hash((p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts), pkg)
+    code = tree_hash((p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts), pkg)
+    return value_hash({"code": code, "environment": environment()})
+
+
+@functools.lru_cache(maxsize=1)
+def environment() -> dict[str, str]:
+    """The Python version and every installed distribution's version (this package's own excepted:
+    its code is hashed file by file)."""
+    from importlib import metadata
+
+    versions = {}
+    for dist in metadata.distributions():
+        name = (dist.metadata["Name"] or "").lower()
+        if name and name != "tokenfactory":
+            versions[name] = dist.version
+    return {"python": sys.version, **dict(sorted(versions.items()))}
 
 
 def value_hash(value: Any) -> str:

@@ -106,7 +106,10 @@ def glue_text(key: str, text: str) -> str:
 def setup(chapter_id: str, namespace: Mapping[str, Any]) -> ChapterParams:
     """Validate the notebook's parameters (the same model the CLI uses), enable the chart theme
     and show the box with the parameters this page ran with and the command that reruns it."""
+    from .data.load import declare_reads
+
     chapter = CHAPTERS[chapter_id]
+    declare_reads(chapter_id, chapter.reads_data)
     model = chapter.params
     values = {name: namespace[name] for name in model.model_fields if name in namespace}
     params = model(**values)

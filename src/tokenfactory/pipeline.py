@@ -34,7 +34,8 @@ from . import buildstate, hashing, paths, results, site
 from .buildstate import STATE
 from .config import Resolved, rerun_command
 from .kernels import KERNEL_ARGS, KernelPool
-from .registry import CHAPTERS, Chapter
+from .contract import ContractError, missing_outputs
+from .registry import CHAPTERS, Chapter, check_contracts
 
 
 class BuildBusy(Exception):
@@ -72,6 +73,12 @@ def target_dir(resolved: Resolved, out: Path | None) -> Path:
         return Path(out).resolve()
     name = resolved.scenario + ("-custom" if resolved.custom else "")
     return paths.build_dir() / name
+
+
+def upstream_for(chapter: Chapter, known: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """What a chapter is handed of its upstream chapters' results: only the keys its contract declares
+    it reads (so that its cache key moves only when those move, and an undeclared read finds nothing)."""
+    return chapter.contract.upstream_view({d: known[d] for d in chapter.reads_chapters if d in known})
 
 
 def _chapter_key(chapter: Chapter, params: dict[str, Any], upstream: dict[str, Any], package: str) -> str:
@@ -343,7 +350,14 @@ class _Executor:
     def _run(self, chapter: Chapter, key: str, params: dict[str, Any], upstream: dict[str, Any],
              ctx: dict[str, Any], out: Path, failed_dir: Path) -> ChapterRun:
         seconds = _execute(chapter, params, upstream, ctx, out, failed_dir, self.kernels)
-        run = ChapterRun(chapter.id, key, False, round(seconds, 2), results.numbers(results.glued(out)))
+        glue = results.glued(out)
+        absent = missing_outputs(chapter.contract, glue)
+        if absent:
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(out), failed_dir / f"{chapter.id}.ipynb")
+            raise ChapterFailed(f"chapter {chapter.id} ran but did not glue what its contract publishes: "
+                                f"{', '.join(absent)} (see {chapter.id}/contract.py)")
+        run = ChapterRun(chapter.id, key, False, round(seconds, 2), results.numbers(glue))
         Cache.store(chapter.id, key, out, run)
         return run
 
@@ -367,6 +381,10 @@ def _prefix(job: _Job, many: bool) -> str:
 
 def _build_locked_many(items: list[tuple[Resolved, Path, Callable[[], str] | None]], jobs: int,
                        log: Callable[[str], None]) -> dict[str, BuildReport]:
+    try:
+        check_contracts()  # an undeclared or unpublished read is refused before anything runs
+    except ContractError as exc:
+        raise ChapterFailed(str(exc)) from None
     package = hashing.package_hash()
     selected = list(CHAPTERS)
     many = len(items) > 1
@@ -470,7 +488,7 @@ def _run_chapters(job: _Job, selected: list[str], package: str, executor: _Execu
             if any(d not in done for d in deps):
                 continue
             pending.remove(cid)
-            upstream = {d: done[d].results for d in deps}
+            upstream = upstream_for(chapter, {d: done[d].results for d in deps})
             params = resolved.params[cid].model_dump(mode="json")
             key = _chapter_key(chapter, params, upstream, package)
             cached = job.cache.lookup(cid, key)
@@ -565,7 +583,7 @@ def _expected_executions(resolved: Resolved, selected: list[str], cache: "Cache"
                 unknown += 1
                 continue
             params = resolved.params[cid].model_dump(mode="json")
-            key = _chapter_key(chapter, params, {d: known[d] for d in deps}, package)
+            key = _chapter_key(chapter, params, upstream_for(chapter, {d: known[d] for d in deps}), package)
             hit = cache.lookup(cid, key)
             if hit is None:
                 missing.add(f"{cid}-{key}")

@@ -1,14 +1,18 @@
-"""The chapters of the book: what each one is called, which data it reads and which chapters'
-results it reads. The pipeline orders execution from `reads_chapters`.
+"""The chapters of the book: what each one is called and which data it reads. What a chapter reads
+from the others, and publishes for them, is its contract (`<chapter>/contract.py`, see
+`tokenfactory.contract`); the pipeline orders execution from the contracts' reads.
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+import importlib.util
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import paths
+from .contract import Contract, check
 from .params_base import ChapterParams
 
 
@@ -17,7 +21,18 @@ class Chapter:
     id: str
     title: str
     reads_data: tuple[str, ...]
-    reads_chapters: tuple[str, ...] = ()
+
+    @property
+    def contract(self) -> Contract:
+        override = _override_contracts()
+        if override is not None:
+            return override[self.id]
+        return importlib.import_module(f"tokenfactory.{self.id}.contract").CONTRACT
+
+    @property
+    def reads_chapters(self) -> tuple[str, ...]:
+        """The chapters whose results this one reads (from its contract)."""
+        return self.contract.upstream_chapters
 
     @property
     def notebook(self) -> Path:
@@ -26,6 +41,21 @@ class Chapter:
     @property
     def params(self) -> type[ChapterParams]:
         return importlib.import_module(f"tokenfactory.{self.id}.params").Params
+
+
+def _override_contracts() -> dict[str, Contract] | None:
+    """Contracts from the file named by TOKENFACTORY_CONTRACTS (a Python file defining `CONTRACTS`),
+    or None. Only the pipeline's tests use it: their stand-in notebooks publish other results than
+    the book's chapters."""
+    path = os.environ.get("TOKENFACTORY_CONTRACTS")
+    if not path:
+        return None
+    spec = importlib.util.spec_from_file_location("tokenfactory_contracts_override", path)
+    if spec is None or spec.loader is None:
+        raise FileNotFoundError(f"TOKENFACTORY_CONTRACTS: cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.CONTRACTS
 
 
 CHAPTERS: dict[str, Chapter] = {
@@ -41,7 +71,7 @@ CHAPTERS: dict[str, Chapter] = {
             "inference_tax",
             "The inference tax: what a token costs",
             reads_data=("accelerators", "nvidia_financials", "api_prices", "models", "benchmark_scores",
-                        "token_volumes", "compute_spend", "model_architectures", "serving_benchmarks",
+                        "token_volumes", "model_architectures", "serving_benchmarks",
                         "rental_prices", "vendor_margins", "utilization_evidence", "published_rates"),
         ),
         Chapter(
@@ -53,16 +83,40 @@ CHAPTERS: dict[str, Chapter] = {
             "flywheel",
             "The vertical-integration flywheel",
             reads_data=("token_volumes", "chip_programs", "asic_cycle_statements", "accelerators"),
-            reads_chapters=("inference_tax", "tapeout"),
         ),
         Chapter(
             "claims",
             "The claims ledger",
             reads_data=("claims", "accelerators", "token_volumes", "utilization_evidence"),
-            reads_chapters=("compute_gap", "inference_tax", "tapeout", "flywheel"),
         ),
     )
 }
+
+
+def contracts(chapters: dict[str, Chapter] | None = None) -> dict[str, Contract]:
+    chapters = CHAPTERS if chapters is None else chapters
+    return {cid: ch.contract for cid, ch in chapters.items()}
+
+
+def check_contracts(chapters: dict[str, Chapter] | None = None) -> None:
+    """Refuse, before anything runs, a chapter that reads a result its upstream does not publish
+    (ContractError names each such read)."""
+    check(contracts(chapters))
+
+
+def _apply_override_reads() -> None:
+    """Stand-in chapters (tests) may declare other tables (`READS_DATA` in TOKENFACTORY_CONTRACTS)."""
+    path = os.environ.get("TOKENFACTORY_CONTRACTS")
+    if not path:
+        return
+    spec = importlib.util.spec_from_file_location("tokenfactory_contracts_override_data", path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    for cid, tables in getattr(module, "READS_DATA", {}).items():
+        CHAPTERS[cid] = replace(CHAPTERS[cid], reads_data=tuple(tables))
+
+
+_apply_override_reads()
 
 
 def execution_waves(chapters: dict[str, Chapter] | None = None) -> list[list[str]]:

@@ -621,7 +621,7 @@ def scenario_results() -> dict[str, dict[str, dict] | None]:
                 if any(d not in known for d in chapter.reads_chapters):
                     continue
                 params = resolved.params[cid].model_dump(mode="json")
-                key = pipeline._chapter_key(chapter, params, {d: known[d] for d in chapter.reads_chapters}, package)
+                key = pipeline._chapter_key(chapter, params, pipeline.upstream_for(chapter, known), package)
                 hit = _cache_hit(pipeline, cid, key, nowhere)
                 if hit is not None:
                     known[cid] = hit[1].get("results", {})

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .. import paths
+from ..contract import UndeclaredRead
 
 #: A key present with this value means "the chapter computed it and found none" (a break-even volume
 #: that is never reached, a crossover that never happens): glue turns infinity and NaN into None.
@@ -31,20 +32,37 @@ class Evidence:
     #: facts read from data/ by this chapter (the vendor of each accelerator, the reference workload,
     #: measured fleet occupancy): see `chapter.facts`
     facts: Mapping[str, Any] = field(default_factory=dict)
+    #: the metrics a rule declared it reads (None: unrestricted); reading any other raises, so that a
+    #: rule's reads, and the claims chapter's contract built from them, cannot drift from its code
+    declared: frozenset[str] | None = None
+
+    def restricted(self, metrics: tuple[str, ...] | frozenset[str]) -> "Evidence":
+        """The same evidence, readable only through `metrics` (a rule's declared reads)."""
+        return replace(self, declared=frozenset(metrics))
+
+    def _check(self, metric: str) -> None:
+        if self.declared is not None and metric not in self.declared:
+            raise UndeclaredRead(f"a rule read {metric}, which it does not declare: add it to the rule's "
+                                 "reads (@rule(...)), which make the claims chapter's contract")
 
     def has(self, metric: str) -> bool:
+        self._check(metric)
         return metric in self.values
 
     def get(self, metric: str) -> Any:
         """The value, None when the chapter glued no number, MISSING when the key is absent."""
+        self._check(metric)
         return self.values.get(metric, MISSING)
 
     def missing(self, *metrics: str) -> list[str]:
         """The metrics absent from the evidence (a chapter that has not glued them, or not run)."""
+        for m in metrics:
+            self._check(m)
         return [m for m in metrics if m not in self.values]
 
     def text(self, metric: str) -> str | None:
         """A non-empty string value, or None."""
+        self._check(metric)
         v = self.values.get(metric)
         return v if isinstance(v, str) and v.strip() and v.strip() != "n/a" else None
 
@@ -57,6 +75,7 @@ class Evidence:
 
     def number(self, metric: str) -> float | None:
         """A finite float, or None (absent, null, text, NaN)."""
+        self._check(metric)
         v = self.values.get(metric)
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             return None

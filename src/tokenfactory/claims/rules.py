@@ -456,7 +456,7 @@ def c6(ev: Evidence, p: Params) -> Outcome:
     return _outcome(verdict, rule_text, checks, test, "one default deployment, margin from two bounds", "", missing)
 
 
-C7_READS = ("inference_tax.breakeven_total_tokens_per_year", "inference_tax.asic_reference_txt",
+C7_READS = ("inference_tax.breakeven_total_tokens_per_year", "inference_tax.asic_reference_accelerator",
             "inference_tax.cost_per_mtok_asic_reference_usd",
             "inference_tax.cost_per_mtok_gpu_usd")
 
@@ -479,7 +479,7 @@ def c7(ev: Evidence, p: Params) -> Outcome:
         t1, note1 = None, "no reference workload in data/token_volumes.csv for the chosen provider and product"
     else:
         t1 = be <= ref
-        gpu = ev.text("inference_tax.asic_reference_txt") or "the inference tax chapter's reference GPU"
+        gpu = ev.text("inference_tax.asic_reference_accelerator") or "the inference tax chapter's reference GPU"
         note1 = (f"against {gpu}, the modeled custom chip pays for itself from {_v(be, 'tokens')} a year "
                  f"(input and output), against {_v(ref, 'tokens')} a year for {ref_name}")
     above = sorted(c for c, v in volumes.items() if be is not None and v >= be)
@@ -732,7 +732,8 @@ def label(claim: Claim, outcome: Outcome) -> str:
 def assess_claim(claim: Claim, ev: Evidence, p: Params) -> Verdict:
     if claim.id not in RULES:
         raise KeyError(f"{claim.id}: no verdict rule; add one to tokenfactory.claims.rules")
-    out = RULES[claim.id].fn(ev, p)
+    rule_ = RULES[claim.id]
+    out = rule_.fn(ev.restricted(rule_.reads), p)
     return Verdict(claim, label(claim, out), out.verdict, out.rule, out.checks, out.reason, out.test, out.sample,
                    out.power, out.missing)
 

@@ -203,10 +203,31 @@ def parse(name: str, raw: pd.DataFrame) -> pd.DataFrame:
     return typed.reset_index(drop=True)
 
 
+#: (chapter, tables it declares) while a chapter notebook runs (set by `declare_reads` from nb.setup);
+#: None elsewhere (tests, the CLI). The build keys a chapter's cache on the tables it declares, so a
+#: table read without being declared would let a changed table reuse a stale execution.
+_declared: tuple[str, frozenset[str]] | None = None
+
+
+class UndeclaredTable(KeyError):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def declare_reads(chapter: str, tables: tuple[str, ...] | frozenset[str]) -> None:
+    """From now on in this process, `load` serves only `tables` (the chapter's `reads_data`)."""
+    global _declared
+    _declared = (chapter, frozenset(tables))
+
+
 def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
     """A table from data/, typed (dates as datetime64, booleans, floats) and checked."""
     if name not in TABLES:
         raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
+    if _declared is not None and name not in _declared[1]:
+        chapter, tables = _declared
+        raise UndeclaredTable(f"chapter {chapter} loads table {name!r}, which it does not declare: add it to "
+                              f"its reads_data in tokenfactory/registry.py (declared: {', '.join(sorted(tables))})")
     return parse(name, read_raw(name, data_dir))
 
 

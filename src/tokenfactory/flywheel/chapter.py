@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..nb import fmt
 from . import model
+from .contract import CONTRACT
 from .params import Params
 
 PER_MONTH = {"minute": 60 * 24 * 365.25 / 12, "day": 365.25 / 12, "week": 365.25 / 12 / 7, "month": 1.0,
@@ -80,12 +81,10 @@ def monthly_volume(volumes: pd.DataFrame, provider: str) -> tuple[float, str, st
 
 
 def _get(upstream: Mapping[str, Any], chapter: str, key: str) -> float | None:
-    value = (upstream.get(chapter) or {}).get(key)
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return value if math.isfinite(value) and value > 0 else None
+    """A positive finite number another chapter published, or None; a read the contract does not
+    declare raises (see contract.py)."""
+    value = CONTRACT.number(upstream, chapter, key)
+    return value if value is not None and value > 0 else None
 
 
 #: The inference_tax key this chapter prefers for the own chip: its cost per million output tokens once
@@ -244,7 +243,6 @@ def resolve_inputs(p: Params, inputs: Inputs, volume0: float) -> tuple[dict[str,
     token) so that cost x volume is in dollars."""
     upstream = inputs.upstream
     rows = []
-    tax_res = upstream.get("inference_tax") or {}
 
     be_out, be_all = _get(upstream, "inference_tax", "breakeven_tokens_per_year"), _get(
         upstream, "inference_tax", "breakeven_total_tokens_per_year")
@@ -258,7 +256,7 @@ def resolve_inputs(p: Params, inputs: Inputs, volume0: float) -> tuple[dict[str,
     gpu_src = "inference_tax chapter (cost_per_mtok_gpu_usd)" if gpu_out is not None else "fallback parameter (chapter not run)"
     if gpu_out is None:
         gpu_out = p.fallback_cost_per_mtok_gpu_usd
-    tax_up = tax_res.get("tax_share_gpu")
+    tax_up = CONTRACT.read(upstream, "inference_tax", "tax_share_gpu")
     tax = float(tax_up) if isinstance(tax_up, (int, float)) and 0 <= float(tax_up) < 1 else p.fallback_tax_share_gpu
 
     # Own chip: marginal cost (no NRE: the model charges NRE per generation itself).

@@ -743,6 +743,10 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     fin = lambda k: pv.get(k) if pv.get(k) is not None and np.isfinite(pv.get(k)) else None  # noqa: E731
     out: dict[str, tuple[Any, dict[str, Any]]] = {
         "cost_per_mtok_gpu_usd": (r.gpu_cost["total"], {"text": usd(r.gpu_cost["total"])}),
+        # read by the flywheel (fleet life) and the ledger (C7's wording): see contract.py
+        "depreciation_years": (p.depreciation_years, {"unit": "years"}),
+        "asic_reference_accelerator": (p.asic_reference_accelerator, {"text": p.asic_reference_accelerator}),
+        "asic_nre_at_parity_usd": (r.extras["nre_at_parity"], {"text": usd(r.extras["nre_at_parity"])}),
         "cost_per_mtok_all_tokens_usd": (r.cost_all_tokens, {"text": usd(r.cost_all_tokens)}),
         "tokens_per_second_per_chip": (r.serving["output_tokens_per_s_per_chip"], {"unit": "output tokens/s"}),
         "calibration_points": (c.fit.n_points if c else 0, {}),

@@ -1,0 +1,35 @@
+"""What the inference-tax chapter publishes for the flywheel (costs, break-even, the fleet's life),
+the claims ledger (C4, C6, C7, C8) and the book's pages. It reads no other chapter.
+See `tokenfactory.contract`."""
+
+from ..contract import Contract, Output
+
+MTOK = "USD per million output tokens"
+
+CONTRACT = Contract(
+    chapter="inference_tax",
+    publishes=(
+        Output("accelerator", "", "text"),
+        Output("model", "", "text"),
+        Output("asic_reference_accelerator", "", "text"),
+        Output("depreciation_years", "years"),
+        Output("cost_per_mtok_gpu_usd", MTOK),
+        Output("cost_per_mtok_asic_usd", MTOK),
+        Output("cost_per_mtok_asic_marginal_usd", MTOK),
+        Output("cost_per_mtok_asic_reference_usd", MTOK),
+        Output("asic_nre_at_parity_usd", "USD"),
+        Output("breakeven_tokens_per_year", "output tokens per year"),
+        Output("breakeven_total_tokens_per_year", "tokens per year"),
+        Output("cheapest_accelerator_measured", "", "text"),
+        Output("cheapest_accelerator_model", "", "text"),
+        Output("cheapest_measured_n", "accelerators", "count"),
+        Output("fixed_cost_share", "fraction", "share"),
+        Output("mc_p10_usd", MTOK),
+        Output("mc_p90_usd", MTOK),
+        Output("price_decline_per_year", "× per year"),
+        Output("tax_share_gpu", "fraction of the chip's cost per token", "share"),
+        Output("tax_share_gpu_low", "fraction of the chip's cost per token", "share"),
+        Output("tax_share_gpu_high", "fraction of the chip's cost per token", "share"),
+        Output("utilization_elasticity", "% per percentage point"),
+    ),
+)

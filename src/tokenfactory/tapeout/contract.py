@@ -1,0 +1,29 @@
+"""What the tape-out chapter publishes for the flywheel (cadences, technology rate, the cycle floor),
+the claims ledger (C9, C10) and the book's pages. It reads no other chapter. See `tokenfactory.contract`."""
+
+from ..contract import Contract, Output
+
+M = "months"
+
+CONTRACT = Contract(
+    chapter="tapeout",
+    publishes=(
+        Output("technology_rate_per_year", "× per year"),
+        Output("min_feasible_cycle_months", M),
+        Output("nvidia_recent_generation_gap_months", M),
+        Output("median_merchant_generation_gap_months", M),
+        Output("median_generation_gap_months", M),
+        Output("claimed_months", M),
+        Output("jalapeno_design_to_availability_months", M),
+        Output("jalapeno_design_to_availability_lo", M),
+        Output("jalapeno_design_to_availability_hi", M),
+        Output("jalapeno_full_cycle_percentile", "percentile (0-1)", "share"),
+        Output("median_design_to_tapeout_months", M),
+        Output("n_comparison", "programs", "count"),
+        Output("n_full_cycle_statements", "statements", "count"),
+        Output("nine_month_percentile", "percentile (0-1)", "share"),
+        Output("nine_month_percentile_low", "percentile (0-1)", "share"),
+        Output("nine_month_percentile_high", "percentile (0-1)", "share"),
+        Output("programs_with_design_and_tapeout", "programs", "count"),
+    ),
+)
