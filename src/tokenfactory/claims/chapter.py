@@ -19,7 +19,7 @@ from . import report, rules, sensitivity
 from .params import Params
 
 #: Data tables the rules read (beside data/claims.yaml).
-TABLES = ("accelerators", "token_volumes", "utilization_evidence")
+TABLES = ("accelerators", "token_volumes", "utilization_evidence", "chip_programs")
 
 #: Periods of a stated token count, per year (a year of 365 days).
 PER_YEAR = {"minute": 60 * 24 * 365.0, "day": 365.0, "week": 365.0 / 7, "month": 12.0, "year": 1.0}
@@ -62,11 +62,12 @@ def facts(inputs: Inputs, p: Params) -> dict[str, Any]:
     acc = inputs.tables.get("accelerators")
     if acc is not None and len(acc):
         out["vendors"] = dict(zip(acc["accelerator"], acc["vendor"]))
-        # companies running their own chips in service: a custom ASIC with an availability date
-        in_service = (acc["kind"] == "custom_asic") & acc["available_date"].notna()
-        custom = set(acc.loc[in_service, "vendor"].dropna())
-    else:
-        custom = set()
+    # companies running their own chips in service: a sourced deployment (first deployment or general
+    # availability, not a target) in chip_programs, never the claim's own subject (rules.deployed_custom_chips)
+    deployed, excluded = rules.deployed_custom_chips(inputs.tables.get("chip_programs"), p.claim_subject)
+    custom = set(deployed)
+    out["custom_chip_deployments"] = deployed
+    out["custom_chip_excluded"] = excluded
     vol = tokens_per_year(inputs.tables.get("token_volumes"))
     if len(vol):
         ref = vol[(vol["provider"] == p.reference_provider) & (vol["product"] == p.reference_product)]
