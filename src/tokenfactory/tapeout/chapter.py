@@ -468,13 +468,11 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     return out
 
 
-#: Claims whose conclusion this page states (the ledger's rule decides it from this chapter's results alone).
-PAGE_CLAIMS = ("C9",)
-
-
 def claim_verdicts(values: dict[str, Any]) -> dict[str, Any]:
-    """The verdicts of the claims this page concludes on, computed by the claims ledger's rules from this
-    chapter's glued values: the page cannot state a conclusion the ledger contradicts."""
-    from ..claims import rules
+    """The verdicts of the ledger's claims that this chapter tests (C9, C10, C12), computed by the claims
+    ledger's own rules from this chapter's glued values: the page cannot state a conclusion the ledger
+    contradicts. Glued as `claim_verdict_<id>`."""
+    from ..claims import ledger, rules
 
-    return {cid: rules.chapter_verdict(cid, "tapeout", values) for cid in PAGE_CLAIMS}
+    return {c.id: rules.chapter_verdict(c.id, "tapeout", values) for c in ledger.load().claims
+            if c.chapter == "tapeout"}
