@@ -330,6 +330,37 @@ def like_for_like_text(claim_plus_floor: float, reference: float, reference_name
     return ", and ".join(x for x in (cmp, where) if x)
 
 
+def typical_range() -> tuple[float, float]:
+    """The article's "typical" program length, as the claims ledger reads it (one assumption, one place)."""
+    from ..claims.params import Params as ClaimsParams
+
+    cp = ClaimsParams()
+    return cp.typical_cycle_min_months, cp.typical_cycle_max_months
+
+
+def own_dates_word(lo: float, hi: float, claimed: float) -> str:
+    """What the claim program's own dated design start to tape-out says of the claimed duration, by the
+    ledger's own test (`claims.rules.own_dates_verdict`): 'confirm', 'contradict', 'neither confirm nor
+    contradict', or 'cannot test' when a date is missing."""
+    from ..claims.rules import own_dates_verdict
+
+    if lo != lo or hi != hi:
+        return "cannot test"
+    return {True: "confirm", False: "contradict", None: "neither confirm nor contradict"}[own_dates_verdict(lo, hi, claimed)]
+
+
+def own_dates_text(lo: float, hi: float, target: str) -> str:
+    """The claim program's own dates in words: its dated design-start-to-tape-out interval, or that no
+    source dates its design start; and its targeted deployment, censored."""
+    if lo != lo or hi != hi:
+        head = "no source dates the chip's own design start (a partnership or contract date is not one)"
+    else:
+        head = f"the chip's own dates allow {fmt(lo)} to {fmt(hi)} months from design start to tape-out"
+    tail = (f", and its deployment, targeted for {target}, is an announced target, censored rather than counted as "
+            "availability") if target else ""
+    return head + tail
+
+
 def comparison_word(a: float, b: float, tol: float = 0.0) -> str:
     """'shorter than', 'longer than' or 'as long as': a duration `a` against `b` (within `tol`)."""
     if a != a or b != b:
@@ -412,7 +443,13 @@ def texts(r: Result) -> dict[str, str]:
                                                   n["design_to_tapeout_lo"], n["design_to_tapeout_hi"], p.claim_program),
         "sample_verdict": sample_text(n["programs_with_design_and_tapeout"]),
         "estimates_verdict": estimates_text(n["n_tapeout_estimates"], n["programs_with_design_and_tapeout"]),
-        "claim_dates_verdict": dates_verdict(stated.loc[p.claim_statement] if p.claim_statement in stated.index else None),
+        "claim_dates_verdict": own_dates_word(n["claim_own_design_to_tapeout_lo"], n["claim_own_design_to_tapeout_hi"],
+                                              p.claimed_months),
+        "own_dates": own_dates_text(n["claim_own_design_to_tapeout_lo"], n["claim_own_design_to_tapeout_hi"],
+                                    n["claim_deployment_target"]),
+        "spec_to_silicon_position": range_position_text(n["spec_to_silicon_median_months"], *typical_range()),
+        "typical_min_months": fmt(typical_range()[0]),
+        "typical_max_months": fmt(typical_range()[1]),
         "tpu_v1_dates_verdict": dates_verdict(stated.loc["tpu_v1_15_months"] if "tpu_v1_15_months" in stated.index else None),
         "repeated_figures": repeated_text(r.full_cycle_refs) or "no figure is repeated",
         "full_cycle_position": range_position_text(n["jalapeno_design_to_availability_months"],
