@@ -116,7 +116,7 @@ def test_c7_flip_cost_is_the_nearest_crossing_that_moves_the_verdict():
     # both sides of the flip, by scaling the break-even as a program cost would
     assert _c7(_ev7(be0=1e15 * 7.49e8 / 5e8)) == SUPPORTED
     assert _c7(_ev7(be0=1e15 * 7.51e8 / 5e8)) == PARTLY
-    # past the reference workload too ($1B) one test fails and one passes... and past Co1 ($2B) neither
+    # past Co1's volume ($2B, and the reference at $1B) no test passes
     assert _c7(_ev7(be0=1e15 * 2.01e9 / 5e8)) == NOT_SUPPORTED
 
 
@@ -141,3 +141,22 @@ def test_program_cost_recovered_from_the_annual_charge():
     ev = evidence.Evidence({"inference_tax.asic_nre_per_year_usd": 1e9 * crf}, "t", "upstream")
     assert rules.program_cost_usd(ev) == pytest.approx(1e9)
     assert rules.program_cost_usd(evidence.Evidence({}, "t", "none")) is None
+
+
+def test_ledger_glues_the_flip_cost_and_the_counts():
+    # Alpha deployed (volume 1e17), Beta deployed (no volume), OpenAI excluded; reference OpenAI API 4e15 a year.
+    # Break-even 2e15 at a $0.5B program: the model passes (2e15 <= 4e15) and one company is above (need 2):
+    # partly. Crossings: the reference at $1B (x2), Alpha at $25B (x50, outside the span): the flip is $1B, to
+    # "not supported"
+    vols = pd.DataFrame({"provider": ["Alpha", "OpenAI"], "product": ["All", "API"],
+                         "date": pd.to_datetime(["2025-01-01"] * 2), "tokens": [1e17, 4e15], "per": ["year"] * 2})
+    inputs = chapter.Inputs(ledger.load(), {"chip_programs": PROGRAMS, "token_volumes": vols})
+    up = {"inference_tax": {"breakeven_total_tokens_per_year": 2e15, "breakeven_tokens_per_year": 1e15,
+                            "asic_nre_usd": 5e8}}
+    r = chapter.compute(P, inputs, up)
+    assert r.verdict("C7").verdict == PARTLY
+    g = {k: v for k, (v, _) in chapter.glue_values(r).items()}
+    assert g["c7_flip_program_cost_usd"] == pytest.approx(1e9)
+    assert g["c7_verdict_beyond_flip"] == NOT_SUPPORTED
+    assert g["c7_companies_deployed"] == 2          # Alpha, Beta (Gamma: a target; OpenAI: the subject)
+    assert g["c7_companies_with_volume"] == 1 and g["c7_companies_above_breakeven"] == 1

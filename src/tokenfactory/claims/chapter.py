@@ -117,6 +117,7 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     out["claims_total"] = (len(r.verdicts), {"sig": 3})
     for v in r.verdicts:
         out[f"verdict_{v.claim.id.lower()}"] = (v.verdict, {"text": v.verdict})
+    out.update(c7_glue(r))
     out["choices_moving"] = (int(r.choices["moves"].sum()) if len(r.choices) else 0, {"sig": 3})
     out["choices_total"] = (int((~r.choices["default"]).sum()) if len(r.choices) else 0, {"sig": 3})
     return out
@@ -144,3 +145,21 @@ def show_margin(r: Result, source: str) -> None:
         nb.md("*No result was available to set against a threshold.*")
     else:
         nb.show(chart, source=source)
+
+
+def c7_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """C7's counts and the program cost at which its verdict flips (rules.c7_flip)."""
+    from ..nb import fmt
+
+    facts = r.evidence.facts
+    flip, after = rules.c7_flip(r.evidence, r.p)
+    be = r.evidence.number("inference_tax.breakeven_total_tokens_per_year")
+    vols = dict(facts.get("custom_chip_volumes") or {})
+    above = sum(1 for v in vols.values() if be is not None and v >= be)
+    return {
+        "c7_flip_program_cost_usd": (flip, {"text": fmt(flip, sig=2, unit="USD") if flip is not None else "none"}),
+        "c7_verdict_beyond_flip": (after or "unchanged", {"text": after or "unchanged"}),
+        "c7_companies_deployed": (len(facts.get("custom_chip_deployments") or {}), {"sig": 3}),
+        "c7_companies_with_volume": (len(vols), {"sig": 3}),
+        "c7_companies_above_breakeven": (above, {"sig": 3}),
+    }

@@ -494,12 +494,13 @@ def c7(ev: Evidence, p: Params) -> Outcome:
     else:
         gpu = ev.text("inference_tax.asic_reference_txt") or "the inference tax chapter's reference GPU"
         mix = token_mix(ev)
-        mix_txt = "" if mix is None else f", at the inference tax chapter's mix of {_v(mix)} input tokens per output token"
+        mix_txt = "" if mix is None else f", at the inference tax chapter's token mix of {_v(mix)} input per output token"
         note1 = (f"against {gpu}, the modeled custom chip pays for itself from {_v(be, 'tokens')} a year "
                  f"(input and output{mix_txt}), against {_v(ref, 'tokens')} a year for {ref_name}")
     left = "; ".join(f"{c} ({why})" for c, why in sorted(excluded.items()))
     note2 = (f"of the {_count(len(volumes), 'company')} with a sourced deployment of their own custom chip and a stated "
-             f"token volume, {_v(len(above))} state more than the break-even" + (f" ({', '.join(above)})" if above else "")
+             f"token volume, {_v(len(above))} {'states' if len(above) == 1 else 'state'} more than the break-even"
+             + (f" ({', '.join(above)})" if above else "")
              + (f"; not counted: {left}" if left else ""))
     cost = program_cost_usd(ev)
     flip, after = (None, None) if missing or never else c7_flip(ev, p)
