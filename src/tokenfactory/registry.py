@@ -58,7 +58,7 @@ CHAPTERS: dict[str, Chapter] = {
         Chapter(
             "claims",
             "The claims ledger",
-            reads_data=("claims", "accelerators", "token_volumes", "utilization_evidence"),
+            reads_data=("claims", "accelerators", "token_volumes", "utilization_evidence", "chip_programs"),
             reads_chapters=("compute_gap", "inference_tax", "tapeout", "flywheel"),
         ),
     )
