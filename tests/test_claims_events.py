@@ -160,3 +160,6 @@ def test_ledger_glues_the_flip_cost_and_the_counts():
     assert g["c7_verdict_beyond_flip"] == NOT_SUPPORTED
     assert g["c7_companies_deployed"] == 2          # Alpha, Beta (Gamma: a target; OpenAI: the subject)
     assert g["c7_companies_with_volume"] == 1 and g["c7_companies_above_breakeven"] == 1
+    # the reported range's ends: $0.3B (break-even 1.2e15, model passes, one company) and $2B (8e15 > 4e15: fails)
+    assert g["c7_verdict_at_low_program_cost"] == PARTLY
+    assert g["c7_verdict_at_high_program_cost"] == NOT_SUPPORTED

@@ -159,6 +159,12 @@ def c7_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     return {
         "c7_flip_program_cost_usd": (flip, {"text": fmt(flip, sig=2, unit="USD") if flip is not None else "none"}),
         "c7_verdict_beyond_flip": (after or "unchanged", {"text": after or "unchanged"}),
+        "c7_verdict_at_low_program_cost": (rules.c7_verdict_at_cost(r.evidence, r.p, r.p.program_cost_low_usd) or "n/a",
+                                           {"text": rules.c7_verdict_at_cost(r.evidence, r.p, r.p.program_cost_low_usd)
+                                            or "n/a"}),
+        "c7_verdict_at_high_program_cost": (rules.c7_verdict_at_cost(r.evidence, r.p, r.p.program_cost_high_usd) or "n/a",
+                                            {"text": rules.c7_verdict_at_cost(r.evidence, r.p, r.p.program_cost_high_usd)
+                                             or "n/a"}),
         "c7_companies_deployed": (len(facts.get("custom_chip_deployments") or {}), {"sig": 3}),
         "c7_companies_with_volume": (len(vols), {"sig": 3}),
         "c7_companies_above_breakeven": (above, {"sig": 3}),

@@ -513,7 +513,8 @@ def c7(ev: Evidence, p: Params) -> Outcome:
         flip_note = (f"the break-even is proportional to the program cost (modeled: {_v(cost, 'USD')}); the verdict becomes "
                      f"'{after}' at a program cost of {_v(flip, 'USD')}, "
                      + ("inside" if inside else "outside") + f" the {_v(lo_c, 'USD')} to {_v(hi_c, 'USD')} reported for such "
-                     "programs")
+                     f"programs (at {_v(lo_c, 'USD')}: {c7_verdict_at_cost(ev, p, lo_c)}; at {_v(hi_c, 'USD')}: "
+                     f"{c7_verdict_at_cost(ev, p, hi_c)})")
     checks = [Check(key, be, f"≤ {_v(ref, 'tokens')} a year", t1, note1, ref, "le", None, "break-even volume"),
               Check("data.custom_chip_volumes", float(len(above)), f"≥ {_v(p.min_companies_at_scale)} companies", t2,
                     note2, float(p.min_companies_at_scale), "ge", "min_companies_at_scale",
@@ -902,8 +903,7 @@ def c7_flip(ev: Evidence, p: Params, span: float = 10.0) -> tuple[float | None, 
     volumes: dict[str, float] = dict(ev.facts.get("custom_chip_volumes") or {})
 
     def verdict_at(cost: float) -> str:
-        t1, t2, _ = _c7_tests(be0 * cost / c0, False, ref, volumes, p)
-        return combine([Check("", None, "", t1), Check("", None, "", t2)])
+        return c7_verdict_at_cost(ev, p, cost) or ""
 
     here = verdict_at(c0)
     crossings = sorted({c0 * v / be0 for v in [ref, *volumes.values()] if v is not None and v > 0},
@@ -915,6 +915,18 @@ def c7_flip(ev: Evidence, p: Params, span: float = 10.0) -> tuple[float | None, 
         if beyond != here:
             return c, beyond
     return None, None
+
+
+def c7_verdict_at_cost(ev: Evidence, p: Params, cost: float) -> str | None:
+    """C7's verdict (before any label) if the program cost were `cost` instead of the modeled one: the
+    break-even volume scales with it (B = B0 x cost / C0); None when either is unknown."""
+    be0 = ev.number("inference_tax.breakeven_total_tokens_per_year")
+    c0 = program_cost_usd(ev)
+    if be0 is None or c0 is None or be0 <= 0 or c0 <= 0 or cost <= 0:
+        return None
+    t1, t2, _ = _c7_tests(be0 * cost / c0, False, ev.facts.get("reference_tokens_per_year"),
+                          dict(ev.facts.get("custom_chip_volumes") or {}), p)
+    return combine([Check("", None, "", t1), Check("", None, "", t2)])
 
 
 def chapter_verdict(claim_id: str, chapter: str, values: dict[str, Any], facts: dict[str, Any] | None = None,
