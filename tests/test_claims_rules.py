@@ -42,7 +42,9 @@ UPSTREAM = {
         "cost_per_mtok_asic_reference_usd": 0.8, "utilization_elasticity": -2.0, "price_decline_per_year": None,
     },
     "tapeout": {"nine_month_percentile": 0.0, "programs_with_design_and_tapeout": 9, "n_comparison": 8,
-                "jalapeno_design_to_availability_months": P.typical_cycle_min_months - 6,
+                "claimed_months": 9.0, "silicon_floor_months": 6.0, "claim_spec_to_silicon_months": 15.0,
+                "spec_to_silicon_median_months": 27.0, "spec_to_silicon_lo": 24.0, "spec_to_silicon_hi": 30.0,
+                "claim_deployment_targeted": 1.0,
                 "median_design_to_tapeout_months": 24.0, "min_feasible_cycle_months": 8.0,
                 "nvidia_recent_generation_gap_months": 12.0},
     "flywheel": {"crossover_month": 30, "cost_per_mtok_ratio_y5": 0.7, "lead_share_tax": 0.2,
@@ -266,33 +268,61 @@ def test_c8_rests_on_measured_fleet_use_not_on_the_models_identity():
         == NOT_SUPPORTED
 
 
-def test_c9_like_for_like_and_the_self_reported_label():
-    e, lo = P.exceptional_percentile, P.typical_cycle_min_months
-    k = "tapeout__"
-    # both like-for-like tests pass: the nine months stay the companies' word
-    assert _one("C9", _ev(**{k + "nine_month_percentile": e})) == SELF_REPORTED
-    # the chip's whole program inside the typical range, nine months not exceptional: contradicted
-    assert _one("C9", _ev(**{k + "nine_month_percentile": e * 1.01,
-                             k + "jalapeno_design_to_availability_months": lo})) == NOT_SUPPORTED
-    # too few comparison durations: the percentile decides nothing; the program-length test alone fails
-    assert _one("C9", _ev(**{k + "n_comparison": P.min_programs_typical - 1,
-                             k + "jalapeno_design_to_availability_months": lo})) == NOT_SUPPORTED
-    assert _one("C9", _ev(**{k + "n_comparison": P.min_programs_typical - 1})) == SELF_REPORTED
-    # the percentile known as an interval (dates' precision): one straddling the threshold decides nothing
-    assert _one("C9", _ev(**{k + "nine_month_percentile": e, k + "nine_month_percentile_low": e * 0.5,
-                             k + "nine_month_percentile_high": e * 1.5,
-                             k + "jalapeno_design_to_availability_months": lo})) == NOT_SUPPORTED
-    assert _one("C9", _ev(**{k + "nine_month_percentile": e, k + "nine_month_percentile_low": e * 0.5,
-                             k + "nine_month_percentile_high": e * 1.5})) == SELF_REPORTED
-    # the chip's span known as an interval: one that straddles the typical range's lower end decides nothing
-    assert _one("C9", _ev(**{k + "jalapeno_design_to_availability_lo": lo - 1,
-                             k + "jalapeno_design_to_availability_hi": lo + 1})) == SELF_REPORTED
-    assert _one("C9", _ev(**{k + "nine_month_percentile": e * 1.01, k + "jalapeno_design_to_availability_lo": lo,
-                             k + "jalapeno_design_to_availability_hi": lo + 1})) == NOT_SUPPORTED
-    # every result missing: inconclusive, not self-reported
-    assert _one("C9", _ev(**{k + "nine_month_percentile": evidence.MISSING,
-                             k + "n_comparison": evidence.MISSING,
-                             k + "jalapeno_design_to_availability_months": evidence.MISSING})) == INCONCLUSIVE
+def _c9(p=P, **changes):
+    """C9's verdict as shown and as the rule reads the evidence alone."""
+    v = next(v for v in rules.assess(ledger.load(), _ev(**{"tapeout__" + k: x for k, x in changes.items()}), p)
+             if v.claim.id == "C9")
+    return v.verdict, v.independent
+
+
+def test_c9_only_the_chips_own_dated_events_can_refute_the_nine_months():
+    c = UPSTREAM["tapeout"]["claimed_months"]
+    # no own dates (the synthetic default): both comparisons pass, the claim stays the companies' word
+    assert _c9() == (SELF_REPORTED, PARTLY)
+    # own design start to tape-out whose shortest possible gap is just above the claim: refuted
+    assert _c9(claim_own_design_to_tapeout_lo=c + 0.01, claim_own_design_to_tapeout_hi=c + 5)[0] == NOT_SUPPORTED
+    # just below: the interval straddles the claim and decides nothing
+    assert _c9(claim_own_design_to_tapeout_lo=c - 0.01, claim_own_design_to_tapeout_hi=c + 5) == (SELF_REPORTED, PARTLY)
+    # an interval wholly within the claim confirms it; the label stays self-reported (the claim is the company's)
+    assert _c9(claim_own_design_to_tapeout_lo=c - 2, claim_own_design_to_tapeout_hi=c) == (SELF_REPORTED, SUPPORTED)
+
+
+def test_c9_comparisons_describe_but_never_refute_the_companys_figure():
+    lo, hi, e = P.typical_cycle_min_months, P.typical_cycle_max_months, P.exceptional_percentile
+    # other programs' spec to silicon below the typical range and the claim not exceptional: the article's
+    # framing fails, but no dated event of the chip refutes its figure
+    bad = dict(spec_to_silicon_median_months=lo - 4, spec_to_silicon_lo=lo - 6, spec_to_silicon_hi=lo - 0.01,
+               nine_month_percentile=e * 1.01)
+    assert _c9(**bad) == (SELF_REPORTED, INCONCLUSIVE)
+    # the same with the chip's own events refuting: not supported
+    assert _c9(**bad, claim_own_design_to_tapeout_lo=20.0, claim_own_design_to_tapeout_hi=30.0)[0] == NOT_SUPPORTED
+
+
+def test_c9_typical_range_and_percentile_on_both_sides_of_each_threshold():
+    lo, hi, e = P.typical_cycle_min_months, P.typical_cycle_max_months, P.exceptional_percentile
+    within = dict(spec_to_silicon_lo=lo, spec_to_silicon_hi=hi)
+    assert _c9(**within)[1] == PARTLY  # both comparisons pass (own dates undecided)
+    # the interval just crosses the lower end: undecided, the percentile alone passes
+    assert _c9(spec_to_silicon_lo=lo - 0.01, spec_to_silicon_hi=hi)[1] == PARTLY
+    assert _c9(spec_to_silicon_lo=lo - 0.01, spec_to_silicon_hi=hi, nine_month_percentile=e * 1.01)[1] == INCONCLUSIVE
+    # just above the upper end: fails; with the percentile passing, partly
+    assert _c9(spec_to_silicon_lo=hi + 0.01, spec_to_silicon_hi=hi + 5)[1] == PARTLY
+    # percentile just at and just above the threshold
+    assert _c9(nine_month_percentile=e)[1] == PARTLY
+    assert _c9(nine_month_percentile=e * 1.01, nine_month_percentile_low=e * 1.01,
+               nine_month_percentile_high=e * 1.01)[1] == PARTLY  # the typical range still passes
+    # a percentile interval straddling the threshold decides nothing
+    assert _c9(nine_month_percentile=e, nine_month_percentile_low=e * 0.5, nine_month_percentile_high=e * 1.5,
+               spec_to_silicon_lo=hi + 1, spec_to_silicon_hi=hi + 5)[1] == INCONCLUSIVE
+    # too few comparison durations: neither comparison decides
+    assert _c9(n_comparison=P.min_programs_typical - 1) == (SELF_REPORTED, INCONCLUSIVE)
+    assert _c9(n_comparison=P.min_programs_typical)[1] == PARTLY
+
+
+def test_c9_a_targeted_deployment_decides_nothing_and_missing_results_are_inconclusive():
+    assert _c9(claim_deployment_targeted=0.0) == _c9(claim_deployment_targeted=1.0)
+    gone = {k: evidence.MISSING for k in ("nine_month_percentile", "n_comparison", "spec_to_silicon_median_months")}
+    assert _c9(**gone)[0] == INCONCLUSIVE
 
 
 def test_c11_conditional_on_the_premises_and_the_share_of_runs_decides_nothing():

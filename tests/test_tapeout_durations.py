@@ -389,3 +389,29 @@ def test_reference_rate_from_a_doubling_time():
 def test_ai_duration_text():
     assert ch.ai_duration_text(pd.DataFrame({"min_months": [np.nan, np.nan]})).startswith("None states")
     assert ch.ai_duration_text(pd.DataFrame({"min_months": [3.0, np.nan]})) == "1 of them state a duration"
+
+
+def test_with_floor_shifts_every_bound():
+    d = pd.DataFrame({"lo": [1.0, 10.0], "hi": [3.0, 20.0], "mid": [2.0, 15.0]})
+    out = a.with_floor(d, 6.0)
+    assert list(out["lo"]) == [7.0, 16.0] and list(out["hi"]) == [9.0, 26.0] and list(out["mid"]) == [8.0, 21.0]
+
+
+def test_sourced_design_and_tapeout_leaves_out_the_claim_and_targets():
+    rows = [_row("A", "design_start", "2020-01-01", "month"), _row("A", "tapeout", "2021-01-01", "month"),
+            _row("C", "design_start", "2020-01-01", "month"), _row("C", "tapeout", "2020-10-01", "month"),
+            _row("T", "design_start", "2020-01-01", "month"), _row("T", "tapeout", "2020-06-01", "month")]
+    progs = pd.DataFrame(rows)
+    progs["date_kind"] = ["event", "inference", "event", "event", "event", "target"]
+    d = a.sourced_design_and_tapeout(a.milestone_table(progs), exclude_program="C")
+    assert list(d["program"]) == ["A"]  # C: the claim's own; T: its tape-out is only a target
+
+
+def test_own_dates_words_on_both_sides_of_the_claim():
+    claimed = 9.0
+    assert ch.own_dates_word(float("nan"), float("nan"), claimed) == "cannot test"
+    assert ch.own_dates_word(claimed + 0.01, claimed + 3, claimed) == "contradict"
+    assert ch.own_dates_word(claimed - 0.01, claimed + 3, claimed) == "neither confirm nor contradict"
+    assert ch.own_dates_word(claimed - 3, claimed, claimed) == "confirm"
+    assert "no source dates" in ch.own_dates_text(float("nan"), float("nan"), "")
+    assert "Q4 2026" in ch.own_dates_text(5.0, 8.0, "Q4 2026") and "5" in ch.own_dates_text(5.0, 8.0, "")

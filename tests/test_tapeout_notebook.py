@@ -27,7 +27,7 @@ def test_compute_texts_glue_and_charts_on_real_data():
     t = chapter.texts(r)
     assert all(isinstance(v, str) for v in t.values())
     for f in (figures.timeline_chart(r, load("chip_programs")), figures.stage_durations_chart(r),
-              figures.like_for_like_chart(r), figures.full_cycle_chart(r), figures.price_performance_chart(r),
+              figures.like_for_like_chart(r), figures.spec_to_silicon_chart(r), figures.price_performance_chart(r),
               figures.population_cadence_chart(r, load("asic_cycle_statements")), figures.floors_figure(r)):
         assert f.to_dict()["title"]["text"]
     assert len(figures.budget_table(r)) == len(Params().cycle_scenarios_months)
@@ -46,5 +46,9 @@ def test_like_for_like_compares_only_the_claims_phase():
     n = r.numbers
     # the comparison group holds design-to-tape-out durations only, never the claim's own program
     assert set(r.references["phase"]) <= {"design_to_tapeout"}
-    assert n["n_comparison_programs"] == n["programs_with_design_and_tapeout"] - 1
+    # programs_with_design_and_tapeout already leaves out the claim's own program
+    assert n["n_comparison_programs"] == n["programs_with_design_and_tapeout"]
+    # spec to silicon is design start to tape-out plus fabrication and packaging, on both sides alike
+    assert n["claim_spec_to_silicon_months"] == n["claimed_months"] + Params().fab_months + Params().packaging_months
+    assert n["spec_to_silicon_median_months"] >= n["silicon_floor_months"]
     assert set(r.full_cycle_refs["phase"]) <= {"design_to_deployment", "full_cycle"}

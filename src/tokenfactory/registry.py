@@ -87,7 +87,7 @@ CHAPTERS: dict[str, Chapter] = {
         Chapter(
             "claims",
             "The claims ledger",
-            reads_data=("claims", "accelerators", "token_volumes", "utilization_evidence"),
+            reads_data=("claims", "accelerators", "token_volumes", "utilization_evidence", "chip_programs"),
         ),
     )
 }

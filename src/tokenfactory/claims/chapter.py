@@ -19,7 +19,7 @@ from . import report, rules, sensitivity
 from .params import Params
 
 #: Data tables the rules read (beside data/claims.yaml).
-TABLES = ("accelerators", "token_volumes", "utilization_evidence")
+TABLES = ("accelerators", "token_volumes", "utilization_evidence", "chip_programs")
 
 #: Periods of a stated token count, per year (a year of 365 days).
 PER_YEAR = {"minute": 60 * 24 * 365.0, "day": 365.0, "week": 365.0 / 7, "month": 12.0, "year": 1.0}
@@ -62,11 +62,12 @@ def facts(inputs: Inputs, p: Params) -> dict[str, Any]:
     acc = inputs.tables.get("accelerators")
     if acc is not None and len(acc):
         out["vendors"] = dict(zip(acc["accelerator"], acc["vendor"]))
-        # companies running their own chips in service: a custom ASIC with an availability date
-        in_service = (acc["kind"] == "custom_asic") & acc["available_date"].notna()
-        custom = set(acc.loc[in_service, "vendor"].dropna())
-    else:
-        custom = set()
+    # companies running their own chips in service: a sourced deployment (first deployment or general
+    # availability, not a target) in chip_programs, never the claim's own subject (rules.deployed_custom_chips)
+    deployed, excluded = rules.deployed_custom_chips(inputs.tables.get("chip_programs"), p.claim_subject)
+    custom = set(deployed)
+    out["custom_chip_deployments"] = deployed
+    out["custom_chip_excluded"] = excluded
     vol = tokens_per_year(inputs.tables.get("token_volumes"))
     if len(vol):
         ref = vol[(vol["provider"] == p.reference_provider) & (vol["product"] == p.reference_product)]
@@ -116,6 +117,7 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     out["claims_total"] = (len(r.verdicts), {"sig": 3})
     for v in r.verdicts:
         out[f"verdict_{v.claim.id.lower()}"] = (v.verdict, {"text": v.verdict})
+    out.update(c7_glue(r))
     out["choices_moving"] = (int(r.choices["moves"].sum()) if len(r.choices) else 0, {"sig": 3})
     out["choices_total"] = (int((~r.choices["default"]).sum()) if len(r.choices) else 0, {"sig": 3})
     return out
@@ -143,3 +145,27 @@ def show_margin(r: Result, source: str) -> None:
         nb.md("*No result was available to set against a threshold.*")
     else:
         nb.show(chart, source=source)
+
+
+def c7_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """C7's counts and the program cost at which its verdict flips (rules.c7_flip)."""
+    from ..nb import fmt
+
+    facts = r.evidence.facts
+    flip, after = rules.c7_flip(r.evidence, r.p)
+    be = r.evidence.number("inference_tax.breakeven_total_tokens_per_year")
+    vols = dict(facts.get("custom_chip_volumes") or {})
+    above = sum(1 for v in vols.values() if be is not None and v >= be)
+    return {
+        "c7_flip_program_cost_usd": (flip, {"text": fmt(flip, sig=2, unit="USD") if flip is not None else "none"}),
+        "c7_verdict_beyond_flip": (after or "unchanged", {"text": after or "unchanged"}),
+        "c7_verdict_at_low_program_cost": (rules.c7_verdict_at_cost(r.evidence, r.p, r.p.program_cost_low_usd) or "n/a",
+                                           {"text": rules.c7_verdict_at_cost(r.evidence, r.p, r.p.program_cost_low_usd)
+                                            or "n/a"}),
+        "c7_verdict_at_high_program_cost": (rules.c7_verdict_at_cost(r.evidence, r.p, r.p.program_cost_high_usd) or "n/a",
+                                            {"text": rules.c7_verdict_at_cost(r.evidence, r.p, r.p.program_cost_high_usd)
+                                             or "n/a"}),
+        "c7_companies_deployed": (len(facts.get("custom_chip_deployments") or {}), {"sig": 3}),
+        "c7_companies_with_volume": (len(vols), {"sig": 3}),
+        "c7_companies_above_breakeven": (above, {"sig": 3}),
+    }

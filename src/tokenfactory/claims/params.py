@@ -62,6 +62,23 @@ class Params(ChapterParams):
         meaning="C7: fewest companies with custom chips whose stated volume exceeds the break-even for 'at scale' "
                 "to be shown by programs that exist, not only by the model",
         basis="Assumption: more than one company, so that the finding is not one firm's circumstances")
+    claim_subject: str = param(
+        "OpenAI", unit="", choices_from=("chip_programs", "vendor"),
+        meaning="C7: the company whose chip the claim is about (OpenAI's Jalapeño); never counted as evidence for the "
+                "claim, deployed or not",
+        basis="The article illustrates 'custom chips pay at scale' with OpenAI's own chip: counting it would make the "
+              "claim's subject its own evidence")
+    program_cost_low_usd: float = param(
+        0.3e9, unit="USD", gt=0, le=1e11,
+        meaning="C7: low end of the one-off program cost (design, masks, software) the break-even is read against",
+        basis="Reuters (10 Feb 2025): industry experts put the design of one version of such a chip at 'as much as "
+              "$500 million', with software and peripherals 'potentially doubling that amount' "
+              "(https://machinedaily.ai/openais-secret-weapon-against-nvidia-dependence-takes-shape); the range is "
+              "widened to $0.3B-$2B as an assumption (issue 21)")
+    program_cost_high_usd: float = param(
+        2.0e9, unit="USD", gt=0, le=1e11,
+        meaning="C7: high end of that program cost",
+        basis="As program_cost_low_usd (assumption: twice Reuters' doubled figure)")
     far_below_peak_max: float = param(
         0.5, unit="fraction of peak", gt=0, lt=1,
         meaning="C8: measured average use of a fleet, as a share of its peak, at or below which use counts as "
@@ -107,6 +124,8 @@ class Params(ChapterParams):
     def _check(self) -> "Params":
         if self.typical_cycle_min_months > self.typical_cycle_max_months:
             raise ValueError("typical_cycle_min_months: cannot exceed typical_cycle_max_months")
+        if self.program_cost_low_usd > self.program_cost_high_usd:
+            raise ValueError("program_cost_low_usd: cannot exceed program_cost_high_usd")
         if self.shortest_cycle_months > self.short_cycle_months:
             raise ValueError("shortest_cycle_months: cannot exceed short_cycle_months")
         return self

@@ -456,9 +456,22 @@ def c6(ev: Evidence, p: Params) -> Outcome:
     return _outcome(verdict, rule_text, checks, test, "one default deployment, margin from two bounds", "", missing)
 
 
-C7_READS = ("inference_tax.breakeven_total_tokens_per_year", "inference_tax.asic_reference_accelerator",
-            "inference_tax.cost_per_mtok_asic_reference_usd",
-            "inference_tax.cost_per_mtok_gpu_usd")
+C7_READS = ("inference_tax.breakeven_total_tokens_per_year", "inference_tax.breakeven_tokens_per_year",
+            "inference_tax.asic_nre_usd", "inference_tax.asic_nre_per_year_usd",
+            "inference_tax.asic_reference_accelerator",
+            "inference_tax.cost_per_mtok_asic_reference_usd", "inference_tax.cost_per_mtok_gpu_usd")
+
+
+def _c7_tests(be: float | None, never: bool, ref: float | None, volumes: dict[str, float],
+              p: Params) -> tuple[bool | None, bool | None, list[str]]:
+    """C7's two tests at a break-even volume `be` (total tokens a year): the model's break-even against
+    the reference workload, and the companies with a sourced deployment whose stated volume exceeds it."""
+    if never:
+        return False, False, []
+    t1 = None if be is None or ref is None else be <= ref
+    above = sorted(c for c, v in volumes.items() if be is not None and v >= be)
+    t2 = None if be is None else len(above) >= p.min_companies_at_scale
+    return t1, t2, above
 
 
 @rule("C7", *C7_READS)
@@ -470,38 +483,57 @@ def c7(ev: Evidence, p: Params) -> Outcome:
     ref = ev.facts.get("reference_tokens_per_year")
     ref_name = ev.facts.get("reference_name", "the reference workload")
     volumes: dict[str, float] = dict(ev.facts.get("custom_chip_volumes") or {})
+    excluded: dict[str, str] = dict(ev.facts.get("custom_chip_excluded") or {})
+    t1, t2, above = _c7_tests(be, never, ref, volumes, p)
     if missing:
-        t1 = None
+        t1 = t2 = None
         note1 = "no break-even volume in the evidence"
     elif never:
-        t1, note1 = False, "the modeled custom chip never pays for itself against the current GPU (not cheaper per token)"
+        note1 = "the modeled custom chip never pays for itself against the current GPU (not cheaper per token)"
     elif ref is None:
-        t1, note1 = None, "no reference workload in data/token_volumes.csv for the chosen provider and product"
+        note1 = "no reference workload in data/token_volumes.csv for the chosen provider and product"
     else:
-        t1 = be <= ref
         gpu = ev.text("inference_tax.asic_reference_accelerator") or "the inference tax chapter's reference GPU"
+        mix = token_mix(ev)
+        mix_txt = "" if mix is None else f", at the inference tax chapter's token mix of {_v(mix)} input per output token"
         note1 = (f"against {gpu}, the modeled custom chip pays for itself from {_v(be, 'tokens')} a year "
-                 f"(input and output), against {_v(ref, 'tokens')} a year for {ref_name}")
-    above = sorted(c for c, v in volumes.items() if be is not None and v >= be)
-    if missing:
-        t2 = None
+                 f"(input and output{mix_txt}), against {_v(ref, 'tokens')} a year for {ref_name}")
+    left = "; ".join(f"{c} ({why})" for c, why in sorted(excluded.items()))
+    note2 = (f"of the {_count(len(volumes), 'company')} with a sourced deployment of their own custom chip and a stated "
+             f"token volume, {_v(len(above))} {'states' if len(above) == 1 else 'state'} more than the break-even"
+             + (f" ({', '.join(above)})" if above else "")
+             + (f"; not counted: {left}" if left else ""))
+    cost = program_cost_usd(ev)
+    flip, after = (None, None) if missing or never else c7_flip(ev, p)
+    lo_c, hi_c = p.program_cost_low_usd, p.program_cost_high_usd
+    if flip is None:
+        flip_note = ("no program cost between a tenth and ten times the modeled one moves the verdict"
+                     if cost is not None and not missing and not never else "the flip cost cannot be computed")
     else:
-        t2 = False if never else len(above) >= p.min_companies_at_scale
-    note2 = (f"of the {_count(len(volumes), 'company')} that run custom chips in service and state a token volume, "
-             f"{_v(len(above))} state more than the break-even" + (f" ({', '.join(above)})" if above else ""))
+        inside = lo_c <= flip <= hi_c
+        flip_note = (f"the break-even is proportional to the program cost (modeled: {_v(cost, 'USD')}); the verdict becomes "
+                     f"'{after}' at a program cost of {_v(flip, 'USD')}, "
+                     + ("inside" if inside else "outside") + f" the {_v(lo_c, 'USD')} to {_v(hi_c, 'USD')} reported for such "
+                     f"programs (at {_v(lo_c, 'USD')}: {c7_verdict_at_cost(ev, p, lo_c)}; at {_v(hi_c, 'USD')}: "
+                     f"{c7_verdict_at_cost(ev, p, hi_c)})")
     checks = [Check(key, be, f"≤ {_v(ref, 'tokens')} a year", t1, note1, ref, "le", None, "break-even volume"),
               Check("data.custom_chip_volumes", float(len(above)), f"≥ {_v(p.min_companies_at_scale)} companies", t2,
                     note2, float(p.min_companies_at_scale), "ge", "min_companies_at_scale",
-                    "companies with custom chips above break-even")]
+                    "companies with custom chips above break-even"),
+              context("claims.c7_flip_program_cost_usd", flip, flip_note, "program cost at which the verdict flips")]
     verdict = INCONCLUSIVE if missing else combine(checks)
     rule_text = (f"Two tests. The model: the custom chip's break-even volume against a current GPU, counting input "
-                 f"and output tokens, must be at most a real workload: the volume stated for {ref_name} (read in "
-                 f"data/token_volumes.csv). Programs that exist: at least {_v(p.min_companies_at_scale)} of the "
-                 "companies that run custom chips (data/accelerators.csv) must state token volumes above that "
-                 "break-even. Supported if both hold, partly if one does, not supported if neither; the volumes are "
-                 "the companies' own statements.")
-    test = "break-even volume ≤ a real workload; companies with custom chips above it"
-    sample = f"{_count(len(volumes), 'company')} with custom chips and a stated volume"
+                 f"and output tokens at the inference tax chapter's token mix and its program cost, must be at most a "
+                 f"real workload: the volume stated for {ref_name} (read in data/token_volumes.csv). Programs that "
+                 f"exist: at least {_v(p.min_companies_at_scale)} companies with a sourced deployment of their own custom "
+                 "chip (a first deployment or general availability in data/chip_programs.csv that happened; an "
+                 f"announced target does not count, and {p.claim_subject}, the claim's own subject, never counts) must "
+                 "state token volumes above that break-even. Supported if both hold, partly if one does, not supported "
+                 "if neither; the volumes are the companies' own statements. The break-even is proportional to the "
+                 f"program cost: the page gives the cost at which the verdict flips, against the {_v(lo_c, 'USD')} to "
+                 f"{_v(hi_c, 'USD')} reported for such programs.")
+    test = "break-even volume ≤ a real workload; companies with a sourced custom-chip deployment above it"
+    sample = f"{_count(len(volumes), 'company')} with a sourced custom-chip deployment and a stated volume"
     return _outcome(verdict, rule_text, checks, test, sample, "", missing)
 
 
@@ -542,58 +574,89 @@ def c8(ev: Evidence, p: Params) -> Outcome:
 # Tape-out (tapeout)
 
 C9_READS = ("tapeout.nine_month_percentile", "tapeout.nine_month_percentile_low", "tapeout.nine_month_percentile_high",
-            "tapeout.n_comparison", "tapeout.programs_with_design_and_tapeout",
-            "tapeout.jalapeno_design_to_availability_months", "tapeout.jalapeno_design_to_availability_lo",
-            "tapeout.jalapeno_design_to_availability_hi", "tapeout.median_design_to_tapeout_months",
-            "tapeout.jalapeno_full_cycle_percentile", "tapeout.n_full_cycle_statements")
+            "tapeout.n_comparison", "tapeout.programs_with_design_and_tapeout", "tapeout.claimed_months",
+            "tapeout.claim_own_design_to_tapeout_lo", "tapeout.claim_own_design_to_tapeout_hi",
+            "tapeout.spec_to_silicon_median_months", "tapeout.spec_to_silicon_lo", "tapeout.spec_to_silicon_hi",
+            "tapeout.claim_spec_to_silicon_months", "tapeout.silicon_floor_months",
+            "tapeout.claim_deployment_targeted", "tapeout.median_design_to_tapeout_months")
 
 
 @rule("C9", *C9_READS)
 def c9(ev: Evidence, p: Params) -> Outcome:
     missing = ev.missing("tapeout.nine_month_percentile", "tapeout.n_comparison",
-                         "tapeout.jalapeno_design_to_availability_months")
+                         "tapeout.spec_to_silicon_median_months")
+    claimed = ev.number("tapeout.claimed_months")
+    claimed = 9.0 if claimed is None else claimed
     pct = ev.number("tapeout.nine_month_percentile")
     p_lo, p_hi = ev.number("tapeout.nine_month_percentile_low"), ev.number("tapeout.nine_month_percentile_high")
     p_lo, p_hi = (p_lo, p_hi) if p_lo is not None and p_hi is not None else (pct, pct)
     n = ev.number("tapeout.n_comparison")
-    d2a = ev.number("tapeout.jalapeno_design_to_availability_months")
-    med = ev.number("tapeout.median_design_to_tapeout_months")
-    full_pct, n_full = ev.number("tapeout.jalapeno_full_cycle_percentile"), ev.number("tapeout.n_full_cycle_statements")
+    n_prog = ev.number("tapeout.programs_with_design_and_tapeout")
     lo, hi = p.typical_cycle_min_months, p.typical_cycle_max_months
     enough = n is not None and n >= p.min_programs_typical
+    size = "" if enough else f" (too few to say what is typical: at least {_v(p.min_programs_typical)} needed)"
+    # 1. the chip's own dated events: only they can refute the company's figure
+    o_lo, o_hi = ev.number("tapeout.claim_own_design_to_tapeout_lo"), ev.number("tapeout.claim_own_design_to_tapeout_hi")
+    own = own_dates_verdict(o_lo, o_hi, claimed)
+    if o_lo is None or o_hi is None:
+        own_note = (f"no source dates the chip's own design start (a partnership or contract date is not one), so its "
+                    f"dated events can neither confirm nor refute the {_v(claimed)} months")
+    else:
+        own_note = (f"the chip's own dated design start and tape-out allow {_v(o_lo)} to {_v(o_hi)} months, which "
+                    + {True: "confirms", False: "refutes", None: "neither confirms nor refutes"}[own]
+                    + f" the {_v(claimed)} months")
+    # 2. the article's typical range, like for like: spec to silicon of the comparison programs
+    med = ev.number("tapeout.spec_to_silicon_median_months")
+    s_lo, s_hi = ev.number("tapeout.spec_to_silicon_lo"), ev.number("tapeout.spec_to_silicon_hi")
+    s_lo, s_hi = (s_lo, s_hi) if s_lo is not None and s_hi is not None else (med, med)
+    floor = ev.number("tapeout.silicon_floor_months")
+    typical = (None if med is None or not enough else
+               True if s_lo >= lo and s_hi <= hi else False if s_hi < lo or s_lo > hi else None)
+    # 3. is the claim exceptional among them (the floor shifts both sides alike, so the percentile of the nine
+    # months among design-to-tape-out durations is the percentile on the spec-to-silicon footing)
     thr = p.exceptional_percentile
     exceptional = (None if pct is None or not enough else
                    True if p_hi <= thr else False if p_lo > thr else None)
-    # the chip's dates are known to a month or a quarter: its span is an interval; without one, the point
-    d_lo = ev.number("tapeout.jalapeno_design_to_availability_lo")
-    d_hi = ev.number("tapeout.jalapeno_design_to_availability_hi")
-    d_lo, d_hi = (d_lo, d_hi) if d_lo is not None and d_hi is not None else (d2a, d2a)
-    shorter = None if d2a is None else (True if d_hi < lo else False if d_lo >= lo else None)
-    size = "" if enough else f" (too few to read a percentile: at least {_v(p.min_programs_typical)} needed)"
+    claim_spec = ev.number("tapeout.claim_spec_to_silicon_months")
+    targeted = ev.number("tapeout.claim_deployment_targeted")
     checks = [
+        Check("tapeout.claim_own_design_to_tapeout_lo", o_lo, f"dated interval ≤ {_v(claimed, 'months')}", own,
+              own_note, claimed, "le", None, "the chip's own dated design-to-tape-out"),
+        Check("tapeout.spec_to_silicon_median_months", med, f"within {_v(lo)} to {_v(hi)} months", typical,
+              f"like for like, spec to silicon (design start to tape-out plus {_v(floor, 'months')} of fabrication and "
+              f"packaging) takes a median {_v(med, 'months')} ({_v(s_lo)} to {_v(s_hi)} from date precision) over "
+              f"{_count(n, 'comparison duration')} ({_count(n_prog, 'program')} other than the claim's own with a sourced "
+              f"design start and tape-out, and same-phase statements), against the {_v(lo)} to {_v(hi)} months the "
+              f"article calls typical{size}", None, None, "typical_cycle_min_months", "typical spec to silicon"),
         Check("tapeout.nine_month_percentile", pct, f"≤ {_v(thr)}th percentile", exceptional,
-              f"like for like (design start to tape-out), nine months sit at the {_v(pct)}th percentile of "
-              f"{_count(n, 'comparison duration')} of the same phase (median of the dated programs "
-              f"{_v(med, 'months')}){size}", thr, "le", "exceptional_percentile", "percentile of nine months, same phase"),
-        Check("tapeout.jalapeno_design_to_availability_months", d2a, f"< {_v(lo, 'months')}", shorter,
-              f"the chip's own dates put design start to availability at {_v(d2a, 'months')} ({_v(d_lo)} to "
-              f"{_v(d_hi)} given the dates' precision), against the {_v(lo)} to {_v(hi)} months the article calls "
-              "typical for a program", lo, "le", "typical_cycle_min_months", "the chip's design to availability"),
-        context("tapeout.jalapeno_full_cycle_percentile", full_pct,
-                f"among {_count(n_full, 'published full-cycle statement')}, the chip's program sits at the "
-                f"{_v(full_pct)}th percentile", "the chip's program among published cycles"),
+              f"on the same footing the claim is {_v(claim_spec, 'months')}: the {_v(claimed)} months sit at the "
+              f"{_v(pct)}th percentile of those durations{size}", thr, "le", "exceptional_percentile",
+              "percentile of nine months, same phase"),
+        context("tapeout.claim_deployment_targeted", targeted,
+                "the chip's deployment is an announced target, censored: it is neither an availability date nor "
+                "evidence of the program's length" if targeted else "no targeted deployment of the chip is recorded",
+                "targeted deployment (censored)"),
     ]
     verdict = INCONCLUSIVE if len(missing) == 3 else combine(checks)
-    rule_text = ("Like for like, twice. The same phase: nine months from design start to tape-out must be "
-                 f"exceptional among durations of that phase in other programs (at or below the {_v(thr)}th "
-                 f"percentile, over at least {_v(p.min_programs_typical)} durations). The same program length: the "
-                 f"article's typical {_v(lo)} to {_v(hi)} months cover a whole program, so the chip's own design "
-                 "start to availability must be shorter than that for the chip to be faster than typical. Supported "
-                 "if both hold, partly if one does, not supported if neither; a test whose sample is too small, or "
-                 "whose interval straddles its threshold, decides nothing. The nine months are the companies' own "
-                 "figure: the claim stays labelled self-reported unless the tests contradict it.")
-    test = "percentile of nine months in the same phase; the chip's whole program against the typical range"
-    sample = _count(n, "comparison duration") + " of the same phase; the chip's own dates for its whole program"
+    if own is False:
+        verdict = NOT_SUPPORTED
+    elif verdict == NOT_SUPPORTED:
+        # the comparisons contradict the article's framing, but no dated event of the chip refutes its figure
+        verdict = INCONCLUSIVE
+    rule_text = ("The nine months are the companies' own figure, so the claim stays labelled self-reported unless "
+                 "the chip's own dated events refute it: a sourced design start of the chip itself (a partnership or "
+                 "contract date is not one) and a sourced tape-out whose shortest possible gap exceeds the nine months "
+                 "make it not supported. Two like-for-like comparisons describe the claim without deciding against "
+                 "it: spec to silicon (design start to tape-out plus the manufacturing floor to first silicon) of "
+                 f"other programs must lie within the article's typical {_v(lo)} to {_v(hi)} months, and the nine months "
+                 f"must be exceptional among durations of the same phase (at or below the {_v(thr)}th percentile); "
+                 f"both need at least {_v(p.min_programs_typical)} comparison durations, and an interval from date "
+                 "precision that straddles a threshold decides nothing. A targeted deployment is censored, never an "
+                 "availability date.")
+    test = ("the chip's own dated design start to tape-out against the claim; spec to silicon of other programs "
+            "against the typical range; percentile of the claim in the same phase")
+    sample = (_count(n, "comparison duration") + " of the same phase (" + _count(n_prog, "dated program")
+              + " with a sourced design start and tape-out)")
     return _outcome(verdict, rule_text, checks, test, sample, "", missing)
 
 
@@ -753,3 +816,130 @@ def counts(verdicts: list[Verdict]) -> dict[str, int]:
 
 def is_number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+# --------------------------------------------------------------------------------------------------
+# Shared helpers for C7 and C9 (events, not targets; the claim's subject is not its own evidence; the
+# conclusion a chapter page states is the ledger's)
+
+#: chip_programs milestones that put a chip in service.
+DEPLOYMENT_MILESTONES = ("first_deployment", "general_availability")
+
+
+def deployed_custom_chips(programs: Any, subject: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Companies with a sourced deployment of their own custom ASIC: a first deployment or general
+    availability in chip_programs whose date happened (an event, or an inference with its basis; an
+    announced target never counts). Returns ({vendor: earliest such date}, {vendor: why not counted}),
+    the claim's own `subject` always among the second, deployed or not."""
+    deployed: dict[str, str] = {}
+    excluded: dict[str, str] = {}
+    if programs is None or not len(programs):
+        return deployed, excluded
+    rows = programs[(programs["kind"] == "custom_asic") & programs["milestone"].isin(DEPLOYMENT_MILESTONES)]
+    kind = rows["date_kind"].fillna("event") if "date_kind" in rows else None
+    happened = rows if kind is None else rows[kind != "target"]
+    for vendor, g in happened.groupby("vendor"):
+        deployed[str(vendor)] = str(g["date"].min())[:10]
+    if kind is not None:
+        for vendor in sorted(set(rows.loc[kind == "target", "vendor"]) - set(deployed)):
+            excluded[str(vendor)] = "deployment only announced as a target"
+    if subject:
+        if subject in deployed:
+            deployed.pop(subject)
+        excluded[subject] = "the claim's own subject"
+    return deployed, excluded
+
+
+def own_dates_verdict(lo: float | None, hi: float | None, claimed: float) -> bool | None:
+    """A program's own dated design-start-to-tape-out interval against a claimed duration: False
+    refutes (even its shortest possible gap is longer), True confirms (its longest is no longer),
+    None neither (straddles, or a date is missing)."""
+    if lo is None or hi is None:
+        return None
+    if lo > claimed:
+        return False
+    if hi <= claimed:
+        return True
+    return None
+
+
+def token_mix(ev: Evidence) -> float | None:
+    """Input tokens per output token the inference tax chapter assumes, read from its two break-even
+    volumes (total = output x (1 + mix))."""
+    total = ev.number("inference_tax.breakeven_total_tokens_per_year")
+    out = ev.number("inference_tax.breakeven_tokens_per_year")
+    if total is None or out is None or out <= 0:
+        return None
+    return total / out - 1.0
+
+
+def program_cost_usd(ev: Evidence) -> float | None:
+    """The modeled custom chip's one-off program cost (USD). Read from the inference tax chapter when it
+    glues it (`asic_nre_usd`); otherwise recovered from its annual charge (`asic_nre_per_year_usd`)
+    with that chapter's default cost of capital and program years (dependency: the taxcode helper's
+    `asic_breakeven_flip_nre_usd` will make this direct)."""
+    direct = ev.number("inference_tax.asic_nre_usd")
+    if direct is not None:
+        return direct
+    annual = ev.number("inference_tax.asic_nre_per_year_usd")
+    if annual is None:
+        return None
+    from ..inference_tax import model as tax_model
+    from ..inference_tax.params import Params as TaxParams
+
+    tp = TaxParams()
+    crf = float(tax_model.capital_recovery_factor(tp.cost_of_capital, tp.asic_program_years))
+    return annual / crf if crf > 0 else None
+
+
+def c7_flip(ev: Evidence, p: Params, span: float = 10.0) -> tuple[float | None, str | None]:
+    """The program cost nearest the modeled one (on a log scale, within a factor `span`) at which C7's
+    verdict changes, and the verdict beyond it. The break-even volume is proportional to the program
+    cost (B(C) = B0 x C / C0), so the verdict can only change where B(C) crosses the reference workload or
+    a company's stated volume."""
+    be0 = ev.number("inference_tax.breakeven_total_tokens_per_year")
+    c0 = program_cost_usd(ev)
+    if be0 is None or c0 is None or be0 <= 0 or c0 <= 0:
+        return None, None
+    ref = ev.facts.get("reference_tokens_per_year")
+    volumes: dict[str, float] = dict(ev.facts.get("custom_chip_volumes") or {})
+
+    def verdict_at(cost: float) -> str:
+        return c7_verdict_at_cost(ev, p, cost) or ""
+
+    here = verdict_at(c0)
+    crossings = sorted({c0 * v / be0 for v in [ref, *volumes.values()] if v is not None and v > 0},
+                       key=lambda c: abs(math.log(c / c0)))
+    for c in crossings:
+        if c == c0 or abs(math.log(c / c0)) > math.log(span):
+            continue
+        beyond = verdict_at(c * 1.0001 if c > c0 else c / 1.0001)
+        if beyond != here:
+            return c, beyond
+    return None, None
+
+
+def c7_verdict_at_cost(ev: Evidence, p: Params, cost: float) -> str | None:
+    """C7's verdict (before any label) if the program cost were `cost` instead of the modeled one: the
+    break-even volume scales with it (B = B0 x cost / C0); None when either is unknown."""
+    be0 = ev.number("inference_tax.breakeven_total_tokens_per_year")
+    c0 = program_cost_usd(ev)
+    if be0 is None or c0 is None or be0 <= 0 or c0 <= 0 or cost <= 0:
+        return None
+    t1, t2, _ = _c7_tests(be0 * cost / c0, False, ev.facts.get("reference_tokens_per_year"),
+                          dict(ev.facts.get("custom_chip_volumes") or {}), p)
+    return combine([Check("", None, "", t1), Check("", None, "", t2)])
+
+
+def chapter_verdict(claim_id: str, chapter: str, values: dict[str, Any], facts: dict[str, Any] | None = None,
+                    p: Params | None = None) -> Verdict:
+    """A claim's verdict from one chapter's own results, by the ledger's rule and label: what a chapter
+    page states about the claim is what the ledger states (one book, one answer)."""
+    from .evidence import flatten
+    from .ledger import load
+
+    claim = next((c for c in load().claims if c.id == claim_id), None)
+    if claim is None:
+        raise KeyError(f"{claim_id}: not in data/claims.yaml")
+    ev = Evidence(flatten({chapter: values}), f"the {chapter} chapter's own results", "upstream", dict(facts or {}))
+    return assess_claim(claim, ev, p or Params())

@@ -195,6 +195,20 @@ def parse(name: str, raw: pd.DataFrame) -> pd.DataFrame:
         for line in typed.index[bad.fillna(False)]:
             problems.append(Problem(rel, int(line), "gross_margin_low", raw.at[line, "gross_margin_low"],
                                     "the low end must not exceed the high end"))
+    if "date_kind_basis" in table.extra_checks:
+        need = typed["date_kind"].isin(["target", "inference"]) & typed["date_basis"].isna()
+        for line in typed.index[need.fillna(False)]:
+            problems.append(Problem(rel, int(line), "date_basis", raw.at[line, "date_basis"],
+                                    f"a {typed.at[line, 'date_kind']} date needs its basis (who announced it, or how "
+                                    "it is derived)"))
+    if "no_ai_wiki_source" in table.extra_checks:
+        from .schemas import AI_WIKI_DOMAINS, ai_wiki_urls
+        for line in typed.index:
+            bad = ai_wiki_urls(typed.at[line, "source_url"])
+            if bad:
+                problems.append(Problem(rel, int(line), "source_url", " ; ".join(bad),
+                                        "AI-written wikis are not sources (" + ", ".join(AI_WIKI_DOMAINS) + "): cite "
+                                        "the primary or reputable page, or drop the date"))
     if problems:
         # one line per problem, in file order
         unique = list(dict.fromkeys(problems))

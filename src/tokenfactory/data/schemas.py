@@ -59,6 +59,38 @@ def _dated(name: str, meaning: str, required: bool = False) -> tuple[Col, Col]:
     )
 
 
+
+# --- Events, targets and inferences (chip_programs, asic_cycle_statements) ------------------------
+#: What a date (or a stated duration) is: an event a primary or reputable source states happened; a
+#: target (an announced future date: censored in every test, never an event); an inference from
+#: other facts (its basis in `date_basis`).
+DATE_KINDS = ("event", "target", "inference")
+
+#: Domains of AI-written wikis: not sources (a row citing one fails validation).
+AI_WIKI_DOMAINS = ("grokipedia.com", "aiwiki.ai")
+
+
+def ai_wiki_urls(source_url: str | None) -> list[str]:
+    """The URLs of `source_url` (several separated by ' ; ') that point to an AI-written wiki."""
+    if not source_url:
+        return []
+    out = []
+    for url in str(source_url).split(" ; "):
+        host = url.strip().split("://", 1)[-1].split("/", 1)[0].lower()
+        if any(host == d or host.endswith("." + d) for d in AI_WIKI_DOMAINS):
+            out.append(url.strip())
+    return out
+
+
+def _date_kind_cols(what: str = "date") -> tuple[Col, Col]:
+    return (
+        Col("date_kind", "text", f"What the {what} is: event (a source states it happened), target (an announced "
+            "future date, censored in every test) or inference (derived; basis in date_basis)", required=True,
+            choices=DATE_KINDS),
+        Col("date_basis", "text", "For an inference, how it is derived; for a target, when and by whom it was announced "
+            "(required for both)"),
+    )
+
 TABLES: dict[str, Table] = {}
 
 
@@ -106,12 +138,16 @@ _add(Table(
         Col("accelerator", "text", "Matching key in accelerators.csv, if any"),
         Col("kind", "text", "Merchant GPU, custom ASIC or startup chip",
             choices=("merchant_gpu", "custom_asic", "startup")),
-        Col("milestone", "text", "Which milestone", required=True,
-            choices=("design_start", "tapeout", "announced", "first_deployment", "general_availability")),
+        Col("milestone", "text", "Which milestone (partnership_start: a partnership or contract with a design "
+            "house, never read as the chip's own design start)", required=True,
+            choices=("design_start", "tapeout", "announced", "first_deployment", "general_availability",
+                     "partnership_start")),
         *_dated("date", "Date of the milestone", required=True),
         Col("self_reported", "bool", "True when only the company itself states the date", required=True),
+        *_date_kind_cols(),
         *_common(),
     ),
+    extra_checks=("date_kind_basis", "no_ai_wiki_source"),
 ))
 
 _add(Table(
@@ -126,8 +162,10 @@ _add(Table(
             "ai_assisted_design")),
         Col("min_months", "number", "Shortest duration stated", "months", ge=0, le=240),
         Col("max_months", "number", "Longest duration stated", "months", ge=0, le=240),
+        *_date_kind_cols("duration"),
         *_common(estimate=False),
     ),
+    extra_checks=("date_kind_basis", "no_ai_wiki_source"),
 ))
 
 _add(Table(

@@ -747,6 +747,7 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "depreciation_years": (p.depreciation_years, {"unit": "years"}),
         "asic_reference_accelerator": (p.asic_reference_accelerator, {"text": p.asic_reference_accelerator}),
         "asic_nre_at_parity_usd": (r.extras["nre_at_parity"], {"text": usd(r.extras["nre_at_parity"])}),
+        "asic_nre_usd": (p.asic_nre_usd, {"text": usd(p.asic_nre_usd)}),
         "cost_per_mtok_all_tokens_usd": (r.cost_all_tokens, {"text": usd(r.cost_all_tokens)}),
         "tokens_per_second_per_chip": (r.serving["output_tokens_per_s_per_chip"], {"unit": "output tokens/s"}),
         "calibration_points": (c.fit.n_points if c else 0, {}),

@@ -18,6 +18,8 @@ CONTRACT = Contract(
         Output("cost_per_mtok_asic_marginal_usd", MTOK),
         Output("cost_per_mtok_asic_reference_usd", MTOK),
         Output("asic_nre_at_parity_usd", "USD"),
+        Output("asic_nre_usd", "USD (one-off program cost)"),
+        Output("asic_nre_per_year_usd", "USD per year"),
         Output("breakeven_tokens_per_year", "output tokens per year"),
         Output("breakeven_total_tokens_per_year", "tokens per year"),
         Output("cheapest_accelerator_measured", "", "text"),

@@ -128,7 +128,18 @@ def compute(p: Params, inputs: Inputs) -> Result:
     tied = m.tied_projection(p.cycle_scenarios_months, tech["rate"], p.horizon_years) if tech["rate"] == tech["rate"] \
         else proj.iloc[0:0]
     d2t_all = m.durations(wide, "design_start", "tapeout")
-    d2t = d2t_all[d2t_all["program"] != p.claim_program]
+    d2t = m.sourced_design_and_tapeout(wide, exclude_program=p.claim_program)
+    # spec to silicon, the phase the article's "18 to 36 months" describes: design start to tape-out plus the
+    # months from tape-out to first packaged silicon (fabrication and packaging), for the comparison programs
+    # and the same-phase statements of other programs alike
+    silicon_floor = p.fab_months + p.packaging_months
+    spec = pd.concat([m.with_floor(d2t, silicon_floor)[["lo", "hi", "mid"]],
+                      m.with_floor(refs, silicon_floor)[["lo", "hi", "mid"]]], ignore_index=True)
+    spec_pct = m.claim_percentile(p.claimed_months + silicon_floor, m.with_floor(d2t, silicon_floor),
+                                  m.with_floor(refs, silicon_floor))
+    own_lo, own_hi = _one(d2t_all, p.claim_program, "lo"), _one(d2t_all, p.claim_program, "hi")
+    target = wide.loc[wide["program"] == p.claim_program, "availability_target"]
+    target = target.iloc[0] if len(target) else pd.NaT
     budget = m.design_budget(p.cycle_scenarios_months, floor, m.median_mid(d2t))
     stated = m.statements_vs_dates(statements, durs)
     ai = statements[statements["phase"] == "ai_assisted_design"].reset_index(drop=True)
@@ -141,13 +152,28 @@ def compute(p: Params, inputs: Inputs) -> Result:
     allg, n_all = m.median_gap(gaps)
     as_of = str(max(programs["as_of"].max(), statements["as_of"].max()).date())
     feasible = budget[budget["feasible"]].sort_values("cycle_months")
-    tape_rows = progs[(progs["milestone"] == "tapeout") & progs["program"].isin(d2t_all["program"])]
+    tape_rows = progs[(progs["milestone"] == "tapeout") & progs["program"].isin(d2t["program"])]
+    inferred = (m.date_kinds(tape_rows) == "inference") | tape_rows["estimate"].fillna(False).astype(bool)
     numbers = {
-        "n_tapeout_estimates": int(tape_rows["estimate"].fillna(False).astype(bool).sum()),
+        "n_tapeout_estimates": int(inferred.sum()),
         "median_design_to_tapeout_months": m.median_mid(d2t),
         "n_design_to_tapeout": len(d2t),
         "n_design_to_tapeout_all": len(d2t_all),
-        "programs_with_design_and_tapeout": len(d2t_all),
+        # programs other than the claim's own with a sourced design start and a sourced tape-out (no target, no
+        # partnership date)
+        "programs_with_design_and_tapeout": len(d2t),
+        "silicon_floor_months": silicon_floor,
+        "claim_spec_to_silicon_months": p.claimed_months + silicon_floor,
+        "spec_to_silicon_median_months": float(spec["mid"].median()) if len(spec) else float("nan"),
+        "spec_to_silicon_lo": float(spec["lo"].median()) if len(spec) else float("nan"),
+        "spec_to_silicon_hi": float(spec["hi"].median()) if len(spec) else float("nan"),
+        "spec_to_silicon_percentile": spec_pct["percentile"],
+        "spec_to_silicon_percentile_low": spec_pct["percentile_low"],
+        "spec_to_silicon_percentile_high": spec_pct["percentile_high"],
+        "n_spec_to_silicon": spec_pct["n"],
+        "claim_own_design_to_tapeout_lo": own_lo,
+        "claim_own_design_to_tapeout_hi": own_hi,
+        "claim_deployment_targeted": float(pd.notna(target)),
         "design_to_tapeout_lo": m.median_bounds(d2t)[0],
         "design_to_tapeout_hi": m.median_bounds(d2t)[1],
         "claim_dated_lo_months": _one(d2t_all, p.claim_program, "lo"),
@@ -220,6 +246,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "claimed_months": p.claimed_months,
     }
     numbers["custom_vendors_training"] = ", ".join(work["vendors_training"])
+    numbers["claim_deployment_target"] = (f"Q{(target.month - 1) // 3 + 1} {target.year}" if pd.notna(target) else "")
     numbers["reference_interval"] = ref["interval"]
     return Result(p, wide, durs, bands, pair, refs, full, pct, fpct, stated, gaps, recent, trend, gains, pp, tech,
                   floor, proj, summ, tied, budget, ai, as_of, dict(inputs.problems), numbers)
@@ -301,6 +328,37 @@ def like_for_like_text(claim_plus_floor: float, reference: float, reference_name
         where = (f"at percentile {fmt(pct)} of the {percentile['n']} statements that cover design to deployment "
                  "or a full cycle")
     return ", and ".join(x for x in (cmp, where) if x)
+
+
+def typical_range() -> tuple[float, float]:
+    """The article's "typical" program length, as the claims ledger reads it (one assumption, one place)."""
+    from ..claims.params import Params as ClaimsParams
+
+    cp = ClaimsParams()
+    return cp.typical_cycle_min_months, cp.typical_cycle_max_months
+
+
+def own_dates_word(lo: float, hi: float, claimed: float) -> str:
+    """What the claim program's own dated design start to tape-out says of the claimed duration, by the
+    ledger's own test (`claims.rules.own_dates_verdict`): 'confirm', 'contradict', 'neither confirm nor
+    contradict', or 'cannot test' when a date is missing."""
+    from ..claims.rules import own_dates_verdict
+
+    if lo != lo or hi != hi:
+        return "cannot test"
+    return {True: "confirm", False: "contradict", None: "neither confirm nor contradict"}[own_dates_verdict(lo, hi, claimed)]
+
+
+def own_dates_text(lo: float, hi: float, target: str) -> str:
+    """The claim program's own dates in words: its dated design-start-to-tape-out interval, or that no
+    source dates its design start; and its targeted deployment, censored."""
+    if lo != lo or hi != hi:
+        head = "no source dates the chip's own design start (a partnership or contract date is not one)"
+    else:
+        head = f"the chip's own dates allow {fmt(lo)} to {fmt(hi)} months from design start to tape-out"
+    tail = (f", and its deployment, targeted for {target}, is an announced target, censored rather than counted as "
+            "availability") if target else ""
+    return head + tail
 
 
 def comparison_word(a: float, b: float, tol: float = 0.0) -> str:
@@ -385,7 +443,13 @@ def texts(r: Result) -> dict[str, str]:
                                                   n["design_to_tapeout_lo"], n["design_to_tapeout_hi"], p.claim_program),
         "sample_verdict": sample_text(n["programs_with_design_and_tapeout"]),
         "estimates_verdict": estimates_text(n["n_tapeout_estimates"], n["programs_with_design_and_tapeout"]),
-        "claim_dates_verdict": dates_verdict(stated.loc[p.claim_statement] if p.claim_statement in stated.index else None),
+        "claim_dates_verdict": own_dates_word(n["claim_own_design_to_tapeout_lo"], n["claim_own_design_to_tapeout_hi"],
+                                              p.claimed_months),
+        "own_dates": own_dates_text(n["claim_own_design_to_tapeout_lo"], n["claim_own_design_to_tapeout_hi"],
+                                    n["claim_deployment_target"]),
+        "spec_to_silicon_position": range_position_text(n["spec_to_silicon_median_months"], *typical_range()),
+        "typical_min_months": fmt(typical_range()[0]),
+        "typical_max_months": fmt(typical_range()[1]),
         "tpu_v1_dates_verdict": dates_verdict(stated.loc["tpu_v1_15_months"] if "tpu_v1_15_months" in stated.index else None),
         "repeated_figures": repeated_text(r.full_cycle_refs) or "no figure is repeated",
         "full_cycle_position": range_position_text(n["jalapeno_design_to_availability_months"],
@@ -435,4 +499,17 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     p = r.p
     for k in ("fab_months", "packaging_months", "bringup_months", "gain_per_generation", "horizon_years"):
         out[k] = (getattr(p, k), {})
+    # the claim-level conclusion this page states, by the ledger's own rule (one book, one answer)
+    for cid, v in claim_verdicts({k: val for k, (val, _) in out.items()}).items():
+        out[f"claim_verdict_{cid.lower()}"] = (v.verdict, {"text": v.verdict})
     return out
+
+
+def claim_verdicts(values: dict[str, Any]) -> dict[str, Any]:
+    """The verdicts of the ledger's claims that this chapter tests (C9, C10, C12), computed by the claims
+    ledger's own rules from this chapter's glued values: the page cannot state a conclusion the ledger
+    contradicts. Glued as `claim_verdict_<id>`."""
+    from ..claims import ledger, rules
+
+    return {c.id: rules.chapter_verdict(c.id, "tapeout", values) for c in ledger.load().claims
+            if c.chapter == "tapeout"}

@@ -25,5 +25,14 @@ CONTRACT = Contract(
         Output("nine_month_percentile_low", "percentile (0-1)", "share"),
         Output("nine_month_percentile_high", "percentile (0-1)", "share"),
         Output("programs_with_design_and_tapeout", "programs", "count"),
+        # C9 like for like: spec to silicon (design start to tape-out plus the silicon floor)
+        Output("claim_own_design_to_tapeout_lo", M),
+        Output("claim_own_design_to_tapeout_hi", M),
+        Output("spec_to_silicon_median_months", M),
+        Output("spec_to_silicon_lo", M),
+        Output("spec_to_silicon_hi", M),
+        Output("claim_spec_to_silicon_months", M),
+        Output("silicon_floor_months", M),
+        Output("claim_deployment_targeted", "1 if the deployment date is a target, else 0", "count"),
     ),
 )

@@ -16,10 +16,12 @@ from .model import PHASE_LABELS
 WIDTH = 600
 MILESTONE_LABELS = {"design_start": "design start", "tapeout": "tape-out", "announced": "announced",
                     "first_deployment": "first deployment", "general_availability": "general availability",
-                    "availability_acc": "available (accelerators table)"}
+                    "availability_acc": "available (accelerators table)",
+                    "partnership_start": "partnership start (not a design start)", "target": "target (censored)"}
 MILESTONE_SHAPES = {"design start": "circle", "tape-out": "diamond", "announced": "triangle-up",
                     "first deployment": "square", "general availability": "triangle-right",
-                    "available (accelerators table)": "cross"}
+                    "available (accelerators table)": "cross", "partnership start (not a design start)": "triangle-down",
+                    "target (censored)": "stroke"}
 
 
 def milestone_long(programs: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
@@ -38,6 +40,10 @@ def milestone_long(programs: pd.DataFrame, wide: pd.DataFrame) -> pd.DataFrame:
                           "self_reported": False, "source_url": "data/accelerators.csv"})
     out = pd.concat([p, extra], ignore_index=True)
     out["label"] = out["milestone"].map(MILESTONE_LABELS)
+    if "date_kind" in programs:
+        # an announced target is drawn as such, whatever milestone it promises: it has not happened
+        is_target = pd.Series(list(programs["date_kind"].eq("target")) + [False] * len(extra), index=out.index)
+        out.loc[is_target, "label"] = MILESTONE_LABELS["target"]
     out["mid"] = out["lo"] + (out["hi"] - out["lo"]) / 2
     out["self_reported"] = out["self_reported"].fillna(False).astype(bool)
     out["claimed_by"] = np.where(out["self_reported"], "company only (self-reported)", "independent or public")
@@ -402,39 +408,60 @@ def like_for_like_chart(r) -> alt.Chart:
                        PAIR_LABELS.get((p.start_milestone, p.end_milestone), ""), p.claim_program)
 
 
-def full_cycle_chart(r) -> alt.Chart:
-    """The claim program's dated design-start-to-availability interval against the published statements
-    of the same span (specification to chips in service)."""
+def spec_to_silicon_chart(r, typical: tuple[float, float] | None = None) -> alt.Chart:
+    """Like for like with the article's "18 to 36 months": spec to silicon (design start to tape-out plus
+    fabrication and packaging) of the programs other than the claim's own that date both ends, and of the
+    same-phase statements, as intervals; the claim on the same footing; the article's range as a band."""
+    from ..claims.params import Params as ClaimsParams
+    from .model import sourced_design_and_tapeout, with_floor
+
     n = r.numbers
-    refs = r.full_cycle_refs.assign(
-        label=r.full_cycle_refs["organization"].fillna("") + ": "
-        + r.full_cycle_refs["phase"].map(PHASE_LABELS).str.replace(r" \(.*\)", "", regex=True),
-        hi_plot=np.where(np.isfinite(r.full_cycle_refs["hi"]), r.full_cycle_refs["hi"], r.full_cycle_refs["lo"] + 6),
-        kind="published statement")
-    own = pd.DataFrame({"label": [f"{r.p.claim_program}: dated design start → availability"],
-                        "lo": [n["jalapeno_design_to_availability_lo"]], "hi_plot": [n["jalapeno_design_to_availability_hi"]],
-                        "mid": [n["jalapeno_design_to_availability_months"]], "kind": ["this book's dates"],
-                        "statement": ["estimated partnership start to targeted deployment (data/chip_programs.csv, "
-                                      "data/accelerators.csv)"]})
-    d = pd.concat([refs[["label", "lo", "hi_plot", "mid", "kind", "statement"]], own], ignore_index=True)
-    d = d.assign(lo_r=d["lo"].round(1), hi_r=d["hi_plot"].round(1), mid_r=d["mid"].round(1))
-    order = d.sort_values("lo")["label"].tolist()
-    kinds = ["published statement", "this book's dates"]
-    color = alt.Color("kind:N", title=None, scale=charts.category_scale(kinds))
-    tip = [alt.Tooltip("label:N", title="duration"), alt.Tooltip("lo_r:Q", title="at least (months)"),
+    floor = n["silicon_floor_months"]
+    lo_t, hi_t = typical or (ClaimsParams().typical_cycle_min_months, ClaimsParams().typical_cycle_max_months)
+    progs = with_floor(sourced_design_and_tapeout(r.wide, r.p.claim_program), floor)
+    progs = progs.assign(label=progs["program"], kind="dated program (sourced design start and tape-out)",
+                         statement=np.where(progs["self_reported"], "dates self-reported", "dates public"))
+    refs = with_floor(r.references, floor)
+    refs = refs.assign(label=refs["organization"].fillna("").str.split(";").str[0] + " (stated)",
+                       kind="stated duration of another program", statement=refs["statement"].astype(str).str[:120])
+    cols = ["label", "lo", "hi", "mid", "kind", "statement"]
+    d = pd.concat([progs[cols], refs[cols]], ignore_index=True)
+    claim = pd.DataFrame({"label": [f"{r.p.claim_program} (claimed)"], "lo": [n["claim_spec_to_silicon_months"]],
+                          "hi": [n["claim_spec_to_silicon_months"]], "mid": [n["claim_spec_to_silicon_months"]],
+                          "kind": ["the claim (self-reported)"],
+                          "statement": [f"{fmt(r.p.claimed_months)} months claimed + {fmt(floor)} months to silicon"]})
+    d = pd.concat([d, claim], ignore_index=True)
+    d = d.assign(lo_r=d["lo"].round(1), hi_r=d["hi"].round(1))
+    order = d.sort_values("mid")["label"].tolist()
+    kinds = ["dated program (sourced design start and tape-out)", "stated duration of another program",
+             "the claim (self-reported)"]
+    color = alt.Color("kind:N", title=None, scale=charts.category_scale(kinds), legend=alt.Legend(columns=1, labelLimit=360))
+    tip = [alt.Tooltip("label:N", title="program"), alt.Tooltip("lo_r:Q", title="at least (months)"),
            alt.Tooltip("hi_r:Q", title="at most (months)"), alt.Tooltip("statement:N")]
+    top = max(48.0, float(np.nanmax(d["hi"])) + 6) if len(d) else 48.0
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
-    bars = alt.Chart(d).mark_bar(height=10, opacity=0.7).encode(
-        x=alt.X("lo:Q", title="Months from design start (or specification) to chips in service"), x2="hi_plot:Q",
-        y=y, color=color, tooltip=tip)
+    x = alt.X("lo:Q", title="Months from design start to first packaged silicon", scale=alt.Scale(domain=[0, top]))
+    band = alt.Chart(pd.DataFrame({"a": [lo_t], "b": [hi_t]})).mark_rect(opacity=0.12, color=charts.MUTED).encode(
+        x="a:Q", x2="b:Q")
+    band_txt = alt.Chart(pd.DataFrame({"x": [lo_t], "t": [f"the article's typical {fmt(lo_t)} to {fmt(hi_t)} months"]})
+                         ).mark_text(align="left", dx=3, dy=-6, fontSize=11, color=charts.TEXT).encode(
+        x="x:Q", y=alt.value(0), text="t:N")
+    bars = alt.Chart(d).mark_bar(height=10, opacity=0.75).encode(x=x, x2="hi:Q", y=y, color=color, tooltip=tip)
     dots = alt.Chart(d).mark_point(filled=True, size=60, color=charts.TEXT).encode(x="mid:Q", y=y, tooltip=tip)
-    title = charts.title(
-        f"Dated, {r.p.claim_program} took about {fmt(n['jalapeno_design_to_availability_months'])} months from design "
-        f"start to availability",
-        [f"Like for like: the same span as the published statements ({fmt(n['full_cycle_min_months'])} to "
-         f"{fmt(n['full_cycle_max_months'])} months); bars: ranges, months;",
-         "open-ended statements drawn 6 months past their minimum"])
-    return (bars + dots).properties(width=380, height=max(120, 26 * len(d)), title=title)
+    k = len(progs) + len(refs)
+    med = n["spec_to_silicon_median_months"]
+    head = (f"Spec to silicon: a median {fmt(med)} months over {k} comparison durations; the claim is "
+            f"{fmt(n['claim_spec_to_silicon_months'])} months" if k else "No program other than the claim's own dates its spec to silicon")
+    title = charts.title(head, [f"Design start to tape-out plus {fmt(floor)} months of fabrication and packaging "
+                                "(assumptions); bars: the span the dates allow;",
+                                "band: the range the article calls typical; the claim's own program has no sourced design start"
+                                if n["claim_own_design_to_tapeout_lo"] != n["claim_own_design_to_tapeout_lo"]
+                                else "band: the range the article calls typical"])
+    return (band + band_txt + bars + dots).properties(width=380, height=max(120, 26 * len(d)), title=title)
+
+
+#: Kept under its old name: the full cycle of the article is read on the spec-to-silicon footing.
+full_cycle_chart = spec_to_silicon_chart
 
 
 def population_cadence_chart(r, statements: pd.DataFrame) -> alt.Chart:

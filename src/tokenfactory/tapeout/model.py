@@ -45,19 +45,43 @@ def select_vendors(programs: pd.DataFrame, vendors: Sequence[str]) -> pd.DataFra
     return programs if not vendors else programs[programs["vendor"].isin(list(vendors))]
 
 
+#: Date kinds that count as having happened (chip_programs.date_kind): a target never does.
+HAPPENED = ("event", "inference")
+
+
+def date_kinds(programs: pd.DataFrame) -> pd.Series:
+    """Each row's date kind; a table without the column (older data, synthetic tests) holds events."""
+    if "date_kind" not in programs:
+        return pd.Series("event", index=programs.index)
+    return programs["date_kind"].fillna("event").astype(str)
+
+
+def targets(programs: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose date is an announced target: censored (not yet happened) in every test."""
+    return programs[date_kinds(programs) == "target"]
+
+
 def milestone_table(programs: pd.DataFrame, accelerators: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per program; for each milestone `<m>_lo` and `<m>_hi` (the interval of dates the
-    source allows), `<m>_self` (self-reported), plus the derived `availability_lo/hi`.
+    source allows), `<m>_self` (self-reported), `<m>_kind` (event or inference), plus the derived
+    `availability_lo/hi`.
 
-    Where chip_programs has no deployment or availability row, the accelerators table's
-    `available_date` ("generally available or first deployed") fills it when the program names
-    its accelerator; the source of the availability date is kept in `availability_source`.
+    A target date (an announced future date, `date_kind` target) is censored: it never fills a
+    milestone. `availability_target` keeps the earliest targeted deployment or availability of a
+    program that has no dated one, for display only. Where chip_programs has no deployment or
+    availability row, the accelerators table's `available_date` ("generally available or first
+    deployed") fills it when the program names its accelerator, unless chip_programs records that
+    date as a target (the accelerators table does not say which of its dates are targets); the source
+    of the availability date is kept in `availability_source`.
     """
-    p = programs.copy()
+    kinds = date_kinds(programs)
+    p = programs[kinds != "target"].copy()
+    p["date_kind"] = kinds[kinds != "target"]
+    tg = programs[kinds == "target"]
     p["lo"] = pd.to_datetime(p["date"]).values
     p["hi"] = period_end(p["date"], p["date_precision"]).values
     info_cols = ["program", "vendor", "family", "generation", "accelerator", "kind"]
-    info = p.groupby("program", sort=False)[info_cols[1:]].first().reset_index()
+    info = programs.groupby("program", sort=False)[info_cols[1:]].first().reset_index()
     wide = info.copy()
     for m in MILESTONES:
         sub = p[p["milestone"] == m].drop_duplicates("program").set_index("program")
@@ -65,6 +89,7 @@ def milestone_table(programs: pd.DataFrame, accelerators: pd.DataFrame | None = 
         wide[f"{m}_hi"] = pd.to_datetime(wide["program"].map(sub["hi"].to_dict()))
         wide[f"{m}_prec"] = wide["program"].map(sub["date_precision"])
         wide[f"{m}_self"] = wide["program"].map(sub["self_reported"]).astype("boolean")
+        wide[f"{m}_kind"] = wide["program"].map(sub["date_kind"])
     wide["acc_lo"] = pd.NaT
     wide["acc_hi"] = pd.NaT
     if accelerators is not None and len(accelerators):
@@ -74,7 +99,11 @@ def milestone_table(programs: pd.DataFrame, accelerators: pd.DataFrame | None = 
         wide["acc_hi"] = pd.to_datetime(wide["accelerator"].map(acc_hi))
     own_lo, own_hi = earliest([(wide["first_deployment_lo"], wide["first_deployment_hi"]),
                                (wide["general_availability_lo"], wide["general_availability_hi"])])
-    use_acc = own_lo.isna() & wide["acc_lo"].notna()
+    dep_targets = tg[tg["milestone"].isin(["first_deployment", "general_availability"])]
+    first_target = (pd.to_datetime(dep_targets["date"]).groupby(dep_targets["program"]).min().to_dict()
+                    if len(dep_targets) else {})
+    wide["availability_target"] = pd.to_datetime(wide["program"].map(first_target).astype("datetime64[ns]"))
+    use_acc = own_lo.isna() & wide["acc_lo"].notna() & wide["availability_target"].isna()
     wide["availability_lo"] = own_lo.where(~use_acc, wide["acc_lo"])
     wide["availability_hi"] = own_hi.where(~use_acc, wide["acc_hi"])
     wide["availability_source"] = np.where(use_acc, "accelerators", np.where(own_lo.notna(), "chip_programs", None))
@@ -481,3 +510,26 @@ def design_budget(cycles: Sequence[float], floor_months: float, dated_design_mon
     speed = np.where(ok, dated_design_months / np.where(ok, budget, 1.0), np.nan)
     return pd.DataFrame({"cycle_months": cyc, "design_budget_months": np.where(ok, budget, np.nan),
                          "speedup_needed": speed, "feasible": ok})
+
+
+# --- Spec to silicon: the phase the article's "18 to 36 months" describes ----------------------------
+
+def with_floor(d: pd.DataFrame, floor_months: float) -> pd.DataFrame:
+    """Durations shifted by a fixed floor (design start to tape-out + the months from tape-out to
+    first packaged silicon = spec to silicon); lo, hi and mid all move by the floor."""
+    out = d.copy()
+    for c in ("lo", "hi", "mid"):
+        if c in out:
+            out[c] = out[c].astype(float) + float(floor_months)
+    return out
+
+
+def sourced_design_and_tapeout(wide: pd.DataFrame, exclude_program: str | None = None) -> pd.DataFrame:
+    """Design start to tape-out for the programs that date both with a source (an event or an
+    inference with its basis; a target never counts, and a partnership date is not a design start),
+    leaving out `exclude_program` (the claim's own)."""
+    d = durations(wide, "design_start", "tapeout")
+    if exclude_program:
+        d = d[d["program"] != exclude_program]
+    return d.reset_index(drop=True)
+
