@@ -1,0 +1,84 @@
+"""Epoch AI's "Machine learning hardware" file (ml_hardware.csv: one row per chip with peak
+throughput in FLOP/s, memory in bytes, bandwidth in byte/s, TDP, release date and a per-row "Last
+modified" timestamp) -> accelerators.
+
+Units are converted to the table's: FLOP/s -> TFLOPS (x 1e-12), bytes -> GB (decimal, x 1e-9),
+byte/s -> TB/s (x 1e-12), to 4 significant figures. `kind` is not in Epoch's file: it follows from
+the manufacturer, declared below; a chip from an undeclared manufacturer is skipped and said so.
+Hardware names are mapped to accelerators.csv keys by the Epoch names already quoted in its notes
+("Epoch row 'NVIDIA Tesla V100 SXM2'") and the aliases below.
+"""
+
+from __future__ import annotations
+
+from .base import Field, Mapping, iso_date, number, read_csv_records, require_columns, scaled, text
+
+#: Epoch "Manufacturer" -> (accelerators.vendor, accelerators.kind)
+MAKERS = {
+    "NVIDIA": ("NVIDIA", "merchant_gpu"), "AMD": ("AMD", "merchant_gpu"), "Intel": ("Intel", "merchant_gpu"),
+    "Google": ("Google", "custom_asic"), "Amazon AWS": ("Amazon", "custom_asic"), "Amazon": ("Amazon", "custom_asic"),
+    "Meta": ("Meta", "custom_asic"), "Microsoft": ("Microsoft", "custom_asic"),
+    "Groq": ("Groq", "startup"), "Cerebras": ("Cerebras", "startup"),
+}
+
+ALIASES = {
+    "NVIDIA H100 SXM5 80GB": "NVIDIA H100 SXM",
+    "Intel Habana Gaudi3": "Intel Gaudi 3",
+}
+
+
+def _vendor(v: str) -> str:
+    if v.strip() in MAKERS:
+        return MAKERS[v.strip()][0]
+    raise ValueError("manufacturer not declared in importers/epoch_hardware.MAKERS (" + ", ".join(MAKERS) + ")")
+
+
+def _select(values: dict[str, str]) -> str | None:
+    if (values.get("Manufacturer") or "").strip() not in MAKERS:
+        return "from manufacturers outside the table's scope (declare them in epoch_hardware.MAKERS)"
+    return None
+
+
+def kind_of(values: dict[str, str]) -> str:
+    return MAKERS[values["Manufacturer"].strip()][1]
+
+
+MAPPING = Mapping(
+    name="epoch-hardware", producer="Epoch AI (machine learning hardware)", table="accelerators",
+    detect=("Hardware name", "Manufacturer", "Tensor-FP16/BF16 performance (FLOP/s)"),
+    fields=(
+        Field("accelerator", "Hardware name", text, if_empty="skip"),
+        Field("vendor", "Manufacturer", _vendor, if_empty="skip"),
+        Field("kind", "Manufacturer", lambda v: MAKERS[v.strip()][1] if v.strip() in MAKERS else _vendor(v)),
+        Field("available_date", "Release date", iso_date),
+        Field("bf16_dense_tflops", "Tensor-FP16/BF16 performance (FLOP/s)", scaled(1e-12)),
+        Field("fp8_dense_tflops", "FP8 performance (FLOP/s)", scaled(1e-12)),
+        Field("memory_gb", "Memory (bytes)", scaled(1e-9)),
+        Field("memory_bandwidth_tb_s", "Memory bandwidth (byte/s)", scaled(1e-12)),
+        Field("tdp_w", "TDP (W)", number),
+    ),
+    constants={"available_date_precision": "day"},
+    if_present={"date_basis": "statement|snapshot|page_date"},
+    source_url="https://epoch.ai/data/machine-learning-hardware",
+    match_on=("accelerator",),
+    model_field="accelerator", resolve_in=("accelerators", "accelerator"), add_unknown_models=True,
+    aliases=ALIASES, learned_ids=r"Epoch row '([^']+)'",
+    date_source="Last modified",
+    select=_select,
+    record_id="Hardware name",
+    note="Imported from Epoch AI's ML hardware file {file} (Epoch row '{id}', last modified {as_of}); "
+         "units converted (FLOP/s to TFLOPS, bytes to GB, byte/s to TB/s). Dense figures as Epoch lists them.",
+)
+
+MAPPINGS = (MAPPING,)
+
+
+def read(path, mapping):
+    header, records = read_csv_records(path)
+    require_columns(path, header, mapping)
+    return mapping, records
+
+
+def sniff(path) -> set[str]:
+    header, _ = read_csv_records(path)
+    return set(header)
