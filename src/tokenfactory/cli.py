@@ -330,7 +330,8 @@ def data_import(
     m = plan.mapping
     out.print(f"{file.name}: {m.producer} -> data/{m.table}.csv (matching rows on {', '.join(m.match_on)})", markup=False)
     for c in plan.added:
-        figures = ", ".join(f"{k} {c.after.get(k, '')}" for k in m.columns if c.after.get(k, "") and k not in m.match_on)
+        figures = ", ".join(f"{f.column} {c.after.get(f.column, '')}" for f in m.fields
+                            if c.after.get(f.column, "") and f.column not in m.match_on and f.column != "source_url")
         out.print(f"+ added   {' | '.join(c.key)}: {figures}; as_of {c.after.get('as_of', '')}", markup=False)
     for c in plan.changed:
         diffs = "; ".join(f"{col} {old or '(empty)'} -> {new or '(empty)'}" for col, old, new in c.diffs)

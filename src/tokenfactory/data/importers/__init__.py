@@ -60,6 +60,14 @@ def choose(table: str, file: Path, producer: str | None = None) -> tuple[Mapping
         if set(m.detect) <= sniffed[mod]:
             return m, mod
     shapes = "; ".join(f"{n} (columns {', '.join(MAPPINGS[n][0].detect)})" for n in known[table])
+    # the closest producer: name the identifying columns its file should have and this one lacks
+    best = max(known[table], key=lambda n: len(set(MAPPINGS[n][0].detect) & sniffed.get(MAPPINGS[n][1], set())))
+    m, mod = MAPPINGS[best]
+    have = sniffed.get(mod, set())
+    if set(m.detect) & have:
+        raise ImportError([Problem(file.name, 1, c, None,
+                                   f"column missing: a {m.producer} file ({best}) has it; expected "
+                                   f"{', '.join(m.detect)}") for c in m.detect if c not in have])
     raise ImportError([Problem(file.name, 1, None, None,
                                f"not recognised as a producer file for {table}: expected one of {shapes}")])
 

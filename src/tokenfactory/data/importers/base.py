@@ -38,8 +38,7 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from .. import load as loader
-from ..load import DataError, Problem
+from ..load import DataError, Problem, parse, table_path
 from ..schemas import TABLES
 
 
@@ -56,8 +55,13 @@ class Record:
     """One record of a producer's file: its line (as a reader sees it; header = 1) and its cells by
     the producer's own column names."""
 
-    line: int
+    line: int | None
     values: dict[str, str]
+    #: the line of each value, where the format tells (nested files); else `line`
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, column: str | None) -> int | None:
+        return self.lines.get(column or "", self.line)
 
 
 # --- conversions: producer text -> table text; raise ValueError(rule) on a bad value ---------------
@@ -131,6 +135,9 @@ class Field:
     convert: Callable[[str], str] = text
     #: when the producer leaves it empty: "skip" the record (the table requires it) or "blank"
     if_empty: str = "blank"
+    #: False: written on new rows only, never compared with (or changed on) existing rows (where the
+    #: table's value was mended from another source or the producer's meaning differs)
+    compare: bool = True
 
 
 @dataclass(frozen=True)
@@ -175,7 +182,7 @@ class Mapping:
     @property
     def columns(self) -> tuple[str, ...]:
         """The table columns this mapping compares (its figures and constants)."""
-        cols = [f.column for f in self.fields] + list(self.constants)
+        cols = [f.column for f in self.fields if f.compare] + list(self.constants)
         return tuple(c for c in dict.fromkeys(cols) if c not in ("source_url", "as_of", "notes"))
 
 
@@ -233,7 +240,7 @@ class Names:
 # --- reading the table --------------------------------------------------------------------------
 
 def read_table(name: str, data_dir: Path | None = None) -> tuple[list[str], list[dict[str, str]]]:
-    path = loader.table_path(name, data_dir)
+    path = table_path(name, data_dir)
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     header = rows[0]
     return header, [dict(zip(header, r)) for r in rows[1:] if r]
@@ -294,6 +301,13 @@ def build_rows(mapping: Mapping, records: Iterable[Record], file: Path, header: 
     out: dict[tuple[str, ...], tuple[dict[str, str], Record, list[str]]] = {}
     rel = file.name
     mentioned: set[str] = set()
+    if not as_of and (not mapping.date_source or not any((r.values.get(mapping.date_source) or "").strip()
+                                                         for r in records)):
+        raise ImportError([Problem(rel, None, mapping.date_source, None,
+                                   "the file states no date of its own"
+                                   + (f" (its column {mapping.date_source!r} is missing or empty)" if mapping.date_source else "")
+                                   + ": give --as-of YYYY-MM-DD, the producer's date of this file (a snapshot's or "
+                                   "download page's date, a copy's commit date), never the day it was read")])
     for rec in records:
         mentioned.update(norm(str(v)) for v in rec.values.values() if v)
         skip_reason = mapping.select(rec.values) if mapping.select else None
@@ -314,7 +328,8 @@ def build_rows(mapping: Mapping, records: Iterable[Record], file: Path, header: 
             try:
                 row[f.column] = f.convert(raw)
             except ValueError as exc:
-                problems.append(Problem(rel, rec.line, f.source, raw.strip(), f"{exc} (for {mapping.table}.{f.column})"))
+                problems.append(Problem(rel, rec.line_of(f.source), f.source, raw.strip(),
+                                        f"{exc} (for {mapping.table}.{f.column})"))
                 skip = "bad"
                 break
         if skip:
@@ -328,7 +343,7 @@ def build_rows(mapping: Mapping, records: Iterable[Record], file: Path, header: 
             try:
                 row["as_of"] = iso_date(stated)
             except ValueError as exc:
-                problems.append(Problem(rel, rec.line, mapping.date_source, stated, str(exc)))
+                problems.append(Problem(rel, rec.line_of(mapping.date_source), mapping.date_source, stated, str(exc)))
                 continue
         elif as_of:
             row["as_of"] = as_of
@@ -422,8 +437,9 @@ def plan(mapping: Mapping, records: list[Record], file: Path, as_of: str | None 
             continue
         seen.add(i)
         old = rows[i]
+        # an empty cell in the producer's file says nothing: it never blanks a figure of the table
         diffs = [(c, old.get(c, ""), row.get(c, "")) for c in mapping.columns
-                 if c in row and not _same(old.get(c, ""), row.get(c, ""))]
+                 if row.get(c, "") != "" and not _same(old.get(c, ""), row.get(c, ""))]
         if not diffs:
             continue
         upd = dict(old)
@@ -472,7 +488,7 @@ def validate(p: Plan, data_dir: Path | None = None) -> None:
             origin[line] = touched[id(r)]
     problems: list[Problem] = []
     try:
-        loader.parse(name, frame[TABLES[name].column_names])
+        parse(name, frame[TABLES[name].column_names])
     except DataError as exc:
         for pr in exc.problems:
             problems.append(_blame(pr, origin, p))
@@ -525,7 +541,7 @@ def render(rows: list[dict[str, str]], header: list[str]) -> str:
 def write(p: Plan, data_dir: Path | None = None) -> Path:
     """Apply the plan: the whole table written to a temporary file beside it, then moved over it in
     one step (os.replace), so data/ holds either the old table or the new one, never half of one."""
-    path = loader.table_path(p.mapping.table, data_dir)
+    path = table_path(p.mapping.table, data_dir)
     text_out = render(p.rows, p.header)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".csv.tmp", dir=path.parent)
     try:
@@ -577,5 +593,5 @@ def require_columns(path: Path, header: Iterable[str], mapping: Mapping) -> None
     missing = [c for c in needed if c not in have]
     if missing:
         raise ImportError([Problem(path.name, 1, c, None,
-                                   f"column missing: a {mapping.producer} file has it (columns read: "
-                                   f"{', '.join(needed)})") for c in missing])
+                                   f"column missing: the {mapping.name} mapping reads it from a {mapping.producer} "
+                                   f"file (columns read: {', '.join(needed)})") for c in missing])

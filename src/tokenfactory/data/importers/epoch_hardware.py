@@ -24,6 +24,9 @@ MAKERS = {
 ALIASES = {
     "NVIDIA H100 SXM5 80GB": "NVIDIA H100 SXM",
     "Intel Habana Gaudi3": "Intel Gaudi 3",
+    "Amazon Trainium2": "AWS Trainium2", "Amazon Trainium3": "AWS Trainium3",
+    "NVIDIA GB200": "NVIDIA GB200 (per GPU)", "NVIDIA GB300 (Blackwell Ultra)": "NVIDIA GB300 (per GPU)",
+    "Google TPU v7 Ironwood": "Google TPU7x (Ironwood)",
 }
 
 
@@ -50,14 +53,17 @@ MAPPING = Mapping(
         Field("accelerator", "Hardware name", text, if_empty="skip"),
         Field("vendor", "Manufacturer", _vendor, if_empty="skip"),
         Field("kind", "Manufacturer", lambda v: MAKERS[v.strip()][1] if v.strip() in MAKERS else _vendor(v)),
-        Field("available_date", "Release date", iso_date),
+        # Epoch's "Release date" is an announcement for some chips and availability for others: it
+        # dates new rows only; the table's dates, mended from vendors, are not compared with it
+        Field("available_date", "Release date", iso_date, compare=False),
+        Field("available_date_precision", "Release date", lambda v: "day" if iso_date(v) else "", compare=False),
         Field("bf16_dense_tflops", "Tensor-FP16/BF16 performance (FLOP/s)", scaled(1e-12)),
         Field("fp8_dense_tflops", "FP8 performance (FLOP/s)", scaled(1e-12)),
         Field("memory_gb", "Memory (bytes)", scaled(1e-9)),
         Field("memory_bandwidth_tb_s", "Memory bandwidth (byte/s)", scaled(1e-12)),
         Field("tdp_w", "TDP (W)", number),
     ),
-    constants={"available_date_precision": "day"},
+    constants={},
     if_present={"date_basis": "statement|snapshot|page_date"},
     source_url="https://epoch.ai/data/machine-learning-hardware",
     match_on=("accelerator",),

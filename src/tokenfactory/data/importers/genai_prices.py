@@ -80,7 +80,7 @@ def _base(v):
 
 def _load(path):
     raw = path.read_text(encoding="utf-8")
-    lines: list[int | None] = []
+    lines: list[dict[str, int]] = []
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(raw)
@@ -88,8 +88,8 @@ def _load(path):
             data = yaml.safe_load(raw)
             node = yaml.compose(raw)
             for k, v in node.value:
-                if k.value == "models" and hasattr(v, "value"):
-                    lines = [item.start_mark.line + 1 for item in v.value]
+                if k.value == "models" and isinstance(v, yaml.SequenceNode):
+                    lines = [_lines(item) for item in v.value]
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else getattr(exc, "lineno", None)
@@ -98,6 +98,23 @@ def _load(path):
         raise ImportError([Problem(path.name, None, "models", None, "expected a genai-prices provider file "
                                    "(keys id, name, pricing_urls, models)")])
     return data, lines
+
+
+def _lines(item) -> dict[str, int]:
+    """Line of each key of one model (prices flattened to their names), from the YAML node."""
+    out = {"": item.start_mark.line + 1}
+
+    def walk(node):
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                out.setdefault(str(k.value), k.start_mark.line + 1)
+                walk(v)
+        elif isinstance(node, yaml.SequenceNode):
+            for v in node.value[:1]:  # the unconstrained (first) price entry
+                walk(v)
+
+    walk(item)
+    return out
 
 
 def read(path, mapping):
@@ -109,9 +126,11 @@ def read(path, mapping):
     source = " ; ".join([*(str(u) for u in urls[:1]), page])
     records = []
     for i, m in enumerate(data["models"]):
-        line = lines[i] if i < len(lines) else None
+        where = lines[i] if i < len(lines) else {}
+        line = where.get("")
         if not isinstance(m, dict):
             raise ImportError([Problem(path.name, line, f"models[{i}]", None, "expected a mapping")])
+        line = line if line is not None else None
         prices = m.get("prices")
         if isinstance(prices, list):
             plain = [p for p in prices if isinstance(p, dict) and not p.get("constraint")]
@@ -123,7 +142,7 @@ def read(path, mapping):
         for key in ("input_mtok", "output_mtok", "cache_read_mtok"):
             v = _base(prices.get(key))
             values[key] = "" if v is None else str(v)
-        records.append(Record(line, values))
+        records.append(Record(line, values, {k: v for k, v in where.items() if k}))
     scoped = dataclasses.replace(mapping, scope={"provider": provider, "event": "current"})
     return scoped, records
 

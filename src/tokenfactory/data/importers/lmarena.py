@@ -23,7 +23,12 @@ from .base import Field, ImportError, Mapping, Problem, Record, number, read_csv
 
 CATEGORY = "overall"
 LEARNED = r"LMArena id (\S+?)[.;,]?(?:\s|$)|also ([^)]+)\)"
-ALIASES: dict[str, str] = {}
+#: LMArena ids -> models.csv names, beyond the ids already quoted in benchmark_scores' notes
+ALIASES = {
+    "gpt-4-0314": "GPT-4", "gpt-4-0613": "GPT-4", "gpt-4": "GPT-4",
+    "claude-opus-4-6": "Claude Opus 4.6", "claude-opus-4-6-thinking": "Claude Opus 4.6",
+    "gemini-3.1-pro-preview": "Gemini 3.1 Pro",
+}
 
 
 def truncated(v: str) -> str:
