@@ -66,7 +66,7 @@ def choose(table: str, file: Path, producer: str | None = None) -> tuple[Mapping
     have = sniffed.get(mod, set())
     if set(m.detect) & have:
         raise ImportError([Problem(file.name, 1, c, None,
-                                   f"column missing: a {m.producer} file ({best}) has it; expected "
+                                   f"column missing: files from {m.producer} ({best}) have it; expected "
                                    f"{', '.join(m.detect)}") for c in m.detect if c not in have])
     raise ImportError([Problem(file.name, 1, None, None,
                                f"not recognised as a producer file for {table}: expected one of {shapes}")])
