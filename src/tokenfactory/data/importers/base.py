@@ -309,7 +309,13 @@ def build_rows(mapping: Mapping, records: Iterable[Record], file: Path, header: 
                                    + ": give --as-of YYYY-MM-DD, the producer's date of this file (a snapshot's or "
                                    "download page's date, a copy's commit date), never the day it was read")])
     for rec in records:
-        mentioned.update(norm(str(v)) for v in rec.values.values() if v)
+        # the names this record gives (resolved where they can be): an owned row named here is not
+        # "removed" even when the record itself is skipped
+        ids = [rec.values.get(f.source, "") for f in mapping.fields if f.column in mapping.match_on]
+        ids += [rec.values.get(c, "") for c in (mapping.record_id, *mapping.alt_names) if c]
+        if names is not None:
+            ids.append(names.resolve(*[i for i in ids if i]) or "")
+        mentioned.update(norm(str(i)) for i in ids if i)
         skip_reason = mapping.select(rec.values) if mapping.select else None
         if skip_reason:
             skipped.setdefault(skip_reason, []).append(rec.values.get(mapping.record_id, "") or f"line {rec.line}")
@@ -460,7 +466,8 @@ def plan(mapping: Mapping, records: list[Record], file: Path, as_of: str | None 
         if i in seen or not _owned(r, mapping):
             continue
         key = tuple((r.get(c) or "").strip() for c in mapping.match_on)
-        if key in incoming or (mapping.match_on and norm(key[0]) in mentioned):
+        name_col = mapping.model_field or mapping.match_on[0]
+        if key in incoming or norm(r.get(name_col) or "") in mentioned:
             continue  # still in the file (skipped records included): not removed
         if mapping.snapshot and r.get("as_of", "") not in dates:
             continue

@@ -87,7 +87,7 @@ def _load(path):
         else:
             data = yaml.safe_load(raw)
             node = yaml.compose(raw)
-            for k, v in node.value:
+            for k, v in (node.value if isinstance(node, yaml.MappingNode) else []):
                 if k.value == "models" and isinstance(v, yaml.SequenceNode):
                     lines = [_lines(item) for item in v.value]
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
