@@ -43,9 +43,8 @@ def test_draw_is_reproducible_and_seed_dependent(root):
 
 def test_drawn_rows_are_the_rows_of_the_file(root):
     for it in audit.sample(10, 3):
-        lines = list(csv.reader(io.StringIO((root / "data" / f"{it.table}.csv").read_text(encoding="utf-8"))))
-        header, row = lines[0], lines[it.line - 1]  # line = line in the file, header = 1 (no multi-line cells here)
-        cells = dict(zip(header, row))
+        table = list(csv.DictReader(io.StringIO((root / "data" / f"{it.table}.csv").read_text(encoding="utf-8"))))
+        cells = table[it.line - 2]  # line 2 = first data row
         assert cells.get("source_url", "") == it.source_url and cells.get("as_of", "") == it.as_of
 
 

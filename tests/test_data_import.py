@@ -279,3 +279,22 @@ def test_rewriting_a_table_keeps_its_bytes(root):
     for table in ("api_prices", "benchmark_scores", "models", "training_compute", "accelerators"):
         header, table_rows = base.read_table(table)
         assert base.render(table_rows, header) == (root / "data" / f"{table}.csv").read_text(encoding="utf-8")
+
+
+def test_genai_prices_reads_the_standard_price():
+    from tokenfactory.data.importers.genai_prices import standard_price
+
+    # DeepSeek's shape in genai-prices: off-peak first and unconstrained, standard with a UTC
+    # 00:30-16:30 window (16 h of the day against 8 h): the standard price is read
+    entries = [{"prices": {"input_mtok": 0.135}},
+               {"constraint": {"start_time": "00:30:00Z", "end_time": "16:30:00Z"}, "prices": {"input_mtok": 0.55}}]
+    assert standard_price(entries, "2025-07-12") == {"input_mtok": 0.55}
+    # an off-peak window of 8 h: the unconstrained price (16 h) is read
+    entries[1]["constraint"] = {"start_time": "16:30:00Z", "end_time": "00:30:00Z"}
+    assert standard_price(entries, "2025-07-12") == {"input_mtok": 0.135}
+    # dated prices: the latest already in effect on the check date
+    dated = [{"prices": {"input_mtok": 3}},
+             {"constraint": {"start_date": "2025-01-01"}, "prices": {"input_mtok": 2}},
+             {"constraint": {"start_date": "2026-01-01"}, "prices": {"input_mtok": 1}}]
+    assert standard_price(dated, "2025-06-01") == {"input_mtok": 2}
+    assert standard_price(dated, "2026-02-01") == {"input_mtok": 1}

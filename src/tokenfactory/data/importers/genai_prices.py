@@ -3,7 +3,7 @@
 Each model of the file becomes a price "current" on its `prices_checked` date (date_basis page_date:
 the date the maintainers checked the provider's page; an upper bound, not a change date), with
 uncached input, output and cache-read prices in USD per million tokens. Where `prices` is a list
-(time-of-day or date constraints) the unconstrained entry is read; a tiered price (long-context
+(time-of-day or date constraints) the standard price is read (`standard_price`); a tiered price (long-context
 tiers) is read at its base tier. A model without `prices_checked` needs --as-of.
 
 Provider ids are named as in the table by the declaration below (else the file's `name`); model
@@ -71,6 +71,40 @@ MAPPING = Mapping(
 MAPPINGS = (MAPPING,)
 
 
+def _minutes(t) -> int:
+    """Minutes after midnight of "00:30:00Z" (YAML may also give it as seconds, sexagesimal)."""
+    if isinstance(t, int):
+        return (t // 60) % 1440
+    hh, mm = str(t).rstrip("Z").split(":")[:2]
+    return int(hh) * 60 + int(mm)
+
+
+def standard_price(entries: list, checked: str) -> dict:
+    """The standard price among conditional ones: of the entries in effect on the check date (a
+    `start_date` constraint after it is not yet in effect; the latest start wins), the one that
+    applies for most of the day. genai-prices lists DeepSeek's off-peak price first, unconstrained,
+    and the standard price with a time window (UTC 00:30-16:30): the window covers 16 hours, so the
+    standard price is the one read."""
+    dicts = [e for e in entries if isinstance(e, dict)]
+    dated = [e for e in dicts if isinstance(e.get("constraint"), dict) and e["constraint"].get("start_date")]
+    if dated:
+        live = [e for e in dated if not checked or str(e["constraint"]["start_date"]) <= checked]
+        if live:
+            return max(live, key=lambda e: str(e["constraint"]["start_date"])).get("prices", {})
+    timed, plain = [], []
+    for e in dicts:
+        c = e.get("constraint")
+        if isinstance(c, dict) and c.get("start_time") is not None and c.get("end_time") is not None:
+            span = (_minutes(c["end_time"]) - _minutes(c["start_time"])) % 1440
+            timed.append((span, e))
+        elif not c:
+            plain.append(e)
+    options = timed + [(1440 - sum(span for span, _ in timed), e) for e in plain[:1]]
+    if not options:
+        return {}
+    return max(options, key=lambda o: o[0])[1].get("prices", {})
+
+
 def _base(v):
     """A price: a number, or a tiered price {base: x, tiers: [...]} read at its base tier."""
     if isinstance(v, dict):
@@ -133,8 +167,7 @@ def read(path, mapping):
         line = line if line is not None else None
         prices = m.get("prices")
         if isinstance(prices, list):
-            plain = [p for p in prices if isinstance(p, dict) and not p.get("constraint")]
-            prices = (plain[0] if plain else {}).get("prices", {})
+            prices = standard_price(prices, str(m.get("prices_checked") or ""))
         prices = prices if isinstance(prices, dict) else {}
         values = {"id": str(m.get("id", "")), "name": str(m.get("id") or m.get("name") or ""),
                   "display": str(m.get("name") or ""), "provider": provider, "source_url": source,
