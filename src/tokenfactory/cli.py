@@ -314,7 +314,7 @@ def data_import(
     file: Path = typer.Argument(..., help="The producer's published file (Epoch AI CSV, LMArena JSON/CSV, genai-prices YAML/JSON)."),
     write: bool = typer.Option(False, "--write", help="Apply the changes to data/TABLE.csv (default: only show them)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="The producer's own date of the file (YYYY-MM-DD), for files that state none."),
-    producer: Optional[str] = typer.Option(None, "--producer", help="Name the producer's format instead of recognising it (see --help of `data`)."),
+    producer: Optional[str] = typer.Option(None, "--producer", help="Name the producer's format instead of recognising it: epoch-eci, epoch-eci-models, epoch-models, epoch-hardware, lmarena-dataset, lmarena-table, genai-prices."),
 ) -> None:
     """Show what a producer's file would change in data/TABLE.csv: rows added, changed (column by
     column) and removed, validated by the table's schema; --write applies it atomically."""

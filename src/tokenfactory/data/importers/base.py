@@ -163,7 +163,8 @@ class Mapping:
     #: further producer columns tried, in order, when resolving a name (e.g. a display name)
     alt_names: tuple[str, ...] = ()
     #: when several records map to one row: ("max", column) keeps the record with the largest value
-    #: of that column, ("min", column) the smallest (e.g. the earliest release date of a model's versions)
+    #: of that column, ("min", column) the smallest (e.g. the earliest release date of a model's
+    #: versions); the column is the table's, or else the producer's
     keep: tuple[str, str] | None = None
     #: a substring of source_url marking the producer's rows (default: source_url itself)
     owner: str = ""
@@ -374,8 +375,10 @@ def build_rows(mapping: Mapping, records: Iterable[Record], file: Path, header: 
         if key in out:
             kept, kept_rec, others = out[key]
             how, col = mapping.keep or ("", "")
-            better = _greater(row.get(col, ""), kept.get(col, "")) if how == "max" else \
-                _greater(kept.get(col, ""), row.get(col, "")) if how == "min" else False
+            # the column is the table's (converted) or else the producer's own
+            mine = row[col] if col in row else rec.values.get(col, "")
+            theirs = kept[col] if col in kept else kept_rec.values.get(col, "")
+            better = _greater(mine, theirs) if how == "max" else _greater(theirs, mine) if how == "min" else False
             if better:
                 others.append(kept_rec.values.get(mapping.record_id, ""))
                 out[key] = (row, rec, others)

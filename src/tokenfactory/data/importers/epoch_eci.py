@@ -24,6 +24,8 @@ ALIASES = {
     "GPT-4 (Mar 2023)": "GPT-4",
     "gpt-4-0314": "GPT-4",
     "Claude 3.5 Sonnet (October 2024)": "Claude 3.5 Sonnet",
+    "PaLM 2-L": "PaLM 2",
+    "text-davinci-003": "GPT-3.5 (text-davinci-003)",
 }
 
 LEARNED = r"Version: (\S+?)\.(?:\s|$)"
@@ -40,18 +42,31 @@ SCORES = Mapping(
     source_url="https://epoch.ai/benchmarks/eci",
     match_on=("model", "benchmark", "evaluator"),
     scope={"benchmark": "eci", "evaluator": "Epoch AI"},
-    model_field="model", aliases=ALIASES, learned_ids=LEARNED, keep=("max", "score"),
+    # several versions of one model: the first (launch) version, as the table's meta says
+    model_field="model", aliases=ALIASES, learned_ids=LEARNED, keep=("min", "Release date"),
     record_id="Model version",
     note="Version: {id}. Epoch Capabilities Index, imported from Epoch AI's file {file} (statement date "
          "{as_of}: the snapshot's own date). Score rounded to 0.01.",
 )
+
+FIRST_YEAR = "2023-01-01"  # models.csv covers models released from 2023 (older rows were added by hand)
+
+
+def _recent(values: dict[str, str]) -> str | None:
+    released = (values.get("Release date") or "").strip()
+    if released and released[:10] < FIRST_YEAR:
+        return f"released before {FIRST_YEAR[:4]} (the table covers {FIRST_YEAR[:4]} on)"
+    return None
+
 
 MODELS = Mapping(
     name="epoch-eci-models", producer="Epoch AI (Capabilities Index)", table="models",
     detect=("Model version", "ECI Score"),
     fields=(
         Field("model", "Model name", text, if_empty="skip"),
-        Field("organization", "Organization", text, if_empty="skip"),
+        # Epoch lists every organization ("Z.ai (Zhipu AI),Tsinghua University"); the table names the
+        # developer: written on new rows, not compared with the table's
+        Field("organization", "Organization", text, if_empty="skip", compare=False),
         Field("release_date", "Release date", iso_date, if_empty="skip"),
         Field("weights", "Model accessibility", choice(ACCESS), if_empty="skip"),
     ),
@@ -61,6 +76,7 @@ MODELS = Mapping(
     match_on=("model",),
     model_field="model", add_unknown_models=True, aliases=ALIASES, learned_ids=LEARNED,
     learned_from="benchmark_scores", keep=("min", "release_date"), record_id="Model version",
+    select=_recent,
     note="Release date (earliest version, {id}), developer and accessibility imported from Epoch AI's "
          "Capabilities Index file {file} (statement date {as_of}). Parameters not in the file.",
 )
