@@ -298,3 +298,19 @@ def test_genai_prices_reads_the_standard_price():
              {"constraint": {"start_date": "2026-01-01"}, "prices": {"input_mtok": 1}}]
     assert standard_price(dated, "2025-06-01") == {"input_mtok": 2}
     assert standard_price(dated, "2026-02-01") == {"input_mtok": 1}
+
+
+def test_an_older_file_cannot_overrule_newer_rows(root):
+    res = run("benchmark_scores", str(FIX / "epoch_capabilities_index.csv"), "--as-of", "2026-11-30", "--write")
+    assert res.exit_code == 0, res.output
+    gpt4 = next(r for r in rows(root, "benchmark_scores") if r["model"] == "GPT-4" and r["benchmark"] == "eci")
+    assert (gpt4["score"], gpt4["as_of"]) == ("130", "2026-11-30")
+    # the same figures said to be stated earlier: GPT-4's row (stated 2026-11-30) is neither changed
+    # nor removed by a file of 2026-11-01
+    older = FIX.parent / "producers" / "epoch_capabilities_index.csv"
+    text = older.read_text().replace("gpt-4-0314,130.0,", "gpt-4-0314,120.0,")
+    tmp = root / "eci_older.csv"
+    tmp.write_text(text)
+    res = run("benchmark_scores", str(tmp), "--as-of", "2026-11-01")
+    assert "1 stated later in the table than in this file (left as they are): GPT-4 | eci | Epoch AI" in res.output
+    assert last_line(res.output) == "added 0, changed 0, removed 0"

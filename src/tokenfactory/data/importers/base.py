@@ -11,11 +11,13 @@ Rules (the same for every producer):
 - A row is *owned* by the producer when it matches the mapping's scope (e.g. benchmark = eci and
   evaluator = Epoch AI). Only owned rows are ever changed or removed; rows from other sources are
   never touched. A record whose match key hits a row of another source is skipped (and said so).
-- *Changed* compares only the columns the mapping fills (its figures), numbers as numbers. A changed
+- *Changed* compares only the columns the mapping fills (its figures), numbers as numbers; a row the
+  table states later than the file does is left alone (an older file cannot overrule it). A changed
   row keeps its source_url and notes (a line saying what changed is appended) and takes the new
   file's statement date as `as_of`; an unchanged row keeps its own statement date.
 - *Removed* are owned rows absent from the file (for producers whose file is a snapshot of one date,
-  like LMArena, only owned rows of the dates the file covers).
+  like LMArena, only owned rows of the dates the file covers; never rows stated after the file's
+  newest date, which an older file cannot withdraw).
 - Every new or changed row is checked with the table's schema (and the foreign keys both ways) before
   anything is written; a bad file raises `ImportError` naming the file's line and column.
 - The statement date (`as_of`) is the producer's own date, from the file (a per-row "Last modified",
@@ -249,7 +251,7 @@ def read_table(name: str, data_dir: Path | None = None) -> tuple[list[str], list
 
 def _same(a: str, b: str) -> bool:
     a, b = (a or "").strip(), (b or "").strip()
-    if a == b:
+    if a == b or re.sub(r"\s*,\s*", ",", a) == re.sub(r"\s*,\s*", ",", b):
         return True
     try:
         x, y = float(a), float(b)
@@ -423,6 +425,7 @@ def plan(mapping: Mapping, records: list[Record], file: Path, as_of: str | None 
     removed: list[Change] = []
     seen: set[int] = set()
     foreign: list[str] = []
+    older: list[str] = []
     for key, (row, rec, others) in incoming.items():
         i = index.get(key)
         if i is not None and not _owned(rows[i], mapping):
@@ -446,6 +449,9 @@ def plan(mapping: Mapping, records: list[Record], file: Path, as_of: str | None 
             continue
         seen.add(i)
         old = rows[i]
+        if row.get("as_of") and (old.get("as_of") or "") > row["as_of"]:
+            older.append(" | ".join(key))
+            continue  # the table states it later than this file does: an older file cannot overrule it
         # an empty cell in the producer's file says nothing: it never blanks a figure of the table
         diffs = [(c, old.get(c, ""), row.get(c, "")) for c in mapping.columns
                  if row.get(c, "") != "" and not _same(old.get(c, ""), row.get(c, ""))]
@@ -464,6 +470,7 @@ def plan(mapping: Mapping, records: list[Record], file: Path, as_of: str | None 
         new_rows[i] = upd
         changed.append(Change(key, old, upd, diffs, origin=rec.line))
     dates = {r.get("as_of", "") for r, _, _ in incoming.values()}
+    file_date = max(dates | {as_of or ""})
     drop: set[int] = set()
     for i, r in enumerate(rows):
         if i in seen or not _owned(r, mapping):
@@ -474,9 +481,14 @@ def plan(mapping: Mapping, records: list[Record], file: Path, as_of: str | None 
             continue  # still in the file (skipped records included): not removed
         if mapping.snapshot and r.get("as_of", "") not in dates:
             continue
+        if (r.get("as_of") or "") > file_date:
+            continue  # stated after this file was: an older file cannot withdraw it
         drop.add(i)
         removed.append(Change(key, r, None))
     final = [r for i, r in enumerate(new_rows) if i not in drop]
+    if older:
+        skipped.append(f"{len(older)} stated later in the table than in this file (left as they are): "
+                       + ", ".join(older[:12]) + (" ..." if len(older) > 12 else ""))
     if foreign:
         skipped.append(f"{len(foreign)} already in the table from another source (left as they are): "
                        + ", ".join(foreign[:12]) + (" ..." if len(foreign) > 12 else ""))

@@ -2,8 +2,8 @@
 large_scale_ai_models.csv: one row per model with publication date, organization, training
 compute, accessibility and a per-row "Last modified" timestamp) -> training_compute.
 
-Selection (data/training_compute.meta.yml): models with a training-compute value of at least 1e23
-FLOP, or flagged "Frontier model" by Epoch. The statement date of each row is its "Last modified"
+Selection (data/training_compute.meta.yml): models published from 2015 with a training-compute value
+of at least 1e23 FLOP, or flagged "Frontier model" by Epoch. The statement date of each row is its "Last modified"
 date. `frontier` is computed by the collector and is not read from the file.
 """
 
@@ -14,9 +14,13 @@ from .epoch_eci import ACCESS
 from .base import choice
 
 THRESHOLD_FLOP = 1e23
+FIRST_DATE = "2015-01-01"  # the table covers models published from 2015
 
 
 def _select(values: dict[str, str]) -> str | None:
+    published = (values.get("Publication date") or "").strip()[:10]
+    if published and published < FIRST_DATE:
+        return f"published before {FIRST_DATE[:4]}"
     raw = (values.get("Training compute (FLOP)") or "").strip()
     if not raw:
         return "without a training-compute value"
