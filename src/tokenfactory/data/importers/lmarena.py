@@ -28,6 +28,7 @@ ALIASES = {
     "gpt-4-0314": "GPT-4", "gpt-4-0613": "GPT-4", "gpt-4": "GPT-4",
     "claude-opus-4-6": "Claude Opus 4.6", "claude-opus-4-6-thinking": "Claude Opus 4.6",
     "gemini-3.1-pro-preview": "Gemini 3.1 Pro",
+    "Amazon Nova Pro 1.0": "Amazon Nova Pro", "amazon-nova-pro-v1.0": "Amazon Nova Pro",
 }
 
 
