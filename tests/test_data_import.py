@@ -207,7 +207,7 @@ def test_hardware_units_and_names(root):
     assert trn3["memory_gb"] == "" and trn3["bf16_dense_tflops"] == "671"
     assert any("outside the table's scope" in s and "Huawei Ascend 920" in s for s in skipped)
     # a partial file would remove chips other tables use: refused, naming the table that uses them
-    with pytest.raises(importers.ImportError) as exc:
+    with pytest.raises(importers.ProducerFileError) as exc:
         importers.prepare("accelerators", FIX / "epoch_ml_hardware.csv")
     assert "uses it: mend that table first" in str(exc.value)
 

@@ -322,7 +322,7 @@ def data_import(
 
     try:
         plan = importers.prepare(table, file, as_of=as_of, producer=producer)
-    except importers.ImportError as exc:
+    except importers.ProducerFileError as exc:
         shown = "\n".join(f"  {p}" for p in exc.problems[:50])
         more = f"\n  ... and {len(exc.problems) - 50} more" if len(exc.problems) > 50 else ""
         _fail(f"{file} cannot be imported into data/{table}.csv ({len(exc.problems)} problem(s)); "

@@ -19,12 +19,12 @@ from pathlib import Path
 
 from ..load import Problem
 from . import epoch_eci, epoch_hardware, epoch_models, genai_prices, lmarena
-from .base import ImportError, Mapping, Plan, plan, write
+from .base import ProducerFileError, Mapping, Plan, plan, write
 
 MODULES = (epoch_eci, epoch_models, epoch_hardware, lmarena, genai_prices)
 MAPPINGS: dict[str, tuple[Mapping, object]] = {m.name: (m, mod) for mod in MODULES for m in mod.MAPPINGS}
 
-__all__ = ["ImportError", "MAPPINGS", "Plan", "choose", "prepare", "tables", "write"]
+__all__ = ["ProducerFileError", "MAPPINGS", "Plan", "choose", "prepare", "tables", "write"]
 
 
 def tables() -> dict[str, list[str]]:
@@ -40,13 +40,13 @@ def choose(table: str, file: Path, producer: str | None = None) -> tuple[Mapping
     file has. Clear errors for an unknown table, a missing file, or an unrecognised file."""
     known = tables()
     if table not in known:
-        raise ImportError([Problem(str(table), None, None, None,
+        raise ProducerFileError([Problem(str(table), None, None, None,
                                    f"no producer file maps to this table; importable tables: {', '.join(sorted(known))}")])
     if not file.exists():
-        raise ImportError([Problem(str(file), None, None, None, "file not found")])
+        raise ProducerFileError([Problem(str(file), None, None, None, "file not found")])
     if producer is not None:
         if producer not in MAPPINGS or MAPPINGS[producer][0].table != table:
-            raise ImportError([Problem(file.name, None, None, None,
+            raise ProducerFileError([Problem(file.name, None, None, None,
                                        f"unknown producer {producer!r} for {table}; allowed: {', '.join(known[table])}")])
         return MAPPINGS[producer]
     sniffed: dict[object, set[str]] = {}
@@ -55,7 +55,7 @@ def choose(table: str, file: Path, producer: str | None = None) -> tuple[Mapping
         if mod not in sniffed:
             try:
                 sniffed[mod] = mod.sniff(file)
-            except ImportError:
+            except ProducerFileError:
                 sniffed[mod] = set()
         if set(m.detect) <= sniffed[mod]:
             return m, mod
@@ -65,10 +65,10 @@ def choose(table: str, file: Path, producer: str | None = None) -> tuple[Mapping
     m, mod = MAPPINGS[best]
     have = sniffed.get(mod, set())
     if set(m.detect) & have:
-        raise ImportError([Problem(file.name, 1, c, None,
+        raise ProducerFileError([Problem(file.name, 1, c, None,
                                    f"column missing: files from {m.producer} ({best}) have it; expected "
                                    f"{', '.join(m.detect)}") for c in m.detect if c not in have])
-    raise ImportError([Problem(file.name, 1, None, None,
+    raise ProducerFileError([Problem(file.name, 1, None, None,
                                f"not recognised as a producer file for {table}: expected one of {shapes}")])
 
 
@@ -81,7 +81,7 @@ def prepare(table: str, file: Path, as_of: str | None = None, producer: str | No
         try:
             as_of = iso_date(as_of)
         except ValueError as exc:
-            raise ImportError([Problem("--as-of", None, None, as_of, str(exc))]) from None
+            raise ProducerFileError([Problem("--as-of", None, None, as_of, str(exc))]) from None
     mapping, mod = choose(table, Path(file), producer)
     mapping, records = mod.read(Path(file), mapping)
     return plan(mapping, records, Path(file), as_of=as_of, data_dir=data_dir)

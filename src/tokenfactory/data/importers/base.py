@@ -19,7 +19,7 @@ Rules (the same for every producer):
   like LMArena, only owned rows of the dates the file covers; never rows stated after the file's
   newest date, which an older file cannot withdraw).
 - Every new or changed row is checked with the table's schema (and the foreign keys both ways) before
-  anything is written; a bad file raises `ImportError` naming the file's line and column.
+  anything is written; a bad file raises `ProducerFileError` naming the file's line and column.
 - The statement date (`as_of`) is the producer's own date, from the file (a per-row "Last modified",
   a snapshot's publish date, genai-prices' `prices_checked`); a file that states none needs
   `--as-of`, never the day it was read.
@@ -44,7 +44,7 @@ from ..load import DataError, Problem, parse, table_path
 from ..schemas import TABLES
 
 
-class ImportError(Exception):  # noqa: A001 - the name says what it is; it never shadows the builtin outside this package
+class ProducerFileError(Exception):
     """A producer file that cannot be imported; `problems` name the file's line and column."""
 
     def __init__(self, problems: list[Problem]):
@@ -306,7 +306,7 @@ def build_rows(mapping: Mapping, records: Iterable[Record], file: Path, header: 
     mentioned: set[str] = set()
     if not as_of and (not mapping.date_source or not any((r.values.get(mapping.date_source) or "").strip()
                                                          for r in records)):
-        raise ImportError([Problem(rel, None, mapping.date_source, None,
+        raise ProducerFileError([Problem(rel, None, mapping.date_source, None,
                                    "the file states no date of its own"
                                    + (f" (its column {mapping.date_source!r} is missing or empty)" if mapping.date_source else "")
                                    + ": give --as-of YYYY-MM-DD, the producer's date of this file (a snapshot's or "
@@ -389,7 +389,7 @@ def build_rows(mapping: Mapping, records: Iterable[Record], file: Path, header: 
             continue
         out[key] = (row, rec, [])
     if problems:
-        raise ImportError(problems)
+        raise ProducerFileError(problems)
     return out, mentioned, [f"{len(ids)} {why}: {', '.join(sorted(set(ids))[:12])}{' ...' if len(set(ids)) > 12 else ''}"
                  for why, ids in skipped.items()]
 
@@ -410,7 +410,7 @@ def plan(mapping: Mapping, records: list[Record], file: Path, as_of: str | None 
     header, rows = read_table(mapping.table, data_dir)
     missing = [c for c in mapping.columns if c not in header]
     if missing:
-        raise ImportError([Problem(f"data/{mapping.table}.csv", 1, c, None,
+        raise ProducerFileError([Problem(f"data/{mapping.table}.csv", 1, c, None,
                                    f"the {mapping.producer} mapping fills this column but the table has none")
                            for c in missing])
     rt, rc = mapping.resolve_in
@@ -540,7 +540,7 @@ def validate(p: Plan, data_dir: Path | None = None) -> None:
                                         f"would be removed ({p.mapping.producer}'s file no longer lists it) but "
                                         f"data/{other_name}.csv column {column} uses it: mend that table first"))
     if problems:
-        raise ImportError(list(dict.fromkeys(problems)))
+        raise ProducerFileError(list(dict.fromkeys(problems)))
 
 
 def _blame(pr: Problem, origin: dict[int, int | None], p: Plan) -> Problem:
@@ -587,12 +587,12 @@ def read_csv_records(path: Path) -> tuple[list[str], list[Record]]:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ImportError([Problem(path.name, line, None, None, "not valid UTF-8")]) from None
+        raise ProducerFileError([Problem(path.name, line, None, None, "not valid UTF-8")]) from None
     reader = csv.reader(io.StringIO(content))
     try:
         header = next(reader)
     except StopIteration:
-        raise ImportError([Problem(path.name, None, None, None, "file is empty")]) from None
+        raise ProducerFileError([Problem(path.name, None, None, None, "file is empty")]) from None
     records = []
     line = 2
     for cells in reader:
@@ -601,7 +601,7 @@ def read_csv_records(path: Path) -> tuple[list[str], list[Record]]:
         if not cells:
             continue
         if len(cells) != len(header):
-            raise ImportError([Problem(path.name, start, None, None,
+            raise ProducerFileError([Problem(path.name, start, None, None,
                                        f"has {len(cells)} cells, the header has {len(header)}")])
         records.append(Record(start, dict(zip(header, cells))))
     return header, records
@@ -614,6 +614,6 @@ def require_columns(path: Path, header: Iterable[str], mapping: Mapping) -> None
     needed = list(dict.fromkeys(f.source for f in mapping.fields))
     missing = [c for c in needed if c not in have]
     if missing:
-        raise ImportError([Problem(path.name, 1, c, None,
+        raise ProducerFileError([Problem(path.name, 1, c, None,
                                    f"column missing: the {mapping.name} mapping reads it from a {mapping.producer} "
                                    f"file (columns read: {', '.join(needed)})") for c in missing])

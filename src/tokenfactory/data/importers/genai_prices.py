@@ -19,7 +19,7 @@ import json
 
 import yaml
 
-from .base import Field, ImportError, Mapping, Problem, Record, iso_date, number, text
+from .base import Field, ProducerFileError, Mapping, Problem, Record, iso_date, number, text
 
 PROVIDERS = {
     "openai": "OpenAI", "anthropic": "Anthropic", "google": "Google", "deepseek": "DeepSeek",
@@ -127,9 +127,9 @@ def _load(path):
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else getattr(exc, "lineno", None)
-        raise ImportError([Problem(path.name, line, None, None, f"not valid YAML/JSON: {exc}")]) from None
+        raise ProducerFileError([Problem(path.name, line, None, None, f"not valid YAML/JSON: {exc}")]) from None
     if not isinstance(data, dict) or not isinstance(data.get("models"), list):
-        raise ImportError([Problem(path.name, None, "models", None, "expected a genai-prices provider file "
+        raise ProducerFileError([Problem(path.name, None, "models", None, "expected a genai-prices provider file "
                                    "(keys id, name, pricing_urls, models)")])
     return data, lines
 
@@ -163,7 +163,7 @@ def read(path, mapping):
         where = lines[i] if i < len(lines) else {}
         line = where.get("")
         if not isinstance(m, dict):
-            raise ImportError([Problem(path.name, line, f"models[{i}]", None, "expected a mapping")])
+            raise ProducerFileError([Problem(path.name, line, f"models[{i}]", None, "expected a mapping")])
         line = line if line is not None else None
         prices = m.get("prices")
         if isinstance(prices, list):
@@ -183,6 +183,6 @@ def read(path, mapping):
 def sniff(path) -> set[str]:
     try:
         data, _ = _load(path)
-    except ImportError:
+    except ProducerFileError:
         return set()
     return set(data)

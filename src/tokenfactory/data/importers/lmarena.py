@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 
-from .base import Field, ImportError, Mapping, Problem, Record, number, read_csv_records, require_columns, text
+from .base import Field, ProducerFileError, Mapping, Problem, Record, number, read_csv_records, require_columns, text
 
 CATEGORY = "overall"
 LEARNED = r"LMArena id (\S+?)[.;,]?(?:\s|$)|also ([^)]+)\)"
@@ -79,17 +79,17 @@ def _json(path):
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise ImportError([Problem(path.name, exc.lineno, None, None, f"not valid JSON: {exc.msg}")]) from None
+        raise ProducerFileError([Problem(path.name, exc.lineno, None, None, f"not valid JSON: {exc.msg}")]) from None
     meta, rows = {}, data
     if isinstance(data, dict):
         meta, rows = data.get("meta") or {}, data.get("rows")
     if not isinstance(rows, list):
-        raise ImportError([Problem(path.name, None, "rows", None, "expected a list of leaderboard rows")])
+        raise ProducerFileError([Problem(path.name, None, "rows", None, "expected a list of leaderboard rows")])
     text_json = path.read_text(encoding="utf-8")
     records, pos = [], 0
     for i, row in enumerate(rows):
         if not isinstance(row, dict):
-            raise ImportError([Problem(path.name, None, f"rows[{i}]", None, "expected an object")])
+            raise ProducerFileError([Problem(path.name, None, f"rows[{i}]", None, "expected an object")])
         values = {k: "" if v is None else str(v) for k, v in row.items()}
         if "leaderboard_publish_date" not in values and meta.get("leaderboard_publish_date"):
             values["leaderboard_publish_date"] = str(meta["leaderboard_publish_date"])
