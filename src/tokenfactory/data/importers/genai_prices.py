@@ -164,7 +164,6 @@ def read(path, mapping):
         line = where.get("")
         if not isinstance(m, dict):
             raise ProducerFileError([Problem(path.name, line, f"models[{i}]", None, "expected a mapping")])
-        line = line if line is not None else None
         prices = m.get("prices")
         if isinstance(prices, list):
             prices = standard_price(prices, str(m.get("prices_checked") or ""))
