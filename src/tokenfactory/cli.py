@@ -290,22 +290,104 @@ def pdf(
     out.print(f"PDF: {path}", markup=False)
 
 
-data_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Inspect the data tables.")
+data_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                       help="Inspect, refresh and audit the data tables.")
 app.add_typer(data_app, name="data")
 
 
 @data_app.command("status")
 def data_status() -> None:
-    """Per table: rows, newest statement date (as_of) and share of estimates."""
+    """Per table: rows, newest statement date (as_of), date-basis mix, estimates and last audit."""
+    from .data.audit import last_audit, load_audits, verdict_text
     from .freshness import all_tables
 
+    try:
+        audits = load_audits()
+    except ValueError as exc:
+        _fail(str(exc), 2)
     table = Table(title="Data tables (data/*.csv)", title_justify="left")
-    for col in ("table", "rows", "newest statement (as_of)", "estimates"):
-        table.add_column(col, justify="right" if col in ("rows", "estimates") else "left")
+    for col in ("table", "rows", "newest statement (as_of)", "date basis (rows)", "estimates", "last audited"):
+        table.add_column(col, justify="right" if col in ("rows", "estimates") else "left", overflow="fold")
     for s in all_tables():
         share = "-" if s.estimate_share is None else f"{s.estimate_share:.0%}"
-        table.add_row(s.table, str(s.rows), s.newest or "n/a", share)
+        found = last_audit(s.table, audits)
+        audited = "never" if found is None else f"{found[0].date_text}: {verdict_text(found[1])}"
+        table.add_row(s.table, str(s.rows), s.newest or "n/a", s.basis_text() or "-", share, audited)
     out.print(table)
+
+
+@data_app.command("import")
+def data_import(
+    table: str = typer.Argument(..., help="Table to refresh: models, training_compute, accelerators, benchmark_scores or api_prices."),
+    file: Path = typer.Argument(..., help="The producer's published file (Epoch AI CSV, LMArena JSON/CSV, genai-prices YAML/JSON)."),
+    write: bool = typer.Option(False, "--write", help="Apply the changes to data/TABLE.csv (default: only show them)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="The producer's own date of the file (YYYY-MM-DD), for files that state none."),
+    producer: Optional[str] = typer.Option(None, "--producer", help="Name the producer's format instead of recognising it: epoch-eci, epoch-eci-models, epoch-models, epoch-hardware, lmarena-dataset, lmarena-table, genai-prices."),
+) -> None:
+    """Show what a producer's file would change in data/TABLE.csv: rows added, changed (column by
+    column) and removed, validated by the table's schema; --write applies it atomically."""
+    from .data import importers
+
+    try:
+        plan = importers.prepare(table, file, as_of=as_of, producer=producer)
+    except importers.ProducerFileError as exc:
+        shown = "\n".join(f"  {p}" for p in exc.problems[:50])
+        more = f"\n  ... and {len(exc.problems) - 50} more" if len(exc.problems) > 50 else ""
+        _fail(f"{file} cannot be imported into data/{table}.csv ({len(exc.problems)} problem(s)); "
+              f"data/ is unchanged:\n{shown}{more}", 2)
+    m = plan.mapping
+    out.print(f"{file.name}: {m.producer} -> data/{m.table}.csv (matching rows on {', '.join(m.match_on)})", markup=False)
+    for c in plan.added:
+        figures = ", ".join(f"{f.column} {c.after.get(f.column, '')}" for f in m.fields
+                            if c.after.get(f.column, "") and f.column not in m.match_on and f.column != "source_url")
+        out.print(f"+ added   {' | '.join(c.key)}: {figures}; as_of {c.after.get('as_of', '')}", markup=False)
+    for c in plan.changed:
+        diffs = "; ".join(f"{col} {old or '(empty)'} -> {new or '(empty)'}" for col, old, new in c.diffs)
+        out.print(f"~ changed {' | '.join(c.key)}: {diffs}", markup=False)
+    for c in plan.removed:
+        out.print(f"- removed {' | '.join(c.key)} (as_of {c.before.get('as_of', '')}; no longer in the file)", markup=False)
+    for line in plan.skipped:
+        out.print(f"  skipped {line}", markup=False)
+    if write and (plan.added or plan.changed or plan.removed):
+        path = importers.write(plan)
+        out.print(f"written: {path}", markup=False)
+    elif not write and (plan.added or plan.changed or plan.removed):
+        out.print("(nothing written: add --write to apply)", markup=False)
+    out.print(plan.summary, markup=False)
+
+
+@data_app.command("audit")
+def data_audit(
+    sample: int = typer.Option(..., "--sample", min=1, help="How many rows to draw."),
+    seed: int = typer.Option(..., "--seed", help="Seed of the draw: the same seed on the same data draws the same rows."),
+    tables: Optional[list[str]] = typer.Option(None, "--table", help="Draw only from this table (repeatable)."),
+    out_file: Optional[Path] = typer.Option(None, "--out", help="Also write the draw as a CSV checklist (verdict, checked_by, notes to fill)."),
+) -> None:
+    """Draw rows at random for a person to check against their sources: each with its source URL,
+    statement date and the figures to check. Writes nothing unless --out."""
+    from .data import audit
+
+    try:
+        items = audit.sample(sample, seed, tables)
+    except ValueError as exc:
+        _fail(str(exc), 2)
+    table = Table(title=f"Audit draw: {sample} rows, seed {seed}", title_justify="left")
+    for col in ("#", "table:line", "row", "figure to check", "as_of", "source"):
+        table.add_column(col, overflow="fold")
+    for i, it in enumerate(items, start=1):
+        table.add_row(str(i), f"{it.table}:{it.line}", it.row, it.figure, it.as_of, it.source_url)
+    out.print(table)
+    out.print("Verdicts: " + "; ".join(f"{k} ({v})" for k, v in audit.VERDICTS.items()), markup=False)
+    if out_file is not None:
+        import os
+        import tempfile
+
+        target = Path(out_file)
+        fd, tmp = tempfile.mkstemp(prefix=".audit.", suffix=".csv.tmp", dir=target.parent if str(target.parent) else ".")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(audit.checklist(items))
+        os.replace(tmp, target)
+        out.print(f"checklist: {target}", markup=False)
 
 
 def main() -> None:

@@ -1,5 +1,6 @@
-"""How fresh the data are: per table its rows, newest statement date (`as_of`) and share of
-estimates, for `tokenfactory data status` and for the date every chapter page shows.
+"""How fresh the data are: per table its rows, newest statement date (`as_of`), share of
+estimates and the mix of date bases, for `tokenfactory data status`, the Data page and the date
+every chapter page shows.
 
 Why read the CSV directly (not the validated loader): a page must show its data date even while a
 table is being edited, and this reads one column cheaply.
@@ -21,6 +22,16 @@ class TableStatus:
     rows: int
     newest: str | None          # newest as_of, ISO date
     estimate_share: float | None  # share of rows flagged estimate (None: the table has no such column)
+    #: rows per `date_basis` value, most frequent first; a table without that column counts all its
+    #: rows as UNSTATED (its dates are event dates or their basis is not recorded)
+    date_basis: tuple[tuple[str, int], ...] = ()
+
+    def basis_text(self) -> str:
+        """"effective 81, page_date 60, ..." (shares as counts, most frequent first)."""
+        return ", ".join(f"{name} {n}" for name, n in self.date_basis)
+
+
+UNSTATED = "event/unstated"
 
 
 def table_status(name: str) -> TableStatus | None:
@@ -36,7 +47,13 @@ def table_status(name: str) -> TableStatus | None:
     share = None
     if "estimate" in frame and len(frame):
         share = float((frame["estimate"].str.strip().str.lower() == "true").mean())
-    return TableStatus(name, len(frame), newest, share)
+    if "date_basis" in frame:
+        basis = frame["date_basis"].str.strip().replace("", UNSTATED)
+        counts = basis.value_counts()
+        mix = tuple(sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0])))
+    else:
+        mix = ((UNSTATED, len(frame)),) if len(frame) else ()
+    return TableStatus(name, len(frame), newest, share, mix)
 
 
 def all_tables() -> list[TableStatus]:

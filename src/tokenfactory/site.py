@@ -137,18 +137,71 @@ def _data_page() -> str:
 
     from .data import load
 
+    from .data.audit import VERDICTS, counts, last_audit, load_audits, verdict_text
+    from .data.importers import MAPPINGS
+    from .freshness import all_tables
+
+    audits = load_audits()
     lines = ["# Data", "",
              "Every figure in this book comes from one of these tables. Each row names the page that states",
              "it (`source_url`) and the date of that statement (`as_of`); estimates are flagged (`estimate`)",
              "with their basis in `notes`. The tables are checked against the schemas below on every build.",
-             "", "How fresh each table is (`tokenfactory data status` prints the same):", "",
-             "| table | rows | newest statement (`as_of`) | share of estimates |", "|---|---|---|---|"]
-    from .freshness import all_tables
-
+             "", "## Status", "",
+             "How fresh each table is, what its dates are, and when it was last audited "
+             "(`tokenfactory data status` prints the same). *Date basis* counts the rows by what their date is "
+             "(`date_basis`); a table without that column counts as event/unstated.", "",
+             "```{table}", ":class: tf-wrap", "",
+             "| table | rows | newest statement (`as_of`) | date basis (rows) | share of estimates | last audited |",
+             "|---|---|---|---|---|---|"]
     for st in all_tables():
         share = "" if st.estimate_share is None else f"{round(st.estimate_share * 100)}%"
-        lines.append(f"| `{st.table}` | {st.rows} | {st.newest or ''} | {share} |")
-    lines.append("")
+        found = last_audit(st.table, audits)
+        audited = "never" if found is None else f"{found[0].date_text}: {verdict_text(found[1])}"
+        lines.append(f"| `{st.table}` | {st.rows} | {st.newest or ''} | {_cell(st.basis_text())} | {share} | "
+                     f"{_cell(audited)} |")
+    lines += ["```", ""]
+    for a in reversed(audits):
+        lines += [f"## Audit of {_cell(a.date_text)}", "",
+                  f"{_cell(a.title)}, on the data of commit `{_cell(a.data_commit)}`; report: {_cell(a.report)}. "
+                  f"{_cell(a.method)}", ""]
+        for sid, what in a.samples.items():
+            c = counts(a.rows, sample_id=sid)
+            lines.append(f"- **Sample {_cell(sid)}** ({_cell(what)}): {verdict_text(c)}.")
+        lines += ["", "Verdicts: " + "; ".join(f"*{k}*: {v}" for k, v in VERDICTS.items()) + ".", "",
+                  "```{table}", ":class: tf-wrap", "",
+                  "| table | rows checked | what was found |", "|---|---|---|"]
+        tables_seen = sorted({r[2] for r in a.rows} | set(a.findings))
+        for t in tables_seen:
+            c = counts(a.rows, table=t)
+            lines.append(f"| `{t}` | {_cell(verdict_text(c))} | {_cell(a.findings.get(t, ''))} |")
+        lines += ["```", ""]
+    producers = {}
+    for name, (m, _) in MAPPINGS.items():
+        producers.setdefault(m.table, []).append(f"{m.producer} (`{name}`)")
+    lines += ["## Refreshing and auditing the data", "",
+              "Three commands keep the tables current and honest:", "",
+              "- `tokenfactory data status` shows, per table, the rows, the newest statement date, the mix of "
+              "date bases, the share of estimates and the last audit (the table above).",
+              "- `tokenfactory data import TABLE FILE` reads a producer's published file and prints what it would "
+              "change in `data/TABLE.csv`: rows added, changed (column by column) and removed, every new or "
+              "changed row checked by the table's schema, ending with `added N, changed M, removed K`. `--write` "
+              "applies it (the whole table is written to a temporary file and moved over the old one in one "
+              "step). Only rows from that producer are changed or removed; rows from other sources are never "
+              "touched. A changed row keeps its source and notes (a line says what changed) and takes the file's "
+              "statement date; an unchanged row keeps its own. The statement date comes from the file (a "
+              "per-row *Last modified*, a snapshot's publish date, genai-prices' `prices_checked`); for a file "
+              "that states none, `--as-of` gives the producer's date, never the day it was read. A bad file "
+              "(a missing column, a value that is not a number, a row the schema refuses) stops with an error "
+              "naming its line and column, and `data/` is left as it was. Producers and the tables they refresh:",
+              ""]
+    for t, names in sorted(producers.items()):
+        lines.append(f"  - `{t}`: {', '.join(names)}")
+    lines += ["", "- `tokenfactory data audit --sample N --seed S` draws N rows at random (all tables, or "
+              "`--table`) and lists each with its source URL, statement date and the figures to check, for a "
+              "person to tick; `--out FILE` writes the draw as a CSV checklist. The draw is reproducible: the "
+              "same seed on the same data draws the same rows (seed 1206, 50 rows, on the data the December 2026 "
+              "audit read, gives that audit's sample). A finished audit is recorded in `data/audits.yaml` "
+              "(date, rows and verdicts, findings), which this page and `data status` read.", ""]
     for name, table in TABLES.items():
         meta_path = paths.data_dir() / f"{name}.meta.yml"
         meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
