@@ -84,7 +84,8 @@ def date_basis_problems(name: str, table: "Table", raw: pd.DataFrame, typed: pd.
       aggregator's page, a scrape) must be marked `estimate` with its basis in notes.
     - ``events_stated_at_the_time``: a launch or price cut dated as an `event` is stated by a source of
       that time (as_of within 90 days after the date, or before it when announced in advance and the
-      notes say "announced").
+      notes say "announced"); a price read only in a later statement is an inference that it held from
+      the date, so the row must be marked `estimate`.
     """
     from .load import Problem
 
@@ -112,13 +113,15 @@ def date_basis_problems(name: str, table: "Table", raw: pd.DataFrame, typed: pd.
         is_event = typed["event"].isin(["launch", "price_cut"]) & (basis == "event")
         lag = (typed["as_of"] - typed["date"]).dt.days
         announced = raw["notes"].str.contains("announced", case=False, na=False)
-        bad = is_event & ((lag > 90) | ((lag < 0) & ~announced))
+        estimated = typed["estimate"] == True if "estimate" in typed else pd.Series(False, index=typed.index)  # noqa: E712
+        bad = is_event & (((lag > 90) & ~estimated.fillna(False)) | ((lag < 0) & ~announced))
         for line in typed.index[bad.fillna(False)]:
             out.append(Problem(rel, int(line), "as_of", raw.at[line, "as_of"],
                                f"a launch or price cut dated as an event ({raw.at[line, 'date']}) must be stated "
                                "by a source of that time: as_of within 90 days after it (before it only when "
                                "announced in advance, notes saying so); otherwise cite the provider's "
-                               "announcement or changelog, or mark date_basis page_date or scraped"))
+                               "announcement or changelog, or mark the row estimate=true (price inferred from a "
+                               "later statement)"))
     return out
 
 

@@ -221,7 +221,7 @@ _add(Table(
             ge=0, le=10000),
         Col("retired_date", "date", "Day the provider retired (shut down) the model, from its deprecation page; "
             "empty while offered or unknown. No `current` price may be dated on or after it"),
-        *_common(estimate=False),
+        *_common(),
     ),
     basis_rules=("events_stated_at_the_time",),
 ))

@@ -72,7 +72,7 @@ DAYS_PER_YEAR = 365.25
 
 #: Price events whose date is the date the price took effect (or the first dataset commit showing it).
 EVENTS = ("launch", "price_cut")
-EVENT_BASES = ("effective", "commit")
+EVENT_BASES = ("event", "scraped")  # the day it took effect, or the first capture showing it
 
 PRICE_BASES = ("input", "output", "blended_3_1", "average")
 BASIS_LABELS = {"input": "input price", "output": "output price",
@@ -115,7 +115,7 @@ def row_kind(prices: pd.DataFrame) -> pd.Series:
     if "date_basis" not in prices:
         return pd.Series(np.where(is_event, "event", "bound"), index=prices.index)
     basis = prices["date_basis"].fillna("")
-    kind = np.where(basis == "undated", "undated",
+    kind = np.where(basis == "undated_earliest", "undated",
                     np.where(is_event & basis.isin(EVENT_BASES), "event", "bound"))
     return pd.Series(kind, index=prices.index)
 
