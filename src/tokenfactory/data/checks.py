@@ -78,8 +78,9 @@ def rows_with_basis(frame: pd.DataFrame, allowed: Iterable[str], *, rule: str) -
 def date_basis_problems(name: str, table: "Table", raw: pd.DataFrame, typed: pd.DataFrame) -> list["Problem"]:
     """Rules a table declares on its date bases (Table.basis_rules):
 
-    - ``statement_after_period``: a row dated by a `statement` must be dated after the period its
-      figure covers (`period_end`): a full-year figure cannot be stated on the year's last day.
+    - ``statement_after_period``: a reported figure dated by a `statement` must be dated after the
+      period it covers (`period_end`): a full-year figure cannot be stated on the year's last day
+      (guidance, a statement about the future, is exempt).
     - ``estimate_unless_statement``: a reported figure whose date is not a statement (read on an
       aggregator's page, a scrape) must be marked `estimate` with its basis in notes.
     - ``events_stated_at_the_time``: a launch or price cut dated as an `event` is stated by a source of
@@ -96,7 +97,8 @@ def date_basis_problems(name: str, table: "Table", raw: pd.DataFrame, typed: pd.
     basis = typed["date_basis"]
     rules = set(table.basis_rules)
     if "statement_after_period" in rules:
-        bad = (basis == "statement") & typed["period_end"].notna() & (typed["as_of"] <= typed["period_end"])
+        reported = typed["row_type"] == "reported" if "row_type" in typed else pd.Series(True, index=typed.index)
+        bad = reported & (basis == "statement") & typed["period_end"].notna() & (typed["as_of"] <= typed["period_end"])
         for line in typed.index[bad.fillna(False)]:
             out.append(Problem(rel, int(line), "as_of", raw.at[line, "as_of"],
                                f"a statement about a period ending {raw.at[line, 'period_end']} cannot be dated on "
