@@ -66,6 +66,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from ..data.checks import rows_with_basis
 from scipy import optimize, stats
 
 DAYS_PER_YEAR = 365.25
@@ -114,9 +116,11 @@ def row_kind(prices: pd.DataFrame) -> pd.Series:
     is_event = prices["event"].isin(EVENTS)
     if "date_basis" not in prices:
         return pd.Series(np.where(is_event, "event", "bound"), index=prices.index)
-    basis = prices["date_basis"].fillna("")
-    kind = np.where(basis == "undated_earliest", "undated",
-                    np.where(is_event & basis.isin(EVENT_BASES), "event", "bound"))
+    # a rule reads only the date bases it may: an event date is the day the price took effect (or the
+    # first capture showing it), never a page's date or an undated listing's earliest possible day
+    event_dated = prices.index.isin(rows_with_basis(prices, EVENT_BASES, rule="price events").index)
+    undated = prices.index.isin(rows_with_basis(prices, ("undated_earliest",), rule="undated listings").index)
+    kind = np.where(undated, "undated", np.where(is_event & event_dated, "event", "bound"))
     return pd.Series(kind, index=prices.index)
 
 
