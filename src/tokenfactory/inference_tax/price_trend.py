@@ -66,9 +66,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy import optimize, stats
 
 from ..data.checks import rows_with_basis
-from scipy import optimize, stats
 
 DAYS_PER_YEAR = 365.25
 
