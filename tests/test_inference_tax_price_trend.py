@@ -32,7 +32,7 @@ def _synthetic(per_year=10.0, n=12, sigma=0.15, seed=0, start="2022-01-01", year
 # --------------------------------------------------------------------------- price bases
 
 def test_price_bases_by_hand():
-    p = _prices([("A", "m", "2024-01-01", "launch", "effective", 3.0, 15.0)])
+    p = _prices([("A", "m", "2024-01-01", "launch", "event", 3.0, 15.0)])
     assert pt.price_on_basis(p, "input").iloc[0] == 3.0
     assert pt.price_on_basis(p, "output").iloc[0] == 15.0
     assert pt.price_on_basis(p, "blended_3_1").iloc[0] == pytest.approx(6.0)   # (9 + 15) / 4
@@ -42,10 +42,10 @@ def test_price_bases_by_hand():
 
 
 def test_row_kinds():
-    p = _prices([("A", "m", "2024-01-01", "launch", "effective", 1, 1),
-                 ("A", "m", "2024-02-01", "price_cut", "commit", 1, 1),
+    p = _prices([("A", "m", "2024-01-01", "launch", "event", 1, 1),
+                 ("A", "m", "2024-02-01", "price_cut", "scraped", 1, 1),
                  ("A", "m", "2024-03-01", "current", "page_date", 1, 1),
-                 ("A", "m", "2024-04-01", "current", "undated", 1, 1)])
+                 ("A", "m", "2024-04-01", "current", "undated_earliest", 1, 1)])
     assert list(pt.row_kind(p)) == ["event", "event", "bound", "undated"]
     assert pt.count_dated_events(p) == 2
 
@@ -109,13 +109,13 @@ def _market():
     """Three models on one benchmark: a strong dear one, a mid one, a weak cheap one."""
     scores = _scores([("Big", 80.0), ("Mid", 60.0), ("Small", 40.0)])
     prices = _prices([
-        ("V", "Big", "2023-01-01", "launch", "effective", 30, 60),
-        ("V", "Mid", "2023-07-01", "launch", "effective", 3, 6),
-        ("V", "Big", "2024-01-01", "price_cut", "effective", 10, 20),
-        ("V", "Small", "2024-03-01", "launch", "effective", 0.3, 0.6),
-        ("V", "Mid", "2024-06-01", "price_cut", "commit", 1, 2),
+        ("V", "Big", "2023-01-01", "launch", "event", 30, 60),
+        ("V", "Mid", "2023-07-01", "launch", "event", 3, 6),
+        ("V", "Big", "2024-01-01", "price_cut", "event", 10, 20),
+        ("V", "Small", "2024-03-01", "launch", "event", 0.3, 0.6),
+        ("V", "Mid", "2024-06-01", "price_cut", "scraped", 1, 2),
         ("H", "Mid", "2024-03-01", "current", "page_date", 0.01, 0.01),
-        ("H", "Small", "2024-05-01", "current", "undated", 0.1, 0.1),
+        ("H", "Small", "2024-05-01", "current", "undated_earliest", 0.1, 0.1),
     ])
     return prices, scores
 
@@ -235,8 +235,8 @@ def test_hardware_and_size_trends():
 def test_equal_price_is_not_a_new_low_despite_float_noise():
     """(3 x 0.14 + 0.28)/4 and (3 x 0.1 + 0.4)/4 are both 0.175 but differ in floating point."""
     scores = _scores([("A", 50.0), ("B", 50.0)])
-    prices = _prices([("V", "A", "2025-01-01", "launch", "effective", 0.1, 0.4),
-                      ("V", "B", "2026-01-01", "launch", "effective", 0.14, 0.28)])
+    prices = _prices([("V", "A", "2025-01-01", "launch", "event", 0.1, 0.4),
+                      ("V", "B", "2026-01-01", "launch", "event", 0.14, 0.28)])
     front = pt.frontier(prices, scores, pt.Threshold("gpqa_diamond", 40.0, ""), "blended_3_1")
     assert list(front["new_low"]) == [True, False]
 
@@ -245,9 +245,9 @@ def test_decline_decomposition_on_a_small_market():
     """Open models of known size on the frontier: 70B at $10 then 7B at $1 one year later; chip price
     per TFLOPS halves in a year. Total 10x/yr, size 10x/yr, hardware 2x/yr: residual 1/2 (a rise)."""
     scores = _scores([("Big", 80.0), ("Small", 80.0), ("Mid", 80.0)])
-    prices = _prices([("V", "Big", "2024-01-01", "launch", "effective", 10, 10),
-                      ("V", "Mid", "2024-07-01", "launch", "effective", 10 ** 0.5, 10 ** 0.5),
-                      ("V", "Small", "2024-12-31", "launch", "effective", 1, 1)])
+    prices = _prices([("V", "Big", "2024-01-01", "launch", "event", 10, 10),
+                      ("V", "Mid", "2024-07-01", "launch", "event", 10 ** 0.5, 10 ** 0.5),
+                      ("V", "Small", "2024-12-31", "launch", "event", 1, 1)])
     models = pd.DataFrame({"model": ["Big", "Mid", "Small"], "active_params_b": [70, None, 7]})
     acc = pd.DataFrame({"kind": "merchant_gpu", "price_usd": [200, 100], "bf16_dense_tflops": [1, 1],
                         "price_estimate": ["true", "true"], "price_basis": "chip",

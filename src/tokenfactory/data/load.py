@@ -16,6 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from .. import paths
+from . import checks
 from .schemas import TABLES, Col, Table
 
 _TRUE = {"true": True, "false": False}
@@ -152,8 +153,23 @@ def _rule_text(check: str, column: str | None) -> str:
     return check
 
 
-def parse(name: str, raw: pd.DataFrame) -> pd.DataFrame:
-    """Typed frame, or DataError listing every problem."""
+#: names a foundry, not a process node (accelerators.process_node)
+FOUNDRIES = ("tsmc", "samsung", "intel", "globalfoundries", "smic", "umc")
+
+
+def read_meta(name: str, data_dir: Path | None = None) -> dict | None:
+    """The table's meta file as a dict, or None when there is none."""
+    import yaml
+
+    path = (data_dir or paths.data_dir()) / f"{name}.meta.yml"
+    if not path.exists():
+        return None
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def parse(name: str, raw: pd.DataFrame, meta: dict | None = None) -> pd.DataFrame:
+    """Typed frame, or DataError listing every problem. `meta` (the table's meta file) is needed for
+    tables whose series must each carry the one definition the meta file names."""
     table = TABLES[name]
     rel = f"data/{name}.csv"
     problems: list[Problem] = []
@@ -201,14 +217,28 @@ def parse(name: str, raw: pd.DataFrame) -> pd.DataFrame:
             problems.append(Problem(rel, int(line), "date_basis", raw.at[line, "date_basis"],
                                     f"a {typed.at[line, 'date_kind']} date needs its basis (who announced it, or how "
                                     "it is derived)"))
-    if "no_ai_wiki_source" in table.extra_checks:
-        from .schemas import AI_WIKI_DOMAINS, ai_wiki_urls
-        for line in typed.index:
-            bad = ai_wiki_urls(typed.at[line, "source_url"])
-            if bad:
-                problems.append(Problem(rel, int(line), "source_url", " ; ".join(bad),
-                                        "AI-written wikis are not sources (" + ", ".join(AI_WIKI_DOMAINS) + "): cite "
-                                        "the primary or reputable page, or drop the date"))
+    if "node_not_foundry" in table.extra_checks:
+        node = typed["process_node"].fillna("").str.strip().str.lower()
+        for line in typed.index[node.isin(FOUNDRIES)]:
+            problems.append(Problem(rel, int(line), "process_node", raw.at[line, "process_node"],
+                                    "is a foundry, not a process node: put it in `foundry` and the node (e.g. N3, "
+                                    "5 nm class) here, or leave it empty"))
+    if "server_capex_not_chip_price" in table.extra_checks:
+        # the server around the chip cannot cost as much as a server price per chip that already includes it
+        both = typed["server_capex_usd_per_chip"].notna() & typed["price_usd"].notna()
+        per_chip = typed["price_basis"].isin(["server_per_chip", "system_per_chip"])
+        same = both & per_chip & ((typed["server_capex_usd_per_chip"] - typed["price_usd"]).abs()
+                                  <= 0.05 * typed["price_usd"])
+        for line in typed.index[same.fillna(False)]:
+            problems.append(Problem(rel, int(line), "server_capex_usd_per_chip", raw.at[line, "server_capex_usd_per_chip"],
+                                    f"equals price_usd ({raw.at[line, 'price_usd']}), a {raw.at[line, 'price_basis']} "
+                                    "price that already includes the server: give only the server around the chip"))
+    if table.column_names and "date_basis" in table.column_names:
+        problems += checks.date_basis_problems(name, table, raw, typed)
+    problems += checks.denied_source_problems(name, table, raw)
+    problems += checks.unit_in_notes_problems(name, table, raw, typed)
+    if table.series:
+        problems += checks.series_definition_problems(name, table, raw, meta)
     if problems:
         # one line per problem, in file order
         unique = list(dict.fromkeys(problems))
@@ -242,7 +272,7 @@ def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
         chapter, tables = _declared
         raise UndeclaredTable(f"chapter {chapter} loads table {name!r}, which it does not declare: add it to "
                               f"its reads_data in tokenfactory/registry.py (declared: {', '.join(sorted(tables))})")
-    return parse(name, read_raw(name, data_dir))
+    return parse(name, read_raw(name, data_dir), read_meta(name, data_dir) if TABLES[name].series else None)
 
 
 def check_all(data_dir: Path | None = None) -> list[Problem]:
@@ -254,6 +284,7 @@ def check_all(data_dir: Path | None = None) -> list[Problem]:
             frames[name] = load(name, data_dir)
         except DataError as exc:
             problems.extend(exc.problems)
+    problems.extend(checks.cross_table_problems(frames))
     for name, table in TABLES.items():
         if name not in frames:
             continue

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .checks import DENIED_SOURCE_DOMAINS, date_basis_col
+
 PRECISIONS = ("day", "month", "quarter", "year")
 
 
@@ -35,17 +37,23 @@ class Table:
     #: (column, table, column): values must exist in another table
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
     extra_checks: tuple[str, ...] = field(default=())
+    #: rules on the date basis (see checks.date_basis_problems)
+    basis_rules: tuple[str, ...] = ()
+    #: columns whose values name a series that must carry one definition (named in the meta file)
+    series: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
 
-def _common(estimate: bool = True) -> tuple[Col, ...]:
+def _common(estimate: bool = True, basis: Col | None = None) -> tuple[Col, ...]:
     cols = [
         Col("source_url", "url", "Page(s) that state the figures; several separated by ' ; '", required=True),
         Col("as_of", "date", "Date at which the source states the figures (publication or snapshot)", required=True),
     ]
+    if basis is not None:
+        cols.append(basis)
     if estimate:
         cols.append(Col("estimate", "bool", "True when a figure in the row is an estimate (basis in notes)", required=True))
     cols.append(Col("notes", "text", "Caveats, definitions, what could not be verified"))
@@ -67,7 +75,8 @@ def _dated(name: str, meaning: str, required: bool = False) -> tuple[Col, Col]:
 DATE_KINDS = ("event", "target", "inference")
 
 #: Domains of AI-written wikis: not sources (a row citing one fails validation).
-AI_WIKI_DOMAINS = ("grokipedia.com", "aiwiki.ai")
+#: The AI-written wikis of the general deny list (checks.DENIED_SOURCE_DOMAINS), one list for every table.
+AI_WIKI_DOMAINS = tuple(d for d, why in DENIED_SOURCE_DOMAINS.items() if "AI-written" in why)
 
 
 def ai_wiki_urls(source_url: str | None) -> list[str]:
@@ -110,11 +119,18 @@ _add(Table(
         Col("workload", "text", "What it is built for", choices=("training", "inference", "both")),
         *_dated("announced_date", "Date announced"),
         *_dated("available_date", "Date generally available or first deployed"),
-        Col("process_node", "text", "Foundry process node"),
+        Col("process_node", "text", "Process node (e.g. N4, 3 nm class); the foundry goes in `foundry`"),
+        Col("foundry", "text", "Who manufactures the die (TSMC, Samsung, Intel, ...)"),
         Col("bf16_dense_tflops", "number", "Peak dense BF16 throughput", "TFLOPS", ge=0, le=1e6),
         Col("fp8_dense_tflops", "number", "Peak dense FP8 throughput", "TFLOPS", ge=0, le=1e6),
-        Col("memory_gb", "number", "Memory capacity per chip", "GB", ge=0, le=1e5),
-        Col("memory_bandwidth_tb_s", "number", "Memory bandwidth per chip (on-chip SRAM for wafer-scale parts: see notes)", "TB/s", ge=0, le=1e5),
+        Col("fp4_dense_tflops", "number", "Peak dense FP4 throughput as the vendor states it (source in notes)",
+            "TFLOPS", ge=0, le=1e6),
+        Col("memory_gb", "number", "Off-chip memory (HBM, GDDR, LPDDR) per chip, in decimal GB (GiB x 1.0737)",
+            "GB", ge=0, le=1e5),
+        Col("memory_bandwidth_tb_s", "number", "Off-chip memory bandwidth per chip", "TB/s", ge=0, le=1e5),
+        Col("sram_gb", "number", "On-chip SRAM per chip (wafer-scale and SRAM-only parts; empty when not "
+            "stated)", "GB", ge=0, le=1e5),
+        Col("sram_bandwidth_tb_s", "number", "On-chip SRAM bandwidth per chip", "TB/s", ge=0, le=1e6),
         Col("tdp_w", "number", "Thermal design power per chip", "W", ge=0, le=1e5),
         Col("price_usd", "number", "Price per chip (list, or estimate: see price_estimate)", "USD", ge=0, le=1e8),
         Col("price_estimate", "bool", "True when price_usd is an estimate"),
@@ -122,10 +138,12 @@ _add(Table(
         Col("price_basis", "text", "What price_usd prices: the chip alone, or a server (or larger system) price "
             "divided by its chips", choices=("chip", "server_per_chip", "system_per_chip")),
         Col("server_capex_usd_per_chip", "number", "Capital cost of the server around the chip (with its networking "
-            "where the source includes it), per chip, where a source gives it", "USD", ge=0, le=1e8),
-        *_common(),
+            "where the source includes it), per chip, where a source gives it; never a price that already "
+            "includes the chip", "USD", ge=0, le=1e8),
+        *_common(basis=date_basis_col("as_of", ("statement", "page_date", "undated_earliest", "scraped"))),
     ),
     date_order=(("announced_date", "available_date"),),
+    extra_checks=("node_not_foundry", "server_capex_not_chip_price"),
 ))
 
 _add(Table(
@@ -147,7 +165,7 @@ _add(Table(
         *_date_kind_cols(),
         *_common(),
     ),
-    extra_checks=("date_kind_basis", "no_ai_wiki_source"),
+    extra_checks=("date_kind_basis",),
 ))
 
 _add(Table(
@@ -165,7 +183,7 @@ _add(Table(
         *_date_kind_cols("duration"),
         *_common(estimate=False),
     ),
-    extra_checks=("date_kind_basis", "no_ai_wiki_source"),
+    extra_checks=("date_kind_basis",),
 ))
 
 _add(Table(
@@ -179,7 +197,7 @@ _add(Table(
         Col("total_params_b", "number", "Total parameters, where published", "billions", ge=0, le=1e5),
         Col("active_params_b", "number", "Parameters active per token (mixture-of-experts), where published",
             "billions", ge=0, le=1e5),
-        *_common(),
+        *_common(basis=date_basis_col("as_of", ("statement", "page_date", "undated_earliest", "scraped"))),
     ),
 ))
 
@@ -187,11 +205,13 @@ _add(Table(
     "benchmark_scores", key=("model", "benchmark", "as_of", "evaluator"),
     columns=(
         Col("model", "text", "Model (key in models.csv)", required=True),
-        Col("benchmark", "text", "Benchmark", required=True, choices=("mmlu", "gpqa_diamond", "lmarena_elo", "eci")),
+        Col("benchmark", "text", "Benchmark; lmarena_elo is the rating LMArena's leaderboard displayed, "
+            "lmarena_elo_online its online Elo (2023-2024 pickles), a different estimator kept apart",
+            required=True, choices=("mmlu", "gpqa_diamond", "lmarena_elo", "lmarena_elo_online", "eci")),
         Col("score", "number", "Score (unit in score_unit)", required=True, ge=-1000, le=5000),
         Col("score_unit", "text", "Unit of the score", required=True, choices=("percent", "elo", "index")),
         Col("evaluator", "text", "Who ran the evaluation"),
-        *_common(estimate=False),
+        *_common(estimate=False, basis=date_basis_col("as_of", ("statement", "page_date", "undated_earliest", "scraped"))),
     ),
     foreign_keys=(("model", "models", "model"),),
     extra_checks=("percent_in_range",),
@@ -205,7 +225,7 @@ _add(Table(
         Col("organization", "text", "Its developer", required=True),
         Col("start_date", "date", "First snapshot with the model in first place", required=True),
         Col("end_date", "date", "First snapshot with another leader (empty: still leading at as_of)"),
-        *_common(estimate=False),
+        *_common(estimate=False, basis=date_basis_col("start_date, end_date and as_of", ("statement", "scraped"))),
     ),
     date_order=(("start_date", "end_date"),),
 ))
@@ -221,7 +241,7 @@ _add(Table(
         Col("weights", "text", "closed; open (permissive licence); open_restricted (restrictive or non-commercial "
             "licence), from Epoch AI's 'Model accessibility'; empty where Epoch does not state it",
             choices=("closed", "open", "open_restricted")),
-        *_common(),
+        *_common(basis=date_basis_col("as_of", ("statement", "page_date", "undated_earliest", "scraped"))),
     ),
 ))
 
@@ -233,17 +253,16 @@ _add(Table(
         *_dated("date", "Date the price took effect or was seen", required=True),
         Col("event", "text", "launch, price_cut, or current (seen on a dated page)", required=True,
             choices=("launch", "price_cut", "current")),
-        Col("date_basis", "text", "What the date is: effective (the day the price took effect, from the vendor), "
-            "commit (first dataset commit showing the new price: it took effect on or before), page_date (the "
-            "date of the page or snapshot the price was seen on: an upper bound, not a change date), undated "
-            "(no date found: date = earliest possible date of the listing, notes say so)", required=True,
-            choices=("effective", "commit", "page_date", "undated")),
+        date_basis_col("date", ("event", "page_date", "undated_earliest", "scraped")),
         Col("input_usd_per_mtok", "number", "Price of input tokens", "USD per million tokens", ge=0, le=10000),
         Col("output_usd_per_mtok", "number", "Price of output tokens", "USD per million tokens", ge=0, le=10000),
         Col("cached_input_usd_per_mtok", "number", "Price of cached input tokens", "USD per million tokens",
             ge=0, le=10000),
-        *_common(estimate=False),
+        Col("retired_date", "date", "Day the provider retired (shut down) the model, from its deprecation page; "
+            "empty while offered or unknown. No `current` price may be dated on or after it"),
+        *_common(),
     ),
+    basis_rules=("events_stated_at_the_time",),
 ))
 
 _add(Table(
@@ -289,9 +308,12 @@ _add(Table(
             ge=0, le=2000),
         Col("capex_low_usd_bn", "number", "Low end of a guidance range", "USD billions", ge=0, le=2000),
         Col("capex_high_usd_bn", "number", "High end of a guidance range", "USD billions", ge=0, le=2000),
-        Col("definition", "text", "What the figure is (finance leases in or out)", required=True),
-        *_common(),
+        Col("definition", "text", "What the figure is (finance leases in or out): one per company and row "
+            "type, named in capex.meta.yml series_definitions", required=True),
+        *_common(basis=date_basis_col("as_of", ("statement", "page_date", "scraped"))),
     ),
+    basis_rules=("statement_after_period", "estimate_unless_statement"),
+    series=("company", "row_type"),
 ))
 
 _add(Table(
@@ -304,8 +326,9 @@ _add(Table(
         Col("data_center_revenue_usd_bn", "number", "Data Center segment revenue", "USD billions", ge=0, le=2000),
         Col("total_revenue_usd_bn", "number", "Total revenue", "USD billions", ge=0, le=2000),
         Col("gross_margin", "number", "Gross margin (GAAP unless noted)", "fraction", ge=0, le=1),
-        *_common(estimate=False),
+        *_common(basis=date_basis_col("as_of", ("statement", "page_date", "scraped"))),
     ),
+    basis_rules=("statement_after_period", "estimate_unless_statement"),
 ))
 
 _add(Table(

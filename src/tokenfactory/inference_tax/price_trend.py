@@ -68,11 +68,13 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ..data.checks import rows_with_basis
+
 DAYS_PER_YEAR = 365.25
 
 #: Price events whose date is the date the price took effect (or the first dataset commit showing it).
 EVENTS = ("launch", "price_cut")
-EVENT_BASES = ("effective", "commit")
+EVENT_BASES = ("event", "scraped")  # the day it took effect, or the first capture showing it
 
 PRICE_BASES = ("input", "output", "blended_3_1", "average")
 BASIS_LABELS = {"input": "input price", "output": "output price",
@@ -114,9 +116,11 @@ def row_kind(prices: pd.DataFrame) -> pd.Series:
     is_event = prices["event"].isin(EVENTS)
     if "date_basis" not in prices:
         return pd.Series(np.where(is_event, "event", "bound"), index=prices.index)
-    basis = prices["date_basis"].fillna("")
-    kind = np.where(basis == "undated", "undated",
-                    np.where(is_event & basis.isin(EVENT_BASES), "event", "bound"))
+    # a rule reads only the date bases it may: an event date is the day the price took effect (or the
+    # first capture showing it), never a page's date or an undated listing's earliest possible day
+    event_dated = prices.index.isin(rows_with_basis(prices, EVENT_BASES, rule="price events").index)
+    undated = prices.index.isin(rows_with_basis(prices, ("undated_earliest",), rule="undated listings").index)
+    kind = np.where(undated, "undated", np.where(is_event & event_dated, "event", "bound"))
     return pd.Series(kind, index=prices.index)
 
 
