@@ -88,17 +88,40 @@ def vendor_margin(p: Params, financials: pd.DataFrame) -> tuple[float, str]:
     return analysis.vendor_margin_from_data(financials)
 
 
-def product_margin(margins: pd.DataFrame | None, vendor: str = "NVIDIA") -> tuple[float | None, str]:
-    """The highest sourced product-level margin estimate for the vendor's data-center GPUs (the
-    upper bound of the tax), with its basis; None when the table has none."""
+def product_margin(margins: pd.DataFrame | None, accelerator: str | None = None, chip_usd: float | None = None,
+                   vendor: str = "NVIDIA") -> tuple[float | None, str]:
+    """The product-level margin that sets the high end of the tax, with its basis; None when the table has none.
+
+    The modeled chip's own rows come first: with a sourced manufacturing cost (`cogs_usd`, the median
+    over its rows) and the chip's price in this book (`chip_usd`, the part of the price the vendor
+    sells), the margin is 1 - cost / price, cost and price on the book's own footing; without a price,
+    the highest margin its rows state. Only when the chip has no row of its own does the vendor's
+    highest product estimate stand in, and the basis says so (another product's margin)."""
     if margins is None or margins.empty:
         return None, "no product-level estimate in data/vendor_margins.csv"
-    rows = margins[margins["vendor"] == vendor]
+    hi = pd.to_numeric(margins["gross_margin_high"], errors="coerce").fillna(
+        pd.to_numeric(margins["gross_margin_low"], errors="coerce"))
+    if accelerator is not None and "accelerator" in margins:
+        own = margins[margins["accelerator"] == accelerator]
+        cogs = pd.to_numeric(own.get("cogs_usd"), errors="coerce").dropna() if len(own) else pd.Series(dtype=float)
+        if len(cogs) and chip_usd is not None and np.isfinite(chip_usd) and chip_usd > 0:
+            cost = float(cogs.median())
+            if cost >= chip_usd:
+                raise InputError(f"vendor_margins: the sourced cost of {accelerator} (${fmt(cost)}) is not below its "
+                                 f"price in this book (${fmt(chip_usd)}); check data/accelerators.csv")
+            n = len(cogs)
+            return 1 - cost / chip_usd, (f"the {accelerator}'s own manufacturing cost, about ${fmt(cost)} "
+                                         f"({'median of ' + str(n) + ' analyst estimates' if n > 1 else 'an analyst estimate'}), "
+                                         f"against its ${fmt(chip_usd)} chip price here (data/vendor_margins.csv)")
+        if hi.loc[own.index].notna().any():
+            i = hi.loc[own.index].idxmax()
+            return float(hi.loc[i]), f"{margins.loc[i, 'product']}, an analyst's estimate for this chip (data/vendor_margins.csv)"
+    rows = margins[(margins["vendor"] == vendor) & hi.notna()]
     if rows.empty:
         return None, "no product-level estimate in data/vendor_margins.csv"
-    hi = rows["gross_margin_high"].fillna(rows["gross_margin_low"])
-    i = hi.idxmax()
-    return float(hi.loc[i]), f"{rows.loc[i, 'product']}, an analyst's estimate (data/vendor_margins.csv)"
+    i = hi.loc[rows.index].idxmax()
+    other = f", not the {accelerator}: no estimate for it" if accelerator is not None else ""
+    return float(hi.loc[i]), f"{margins.loc[i, 'product']}, an analyst's estimate{other} (data/vendor_margins.csv)"
 
 
 def is_rental(rental: pd.DataFrame) -> pd.Series:
@@ -106,19 +129,54 @@ def is_rental(rental: pd.DataFrame) -> pd.Series:
     return ~rental["commitment"].fillna("").str.startswith("owned")
 
 
-def rental_price(rental: pd.DataFrame | None, accelerator: str, tier: str = "rental_3yr") -> tuple[float | None, str]:
-    """The accelerator's rental price at `tier`; without one, the lowest price a renter pays (said so)."""
+#: Rental terms a renter can choose, in the page's words (data/rental_prices.csv, column `term`).
+RENTAL_TERMS = {"3yr": "3-year", "1yr": "1-year", "on_demand": "on-demand", "spot": "spot"}
+
+
+def _at_term(rental: pd.DataFrame, tier: str) -> pd.Series:
+    """Rows at a rental term (`term` column: spot, on_demand, 1yr, 3yr); a source's own tier name
+    (`tier` column, e.g. rental_3yr) is accepted too."""
+    if "term" in rental and tier in RENTAL_TERMS:
+        return rental["term"] == tier
+    return rental["tier"] == tier
+
+
+def rental_price(rental: pd.DataFrame | None, accelerator: str, tier: str = "3yr") -> tuple[float | None, str]:
+    """The accelerator's rental price at one term, with who states it; None (and why) when no source
+    prices this chip at that term. Several providers at the term: the median of each one's latest
+    price. No other term stands in: comparing chips on different terms would not be one footing."""
     if rental is None or rental.empty:
         return None, "no rental prices in the data"
-    rows = rental[(rental["accelerator"] == accelerator) & rental["usd_per_chip_hour"].notna() & is_rental(rental)]
+    if tier not in RENTAL_TERMS and tier not in set(rental["tier"]):
+        raise InputError(f"rental_tier: {tier!r} is not a rental term (one of {', '.join(RENTAL_TERMS)})")
+    rows = rental[(rental["accelerator"] == accelerator) & rental["usd_per_chip_hour"].notna() & is_rental(rental)
+                  & _at_term(rental, tier)]
+    label = RENTAL_TERMS.get(tier, tier)
     if rows.empty:
-        return None, f"no rental price for {accelerator} in data/rental_prices.csv"
-    at_tier = rows[rows["tier"] == tier]
-    if len(at_tier):
-        i = at_tier["usd_per_chip_hour"].idxmin()
-        return float(rows.loc[i, "usd_per_chip_hour"]), f"{rows.loc[i, 'provider']} ({tier})"
-    i = rows["usd_per_chip_hour"].idxmin()
-    return float(rows.loc[i, "usd_per_chip_hour"]), f"{rows.loc[i, 'provider']} ({rows.loc[i, 'tier']}; no {tier} price)"
+        return None, f"no {label} rental price for {accelerator} in data/rental_prices.csv"
+    latest = rows.sort_values("as_of").groupby("provider").tail(1)
+    price = float(latest["usd_per_chip_hour"].median())
+    who = (f"{latest['provider'].iloc[0]}'s {label} rate" if len(latest) == 1 else
+           f"the median {label} rate of {len(latest)} providers")
+    return price, who
+
+
+def rental_tier_words(rental: pd.DataFrame | None, accelerators, tier: str) -> str:
+    """What the measured comparison is priced at, in words true to the data: one provider's tier for
+    every chip, or per-chip medians, and how many of the chips have a price at that term."""
+    accs = [a for a in dict.fromkeys(accelerators) if isinstance(a, str)]
+    label = RENTAL_TERMS.get(tier, tier)
+    found = {a: rental_price(rental, a, tier) for a in accs}
+    priced = {a: v for a, v in found.items() if v[0] is not None}
+    if not priced:
+        return f"no {label} rental price for any of these chips"
+    whos = {w for _, w in priced.values()}
+    if len(whos) == 1 and not next(iter(whos)).startswith("the median"):
+        body = f"{next(iter(whos))} for every chip"
+    else:
+        body = f"{label} rental rates (per chip, the median across the providers that state one)"
+    missing = len(accs) - len(priced)
+    return body + (f"; {missing} of the {len(accs)} chips have no {label} price and are left out" if missing else "")
 
 
 def owner_tco(rental: pd.DataFrame | None, accelerator: str) -> tuple[float | None, str]:
@@ -357,7 +415,7 @@ def cheapest(frame: pd.DataFrame, model_name: str, pricing: str) -> dict[str, An
             "margin": float("nan") if second is None else float(second["usd_per_mtok"] / rows.iloc[0]["usd_per_mtok"])}
 
 
-def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier: str = "rental_3yr") -> pd.DataFrame:
+def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier: str = "3yr") -> pd.DataFrame:
     """Cost per million output tokens of each measured point: its accelerator's rental price at one tier
     for all (or the price the source itself used) over its measured output throughput per chip."""
     cols = ["point_id", "source", "accelerator", "model", "scenario", "engine", "tokens_per_s_per_user",
@@ -458,7 +516,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
     gpu_cost = _scalars(m.cost_per_mtok(gpu_inp))
     owned_cost = _scalars(m.cost_per_mtok(owned_inp)) if owned_inp is not None else gpu_cost
     # 4. the tax as a range: company-wide GAAP margin (low), product-level estimate (high)
-    hi_margin, hi_basis = product_margin(inputs.get("vendor_margins"))
+    own_chip_usd = (owned_inp or {}).get("price_usd")
+    hi_margin, hi_basis = product_margin(inputs.get("vendor_margins"), p.accelerator, own_chip_usd,
+                                         str(row.get("vendor") or "NVIDIA"))
     gaap, _ = analysis.vendor_margin_from_data(inputs.tables["nvidia_financials"])
     tax_low = float(m.cost_per_mtok({**(owned_inp or gpu_inp), "vendor_margin": gaap})["tax_share"])
     tax_high = None if hi_margin is None else float(m.cost_per_mtok({**(owned_inp or gpu_inp),
