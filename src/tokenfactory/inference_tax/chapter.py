@@ -925,3 +925,52 @@ def live_checks(r: Result, grid: pd.DataFrame) -> list[dict[str, Any]]:
         checks.append({"set": {"acc": acc, "speed": float(row["speed"]), "util": util},
                        "expect": [f"{acc}: ${d3_r2(cost)} per million"]})
     return checks
+
+
+# --------------------------------------------------------------------------------------------------
+# Evidence beside the headline: rental tier words, C8's hardware reading, the pooled price decline
+# (kept apart from `glue_values` and `texts` so that the page glues them in their own cell)
+
+
+def evidence_glue(r: Result, inputs: Inputs) -> tuple[dict[str, tuple[Any, dict[str, Any]]], dict[str, str]]:
+    """Values (key -> (value, glue options)) and texts (key -> words) of the rental footing, C8's
+    hardware reading and the pooled price decline."""
+    from . import hardware_use as hu
+
+    values: dict[str, tuple[Any, dict[str, Any]]] = {}
+    words: dict[str, str] = {}
+    # the rental footing of the measured comparison
+    accs = list(r.measured_costs["accelerator"].dropna().unique()) if len(r.measured_costs) else []
+    words["rental_tier"] = rental_tier_words(inputs.get("rental_prices"), accs, r.p.rental_tier)
+    words["margin_high_basis_own"] = r.margin_high_basis
+    # C8, hardware reading
+    pts = hu.hardware_use(inputs.get("serving_benchmarks"), inputs.tables["accelerators"],
+                          inputs.tables["model_architectures"])
+    hs = hu.summary(pts)
+    for k, v in hs.items():
+        values[k] = (v, {"pct": True} if (v is not None and k not in ("c8_hardware_points", "c8_hardware_sources"))
+                     else ({} if v is not None else {"text": "n/a"}))
+    words["c8_hardware_vs_threshold"] = (
+        "no measured run states its speed per user" if hs["c8_hardware_use_median"] is None else
+        ("below half of the peak over the whole band" if hs["c8_hardware_use_high"] <= 0.5 else
+         "above half of the peak over the whole band" if hs["c8_hardware_use_low"] > 0.5 else
+         "on either side of half the peak, depending on the precision assumed"))
+    # the pooled price decline
+    res = r.price.get("result")
+    pool = pt.pooled(res) if res is not None else None
+    pv = pt.glue_values(res) if res is not None else {}
+    values["price_decline_thresholds"] = (pv.get("price_decline_thresholds", 0), {})
+    msl = pv.get("months_since_new_low")
+    values["months_since_new_low"] = (msl, {"unit": "months"} if msl is not None else {"text": "n/a"})
+    single = pv.get("price_decline_single_per_year")
+    ok = single is not None and np.isfinite(single)
+    values["price_decline_single_per_year"] = (single if ok else None, {"text": f"×{fmt(single)}" if ok else "n/a"})
+    if pool is not None:
+        words["price_pooled"] = (f"×{fmt(pool['per_year'])} cheaper per year (the median of {pool['n_thresholds']} "
+                                 f"thresholds with at least {pool['min_lows']} new lows each: "
+                                 f"{', '.join(pool['thresholds'])}; 90% interval of the median threshold ×{fmt(pool['low'])} "
+                                 f"to ×{fmt(pool['high'])})")
+    else:
+        words["price_pooled"] = (f"not measurable: no threshold has {pt.MIN_POOLED_LOWS} new lows, so the single "
+                                 "threshold of the parameters stands in")
+    return values, words

@@ -151,8 +151,11 @@ def by_source(points: pd.DataFrame) -> pd.DataFrame:
                                      "Hardware use"])
     g = points.groupby(["source", "accelerator", "model"], as_index=False).agg(
         n=("mbu", "size"), mbu=("mbu", "median"), mfu=("mfu", "median"), use=("use", "median"))
+    from ..nb import fmt
+
+    pct = lambda col: [fmt(v, sig=2, pct=True) for v in col]  # noqa: E731
     return pd.DataFrame({"Source": g["source"], "Accelerator": g["accelerator"], "Model": g["model"], "Points": g["n"],
-                         "Bandwidth use": g["mbu"], "Compute use": g["mfu"], "Hardware use": g["use"]})
+                         "Bandwidth use": pct(g["mbu"]), "Compute use": pct(g["mfu"]), "Hardware use": pct(g["use"])})
 
 
 __all__ = ["weight_bytes", "kv_bytes_per_token", "point_use", "hardware_use", "summary", "by_source"]

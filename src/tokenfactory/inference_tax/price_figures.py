@@ -117,3 +117,16 @@ def comparison_table(result: pt.PriceTrendResult) -> pd.DataFrame:
         "Here × per year": c["our_per_year"].map(lambda v: fmt(v) if pd.notna(v) else ""),
         "Here 90% interval": [f"{fmt(lo)} to {fmt(hi)}" if pd.notna(lo) else "" for lo, hi in zip(c["our_low"], c["our_high"])],
     })
+
+
+def pooled_table(result: pt.PriceTrendResult | None) -> pd.DataFrame:
+    """Every threshold on the headline's price basis: its rate, new lows, months since the last new low,
+    and whether it enters the pooled headline (see `price_trend.pooled`)."""
+    if result is None:
+        return pd.DataFrame({"Note": ["no price trend (missing tables)"]})
+    t = pt.pooled_table(result)
+    for c in ("× per year", "90% low", "90% high"):
+        t[c] = t[c].map(lambda v: fmt(v) if pd.notna(v) else "too few new lows")
+    t["Months since"] = t["Months since"].map(lambda v: fmt(v) if pd.notna(v) else "")
+    t["Pooled"] = t["Pooled"].map({True: "yes", False: f"no (fewer than {pt.MIN_POOLED_LOWS} new lows)"})
+    return t
