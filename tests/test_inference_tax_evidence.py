@@ -199,3 +199,21 @@ def test_no_threshold_with_enough_lows_falls_back_to_the_single_threshold():
     g = pt.glue_values(res)
     assert g["price_decline_thresholds"] == 0 and g["price_decline_per_year"] == 70.0
     assert g["months_since_new_low"] == 27.0
+
+
+def test_published_figures_beside_the_pooled_rate():
+    res = _result([8.0, 10.0, 12.0], [8, 9, 8], [22.0, 22.0, 4.0])          # MMLU thresholds
+    pub = pd.DataFrame([
+        {"source": "Epoch AI (results file)", "measure": "a", "benchmark": "mmlu", "rate_per_year": 9.0,
+         "rate_low": None, "rate_high": None, "total_factor": None, "period_start": None, "period_end": None},
+        {"source": "Epoch AI (results file)", "measure": "b", "benchmark": "mmlu", "rate_per_year": 16.0,
+         "rate_low": None, "rate_high": None, "total_factor": None, "period_start": None, "period_end": None},
+        {"source": "Epoch AI (results file)", "measure": "c", "benchmark": "gpqa_diamond", "rate_per_year": 400.0,
+         "rate_low": None, "rate_high": None, "total_factor": None, "period_start": None, "period_end": None},
+        {"source": "a16z", "measure": "d", "benchmark": "mmlu", "rate_per_year": 10.0,
+         "rate_low": None, "rate_high": None, "total_factor": None, "period_start": None, "period_end": None},
+    ])
+    side = pt.published_beside_pooled(pt.pooled(res), pub)
+    # GPQA is not pooled here: the median of Epoch's two MMLU rates, sqrt(9 x 16) = 12
+    assert side == {"epoch_median": pytest.approx(12.0), "epoch_n": 2, "a16z": 10.0}
+    assert pt.published_beside_pooled(None, pub)["epoch_median"] is None

@@ -955,6 +955,15 @@ def evidence_glue(r: Result, inputs: Inputs) -> tuple[dict[str, tuple[Any, dict[
         ("below half of the peak over the whole band" if hs["c8_hardware_use_high"] <= 0.5 else
          "above half of the peak over the whole band" if hs["c8_hardware_use_low"] > 0.5 else
          "on either side of half the peak, depending on the precision assumed"))
+    # C8, fleet reading: every operator's figure, in its own terms
+    ue = r.utilization_evidence
+    if len(ue):
+        parts = [f"{row['operator']}, {fmt(float(row['value']), sig=2, pct=True)} ({row['metric']}; "
+                 f"{'self-reported' if bool(row['self_reported']) else 'measured by a third party'})"
+                 for _, row in ue.iterrows()]
+        words["fleet_readings"] = "; ".join(parts)
+    else:
+        words["fleet_readings"] = "none in the data"
     # the pooled price decline
     res = r.price.get("result")
     pool = pt.pooled(res) if res is not None else None
@@ -973,4 +982,15 @@ def evidence_glue(r: Result, inputs: Inputs) -> tuple[dict[str, tuple[Any, dict[
     else:
         words["price_pooled"] = (f"not measurable: no threshold has {pt.MIN_POOLED_LOWS} new lows, so the single "
                                  "threshold of the parameters stands in")
+    side = pt.published_beside_pooled(pool, inputs.get("published_rates"))
+    em = side["epoch_median"]
+    values["price_decline_epoch_pooled"] = (em, {"text": f"×{fmt(em)}"} if em is not None else {"text": "n/a"})
+    parts = []
+    if em is not None:
+        parts.append(f"Epoch AI's own rates on the same benchmark{'s' if len(set(pool['rates']['benchmark'])) > 1 else ''} "
+                     f"have a median of ×{fmt(em)} across its {side['epoch_n']} thresholds (its results file, March 2025)")
+    if side["a16z"] is not None:
+        parts.append(f"a16z states ×{fmt(side['a16z'])} a year for MMLU (November 2024)")
+    words["price_pooled_published"] = ("; ".join(parts) if parts else
+                                       "no published rate on the pooled footing is in data/published_rates.csv")
     return values, words

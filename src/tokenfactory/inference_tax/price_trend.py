@@ -409,7 +409,7 @@ def pooled(result: PriceTrendResult, basis: str | None = None, min_lows: int = M
     mid = ok.iloc[[(k - 1) // 2, k // 2]]
     gm = lambda c: float(10 ** np.log10(mid[c].astype(float)).mean())  # noqa: E731
     return {"per_year": float(10 ** np.median(ok["_log"])), "low": gm("low"), "high": gm("high"),
-            "thresholds": list(ok["threshold_label"]), "n_thresholds": k, "points": int(ok["points_fitted"].sum()),
+            "thresholds": list(ok.sort_index()["threshold_label"]), "n_thresholds": k, "points": int(ok["points_fitted"].sum()),
             "months_since_new_low": float(ok["months_since_new_low"].min()), "basis": basis, "min_lows": min_lows,
             "rates": ok.drop(columns="_log").reset_index(drop=True)}
 
@@ -433,6 +433,26 @@ def glue_values(result: PriceTrendResult, min_lows: int = MIN_POOLED_LOWS) -> di
             "price_decline_high": pool["high"], "price_points_fitted": pool["points"],
             "price_events_dated": int(result.events_dated), "price_decline_thresholds": pool["n_thresholds"],
             "months_since_new_low": pool["months_since_new_low"], **single}
+
+
+def published_beside_pooled(pool: dict | None, published: pd.DataFrame | None) -> dict:
+    """Published figures on the pooled footing: the median of Epoch AI's own per-threshold rates
+    (its results file) on the benchmarks pooled here, and a16z's stated yearly rate (MMLU). Empty
+    values (None) where the table has none."""
+    out = {"epoch_median": None, "epoch_n": 0, "a16z": None}
+    if pool is None or published is None or published.empty:
+        return out
+    benches = {b for b in pool["rates"]["benchmark"]}
+    pub = published_rates(published)
+    ep = pub[(pub["source"] == "Epoch AI (results file)") & pub["benchmark"].isin(benches) & pub["per_year"].notna()]
+    if len(ep):
+        out["epoch_median"] = float(10 ** np.median(np.log10(ep["per_year"].astype(float))))
+        out["epoch_n"] = int(len(ep))
+    a16 = pub[(pub["source"] == "a16z") & pub["benchmark"].isin(benches) & pd.to_numeric(pub["rate_per_year"],
+                                                                                          errors="coerce").notna()]
+    if len(a16):
+        out["a16z"] = float(pd.to_numeric(a16["rate_per_year"]).iloc[0])
+    return out
 
 
 def pooled_table(result: PriceTrendResult, basis: str | None = None, min_lows: int = MIN_POOLED_LOWS) -> pd.DataFrame:
