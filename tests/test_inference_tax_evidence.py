@@ -83,6 +83,10 @@ def test_rental_words_follow_the_prices_used():
     words = chapter.rental_tier_words(r, ["Chip A", "Chip B"], "on_demand")
     assert "median across the providers" in words and "1 of the 2 chips have no on-demand price" in words
     assert chapter.rental_tier_words(r, ["Chip B"], "1yr").startswith("no 1-year rental price")
+    # a chip without a price at the term but with its benchmark's own price is said to be on another footing
+    words = chapter.rental_tier_words(r, ["Chip A", "Chip B", "Chip C"], "spot", own_priced={"Chip B"})
+    assert words.endswith("2 of the 3 chips have no spot price (1 priced at the rate their benchmark's source "
+                          "states, a different footing, 1 left out)")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -145,6 +149,12 @@ def test_points_without_a_speed_are_left_out_and_the_band_drops_impossible_ends(
     assert p3["mbu"] == pytest.approx((1500 * 1e9 / 2 + 2.4e6) / 1e12)          # 0.750 at FP8
     assert p3["mbu_high"] == pytest.approx(p3["mbu"])                            # BF16 (1.5 of peak) dropped
     assert p3["mbu_low"] == pytest.approx(p3["mbu"] / 2)                         # FP4: half the bytes
+    # weights that would not fit the system's memory at 2 bytes (2 chips x 80 GB < 100e9 x 2 B): BF16 dropped
+    big = pd.DataFrame([{"point_id": "p4", "source": "S1", "accelerator": "Chip A", "model": "Big", "precision": None,
+                         **{**ROW.to_dict(), "tokens_per_s_per_user": 1.0}}])
+    p4 = hu.hardware_use(big, pd.DataFrame([ACC]), pd.DataFrame([_arch(model="Big", total_params_b=100.0,
+                                                                        active_params_b=100.0)])).iloc[0]
+    assert p4["mbu_high"] == pytest.approx(p4["mbu"]) and p4["mbu_low"] == pytest.approx(p4["mbu"] / 2)
     s = hu.summary(pts)
     assert s["c8_hardware_points"] == 2 and s["c8_hardware_sources"] == 2
     assert s["c8_bandwidth_use_low"] <= s["c8_bandwidth_use_median"] <= s["c8_bandwidth_use_high"]

@@ -112,7 +112,7 @@ def product_margin(margins: pd.DataFrame | None, accelerator: str | None = None,
             n = len(cogs)
             return 1 - cost / chip_usd, (f"the {accelerator}'s own manufacturing cost, about ${fmt(cost)} "
                                          f"({'median of ' + str(n) + ' analyst estimates' if n > 1 else 'an analyst estimate'}), "
-                                         f"against its ${fmt(chip_usd)} chip price here (data/vendor_margins.csv)")
+                                         f"against its ${fmt(chip_usd)} chip price here, from data/vendor_margins.csv")
         if hi.loc[own.index].notna().any():
             i = hi.loc[own.index].idxmax()
             return float(hi.loc[i]), f"{margins.loc[i, 'product']}, an analyst's estimate for this chip (data/vendor_margins.csv)"
@@ -161,9 +161,10 @@ def rental_price(rental: pd.DataFrame | None, accelerator: str, tier: str = "3yr
     return price, who
 
 
-def rental_tier_words(rental: pd.DataFrame | None, accelerators, tier: str) -> str:
+def rental_tier_words(rental: pd.DataFrame | None, accelerators, tier: str, own_priced=()) -> str:
     """What the measured comparison is priced at, in words true to the data: one provider's tier for
-    every chip, or per-chip medians, and how many of the chips have a price at that term."""
+    every chip, or per-chip medians, and what happens to chips without a price at that term (priced at
+    the rate their own source states, for those in `own_priced`, else left out; see `measured_costs`)."""
     accs = [a for a in dict.fromkeys(accelerators) if isinstance(a, str)]
     label = RENTAL_TERMS.get(tier, tier)
     found = {a: rental_price(rental, a, tier) for a in accs}
@@ -175,8 +176,18 @@ def rental_tier_words(rental: pd.DataFrame | None, accelerators, tier: str) -> s
         body = f"{next(iter(whos))} for every chip"
     else:
         body = f"{label} rental rates (per chip, the median across the providers that state one)"
-    missing = len(accs) - len(priced)
-    return body + (f"; {missing} of the {len(accs)} chips have no {label} price and are left out" if missing else "")
+    missing = [a for a in accs if a not in priced]
+    if not missing:
+        return body
+    own = [a for a in missing if a in set(own_priced)]
+    out = len(missing) - len(own)
+    tail = f"; {len(missing)} of the {len(accs)} chips have no {label} price"
+    if own:
+        tail += f" ({len(own)} priced at the rate their benchmark's source states, a different footing"
+        tail += f", {out} left out)" if out else ")"
+    else:
+        tail += " and are left out"
+    return body + tail
 
 
 def owner_tco(rental: pd.DataFrame | None, accelerator: str) -> tuple[float | None, str]:
@@ -940,8 +951,11 @@ def evidence_glue(r: Result, inputs: Inputs) -> tuple[dict[str, tuple[Any, dict[
     values: dict[str, tuple[Any, dict[str, Any]]] = {}
     words: dict[str, str] = {}
     # the rental footing of the measured comparison
-    accs = list(r.measured_costs["accelerator"].dropna().unique()) if len(r.measured_costs) else []
-    words["rental_tier"] = rental_tier_words(inputs.get("rental_prices"), accs, r.p.rental_tier)
+    bench = inputs.get("serving_benchmarks")
+    accs = list(bench["accelerator"].dropna().unique()) if bench is not None and len(bench) else []
+    own = (set(bench.loc[bench["usd_per_chip_hour"].notna(), "accelerator"].dropna())
+           if bench is not None and "usd_per_chip_hour" in bench else set())
+    words["rental_tier"] = rental_tier_words(inputs.get("rental_prices"), accs, r.p.rental_tier, own)
     words["margin_high_basis_own"] = r.margin_high_basis
     # C8, hardware reading
     pts = hu.hardware_use(inputs.get("serving_benchmarks"), inputs.tables["accelerators"],

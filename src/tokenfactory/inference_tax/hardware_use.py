@@ -21,7 +21,8 @@ weights are read each step (true at serving batch sizes, an over-count at very s
 makes the use look higher, not lower); where the source does not state the precision, weights and KV
 cache are taken at 1 byte (FP8), with the band from 0.5 byte (FP4) to 2 bytes (BF16) and the peak FLOPs
 at the matching precision (FP8 peak for FP4, as the data hold no FP4 peak); an end of the band under which
-a point would need more than the chip's peak bandwidth is impossible and is dropped. Points without a per-user
+a point would need more than the chip's peak bandwidth, or under which the weights would not fit in the
+system's memory, is impossible and is dropped. Points without a per-user
 speed (offline runs, latency-bounded MLPerf results) are left out: their step rate is not stated.
 """
 
@@ -119,8 +120,11 @@ def hardware_use(bench: pd.DataFrame | None, accelerators: pd.DataFrame, archite
         if pd.isna(a.get("memory_bandwidth_tb_s")):
             continue
         c, lo, hi = (point_use(r, a, m, b) for b in (central, low, high))
-        # an assumption under which the point would need more than the peak bandwidth is impossible: drop it
-        lo, hi = (x if x["mbu"] <= 1 else c for x in (lo, hi))
+        # an assumption under which the point would need more than the peak bandwidth, or whose weights would
+        # not fit in the system's memory, is impossible: drop it (keep the central figure in its place)
+        mem = float(a["memory_gb"]) * 1e9 * float(r["chips"]) if pd.notna(a.get("memory_gb")) else np.inf
+        fits = lambda b: float(m["total_params_b"]) * 1e9 * b <= mem  # noqa: E731
+        lo, hi = (x if x["mbu"] <= 1 and fits(b) else c for x, b in ((lo, low), (hi, high)))
         speed = r["tokens_per_s_per_user"] if pd.notna(r["tokens_per_s_per_user"]) else 1000.0 / r["tpot_ms"]
         rows.append({"point_id": r.get("point_id"), "source": r["source"], "accelerator": r["accelerator"],
                      "model": r["model"], "precision_stated": stated, "tokens_per_s_per_user": float(speed),
