@@ -964,6 +964,9 @@ def evidence_glue(r: Result, inputs: Inputs) -> tuple[dict[str, tuple[Any, dict[
     for k, v in hs.items():
         values[k] = (v, {"pct": True} if (v is not None and k not in ("c8_hardware_points", "c8_hardware_sources"))
                      else ({} if v is not None else {"text": "n/a"}))
+    n_pts, n_src = hs["c8_hardware_points"], hs["c8_hardware_sources"]
+    words["c8_hardware_sample"] = (f"{n_pts} point{'s' if n_pts != 1 else ''} from {n_src} "
+                                   f"publisher{'s' if n_src != 1 else ''}")
     words["c8_hardware_vs_threshold"] = (
         "no measured run states its speed per user" if hs["c8_hardware_use_median"] is None else
         ("below half of the peak over the whole band" if hs["c8_hardware_use_high"] <= 0.5 else
