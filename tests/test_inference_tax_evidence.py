@@ -65,7 +65,7 @@ def _rental():
 
 def test_rental_price_is_read_at_one_term_and_never_at_another():
     r = _rental()
-    assert chapter.rental_price(r, "Chip A", "3yr") == (2.0, "Analyst's 3-year rate")
+    assert chapter.rental_price(r, "Chip A", "3yr") == (2.0, "the 3-year rate of Analyst")
     price, who = chapter.rental_price(r, "Chip A", "on_demand")
     assert price == pytest.approx(4.0) and "median on-demand rate of 2 providers" in who   # median(3.0, 5.0)
     assert chapter.rental_price(r, "Chip A", "spot")[0] == 1.5
@@ -79,14 +79,15 @@ def test_rental_price_is_read_at_one_term_and_never_at_another():
 
 def test_rental_words_follow_the_prices_used():
     r = _rental()
-    assert chapter.rental_tier_words(r, ["Chip A", "Chip B"], "3yr") == "Analyst's 3-year rate for every chip"
+    assert chapter.rental_tier_words(r, ["Chip A", "Chip B"], "3yr") == "the 3-year rate of Analyst for every chip"
     words = chapter.rental_tier_words(r, ["Chip A", "Chip B"], "on_demand")
-    assert "median across the providers" in words and "1 of the 2 chips have no on-demand price" in words
+    assert words == ("on-demand rental rates (per chip, the median across the providers that state one) (1 of the 2 "
+                     "measured chips; Chip B left out, with no on-demand price)")
     assert chapter.rental_tier_words(r, ["Chip B"], "1yr").startswith("no 1-year rental price")
     # a chip without a price at the term but with its benchmark's own price is said to be on another footing
     words = chapter.rental_tier_words(r, ["Chip A", "Chip B", "Chip C"], "spot", own_priced={"Chip B"})
-    assert words.endswith("2 of the 3 chips have no spot price (1 priced at the rate their benchmark's source "
-                          "states, a different footing, 1 left out)")
+    assert words == ("the spot rate of Cloud 3 (1 of the 3 measured chips; Chip B at the rate its benchmark's source "
+                     "states, a different footing; Chip C left out, with no spot price)")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -156,7 +156,7 @@ def rental_price(rental: pd.DataFrame | None, accelerator: str, tier: str = "3yr
         return None, f"no {label} rental price for {accelerator} in data/rental_prices.csv"
     latest = rows.sort_values("as_of").groupby("provider").tail(1)
     price = float(latest["usd_per_chip_hour"].median())
-    who = (f"{latest['provider'].iloc[0]}'s {label} rate" if len(latest) == 1 else
+    who = (f"the {label} rate of {latest['provider'].iloc[0]}" if len(latest) == 1 else
            f"the median {label} rate of {len(latest)} providers")
     return price, who
 
@@ -172,22 +172,21 @@ def rental_tier_words(rental: pd.DataFrame | None, accelerators, tier: str, own_
     if not priced:
         return f"no {label} rental price for any of these chips"
     whos = {w for _, w in priced.values()}
-    if len(whos) == 1 and not next(iter(whos)).startswith("the median"):
-        body = f"{next(iter(whos))} for every chip"
-    else:
-        body = f"{label} rental rates (per chip, the median across the providers that state one)"
+    one = len(whos) == 1 and not next(iter(whos)).startswith("the median")
+    body = next(iter(whos)) if one else f"{label} rental rates (per chip, the median across the providers that state one)"
     missing = [a for a in accs if a not in priced]
     if not missing:
-        return body
+        return body + (" for every chip" if one else "")
     own = [a for a in missing if a in set(own_priced)]
-    out = len(missing) - len(own)
-    tail = f"; {len(missing)} of the {len(accs)} chips have no {label} price"
+    out = [a for a in missing if a not in set(own)]
+    names = lambda xs: ", ".join(xs) if len(xs) <= 3 else f"{len(xs)} chips"  # noqa: E731
+    parts = []
     if own:
-        tail += f" ({len(own)} priced at the rate their benchmark's source states, a different footing"
-        tail += f", {out} left out)" if out else ")"
-    else:
-        tail += " and are left out"
-    return body + tail
+        parts.append(f"{names(own)} at the rate {'its' if len(own) == 1 else 'their'} benchmark's source states, "
+                     "a different footing")
+    if out:
+        parts.append(f"{names(out)} left out, with no {label} price")
+    return f"{body} ({len(priced)} of the {len(accs)} measured chips; " + "; ".join(parts) + ")"
 
 
 def owner_tco(rental: pd.DataFrame | None, accelerator: str) -> tuple[float | None, str]:
