@@ -279,3 +279,17 @@ def test_figures_build_from_the_result():
     t = pf.rates_table(r)
     assert len(t) == 3 and set(t["Threshold"]) == {r.labels[k] for k in r.labels}   # two thresholds + the a16z view
     assert len(pf.comparison_table(r)) == 3
+
+
+def test_pooled_chart_shows_the_pooled_thresholds_and_states_the_pooled_rate():
+    from tokenfactory.inference_tax import price_figures as pf
+    prices, scores = _market()
+    models = pd.DataFrame({"model": ["Big", "Mid", "Small"]})
+    r = pt.price_trend_result(prices, models, scores, thresholds=(("gpqa_diamond", "Mid"), ("gpqa_diamond", 35.0)),
+                              bases=("blended_3_1",), headline=("gpqa_diamond", "Mid", "blended_3_1"))
+    pool = pt.pooled(r, min_lows=3)
+    chart = pf.pooled_chart(r, min_lows=3).to_dict()
+    assert f"the median of {pool['n_thresholds']} thresholds" in chart["layer"][0]["title"]["text"]
+    shown = {row["threshold"] for d in chart["datasets"].values() for row in d}
+    assert shown == set(pool["thresholds"])
+    assert "No threshold" in str(pf.pooled_chart(r).to_dict())          # none has 8 new lows
