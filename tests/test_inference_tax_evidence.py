@@ -147,15 +147,22 @@ def test_points_without_a_speed_are_left_out_and_the_band_drops_impossible_ends(
     pts = hu.hardware_use(bench, pd.DataFrame([ACC]), pd.DataFrame([_arch()]))
     assert list(pts["point_id"]) == ["p1", "p3"]
     p3 = pts.set_index("point_id").loc["p3"]
-    assert p3["mbu"] == pytest.approx((1500 * 1e9 / 2 + 2.4e6) / 1e12)          # 0.750 at FP8
+    # FP8 weights (1 B) and, with no KV precision stated, a BF16 cache (2 B): 7.5e11 + 100 x 150 x 320 B/s
+    assert p3["mbu"] == pytest.approx((1500 * 1e9 / 2 + 4.8e6) / 1e12)
     assert p3["mbu_high"] == pytest.approx(p3["mbu"])                            # BF16 (1.5 of peak) dropped
-    assert p3["mbu_low"] == pytest.approx(p3["mbu"] / 2)                         # FP4: half the bytes
+    assert p3["mbu_low"] == pytest.approx((1500 * 0.5e9 / 2 + 1.2e6) / 1e12)    # FP4 weights and cache
+    # a source that states its cache's precision: the cache at that precision
+    kv = bench.iloc[[0]].assign(point_id="p5", precision="FP8 weights and KV cache")
+    p5 = hu.hardware_use(kv, pd.DataFrame([ACC]), pd.DataFrame([_arch()])).iloc[0]
+    assert p5["mbu"] == pytest.approx((10 * 1e9 / 2 + 2.4e6) / 1e12) == p5["mbu_low"] == p5["mbu_high"]
     # weights that would not fit the system's memory at 2 bytes (2 chips x 80 GB < 100e9 x 2 B): BF16 dropped
     big = pd.DataFrame([{"point_id": "p4", "source": "S1", "accelerator": "Chip A", "model": "Big", "precision": None,
                          **{**ROW.to_dict(), "tokens_per_s_per_user": 1.0}}])
     p4 = hu.hardware_use(big, pd.DataFrame([ACC]), pd.DataFrame([_arch(model="Big", total_params_b=100.0,
                                                                         active_params_b=100.0)])).iloc[0]
-    assert p4["mbu_high"] == pytest.approx(p4["mbu"]) and p4["mbu_low"] == pytest.approx(p4["mbu"] / 2)
+    # central: 1 x 100e9 / 2 + 100 x 150 x 320 B/s; FP4 end: half the weights, a 0.5-byte cache
+    assert p4["mbu"] == pytest.approx((5e10 + 4.8e6) / 1e12) and p4["mbu_high"] == pytest.approx(p4["mbu"])
+    assert p4["mbu_low"] == pytest.approx((2.5e10 + 1.2e6) / 1e12)
     s = hu.summary(pts)
     assert s["c8_hardware_points"] == 2 and s["c8_hardware_sources"] == 2
     assert s["c8_bandwidth_use_low"] <= s["c8_bandwidth_use_median"] <= s["c8_bandwidth_use_high"]

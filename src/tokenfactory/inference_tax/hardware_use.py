@@ -20,7 +20,9 @@ Assumptions (stated, and the reason for the band): one replica spans the measure
 weights are read each step (true at serving batch sizes, an over-count at very small batches, which
 makes the use look higher, not lower); where the source does not state the precision, weights and KV
 cache are taken at 1 byte (FP8), with the band from 0.5 byte (FP4) to 2 bytes (BF16) and the peak FLOPs
-at the matching precision (FP8 peak for FP4, as the data hold no FP4 peak); an end of the band under which
+at the matching precision (FP8 peak for FP4, as the data hold no FP4 peak); the KV cache is taken at
+2 bytes (BF16, the engines' default) unless the source states its precision (from the weights' low end
+to 2 bytes in the band); an end of the band under which
 a point would need more than the chip's peak bandwidth, or under which the weights would not fit in the
 system's memory, is impossible and is dropped. Points without a per-user
 speed (offline runs, latency-bounded MLPerf results) are left out: their step rate is not stated.
@@ -34,9 +36,14 @@ import numpy as np
 import pandas as pd
 
 #: Bytes per weight by precision keyword (the first one named before "MoE" wins for MoE layers).
-BYTES = {"fp4": 0.5, "mxfp4": 0.5, "nvfp4": 0.5, "fp8": 1.0, "int8": 1.0, "bf16": 2.0, "bfloat16": 2.0, "fp16": 2.0}
+BYTES = {"fp4": 0.5, "mxfp4": 0.5, "nvfp4": 0.5, "int4": 0.5, "w4a16": 0.5, "w4a8": 0.5, "fp6": 0.75, "mxfp6": 0.75,
+         "fp8": 1.0, "e4m3": 1.0, "int8": 1.0, "w8a8": 1.0, "bf16": 2.0, "bfloat16": 2.0, "fp16": 2.0, "float16": 2.0,
+         "fp32": 4.0, "float32": 4.0}
 #: When the source states no precision: central, low and high bytes per weight.
 UNSTATED = (1.0, 0.5, 2.0)
+#: Bytes per KV-cache element when the source does not state the cache's precision (BF16, the default of
+#: vLLM, SGLang and TensorRT-LLM); the band's low end takes the weights' low end.
+KV_DEFAULT = 2.0
 
 
 def weight_bytes(precision: object) -> tuple[float, float, float, bool]:
@@ -74,8 +81,11 @@ def kv_bytes_per_token(arch: pd.Series, context: float, kv_byte: float) -> float
     return layers * per_layer
 
 
-def point_use(row: pd.Series, acc: pd.Series, arch: pd.Series, bytes_per_weight: float) -> dict[str, float]:
-    """Bandwidth and compute use of one measured point at one assumed bytes per weight (and KV)."""
+def point_use(row: pd.Series, acc: pd.Series, arch: pd.Series, bytes_per_weight: float,
+              kv_byte: float | None = None) -> dict[str, float]:
+    """Bandwidth and compute use of one measured point at one assumed bytes per weight and per KV-cache
+    element (`kv_byte`, default: as the weights)."""
+    kv_byte = bytes_per_weight if kv_byte is None else kv_byte
     s = row["tokens_per_s_per_user"]
     if pd.isna(s) and pd.notna(row.get("tpot_ms")) and row["tpot_ms"] > 0:
         s = 1000.0 / float(row["tpot_ms"])
@@ -84,7 +94,7 @@ def point_use(row: pd.Series, acc: pd.Series, arch: pd.Series, bytes_per_weight:
     inp, out = float(row["input_tokens"]), float(row["output_tokens"])
     context = inp + out / 2
     w = float(arch["total_params_b"]) * 1e9 * bytes_per_weight
-    traffic = float(s) * w / n + t * context * kv_bytes_per_token(arch, context, bytes_per_weight)
+    traffic = float(s) * w / n + t * context * kv_bytes_per_token(arch, context, kv_byte)
     mbu = traffic / (float(acc["memory_bandwidth_tb_s"]) * 1e12)
     peak = acc["fp8_dense_tflops"] if bytes_per_weight <= 1 and pd.notna(acc.get("fp8_dense_tflops")) \
         else acc["bf16_dense_tflops"]
@@ -119,7 +129,10 @@ def hardware_use(bench: pd.DataFrame | None, accelerators: pd.DataFrame, archite
         a, m = acc.loc[r["accelerator"]], arch.loc[r["model"]]
         if pd.isna(a.get("memory_bandwidth_tb_s")):
             continue
-        c, lo, hi = (point_use(r, a, m, b) for b in (central, low, high))
+        # the KV cache at the weights' precision only where the source says so; else BF16, the engines' default
+        kv_stated = "kv" in str(r.get("precision") or "").lower()
+        kv = (central, low, high) if kv_stated else (KV_DEFAULT, min(low, KV_DEFAULT), max(high, KV_DEFAULT))
+        c, lo, hi = (point_use(r, a, m, b, k) for b, k in zip((central, low, high), kv))
         # an assumption under which the point would need more than the peak bandwidth, or whose weights would
         # not fit in the system's memory, is impossible: drop it (keep the central figure in its place)
         mem = float(a["memory_gb"]) * 1e9 * float(r["chips"]) if pd.notna(a.get("memory_gb")) else np.inf
