@@ -40,6 +40,9 @@ UPSTREAM = {
         "cost_per_mtok_gpu_usd": 1.0, "tax_share_gpu": 0.5, "tax_share_gpu_low": 0.4, "tax_share_gpu_high": 0.6,
         "breakeven_total_tokens_per_year": 1e15, "breakeven_tokens_per_year": 2.5e14,
         "cost_per_mtok_asic_reference_usd": 0.8, "utilization_elasticity": -2.0, "price_decline_per_year": None,
+        "c8_hardware_use_median": P.far_below_peak_max * 0.6, "c8_hardware_use_low": P.far_below_peak_max * 0.4,
+        "c8_hardware_use_high": P.far_below_peak_max * 0.8, "c8_bandwidth_use_median": P.far_below_peak_max * 0.6,
+        "c8_compute_use_median": 0.05, "c8_hardware_points": 40, "c8_hardware_sources": P.min_hardware_sources,
     },
     "tapeout": {"nine_month_percentile": 0.0, "programs_with_design_and_tapeout": 9, "n_comparison": 8,
                 "claimed_months": 9.0, "silicon_floor_months": 6.0, "claim_spec_to_silicon_months": 15.0,
@@ -255,17 +258,52 @@ def test_c7_break_even_against_a_real_workload_and_companies_at_scale():
     assert _one("C7", _ev(**{k: ref * 0.99}), Params(min_companies_at_scale=3)) == PARTLY
 
 
-def test_c8_rests_on_measured_fleet_use_not_on_the_models_identity():
+def _hw(median, low=None, high=None, sources=3, points=40):
+    """C8's hardware reading as the inference tax chapter glues it (shares of peak)."""
+    low = median if low is None else low
+    high = median if high is None else high
+    return {"inference_tax__c8_hardware_use_median": median, "inference_tax__c8_hardware_use_low": low,
+            "inference_tax__c8_hardware_use_high": high, "inference_tax__c8_bandwidth_use_median": median,
+            "inference_tax__c8_compute_use_median": median / 10, "inference_tax__c8_hardware_sources": sources,
+            "inference_tax__c8_hardware_points": points}
+
+
+#: C8's hardware reading removed from the evidence (the chapter did not glue it)
+NO_HW = {k: evidence.MISSING for k in _hw(0.0)}
+
+
+def test_c8_fleet_reading_rests_on_measured_fleet_use_not_on_the_models_identity():
     far = P.far_below_peak_max
     ops = [("Op1", far * 0.9), ("Op2", far * 0.99), ("Op3", far * 1.5)]
-    assert _one("C8", _ev(facts={"fleet_occupancy": ops})) == SUPPORTED  # median just below
     ops_hi = [("Op1", far * 0.9), ("Op2", far * 1.01), ("Op3", far * 1.5)]
-    assert _one("C8", _ev(facts={"fleet_occupancy": ops_hi})) == NOT_SUPPORTED
-    # fewer operators than needed: inconclusive, whatever their figures
-    assert _one("C8", _ev(facts={"fleet_occupancy": ops[:P.min_operators - 1]})) == INCONCLUSIVE
+    # with the hardware reading passing, the fleet reading decides between supported and partly
+    assert _one("C8", _ev(facts={"fleet_occupancy": ops}, **_hw(far * 0.5))) == SUPPORTED   # median just below
+    assert _one("C8", _ev(facts={"fleet_occupancy": ops_hi}, **_hw(far * 0.5))) == PARTLY   # median just above
+    # fewer operators than needed: the fleet reading is undecided, whatever their figures
+    assert _one("C8", _ev(facts={"fleet_occupancy": ops[:P.min_operators - 1]}, **_hw(far * 0.5))) == PARTLY
+    # without the hardware reading (not glued), the fleet reading alone: partly at best
+    assert _one("C8", _ev(facts={"fleet_occupancy": ops}, **NO_HW)) == PARTLY
+    assert _one("C8", _ev(facts={"fleet_occupancy": ops_hi}, **NO_HW)) == NOT_SUPPORTED
     # the model's elasticity decides nothing, however large
-    assert _one("C8", _ev(facts={"fleet_occupancy": ops_hi}, inference_tax__utilization_elasticity=-50.0)) \
+    assert _one("C8", _ev(facts={"fleet_occupancy": ops_hi}, inference_tax__utilization_elasticity=-50.0, **NO_HW)) \
         == NOT_SUPPORTED
+
+
+def test_c8_hardware_reading_on_both_sides_of_the_threshold_and_its_band():
+    far = P.far_below_peak_max
+    few = [("Op1", 0.3)]                                                  # fleet reading undecided
+    assert _one("C8", _ev(facts={"fleet_occupancy": few}, **_hw(far * 0.99))) == PARTLY        # just below: holds
+    assert _one("C8", _ev(facts={"fleet_occupancy": few}, **_hw(far * 1.01))) == NOT_SUPPORTED  # just above: fails
+    # the band straddles the threshold: undecided, and with the fleet undecided too, inconclusive
+    assert _one("C8", _ev(facts={"fleet_occupancy": few}, **_hw(far * 0.9, far * 0.6, far * 1.2))) == INCONCLUSIVE
+    # a band wholly above fails even if its centre were below
+    assert _one("C8", _ev(facts={"fleet_occupancy": few}, **_hw(far * 1.1, far * 1.05, far * 2))) == NOT_SUPPORTED
+    # too few publishers: undecided
+    assert _one("C8", _ev(facts={"fleet_occupancy": few}, **_hw(far * 0.5, sources=P.min_hardware_sources - 1))) \
+        == INCONCLUSIVE
+    v = next(x for x in rules.assess(ledger.load(), _ev(facts={"fleet_occupancy": few}, **_hw(far * 0.5)), P)
+             if x.claim.id == "C8")
+    assert "the hardware reading holds and the fleet reading is undecided" in v.rule
 
 
 def _c9(p=P, **changes):

@@ -10,7 +10,7 @@ from tokenfactory.claims import ledger, rules, sensitivity
 from tokenfactory.claims.params import Params
 from tokenfactory.claims.rules import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED
 
-from test_claims_rules import UPSTREAM, _ev  # the synthetic world of the rules tests
+from test_claims_rules import NO_HW, UPSTREAM, _ev, _hw  # the synthetic world of the rules tests
 
 P = Params()
 
@@ -33,10 +33,14 @@ def test_flip_points_are_the_tested_results_and_the_verdicts_after_follow_the_ru
 
 
 def test_a_failing_test_flips_the_other_way():
-    # C8: a median fleet use of 0.55 fails "at most 0.5"; with the threshold above 0.55 it passes
+    # C8: a median fleet use of 0.55 fails "at most 0.5"; with the threshold above 0.55 it passes. With the
+    # hardware reading absent (undecided), passing the fleet reading alone makes C8 partly supported
     ops = [("Op1", 0.5), ("Op2", 0.55), ("Op3", 0.9)]
-    c8 = _flips(_ev(facts={"fleet_occupancy": ops}))[("C8", "far_below_peak_max")]
-    assert (c8.flips_at, c8.side, c8.verdict_now, c8.verdict_after) == (0.55, "above", NOT_SUPPORTED, SUPPORTED)
+    c8 = _flips(_ev(facts={"fleet_occupancy": ops}, **NO_HW))[("C8", "far_below_peak_max")]
+    assert (c8.flips_at, c8.side, c8.verdict_now, c8.verdict_after) == (0.55, "above", NOT_SUPPORTED, PARTLY)
+    # with the hardware reading failing too (median 0.6 of peak), the same flip also leaves it at partly
+    c8 = _flips(_ev(facts={"fleet_occupancy": ops}, **_hw(0.6)))[("C8", "far_below_peak_max")]
+    assert (c8.flips_at, c8.verdict_now, c8.verdict_after) == (0.55, NOT_SUPPORTED, PARTLY)
 
 
 def test_a_threshold_out_of_its_bounds_cannot_flip():

@@ -186,8 +186,14 @@ def test_entry_point_glue_and_comparison():
                               published=_published())
     g = pt.glue_values(r)
     assert set(g) == {"price_decline_per_year", "price_decline_low", "price_decline_high", "price_points_fitted",
-                      "price_events_dated"}
+                      "price_events_dated", "price_decline_thresholds", "months_since_new_low",
+                      "price_decline_single_per_year", "price_decline_single_low", "price_decline_single_high",
+                      "price_decline_single_points"}
     assert g["price_events_dated"] == 5 and g["price_points_fitted"] == 3
+    # no threshold has 8 new lows: the headline is the single threshold's, and says so (0 pooled)
+    assert g["price_decline_thresholds"] == 0 and g["price_decline_per_year"] == g["price_decline_single_per_year"]
+    # the last blended new low (2024-06-01) is the table's last date: no wait since it
+    assert g["months_since_new_low"] == pytest.approx(0.0)
     assert g["price_decline_low"] < g["price_decline_per_year"] < g["price_decline_high"]
     # 3 blended new lows by hand: 37.5 (2023-01-01), 3.75 (2023-07-01), 1.25 (2024-06-01)
     front = r.frontiers[("gpqa_diamond", "Mid", "blended_3_1")]
@@ -273,3 +279,17 @@ def test_figures_build_from_the_result():
     t = pf.rates_table(r)
     assert len(t) == 3 and set(t["Threshold"]) == {r.labels[k] for k in r.labels}   # two thresholds + the a16z view
     assert len(pf.comparison_table(r)) == 3
+
+
+def test_pooled_chart_shows_the_pooled_thresholds_and_states_the_pooled_rate():
+    from tokenfactory.inference_tax import price_figures as pf
+    prices, scores = _market()
+    models = pd.DataFrame({"model": ["Big", "Mid", "Small"]})
+    r = pt.price_trend_result(prices, models, scores, thresholds=(("gpqa_diamond", "Mid"), ("gpqa_diamond", 35.0)),
+                              bases=("blended_3_1",), headline=("gpqa_diamond", "Mid", "blended_3_1"))
+    pool = pt.pooled(r, min_lows=3)
+    chart = pf.pooled_chart(r, min_lows=3).to_dict()
+    assert f"the median of {pool['n_thresholds']} thresholds" in chart["layer"][0]["title"]["text"]
+    shown = {row["threshold"] for d in chart["datasets"].values() for row in d}
+    assert shown == set(pool["thresholds"])
+    assert "No threshold" in str(pf.pooled_chart(r).to_dict())          # none has 8 new lows

@@ -88,6 +88,11 @@ class Params(ChapterParams):
         3, unit="operators", ge=1, le=50,
         meaning="C8: fewest operators with a measured fleet utilization from which 'often' can be judged",
         basis="Assumption: one or two operators' disclosures cannot show what is common")
+    min_hardware_sources: int = param(
+        2, unit="publishers", ge=1, le=50,
+        meaning="C8, hardware reading: fewest publishers of measured serving runs (with a speed per user) from "
+                "which a typical share of peak bandwidth and compute can be judged",
+        basis="Assumption: one publisher's harness and settings could be unusually (in)efficient")
     # --- C9, C10: tape-out ------------------------------------------------------------------------
     typical_cycle_min_months: float = param(
         18.0, unit="months", gt=0, le=120,

@@ -88,17 +88,40 @@ def vendor_margin(p: Params, financials: pd.DataFrame) -> tuple[float, str]:
     return analysis.vendor_margin_from_data(financials)
 
 
-def product_margin(margins: pd.DataFrame | None, vendor: str = "NVIDIA") -> tuple[float | None, str]:
-    """The highest sourced product-level margin estimate for the vendor's data-center GPUs (the
-    upper bound of the tax), with its basis; None when the table has none."""
+def product_margin(margins: pd.DataFrame | None, accelerator: str | None = None, chip_usd: float | None = None,
+                   vendor: str = "NVIDIA") -> tuple[float | None, str]:
+    """The product-level margin that sets the high end of the tax, with its basis; None when the table has none.
+
+    The modeled chip's own rows come first: with a sourced manufacturing cost (`cogs_usd`, the median
+    over its rows) and the chip's price in this book (`chip_usd`, the part of the price the vendor
+    sells), the margin is 1 - cost / price, cost and price on the book's own footing; without a price,
+    the highest margin its rows state. Only when the chip has no row of its own does the vendor's
+    highest product estimate stand in, and the basis says so (another product's margin)."""
     if margins is None or margins.empty:
         return None, "no product-level estimate in data/vendor_margins.csv"
-    rows = margins[margins["vendor"] == vendor]
+    hi = pd.to_numeric(margins["gross_margin_high"], errors="coerce").fillna(
+        pd.to_numeric(margins["gross_margin_low"], errors="coerce"))
+    if accelerator is not None and "accelerator" in margins:
+        own = margins[margins["accelerator"] == accelerator]
+        cogs = pd.to_numeric(own.get("cogs_usd"), errors="coerce").dropna() if len(own) else pd.Series(dtype=float)
+        if len(cogs) and chip_usd is not None and np.isfinite(chip_usd) and chip_usd > 0:
+            cost = float(cogs.median())
+            if cost >= chip_usd:
+                raise InputError(f"vendor_margins: the sourced cost of {accelerator} (${fmt(cost)}) is not below its "
+                                 f"price in this book (${fmt(chip_usd)}); check data/accelerators.csv")
+            n = len(cogs)
+            return 1 - cost / chip_usd, (f"the {accelerator}'s own manufacturing cost, about ${fmt(cost)} "
+                                         f"({'median of ' + str(n) + ' analyst estimates' if n > 1 else 'an analyst estimate'}), "
+                                         f"against its ${fmt(chip_usd)} chip price here, from data/vendor_margins.csv")
+        if hi.loc[own.index].notna().any():
+            i = hi.loc[own.index].idxmax()
+            return float(hi.loc[i]), f"{margins.loc[i, 'product']}, an analyst's estimate for this chip (data/vendor_margins.csv)"
+    rows = margins[(margins["vendor"] == vendor) & hi.notna()]
     if rows.empty:
         return None, "no product-level estimate in data/vendor_margins.csv"
-    hi = rows["gross_margin_high"].fillna(rows["gross_margin_low"])
-    i = hi.idxmax()
-    return float(hi.loc[i]), f"{rows.loc[i, 'product']}, an analyst's estimate (data/vendor_margins.csv)"
+    i = hi.loc[rows.index].idxmax()
+    other = f", not the {accelerator}: no estimate for it" if accelerator is not None else ""
+    return float(hi.loc[i]), f"{margins.loc[i, 'product']}, an analyst's estimate{other} (data/vendor_margins.csv)"
 
 
 def is_rental(rental: pd.DataFrame) -> pd.Series:
@@ -106,19 +129,64 @@ def is_rental(rental: pd.DataFrame) -> pd.Series:
     return ~rental["commitment"].fillna("").str.startswith("owned")
 
 
-def rental_price(rental: pd.DataFrame | None, accelerator: str, tier: str = "rental_3yr") -> tuple[float | None, str]:
-    """The accelerator's rental price at `tier`; without one, the lowest price a renter pays (said so)."""
+#: Rental terms a renter can choose, in the page's words (data/rental_prices.csv, column `term`).
+RENTAL_TERMS = {"3yr": "3-year", "1yr": "1-year", "on_demand": "on-demand", "spot": "spot"}
+
+
+def _at_term(rental: pd.DataFrame, tier: str) -> pd.Series:
+    """Rows at a rental term (`term` column: spot, on_demand, 1yr, 3yr); a source's own tier name
+    (`tier` column, e.g. rental_3yr) is accepted too."""
+    if "term" in rental and tier in RENTAL_TERMS:
+        return rental["term"] == tier
+    return rental["tier"] == tier
+
+
+def rental_price(rental: pd.DataFrame | None, accelerator: str, tier: str = "3yr") -> tuple[float | None, str]:
+    """The accelerator's rental price at one term, with who states it; None (and why) when no source
+    prices this chip at that term. Several providers at the term: the median of each one's latest
+    price. No other term stands in: comparing chips on different terms would not be one footing."""
     if rental is None or rental.empty:
         return None, "no rental prices in the data"
-    rows = rental[(rental["accelerator"] == accelerator) & rental["usd_per_chip_hour"].notna() & is_rental(rental)]
+    if tier not in RENTAL_TERMS and tier not in set(rental["tier"]):
+        raise InputError(f"rental_tier: {tier!r} is not a rental term (one of {', '.join(RENTAL_TERMS)})")
+    rows = rental[(rental["accelerator"] == accelerator) & rental["usd_per_chip_hour"].notna() & is_rental(rental)
+                  & _at_term(rental, tier)]
+    label = RENTAL_TERMS.get(tier, tier)
     if rows.empty:
-        return None, f"no rental price for {accelerator} in data/rental_prices.csv"
-    at_tier = rows[rows["tier"] == tier]
-    if len(at_tier):
-        i = at_tier["usd_per_chip_hour"].idxmin()
-        return float(rows.loc[i, "usd_per_chip_hour"]), f"{rows.loc[i, 'provider']} ({tier})"
-    i = rows["usd_per_chip_hour"].idxmin()
-    return float(rows.loc[i, "usd_per_chip_hour"]), f"{rows.loc[i, 'provider']} ({rows.loc[i, 'tier']}; no {tier} price)"
+        return None, f"no {label} rental price for {accelerator} in data/rental_prices.csv"
+    latest = rows.sort_values("as_of").groupby("provider").tail(1)
+    price = float(latest["usd_per_chip_hour"].median())
+    who = (f"the {label} rate of {latest['provider'].iloc[0]}" if len(latest) == 1 else
+           f"the median {label} rate of {len(latest)} providers")
+    return price, who
+
+
+def rental_tier_words(rental: pd.DataFrame | None, accelerators, tier: str, own_priced=()) -> str:
+    """What the measured comparison is priced at, in words true to the data: one provider's tier for
+    every chip, or per-chip medians, and what happens to chips without a price at that term (priced at
+    the rate their own source states, for those in `own_priced`, else left out; see `measured_costs`)."""
+    accs = [a for a in dict.fromkeys(accelerators) if isinstance(a, str)]
+    label = RENTAL_TERMS.get(tier, tier)
+    found = {a: rental_price(rental, a, tier) for a in accs}
+    priced = {a: v for a, v in found.items() if v[0] is not None}
+    if not priced:
+        return f"no {label} rental price for any of these chips"
+    whos = {w for _, w in priced.values()}
+    one = len(whos) == 1 and not next(iter(whos)).startswith("the median")
+    body = next(iter(whos)) if one else f"{label} rental rates (per chip, the median across the providers that state one)"
+    missing = [a for a in accs if a not in priced]
+    if not missing:
+        return body + (" for every chip" if one else "")
+    own = [a for a in missing if a in set(own_priced)]
+    out = [a for a in missing if a not in set(own)]
+    names = lambda xs: ", ".join(xs) if len(xs) <= 3 else f"{len(xs)} chips"  # noqa: E731
+    parts = []
+    if own:
+        parts.append(f"{names(own)} at the rate {'its' if len(own) == 1 else 'their'} benchmark's source states, "
+                     "a different footing")
+    if out:
+        parts.append(f"{names(out)} left out, with no {label} price")
+    return f"{body} ({len(priced)} of the {len(accs)} measured chips; " + "; ".join(parts) + ")"
 
 
 def owner_tco(rental: pd.DataFrame | None, accelerator: str) -> tuple[float | None, str]:
@@ -357,7 +425,7 @@ def cheapest(frame: pd.DataFrame, model_name: str, pricing: str) -> dict[str, An
             "margin": float("nan") if second is None else float(second["usd_per_mtok"] / rows.iloc[0]["usd_per_mtok"])}
 
 
-def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier: str = "rental_3yr") -> pd.DataFrame:
+def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier: str = "3yr") -> pd.DataFrame:
     """Cost per million output tokens of each measured point: its accelerator's rental price at one tier
     for all (or the price the source itself used) over its measured output throughput per chip."""
     cols = ["point_id", "source", "accelerator", "model", "scenario", "engine", "tokens_per_s_per_user",
@@ -458,7 +526,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
     gpu_cost = _scalars(m.cost_per_mtok(gpu_inp))
     owned_cost = _scalars(m.cost_per_mtok(owned_inp)) if owned_inp is not None else gpu_cost
     # 4. the tax as a range: company-wide GAAP margin (low), product-level estimate (high)
-    hi_margin, hi_basis = product_margin(inputs.get("vendor_margins"))
+    own_chip_usd = (owned_inp or {}).get("price_usd")
+    hi_margin, hi_basis = product_margin(inputs.get("vendor_margins"), p.accelerator, own_chip_usd,
+                                         str(row.get("vendor") or "NVIDIA"))
     gaap, _ = analysis.vendor_margin_from_data(inputs.tables["nvidia_financials"])
     tax_low = float(m.cost_per_mtok({**(owned_inp or gpu_inp), "vendor_margin": gaap})["tax_share"])
     tax_high = None if hi_margin is None else float(m.cost_per_mtok({**(owned_inp or gpu_inp),
@@ -870,3 +940,78 @@ def live_checks(r: Result, grid: pd.DataFrame) -> list[dict[str, Any]]:
         checks.append({"set": {"acc": acc, "speed": float(row["speed"]), "util": util},
                        "expect": [f"{acc}: ${d3_r2(cost)} per million"]})
     return checks
+
+
+# --------------------------------------------------------------------------------------------------
+# Evidence beside the headline: rental tier words, C8's hardware reading, the pooled price decline
+# (kept apart from `glue_values` and `texts` so that the page glues them in their own cell)
+
+
+def evidence_glue(r: Result, inputs: Inputs) -> tuple[dict[str, tuple[Any, dict[str, Any]]], dict[str, str]]:
+    """Values (key -> (value, glue options)) and texts (key -> words) of the rental footing, C8's
+    hardware reading and the pooled price decline."""
+    from . import hardware_use as hu
+
+    values: dict[str, tuple[Any, dict[str, Any]]] = {}
+    words: dict[str, str] = {}
+    # the rental footing of the measured comparison
+    bench = inputs.get("serving_benchmarks")
+    accs = list(bench["accelerator"].dropna().unique()) if bench is not None and len(bench) else []
+    own = (set(bench.loc[bench["usd_per_chip_hour"].notna(), "accelerator"].dropna())
+           if bench is not None and "usd_per_chip_hour" in bench else set())
+    words["rental_tier"] = rental_tier_words(inputs.get("rental_prices"), accs, r.p.rental_tier, own)
+    words["margin_high_basis_own"] = r.margin_high_basis
+    # C8, hardware reading
+    pts = hu.hardware_use(inputs.get("serving_benchmarks"), inputs.tables["accelerators"],
+                          inputs.tables["model_architectures"])
+    hs = hu.summary(pts)
+    for k, v in hs.items():
+        values[k] = (v, {"pct": True} if (v is not None and k not in ("c8_hardware_points", "c8_hardware_sources"))
+                     else ({} if v is not None else {"text": "n/a"}))
+    n_pts, n_src = hs["c8_hardware_points"], hs["c8_hardware_sources"]
+    words["c8_hardware_sample"] = (f"{n_pts} point{'s' if n_pts != 1 else ''} from {n_src} "
+                                   f"publisher{'s' if n_src != 1 else ''}")
+    words["c8_hardware_vs_threshold"] = (
+        "no measured run states its speed per user" if hs["c8_hardware_use_median"] is None else
+        ("below half of the peak over the whole band" if hs["c8_hardware_use_high"] <= 0.5 else
+         "above half of the peak over the whole band" if hs["c8_hardware_use_low"] > 0.5 else
+         "on either side of half the peak, depending on the precision assumed"))
+    # C8, fleet reading: every operator's figure, in its own terms
+    ue = r.utilization_evidence
+    if len(ue):
+        parts = [f"{row['operator']}, {fmt(float(row['value']), sig=2, pct=True)} ({row['metric']}; "
+                 f"{'self-reported' if bool(row['self_reported']) else 'measured by a third party'})"
+                 for _, row in ue.iterrows()]
+        words["fleet_readings"] = "; ".join(parts)
+    else:
+        words["fleet_readings"] = "none in the data"
+    # the pooled price decline
+    res = r.price.get("result")
+    pool = pt.pooled(res) if res is not None else None
+    pv = pt.glue_values(res) if res is not None else {}
+    values["price_decline_thresholds"] = (pv.get("price_decline_thresholds", 0), {})
+    msl = pv.get("months_since_new_low")
+    values["months_since_new_low"] = (msl, {"unit": "months"} if msl is not None else {"text": "n/a"})
+    single = pv.get("price_decline_single_per_year")
+    ok = single is not None and np.isfinite(single)
+    values["price_decline_single_per_year"] = (single if ok else None, {"text": f"×{fmt(single)}" if ok else "n/a"})
+    if pool is not None:
+        words["price_pooled"] = (f"×{fmt(pool['per_year'])} cheaper per year (the median of {pool['n_thresholds']} "
+                                 f"thresholds with at least {pool['min_lows']} new lows each: "
+                                 f"{', '.join(pool['thresholds'])}; 90% interval of the median threshold ×{fmt(pool['low'])} "
+                                 f"to ×{fmt(pool['high'])})")
+    else:
+        words["price_pooled"] = (f"not measurable: no threshold has {pt.MIN_POOLED_LOWS} new lows, so the single "
+                                 "threshold of the parameters stands in")
+    side = pt.published_beside_pooled(pool, inputs.get("published_rates"))
+    em = side["epoch_median"]
+    values["price_decline_epoch_pooled"] = (em, {"text": f"×{fmt(em)}"} if em is not None else {"text": "n/a"})
+    parts = []
+    if em is not None:
+        parts.append(f"Epoch AI's own rates on the same benchmark{'s' if len(set(pool['rates']['benchmark'])) > 1 else ''} "
+                     f"have a median of ×{fmt(em)} across its {side['epoch_n']} thresholds (its results file, March 2025)")
+    if side["a16z"] is not None:
+        parts.append(f"a16z states ×{fmt(side['a16z'])} a year for MMLU (November 2024)")
+    words["price_pooled_published"] = ("; ".join(parts) if parts else
+                                       "no published rate on the pooled footing is in data/published_rates.csv")
+    return values, words

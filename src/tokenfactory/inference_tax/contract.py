@@ -33,5 +33,13 @@ CONTRACT = Contract(
         Output("tax_share_gpu_low", "fraction of the chip's cost per token", "share"),
         Output("tax_share_gpu_high", "fraction of the chip's cost per token", "share"),
         Output("utilization_elasticity", "% per percentage point"),
+        # C8, hardware use against peak, from measured runs (hardware_use.py)
+        Output("c8_hardware_use_median", "fraction of peak (the busier of bandwidth and compute)", "share"),
+        Output("c8_hardware_use_low", "fraction of peak", "share"),
+        Output("c8_hardware_use_high", "fraction of peak", "share"),
+        Output("c8_bandwidth_use_median", "fraction of peak memory bandwidth", "share"),
+        Output("c8_compute_use_median", "fraction of peak compute", "share"),
+        Output("c8_hardware_points", "measured points", "count"),
+        Output("c8_hardware_sources", "publishers", "count"),
     ),
 )

@@ -88,11 +88,11 @@ class Params(ChapterParams):
     rental_usd_per_chip_hour: float | None = param(
         None, unit="USD per chip-hour", meaning="Rental price; empty = the accelerator's price in data/rental_prices.csv "
                                                 "at `rental_tier`", gt=0, le=1000)
-    rental_tier: str = param(
-        "rental_3yr", unit="", meaning="Which rental price to use for every accelerator (one tier for all, so that "
-                                       "chips are compared on one footing)",
-        choices_from=("rental_prices", "tier"),
-        basis="SemiAnalysis InferenceX's 3-year rental tier, the one tier published for every accelerator it measures")
+    rental_tier: Literal["3yr", "1yr", "on_demand", "spot"] = param(
+        "3yr", unit="", meaning="Rental term priced for every accelerator (data/rental_prices.csv, column term): 3-year, "
+                                "1-year, on-demand or spot; one term for all, so that chips are compared on one footing "
+                                "(a chip without a price at that term is left out of the measured comparison)",
+        basis="SemiAnalysis InferenceX's 3-year rental tier, the one term published for every accelerator it measures")
     # --- operations ------------------------------------------------------------------------------
     utilization: float = param(
         0.5, unit="fraction of hours", meaning="Share of the year the chip serves traffic at the modeled throughput",

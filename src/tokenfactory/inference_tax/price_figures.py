@@ -117,3 +117,53 @@ def comparison_table(result: pt.PriceTrendResult) -> pd.DataFrame:
         "Here × per year": c["our_per_year"].map(lambda v: fmt(v) if pd.notna(v) else ""),
         "Here 90% interval": [f"{fmt(lo)} to {fmt(hi)}" if pd.notna(lo) else "" for lo, hi in zip(c["our_low"], c["our_high"])],
     })
+
+
+def pooled_table(result: pt.PriceTrendResult | None) -> pd.DataFrame:
+    """Every threshold on the headline's price basis: its rate, new lows, months since the last new low,
+    and whether it enters the pooled headline (see `price_trend.pooled`)."""
+    if result is None:
+        return pd.DataFrame({"Note": ["no price trend (missing tables)"]})
+    t = pt.pooled_table(result)
+    for c in ("× per year", "90% low", "90% high"):
+        t[c] = t[c].map(lambda v: fmt(v) if pd.notna(v) else "too few new lows")
+    t["Months since"] = t["Months since"].map(lambda v: fmt(v) if pd.notna(v) else "")
+    t["Pooled"] = t["Pooled"].map({True: "yes", False: f"no (fewer than {pt.MIN_POOLED_LOWS} new lows)"})
+    return t
+
+
+def pooled_chart(result: pt.PriceTrendResult | None, min_lows: int = pt.MIN_POOLED_LOWS) -> alt.LayerChart | alt.Chart:
+    """The frontiers of the thresholds pooled into the headline rate, each with its fitted line and rate;
+    the title states the pooled rate (see `price_trend.pooled`)."""
+    pool = pt.pooled(result, min_lows=min_lows) if result is not None else None
+    if pool is None:
+        return alt.Chart(pd.DataFrame({"t": ["No threshold has enough new lows to pool"]}), width=WIDTH,
+                         height=60).mark_text().encode(text="t:N")
+    rates = pool["rates"]
+    keys = [(b, ref if isinstance(ref, str) and ref else f"{lvl:g}", pool["basis"])
+            for b, ref, lvl in zip(rates["benchmark"], rates["reference"], rates["threshold"])]
+    keys = [k for k in keys if k in result.frontiers]
+    pts, lines = frontier_frame(result, pool["basis"], keys), fit_frame(result, pool["basis"], keys)
+    title = charts.title(
+        f"At fixed capability, prices fell {_x(pool['per_year'])} a year: the median of {pool['n_thresholds']} thresholds",
+        [f"{pt.BASIS_LABELS[pool['basis']].capitalize()}, USD per million tokens (log scale), of models at or above each",
+         f"threshold with at least {pool['min_lows']} new lows. Dots: new lows, fitted; open squares: prices seen on a page",
+         "below the dated low (upper bounds). Dashed: each threshold's fit, its rate per year at the end."])
+    domain = list(dict.fromkeys(pts["threshold"])) if len(pts) else []
+    color = alt.Color("threshold:N", title="Threshold", scale=charts.category_scale(domain),
+                      legend=alt.Legend(orient="bottom", columns=2, labelLimit=320))
+    y = alt.Y("usd_per_mtok:Q", title="USD per million tokens (log scale)", scale=alt.Scale(type="log"))
+    x = alt.X("date:T", title="Date the price took effect (bounds: date of the page)")
+    tooltip = [alt.Tooltip("model:N"), alt.Tooltip("provider:N"), alt.Tooltip("date:T"), alt.Tooltip("status:N"),
+               alt.Tooltip("usd_per_mtok:Q", format="$.3r", title="USD per million tokens"), alt.Tooltip("threshold:N")]
+    base = alt.Chart(pts, title=title, width=WIDTH, height=320)
+    layers = [base.transform_filter("datum.status != 'new low (fitted)'").mark_point(
+                  filled=False, size=45, shape="square", opacity=0.8).encode(x=x, y=y, color=color, tooltip=tooltip),
+              base.transform_filter("datum.status == 'new low (fitted)'").mark_point(filled=True, size=60).encode(
+                  x=x, y=y, color=color, tooltip=tooltip)]
+    if len(lines):
+        lc = alt.Chart(lines)
+        layers.append(lc.mark_line(strokeDash=[5, 3]).encode(x="date:T", y="usd_per_mtok:Q", color=color))
+        layers.append(lc.transform_filter("datum.rate != ''").mark_text(align="left", dx=6, fontSize=11).encode(
+            x="date:T", y="usd_per_mtok:Q", text="rate:N", color=color))
+    return alt.layer(*layers)

@@ -38,9 +38,12 @@ Parameters of the entry point `price_trend_result` (for the chapter's Params):
 - `published`: the published_rates table (optional): adds a16z's footing as a second view (MMLU at
   its stated threshold, input and output averaged) and the comparison with published rates.
 
-Outputs glued (`glue_values`): price_decline_per_year (headline multiplier per year),
-price_decline_low, price_decline_high (its 90% interval), price_points_fitted (new lows fitted at the
-headline threshold), price_events_dated (launches and price cuts with a date in the table).
+Outputs glued (`glue_values`): price_decline_per_year (headline multiplier per year: the median over the
+thresholds with at least `MIN_POOLED_LOWS` new lows, see `pooled`), price_decline_low, price_decline_high
+(the median threshold's 90% interval), price_points_fitted (new lows of the thresholds pooled),
+price_decline_thresholds (how many), months_since_new_low (from the most recent of their new lows to the
+end of the price table), price_decline_single_* (the parameters' single threshold), price_events_dated
+(launches and price cuts with a date in the table).
 
 Suggested chapter Params (name, default, unit, basis):
 - price_trend_headline_benchmark = "gpqa_diamond" (choice: mmlu, gpqa_diamond, eci): Epoch AI's headline footing.
@@ -71,6 +74,9 @@ from scipy import optimize, stats
 from ..data.checks import rows_with_basis
 
 DAYS_PER_YEAR = 365.25
+DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+#: Fewest new lows a threshold needs to enter the pooled headline rate.
+MIN_POOLED_LOWS = 8
 
 #: Price events whose date is the date the price took effect (or the first dataset commit showing it).
 EVENTS = ("launch", "price_cut")
@@ -323,6 +329,8 @@ class PriceTrendResult:
     years_covered: tuple[int, int]
     comparison: pd.DataFrame | None
     alpha: float
+    #: the last date of the price table: new lows are looked for up to it (`months_since_new_low`)
+    window_end: pd.Timestamp | None = None
 
 
 def _key(th: Threshold, basis: str) -> tuple[str, str, str]:
@@ -363,13 +371,15 @@ def price_trend_result(prices: pd.DataFrame, models: pd.DataFrame, scores: pd.Da
             "method": "" if fit is None else fit.method,
         })
     rates = pd.DataFrame(rows)
+    window_end = pd.to_datetime(all_prices["date"]).max()
+    rates["months_since_new_low"] = (window_end - pd.to_datetime(rates["last_low"])).dt.days / DAYS_PER_MONTH
     ev = all_prices[row_kind(all_prices) == "event"]
     years = pd.to_datetime(ev["date"]).dt.year
     comparison = compare_with_published(rates, published) if published is not None else None
     return PriceTrendResult(rates=rates, frontiers=frontiers, fits=fits, labels=labels, headline=tuple(headline),
                             events_dated=len(ev), events_by_provider=ev.groupby("provider").size().sort_values(ascending=False),
                             years_covered=(int(years.min()), int(years.max())) if len(ev) else (0, 0),
-                            comparison=comparison, alpha=alpha)
+                            comparison=comparison, alpha=alpha, window_end=window_end)
 
 
 def headline_row(result: PriceTrendResult) -> pd.Series:
@@ -381,16 +391,84 @@ def headline_row(result: PriceTrendResult) -> pd.Series:
     return hit.iloc[0]
 
 
-def glue_values(result: PriceTrendResult) -> dict[str, float]:
-    """Values the chapter glues (keys as in issue 12)."""
+def pooled(result: PriceTrendResult, basis: str | None = None, min_lows: int = MIN_POOLED_LOWS) -> dict | None:
+    """The headline rate pooled across capability thresholds: the median of the rates of every
+    threshold (Epoch AI's method, one price basis) fitted on at least `min_lows` new lows.
+
+    A median, not a joint fit: the thresholds share models (a cheap model that reaches GPT-4's MMLU
+    score also reaches GPT-3's), so their points are not independent and a joint fit's interval
+    would be too narrow. The interval is the median threshold's own (with an even count, the
+    geometric mean of the two middle thresholds' ends). `months_since_new_low` is the time from the
+    most recent new low among them to the end of the price table: a long wait means the running
+    minimum has stalled, which a fit on new lows alone cannot show. None when no threshold has
+    enough new lows."""
+    basis = basis or result.headline[2]
+    r = result.rates
+    ok = r[(r["view"] == "Epoch AI method") & (r["basis"] == basis) & (r["points_fitted"] >= min_lows)
+           & r["per_year"].notna() & (r["per_year"] > 0)]
+    if ok.empty:
+        return None
+    ok = ok.assign(_log=np.log10(ok["per_year"])).sort_values("_log", kind="stable")
+    k = len(ok)
+    mid = ok.iloc[[(k - 1) // 2, k // 2]]
+    gm = lambda c: float(10 ** np.log10(mid[c].astype(float)).mean())  # noqa: E731
+    return {"per_year": float(10 ** np.median(ok["_log"])), "low": gm("low"), "high": gm("high"),
+            "thresholds": list(ok.sort_index()["threshold_label"]), "n_thresholds": k, "points": int(ok["points_fitted"].sum()),
+            "months_since_new_low": float(ok["months_since_new_low"].min()), "basis": basis, "min_lows": min_lows,
+            "rates": ok.drop(columns="_log").reset_index(drop=True)}
+
+
+def glue_values(result: PriceTrendResult, min_lows: int = MIN_POOLED_LOWS) -> dict[str, float]:
+    """Values the chapter glues. The headline (`price_decline_per_year`, `_low`, `_high`) is the pooled
+    rate (`pooled`); `price_points_fitted` counts the new lows of the thresholds pooled and
+    `price_decline_thresholds` how many there are. When no threshold has `min_lows` new lows, the
+    headline falls back to the single threshold of the parameters (`price_decline_thresholds` = 0
+    says so). The single threshold's own rate is kept as `price_decline_single_*`."""
     h = headline_row(result)
-    return {
-        "price_decline_per_year": float(h["per_year"]),
-        "price_decline_low": float(h["low"]),
-        "price_decline_high": float(h["high"]),
-        "price_points_fitted": int(h["points_fitted"]),
-        "price_events_dated": int(result.events_dated),
-    }
+    pool = pooled(result, min_lows=min_lows)
+    single = {"price_decline_single_per_year": float(h["per_year"]), "price_decline_single_low": float(h["low"]),
+              "price_decline_single_high": float(h["high"]), "price_decline_single_points": int(h["points_fitted"])}
+    if pool is None:
+        return {"price_decline_per_year": float(h["per_year"]), "price_decline_low": float(h["low"]),
+                "price_decline_high": float(h["high"]), "price_points_fitted": int(h["points_fitted"]),
+                "price_events_dated": int(result.events_dated), "price_decline_thresholds": 0,
+                "months_since_new_low": float(h["months_since_new_low"]), **single}
+    return {"price_decline_per_year": pool["per_year"], "price_decline_low": pool["low"],
+            "price_decline_high": pool["high"], "price_points_fitted": pool["points"],
+            "price_events_dated": int(result.events_dated), "price_decline_thresholds": pool["n_thresholds"],
+            "months_since_new_low": pool["months_since_new_low"], **single}
+
+
+def published_beside_pooled(pool: dict | None, published: pd.DataFrame | None) -> dict:
+    """Published figures on the pooled footing: the median of Epoch AI's own per-threshold rates
+    (its results file) on the benchmarks pooled here, and a16z's stated yearly rate (MMLU). Empty
+    values (None) where the table has none."""
+    out = {"epoch_median": None, "epoch_n": 0, "a16z": None}
+    if pool is None or published is None or published.empty:
+        return out
+    benches = {b for b in pool["rates"]["benchmark"]}
+    pub = published_rates(published)
+    ep = pub[(pub["source"] == "Epoch AI (results file)") & pub["benchmark"].isin(benches) & pub["per_year"].notna()]
+    if len(ep):
+        out["epoch_median"] = float(10 ** np.median(np.log10(ep["per_year"].astype(float))))
+        out["epoch_n"] = int(len(ep))
+    a16 = pub[(pub["source"] == "a16z") & pub["benchmark"].isin(benches) & pd.to_numeric(pub["rate_per_year"],
+                                                                                          errors="coerce").notna()]
+    if len(a16):
+        out["a16z"] = float(pd.to_numeric(a16["rate_per_year"]).iloc[0])
+    return out
+
+
+def pooled_table(result: PriceTrendResult, basis: str | None = None, min_lows: int = MIN_POOLED_LOWS) -> pd.DataFrame:
+    """Every threshold on one basis: its rate, new lows, months since its last new low, and whether it
+    enters the pooled headline (at least `min_lows` new lows)."""
+    basis = basis or result.headline[2]
+    r = result.rates[(result.rates["view"] == "Epoch AI method") & (result.rates["basis"] == basis)]
+    return pd.DataFrame({
+        "Threshold": r["threshold_label"], "New lows fitted": r["points_fitted"], "× per year": r["per_year"],
+        "90% low": r["low"], "90% high": r["high"], "Last new low": pd.to_datetime(r["last_low"]).dt.date,
+        "Months since": r["months_since_new_low"], "Pooled": r["points_fitted"] >= min_lows,
+    }).reset_index(drop=True)
 
 
 def rates_table(result: PriceTrendResult, basis: str | None = None) -> pd.DataFrame:
