@@ -330,7 +330,7 @@ def changes_page(executed: Path) -> str:
     the newest recorded edition and this build, by how much, and the data tables behind the moves."""
     from . import results
     from .freshness import all_tables
-    from .nb import fmt
+    from .formatting import fmt
 
     prev = previous_edition()
     lines = ["# What changed in this edition", ""]
@@ -626,7 +626,7 @@ KEY_RESULTS: tuple[tuple[str, str, str, str], ...] = (
 
 
 def _show(value: object, kind: str) -> str:
-    from .nb import fmt
+    from .formatting import fmt
 
     if value is None or isinstance(value, str):
         return "n/a" if value is None else str(value)

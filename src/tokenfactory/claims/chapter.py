@@ -149,7 +149,7 @@ def show_margin(r: Result, source: str) -> None:
 
 def c7_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     """C7's counts and the program cost at which its verdict flips (rules.c7_flip)."""
-    from ..nb import fmt
+    from ..formatting import fmt
 
     facts = r.evidence.facts
     flip, after = rules.c7_flip(r.evidence, r.p)

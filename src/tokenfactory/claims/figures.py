@@ -118,6 +118,6 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
 
 
 def charts_fmt(v: object) -> str:
-    from ..nb import fmt
+    from ..formatting import fmt
 
     return fmt(v, sig=2) if isinstance(v, (int, float)) else str(v)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..nb import fmt
+from ..formatting import fmt
 from ..registry import CHAPTERS
 from .rules import (INCONCLUSIVE, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SELF_REPORTED, SUPPORTED, VERDICTS,
                     Verdict, counts)

@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..nb import fmt
+from ..formatting import fmt
 from .evidence import MISSING, Evidence
 from .ledger import Claim, Ledger
 from .params import Params

@@ -21,7 +21,7 @@ from typing import Any, Callable
 import pandas as pd
 from pydantic import ValidationError
 
-from ..nb import fmt
+from ..formatting import fmt
 from ..params_base import describe
 from .evidence import Evidence
 from .params import Params

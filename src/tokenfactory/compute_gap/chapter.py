@@ -366,7 +366,7 @@ def oldest_unmatched(lags: pd.DataFrame) -> pd.Series | None:
 def bracket_text(tobit: float, exact_only: float, bounds_as_exact: float) -> str:
     """Where the censored fit sits relative to the two biased ordinary fits, written from the signs
     and order of the three slopes (never asserted)."""
-    from ..nb import fmt
+    from ..formatting import fmt
     vals = (tobit, exact_only, bounds_as_exact)
     if not all(np.isfinite(v) for v in vals):
         return "the two biased ordinary fits cannot both be computed on these data"
@@ -403,7 +403,7 @@ def gap_path(g: pd.DataFrame) -> dict[str, Any]:
 def gap_path_text(path: dict[str, Any], unit: str) -> str:
     """"went from A to a low of B (Mon YYYY), then back to C", or the plain direction when the path
     is monotone."""
-    from ..nb import fmt
+    from ..formatting import fmt
     if not np.isfinite(path["first"]):
         return "cannot be computed"
     a, lo, z = path["first"], path["min"], path["last"]
@@ -416,7 +416,7 @@ def gap_path_text(path: dict[str, Any], unit: str) -> str:
 def usd_bn(v: float, sig: int = 3) -> str:
     """USD billions as a reader writes them: "USD 351 billion" (three significant figures, since
     these figures are read in filings, not estimated)."""
-    from ..nb import fmt
+    from ..formatting import fmt
     if v is None or not np.isfinite(v):
         return "n/a"
     return f"USD {fmt(float(v) * 1e9, sig=sig)}"
@@ -671,7 +671,7 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
 
 def _shrink(change: float) -> str:
     """A negative change per year as the size of the shrinking: -0.5 -> "50%"."""
-    from ..nb import fmt
+    from ..formatting import fmt
     return fmt(-change, pct=True) if np.isfinite(change) else "n/a"
 
 
@@ -746,7 +746,7 @@ def texts(res: Result) -> dict[str, str]:
                                        else "longer than" if new26 > old25 else "shorter than" if new26 < old25
                                        else "the same as")
     # the significance level of the power simulation (leadership.trend_power's default)
-    from ..nb import fmt
+    from ..formatting import fmt
     out["power_alpha"] = fmt(inspect.signature(leadership.trend_power).parameters["alpha"].default)
     rc, ga, go = res.capex_recent, res.capex_apart, res.capex_others
     if ga is not None and go is not None and np.isfinite(ga.rate) and np.isfinite(go.rate):
@@ -783,7 +783,7 @@ def mean_days(w: pd.DataFrame) -> float:
 
 def median_effect_text(median_now: float, median_other: float) -> str:
     """"leaves the median window at N days" or "changes the median window to N days"."""
-    from ..nb import fmt
+    from ..formatting import fmt
     if not (np.isfinite(median_now) and np.isfinite(median_other)):
         return "cannot be compared (no median)"
     if round(median_now) == round(median_other):
@@ -798,7 +798,7 @@ MIN_SPELLS_FOR_FIT = 10
 
 def window_fit_text(wt: leadership.WindowTrend) -> str:
     """The log-linear change of window length per year, as a clause for the prose (or why not)."""
-    from ..nb import fmt
+    from ..formatting import fmt
     if wt.n < MIN_SPELLS_FOR_FIT or not np.isfinite(wt.change_per_year):
         return (f"with {wt.n} completed spells a log-linear fit of their length would be uninformative "
                 f"(fewer than {MIN_SPELLS_FOR_FIT}), so none is reported")
@@ -808,5 +808,5 @@ def window_fit_text(wt: leadership.WindowTrend) -> str:
 
 def fmt_x(v: float) -> str:
     """A multiplier as text ("×4.7"), n/a when unknown."""
-    from ..nb import fmt
+    from ..formatting import fmt
     return "n/a" if v is None or not np.isfinite(v) else f"×{fmt(v)}"

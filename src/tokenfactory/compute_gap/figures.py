@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import charts
-from ..nb import fmt
+from ..formatting import fmt
 from . import chapter, frontier
 
 W = 600  # plot width, px: the chart with its legend stays within 700 px

@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..nb import fmt
+from ..formatting import fmt
 from . import model
 from .contract import CONTRACT
 from .params import Params

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..nb import fmt
+from ..formatting import fmt
 from . import model as m
 from .params import Params
 
