@@ -92,6 +92,11 @@ _add(Table(
         Col("server_capex_usd_per_chip", "number", "Capital cost of the server around the chip (with its networking "
             "where the source includes it), per chip, where a source gives it", "USD", ge=0, le=1e8),
         *_common(),
+        Col("generation_kind", "text", "A new architecture (a new core design: Volta, Ampere, Hopper, Blackwell, "
+            "Rubin; each TPU version) or a refresh of an earlier one (more or faster memory, higher clocks: H200, "
+            "B300, MI325X)", choices=("architecture", "refresh")),
+        Col("product_line", "text", "The product line within a family whose generations succeed each other "
+            "(TPU performance: v2, v3, v4, v5p, TPU7x, 8t; TPU efficiency: v5e, v6e, 8i)"),
     ),
     date_order=(("announced_date", "available_date"),),
 ))

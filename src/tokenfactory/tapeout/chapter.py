@@ -219,6 +219,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "n_custom_vendors_training": len(work["vendors_training"]),
         "claimed_months": p.claimed_months,
     }
+    numbers.update(cadence_numbers(wide, accelerators, p))
     numbers["custom_vendors_training"] = ", ".join(work["vendors_training"])
     numbers["reference_interval"] = ref["interval"]
     return Result(p, wide, durs, bands, pair, refs, full, pct, fpct, stated, gaps, recent, trend, gains, pp, tech,
@@ -436,3 +437,47 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     for k in ("fab_months", "packaging_months", "bringup_months", "gain_per_generation", "horizon_years"):
         out[k] = (getattr(p, k), {})
     return out
+
+
+# --- Architecture cadence (new designs apart from refreshes, one product line at a time) -----------------------------
+
+#: The integrated program the flywheel's premises are tested against (claims C11).
+INTEGRATED_VENDOR = "Google"
+
+
+def cadence_numbers(wide: pd.DataFrame, accelerators: pd.DataFrame | None, p: Params) -> dict[str, float]:
+    """The architecture cadence: NVIDIA's last `recent_generations` architecture gaps (H200 and B300
+    are refreshes, not generations), Google's TPU gaps within one product line, merchant and custom
+    families' medians, and the gains per architecture at inference precision (FP8 per watt) and in
+    memory bandwidth."""
+    ag = m.architecture_gaps(wide, accelerators)
+    kinds = wide.dropna(subset=["kind"]).groupby("vendor")["kind"].first()
+    ag = ag.assign(kind=ag["vendor"].map(kinds))
+    gains = m.inference_gains(ag, accelerators)
+    nv, n_nv = m.line_cadence(ag, p.cadence_vendor, p.recent_generations)
+    tpu, n_tpu = m.line_cadence(ag, INTEGRATED_VENDOR)
+    tpu_recent, n_tpu_recent = m.line_cadence(ag, INTEGRATED_VENDOR, p.recent_generations)
+    merch = ag[ag["kind"] == "merchant_gpu"].dropna(subset=["mid"])
+    asic = ag[ag["kind"] == "custom_asic"].dropna(subset=["mid"])
+    nv_gains = gains[gains["vendor"] == p.cadence_vendor]
+    nan = float("nan")
+    return {
+        "nvidia_architecture_gap_months": nv,
+        "n_nvidia_architecture_gaps": n_nv,
+        "nvidia_architecture_gap_min_months": float(ag.loc[ag["vendor"] == p.cadence_vendor, "mid"].tail(
+            p.recent_generations).min()) if n_nv else nan,
+        "nvidia_architecture_gap_max_months": float(ag.loc[ag["vendor"] == p.cadence_vendor, "mid"].tail(
+            p.recent_generations).max()) if n_nv else nan,
+        "tpu_architecture_gap_months": tpu,
+        "n_tpu_architecture_gaps": n_tpu,
+        "tpu_recent_architecture_gap_months": tpu_recent,
+        "median_merchant_architecture_gap_months": float(merch["mid"].median()) if len(merch) else nan,
+        "n_merchant_architecture_gaps": len(merch),
+        "median_asic_architecture_gap_months": float(asic["mid"].median()) if len(asic) else nan,
+        "n_asic_architecture_gaps": len(asic),
+        "median_fp8_per_watt_gain": float(gains["fp8_per_watt_ratio"].median()) if gains["fp8_per_watt_ratio"].notna().any() else nan,
+        "n_fp8_per_watt_gains": int(gains["fp8_per_watt_ratio"].notna().sum()),
+        "median_bandwidth_gain": float(gains["bandwidth_ratio"].median()) if gains["bandwidth_ratio"].notna().any() else nan,
+        "n_bandwidth_gains": int(gains["bandwidth_ratio"].notna().sum()),
+        "nvidia_bandwidth_gain": float(nv_gains["bandwidth_ratio"].median()) if nv_gains["bandwidth_ratio"].notna().any() else nan,
+    }
