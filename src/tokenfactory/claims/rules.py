@@ -209,7 +209,9 @@ def _outcome(verdict: str, rule_text: str, checks: list[Check], test: str, sampl
 # --------------------------------------------------------------------------------------------------
 # The model gap (compute_gap)
 
-C1_READS = ("compute_gap.open_lag_months_average", "compute_gap.lag_average_n", "compute_gap.lag_average_start",
+C1_READS = ("compute_gap.open_lag_months_epoch_footing", "compute_gap.ref_epoch_2025_lag_avg_months",
+            "compute_gap.ref_epoch_2025_lag_avg_months_low", "compute_gap.ref_epoch_2025_lag_avg_months_high",
+            "compute_gap.open_lag_months_average", "compute_gap.lag_average_n", "compute_gap.lag_average_start",
             "compute_gap.lag_average_end", "compute_gap.open_lag_trend_months_per_year", "compute_gap.lag_trend_low",
             "compute_gap.lag_trend_high", "compute_gap.n_records", "compute_gap.current_lag_months",
             "compute_gap.unmatched_lag_months", "compute_gap.open_lag_months_latest")
@@ -218,7 +220,12 @@ C1_READS = ("compute_gap.open_lag_months_average", "compute_gap.lag_average_n", 
 @rule("C1", *C1_READS)
 def c1(ev: Evidence, p: Params) -> Outcome:
     limit = p.catch_up_months_max
-    missing = ev.missing("compute_gap.open_lag_months_average", "compute_gap.lag_trend_low", "compute_gap.lag_trend_high")
+    missing = ev.missing("compute_gap.open_lag_months_epoch_footing", "compute_gap.lag_trend_low",
+                         "compute_gap.lag_trend_high")
+    level = ev.number("compute_gap.open_lag_months_epoch_footing")
+    epoch = ev.number("compute_gap.ref_epoch_2025_lag_avg_months")
+    e_lo, e_hi = (ev.number("compute_gap.ref_epoch_2025_lag_avg_months_low"),
+                  ev.number("compute_gap.ref_epoch_2025_lag_avg_months_high"))
     avg = ev.number("compute_gap.open_lag_months_average")
     trend = ev.number("compute_gap.open_lag_trend_months_per_year")
     low, high = ev.number("compute_gap.lag_trend_low"), ev.number("compute_gap.lag_trend_high")
@@ -227,14 +234,21 @@ def c1(ev: Evidence, p: Params) -> Outcome:
     window = f" from {start} to {end}" if start and end else ""
     shrinking = None if low is None or high is None else (True if high < 0 else False if low > 0 else None)
     half = None if low is None or high is None else (high - low) / 2
+    beside = (f", beside Epoch AI's published {_v(epoch, 'months')} (90% interval {_v(e_lo)} to {_v(e_hi)})"
+              if epoch is not None else "")
     checks = [
-        Check("compute_gap.open_lag_months_average", avg, f"≤ {_v(limit, 'months')}",
-              None if avg is None else avg <= limit,
-              f"averaged over time{window}, open models trail the closed frontier by {_v(avg, 'months')}",
-              limit, "le", "catch_up_months_max", "time-averaged open-model lag"),
+        Check("compute_gap.open_lag_months_epoch_footing", level, f"≤ {_v(limit, 'months')}",
+              None if level is None else level <= limit,
+              f"on Epoch AI's footing (its ECI window, the horizontal gap averaged over capability levels), open "
+              f"models take {_v(level, 'months')} to catch up{beside}",
+              limit, "le", "catch_up_months_max", "open-model lag, level average (Epoch AI's footing)"),
         Check("compute_gap.open_lag_trend_months_per_year", trend, "interval wholly below 0 (lag shrinking)", shrinking,
               f"the lag changes by {_v(trend, 'months per year')} (interval {_v(low)} to {_v(high)})",
               label="trend of the lag"),
+        context("compute_gap.open_lag_months_average", avg,
+                f"a second view: averaged over time{window}, the lag is {_v(avg, 'months')}; a time average also "
+                "counts the weeks the best open model ages between releases (the sawtooth), so it runs longer than "
+                "Epoch AI's level average", "time-averaged open-model lag"),
         context("compute_gap.current_lag_months", ev.number("compute_gap.current_lag_months"),
                 f"today's point lag is {_v(ev.number('compute_gap.current_lag_months'), 'months')}, one day's value "
                 "of a sawtooth that jumps at each closed release", "point lag today"),
@@ -246,17 +260,21 @@ def c1(ev: Evidence, p: Params) -> Outcome:
                  "the claim's other gap, between the leading labs themselves: the book measures who leads and for "
                  "how long (C2), not by how much"),
     ]
-    verdict = INCONCLUSIVE if "compute_gap.open_lag_months_average" in missing else combine(checks)
-    rule_text = (f"\"Within months\" is read as a time-averaged lag of at most {_v(limit, 'months')}, the measure "
-                 "Epoch AI publishes; the point lag today and the oldest unmatched closed model are second views "
-                 "(see the flip table). \"Shrinking\" needs a trend of the lag whose interval lies wholly below "
-                 "zero; an interval that straddles zero leaves that part undecided. The gap between the leading "
-                 "labs themselves is not measured, so the verdict is at most partly supported: partly if either part "
-                 "holds; not supported if the lag is longer than the threshold and the trend does not show "
-                 "shrinking; inconclusive if neither part can be decided.")
-    test = f"time-averaged lag ≤ {_v(limit, 'months')}; bootstrap interval of the lag's trend below zero"
-    sample = (f"{_count(n_avg, 'weekly date')} in the average" if n_avg is not None else "") + \
-             (f"; {_count(n_rec, 'closed frontier record')} for the trend" if n_rec is not None else "")
+    verdict = INCONCLUSIVE if "compute_gap.open_lag_months_epoch_footing" in missing else combine(checks)
+    rule_text = (f"\"Within months\" is read as a lag of at most {_v(limit, 'months')} measured as Epoch AI measures "
+                 "it: the horizontal gap between the best-to-date closed and open lines, averaged over the capability "
+                 "levels both reached, on Epoch's ECI window; the book's figure stands beside Epoch's published one. "
+                 "The lag averaged over time (which also counts how long the best open model has aged), today's "
+                 "point lag and the oldest unmatched closed model are second views (see the flip table). "
+                 "\"Shrinking\" needs a trend of the lag whose interval lies wholly below zero; an interval that "
+                 "straddles zero leaves that part undecided. The gap between the leading labs themselves is not "
+                 "measured, so the verdict is at most partly supported: partly if either part holds; not supported "
+                 "if the lag is longer than the threshold and the trend does not show shrinking; inconclusive if "
+                 "neither part can be decided.")
+    test = f"level-averaged lag (Epoch AI's footing) ≤ {_v(limit, 'months')}; bootstrap interval of the lag's trend below zero"
+    sample = ("Epoch AI's ECI window (models released January 2023 to October 2025)"
+              + (f"; {_count(n_avg, 'weekly date')} in the time average" if n_avg is not None else "")
+              + (f"; {_count(n_rec, 'closed frontier record')} for the trend" if n_rec is not None else ""))
     power = ("" if half is None else
              f"the trend's interval is ±{_v(half, 'months per year')} wide: a change of the lag smaller than that "
              "could not be told from none")
@@ -597,7 +615,7 @@ def c9(ev: Evidence, p: Params) -> Outcome:
     return _outcome(verdict, rule_text, checks, test, sample, "", missing)
 
 
-C10_READS = ("tapeout.min_feasible_cycle_months", "tapeout.nvidia_recent_generation_gap_months",
+C10_READS = ("tapeout.min_feasible_cycle_months", "tapeout.nvidia_architecture_gap_months",
              "tapeout.median_design_to_tapeout_months")
 
 
@@ -605,7 +623,7 @@ def what_would_have_to_be_true(ev: Evidence, p: Params) -> list[str]:
     """For a forecast of cycles of S months: what the world would have to look like, in two readings
     of "cycle" (one program end to end; the cadence of overlapping programs)."""
     floor = ev.number("tapeout.min_feasible_cycle_months")
-    cadence = ev.number("tapeout.nvidia_recent_generation_gap_months")
+    cadence = ev.number("tapeout.nvidia_architecture_gap_months")
     design = ev.number("tapeout.median_design_to_tapeout_months")
     out = []
     for s in (p.short_cycle_months, p.shortest_cycle_months):
@@ -620,21 +638,22 @@ def what_would_have_to_be_true(ev: Evidence, p: Params) -> list[str]:
             out.append(end_to_end)
         if cadence is not None:
             out.append(f"as a cadence, a new generation every {_v(s, 'months')} is {_v(cadence / s)} times as often "
-                       f"as NVIDIA's recent {_v(cadence, 'months')}")
+                       f"as NVIDIA's new architectures, every {_v(cadence, 'months')} (refreshes left out)")
     return out
 
 
 @rule("C10", *C10_READS)
 def c10(ev: Evidence, p: Params) -> Outcome:
     floor = ev.number("tapeout.min_feasible_cycle_months")
-    cadence = ev.number("tapeout.nvidia_recent_generation_gap_months")
+    cadence = ev.number("tapeout.nvidia_architecture_gap_months")
     checks = [context("tapeout.min_feasible_cycle_months", floor,
                       f"the manufacturing phases (fab, packaging, bring-up) take at least {_v(floor, 'months')} by the "
                       "tape-out chapter's sourced assumptions; they bound manufacturing, not design",
                       "manufacturing floor"),
-              context("tapeout.nvidia_recent_generation_gap_months", cadence,
-                      f"NVIDIA's recent generations arrive every {_v(cadence, 'months')} (median of the last three)",
-                      "NVIDIA's recent cadence")]
+              context("tapeout.nvidia_architecture_gap_months", cadence,
+                      f"NVIDIA's new architectures arrive every {_v(cadence, 'months')} (median of the last three "
+                      "architecture gaps; refreshes such as H200 and B300 are not generations)",
+                      "NVIDIA's architecture cadence")]
     needs = what_would_have_to_be_true(ev, p)
     rule_text = ("Not testable: a forecast of what AI-assisted design could do, which no data today can confirm or "
                  "refute (manufacturing floors bound a different phase). What would have to be true: "
@@ -652,9 +671,11 @@ def c12(ev: Evidence, p: Params) -> Outcome:
 # --------------------------------------------------------------------------------------------------
 # The flywheel (flywheel)
 
-C11_READS = ("flywheel.crossover_month", "flywheel.cost_per_mtok_ratio_y5", "flywheel.lead_share_tax",
-             "flywheel.lead_share_cycle", "flywheel.lead_share_data", "flywheel.share_of_runs_integrated_ahead",
-             "flywheel.sensitivity_runs", "flywheel.morris_runs", "flywheel.most_sensitive_parameter")
+C11_READS = ("flywheel.crossover_month", "flywheel.cumulative_advantage_y5_usd_bn", "flywheel.cost_per_mtok_ratio_y5",
+             "flywheel.lead_share_tax", "flywheel.lead_share_cycle", "flywheel.lead_share_data",
+             "flywheel.share_of_runs_integrated_ahead", "flywheel.sensitivity_runs", "flywheel.morris_runs",
+             "flywheel.most_sensitive_parameter", "flywheel.own_cycle_start_months", "flywheel.merchant_cycle_months",
+             "flywheel.asic_cost_ratio", "tapeout.tpu_architecture_gap_months", "tapeout.n_tpu_architecture_gaps")
 
 #: The flywheel's lead sources in words.
 LEAD_SOURCES = {"flywheel.lead_share_tax": "the tax saved", "flywheel.lead_share_cycle": "faster chip cycles",
@@ -674,45 +695,123 @@ def main_lead_key(ev: Evidence) -> str | None:
     return max(shares, key=lambda x: shares[x]) if shares else None
 
 
+def flywheel_wins(month: float | None, advantage: float | None, horizon: float, crossed_known: bool) -> bool | None:
+    """The integrated strategy both overtakes the merchant one within the horizon and leads at year five
+    (True); it never overtakes, overtakes too late, or trails at year five (False); unknown (None)."""
+    if advantage is None or not crossed_known:
+        return None
+    overtakes = month is not None and month <= horizon
+    return overtakes and advantage > 0
+
+
+def runs_all_ahead(share: float | None) -> bool | None:
+    """Across the premises' plausible ranges: ahead in every screening run (True), in none (False), in
+    some (None: the answer depends on where in the ranges the premises lie). A share of runs describes
+    the ranges, not the world: only its ends decide."""
+    if share is None:
+        return None
+    return True if share >= 1.0 else False if share <= 0.0 else None
+
+
+def premise_consistent(model_value: float | None, observed: float | None, tolerance: float) -> bool | None:
+    """A premise against a real program: within `tolerance` (a share) of what the program shows (True),
+    outside it (False), or unknown (None)."""
+    if model_value is None or observed is None or observed <= 0:
+        return None
+    return abs(model_value / observed - 1.0) <= tolerance
+
+
 @rule("C11", *C11_READS)
 def c11(ev: Evidence, p: Params) -> Outcome:
-    missing = ev.missing("flywheel.crossover_month", "flywheel.cost_per_mtok_ratio_y5")
+    """A flywheel the rule can refute. Within the model, the integrated strategy must both overtake and
+    lead at year five, at the central premises and across their plausible ranges; the premises must
+    agree with a real integrated program (Google's TPU). The model's outputs are not scored as
+    evidence for the claim: where they show a win, the verdict is at best partly supported (if the
+    premises are tested and every run agrees) and otherwise not testable, with the reason; where the
+    model shows no win at its own central premises, the claim fails under them (not supported)."""
+    missing = ev.missing("flywheel.crossover_month", "flywheel.cumulative_advantage_y5_usd_bn")
     month = ev.number("flywheel.crossover_month")
-    ratio = ev.number("flywheel.cost_per_mtok_ratio_y5")
+    adv = ev.number("flywheel.cumulative_advantage_y5_usd_bn")
     share = ev.number("flywheel.share_of_runs_integrated_ahead")
     runs = ev.number("flywheel.sensitivity_runs") or ev.number("flywheel.morris_runs")
-    cross = None if "flywheel.crossover_month" in missing else (month is not None and month <= p.flywheel_horizon_months)
+    own = ev.number("flywheel.own_cycle_start_months")
+    tpu, n_tpu = ev.number("tapeout.tpu_architecture_gap_months"), ev.number("tapeout.n_tpu_architecture_gaps")
+    ratio = ev.number("flywheel.asic_cost_ratio")
+    horizon = p.flywheel_horizon_months
+    wins = flywheel_wins(month, adv, horizon, "flywheel.crossover_month" not in missing)
+    ranges = runs_all_ahead(share)
+    cadence_ok = premise_consistent(own, tpu, p.premise_tolerance)
     main = main_lead_source(ev)
     parts = ", ".join(f"{name} {_v(ev.number(k), pct=True)}" for k, name in LEAD_SOURCES.items()
                       if ev.number(k) is not None)
+    over = ("never overtakes the merchant one" if month is None else f"overtakes the merchant one in month {_v(month)}")
     checks = [
-        Check("flywheel.crossover_month", month, f"≤ {_v(p.flywheel_horizon_months)}", cross,
-              "the integrated strategy never overtakes the merchant one" if cross is False and month is None else
-              f"the integrated strategy's cumulative cash overtakes the merchant's in month {_v(month)}",
-              p.flywheel_horizon_months, "le", "flywheel_horizon_months", "crossover month"),
-        Check("flywheel.cost_per_mtok_ratio_y5", ratio, "< 1", None if ratio is None else ratio < 1,
-              f"in year five the integrated cost per token is {_v(ratio)} times the merchant's", 1.0, "le",
-              label="year-five cost ratio"),
+        Check("flywheel.cumulative_advantage_y5_usd_bn", adv, f"overtakes within {_v(horizon)} months and leads at "
+              "year five", wins,
+              f"at the model's central premises the integrated strategy {over} and is "
+              f"{'ahead' if (adv or 0) > 0 else 'behind'} by USD {_v(None if adv is None else abs(adv))} billion "
+              "at year five", label="integrated lead at year five"),
+        Check("flywheel.share_of_runs_integrated_ahead", share, "ahead in every run over the premises' ranges", ranges,
+              f"across the premises' plausible ranges the integrated strategy leads at year five in "
+              f"{_v(share, pct=True)} of {_count(runs, 'screening run')}: only all or none would decide",
+              label="runs ahead across the ranges"),
+        Check("tapeout.tpu_architecture_gap_months", own,
+              f"within {_v(p.premise_tolerance, pct=True)} of Google's TPU architecture gap", cadence_ok,
+              f"the model's own chip cycle starts at {_v(own, 'months')}; Google's TPU, the longest-running "
+              f"integrated program, brought a new architecture every {_v(tpu, 'months')} (median of "
+              f"{_count(n_tpu, 'gap')} in one product line)", label="own-chip cycle against the TPU's"),
+        untested("the own chip's cost per token",
+                 f"the model's own chip serves a token at {_v(ratio)} times the merchant chip's cost (the inference-"
+                 "tax chapter's hypothetical chip); no sourced cost per TPU chip is in the book's data to test it"),
         untested("the loop's premises",
                  "that workload data makes better models and better chips, and cheaper tokens bring more users: the "
-                 "model assumes these links, it does not measure them"),
+                 "model assumes these links, no data in the book measures them"),
         context(main_lead_key(ev) or "flywheel.lead_share_tax", None if main is None else main[1],
                 f"the lead decomposes into {parts}: it rests most on {main[0]}" if main else
                 "no decomposition of the lead in the evidence", "largest source of the lead"),
-        context("flywheel.share_of_runs_integrated_ahead", share,
-                f"integration leads at year five in {_v(share, pct=True)} of {_count(runs, 'screening run')} over "
-                "the assumed parameter ranges: a share of runs, which describes the ranges, not a probability",
-                "share of screening runs ahead"),
     ]
-    verdict = INCONCLUSIVE if len(missing) == 2 else combine(checks)
-    rule_text = (f"Conditional on the flywheel model's premises: within the model, the integrated strategy must "
-                 f"overtake the merchant one within {_v(p.flywheel_horizon_months)} months and produce cheaper tokens "
-                 "in year five. The premises themselves (data makes better chips and models) are not measured, so "
-                 "the verdict is at most partly supported; the decomposition of the lead says which premise it "
-                 "rests on.")
-    test = f"model crossover ≤ {_v(p.flywheel_horizon_months)} months and year-five cost ratio < 1"
-    sample = "one model run at the default parameters" + (f"; {_count(runs, 'screening run')}" if runs else "")
-    return _outcome(verdict, rule_text, checks, test, sample, "", missing)
+    if len(missing) == 2:
+        verdict, why = INCONCLUSIVE, "the flywheel chapter's results are missing"
+    elif wins is False:
+        late = month is not None and month > horizon
+        verdict, why = NOT_SUPPORTED, ("at its own central premises the integrated strategy "
+                                      + (f"overtakes only in month {_v(month)}, after the {_v(horizon)}-month horizon"
+                                         if late else over)
+                                      + (", and is behind at year five" if (adv or 0) <= 0 else "")
+                                      + ": under these premises there is no flywheel")
+    elif wins and ranges and cadence_ok:
+        verdict, why = PARTLY, ("the integrated strategy wins in every run over the premises' ranges and its cycle "
+                                "premise agrees with Google's TPU; the data loop and the own chip's cost are not "
+                                "measured")
+    else:
+        reasons = []
+        if ranges is not True:
+            reasons.append(f"whether the integrated strategy wins depends on premises no data pins down (it leads in "
+                           f"{_v(share, pct=True)} of the runs over their ranges)")
+        if cadence_ok is False:
+            reasons.append("the model's own-chip cycle is outside what Google's TPU program shows")
+        elif cadence_ok is None:
+            reasons.append("the own-chip cycle could not be compared with Google's TPU program")
+        if wins is None:
+            reasons.append("the model's lead at year five is missing")
+        verdict, why = NOT_TESTABLE, "; ".join(reasons) or "the premises are not measured"
+    rule_text = (f"A flywheel the rule can refute. Within the flywheel model, the integrated strategy must both "
+                 f"overtake the merchant one within {_v(horizon)} months and lead at year five, at the central "
+                 "premises and in every screening run over their plausible ranges (a share of runs describes the "
+                 "ranges, not the world, so only all or none decides); and the premises must agree with a real "
+                 f"integrated program: the own chip's cycle within {_v(p.premise_tolerance, pct=True)} of Google's "
+                 "TPU architecture gap. The model's outputs are not evidence that the claim holds: when all this "
+                 "holds the verdict is partly supported (the data loop and the own chip's cost are not measured); "
+                 "when the model wins only at some premises, or a premise disagrees with the TPU's record, it is not "
+                 "testable, with the reason; when the model shows no win at its own central premises (a scenario "
+                 "that weakens the loop, say), the claim fails under them: not supported.")
+    test = (f"model: overtakes ≤ {_v(horizon)} months and leads at year five, in every run; premise: own cycle "
+            "against the TPU's architecture gap")
+    sample = ("one model run at the central premises" + (f"; {_count(runs, 'screening run')}" if runs else "")
+              + (f"; {_count(n_tpu, 'TPU architecture gap')}" if n_tpu is not None else ""))
+    out = _outcome(verdict, rule_text, checks, test, sample, "", missing)
+    return Outcome(out.verdict, out.rule, out.checks, why[:1].upper() + why[1:] + ". " + out.reason, out.test,
+                   out.sample, out.power, out.missing)
 
 
 # --------------------------------------------------------------------------------------------------

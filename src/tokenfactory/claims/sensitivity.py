@@ -225,15 +225,17 @@ def _reference_from_custom(which: str) -> Callable[[dict[str, Any]], dict[str, A
 _G, _T, _F = "compute_gap.", "inference_tax.", "flywheel."
 
 CHOICES: dict[str, tuple[Choice, ...]] = {
-    "C1": (Choice("lag measure: today's point lag", {_G + "open_lag_months_average": _G + "current_lag_months"}),
+    "C1": (Choice("lag measure: averaged over time since the window's start (counts the sawtooth)",
+                  {_G + "open_lag_months_epoch_footing": _G + "open_lag_months_average"}),
+           Choice("lag measure: averaged over time on Epoch AI's window",
+                  {_G + "open_lag_months_epoch_footing": _G + "lag_epoch_2025_time_months"}),
+           Choice("lag measure: today's point lag", {_G + "open_lag_months_epoch_footing": _G + "current_lag_months"}),
            Choice("lag measure: the oldest unmatched closed model (a lower bound)",
-                  {_G + "open_lag_months_average": _G + "unmatched_lag_months"}),
+                  {_G + "open_lag_months_epoch_footing": _G + "unmatched_lag_months"}),
            Choice("lag measure: the latest completed catch-up",
-                  {_G + "open_lag_months_average": _G + "open_lag_months_latest"}),
-           Choice("lag measure: Epoch AI's footing (time between best-to-date lines, its window)",
-                  {_G + "open_lag_months_average": _G + "lag_epoch_2025_time_months"}),
+                  {_G + "open_lag_months_epoch_footing": _G + "open_lag_months_latest"}),
            Choice("match tolerance: the widest tested (point lag)",
-                  {_G + "open_lag_months_average": _G + "tol_current_max"}),
+                  {_G + "open_lag_months_epoch_footing": _G + "tol_current_max"}),
            Choice("'within months' read as half a year", params={"catch_up_months_max": 6.0}),
            Choice("'within months' read as two years", params={"catch_up_months_max": 24.0})),
     "C2": (Choice("significance level 0.10", params={"window_trend_alpha": 0.10}),
@@ -272,10 +274,12 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
                   params={"min_operators": 1, "far_below_peak_max": 0.9})),
     "C9": (Choice("three comparison durations suffice", params={"min_programs_typical": 3}),
            Choice("'exceptional' read as the fastest quarter", params={"exceptional_percentile": 25.0})),
-    "C11": (Choice("merchant cadence: the median of all families, not NVIDIA's recent generations",
-                   {_F + "crossover_month": _F + "crossover_at_all_family_cycle"}),
+    "C11": (Choice("merchant cadence: the median of all families, not NVIDIA's architectures",
+                   {_F + "crossover_month": _F + "crossover_at_all_family_cycle",
+                    _F + "cumulative_advantage_y5_usd_bn": _F + "advantage_at_all_family_cycle_usd_bn"}),
             Choice("horizon of three years", params={"flywheel_horizon_months": 36.0}),
-            Choice("horizon of eight years", params={"flywheel_horizon_months": 96.0})),
+            Choice("horizon of eight years", params={"flywheel_horizon_months": 96.0}),
+            Choice("premise tolerance halved", params={"premise_tolerance": 0.125})),
 }
 
 

@@ -562,6 +562,8 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "lag_average_n": (la.average_n, {}),
         "lag_epoch_2025_time_months": (la.epoch_2025_time, {"unit": "months"}),
         "lag_epoch_2025_level_months": (la.epoch_2025_level, {"unit": "months"}),
+        # C1's headline: the level-averaged lag on Epoch AI's window, the measure Epoch AI publishes
+        "open_lag_months_epoch_footing": (la.epoch_2025_level, {"unit": "months"}),
         "lag_epoch_2026_time_months": (la.epoch_2026_time, {"unit": "months"}),
         "current_over_epoch": (m.current_lag / ref(r, "epoch_2026_lag_months") if np.isfinite(m.current_lag)
                                else float("nan"),
