@@ -35,6 +35,10 @@ UPSTREAM = {
         "training_compute_open_lag_months": 20.0, "training_compute_open_lag_low": 15.0,
         "training_compute_open_lag_high": 25.0, "training_compute_lag_at_epoch_months": 10.0,
         "training_compute_n_open": 10, "training_compute_n_closed": 12,
+        "training_compute_leave_one_out_change_min": 1.5, "training_compute_leave_one_out_change_max": 4.0,
+        "training_compute_ratio_leave_one_out_low": 5.0, "training_compute_ratio_leave_one_out_high": 12.0,
+        "training_compute_leave_one_out_labs": 8, "training_compute_leave_one_out_weakest_lab": "Lab A",
+        "training_compute_ratio_top3": 8.0, "training_compute_ratio_top3_at_epoch": 2.0,
         "capex_cagr_recent": P.capex_growth_min * 2, "capex_cagr": P.capex_growth_min * 2,
     },
     "inference_tax": {
@@ -195,20 +199,38 @@ def _c3_outcomes(ev) -> tuple:
 def test_c3_widening_needs_the_ratio_interval_above_the_earlier_ratio():
     g = "compute_gap__"
     then = UPSTREAM["compute_gap"]["training_compute_ratio_at_epoch"]
-    # (widening, capex) on each side of the earlier ratio and of the capex threshold
-    assert _c3_outcomes(_ev(**{g + "training_compute_ratio_low": then * 1.01})) == (True, True)
-    assert _c3_outcomes(_ev(**{g + "training_compute_ratio_low": then * 0.99})) == (None, True)  # straddles
+    # (widening, robust to one lab, capex) on each side of the earlier ratio and of the capex threshold
+    assert _c3_outcomes(_ev(**{g + "training_compute_ratio_low": then * 1.01})) == (True, True, True)
+    assert _c3_outcomes(_ev(**{g + "training_compute_ratio_low": then * 0.99})) == (None, True, True)  # straddles
     assert _c3_outcomes(_ev(**{g + "training_compute_ratio_low": then * 0.5,
-                               g + "training_compute_ratio_high": then * 0.99})) == (False, True)  # narrowing
-    assert _c3_outcomes(_ev(**{g + "capex_cagr_recent": P.capex_growth_min * 0.99})) == (True, False)
-    assert _c3_outcomes(_ev(**{g + "capex_cagr_recent": P.capex_growth_min})) == (True, True)
-    # energy is untested: at most partly; both tests failing: not supported
+                               g + "training_compute_ratio_high": then * 0.99}))[0] is False  # narrowing
+    assert _c3_outcomes(_ev(**{g + "capex_cagr_recent": P.capex_growth_min * 0.99}))[2] is False
+    assert _c3_outcomes(_ev(**{g + "capex_cagr_recent": P.capex_growth_min}))[2] is True
+    # energy is untested: at most partly; every test failing: not supported
     assert _one("C3", _ev()) == PARTLY
     assert _one("C3", _ev(**{g + "capex_cagr_recent": P.capex_growth_min * 0.99,
                              g + "training_compute_ratio_low": then * 0.5,
-                             g + "training_compute_ratio_high": then * 0.99})) == NOT_SUPPORTED
+                             g + "training_compute_ratio_high": then * 0.99,
+                             g + "training_compute_leave_one_out_change_min": 0.5,
+                             g + "training_compute_leave_one_out_change_max": 0.9,
+                             g + "training_compute_ratio_top3": 1.0})) == NOT_SUPPORTED
     assert _one("C3", _ev(**{g + "training_compute_ratio_at_epoch": evidence.MISSING,
-                             g + "capex_cagr_recent": evidence.MISSING})) == INCONCLUSIVE
+                             g + "capex_cagr_recent": evidence.MISSING,
+                             g + "training_compute_leave_one_out_change_min": evidence.MISSING})) == INCONCLUSIVE
+
+
+def test_c3_robust_to_one_lab_on_both_sides_of_no_change():
+    g = "compute_gap__"
+    # the smallest lab-less change just above one widens; just below one leaves it to one lab: undecided
+    assert _c3_outcomes(_ev(**{g + "training_compute_leave_one_out_change_min": 1.01}))[1] is True
+    assert _c3_outcomes(_ev(**{g + "training_compute_leave_one_out_change_min": 0.99}))[1] is None
+    # the top-three means must move the same way
+    assert _c3_outcomes(_ev(**{g + "training_compute_ratio_top3": 1.99}))[1] is None
+    # every lab-less ratio and the top three shrank: narrowing
+    assert _c3_outcomes(_ev(**{g + "training_compute_leave_one_out_change_min": 0.5,
+                               g + "training_compute_leave_one_out_change_max": 0.99,
+                               g + "training_compute_ratio_top3": 1.9}))[1] is False
+    assert rules.robust_to_one_lab(None, 2.0, 3.0, 1.0) is None
 
 
 def test_c4_the_vendor_must_be_cheapest_on_measured_data_among_enough_chips():

@@ -342,7 +342,28 @@ C3_READS = ("compute_gap.training_compute_closed_open_ratio", "compute_gap.train
             "compute_gap.training_compute_open_lag_high", "compute_gap.training_compute_lag_at_epoch_months",
             "compute_gap.training_compute_gap_date", "compute_gap.training_compute_n_open",
             "compute_gap.training_compute_n_closed", "compute_gap.capex_cagr_recent", "compute_gap.capex_cagr",
-            "compute_gap.capex_total_latest_usd_bn")
+            "compute_gap.capex_total_latest_usd_bn", "compute_gap.training_compute_ratio_leave_one_out_low",
+            "compute_gap.training_compute_ratio_leave_one_out_high",
+            "compute_gap.training_compute_leave_one_out_change_min",
+            "compute_gap.training_compute_leave_one_out_change_max",
+            "compute_gap.training_compute_leave_one_out_weakest_lab", "compute_gap.training_compute_leave_one_out_labs",
+            "compute_gap.training_compute_ratio_top3", "compute_gap.training_compute_ratio_top3_at_epoch",
+            "compute_gap.training_compute_top_closed", "compute_gap.training_compute_top_open",
+            "compute_gap.training_compute_top_closed_date", "compute_gap.training_compute_top_open_date")
+
+
+def robust_to_one_lab(change_min: float | None, change_max: float | None, top_now: float | None,
+                      top_then: float | None) -> bool | None:
+    """Widening that does not rest on one lab: with any one lab left out the ratio still grew since the
+    earlier date (smallest change above one) and the mean of the top three runs grew too (True);
+    narrowing on both readings (False); otherwise, or unknown, undecided (None)."""
+    if None in (change_min, change_max, top_now, top_then):
+        return None
+    if change_min > 1 and top_now > top_then:
+        return True
+    if change_max < 1 and top_now < top_then:
+        return False
+    return None
 
 
 @rule("C3", *C3_READS)
@@ -356,14 +377,32 @@ def c3(ev: Evidence, p: Params) -> Outcome:
         lo = hi = None
     widening = None if then is None else interval_test(lo, hi, then)
     date = ev.text("compute_gap.training_compute_gap_date")
+    top_c, top_o = ev.text("compute_gap.training_compute_top_closed"), ev.text("compute_gap.training_compute_top_open")
+    d_c, d_o = ev.text("compute_gap.training_compute_top_closed_date"), ev.text("compute_gap.training_compute_top_open_date")
     capex = ev.number("compute_gap.capex_cagr_recent")
     n_open, n_closed = ev.number("compute_gap.training_compute_n_open"), ev.number("compute_gap.training_compute_n_closed")
+    l_lo, l_hi = (ev.number("compute_gap.training_compute_ratio_leave_one_out_low"),
+                  ev.number("compute_gap.training_compute_ratio_leave_one_out_high"))
+    c_min, c_max = (ev.number("compute_gap.training_compute_leave_one_out_change_min"),
+                    ev.number("compute_gap.training_compute_leave_one_out_change_max"))
+    weakest = ev.text("compute_gap.training_compute_leave_one_out_weakest_lab")
+    n_labs = ev.number("compute_gap.training_compute_leave_one_out_labs")
+    t3, t3e = ev.number("compute_gap.training_compute_ratio_top3"), ev.number("compute_gap.training_compute_ratio_top3_at_epoch")
+    robust = robust_to_one_lab(c_min, c_max, t3, t3e)
+    runs = (f" ({top_c} of {d_c} against {top_o} of {d_o})" if top_c and top_o and d_c and d_o else "")
+    at = f" at the table's newest run ({date})" if date else ""
     checks = [
         Check("compute_gap.training_compute_closed_open_ratio", ratio, "interval wholly above the earlier ratio",
               widening,
-              f"the largest closed training run uses {_v(ratio)} times the compute of the largest open one"
-              + (f" on {date}" if date else "") + f" (interval {_v(lo)} to {_v(hi)}), against {_v(then)} times at "
+              f"{at.strip() + ', ' if at else ''}the largest closed training run to date uses {_v(ratio)} times the "
+              f"compute of the largest open one{runs} (interval {_v(lo)} to {_v(hi)}), against {_v(then)} times at "
               "the date of Epoch AI's report", label="closed/open training-compute ratio"),
+        Check("compute_gap.training_compute_leave_one_out_change_min", c_min,
+              "every lab left out still widens, and the top-three mean widens", robust,
+              f"with any one of {_count(n_labs, 'lab')} left out the ratio is {_v(l_lo)} to {_v(l_hi)} times, "
+              f"at least {_v(c_min)} times its value at Epoch AI's report without the same lab (smallest without "
+              f"{weakest or 'the lab named'}); the mean of the top three runs on each side gives {_v(t3)} times, "
+              f"against {_v(t3e)} then", label="compute ratio robust to one lab"),
         Check("compute_gap.capex_cagr_recent", capex, f"≥ {_v(p.capex_growth_min, pct=True)} a year",
               None if capex is None else capex >= p.capex_growth_min,
               f"the leaders' capital spending grows {_v(capex, pct=True)} a year over the recent window",
@@ -372,14 +411,18 @@ def c3(ev: Evidence, p: Params) -> Outcome:
                            "power capacity"),
     ]
     verdict = combine(checks)
-    rule_text = ("The compute gap is measured directly: the ratio of the largest closed training run to the largest "
-                 "open-weights one now, with its interval, against the same ratio at the date of Epoch AI's report. "
-                 "Widening if the whole interval lies above the earlier ratio, narrowing if below, undecided if it "
-                 f"straddles it. Capital spending pulls away if the leaders' spending grows at least "
+    rule_text = ("The compute gap is measured directly: the ratio of the largest closed training run to date to the "
+                 "largest open-weights one at the table's newest run, with its interval, against the same ratio at "
+                 "the date of Epoch AI's report. Widening if the whole interval lies above the earlier ratio, "
+                 "narrowing if below, undecided if it straddles it. Because the maxima can rest on one lab's "
+                 "estimated run, the widening must also survive leaving out any one lab (each lab-less ratio now "
+                 "against the same lab-less ratio then) and hold for the mean of the top three runs on each side. "
+                 f"Capital spending pulls away if the leaders' spending grows at least "
                  f"{_v(p.capex_growth_min, pct=True)} a year over the recent window. Energy, the claim's last divider, "
-                 "is not in the book's data, so the verdict is at most partly supported: partly if either test holds, "
-                 "not supported if neither does, inconclusive if neither can be decided.")
-    test = "closed/open compute ratio now vs at the earlier date (interval); capex growth over the recent window"
+                 "is not in the book's data, so the verdict is at most partly supported: partly if any test holds, "
+                 "not supported if none does, inconclusive if none can be decided.")
+    test = ("closed/open compute ratio now vs at the earlier date (interval); the same with each lab left out and "
+            "for the top-three means; capex growth over the recent window")
     sample = (f"{_count(n_closed, 'closed run')} and {_count(n_open, 'open run')} with known training compute"
               if n_open is not None and n_closed is not None else "")
     power = ("" if lo is None or hi is None else

@@ -199,6 +199,9 @@ class Result:
     capex_year: pd.DataFrame = field(default_factory=pd.DataFrame)      # the current calendar year so far
     data_end: pd.Timestamp | None = None            # newest statement date among the tables read
     table_dates: dict[str, str] = field(default_factory=dict)   # newest statement date of each table
+    lab_robust: pd.DataFrame = field(default_factory=pd.DataFrame)   # leave-one-lab-out ratios, now and then
+    top3_ratio: float = float("nan")            # mean of the top three closed runs over that of the open, now
+    top3_ratio_then: float = float("nan")       # the same at Epoch AI's report date
 
     def results(self) -> dict[str, float]:
         """The main results (units in glue_values)."""
@@ -327,6 +330,12 @@ def compute(p: Params, inputs: Inputs, other_draws: int = 200) -> Result:
                   compute_gap_epoch=gap_epoch, compute_gap_series=gap_series, capex_recent=recent,
                   capex_apart=g_apart, capex_others=g_rest, capex_year=capex_year,
                   data_end=newest_statement(tables),
+                  lab_robust=(spend.leave_one_lab_out(runs, run_end, pd.Timestamp(epoch_at) if epoch_at is not None
+                                                      and pd.notna(epoch_at) else None)
+                              if run_end is not None else pd.DataFrame()),
+                  top3_ratio=spend.top_mean_ratio(runs, run_end) if run_end is not None else float("nan"),
+                  top3_ratio_then=(spend.top_mean_ratio(runs, pd.Timestamp(epoch_at))
+                                   if epoch_at is not None and pd.notna(epoch_at) else float("nan")),
                   table_dates={k: _iso(t["as_of"].max()) for k, t in tables.items()
                                if "as_of" in t and len(t) and t["as_of"].notna().any()})
 
@@ -620,6 +629,7 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "training_compute_lag_at_epoch_months": (ce.lag_months if ce else float("nan"), {"unit": "months"}),
         "training_compute_ratio_at_epoch": (ce.ratio if ce else float("nan"),
                                             {"text": fmt_x(ce.ratio) if ce else "n/a"}),
+        **lab_robust_values(res),
         "training_compute_lag_mean_months": (float(res.compute_gap_series["lag_months"].mean())
                                              if len(res.compute_gap_series) else float("nan"), {"unit": "months"}),
     })
@@ -812,3 +822,40 @@ def fmt_x(v: float) -> str:
     """A multiplier as text ("×4.7"), n/a when unknown."""
     from ..nb import fmt
     return "n/a" if v is None or not np.isfinite(v) else f"×{fmt(v)}"
+
+
+def lab_robust_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """C3 robust to one lab: the closed/open ratio with each lab left out (its range now, and the
+    smallest and largest change against the same lab-less ratio at Epoch AI's report date), the mean
+    of the top three runs on each side, and the dates of the two largest runs."""
+    lr, nan = res.lab_robust, float("nan")
+    ok = lr.dropna(subset=["ratio"]) if len(lr) else lr
+    ch = lr.dropna(subset=["change"]) if len(lr) else lr
+    runs = res.runs
+    cg = res.compute_gap
+
+    def run_date(model: str | None) -> str:
+        if model is None or not len(runs):
+            return "n/a"
+        hit = runs.loc[runs["model"] == model, "publication_date"]
+        return _iso(hit.iloc[0]) if len(hit) else "n/a"
+
+    weakest = str(ch.loc[ch["change"].idxmin(), "left_out"]) if len(ch) else "n/a"
+    t3, t3e = res.top3_ratio, res.top3_ratio_then
+    return {
+        "training_compute_ratio_leave_one_out_low": (float(ok["ratio"].min()) if len(ok) else nan,
+                                                     {"text": fmt_x(float(ok["ratio"].min())) if len(ok) else "n/a"}),
+        "training_compute_ratio_leave_one_out_high": (float(ok["ratio"].max()) if len(ok) else nan,
+                                                      {"text": fmt_x(float(ok["ratio"].max())) if len(ok) else "n/a"}),
+        "training_compute_leave_one_out_change_min": (float(ch["change"].min()) if len(ch) else nan,
+                                                      {"text": fmt_x(float(ch["change"].min())) if len(ch) else "n/a"}),
+        "training_compute_leave_one_out_change_max": (float(ch["change"].max()) if len(ch) else nan,
+                                                      {"text": fmt_x(float(ch["change"].max())) if len(ch) else "n/a"}),
+        "training_compute_leave_one_out_weakest_lab": (weakest, {}),
+        "training_compute_leave_one_out_labs": (len(lr), {"sig": 3}),
+        "training_compute_ratio_top3": (t3, {"text": fmt_x(t3) if np.isfinite(t3) else "n/a"}),
+        "training_compute_ratio_top3_at_epoch": (t3e, {"text": fmt_x(t3e) if np.isfinite(t3e) else "n/a"}),
+        "training_compute_top_closed_date": (run_date(cg.closed_model if cg else None), {}),
+        "training_compute_top_open_date": (run_date(cg.open_model if cg else None), {}),
+        "training_compute_data_as_of": (res.table_dates.get("training_compute", "n/a"), {}),
+    }
