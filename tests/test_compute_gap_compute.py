@@ -224,3 +224,28 @@ def test_top_three_mean_ratio_by_hand():
     assert spend.top_mean_ratio(runs, pd.Timestamp("2025-06-01")) == pytest.approx((1300 / 3) / (35 / 3))
     # before 2024: one run per side, fewer than three: undefined
     assert np.isnan(spend.top_mean_ratio(runs, pd.Timestamp("2023-06-01")))
+
+
+def test_owned_gap_by_hand_with_conservative_bounds():
+    import pandas as pd
+
+    from tokenfactory.compute_gap import compute as spend
+
+    q1, q2 = pd.Timestamp("2024-03-31"), pd.Timestamp("2025-03-31")
+    rows = [  # owner, quarter, median, p5, p95
+        ("Big", q1, 200.0, 100.0, 300.0), ("Open", q1, 100.0, 50.0, 200.0), ("Mid", q1, 150.0, 100.0, 200.0),
+        ("Big", q2, 1000.0, 800.0, 1200.0), ("Open", q2, 100.0, 80.0, 125.0), ("Mid", q2, 500.0, 400.0, 600.0),
+    ]
+    owned = pd.DataFrame({"owner": [r[0] for r in rows], "chips": "NVIDIA", "quarter_end": [r[1] for r in rows],
+                          "h100e": [r[2] for r in rows], "h100e_p5": [r[3] for r in rows],
+                          "h100e_p95": [r[4] for r in rows], "complete": True})
+    g = spend.owned_gap(owned, "Open")
+    # q1: 200 / 100 = 2, bounds 100 / 200 = 0.5 and 300 / 50 = 6; q2: 10, bounds 800 / 125 = 6.4 and 1200 / 80 = 15
+    assert g["ratio"].tolist() == pytest.approx([2.0, 10.0])
+    assert g["ratio_low"].tolist() == pytest.approx([0.5, 6.4]) and g["ratio_high"].tolist() == pytest.approx([6.0, 15.0])
+    assert (g["leader"] == "Big").all()
+    assert spend.owned_direction(g) is True           # 6.4 > 6: widening beyond both uncertainties
+    assert spend.owned_direction(g.iloc[:1]) is None  # one quarter: no direction
+    # the last quarter's interval overlapping the first's: undecided
+    g2 = g.assign(ratio_low=[0.5, 5.9])
+    assert spend.owned_direction(g2) is None

@@ -349,7 +349,11 @@ C3_READS = ("compute_gap.training_compute_closed_open_ratio", "compute_gap.train
             "compute_gap.training_compute_leave_one_out_weakest_lab", "compute_gap.training_compute_leave_one_out_labs",
             "compute_gap.training_compute_ratio_top3", "compute_gap.training_compute_ratio_top3_at_epoch",
             "compute_gap.training_compute_top_closed", "compute_gap.training_compute_top_open",
-            "compute_gap.training_compute_top_closed_date", "compute_gap.training_compute_top_open_date")
+            "compute_gap.training_compute_top_closed_date", "compute_gap.training_compute_top_open_date",
+            "compute_gap.compute_owned_ratio_first", "compute_gap.compute_owned_ratio_last",
+            "compute_gap.compute_owned_ratio_last_low", "compute_gap.compute_owned_ratio_last_high",
+            "compute_gap.compute_owned_first_quarter", "compute_gap.compute_owned_last_quarter",
+            "compute_gap.compute_owned_leader", "compute_gap.compute_owned_direction")
 
 
 def robust_to_one_lab(change_min: float | None, change_max: float | None, top_now: float | None,
@@ -409,6 +413,16 @@ def c3(ev: Evidence, p: Params) -> Outcome:
               p.capex_growth_min, "ge", "capex_growth_min", "capex growth (recent)"),
         untested("energy", "energy supply, the last of the claim's dividers: the book has no data on the players' "
                            "power capacity"),
+        context("compute_gap.compute_owned_ratio_last", ev.number("compute_gap.compute_owned_ratio_last"),
+                f"compute owned (Epoch AI's estimates of NVIDIA GPUs bought since 2022): the largest owner, "
+                f"{ev.text('compute_gap.compute_owned_leader') or 'missing'}, holds "
+                f"{_v(ev.number('compute_gap.compute_owned_ratio_last'))} times the open-weights spender's compute in "
+                f"{ev.text('compute_gap.compute_owned_last_quarter') or 'the last quarter'} "
+                f"({_v(ev.number('compute_gap.compute_owned_ratio_last_low'))} to "
+                f"{_v(ev.number('compute_gap.compute_owned_ratio_last_high'))} from Epoch's percentiles), against "
+                f"{_v(ev.number('compute_gap.compute_owned_ratio_first'))} in "
+                f"{ev.text('compute_gap.compute_owned_first_quarter') or 'the first quarter'}: that gap "
+                f"{ev.text('compute_gap.compute_owned_direction') or 'cannot be read'}", "compute owned, largest over open spender"),
     ]
     verdict = combine(checks)
     rule_text = ("The compute gap is measured directly: the ratio of the largest closed training run to date to the "

@@ -22,7 +22,7 @@ from . import frontier, leadership
 from .params import Params
 
 TABLES = ("models", "benchmark_scores", "leaderboard_leaders", "capex", "nvidia_financials", "training_compute",
-          "published_estimates")
+          "published_estimates", "compute_owned")
 
 BENCHMARKS = {"eci": ("ECI", "ECI points"),
               "gpqa_diamond": ("GPQA Diamond", "percentage points"),
@@ -202,6 +202,8 @@ class Result:
     lab_robust: pd.DataFrame = field(default_factory=pd.DataFrame)   # leave-one-lab-out ratios, now and then
     top3_ratio: float = float("nan")            # mean of the top three closed runs over that of the open, now
     top3_ratio_then: float = float("nan")       # the same at Epoch AI's report date
+    owned: pd.DataFrame = field(default_factory=pd.DataFrame)       # Epoch AI's compute owned by quarter
+    owned_gap: pd.DataFrame = field(default_factory=pd.DataFrame)   # largest owner over the open-weights spender
 
     def results(self) -> dict[str, float]:
         """The main results (units in glue_values)."""
@@ -333,6 +335,7 @@ def compute(p: Params, inputs: Inputs, other_draws: int = 200) -> Result:
                   lab_robust=(spend.leave_one_lab_out(runs, run_end, pd.Timestamp(epoch_at) if epoch_at is not None
                                                       and pd.notna(epoch_at) else None)
                               if run_end is not None else pd.DataFrame()),
+                  owned=tables["compute_owned"], owned_gap=spend.owned_gap(tables["compute_owned"], p.open_weights_spender),
                   top3_ratio=spend.top_mean_ratio(runs, run_end) if run_end is not None else float("nan"),
                   top3_ratio_then=(spend.top_mean_ratio(runs, pd.Timestamp(epoch_at))
                                    if epoch_at is not None and pd.notna(epoch_at) else float("nan")),
@@ -630,6 +633,7 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "training_compute_ratio_at_epoch": (ce.ratio if ce else float("nan"),
                                             {"text": fmt_x(ce.ratio) if ce else "n/a"}),
         **lab_robust_values(res),
+        **owned_values(res),
         "training_compute_lag_mean_months": (float(res.compute_gap_series["lag_months"].mean())
                                              if len(res.compute_gap_series) else float("nan"), {"unit": "months"}),
     })
@@ -858,4 +862,47 @@ def lab_robust_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "training_compute_top_closed_date": (run_date(cg.closed_model if cg else None), {}),
         "training_compute_top_open_date": (run_date(cg.open_model if cg else None), {}),
         "training_compute_data_as_of": (res.table_dates.get("training_compute", "n/a"), {}),
+    }
+
+
+def owned_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """The compute owned (Epoch AI's estimates, NVIDIA GPUs since 2022): the largest owner over the
+    open-weights spender at the first and last complete quarter, with conservative intervals, the
+    direction in words, and Google's TPUs at the last complete quarter beside its NVIDIA GPUs."""
+    g, nan = res.owned_gap, float("nan")
+    first = g.iloc[0] if len(g) else None
+    last = g.iloc[-1] if len(g) else None
+    direction = spend.owned_direction(g)
+    word = {True: "widened", False: "narrowed", None: "did not move beyond the estimates' uncertainty"}[direction]
+    own = res.owned
+    tpu = own[(own["chips"] == "Google TPU") & own["complete"].astype(bool)] if len(own) else own
+    tpu_last = tpu.sort_values("quarter_end").iloc[-1] if len(tpu) else None
+
+    def q(row: Any) -> str:
+        return "n/a" if row is None else f"Q{(pd.Timestamp(row['quarter_end']).month - 1) // 3 + 1} " \
+                                          f"{pd.Timestamp(row['quarter_end']).year}"
+
+    def x(v: float) -> tuple[float, dict[str, Any]]:
+        return v, {"text": fmt_x(v) if np.isfinite(v) else "n/a"}
+
+    return {
+        "compute_owned_first_quarter": (q(first), {}), "compute_owned_last_quarter": (q(last), {}),
+        "compute_owned_leader": (str(last["leader"]) if last is not None else "n/a", {}),
+        "compute_owned_ratio_first": x(float(first["ratio"]) if first is not None else nan),
+        "compute_owned_ratio_first_low": x(float(first["ratio_low"]) if first is not None else nan),
+        "compute_owned_ratio_first_high": x(float(first["ratio_high"]) if first is not None else nan),
+        "compute_owned_ratio_last": x(float(last["ratio"]) if last is not None else nan),
+        "compute_owned_ratio_last_low": x(float(last["ratio_low"]) if last is not None else nan),
+        "compute_owned_ratio_last_high": x(float(last["ratio_high"]) if last is not None else nan),
+        "compute_owned_direction": (word, {}),
+        "compute_owned_leader_h100e": (float(last["leader_h100e"]) if last is not None else nan, {"sig": 2}),
+        "compute_owned_apart_h100e": (float(last["apart_h100e"]) if last is not None else nan, {"sig": 2}),
+        "compute_owned_tpu_quarter": (q(tpu_last), {}),
+        "compute_owned_tpu_h100e": (float(tpu_last["h100e"]) if tpu_last is not None else nan, {"sig": 2}),
+        "compute_owned_tpu_h100e_low": (float(tpu_last["h100e_p5"]) if tpu_last is not None else nan, {"sig": 2}),
+        "compute_owned_tpu_h100e_high": (float(tpu_last["h100e_p95"]) if tpu_last is not None else nan, {"sig": 2}),
+        "compute_owned_tpu_units": (float(tpu_last["units"]) if tpu_last is not None else nan, {"sig": 2}),
+        "compute_owned_tpu_units_low": (float(tpu_last["units_p5"]) if tpu_last is not None else nan, {"sig": 2}),
+        "compute_owned_tpu_units_high": (float(tpu_last["units_p95"]) if tpu_last is not None else nan, {"sig": 2}),
+        "compute_owned_as_of": (res.table_dates.get("compute_owned", "n/a"), {}),
     }

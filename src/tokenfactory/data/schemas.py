@@ -262,6 +262,26 @@ _add(Table(
 ))
 
 _add(Table(
+    "compute_owned", key=("owner", "chips", "quarter_end"),
+    columns=(
+        Col("owner", "text", "Company that owns the chips", required=True),
+        Col("chips", "text", "Whose chips: NVIDIA GPUs, or Google's TPUs", required=True,
+            choices=("NVIDIA", "Google TPU")),
+        Col("quarter_end", "date", "Last day of the calendar quarter up to which the compute is counted", required=True),
+        Col("cumulative_since", "date", "First day from which purchases are counted", required=True),
+        Col("h100e", "number", "Cumulative compute bought since cumulative_since, median", "H100-equivalents",
+            required=True, ge=0, le=1e9),
+        Col("h100e_p5", "number", "5th percentile of the same", "H100-equivalents", ge=0, le=1e9),
+        Col("h100e_p95", "number", "95th percentile of the same", "H100-equivalents", ge=0, le=1e9),
+        Col("units", "number", "Cumulative chips, median (TPU rows)", "chips", ge=0, le=1e9),
+        Col("units_p5", "number", "5th percentile of the chips", "chips", ge=0, le=1e9),
+        Col("units_p95", "number", "95th percentile of the chips", "chips", ge=0, le=1e9),
+        Col("complete", "bool", "False when the source marks the quarter as incomplete", required=True),
+        *_common(),
+    ),
+))
+
+_add(Table(
     "nvidia_financials", key=("period",),
     columns=(
         Col("period", "text", "FY2024 or FY2025Q3", required=True),
