@@ -98,6 +98,8 @@ class Outcome:
     power: str = ""
     #: results the rule needed and did not find ("chapter.key")
     missing: tuple[str, ...] = ()
+    #: the reason in one clause, where the rule words it itself (else the ledger composes it from the checks)
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class Verdict:
     sample: str = ""
     power: str = ""
     missing: tuple[str, ...] = ()
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -868,7 +871,7 @@ def c11(ev: Evidence, p: Params) -> Outcome:
               + (f"; {_count(n_tpu, 'TPU architecture gap')}" if n_tpu is not None else ""))
     out = _outcome(verdict, rule_text, checks, test, sample, "", missing)
     return Outcome(out.verdict, out.rule, out.checks, why[:1].upper() + why[1:] + ". " + out.reason, out.test,
-                   out.sample, out.power, out.missing)
+                   out.sample, out.power, out.missing, summary=why)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -890,7 +893,7 @@ def assess_claim(claim: Claim, ev: Evidence, p: Params) -> Verdict:
         raise KeyError(f"{claim.id}: no verdict rule; add one to tokenfactory.claims.rules")
     out = RULES[claim.id].fn(ev, p)
     return Verdict(claim, label(claim, out), out.verdict, out.rule, out.checks, out.reason, out.test, out.sample,
-                   out.power, out.missing)
+                   out.power, out.missing, summary=out.summary)
 
 
 def assess(ledger: Ledger, ev: Evidence, p: Params) -> list[Verdict]:

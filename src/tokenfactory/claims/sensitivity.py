@@ -313,3 +313,66 @@ def choices_frame(verdicts: list[Verdict], ev: Evidence, p: Params) -> pd.DataFr
 def claim_choices(frame: pd.DataFrame, claim_id: str) -> pd.DataFrame:
     """The rows of one claim (for its section of the page)."""
     return frame[frame["claim"] == claim_id].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# A live control: move one threshold by steps and see which verdicts flip (precomputed here)
+
+#: The thresholds the page's control moves: a label, and how one step moves it ("add" a fixed amount,
+#: or "mul" by a factor). Values outside a parameter's allowed range are left out of the grid.
+THRESHOLD_STEPS: dict[str, tuple[str, str, float]] = {
+    "catch_up_months_max": ("C1: 'within months' (months)", "add", 2.5),
+    "window_trend_alpha": ("C2: significance level", "add", 0.01),
+    "power_min": ("C2: power required", "add", 0.1),
+    "capex_growth_min": ("C3: capex growth that 'pulls away' (a year)", "add", 0.05),
+    "tax_share_material": ("C6: margin share that is 'material'", "add", 0.05),
+    "min_companies_at_scale": ("C7: companies at scale needed", "add", 1.0),
+    "far_below_peak_max": ("C8: use 'far below the peak' (share of peak)", "add", 0.1),
+    "min_operators": ("C8: operators needed", "add", 1.0),
+    "min_programs_typical": ("C9: comparison durations needed", "add", 1.0),
+    "exceptional_percentile": ("C9: 'exceptional' percentile", "add", 5.0),
+    "flywheel_horizon_months": ("C11: horizon to overtake (months)", "add", 12.0),
+    "premise_tolerance": ("C11: premise tolerance against the TPU", "add", 0.05),
+}
+#: Steps each way from the page's setting.
+GRID_STEPS = 4
+
+
+def threshold_grid(verdicts: list[Verdict], ev: Evidence, p: Params, steps: int = GRID_STEPS,
+                   thresholds: dict[str, tuple[str, str, float]] | None = None) -> pd.DataFrame:
+    """For each threshold and each step k in -steps..steps from the page's setting: the threshold's
+    value and every claim's verdict under it (the rules rerun), whether it differs from the page's
+    verdict, and how many verdicts flip. Steps whose value the parameter does not allow are left out.
+    Columns: parameter, label, step, value, value_text, claim, title, verdict, verdict_now, flipped,
+    n_flips."""
+    rows = []
+    for name, (label, how, size) in (thresholds or THRESHOLD_STEPS).items():
+        now = getattr(p, name)
+        for k in range(-steps, steps + 1):
+            value = now + k * size if how == "add" else now * size ** k
+            if isinstance(now, int) and not isinstance(now, bool):
+                value = int(round(value))
+            else:
+                value = round(float(value), 10)
+            try:
+                p2 = Params(**{**p.model_dump(), name: value})
+            except ValidationError:
+                continue
+            got = [assess_claim(v.claim, ev, p2) for v in verdicts] if k else list(verdicts)
+            n = sum(g.verdict != v.verdict for g, v in zip(got, verdicts))
+            for g, v in zip(got, verdicts):
+                rows.append({"parameter": name, "label": label, "step": k, "value": float(value),
+                             "value_text": param_text(name, float(value)), "claim": v.claim.id,
+                             "title": v.claim.title, "verdict": g.verdict, "verdict_now": v.verdict,
+                             "flipped": g.verdict != v.verdict, "n_flips": n})
+    return pd.DataFrame(rows, columns=["parameter", "label", "step", "value", "value_text", "claim", "title",
+                                       "verdict", "verdict_now", "flipped", "n_flips"])
+
+
+def flip_summary(grid: pd.DataFrame, parameter: str, step: int) -> tuple[str, int, list[str]]:
+    """The threshold's value in words, how many verdicts flip, and which claims, at one grid point."""
+    g = grid[(grid["parameter"] == parameter) & (grid["step"] == step)]
+    if g.empty:
+        raise ValueError(f"{parameter} at step {step}: not in the grid (allowed parameters: "
+                         f"{', '.join(sorted(grid['parameter'].unique()))})")
+    return str(g["value_text"].iloc[0]), int(g["n_flips"].iloc[0]), list(g.loc[g["flipped"], "claim"])
