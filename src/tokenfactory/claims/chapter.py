@@ -120,6 +120,10 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         out[f"verdict_{v.claim.id.lower()}"] = (v.verdict, {"text": v.verdict})
         # the verdict's reason in one sentence, for the front page's twelve lines
         out[f"verdict_reason_{v.claim.id.lower()}"] = (report.reason_line(v), {"text": report.reason_line(v)})
+    g = r.thresholds
+    out["control_thresholds"] = (int(g["parameter"].nunique()) if len(g) else 0, {"sig": 3})
+    out["control_moving"] = (int(g.loc[g["n_flips"] > 0, "parameter"].nunique()) if len(g) else 0, {"sig": 3})
+    out["control_steps"] = (sensitivity.GRID_STEPS, {"sig": 3})
     out["choices_moving"] = (int(r.choices["moves"].sum()) if len(r.choices) else 0, {"sig": 3})
     out["choices_total"] = (int((~r.choices["default"]).sum()) if len(r.choices) else 0, {"sig": 3})
     return out

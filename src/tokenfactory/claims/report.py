@@ -114,7 +114,7 @@ def texts(v: Verdict) -> dict[str, str]:
     evidence = v.reason[:1].upper() + v.reason[1:] if v.reason else ""
     own = f" Rests on the company's word: {v.claim.self_reported_part}" if v.claim.self_reported else ""
     return {"verdict": VERDICT_LABEL[v.verdict], "rule": v.rule, "evidence": evidence + own,
-            "claim": v.claim.claim, "basis": basis(v)}
+            "claim": v.claim.claim, "basis": basis(v), "title": v.claim.title}
 
 
 def basis(v: Verdict) -> str:
