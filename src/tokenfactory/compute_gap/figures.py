@@ -422,6 +422,8 @@ SOURCES = {
     "leaderboard_leaders": "LMArena leaderboard history; data/leaderboard_leaders.csv",
     "capex": "Company 10-K filings and earnings releases; data/capex.csv",
     "training_compute": "Epoch AI, Notable and Large-Scale AI Models (CC BY 4.0); data/training_compute.csv",
+    "compute_owned": "Epoch AI, AI chip sales and owners (github.com/epoch-research/ai-companies; estimates); "
+                     "data/compute_owned.csv",
     "indexed": "data/capex.csv; NVIDIA quarterly results (data/nvidia_financials.csv); Epoch AI; data/benchmark_scores.csv",
 }
 

@@ -481,3 +481,24 @@ def cadence_numbers(wide: pd.DataFrame, accelerators: pd.DataFrame | None, p: Pa
         "n_bandwidth_gains": int(gains["bandwidth_ratio"].notna().sum()),
         "nvidia_bandwidth_gain": float(nv_gains["bandwidth_ratio"].median()) if nv_gains["bandwidth_ratio"].notna().any() else nan,
     }
+
+
+def architecture_table(r: Result, accelerators: pd.DataFrame | None) -> pd.DataFrame:
+    """The architecture gaps within each product line (refreshes left out), with the gain each step
+    brought at inference precision (dense FP8 per watt) and in memory bandwidth, for the page."""
+    ag = m.architecture_gaps(r.wide, accelerators)
+    gains = m.inference_gains(ag, accelerators)
+    if ag.empty:
+        return pd.DataFrame({"Line": []})
+    g = ag.merge(gains[["from_program", "to_program", "fp8_per_watt_ratio", "bandwidth_ratio"]],
+                 on=["from_program", "to_program"], how="left")
+
+    def x(v: float) -> str:
+        return "n/a" if v != v else f"×{fmt(v, sig=2)}"
+
+    return pd.DataFrame({
+        "Line": g["product_line"], "From": g["from_program"], "To": g["to_program"],
+        "Months apart": [f"{fmt(a, sig=2)} ({fmt(lo, sig=2)} to {fmt(hi, sig=2)})"
+                         for a, lo, hi in zip(g["mid"], g["lo"], g["hi"])],
+        "FP8 TFLOPS per watt": g["fp8_per_watt_ratio"].map(x), "Memory bandwidth": g["bandwidth_ratio"].map(x),
+    })
