@@ -885,6 +885,10 @@ def owned_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     def x(v: float) -> tuple[float, dict[str, Any]]:
         return v, {"text": fmt_x(v) if np.isfinite(v) else "n/a"}
 
+    def since(chips: str) -> str:
+        d = own.loc[own["chips"] == chips, "cumulative_since"] if len(own) else []
+        return str(pd.Timestamp(d.min()).year) if len(d) else "n/a"
+
     return {
         "compute_owned_first_quarter": (q(first), {}), "compute_owned_last_quarter": (q(last), {}),
         "compute_owned_leader": (str(last["leader"]) if last is not None else "n/a", {}),
@@ -905,4 +909,6 @@ def owned_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "compute_owned_tpu_units_low": (float(tpu_last["units_p5"]) if tpu_last is not None else nan, {"sig": 2}),
         "compute_owned_tpu_units_high": (float(tpu_last["units_p95"]) if tpu_last is not None else nan, {"sig": 2}),
         "compute_owned_as_of": (res.table_dates.get("compute_owned", "n/a"), {}),
+        "compute_owned_nvidia_since": (since("NVIDIA"), {}), "compute_owned_tpu_since": (since("Google TPU"), {}),
+        "compute_owned_unit": ("H100-equivalents", {}),
     }
