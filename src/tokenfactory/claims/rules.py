@@ -870,7 +870,7 @@ def c11(ev: Evidence, p: Params) -> Outcome:
     sample = ("one model run at the central premises" + (f"; {_count(runs, 'screening run')}" if runs else "")
               + (f"; {_count(n_tpu, 'TPU architecture gap')}" if n_tpu is not None else ""))
     out = _outcome(verdict, rule_text, checks, test, sample, "", missing)
-    return Outcome(out.verdict, out.rule, out.checks, why[:1].upper() + why[1:] + ". " + out.reason, out.test,
+    return Outcome(out.verdict, out.rule, out.checks, why[:1].upper() + why[1:] + ". " + out.reason[:1].upper() + out.reason[1:], out.test,
                    out.sample, out.power, out.missing, summary=why)
 
 
