@@ -45,7 +45,15 @@ def test_one_line_per_claim_in_plain_words():
         assert "(passes)" not in r and "(fails)" not in r and "(undecided)" not in r
     # a partly supported claim names what is not measured; a rule's own summary is used when it has one
     c1 = next(v for v in vs if v.claim.id == "C1")
-    assert "not measured: the gap between the leading labs" in report.reason_line(c1)
+    assert "the gap between the leading labs is not measured" in report.reason_line(c1)
+    assert "within the 12-month reading" in report.reason_line(c1)
+    c1_long = rules.assess_claim(ledger.load().by_id()["C1"], _ev(compute_gap__open_lag_months_epoch_footing=12.5), P)
+    assert "beyond the 12-month reading" in report.reason_line(c1_long)
+    c3 = rules.assess_claim(ledger.load().by_id()["C3"], _ev(compute_gap__training_compute_leave_one_out_change_min=0.9), P)
+    assert "does not survive leaving out every lab (least with Lab A out)" in report.reason_line(c3)
+    # a rule without its own summary: the deciding test's note, then what is not measured
+    c6 = next(v for v in vs if v.claim.id == "C6")
+    assert "not measured:" in report.reason_line(c6)
     c11 = rules.assess_claim(ledger.load().by_id()["C11"], _ev(flywheel__share_of_runs_integrated_ahead=0.5), P)
     assert report.reason_line(c11).startswith("Whether the integrated strategy wins depends on premises")
 

@@ -274,6 +274,12 @@ def c1(ev: Evidence, p: Params) -> Outcome:
                  "measured, so the verdict is at most partly supported: partly if either part holds; not supported "
                  "if the lag is longer than the threshold and the trend does not show shrinking; inconclusive if "
                  "neither part can be decided.")
+    within = {True: "within", False: "beyond", None: "against"}[None if level is None else level <= limit]
+    trend_words = {True: "the lag is shrinking", False: "the lag is not shrinking",
+                   None: f"whether it shrinks is undecided (trend {_v(low)} to {_v(high)} months a year)"}[shrinking]
+    summary = (f"open models take {_v(level, 'months')} to catch up on Epoch AI's footing (Epoch AI: {_v(epoch, 'months')}), "
+               f"{within} the {_v(limit)}-month reading of \"within months\"; {trend_words}; the gap between the leading "
+               "labs is not measured")
     test = f"level-averaged lag (Epoch AI's footing) ≤ {_v(limit, 'months')}; bootstrap interval of the lag's trend below zero"
     sample = ("Epoch AI's ECI window (models released January 2023 to October 2025)"
               + (f"; {_count(n_avg, 'weekly date')} in the time average" if n_avg is not None else "")
@@ -281,7 +287,8 @@ def c1(ev: Evidence, p: Params) -> Outcome:
     power = ("" if half is None else
              f"the trend's interval is ±{_v(half, 'months per year')} wide: a change of the lag smaller than that "
              "could not be told from none")
-    return _outcome(verdict, rule_text, checks, test, sample, power, missing)
+    out = _outcome(verdict, rule_text, checks, test, sample, power, missing)
+    return Outcome(**{**out.__dict__, "summary": summary})
 
 
 C2_READS = ("compute_gap.window_trend_rho", "compute_gap.window_trend_p", "compute_gap.leadership_windows_n",
@@ -438,13 +445,24 @@ def c3(ev: Evidence, p: Params) -> Outcome:
                  f"{_v(p.capex_growth_min, pct=True)} a year over the recent window. Energy, the claim's last divider, "
                  "is not in the book's data, so the verdict is at most partly supported: partly if any test holds, "
                  "not supported if none does, inconclusive if none can be decided.")
+    trend = {True: f"up from {_v(then)} at Epoch AI's report", False: f"down from {_v(then)} at Epoch AI's report",
+             None: f"against {_v(then)} at Epoch AI's report (the interval straddles it)"}[widening]
+    lab = {True: f"the widening survives leaving out any one lab (at least ×{_v(c_min)})",
+           False: "with any one lab left out the ratio narrows",
+           None: f"it does not survive leaving out every lab (least with {weakest or 'one lab'} out)"}[robust]
+    cap = ("capex growth is missing" if capex is None else
+           f"capex grows {_v(capex, pct=True)} a year" + ("" if capex >= p.capex_growth_min else
+                                                          f", below the {_v(p.capex_growth_min, pct=True)} threshold"))
+    summary = (f"the largest closed training run is {_v(ratio)} times the largest open one, {trend}; {lab}; {cap}; "
+               "energy is not measured")
     test = ("closed/open compute ratio now vs at the earlier date (interval); the same with each lab left out and "
             "for the top-three means; capex growth over the recent window")
     sample = (f"{_count(n_closed, 'closed run')} and {_count(n_open, 'open run')} with known training compute"
               if n_open is not None and n_closed is not None else "")
     power = ("" if lo is None or hi is None else
              f"the ratio's interval ({_v(lo)} to {_v(hi)}) sets the smallest change from the earlier ratio it can show")
-    return _outcome(verdict, rule_text, checks, test, sample, power, missing)
+    out = _outcome(verdict, rule_text, checks, test, sample, power, missing)
+    return Outcome(**{**out.__dict__, "summary": summary})
 
 
 # --------------------------------------------------------------------------------------------------
@@ -718,7 +736,11 @@ def c10(ev: Evidence, p: Params) -> Outcome:
     rule_text = ("Not testable: a forecast of what AI-assisted design could do, which no data today can confirm or "
                  "refute (manufacturing floors bound a different phase). What would have to be true: "
                  + ("; ".join(needs) if needs else "the tape-out chapter's results are missing") + ".")
-    return _outcome(NOT_TESTABLE, rule_text, checks, "none (a forecast)", "")
+    summary = ("a forecast of what AI-assisted design could do, which no data today can confirm or refute"
+               + (f"; a {_v(p.short_cycle_months)}-month cadence would be {_v(cadence / p.short_cycle_months)} times as "
+                  f"often as NVIDIA's new architectures (every {_v(cadence, 'months')})" if cadence else ""))
+    out = _outcome(NOT_TESTABLE, rule_text, checks, "none (a forecast)", "")
+    return Outcome(**{**out.__dict__, "summary": summary})
 
 
 @rule("C12")
