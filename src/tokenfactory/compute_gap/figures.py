@@ -528,8 +528,10 @@ def compute_owned_chart(res: chapter.Result) -> alt.Chart:
     d = res.owned
     if d is None or d.empty:
         return _empty("No compute-owned estimates are loaded.")
-    d = d.assign(series=np.where(d["chips"] == "NVIDIA", d["owner"] + " (NVIDIA GPUs since 2022)",
-                                 d["owner"] + " (TPUs since 2023)"),
+    since = d.groupby("chips")["cumulative_since"].min().dt.year.astype(str).to_dict()
+    nv, tp = since.get("NVIDIA", "n/a"), since.get("Google TPU", "n/a")
+    d = d.assign(series=np.where(d["chips"] == "NVIDIA", d["owner"] + f" (NVIDIA GPUs since {nv})",
+                                 d["owner"] + f" (TPUs since {tp})"),
                  millions=d["h100e"] / 1e6, low=d["h100e_p5"] / 1e6, high=d["h100e_p95"] / 1e6,
                  status=np.where(d["complete"].astype(bool), "complete quarter", "incomplete quarter (Epoch)"))
     series = sorted(d["series"].unique())
@@ -537,7 +539,7 @@ def compute_owned_chart(res: chapter.Result) -> alt.Chart:
     t = (f"Compute owned: {og['leader'].iloc[-1]} holds {chapter.fmt_x(og['ratio'].iloc[-1])} "
          f"{res.params.open_weights_spender}'s NVIDIA compute" if len(og) else "Compute owned by quarter")
     sub = ["Cumulative compute bought, millions of H100-equivalents, Epoch AI's estimates: line = median,",
-           "band = 5th to 95th percentile. NVIDIA GPUs count from 2022, TPUs from 2023: the two are not added."]
+           f"band = 5th to 95th percentile. NVIDIA GPUs count from {nv}, TPUs from {tp}: the two are not added."]
     color = alt.Color("series:N", title="", scale=alt.Scale(domain=series, range=[
         charts.org_color(s.split(" (")[0]) for s in series]), legend=alt.Legend(orient="bottom", columns=2))
     base = alt.Chart(d).encode(x=alt.X("quarter_end:T", title="End of quarter"), color=color)
