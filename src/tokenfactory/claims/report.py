@@ -253,7 +253,7 @@ def plain_outcome(c) -> str:
     if "p-value" in label and c.passed is False and numeric:
         return f"not significant (p = {_num(v, False)}, above {_num(thr, False)})"
     if c.passed is None:
-        return "undecided: the data cannot place it on either side"
+        return "undecided: the evidence does not settle it either way"
     if thr is not None and numeric and c.direction in ("le", "ge"):
         sign = {("le", True): "≤", ("le", False): ">", ("ge", True): "≥", ("ge", False): "<"}[(c.direction, c.passed)]
         word = "holds" if c.passed else "does not hold"

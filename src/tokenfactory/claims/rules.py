@@ -757,7 +757,10 @@ C11_READS = ("flywheel.crossover_month", "flywheel.cumulative_advantage_y5_usd_b
              "flywheel.lead_share_tax", "flywheel.lead_share_cycle", "flywheel.lead_share_data",
              "flywheel.share_of_runs_integrated_ahead", "flywheel.sensitivity_runs", "flywheel.morris_runs",
              "flywheel.most_sensitive_parameter", "flywheel.own_cycle_start_months", "flywheel.merchant_cycle_months",
-             "flywheel.asic_cost_ratio", "tapeout.tpu_architecture_gap_months", "tapeout.n_tpu_architecture_gaps")
+             "flywheel.asic_cost_ratio", "tapeout.tpu_architecture_gap_months", "tapeout.n_tpu_architecture_gaps",
+             "compute_gap.compute_owned_tpu_units", "compute_gap.compute_owned_tpu_units_low",
+             "compute_gap.compute_owned_tpu_units_high", "compute_gap.compute_owned_tpu_quarter",
+             "compute_gap.compute_owned_tpu_since")
 
 #: The flywheel's lead sources in words.
 LEAD_SOURCES = {"flywheel.lead_share_tax": "the tax saved", "flywheel.lead_share_cycle": "faster chip cycles",
@@ -851,6 +854,14 @@ def c11(ev: Evidence, p: Params) -> Outcome:
         context(main_lead_key(ev) or "flywheel.lead_share_tax", None if main is None else main[1],
                 f"the lead decomposes into {parts}: it rests most on {main[0]}" if main else
                 "no decomposition of the lead in the evidence", "largest source of the lead"),
+        context("compute_gap.compute_owned_tpu_units", ev.number("compute_gap.compute_owned_tpu_units"),
+                f"the real program runs at scale: Epoch AI estimates Google had made "
+                f"{_v(ev.number('compute_gap.compute_owned_tpu_units'))} TPUs since "
+                f"{ev.text('compute_gap.compute_owned_tpu_since') or 'the start of its series'} by "
+                f"{ev.text('compute_gap.compute_owned_tpu_quarter') or 'the last quarter'} "
+                f"({_v(ev.number('compute_gap.compute_owned_tpu_units_low'))} to "
+                f"{_v(ev.number('compute_gap.compute_owned_tpu_units_high'))}); volume shows scale, not that the loop "
+                "turns", "Google's TPU volume"),
     ]
     if len(missing) == 2:
         verdict, why = INCONCLUSIVE, "the flywheel chapter's results are missing"
