@@ -65,7 +65,7 @@ CHAPTERS: dict[str, Chapter] = {
             "compute_gap",
             "The model gap and the compute gap",
             reads_data=("models", "benchmark_scores", "leaderboard_leaders", "capex", "nvidia_financials",
-                        "training_compute", "published_estimates"),
+                        "training_compute", "published_estimates", "compute_owned"),
         ),
         Chapter(
             "inference_tax",

@@ -92,6 +92,8 @@ class Result:
     flips: list[sensitivity.Flip]
     choices: pd.DataFrame
     problems: Mapping[str, str]
+    #: every claim's verdict with one threshold moved by steps (the page's live control)
+    thresholds: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def verdict(self, claim_id: str) -> rules.Verdict:
         return next(v for v in self.verdicts if v.claim.id == claim_id)
@@ -106,7 +108,7 @@ def compute(p: Params, inputs: Inputs, upstream: Mapping[str, Mapping[str, Any]]
     ev = evidence_mod.collect(upstream).with_facts(facts(inputs, p))
     verdicts = rules.assess(inputs.ledger, ev, p)
     return Result(p, ev, verdicts, sensitivity.flips(verdicts, ev, p), sensitivity.choices_frame(verdicts, ev, p),
-                  dict(inputs.problems))
+                  dict(inputs.problems), sensitivity.threshold_grid(verdicts, ev, p))
 
 
 def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
@@ -117,6 +119,12 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     out["claims_total"] = (len(r.verdicts), {"sig": 3})
     for v in r.verdicts:
         out[f"verdict_{v.claim.id.lower()}"] = (v.verdict, {"text": v.verdict})
+        # the verdict's reason in one sentence, for the front page's twelve lines
+        out[f"verdict_reason_{v.claim.id.lower()}"] = (report.reason_line(v), {"text": report.reason_line(v)})
+    g = r.thresholds
+    out["control_thresholds"] = (int(g["parameter"].nunique()) if len(g) else 0, {"sig": 3})
+    out["control_moving"] = (int(g.loc[g["n_flips"] > 0, "parameter"].nunique()) if len(g) else 0, {"sig": 3})
+    out["control_steps"] = (sensitivity.GRID_STEPS, {"sig": 3})
     out.update(c7_glue(r))
     out["choices_moving"] = (int(r.choices["moves"].sum()) if len(r.choices) else 0, {"sig": 3})
     out["choices_total"] = (int((~r.choices["default"]).sum()) if len(r.choices) else 0, {"sig": 3})
@@ -147,6 +155,38 @@ def show_margin(r: Result, source: str) -> None:
         nb.show(chart, source=source)
 
 
+#: The threshold the live control starts on.
+CONTROL_START = "catch_up_months_max"
+
+
+def control_checks(r: Result, settings: tuple[tuple[str, int], ...] | None = None) -> list[dict[str, Any]]:
+    """What the live control must show at a few settings (the browser test moves it there): the
+    threshold's value in words and how many verdicts flip, from the package's own grid."""
+    grid = r.thresholds
+    if grid is None or grid.empty:
+        return []
+    if settings is None:
+        moving = grid[grid["n_flips"] > 0].drop_duplicates(["parameter", "step"])
+        settings = ((CONTROL_START, 0),) + tuple(zip(moving["parameter"].head(2), moving["step"].head(2)))
+    out = []
+    for name, k in settings:
+        text, n, _ = sensitivity.flip_summary(grid, name, int(k))
+        out.append({"set": {"thr": name, "k": int(k)},
+                    "expect": [f"At {text},", f"{n} verdict{'' if n == 1 else 's'} flip"]})
+    return out
+
+
+def show_control(r: Result, source: str) -> None:
+    """The live control: move a threshold, see which verdicts flip."""
+    from .. import nb
+    from . import figures
+
+    if r.thresholds is None or r.thresholds.empty:
+        nb.md("*No threshold grid could be computed.*")
+        return
+    nb.show(figures.threshold_control(r.thresholds, CONTROL_START, sensitivity.GRID_STEPS), source=source,
+            note="Choose a threshold, then move the slider: each step moves it by a fixed amount from this page's "
+                 "setting", checks=control_checks(r))
 def c7_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     """C7's counts and the program cost at which its verdict flips (rules.c7_flip)."""
     from ..formatting import fmt

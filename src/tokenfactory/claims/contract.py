@@ -21,6 +21,8 @@ CONTRACT = Contract(
     publishes=(
         *(Output(f"verdict_{c}", "", "verdict") for c in CLAIM_IDS),
         *(Output(f"basis_{c}", "", "text") for c in CLAIM_IDS),
+        *(Output(f"verdict_reason_{c}", "", "text") for c in CLAIM_IDS),
+        *(Output(f"title_{c}", "", "text") for c in CLAIM_IDS),
         *(Output(k, "claims", "count") for k in COUNTS),
     ),
     # every rule's metrics, and the results the flip tables read in their place (sensitivity.CHOICES)

@@ -65,7 +65,8 @@ UNITS = {
     "price_elasticity": "elasticity", "markup": "fraction of cost",
 }
 #: The tape-out chapter's result that each merchant_cadence choice reads.
-CADENCE_KEYS = {"nvidia_recent": "nvidia_recent_generation_gap_months",
+CADENCE_KEYS = {"nvidia_architecture": "nvidia_architecture_gap_months",
+                "nvidia_recent": "nvidia_recent_generation_gap_months",
                 "merchant_families": "median_merchant_generation_gap_months",
                 "all_families": "median_generation_gap_months"}
 
@@ -544,7 +545,7 @@ def cycle_comment(share_cycle: float, merchant_cycle: float, floor: float, small
             f"({fmt(merchant_cycle)} months) leaves {fmt(max(room, 0), unit='months')} of room above the floor")
 
 
-CADENCE_NAMES = {"nvidia_recent": "NVIDIA's recent", "merchant_families": "merchant GPU families'",
+CADENCE_NAMES = {"nvidia_architecture": "NVIDIA's architecture", "nvidia_recent": "NVIDIA's recent", "merchant_families": "merchant GPU families'",
                  "all_families": "all families'"}
 
 

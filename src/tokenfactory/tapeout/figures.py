@@ -469,10 +469,12 @@ def population_cadence_chart(r, statements: pd.DataFrame) -> alt.Chart:
     n = r.numbers
     chart = cadence_chart(r.gaps, statements, n["median_generation_gap_months"], r.trend)
     title = charts.title(
-        f"{r.p.cadence_vendor}'s recent generations: {fmt(n['nvidia_recent_generation_gap_months'])} months apart",
-        [f"Median of its last {fmt(n['n_recent_gaps'])} gaps; merchant GPU families {fmt(n['median_merchant_generation_gap_months'])}, "
-         f"custom ASIC families {fmt(n['median_asic_generation_gap_months'])} months.",
-         "Months between successive generations' availability within a family; bar: range from",
+        f"{r.p.cadence_vendor}'s new architectures: {fmt(n['nvidia_architecture_gap_months'])} months apart; "
+        f"every product: {fmt(n['nvidia_recent_generation_gap_months'])}",
+        [f"Architectures (refreshes left out, one product line): median of its last {fmt(n['n_nvidia_architecture_gaps'])} gaps;",
+         f"every product counted (the dots): median of its last {fmt(n['n_recent_gaps'])} gaps. Merchant GPU families "
+         f"{fmt(n['median_merchant_generation_gap_months'])}, custom ASIC families {fmt(n['median_asic_generation_gap_months'])} months.",
+         "Months between successive products' availability within a family; bar: range from",
          "date precision; dashed: vendors' stated cadence targets"])
     return chart.properties(title=title)
 
@@ -480,11 +482,19 @@ def population_cadence_chart(r, statements: pd.DataFrame) -> alt.Chart:
 def cadence_table(r) -> pd.DataFrame:
     """The cadence of each population, months, with its sample."""
     n = r.numbers
-    rows = [(f"{r.p.cadence_vendor}, last {fmt(n['n_recent_gaps'])} generations", n["nvidia_recent_generation_gap_months"],
-             n["n_recent_gaps"]),
-            ("merchant GPU families", n["median_merchant_generation_gap_months"], n["n_merchant_gaps"]),
-            ("custom ASIC families", n["median_asic_generation_gap_months"], n["n_asic_gaps"]),
-            ("all families together", n["median_generation_gap_months"], n["n_generation_gaps"])]
+    rows = [(f"{r.p.cadence_vendor}, last {fmt(n['n_nvidia_architecture_gaps'])} new architectures",
+             n["nvidia_architecture_gap_months"], n["n_nvidia_architecture_gaps"]),
+            ("Google TPU, new architectures in one product line", n["tpu_architecture_gap_months"],
+             n["n_tpu_architecture_gaps"]),
+            ("merchant GPU families, new architectures", n["median_merchant_architecture_gap_months"],
+             n["n_merchant_architecture_gaps"]),
+            ("custom ASIC families, new architectures", n["median_asic_architecture_gap_months"],
+             n["n_asic_architecture_gaps"]),
+            (f"{r.p.cadence_vendor}, last {fmt(n['n_recent_gaps'])} products (refreshes counted)",
+             n["nvidia_recent_generation_gap_months"], n["n_recent_gaps"]),
+            ("merchant GPU families, every product", n["median_merchant_generation_gap_months"], n["n_merchant_gaps"]),
+            ("custom ASIC families, every product", n["median_asic_generation_gap_months"], n["n_asic_gaps"]),
+            ("all families together, every product", n["median_generation_gap_months"], n["n_generation_gaps"])]
     return pd.DataFrame({"population": [a for a, _, _ in rows], "median gap, months": [fmt(b) for _, b, _ in rows],
                          "gaps": [int(c) for _, _, c in rows]})
 
