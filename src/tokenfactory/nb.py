@@ -15,7 +15,7 @@ from IPython.display import HTML, Markdown, display
 from . import charts
 from .formatting import fmt, round_sig  # noqa: F401  (re-exported: notebooks call nb.fmt)
 from .params_base import ChapterParams
-from .registry import CHAPTERS
+from .contract import contract_of
 
 #: Names a notebook's parameters cell may hold besides its chapter's parameters: filled by the
 #: pipeline, never by the reader.
@@ -57,9 +57,8 @@ def setup(chapter_id: str, namespace: Mapping[str, Any]) -> ChapterParams:
     and show the box with the parameters this page ran with and the command that reruns it."""
     from .data.load import declare_reads
 
-    chapter = CHAPTERS[chapter_id]
-    declare_reads(chapter_id, chapter.reads_data)
-    model = chapter.params
+    declare_reads(chapter_id, contract_of(chapter_id).reads_data)
+    model = _params_model(chapter_id)
     values = {name: namespace[name] for name in model.model_fields if name in namespace}
     params = model(**values)
     charts.enable_theme()
@@ -67,11 +66,17 @@ def setup(chapter_id: str, namespace: Mapping[str, Any]) -> ChapterParams:
     return params
 
 
+def _params_model(chapter_id: str) -> type[ChapterParams]:
+    import importlib
+
+    return importlib.import_module(f"tokenfactory.{chapter_id}.params").Params
+
+
 def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, Any]) -> str:
     """HTML: parameters used (non-defaults marked), the rerun command, downloads. All escaped."""
     from .params_base import describe
 
-    chapter = CHAPTERS[chapter_id]
+    chapter = contract_of(chapter_id)
     defaults = {p.name: p for p in describe(type(params))}
     rows = []
     for name, info in defaults.items():

@@ -2,18 +2,23 @@
 pipeline tests): each glues one `value`; flywheel reads inference_tax's and tapeout's, claims reads
 all four, as the book's chapters do."""
 
+import importlib
+
 from tokenfactory.contract import Contract, Output
 
 _VALUE = (Output("value", "count of rows"),)
+_MODELS = ("models",)  # every stand-in notebook loads the models table
+
+
+def _standin(cid: str, reads: dict | None = None) -> Contract:
+    title = importlib.import_module(f"tokenfactory.{cid}.contract").CONTRACT.title  # the real chapter's title
+    return Contract(cid, title=title, reads_data=_MODELS, publishes=_VALUE, reads=reads or {})
+
 
 CONTRACTS = {
-    "compute_gap": Contract("compute_gap", _VALUE),
-    "inference_tax": Contract("inference_tax", _VALUE),
-    "tapeout": Contract("tapeout", _VALUE),
-    "flywheel": Contract("flywheel", _VALUE, {"inference_tax": ("value",), "tapeout": ("value",)}),
-    "claims": Contract("claims", _VALUE, {c: ("value",) for c in ("compute_gap", "inference_tax", "tapeout",
-                                                                   "flywheel")}),
+    "compute_gap": _standin("compute_gap"),
+    "inference_tax": _standin("inference_tax"),
+    "tapeout": _standin("tapeout"),
+    "flywheel": _standin("flywheel", {"inference_tax": ("value",), "tapeout": ("value",)}),
+    "claims": _standin("claims", {c: ("value",) for c in ("compute_gap", "inference_tax", "tapeout", "flywheel")}),
 }
-
-#: The stand-in notebooks all load the models table.
-READS_DATA = {cid: ("models",) for cid in CONTRACTS}

@@ -17,12 +17,13 @@ from . import evidence as evidence_mod
 from . import ledger as ledger_mod
 from . import report, rules, sensitivity
 from .params import Params
+from .. import units
 
 #: Data tables the rules read (beside data/claims.yaml).
 TABLES = ("accelerators", "token_volumes", "utilization_evidence", "chip_programs")
 
 #: Periods of a stated token count, per year (a year of 365 days).
-PER_YEAR = {"minute": 60 * 24 * 365.0, "day": 365.0, "week": 365.0 / 7, "month": 12.0, "year": 1.0}
+PER_YEAR = units.PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -99,11 +100,6 @@ class Result:
         return next(v for v in self.verdicts if v.claim.id == claim_id)
 
 
-def show_claim(r: Result, claim_id: str) -> None:
-    """One claim's block on the page, with its table of what would flip the verdict."""
-    report.show_claim(r.verdict(claim_id), sensitivity.claim_choices(r.choices, claim_id))
-
-
 def compute(p: Params, inputs: Inputs, upstream: Mapping[str, Mapping[str, Any]] | None) -> Result:
     ev = evidence_mod.collect(upstream).with_facts(facts(inputs, p))
     verdicts = rules.assess(inputs.ledger, ev, p)
@@ -143,18 +139,6 @@ def texts(r: Result) -> dict[str, str]:
     return out
 
 
-def show_margin(r: Result, source: str) -> None:
-    """The margin chart, or a line saying no result could be set against a threshold."""
-    from .. import nb
-    from . import figures
-
-    chart = figures.margin_chart(r.verdicts, sensitivity.nearest(r.flips))
-    if chart is None:
-        nb.md("*No result was available to set against a threshold.*")
-    else:
-        nb.show(chart, source=source)
-
-
 #: The threshold the live control starts on.
 CONTROL_START = "catch_up_months_max"
 
@@ -176,17 +160,6 @@ def control_checks(r: Result, settings: tuple[tuple[str, int], ...] | None = Non
     return out
 
 
-def show_control(r: Result, source: str) -> None:
-    """The live control: move a threshold, see which verdicts flip."""
-    from .. import nb
-    from . import figures
-
-    if r.thresholds is None or r.thresholds.empty:
-        nb.md("*No threshold grid could be computed.*")
-        return
-    nb.show(figures.threshold_control(r.thresholds, CONTROL_START, sensitivity.GRID_STEPS), source=source,
-            note="Choose a threshold, then move the slider: each step moves it by a fixed amount from this page's "
-                 "setting", checks=control_checks(r))
 def c7_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     """C7's counts and the program cost at which its verdict flips (rules.c7_flip)."""
     from ..formatting import fmt

@@ -18,6 +18,8 @@ COUNTS = ("claims_total", "claims_supported", "claims_partly", "claims_not_suppo
 
 CONTRACT = Contract(
     chapter="claims",
+    title="The claims ledger",
+    reads_data=("claims", "accelerators", "token_volumes", "utilization_evidence", "chip_programs"),
     publishes=(
         *(Output(f"verdict_{c}", "", "verdict") for c in CLAIM_IDS),
         *(Output(f"basis_{c}", "", "text") for c in CLAIM_IDS),

@@ -7,7 +7,6 @@ from typing import Any
 import pandas as pd
 
 from ..formatting import fmt
-from ..registry import CHAPTERS
 from .rules import (INCONCLUSIVE, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SELF_REPORTED, SUPPORTED, VERDICTS,
                     Verdict, counts)
 
@@ -31,7 +30,7 @@ def ledger_table(verdicts: list[Verdict]) -> pd.DataFrame:
             "claim": v.claim.id,
             "what the article says": v.claim.claim,
             "verdict": VERDICT_LABEL[v.verdict],
-            "tested in": CHAPTERS[v.claim.chapter].title,
+            "tested in": chapter_title(v.claim.chapter),
             "rests on a company's word": v.claim.self_reported_part if v.claim.self_reported else "no",
         })
     return pd.DataFrame(rows)
@@ -201,29 +200,6 @@ def claim_html(v: Verdict, flip_rows: pd.DataFrame | None = None) -> str:
             + f"<p><b>Evidence.</b></p>{evidence}{own}{flips}")
 
 
-def show_claim(v: Verdict, flip_rows: pd.DataFrame | None = None) -> None:
-    """Display one claim's block in the notebook."""
-    from IPython.display import HTML, display
-
-    display(HTML(claim_html(v, flip_rows)))
-
-
-def show_ledger(verdicts: list[Verdict], ev_source: str) -> None:
-    """Display the opening table, its caption, and a source line that says where the evidence came
-    from (this build, or the last build when the page runs alone), at the weight of normal text."""
-    from IPython.display import HTML, display
-
-    from .. import charts
-
-    head = "<p><b>The article's claims and the book's verdicts</b></p>"
-    note = ("<p class=\"tf-caption\">Self-reported: the claim rests on a company's own statement that no public "
-            "source can check; the label stays unless independent evidence contradicts the claim. Each claim's "
-            "full wording, rule and evidence are in its section below.</p>")
-    display(HTML(head + ledger_html(verdicts) + note + charts.caption(
-        f"data/claims.yaml (the claims, in our words); verdicts computed on this page from {ev_source}; "
-        f"{assessed_note(verdicts)}")))
-
-
 # --- The ledger at a glance: plain words and one line per claim ---------------------------------------------------
 
 def _num(x: Any, pct: bool) -> str:
@@ -321,3 +297,10 @@ def evidence_table(verdicts: list[Verdict]) -> pd.DataFrame:
 def ledger_lines(verdicts: list[Verdict]) -> list[str]:
     """Twelve plain lines: claim, verdict, one-sentence reason (the front page's list)."""
     return [f"{v.claim.id} {v.claim.title}: {SHORT_VERDICT[v.verdict]}. {reason_line(v)}" for v in verdicts]
+
+
+def chapter_title(chapter_id: str) -> str:
+    """The title of the chapter a claim is tested in (from that chapter's contract)."""
+    import importlib
+
+    return importlib.import_module(f"tokenfactory.{chapter_id}.contract").CONTRACT.title

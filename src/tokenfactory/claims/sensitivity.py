@@ -143,33 +143,6 @@ GLUED_KEYS = ("flip_tests", "flip_movers", "nearest_claim", "nearest_parameter",
               "nearest_flips_at", "nearest_verdict_now", "nearest_verdict_after", "nearest_distance")
 
 
-def glue_flips(found: list[Flip]) -> dict[str, object]:
-    """Glue what the "What would change the conclusion" section quotes: the nearest flip, in pieces
-    short enough to read inside a sentence, and how many threshold tests would move a verdict."""
-    from .. import nb
-
-    out: dict[str, object] = {
-        "flip_tests": nb.glue("flip_tests", len(found), sig=3),
-        "flip_movers": nb.glue("flip_movers", sum(f.moves_verdict for f in found), sig=3),
-    }
-    near = nearest(found)
-    if near is None:  # every key is still glued, so that the page builds: the prose then reads "none"
-        for key in ("nearest_claim", "nearest_parameter", "nearest_test", "nearest_now", "nearest_flips_at",
-                    "nearest_verdict_now", "nearest_verdict_after", "nearest_distance"):
-            nb.glue_text(key, "none")
-        return out
-    out["nearest_claim"] = nb.glue("nearest_claim", near.claim)
-    out["nearest_parameter"] = nb.glue("nearest_parameter", near.parameter)
-    nb.glue_text("nearest_test", near.label)
-    nb.glue_text("nearest_now", param_text(near.parameter, near.now))
-    out["nearest_flips_at"] = nb.glue("nearest_flips_at", near.flips_at,
-                                      text=f"{near.side} {param_text(near.parameter, near.flips_at)}")
-    nb.glue_text("nearest_verdict_now", VERDICT_LABEL[near.verdict_now])
-    nb.glue_text("nearest_verdict_after", VERDICT_LABEL[near.verdict_after])
-    out["nearest_distance"] = nb.glue("nearest_distance", near.distance, sig=2)
-    return out
-
-
 def flips_html(found: list[Flip]) -> str:
     """`flips_table` as HTML narrow enough for a 700-px column: the parameter's name (what a reader
     passes to `--set claims.<name>=...`) in small code under its value, not in a column of its own."""
@@ -184,16 +157,6 @@ def flips_html(found: list[Flip]) -> str:
         for f, (_, r) in zip(rows, table.iterrows()))
     return ('<table class="tf-table"><thead><tr><th>claim</th><th>test</th><th>threshold now (parameter)</th>'
             f"<th>flips at</th><th>verdict then</th></tr></thead><tbody>{body}</tbody></table>")
-
-
-def show_flips(found: list[Flip], source: str) -> None:
-    """Display the flips table with its caption and source."""
-    from IPython.display import HTML, display
-
-    from .. import charts
-
-    display(HTML("<p><b>Where each threshold would flip its test, nearest first</b></p>" + flips_html(found)
-                 + charts.caption(source)))
 
 
 # --------------------------------------------------------------------------------------------------

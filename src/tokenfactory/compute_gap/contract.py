@@ -7,6 +7,9 @@ M, X, S = "months", "ratio (×)", "fraction"
 
 CONTRACT = Contract(
     chapter="compute_gap",
+    title="The model gap and the compute gap",
+    reads_data=("models", "benchmark_scores", "leaderboard_leaders", "capex", "nvidia_financials",
+               "training_compute", "published_estimates", "compute_owned"),
     publishes=(
         Output("capex_cagr", "fraction per year", "share"),
         Output("capex_cagr_recent", "fraction per year", "share"),

@@ -5,6 +5,8 @@ from ..contract import Contract, Output
 
 CONTRACT = Contract(
     chapter="flywheel",
+    title="The vertical-integration flywheel",
+    reads_data=("token_volumes", "chip_programs", "asic_cycle_statements", "accelerators"),
     publishes=(
         Output("cost_per_mtok_ratio_y5", "ratio (integrated / merchant)"),
         Output("crossover_month", "months"),

@@ -7,6 +7,8 @@ M = "months"
 
 CONTRACT = Contract(
     chapter="tapeout",
+    title="Tape-out timelines",
+    reads_data=("chip_programs", "asic_cycle_statements", "accelerators", "published_estimates"),
     publishes=(
         Output("technology_rate_per_year", "× per year"),
         Output("min_feasible_cycle_months", M),

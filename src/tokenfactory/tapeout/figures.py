@@ -12,6 +12,7 @@ import pandas as pd
 from .. import charts
 from ..formatting import fmt
 from .model import PHASE_LABELS
+from ..units import DAYS_PER_YEAR
 
 WIDTH = 600
 MILESTONE_LABELS = {"design_start": "design start", "tapeout": "tape-out", "announced": "announced",
@@ -517,7 +518,7 @@ def price_performance_chart(r) -> alt.Chart:
         x0 = pp["year"].mean()
         y0 = float(np.exp(np.log(pp["tflops_per_usd"]).mean()))
         fit = pd.DataFrame({"date": pd.to_datetime([f"{int(y)}-01-01" for y in yrs]) + pd.to_timedelta(
-            (yrs - np.floor(yrs)) * 365.25, unit="D"), "fit": y0 * tech["rate"] ** (yrs - x0)})
+            (yrs - np.floor(yrs)) * DAYS_PER_YEAR, unit="D"), "fit": y0 * tech["rate"] ** (yrs - x0)})
         layers.append(alt.Chart(fit).mark_line(strokeDash=[5, 3], color=charts.MUTED).encode(x="date:T", y="fit:Q"))
     title = charts.title(
         f"What a dollar of merchant accelerator buys grows ×{fmt(tech['rate'])} a year",

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .intervals import duration_interval, earliest, ecdf, percentile_of, period_end
+from ..units import DAYS_PER_YEAR
 
 MILESTONES = ("design_start", "tapeout", "announced", "first_deployment", "general_availability")
 #: "availability" is derived: the earliest of first deployment and general availability (and, where
@@ -228,7 +229,7 @@ def cadence_trend(gaps: pd.DataFrame) -> dict:
     n = len(g)
     if n < 3:
         return {"slope": float("nan"), "se": float("nan"), "n": n, "families": int(g["family"].nunique())}
-    year = g["date"].dt.year + (g["date"].dt.day_of_year - 1) / 365.25
+    year = g["date"].dt.year + (g["date"].dt.day_of_year - 1) / DAYS_PER_YEAR
     x = year - year.groupby(g["family"]).transform("mean")
     y = g["mid"] - g["mid"].groupby(g["family"]).transform("mean")
     sxx = float((x**2).sum())
@@ -454,7 +455,7 @@ def price_performance(accelerators: pd.DataFrame | None, kinds: Sequence[str] = 
     a["date"] = pd.to_datetime(a["available_date"]).fillna(pd.to_datetime(a["announced_date"]))
     a = a.dropna(subset=["date", "price_usd", "bf16_dense_tflops"])
     a = a[(a["price_usd"] > 0) & (a["bf16_dense_tflops"] > 0)]
-    a["year"] = a["date"].dt.year + (a["date"].dt.day_of_year - 1) / 365.25
+    a["year"] = a["date"].dt.year + (a["date"].dt.day_of_year - 1) / DAYS_PER_YEAR
     a["tflops_per_usd"] = a["bf16_dense_tflops"] / a["price_usd"]
     return a[cols].sort_values("date").reset_index(drop=True)
 
