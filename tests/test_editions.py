@@ -30,8 +30,11 @@ def test_first_edition_is_recorded_and_the_page_lists_moves(tmp_path, monkeypatc
     from tokenfactory import paths
 
     real = site.previous_edition()
-    assert real is not None and real[0] == "2026-11-24" and "compute_gap" in real[1]["results"]
-    assert real[2]["commit"] == "b9900c0"
+    assert real is not None and real[0] == "2026-11-26" and "compute_gap" in real[1]["results"]
+    assert real[2]["commit"] == "debc696"
+    # built from debc696 itself, the page compares with the edition before it
+    first = site.previous_edition("debc696")
+    assert first is not None and first[0] == "2026-11-24" and first[2]["commit"] == "b9900c0"
     monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
     ed = tmp_path / "editions" / "2026-01-01"
     ed.mkdir(parents=True)
@@ -58,3 +61,26 @@ def test_row_changes_by_key(tmp_path, monkeypatch):
     assert added == ["y | 2", "z | 3"] and removed == ["w | 0"]
     assert site.row_changes("t", {"rows": 3}) == ([], [])          # the edition recorded no keys
     assert site.row_changes("t", {"key": ["nope"], "keys": []}) == ([], [])
+
+
+def test_previous_edition_skips_the_commit_being_built(tmp_path, monkeypatch):
+    """The newest edition whose commit is not the build's (short ids compared by prefix); an edition
+    without edition.json is never skipped; folders not named by a date are ignored."""
+    monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
+    for name, commit in (("2026-01-01", "aaa1111"), ("2026-02-01", "bbb2222"), ("2026-02-01-b", "bbb2222"),
+                         (".2026-03-01.tmp", "ccc3333")):
+        d = tmp_path / "editions" / name
+        d.mkdir(parents=True)
+        (d / "results.json").write_text(json.dumps({"results": {"ch": {"x": name}}}))
+        (d / "edition.json").write_text(json.dumps({"commit": commit}))
+    assert site.previous_edition(None)[0] == "2026-02-01-b"
+    assert site.previous_edition("ddd4444")[0] == "2026-02-01-b"
+    assert site.previous_edition("bbb2222")[0] == "2026-01-01"
+    assert site.previous_edition("bbb22229f")[0] == "2026-01-01"     # a longer id of the same commit
+    assert site.previous_edition("aaa1111")[0] == "2026-02-01-b"
+    (tmp_path / "editions" / "2026-01-01" / "edition.json").unlink()
+    assert site.previous_edition("bbb2222")[0] == "2026-01-01"       # commit unknown: kept
+    (tmp_path / "editions" / "2026-01-01" / "edition.json").write_text(json.dumps({"commit": "bbb2222"}))
+    assert site.previous_edition("bbb2222") is None
+    # default: the commit of the repository at TOKENFACTORY_ROOT (not a git checkout here: none skipped)
+    assert site.previous_edition()[0] == "2026-02-01-b"
