@@ -7,7 +7,7 @@ in prose and every one changes when the data or a parameter does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -168,6 +168,31 @@ def throughput(arch: sv.Architecture, acc_row: pd.Series, p: Params, eff: sv.Eff
     return sv.best_at_interactivity(arch, hw, wl, eff, speed)
 
 
+def throughput_at(arch: sv.Architecture, acc_row: pd.Series, p: Params, eff: sv.Efficiency, speed: float,
+                  bench: pd.DataFrame | None, input_tokens: float | None = None,
+                  output_tokens: float | None = None) -> dict[str, Any]:
+    """Throughput per chip at `speed`, measured first: the measured frontier of this accelerator, model,
+    precision and workload interpolated at the speed where one covers it, else the calibrated model.
+
+    Returns the throughput used (`tps`), its `basis` ("measured" or "modeled"), both readings
+    (`measured`, `modeled`: NaN where there is none), the model's configuration (`serving`), the
+    measured points and frontier, the interpolation's `status` and the model's fastest speed."""
+    i = float(p.input_tokens if input_tokens is None else input_tokens)
+    o = float(p.output_tokens if output_tokens is None else output_tokens)
+    hw = cal.hardware(acc_row, p.precision)
+    wl = sv.Workload(i, o, p.precision)
+    modeled = sv.best_at_interactivity(arch, hw, wl, eff, speed)
+    pts = analysis.measured_points(bench, str(acc_row["accelerator"]), arch.model, p.precision, i, o)
+    front = analysis.measured_frontier(pts)
+    interp = analysis.interpolate_frontier(front, speed)
+    measured = interp["tps"]
+    basis = "measured" if np.isfinite(measured) else "modeled"
+    return {"tps": measured if basis == "measured" else modeled["output_tokens_per_s_per_chip"], "basis": basis,
+            "measured": measured, "modeled": modeled["output_tokens_per_s_per_chip"], "serving": modeled,
+            "points": pts, "frontier": front, "status": interp["status"], "measured_low": interp["low"],
+            "measured_high": interp["high"], "model_max_speed": sv.max_speed(arch, hw, wl, eff)}
+
+
 # --------------------------------------------------------------------------------------------------
 # The result
 
@@ -273,13 +298,28 @@ def cost_inputs(p: Params, inputs: Inputs, acc_row: pd.Series, tokens_per_s: flo
     return inp, rent, rent_basis
 
 
-def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float) -> list[m.Range]:
-    """Plausible ranges (assumptions, listed in the Method). Throughput varies by the calibration's
-    held-out error: ±2 sigma of log10(model/measured)."""
+#: Spread assumed around a measured throughput (harness, software version, run to run): a factor of 1.25
+#: each way. An assumption, stated on the page.
+MEASURED_SPREAD = 1.25
+
+
+def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float, basis: str = "modeled",
+                       variants: np.ndarray | None = None) -> list[m.Range]:
+    """Plausible ranges (assumptions, listed in the Method). A modeled throughput varies by the
+    calibration's held-out error (±2 sigma of log10(model/measured)) widened to contain every
+    structural variant of the model; a measured one by MEASURED_SPREAD."""
     tps = float(gpu["tokens_per_s"])
-    k = 10 ** (2 * sigma_log10)
+    if basis == "measured":
+        lo, hi, label = tps / MEASURED_SPREAD, tps * MEASURED_SPREAD, "Throughput per chip (measured, assumed spread)"
+    else:
+        k = 10 ** (2 * sigma_log10)
+        v = np.asarray([] if variants is None else variants, float)
+        v = v[np.isfinite(v)]
+        lo = min([tps / k, *v]) if v.size else tps / k
+        hi = max([tps * k, *v]) if v.size else tps * k
+        label = "Throughput per chip (model error and structure)"
     ranges = [
-        m.Range("tokens_per_s", "Throughput per chip (model error)", tps / k, tps * k, "tokens/s", log=True),
+        m.Range("tokens_per_s", label, lo, hi, "tokens/s", log=True),
         m.Range("utilization", "Utilization", min(0.2, p.utilization), max(0.9, p.utilization), "fraction"),
         m.Range("depreciation_years", "Depreciation life", min(3.0, p.depreciation_years),
                 max(7.0, p.depreciation_years), "years"),
@@ -303,10 +343,15 @@ def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float) -> li
     return ranges
 
 
-def efficiency_for(effs: dict[str, sv.Efficiency], vendor: object, engine: str) -> sv.Efficiency:
-    """The fitted efficiency a chip is modeled with: its vendor's engine family, or open engines."""
-    family = cal.TRT if (engine == "vendor_best" and str(vendor) == "NVIDIA") else cal.OPEN
-    return cal.efficiency_for(effs, family)
+def engine_family(vendor: object, engine: str) -> str:
+    return cal.TRT if (engine == "vendor_best" and str(vendor) == "NVIDIA") else cal.OPEN
+
+
+def efficiency_for(effs: dict[str, sv.Efficiency], vendor: object, engine: str,
+                   arch: sv.Architecture | None = None) -> sv.Efficiency:
+    """The fitted efficiency a chip is modeled with: its vendor's engine family (or open engines), for
+    the model's kind (dense or MoE) where that has a fit of its own."""
+    return cal.efficiency_for(effs, engine_family(vendor, engine), None if arch is None else cal.model_kind(arch))
 
 
 def modelable_gpus(inputs: Inputs):
@@ -330,7 +375,7 @@ def accelerator_comparison(p: Params, inputs: Inputs, effs: dict[str, sv.Efficie
                 arch = architecture(inputs, model_name)
             except InputError:
                 continue
-            tp = throughput(arch, row, p, efficiency_for(effs, row["vendor"], p.engine), speed)
+            tp = throughput(arch, row, p, efficiency_for(effs, row["vendor"], p.engine, arch), speed)
             tps = tp["output_tokens_per_s_per_chip"]
             if not np.isfinite(tps):
                 continue
@@ -361,7 +406,7 @@ def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier
     """Cost per million output tokens of each measured point: its accelerator's rental price at one tier
     for all (or the price the source itself used) over its measured output throughput per chip."""
     cols = ["point_id", "source", "accelerator", "model", "scenario", "engine", "tokens_per_s_per_user",
-            "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok"]
+            "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok", "as_of", "input_tokens", "output_tokens"]
     if bench is None or bench.empty:
         return pd.DataFrame(columns=cols)
     b = bench.copy()
@@ -385,21 +430,125 @@ def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier
     return b[cols].reset_index(drop=True)
 
 
-def cheapest_measured(costs: pd.DataFrame) -> dict[str, Any]:
-    """The cheapest accelerator per token in the measured data, on the footing that compares the most
-    accelerators: one model, one source and one scenario (same harness, same latency limit)."""
-    empty = {"accelerator": None, "model": None, "source": None, "scenario": None, "n": 0, "table": costs.iloc[0:0]}
+def cheapest_measured(costs: pd.DataFrame, footings: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The cheapest accelerator per token in the measured data, on the newest footing (one model, one
+    source round, one scenario: same harness, same latency bound) that compares at least three priced
+    accelerators, one of them a rival's (`analysis.c4_footings`, newest first). Without such a footing,
+    the footing with the most accelerators (at least two), said so by `rule`."""
+    empty = {"accelerator": None, "model": None, "source": None, "scenario": None, "n": 0, "table": costs.iloc[0:0],
+             "rule": "none"}
     if costs.empty:
         return empty
-    g = costs.groupby(["model", "source", "scenario"], dropna=False)["accelerator"].nunique()
-    g = g[g >= 2]
-    if g.empty:
-        return empty
-    key = g.sort_values(ascending=False).index[0]
+    if footings is not None and len(footings):
+        f = footings.iloc[0]
+        key, rule = (f["model"], f["source"], f["scenario"]), "newest footing with a rival chip"
+    else:
+        g = costs.groupby(["model", "source", "scenario"], dropna=False)["accelerator"].nunique()
+        g = g[g >= 2]
+        if g.empty:
+            return empty
+        key, rule = g.sort_values(ascending=False).index[0], "most accelerators (no footing with a rival chip)"
     rows = costs[(costs["model"] == key[0]) & (costs["source"] == key[1]) & (costs["scenario"] == key[2])]
     best = rows.groupby("accelerator")["usd_per_mtok"].min().sort_values()
     return {"accelerator": best.index[0], "model": key[0], "source": key[1], "scenario": key[2], "n": len(best),
-            "table": best.reset_index()}
+            "table": best.reset_index(), "rule": rule}
+
+
+#: The long-input workload shown beside the stated one (prompt, completion tokens): InferenceX's 8k/1k.
+LONG_WORKLOAD = (8192.0, 1024.0)
+#: Token mixes (input tokens per output token) and program costs over which the ASIC's break-even is drawn.
+BREAKEVEN_MIXES = (0.25, 1.0, 3.6, 8.0)
+BREAKEVEN_NRE_USD = tuple(np.geomspace(0.3e9, 2e9, 9))
+
+
+def structural_variants(p: Params, inputs: Inputs, pts: list[cal.Point], effs: dict[str, sv.Efficiency],
+                        arch: sv.Architecture, row: pd.Series) -> pd.DataFrame:
+    """The modeled throughput of the chosen chip under defensible alternative structures of the model:
+    the default; a constant time per step (the old form); Blackwell MLPerf rows whose precision is not
+    stated read as FP4 (NVIDIA states NVFP4 for some) instead of FP8; open engines' fit; the pooled fit.
+    Their spread enters the uncertainty band (the held-out error alone does not contain it)."""
+    hw = cal.hardware(row, p.precision)
+    wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
+    fam, kind = engine_family(row["vendor"], p.engine), cal.model_kind(arch)
+
+    def tps(e: sv.Efficiency) -> float:
+        return sv.best_at_interactivity(arch, hw, wl, replace(e, memory_usable=p.memory_usable),
+                                        p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
+    out = [("default: overhead by batch and replica, " + fam, tps(cal.efficiency_for(effs, fam, kind)))]
+    try:
+        const = cal.fit_families(pts, p.memory_usable, "constant")
+        out.append(("constant overhead per step", tps(cal.efficiency_for(const, fam, kind))))
+        blackwell = ("B200", "B300", "GB200", "GB300")
+        relab = cal.relabel_precision(pts, inputs.tables["accelerators"], "fp4",
+                                      lambda q: q.source.startswith("MLPerf") and any(b in q.accelerator for b in blackwell))
+        fp4 = cal.fit_families(relab, p.memory_usable)
+        out.append(("Blackwell MLPerf rows read as FP4", tps(cal.efficiency_for(fp4, fam, kind))))
+    except cal.CalibrationError:
+        pass
+    other = cal.OPEN if fam == cal.TRT else cal.TRT
+    out.append((f"{other} fit", tps(cal.efficiency_for(effs, other, kind))))
+    out.append(("all engines pooled", tps(effs["pooled"])))
+    return pd.DataFrame(out, columns=["variant", "tokens_per_s_per_chip"])
+
+
+def reference_volume(volumes: pd.DataFrame | None, provider: str, product: str) -> dict[str, Any]:
+    """The latest stated volume (tokens per year, input and output together) of one provider's product."""
+    none = {"tokens_per_year": None, "name": f"{provider}'s {product} (no stated volume)"}
+    if volumes is None or volumes.empty:
+        return none
+    v = analysis.annual_token_volumes(volumes)
+    v = v[(v["provider"] == provider) & (v["product"] == product)]
+    if v.empty:
+        return none
+    r = v.iloc[-1]
+    return {"tokens_per_year": float(r["tokens_per_year"]), "name": f"{provider}'s {product} ({pd.Timestamp(r['date']).date()})"}
+
+
+def breakeven_grid(p: Params, inputs: Inputs, arch: sv.Architecture, ref_row: pd.Series, ref_tps: float,
+                   eff: sv.Efficiency, margin: float) -> pd.DataFrame:
+    """The ASIC's break-even volume (tokens a year, input and output) over program cost and token mix.
+
+    The GPU's throughput at the stated mix is the headline's (measured where measured); at other mixes
+    it is moved by the model's ratio (throughput at that mix / at the stated mix) with the prompt length
+    changed and the completion kept, since no measurement covers every mix."""
+    hw = cal.hardware(ref_row, p.precision)
+    base_wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
+    base = sv.best_at_interactivity(arch, hw, base_wl, eff, p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
+    rows = []
+    for mix in BREAKEVEN_MIXES:
+        wl = sv.Workload(float(p.output_tokens) * mix, float(p.output_tokens), p.precision)
+        t = sv.best_at_interactivity(arch, hw, wl, eff, p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
+        tps = ref_tps * t / base if np.isfinite(t) and np.isfinite(base) and base > 0 else float("nan")
+        if not np.isfinite(tps):
+            continue
+        ref_inp, _, _ = cost_inputs(p, inputs, ref_row, tps, margin, "ownership")
+        gpu = float(m.cost_per_mtok(ref_inp)["total"])
+        for nre in BREAKEVEN_NRE_USD:
+            asic = m.asic_inputs(ref_inp, unit_cost_usd=p.asic_unit_cost_usd, partner_margin=p.partner_margin,
+                                 perf_ratio=p.asic_perf_ratio, power_w=p.asic_power_w, nre_usd=nre,
+                                 volume_units=p.asic_volume_units, program_years=p.asic_program_years)
+            marg = float(m.cost_per_mtok(m.asic_marginal_inputs(asic))["total"])
+            be = float(m.breakeven_tokens_per_year(gpu, marg, float(m.nre_per_year(nre, p.cost_of_capital,
+                                                                                    p.asic_program_years))))
+            rows.append({"mix": mix, "nre_usd": float(nre), "gpu_usd_per_mtok": gpu, "asic_marginal_usd_per_mtok": marg,
+                         "breakeven_total_tokens_per_year": be * (1 + mix)})
+    return pd.DataFrame(rows, columns=["mix", "nre_usd", "gpu_usd_per_mtok", "asic_marginal_usd_per_mtok",
+                                       "breakeven_total_tokens_per_year"])
+
+
+def tpu_anchor(costs: pd.DataFrame, model: str, speed: float) -> dict[str, Any]:
+    """Google's TPU v7 measured cost per million output tokens (the one custom chip with published
+    serving measurements and a rental price), at the model asked for, nearest the stated speed; None
+    when the data hold no such run."""
+    rows = costs[costs["accelerator"].astype(str).str.contains("TPU v7", regex=False)] if len(costs) else costs
+    if rows.empty:
+        return {"usd_per_mtok": None, "note": "no measured Google TPU v7 run in data/serving_benchmarks.csv"}
+    same = rows[rows["model"] == model]
+    rows = same if len(same) else rows
+    sp = rows["tokens_per_s_per_user"].astype(float)
+    i = (np.abs(np.log(sp.where(sp > 0)) - np.log(speed))).fillna(np.inf).idxmin() if sp.notna().any() else rows.index[0]
+    r = rows.loc[i]
+    return {"usd_per_mtok": float(r["usd_per_mtok"]), "note": f"{r['accelerator']}, {r['model']}, {r['source']}"}
 
 
 def fixed_share(cost: dict[str, float]) -> float:
@@ -422,11 +571,12 @@ def compute(p: Params, inputs: Inputs) -> Result:
     effs = {"pooled": sv.Efficiency(FALLBACK_EFFICIENCY.mbu, FALLBACK_EFFICIENCY.mfu, FALLBACK_EFFICIENCY.overhead_ms,
                                     p.memory_usable)}
     bench = inputs.get("serving_benchmarks")
+    pts: list[cal.Point] = []
     if bench is not None:
         pts, skipped = cal.usable_points(bench, inputs.tables["accelerators"], inputs.tables["model_architectures"])
         try:
             calib = cal.calibrate(pts, skipped, p.memory_usable)
-            effs = {k: sv.Efficiency(e.mbu, e.mfu, e.overhead_ms, p.memory_usable) for k, e in calib.efficiencies.items()}
+            effs = {k: replace(e, memory_usable=p.memory_usable) for k, e in calib.efficiencies.items()}
             eff_src = f"fitted to {calib.fit.n_points} measured points"
         except cal.CalibrationError as exc:
             problems["calibration"] = str(exc)
@@ -435,21 +585,24 @@ def compute(p: Params, inputs: Inputs) -> Result:
         errs = calib.table["heldout_abs_log10_error"].dropna()
         if len(errs):
             sigma = float(np.sqrt(np.mean(errs ** 2)))
-    # 2. throughput of the chosen accelerator and model at the chosen speed per user
+    # 2. throughput of the chosen accelerator and model at the chosen speed per user: measured first
     arch = architecture(inputs, p.reference_model)
     row = accelerator_row(inputs, p.accelerator)
-    eff = efficiency_for(effs, row["vendor"], p.engine)
-    tp = throughput(arch, row, p, eff, p.tokens_per_second_per_user)
-    if not np.isfinite(tp["output_tokens_per_s_per_chip"]):
-        fastest = sv.max_speed(arch, cal.hardware(row, p.precision),
-                               sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision), eff)
+    eff = efficiency_for(effs, row["vendor"], p.engine, arch)
+    head = throughput_at(arch, row, p, eff, p.tokens_per_second_per_user, bench)
+    tp = dict(head["serving"])
+    if not np.isfinite(head["tps"]):
+        top = max(head["model_max_speed"], head["measured_high"] if np.isfinite(head["measured_high"]) else 0.0)
         raise InputError(f"tokens_per_second_per_user: {p.tokens_per_second_per_user:g} is faster than "
-                         f"{p.accelerator} can serve {p.reference_model} in this model (at most about "
-                         f"{fmt(fastest)} tokens/s per user); choose a lower speed")
+                         f"{p.accelerator} serves {p.reference_model} in the measurements or the model (at most about "
+                         f"{fmt(top)} tokens/s per user); choose a lower speed")
+    tp["output_tokens_per_s_per_chip"] = head["tps"]
+    tp["tokens_per_s_per_user"] = p.tokens_per_second_per_user
     hw = cal.hardware(row, p.precision)
     wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
-    front = sv.frontier(arch, hw, wl, eff, np.geomspace(5, 300, 40))
-    # 3. cost per token, owned and as chosen
+    top_speed = max(head["model_max_speed"], head["measured_high"] if np.isfinite(head["measured_high"]) else 0.0)
+    front = sv.frontier(arch, hw, wl, eff, np.geomspace(5, max(300.0, top_speed * 1.05), 40))
+    # 3. cost per token, owned and as chosen (the headline), and at each basis
     margin, period = vendor_margin(p, inputs.tables["nvidia_financials"])
     tps = tp["output_tokens_per_s_per_chip"]
     owned_inp, rent, rent_basis = cost_inputs(p, inputs, row, tps, margin, "ownership") if \
@@ -457,6 +610,8 @@ def compute(p: Params, inputs: Inputs) -> Result:
     gpu_inp, rent, rent_basis = cost_inputs(p, inputs, row, tps, margin, p.pricing)
     gpu_cost = _scalars(m.cost_per_mtok(gpu_inp))
     owned_cost = _scalars(m.cost_per_mtok(owned_inp)) if owned_inp is not None else gpu_cost
+    at = lambda t: float(m.cost_per_mtok({**gpu_inp, "tokens_per_s": t})["total"]) if np.isfinite(t) else float("nan")  # noqa: E731
+    head.update(cost_measured=at(head["measured"]), cost_modeled=at(head["modeled"]))
     # 4. the tax as a range: company-wide GAAP margin (low), product-level estimate (high)
     hi_margin, hi_basis = product_margin(inputs.get("vendor_margins"))
     gaap, _ = analysis.vendor_margin_from_data(inputs.tables["nvidia_financials"])
@@ -465,8 +620,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
                                                                      "vendor_margin": hi_margin})["tax_share"])
     # 5. the hypothetical ASIC against a GPU of its own time (owned)
     ref_row = accelerator_row(inputs, p.asic_reference_accelerator)
-    ref_tp = throughput(arch, ref_row, p, efficiency_for(effs, ref_row["vendor"], p.engine),
-                        p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
+    ref_head = throughput_at(arch, ref_row, p, efficiency_for(effs, ref_row["vendor"], p.engine, arch),
+                             p.tokens_per_second_per_user, bench)
+    ref_tp = ref_head["tps"]
     ref_inp, _, _ = cost_inputs(p, inputs, ref_row, ref_tp, margin, "ownership")
     ref_cost = float(m.cost_per_mtok(ref_inp)["total"])
     asic = m.asic_inputs(ref_inp, unit_cost_usd=p.asic_unit_cost_usd, partner_margin=p.partner_margin,
@@ -477,12 +633,19 @@ def compute(p: Params, inputs: Inputs) -> Result:
     nre_annual = float(m.nre_per_year(p.asic_nre_usd, p.cost_of_capital, p.asic_program_years))
     breakeven = float(m.breakeven_tokens_per_year(ref_cost, asic_marg, nre_annual))
     program_tokens = asic_cost["tokens_per_s"] * 3600 * m.HOURS_PER_YEAR * p.utilization * p.asic_volume_units
-    # 6. uncertainty
-    ranges = uncertainty_ranges(p, gpu_inp, sigma)
+    # 6. uncertainty: the model's held-out error, and its structural alternatives (overhead form,
+    # precision labelling, engine family), enter the throughput's range
+    variants = structural_variants(p, inputs, pts, effs, arch, row) if calib is not None else pd.DataFrame(
+        columns=["variant", "tokens_per_s_per_chip", "usd_per_mtok"])
+    if len(variants):
+        variants["usd_per_mtok"] = [at(t) for t in variants["tokens_per_s_per_chip"]]
+    ranges = uncertainty_ranges(p, gpu_inp, sigma, head["basis"], variants["tokens_per_s_per_chip"].to_numpy(float))
     mc = m.monte_carlo(gpu_inp, ranges, p.mc_draws, p.seed)
     # 7. accelerators compared, modeled and measured
     comp = accelerator_comparison(p, inputs, effs, margin, (p.reference_model, p.moe_model), p.tokens_per_second_per_user)
     costs = measured_costs(bench, inputs.get("rental_prices"), p.rental_tier)
+    vendors = dict(zip(inputs.tables["accelerators"]["accelerator"], inputs.tables["accelerators"]["vendor"]))
+    footings = analysis.c4_footings(costs, vendors)
     tco, tco_src = owner_tco(inputs.get("rental_prices"), p.accelerator)
     owned_hour = None
     if owned_inp is not None:
@@ -498,12 +661,27 @@ def compute(p: Params, inputs: Inputs) -> Result:
     per_co = analysis.largest_per_provider(vols)
     util = inputs.get("utilization_evidence")
     price = price_trend(p, inputs)
+    # 9. the ASIC's break-even over its program cost and the token mix, and the NRE at which it flips
+    # against the reference workload (C7's first test)
+    be_grid = breakeven_grid(p, inputs, arch, ref_row, ref_tp, efficiency_for(effs, ref_row["vendor"], p.engine, arch),
+                             margin)
+    ref_vol = reference_volume(inputs.get("token_volumes"), p.breakeven_reference_provider,
+                               p.breakeven_reference_product)
+    flip_nre = (analysis.nre_at_parity(p, ref_cost, asic_marg, ref_vol["tokens_per_year"] / (1 + io))
+                if ref_vol["tokens_per_year"] is not None else None)
+    # 10. a long-input workload beside the stated one, and Google's TPU v7 as a measured custom-chip anchor
+    long_in = throughput_at(arch, row, p, eff, p.tokens_per_second_per_user, bench, *LONG_WORKLOAD)
+    long_cost = at(long_in["tps"])
+    anchor = tpu_anchor(costs, p.reference_model, p.tokens_per_second_per_user)
     extras = {
         "margin_for_half": analysis.margin_for_tax_share(owned_cost, 0.5),
         "perf_at_parity": perf_ratio_at_parity(p, ref_inp, ref_cost),
         "half_u_cost": analysis.cost_ratio_at_utilization(gpu_inp, 0.5),
         "nre_at_parity": analysis.nre_at_parity(p, ref_cost, asic_marg, float(program_tokens)),
         "owned_usd_per_chip_hour": owned_hour, "tco_usd_per_chip_hour": tco, "tco_source": tco_src,
+        "head": head, "ref_head": ref_head, "variants": variants, "footings": footings,
+        "points_usable": pts, "breakeven_grid": be_grid, "reference_volume": ref_vol, "flip_nre": flip_nre,
+        "long_input": long_in, "long_input_cost": long_cost, "tpu_anchor": anchor,
     }
     return Result(
         p=p, calibration=calib, efficiency=eff, efficiencies=effs, efficiency_source=eff_src, serving=tp, frontier=front,
@@ -514,7 +692,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         program_tokens_per_year=float(program_tokens), elasticity=float(m.utilization_elasticity(gpu_inp)),
         fixed_share=fixed_share(gpu_cost), tornado=m.tornado(gpu_inp, ranges), mc_total=np.asarray(mc["total"]),
         mc=m.percentiles(mc["total"]), throughput_sigma_log10=sigma, comparison=comp, measured_costs=costs,
-        cheapest_measured=cheapest_measured(costs), cheapest_model=cheapest(comp, p.reference_model, "ownership"),
+        cheapest_measured=cheapest_measured(costs, footings), cheapest_model=cheapest(comp, p.reference_model, "ownership"),
         hosts=hosts, volumes=vols, per_company=per_co,
         utilization_evidence=util if util is not None else pd.DataFrame(), price=price, problems=problems,
         data_as_of=newest_date(inputs, ("accelerators", "serving_benchmarks", "rental_prices", "nvidia_financials",
@@ -818,7 +996,7 @@ def live_grid(r: Result, inputs: Inputs) -> pd.DataFrame:
         split = capital_split(float(row["price_usd"]), price_basis(row), p)
         kw = float(row["tdp_w"]) * p.server_power_factor / 1000.0
         for speed in LIVE_SPEEDS:
-            eff = efficiency_for(r.efficiencies, row["vendor"], p.engine)
+            eff = efficiency_for(r.efficiencies, row["vendor"], p.engine, arch)
             tps = sv.best_at_interactivity(arch, hw, wl, eff, float(speed))["output_tokens_per_s_per_chip"]
             if not np.isfinite(tps):
                 continue     # a speed this chip cannot reach: the line ends there
