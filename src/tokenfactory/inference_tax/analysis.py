@@ -252,22 +252,67 @@ def c4_footings(costs: pd.DataFrame, vendors: dict[str, str], claimant: str = "N
     if costs.empty:
         return pd.DataFrame(columns=cols)
     rows = []
-    for (model, source, scenario), g in costs.groupby(["model", "source", "scenario"], dropna=False):
-        best = g.groupby("accelerator").agg(usd=("usd_per_mtok", "min"), tps=("output_tokens_per_s_per_chip", "max"))
-        if len(best) < min_accelerators:
-            continue
-        vs = {a: vendors.get(a) for a in best.index}
-        if all(v == claimant for v in vs.values()):
-            continue
-        by_cost = best.sort_values("usd")
-        fastest = best["tps"].idxmax()
-        as_of = pd.to_datetime(g["as_of"], errors="coerce").max() if "as_of" in g else pd.NaT
-        rows.append({"model": model, "source": source, "scenario": scenario, "as_of": as_of, "n": len(best),
-                     "accelerators": ", ".join(f"{a} ${u:.3f}" for a, u in by_cost["usd"].items()),
-                     "cheapest": by_cost.index[0], "cheapest_usd_per_mtok": float(by_cost["usd"].iloc[0]),
-                     "runner_up": by_cost.index[1], "runner_up_usd_per_mtok": float(by_cost["usd"].iloc[1]),
-                     "claimant_cheapest": vs[by_cost.index[0]] == claimant,
-                     "fastest": fastest, "fastest_tokens_per_s_per_chip": float(best.loc[fastest, "tps"]),
-                     "claimant_fastest": vs[fastest] == claimant})
+    for (model, source, scenario), g0 in costs.groupby(["model", "source", "scenario"], dropna=False):
+        for label, best, as_of in _footing_tables(g0, scenario):
+            if len(best) < min_accelerators:
+                continue
+            vs = {a: vendors.get(a) for a in best.index}
+            if all(v == claimant for v in vs.values()):
+                continue
+            by_cost = best.sort_values("usd")
+            fastest = best["tps"].idxmax()
+            rows.append({"model": model, "source": source, "scenario": label, "as_of": as_of, "n": len(best),
+                         "accelerators": ", ".join(f"{a} ${u:.3f}" for a, u in by_cost["usd"].items()),
+                         "cheapest": by_cost.index[0], "cheapest_usd_per_mtok": float(by_cost["usd"].iloc[0]),
+                         "runner_up": by_cost.index[1], "runner_up_usd_per_mtok": float(by_cost["usd"].iloc[1]),
+                         "claimant_cheapest": vs[by_cost.index[0]] == claimant,
+                         "fastest": fastest, "fastest_tokens_per_s_per_chip": float(best.loc[fastest, "tps"]),
+                         "claimant_fastest": vs[fastest] == claimant})
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["as_of", "model", "scenario"], ascending=[False, True, True], ignore_index=True)
+
+
+def _footing_tables(g: pd.DataFrame, scenario: object) -> list[tuple[str, pd.DataFrame, Any]]:
+    """The comparisons one (model, source, scenario) group holds: (label, per-accelerator best cost and
+    throughput, newest date).
+
+    A latency-bounded or offline scenario (MLPerf) is one footing: every run kept the same bound. Runs
+    that state their speed per user (frontiers, as InferenceX publishes them) are compared only at one
+    speed: per prompt/completion length and precision, each accelerator's measured frontier is read at
+    the slowest speed every accelerator in the group reaches (no extrapolation), so that a chip measured
+    only at slow, cheap speeds is not set against one measured only at fast ones."""
+    as_of = pd.to_datetime(g["as_of"], errors="coerce").max() if "as_of" in g else pd.NaT
+    speeds = pd.to_numeric(g.get("tokens_per_s_per_user"), errors="coerce") if "tokens_per_s_per_user" in g else None
+    if speeds is None or speeds.isna().any():
+        best = g.groupby("accelerator").agg(usd=("usd_per_mtok", "min"), tps=("output_tokens_per_s_per_chip", "max"))
+        return [(str(scenario), best, as_of)]
+    out = []
+    keys = [c for c in ("input_tokens", "output_tokens", "precision") if c in g]
+    for key, h in (g.groupby(keys, dropna=False) if keys else [((), g)]):
+        fronts = {}
+        for acc, a in h.groupby("accelerator"):
+            pts = pd.DataFrame({"speed": pd.to_numeric(a["tokens_per_s_per_user"]), "tps": a["output_tokens_per_s_per_chip"],
+                                "price": a["usd_per_chip_hour"]})
+            fronts[acc] = (measured_frontier(pts[["speed", "tps"]]), float(pts["price"].iloc[0]))
+        if len(fronts) < 2:
+            continue
+        common = max(f["speed"].min() for f, _ in fronts.values())
+        rows = {}
+        for acc, (f, price) in fronts.items():
+            t = interpolate_frontier(f, common)["tps"]
+            if np.isfinite(t):
+                rows[acc] = {"usd": price * 1e6 / (t * 3600.0), "tps": t}
+        if rows:
+            k = dict(zip(keys, key if isinstance(key, tuple) else (key,)))
+            label = (f"{fmt_tokens(k.get('input_tokens'))} in / {fmt_tokens(k.get('output_tokens'))} out, "
+                     f"{str(k.get('precision', '')).split(' ')[0]}, at {common:.0f} tokens/s per user")
+            out.append((label, pd.DataFrame.from_dict(rows, orient="index"), as_of))
+    return out
+
+
+def fmt_tokens(x: Any) -> str:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return "?"
+    return f"{v / 1024:g}k" if v >= 1024 and v % 1024 == 0 else f"{v:g}"

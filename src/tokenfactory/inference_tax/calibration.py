@@ -51,13 +51,16 @@ ASSUMED_PRECISION = "fp8"
 #: Engine families fitted apart where the data allow: NVIDIA's own TensorRT-LLM (its MLPerf entries)
 #: and the open engines (vLLM, SGLang and others) that most other measurements use. Software, not
 #: silicon, separates them: the same chip reaches different fractions of its peaks under each.
-TRT, OPEN = "TensorRT-LLM", "open engines"
+TRT, OPEN = "best engines (TensorRT-LLM, InferenceX's best)", "open engines"
 #: Fewest points a family needs for a fit of its own (else the pooled fit serves it).
 MIN_FAMILY_POINTS = 8
 
 
 def engine_family(engine: object) -> str:
-    return TRT if "tensorrt" in str(engine).lower() else OPEN
+    """TensorRT-LLM, or a source's "best available" engine (InferenceX picks the fastest of SGLang, vLLM,
+    TensorRT-LLM and Dynamo per point): the vendors' best software; else the open engines."""
+    e = str(engine).lower()
+    return TRT if ("tensorrt" in e and "best available" not in e) or e.startswith("best available") else OPEN
 
 
 DENSE, MOE = "dense", "MoE"
@@ -255,7 +258,7 @@ def fit(points: list[Point], memory_usable: float = 0.9, form: str = "batch_tp",
         return np.concatenate([log_errors(points, e), speed_errors(points, e), prior(x)])
 
     res = least_squares(residuals, x0, bounds=(lo, hi),
-                        loss="soft_l1", f_scale=0.15, diff_step=1e-3, max_nfev=400)
+                        loss="soft_l1", f_scale=0.15, diff_step=1e-3, max_nfev=200, ftol=1e-4, xtol=1e-4)
     eff = no_false_ceiling(_eff(res.x, memory_usable, form), points if ceiling_points is None else ceiling_points)
     return Fit(efficiency=eff, n_points=len(points), cost=float(res.cost))
 
@@ -319,18 +322,48 @@ def fit_families(points: list[Point], memory_usable: float = 0.9, form: str = "b
                  ceiling_points: list[Point] | None = None) -> dict[str, s.Efficiency]:
     """One efficiency per engine family, and per engine family and model kind (dense, MoE), where
     there are enough points, and the pooled fit under the key "pooled" (which serves any family
-    without a fit of its own). Every fit passes the ceiling guard against all `ceiling_points`
-    (default: `points`), whatever their family: no fit may refuse a speed any system has served."""
+    without a fit of its own).
+
+    The ceiling guard: a fit for a model kind is what the chapter models every chip serving that kind
+    of model with, so it must reach the fastest measured speed of every chip and model of that kind in
+    `ceiling_points` (default: `points`), whatever engine measured it. The broader fits (a family,
+    pooled) are guarded on their own points."""
     guard = points if ceiling_points is None else ceiling_points
-    out = {"pooled": fit(points, memory_usable, form, guard).efficiency}
+    out = {"pooled": fit(points, memory_usable, form).efficiency}
     for fam in (TRT, OPEN):
         pts = [p for p in points if p.family == fam]
         if len(pts) >= MIN_FAMILY_POINTS:
-            out[fam] = fit(pts, memory_usable, form, guard).efficiency
+            out[fam] = fit(pts, memory_usable, form).efficiency
         for kind in (DENSE, MOE):
             sub = [p for p in pts if p.kind == kind]
             if len(sub) >= MIN_FAMILY_POINTS:
-                out[family_key(fam, kind)] = fit(sub, memory_usable, form, guard).efficiency
+                out[family_key(fam, kind)] = fit(sub, memory_usable, form, [p for p in guard if p.kind == kind]).efficiency
+    return out
+
+
+def fit_for(train: list[Point], family: str, kind: str, memory_usable: float = 0.9,
+            form: str = "batch_tp") -> tuple[str, s.Efficiency]:
+    """The one fit `fit_families(train)` would use for a (family, kind): the most specific with enough
+    points (family and kind, then family, then pooled), with its key."""
+    fam_pts = [p for p in train if p.family == family]
+    sub = [p for p in fam_pts if p.kind == kind]
+    if len(sub) >= MIN_FAMILY_POINTS:
+        return family_key(family, kind), fit(sub, memory_usable, form, [p for p in train if p.kind == kind]).efficiency
+    if len(fam_pts) >= MIN_FAMILY_POINTS:
+        return family, fit(fam_pts, memory_usable, form).efficiency
+    return "pooled", fit(train, memory_usable, form).efficiency
+
+
+def fit_needed(train: list[Point], test: list[Point], memory_usable: float = 0.9,
+               form: str = "batch_tp") -> dict[str, s.Efficiency]:
+    """The fits `fit_families(train)` would use for the `test` points, and only those: the same
+    held-out predictions at a fraction of the cost."""
+    out: dict[str, s.Efficiency] = {}
+    for fam, kind in sorted({(p.family, p.kind) for p in test}):
+        key, eff = fit_for(train, fam, kind, memory_usable, form)
+        out.setdefault(key, eff)
+    if "pooled" not in out:
+        out["pooled"] = next(iter(out.values()))   # never read: every test point has a more specific fit
     return out
 
 
@@ -378,8 +411,8 @@ class Calibration:
 def calibrate(points: list[Point], skipped: pd.DataFrame | None = None, memory_usable: float = 0.9,
               form: str = "batch_tp") -> Calibration:
     """Fit on all points; then, for each source, refit without it and predict its points."""
-    full = fit(points, memory_usable, form)
     effs = fit_families(points, memory_usable, form)
+    full = Fit(efficiency=effs["pooled"], n_points=len(points), cost=float("nan"))
     in_sample = predict_families(points, effs)
     held = np.full(len(points), np.nan)
     sources = sorted({p.source for p in points})
@@ -388,7 +421,8 @@ def calibrate(points: list[Point], skipped: pd.DataFrame | None = None, memory_u
         test_idx = [i for i, p in enumerate(points) if p.source == src]
         if len(train) < 4:
             continue
-        held[test_idx] = predict_families([points[i] for i in test_idx], fit_families(train, memory_usable, form))
+        test = [points[i] for i in test_idx]
+        held[test_idx] = predict_families(test, fit_needed(train, test, memory_usable, form))
     table = pd.DataFrame({
         "point_id": [p.point_id for p in points], "source": [p.source for p in points],
         "accelerator": [p.accelerator for p in points], "model": [p.model for p in points],

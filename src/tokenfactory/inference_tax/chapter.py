@@ -344,7 +344,9 @@ def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float, basis
 
 
 def engine_family(vendor: object, engine: str) -> str:
-    return cal.TRT if (engine == "vendor_best" and str(vendor) == "NVIDIA") else cal.OPEN
+    """The engine family a chip is modeled with: the best engines measured on it (TensorRT-LLM on
+    NVIDIA's, InferenceX's best available on every vendor's), or the open engines on every chip."""
+    return cal.TRT if engine == "vendor_best" else cal.OPEN
 
 
 def efficiency_for(effs: dict[str, sv.Efficiency], vendor: object, engine: str,
@@ -406,7 +408,7 @@ def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier
     """Cost per million output tokens of each measured point: its accelerator's rental price at one tier
     for all (or the price the source itself used) over its measured output throughput per chip."""
     cols = ["point_id", "source", "accelerator", "model", "scenario", "engine", "tokens_per_s_per_user",
-            "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok", "as_of", "input_tokens", "output_tokens"]
+            "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok", "as_of", "input_tokens", "output_tokens", "precision"]
     if bench is None or bench.empty:
         return pd.DataFrame(columns=cols)
     b = bench.copy()
@@ -476,13 +478,11 @@ def structural_variants(p: Params, inputs: Inputs, pts: list[cal.Point], effs: d
                                         p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
     out = [("default: overhead by batch and replica, " + fam, tps(cal.efficiency_for(effs, fam, kind)))]
     try:
-        const = cal.fit_families(pts, p.memory_usable, "constant")
-        out.append(("constant overhead per step", tps(cal.efficiency_for(const, fam, kind))))
+        out.append(("constant overhead per step", tps(cal.fit_for(pts, fam, kind, p.memory_usable, "constant")[1])))
         blackwell = ("B200", "B300", "GB200", "GB300")
         relab = cal.relabel_precision(pts, inputs.tables["accelerators"], "fp4",
                                       lambda q: q.source.startswith("MLPerf") and any(b in q.accelerator for b in blackwell))
-        fp4 = cal.fit_families(relab, p.memory_usable)
-        out.append(("Blackwell MLPerf rows read as FP4", tps(cal.efficiency_for(fp4, fam, kind))))
+        out.append(("Blackwell MLPerf rows read as FP4", tps(cal.fit_for(relab, fam, kind, p.memory_usable)[1])))
     except cal.CalibrationError:
         pass
     other = cal.OPEN if fam == cal.TRT else cal.TRT

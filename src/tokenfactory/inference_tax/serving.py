@@ -29,6 +29,7 @@ over fifty measurements costs milliseconds per evaluation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
@@ -208,6 +209,15 @@ def valid_replicas(arch: Architecture, hw: Hardware, wl: Workload, eff: Efficien
     return np.concatenate([inside, beyond[:2]])
 
 
+@lru_cache(maxsize=4096)
+def _sizes_and_bmax(arch: Architecture, hw: Hardware, wl: Workload, memory_usable: float) -> tuple[np.ndarray, np.ndarray]:
+    """Valid replica sizes and their batch caps (they depend on the efficiency only through the usable
+    memory, so a fit that varies the other parameters reuses them)."""
+    eff = Efficiency(1.0, 1.0, 0.0, memory_usable)
+    sizes = valid_replicas(arch, hw, wl, eff)
+    return sizes, max_batch(arch, hw, wl, eff, sizes)
+
+
 def operating_points(arch: Architecture, hw: Hardware, wl: Workload, eff: Efficiency) -> pd.DataFrame:
     """Every (replica size, batch) the system can run: tokens/s per user and per chip (for charts)."""
     rows = []
@@ -234,11 +244,11 @@ def best_at_interactivity(arch: Architecture, hw: Hardware, wl: Workload, eff: E
     """
     best = {"output_tokens_per_s_per_chip": np.nan, "tokens_per_s_per_user": np.nan,
             "chips_per_replica": np.nan, "batch": np.nan}
-    sizes = valid_replicas(arch, hw, wl, eff)
+    sizes, bmax = _sizes_and_bmax(arch, hw, wl, eff.memory_usable)
     if sizes.size == 0:
         return best
     # all replica sizes at once: a (sizes x grid) table of batches, capped by each size's memory
-    bmax = max_batch(arch, hw, wl, eff, sizes)[:, None]
+    bmax = bmax[:, None]
     grid = np.minimum(BATCH_GRID[None, :], bmax)
     t = step_time(arch, hw, wl, eff, sizes[:, None], grid)
     if tokens_per_s_per_user is None:
@@ -265,7 +275,7 @@ def best_at_interactivity(arch: Architecture, hw: Hardware, wl: Workload, eff: E
 
 def max_speed(arch: Architecture, hw: Hardware, wl: Workload, eff: Efficiency) -> float:
     """The fastest speed per user the system reaches: one sequence on the best replica size."""
-    sizes = valid_replicas(arch, hw, wl, eff)
+    sizes, _ = _sizes_and_bmax(arch, hw, wl, eff.memory_usable)
     if sizes.size == 0:
         return float("nan")
     return float(np.max(1.0 / step_time(arch, hw, wl, eff, sizes, 1.0)))
