@@ -443,13 +443,15 @@ def cheapest_measured(costs: pd.DataFrame, footings: pd.DataFrame | None = None)
         return empty
     if footings is not None and len(footings):
         f = footings.iloc[0]
-        key, rule = (f["model"], f["source"], f["scenario"]), "newest footing with a rival chip"
-    else:
-        g = costs.groupby(["model", "source", "scenario"], dropna=False)["accelerator"].nunique()
-        g = g[g >= 2]
-        if g.empty:
-            return empty
-        key, rule = g.sort_values(ascending=False).index[0], "most accelerators (no footing with a rival chip)"
+        table = pd.DataFrame([x.rsplit(" $", 1) for x in f["accelerators"].split(", ")], columns=["accelerator", "usd_per_mtok"])
+        table["usd_per_mtok"] = table["usd_per_mtok"].astype(float)
+        return {"accelerator": f["cheapest"], "model": f["model"], "source": f["source"], "scenario": f["scenario"],
+                "n": int(f["n"]), "table": table, "rule": "newest footing with a rival chip"}
+    g = costs.groupby(["model", "source", "scenario"], dropna=False)["accelerator"].nunique()
+    g = g[g >= 2]
+    if g.empty:
+        return empty
+    key, rule = g.sort_values(ascending=False).index[0], "most accelerators (no footing with a rival chip)"
     rows = costs[(costs["model"] == key[0]) & (costs["source"] == key[1]) & (costs["scenario"] == key[2])]
     best = rows.groupby("accelerator")["usd_per_mtok"].min().sort_values()
     return {"accelerator": best.index[0], "model": key[0], "source": key[1], "scenario": key[2], "n": len(best),
@@ -682,6 +684,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "head": head, "ref_head": ref_head, "variants": variants, "footings": footings,
         "points_usable": pts, "breakeven_grid": be_grid, "reference_volume": ref_vol, "flip_nre": flip_nre,
         "long_input": long_in, "long_input_cost": long_cost, "tpu_anchor": anchor,
+        "arch": arch, "hw": hw, "wl": wl,
     }
     return Result(
         p=p, calibration=calib, efficiency=eff, efficiencies=effs, efficiency_source=eff_src, serving=tp, frontier=front,
@@ -855,8 +858,8 @@ def texts(r: Result) -> dict[str, str]:
     else:
         t.update(utilization_measured_who="no operator in the data",
                  utilization_measured_vs_default="not comparable with")
-    t["vendor_claim_measured"] = ("holds" if vendor(r.cheapest_measured["accelerator"]) == "NVIDIA" else
-                                  "does not hold" if r.cheapest_measured["accelerator"] else "cannot be tested")
+    t["vendor_claim_measured"] = footing_split_word(r.extras["footings"])
+    t.update(measured_texts(r))
     t["vendor_claim_model"] = ("holds" if vendor(r.cheapest_model["accelerator"]) == "NVIDIA" else
                                "does not hold" if r.cheapest_model["accelerator"] else "cannot be tested")
     if c is not None:
@@ -908,6 +911,120 @@ def texts(r: Result) -> dict[str, str]:
     t["n_reporters"] = fmt(len(r.per_company))
     t["above_names"] = ", ".join(above["provider"]) if len(above) else "none"
     return t
+
+
+def measured_summary(r: Result) -> dict[str, Any]:
+    """What the measurements say about the headline: the measured cost where the frontier covers the
+    speed; else, when every measured point is faster than asked, the cost at the slowest measured point
+    as an upper bound (throughput per chip only falls as speed rises); the model's ratio to the
+    measurement at the speed compared; the fastest speed measured and modeled."""
+    x = r.extras
+    h = x["head"]
+    front = h["frontier"]
+    out = {"bound": None, "compare_speed": None, "model_ratio": None, "sources": ""}
+    if len(front):
+        out["sources"] = ", ".join(sorted(set(map(str, h["points"]["source"]))))
+    at = lambda t: float(m.cost_per_mtok({**r.gpu, "tokens_per_s": t})["total"])  # noqa: E731
+    if h["basis"] == "measured":
+        out["compare_speed"] = r.p.tokens_per_second_per_user
+        if np.isfinite(h["modeled"]):
+            out["model_ratio"] = h["modeled"] / h["measured"]
+    elif h["status"] == "below" and len(front):
+        slow = front.iloc[0]
+        out["bound"] = at(float(slow["tps"]))
+        out["compare_speed"] = float(slow["speed"])
+        arch = architecture_from(r)
+        if arch is not None:
+            row, hw, wl = arch
+            t = sv.best_at_interactivity(row[0], hw, wl, r.efficiency, float(slow["speed"]))["output_tokens_per_s_per_chip"]
+            if np.isfinite(t):
+                out["model_ratio"] = t / float(slow["tps"])
+    out["max_measured"] = h["measured_high"] if np.isfinite(h["measured_high"]) else None
+    out["max_model"] = h["model_max_speed"]
+    out["max_speed"] = max(out["max_model"], out["max_measured"] or 0.0)
+    return out
+
+
+def architecture_from(r: Result):
+    """(arch tuple, hardware, workload) of the headline, for re-evaluating the model (None if absent)."""
+    a = r.extras.get("arch")
+    if a is None:
+        return None
+    return (a,), r.extras["hw"], r.extras["wl"]
+
+
+def footing_split_word(footings: pd.DataFrame, column: str = "claimant_cheapest") -> str:
+    """'holds on every footing', 'holds on none of the footings', 'holds on 4 of 6 footings (split)'."""
+    n = len(footings)
+    if n == 0:
+        return "cannot be tested (no footing compares three priced accelerators with a rival's among them)"
+    k = int(footings[column].sum())
+    if k == n:
+        return f"holds on every one of the {n} qualifying footings"
+    if k == 0:
+        return f"holds on none of the {n} qualifying footings"
+    return f"holds on {k} of the {n} qualifying footings, not on the other {n - k}: the measurements split"
+
+
+def measured_texts(r: Result) -> dict[str, str]:
+    """Sentences on what is measured and what is modeled, generated from the results."""
+    x, p = r.extras, r.p
+    h = x["head"]
+    ms = measured_summary(r)
+    speed = fmt(p.tokens_per_second_per_user)
+    if h["basis"] == "measured":
+        basis = (f"measured: {p.accelerator}'s measured frontier ({ms['sources']}) read at {speed} tokens/s per user, "
+                 f"between measured points")
+    elif h["status"] == "below":
+        basis = (f"modeled: the measured frontier for {p.accelerator} ({ms['sources']}) runs from "
+                 f"{fmt(h['measured_low'])} to {fmt(h['measured_high'])} tokens/s per user, none as slow as {speed}, and "
+                 f"the book does not extrapolate it; since throughput per chip only falls as speed rises, the "
+                 f"measurement bounds the cost at {speed} from above at {usd(ms['bound'])}")
+    elif h["status"] == "above":
+        basis = (f"modeled: the measured frontier for {p.accelerator} ({ms['sources']}) ends at "
+                 f"{fmt(h['measured_high'])} tokens/s per user, slower than {speed}; past it only the model speaks")
+    else:
+        basis = (f"modeled: no measured frontier for {p.accelerator} serving {p.reference_model} at "
+                 f"{p.precision.upper()}, {p.input_tokens:,} in / {p.output_tokens:,} out, is in the data")
+    if ms["model_ratio"]:
+        ratio = ms["model_ratio"]
+        gap = (f"At {fmt(ms['compare_speed'])} tokens/s per user the model serves {fmt(ratio)}× the measured throughput "
+               f"per chip: " + ("it is optimistic there. The roofline assumes each speed is served at the largest "
+                                "batch that keeps it, while a measured sweep tries a few concurrencies, and real engines "
+                                "lose time to scheduling and communication the model folds into its fitted overheads"
+                                if ratio > 1.1 else
+                                "it is pessimistic there: the engines measured beat the efficiency fitted across all sources"
+                                if ratio < 0.9 else "the two agree within 10%") + ".")
+    else:
+        gap = "No measurement of this chip, model and workload can be set beside the model."
+    f = x["footings"]
+    split = footing_split_word(f)
+    fast = footing_split_word(f, "claimant_fastest")
+    newest = (f"on the newest ({f.iloc[0]['model']}, {f.iloc[0]['source']}, {f.iloc[0]['scenario']}) the cheapest "
+              f"is the {f.iloc[0]['cheapest']} and the highest throughput per chip the {f.iloc[0]['fastest']}"
+              if len(f) else "no footing qualifies")
+    li = x["long_input"]
+    long_txt = (f"{usd(x['long_input_cost'])} per million output tokens ({li['basis']}"
+                + (f", frontier {fmt(li['measured_low'])} to {fmt(li['measured_high'])} tokens/s per user"
+                   if len(li["frontier"]) else "") + ")") if np.isfinite(x["long_input_cost"]) else \
+        "beyond what the model or the measurements serve at this speed"
+    anchor = x["tpu_anchor"]
+    flip = x["flip_nre"]
+    return {
+        "cost_basis_sentence": basis, "model_gap_sentence": gap, "c4_split": split, "c4_fastest_split": fast,
+        "c4_newest": newest, "long_input": long_txt,
+        "long_workload": f"{int(LONG_WORKLOAD[0]):,} in / {int(LONG_WORKLOAD[1]):,} out",
+        "tpu_anchor": (f"{usd(anchor['usd_per_mtok'])} per million output tokens ({anchor['note']})"
+                       if anchor["usd_per_mtok"] is not None else anchor["note"]),
+        "flip_nre": usd(flip) if flip is not None else "n/a",
+        "flip_reference": x["reference_volume"]["name"],
+        "flip_vs_nre": ("below" if flip is not None and flip < p.asic_nre_usd else "above") if flip is not None else "n/a",
+        "structural_range": (f"{usd(x['variants']['usd_per_mtok'].min())} to {usd(x['variants']['usd_per_mtok'].max())}"
+                             if len(x["variants"]) else "n/a"),
+        "max_speed_sentence": (f"the model serves {p.reference_model} on {p.accelerator} up to {fmt(ms['max_model'])} "
+                               "tokens/s per user" + (f", the measurements up to {fmt(ms['max_measured'])}"
+                                                      if ms["max_measured"] else "")),
+    }
 
 
 def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
@@ -975,7 +1092,51 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
                                  {"pct": True} if len(r.utilization_evidence) else {"text": "n/a"}),
         "utilization_measured_n": (len(r.utilization_evidence), {}),
     }
+    out.update(measured_glue(r))
     return out
+
+
+def measured_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """The keys of measurement-first pricing, C4 on every footing, the ASIC's flip and the long input."""
+    x, p = r.extras, r.p
+    h = x["head"]
+    ms = measured_summary(r)
+    pts = x["points_usable"]
+    f = x["footings"]
+    var = x["variants"]
+    vfin = var["usd_per_mtok"][np.isfinite(var["usd_per_mtok"])] if len(var) else pd.Series(dtype=float)
+    opt = lambda v, **k: (v, k if v is not None and np.isfinite(v) else {"text": "n/a"})  # noqa: E731
+    fin = lambda v: float(v) if v is not None and np.isfinite(v) else None  # noqa: E731
+    newest = f.iloc[0] if len(f) else None
+    li = x["long_input"]
+    return {
+        "cost_basis": (h["basis"], {}),
+        "cost_per_mtok_measured_usd": opt(fin(h["cost_measured"]), text=usd(h["cost_measured"])),
+        "cost_per_mtok_model_usd": opt(fin(h["cost_modeled"]), text=usd(h["cost_modeled"])),
+        "cost_per_mtok_measured_bound_usd": opt(fin(ms["bound"]), text=usd(ms["bound"])),
+        "model_to_measured_ratio": opt(fin(ms["model_ratio"]), text=f"×{fmt(ms['model_ratio'])}" if ms["model_ratio"] else "n/a"),
+        "serving_points_usable": (len(pts), {}),
+        "serving_accelerators": (len({q.accelerator for q in pts}), {}),
+        "serving_models": (len({q.model for q in pts}), {}),
+        "max_tokens_per_second_per_user": (ms["max_speed"], {"unit": "tokens/s per user"}),
+        "max_tokens_per_second_per_user_model": opt(fin(ms["max_model"]), unit="tokens/s per user"),
+        "max_tokens_per_second_per_user_measured": opt(fin(ms["max_measured"]), unit="tokens/s per user"),
+        "measured_speed_low": opt(fin(h["measured_low"]), unit="tokens/s per user"),
+        "cost_structural_low_usd": opt(fin(vfin.min()) if len(vfin) else None, text=usd(vfin.min()) if len(vfin) else "n/a"),
+        "cost_structural_high_usd": opt(fin(vfin.max()) if len(vfin) else None, text=usd(vfin.max()) if len(vfin) else "n/a"),
+        "c4_footings": (len(f), {}),
+        "c4_footings_claimant_cheapest": (int(f["claimant_cheapest"].sum()) if len(f) else 0, {}),
+        "c4_footings_claimant_fastest": (int(f["claimant_fastest"].sum()) if len(f) else 0, {}),
+        "c4_newest_cheapest": (None if newest is None else str(newest["cheapest"]),
+                               {"text": "none" if newest is None else str(newest["cheapest"])}),
+        "c4_newest_fastest": (None if newest is None else str(newest["fastest"]),
+                              {"text": "none" if newest is None else str(newest["fastest"])}),
+        "asic_breakeven_flip_nre_usd": opt(fin(x["flip_nre"]), text=usd(x["flip_nre"])),
+        "reference_tokens_per_year": opt(fin(x["reference_volume"]["tokens_per_year"])),
+        "cost_per_mtok_long_input_usd": opt(fin(x["long_input_cost"]), text=usd(x["long_input_cost"])),
+        "cost_basis_long_input": (li["basis"], {}),
+        "tpu_v7_cost_per_mtok_usd": opt(fin(x["tpu_anchor"]["usd_per_mtok"]), text=usd(x["tpu_anchor"]["usd_per_mtok"])),
+    }
 
 
 #: Speeds per user of the in-page chart's grid (geometric, so the page can index it by a logarithm).
