@@ -1018,6 +1018,7 @@ def measured_texts(r: Result) -> dict[str, str]:
                        if anchor["usd_per_mtok"] is not None else anchor["note"]),
         "flip_nre": usd(flip) if flip is not None else "n/a",
         "flip_reference": x["reference_volume"]["name"],
+        "asic_nre": usd(p.asic_nre_usd),
         "flip_vs_nre": ("below" if flip is not None and flip < p.asic_nre_usd else "above") if flip is not None else "n/a",
         "structural_range": (f"{usd(x['variants']['usd_per_mtok'].min())} to {usd(x['variants']['usd_per_mtok'].max())}"
                              if len(x["variants"]) else "n/a"),
@@ -1139,33 +1140,69 @@ def measured_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     }
 
 
-#: Speeds per user of the in-page chart's grid (geometric, so the page can index it by a logarithm).
-LIVE_SPEEDS = np.geomspace(5.0, 150.0, 31)
+#: Step of the in-page chart's speed grid: 20 points per factor of ten (geometric, so that the page can
+#: index it by a logarithm), anchored on the stated speed so that the chart's value at the defaults is
+#: the headline itself.
+LIVE_STEP = 10 ** (1 / 20)
+LIVE_MIN_SPEED = 5.0
+
+
+def live_speeds(anchor: float, top: float, low: float = LIVE_MIN_SPEED) -> np.ndarray:
+    """Geometric speeds through `anchor`, from about `low` to `top` (at most 1,000)."""
+    top = min(max(top, anchor), 1000.0)
+    k0 = int(np.floor(np.log(low / anchor) / np.log(LIVE_STEP)))
+    k1 = int(np.floor(np.log(top / anchor) / np.log(LIVE_STEP) + 1e-9))
+    return anchor * LIVE_STEP ** np.arange(k0, k1 + 1)
+
+
+#: Kept for callers that want a fixed grid (5 to 150 tokens/s per user through 30).
+LIVE_SPEEDS = live_speeds(30.0, 150.0)
 
 
 def live_grid(r: Result, inputs: Inputs) -> pd.DataFrame:
-    """Per accelerator (owned, with a price) and speed: calibrated throughput and the constants of the
-    cost formula, for the chart the reader moves in the page (see figures.live_cost)."""
+    """Per accelerator (owned, with a price) and speed: throughput per chip, measured first (the
+    measured frontier where it covers the speed, else the calibrated model, as the headline), and the
+    constants of the cost formula, for the chart the reader moves in the page (see figures.live_cost).
+    Each chip's grid stops at the fastest speed it serves, measured or modeled (`max_speed`)."""
     p = r.p
     arch = architecture(inputs, p.reference_model)
+    bench = inputs.get("serving_benchmarks")
     rows = []
     for name, row in modelable_gpus(inputs):
         if pd.isna(row.get("price_usd")):
             continue
-        hw = cal.hardware(row, p.precision)
-        wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
         split = capital_split(float(row["price_usd"]), price_basis(row), p)
         kw = float(row["tdp_w"]) * p.server_power_factor / 1000.0
-        for speed in LIVE_SPEEDS:
-            eff = efficiency_for(r.efficiencies, row["vendor"], p.engine, arch)
-            tps = sv.best_at_interactivity(arch, hw, wl, eff, float(speed))["output_tokens_per_s_per_chip"]
+        eff = efficiency_for(r.efficiencies, row["vendor"], p.engine, arch)
+        hw = cal.hardware(row, p.precision)
+        wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
+        front = analysis.measured_frontier(analysis.measured_points(bench, name, arch.model, p.precision,
+                                                                    float(p.input_tokens), float(p.output_tokens)))
+        top = max(sv.max_speed(arch, hw, wl, eff), float(front["speed"].max()) if len(front) else 0.0)
+        if not np.isfinite(top):
+            continue
+        for speed in live_speeds(p.tokens_per_second_per_user, top):
+            meas = analysis.interpolate_frontier(front, float(speed))["tps"]
+            tps = meas if np.isfinite(meas) else \
+                sv.best_at_interactivity(arch, hw, wl, eff, float(speed))["output_tokens_per_s_per_chip"]
             if not np.isfinite(tps):
-                continue     # a speed this chip cannot reach: the line ends there
+                continue
             rows.append({"accelerator": name, "speed": float(speed), "tps": float(tps),
+                         "basis": "measured" if np.isfinite(meas) else "modeled", "max_speed": float(top),
                          "capital": split["chip_usd"] + split["server_usd"] + split["network_usd"],
                          "chip_usd": split["chip_usd"], "facility_per_year": kw * p.facility_usd_per_kw_month * 12.0,
                          "power_per_hour": kw * p.pue * p.electricity_usd_per_kwh})
-    return pd.DataFrame(rows)
+    grid = pd.DataFrame(rows)
+    if len(grid):
+        # the line must be one geometric run per chip (the readout indexes it by a logarithm): drop any
+        # speed after a gap
+        keep = []
+        for _, g in grid.groupby("accelerator", sort=False):
+            k = np.round(np.log(g["speed"].to_numpy() / p.tokens_per_second_per_user) / np.log(LIVE_STEP)).astype(int)
+            run = np.concatenate([[True], np.diff(k) == 1])
+            keep.append(g[np.cumprod(run).astype(bool)])
+        grid = pd.concat(keep, ignore_index=True)
+    return grid
 
 
 def live_defaults(r: Result) -> dict[str, Any]:
@@ -1187,8 +1224,11 @@ def live_checks(r: Result, grid: pd.DataFrame) -> list[dict[str, Any]]:
     the grid point the chart reads: three accelerators or speeds, and a utilization."""
     checks = []
     accs = list(dict.fromkeys([r.p.accelerator, *grid["accelerator"].unique()]))[:3]
-    settings = [(accs[0], LIVE_SPEEDS[5], 0.8), (accs[-1], LIVE_SPEEDS[15], r.p.utilization),
-                (accs[1 % len(accs)], LIVE_SPEEDS[20], 0.3)]
+    def at(acc: str, q: float) -> float:
+        sp = np.sort(grid.loc[grid["accelerator"] == acc, "speed"].to_numpy())
+        return float(sp[int(q * (len(sp) - 1))]) if len(sp) else float("nan")
+    settings = [(accs[0], at(accs[0], 0.2), 0.8), (accs[-1], at(accs[-1], 0.5), r.p.utilization),
+                (accs[1 % len(accs)], at(accs[1 % len(accs)], 0.7), 0.3)]
     for acc, speed, util in settings:
         rows = grid[grid["accelerator"] == acc]
         if rows.empty:
