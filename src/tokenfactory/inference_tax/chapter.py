@@ -802,12 +802,19 @@ def level_word(a: float, b: float, tol: float = 0.05) -> str:
     return "below" if a < b * (1 - tol) else "above" if a > b * (1 + tol) else "about the same as"
 
 
+#: The held-out targets of the serving model (issue 20): median miss at most ×1.3, at least 85% of points
+#: within a factor of two.
+TARGET_MEDIAN_MISS, TARGET_SHARE_WITHIN_2X = 1.3, 0.85
+
+
 def calibration_verdict(cal_: cal.Calibration | None) -> str:
     if cal_ is None:
         return "not checked against measurements (none usable in the data)"
-    ok = cal_.heldout_median_abs_log10_error <= np.log10(1.5) and cal_.heldout_share_within_2x >= 0.8
-    return ("within the book's targets (held-out median error within ×1.5, at least 80% of points within ×2)" if ok
-            else "outside the book's targets (held-out median error within ×1.5, at least 80% of points within ×2)")
+    ok = (cal_.heldout_median_abs_log10_error <= np.log10(TARGET_MEDIAN_MISS)
+          and cal_.heldout_share_within_2x >= TARGET_SHARE_WITHIN_2X)
+    targets = (f"the book's targets (held-out median miss within ×{fmt(TARGET_MEDIAN_MISS)}, at least "
+               f"{fmt(TARGET_SHARE_WITHIN_2X, pct=True)} of points within ×2)")
+    return ("within " if ok else "outside ") + targets
 
 
 def texts(r: Result) -> dict[str, str]:

@@ -595,3 +595,20 @@ def monte_carlo_r(r: Any) -> alt.Chart:
 
 def tornado_r(r: Any) -> alt.Chart:
     return tornado(r.tornado)
+
+
+def heldout_by_source(r: Any) -> pd.DataFrame:
+    """Held-out misses per source and model kind: where the model transfers and where it does not."""
+    c = r.calibration
+    if c is None:
+        return pd.DataFrame({"Source": ["no calibration"]})
+    t = c.table
+    rows = []
+    for (src, kind), g in t.groupby(["source", "model_kind"]):
+        e = g["heldout_abs_log10_error"]
+        rows.append({"Source": src, "Model kind": kind, "Points": len(g),
+                     "Median miss, held out": f"×{fmt(10 ** float(e.median()))}",
+                     "Within ×2, held out": fmt(float((e <= np.log10(2)).mean()), pct=True),
+                     "Median miss, in sample": f"×{fmt(10 ** float(g['abs_log10_error'].fillna(1.0).median()))}",
+                     "Model / measured (median, held out)": fmt(float(np.nanmedian(g["modeled_heldout"] / g["measured"])))})
+    return pd.DataFrame(rows)
