@@ -233,3 +233,17 @@ def test_frontier_footings_compare_chips_at_one_speed_every_chip_reaches():
     best = max(("N1", n1), ("A1", 2500.0), ("N2", n2), key=lambda x: x[1])
     assert f.iloc[0]["fastest"] == best[0]
     assert f.iloc[0]["cheapest_usd_per_mtok"] == pytest.approx(2.0 * 1e6 / (best[1] * 3600.0))
+
+
+@pytest.mark.build
+def test_on_the_books_data_the_model_never_caps_a_chip_below_its_fastest_measured_speed():
+    """Every chip, model, precision and workload in data/serving_benchmarks.csv: the efficiency the page
+    models that chip and model with reaches the fastest speed per user measured for it (slow: a full fit)."""
+    from tokenfactory.data import load
+    inp = chapter.load(load)
+    pts, _ = cal.usable_points(inp.tables["serving_benchmarks"], inp.tables["accelerators"],
+                               inp.tables["model_architectures"])
+    effs = cal.fit_families(pts)
+    for q in cal.fastest_measured(pts):
+        eff = chapter.efficiency_for(effs, "NVIDIA", "vendor_best", q.arch)
+        assert sv.max_speed(q.arch, q.hw, q.wl, eff) >= q.speed * (1 - 1e-6), (q.accelerator, q.model)
