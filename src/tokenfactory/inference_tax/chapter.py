@@ -538,6 +538,20 @@ def breakeven_grid(p: Params, inputs: Inputs, arch: sv.Architecture, ref_row: pd
                                        "breakeven_total_tokens_per_year"])
 
 
+def mlperf_anchor(costs: pd.DataFrame, accelerator: str) -> dict[str, Any]:
+    """The accelerator's measured cost per million output tokens in the newest MLPerf round that holds it
+    (each scenario's best run, cheapest scenario named), priced at the page's rental tier; None without one."""
+    rows = costs[(costs["accelerator"] == accelerator) & costs["source"].astype(str).str.startswith("MLPerf")] \
+        if len(costs) else costs
+    if rows.empty:
+        return {"usd_per_mtok": None, "note": f"no MLPerf result for {accelerator} in data/serving_benchmarks.csv"}
+    newest = rows.loc[pd.to_datetime(rows["as_of"], errors="coerce").idxmax(), "source"]
+    rows = rows[rows["source"] == newest]
+    r = rows.loc[rows["usd_per_mtok"].idxmin()]
+    return {"usd_per_mtok": float(r["usd_per_mtok"]),
+            "note": f"{r['source']}, {r['model']}, {r['scenario']} scenario"}
+
+
 def tpu_anchor(costs: pd.DataFrame, model: str, speed: float) -> dict[str, Any]:
     """Google's TPU v7 measured cost per million output tokens (the one custom chip with published
     serving measurements and a rental price), at the model asked for, nearest the stated speed; None
@@ -675,6 +689,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     long_in = throughput_at(arch, row, p, eff, p.tokens_per_second_per_user, bench, *LONG_WORKLOAD)
     long_cost = at(long_in["tps"])
     anchor = tpu_anchor(costs, p.reference_model, p.tokens_per_second_per_user)
+    mlperf = mlperf_anchor(costs, p.accelerator)
     extras = {
         "margin_for_half": analysis.margin_for_tax_share(owned_cost, 0.5),
         "perf_at_parity": perf_ratio_at_parity(p, ref_inp, ref_cost),
@@ -683,7 +698,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "owned_usd_per_chip_hour": owned_hour, "tco_usd_per_chip_hour": tco, "tco_source": tco_src,
         "head": head, "ref_head": ref_head, "variants": variants, "footings": footings,
         "points_usable": pts, "breakeven_grid": be_grid, "reference_volume": ref_vol, "flip_nre": flip_nre,
-        "long_input": long_in, "long_input_cost": long_cost, "tpu_anchor": anchor,
+        "long_input": long_in, "long_input_cost": long_cost, "tpu_anchor": anchor, "mlperf_anchor": mlperf,
         "arch": arch, "hw": hw, "wl": wl,
     }
     return Result(
@@ -1024,6 +1039,8 @@ def measured_texts(r: Result) -> dict[str, str]:
         "tpu_anchor": (f"{usd(anchor['usd_per_mtok'])} per million output tokens ({anchor['note']})"
                        if anchor["usd_per_mtok"] is not None else anchor["note"]),
         "flip_nre": usd(flip) if flip is not None else "n/a",
+        "mlperf_anchor": (f"{usd(x['mlperf_anchor']['usd_per_mtok'])} per million output tokens ({x['mlperf_anchor']['note']})"
+                          if x["mlperf_anchor"]["usd_per_mtok"] is not None else x["mlperf_anchor"]["note"]),
         "flip_reference": x["reference_volume"]["name"],
         "asic_nre": usd(p.asic_nre_usd),
         "flip_vs_nre": ("below" if flip is not None and flip < p.asic_nre_usd else "above") if flip is not None else "n/a",
@@ -1143,6 +1160,7 @@ def measured_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "reference_tokens_per_year": opt(fin(x["reference_volume"]["tokens_per_year"])),
         "cost_per_mtok_long_input_usd": opt(fin(x["long_input_cost"]), text=usd(x["long_input_cost"])),
         "cost_basis_long_input": (li["basis"], {}),
+        "mlperf_cost_per_mtok_usd": opt(fin(x["mlperf_anchor"]["usd_per_mtok"]), text=usd(x["mlperf_anchor"]["usd_per_mtok"])),
         "tpu_v7_cost_per_mtok_usd": opt(fin(x["tpu_anchor"]["usd_per_mtok"]), text=usd(x["tpu_anchor"]["usd_per_mtok"])),
     }
 
