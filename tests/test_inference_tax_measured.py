@@ -247,3 +247,19 @@ def test_on_the_books_data_the_model_never_caps_a_chip_below_its_fastest_measure
     for q in cal.fastest_measured(pts):
         eff = chapter.efficiency_for(effs, "NVIDIA", "vendor_best", q.arch)
         assert sv.max_speed(q.arch, q.hw, q.wl, eff) >= q.speed * (1 - 1e-6), (q.accelerator, q.model)
+
+
+def test_the_mlperf_anchor_is_a_model_like_the_one_served_in_the_newest_round():
+    archs = pd.DataFrame([{"model": "M70", "total_params_b": 70.0, "active_params_b": 70.0},
+                          {"model": "M8", "total_params_b": 8.0, "active_params_b": 8.0},
+                          {"model": "MoE", "total_params_b": 80.0, "active_params_b": 10.0}])
+    rows = [("M8", "MLPerf v2", "offline", "X", 0.01, 9e4, "2026-04-01"),
+            ("MoE", "MLPerf v2", "offline", "X", 0.02, 9e4, "2026-04-01"),
+            ("M70", "MLPerf v2", "server", "X", 0.07, 9e3, "2026-04-01"),
+            ("M70", "MLPerf v2", "offline", "X", 0.06, 9e3, "2026-04-01"),
+            ("M70", "MLPerf v1", "offline", "X", 0.05, 9e3, "2025-04-01")]
+    costs = pd.DataFrame(rows, columns=["model", "source", "scenario", "accelerator", "usd_per_mtok",
+                                        "output_tokens_per_s_per_chip", "as_of"])
+    a = chapter.mlperf_anchor(costs, "X", ARCH70, archs)
+    assert a["usd_per_mtok"] == 0.06 and "M70, offline" in a["note"] and "v2" in a["note"]
+    assert chapter.mlperf_anchor(costs, "Y", ARCH70, archs)["usd_per_mtok"] is None

@@ -538,13 +538,24 @@ def breakeven_grid(p: Params, inputs: Inputs, arch: sv.Architecture, ref_row: pd
                                        "breakeven_total_tokens_per_year"])
 
 
-def mlperf_anchor(costs: pd.DataFrame, accelerator: str) -> dict[str, Any]:
+def mlperf_anchor(costs: pd.DataFrame, accelerator: str, arch: sv.Architecture | None = None,
+                  architectures: pd.DataFrame | None = None) -> dict[str, Any]:
     """The accelerator's measured cost per million output tokens in the newest MLPerf round that holds it
-    (each scenario's best run, cheapest scenario named), priced at the page's rental tier; None without one."""
+    for a model like the one served (the same kind, dense or MoE, and total parameters within a factor of
+    1.5), cheapest scenario named, priced at the page's rental tier; None without one."""
     rows = costs[(costs["accelerator"] == accelerator) & costs["source"].astype(str).str.startswith("MLPerf")] \
         if len(costs) else costs
+    if arch is not None and architectures is not None and len(rows):
+        a = architectures.set_index("model")
+        def like(name: object) -> bool:
+            if name not in a.index:
+                return False
+            tot, act = float(a.loc[name, "total_params_b"]), float(a.loc[name, "active_params_b"])
+            return (act >= tot) == (arch.active_b >= arch.total_b) and 1 / 1.5 <= tot / arch.total_b <= 1.5
+        rows = rows[rows["model"].map(like)]
     if rows.empty:
-        return {"usd_per_mtok": None, "note": f"no MLPerf result for {accelerator} in data/serving_benchmarks.csv"}
+        return {"usd_per_mtok": None, "note": f"no MLPerf result for {accelerator} serving a model like this one "
+                                              "in data/serving_benchmarks.csv"}
     newest = rows.loc[pd.to_datetime(rows["as_of"], errors="coerce").idxmax(), "source"]
     rows = rows[rows["source"] == newest]
     r = rows.loc[rows["usd_per_mtok"].idxmin()]
@@ -689,7 +700,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     long_in = throughput_at(arch, row, p, eff, p.tokens_per_second_per_user, bench, *LONG_WORKLOAD)
     long_cost = at(long_in["tps"])
     anchor = tpu_anchor(costs, p.reference_model, p.tokens_per_second_per_user)
-    mlperf = mlperf_anchor(costs, p.accelerator)
+    mlperf = mlperf_anchor(costs, p.accelerator, arch, inputs.tables["model_architectures"])
     extras = {
         "margin_for_half": analysis.margin_for_tax_share(owned_cost, 0.5),
         "perf_at_parity": perf_ratio_at_parity(p, ref_inp, ref_cost),
