@@ -43,6 +43,8 @@ UPSTREAM = {
     },
     "inference_tax": {
         "cheapest_accelerator_measured": "Chip N1", "cheapest_measured_n": 6, "cheapest_accelerator_model": "Chip N2",
+        "c4_footings": 4, "c4_footings_claimant_cheapest": 4, "c4_footings_claimant_fastest": 4,
+        "c4_newest_fastest": "Chip N1",
         "cost_per_mtok_gpu_usd": 1.0, "tax_share_gpu": 0.5, "tax_share_gpu_low": 0.4, "tax_share_gpu_high": 0.6,
         "breakeven_total_tokens_per_year": 1e15, "breakeven_tokens_per_year": 2.5e14,
         "cost_per_mtok_asic_reference_usd": 0.8, "utilization_elasticity": -2.0, "price_decline_per_year": None,
@@ -241,12 +243,34 @@ def test_c3_robust_to_one_lab_on_both_sides_of_no_change():
 def test_c4_the_vendor_must_be_cheapest_on_measured_data_among_enough_chips():
     n = P.min_accelerators_compared
     assert _one("C4", _ev(inference_tax__cheapest_measured_n=n)) == SUPPORTED
-    assert _one("C4", _ev(inference_tax__cheapest_measured_n=n - 1)) == INCONCLUSIVE
-    assert _one("C4", _ev(inference_tax__cheapest_accelerator_measured="Chip A1")) == NOT_SUPPORTED
+    # too few chips on the newest footing: that test is undecided, the every-footing tests still pass
+    assert _one("C4", _ev(inference_tax__cheapest_measured_n=n - 1)) == PARTLY
+    assert _one("C4", _ev(inference_tax__cheapest_measured_n=n - 1, inference_tax__c4_footings=0,
+                          inference_tax__c4_footings_claimant_cheapest=0,
+                          inference_tax__c4_footings_claimant_fastest=0)) == INCONCLUSIVE
+    # a rival cheapest on the newest footing fails that test; the older footings keep it partly supported
+    assert _one("C4", _ev(inference_tax__cheapest_accelerator_measured="Chip A1")) == PARTLY
     # the modeled cheapest is a second view: another vendor there changes nothing
     assert _one("C4", _ev(inference_tax__cheapest_accelerator_model="Chip A1")) == SUPPORTED
-    # an accelerator whose vendor is unknown cannot decide
-    assert _one("C4", _ev(inference_tax__cheapest_accelerator_measured="Chip X")) == INCONCLUSIVE
+    # an accelerator whose vendor is unknown cannot decide the newest footing; the other footings still do
+    assert _one("C4", _ev(inference_tax__cheapest_accelerator_measured="Chip X")) == PARTLY
+
+
+def test_c4_reads_every_footing_and_the_throughput_half_apart():
+    t = "inference_tax__"
+    # a split of the footings: the vendor cheapest on 3 of 4 (newest included) -> partly
+    assert _one("C4", _ev(**{t + "c4_footings_claimant_cheapest": 3})) == PARTLY
+    # the newest footing goes to a rival, the older ones to the vendor -> partly, not supported
+    assert _one("C4", _ev(**{t + "cheapest_accelerator_measured": "Chip A1", t + "c4_footings_claimant_cheapest": 3})) \
+        == PARTLY
+    # the vendor cheapest nowhere and fastest nowhere -> not supported
+    assert _one("C4", _ev(**{t + "cheapest_accelerator_measured": "Chip A1", t + "c4_footings_claimant_cheapest": 0,
+                            t + "c4_footings_claimant_fastest": 0})) == NOT_SUPPORTED
+    # cheapest everywhere but a rival has the most tokens per chip on one footing -> partly
+    assert _one("C4", _ev(**{t + "c4_footings_claimant_fastest": 3})) == PARTLY
+    # no qualifying footing: the footing tests cannot decide
+    assert rules.c4_every_footing(0, 0) is None and rules.c4_every_footing(2, 2) is True
+    assert rules.c4_every_footing(1, 2) is False
 
 
 def test_c5_and_c10_are_not_testable_whatever_the_evidence():

@@ -91,3 +91,37 @@ def test_live_checks_are_what_the_rendered_chart_shows(i):
     _set(spec, check["set"])
     svg = vlc.vegalite_to_svg(spec).replace("&#39;", "'")
     assert check["expect"][0] in svg
+
+
+def test_at_the_defaults_the_live_chart_shows_the_glued_headline():
+    """The chart's grid is anchored on the stated speed and takes throughput as the headline does
+    (measured first), so at the defaults its readout is the glued cost (the page rounds the throughput to
+    three decimals)."""
+    from tokenfactory.data import load
+    inp = chapter.load(load)
+    # no measured table: the fallback efficiency, fast; the measured path is tested in test_inference_tax_measured
+    inputs = chapter.Inputs({k: v for k, v in inp.tables.items() if k != "serving_benchmarks"}, inp.problems)
+    r = chapter.compute(Params(mc_draws=200), inputs)
+    grid = chapter.live_grid(r, inputs)
+    spec = figures.live_cost(grid, chapter.live_defaults(r), readout_format=".12g").to_dict()
+    svg = vlc.vegalite_to_svg(spec)
+    match = re.search(re.escape(r.p.accelerator) + r": \$([0-9.eE+-]+) per million", svg)
+    assert match
+    assert float(match.group(1)) == pytest.approx(chapter.glue_values(r)["cost_per_mtok_gpu_usd"][0], rel=1e-6)
+
+
+def test_the_live_grid_follows_each_chip_to_its_fastest_speed_and_says_so_past_it():
+    grid = GRID.assign(max_speed=np.where(GRID["accelerator"] == "GPU B", 60.0, 150.0))
+    grid = grid[grid["speed"] <= grid["max_speed"]]
+    spec = figures.live_cost(grid, DEFAULTS).to_dict()
+    _set(spec, {"acc": "GPU B", "speed": 120.0, "util": 0.5})
+    svg = vlc.vegalite_to_svg(spec).replace("&#39;", "'")
+    assert "GPU B serves at most 60 tokens/s per user" in svg
+    _set(spec, {"acc": "GPU A", "speed": 120.0, "util": 0.5})
+    assert "serves at most" not in vlc.vegalite_to_svg(spec)
+
+
+def test_live_speeds_pass_through_the_anchor_and_are_geometric():
+    s = chapter.live_speeds(30.0, 200.0)
+    assert np.any(np.isclose(s, 30.0)) and s[0] <= 5.0 * chapter.LIVE_STEP and s[-1] <= 200.0
+    assert np.allclose(s[1:] / s[:-1], chapter.LIVE_STEP)

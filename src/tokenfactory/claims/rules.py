@@ -469,7 +469,9 @@ def c3(ev: Evidence, p: Params) -> Outcome:
 # The inference tax (inference_tax)
 
 C4_READS = ("inference_tax.cheapest_accelerator_measured", "inference_tax.cheapest_measured_n",
-            "inference_tax.cheapest_accelerator_model", "inference_tax.cost_per_mtok_gpu_usd")
+            "inference_tax.cheapest_accelerator_model", "inference_tax.cost_per_mtok_gpu_usd",
+            "inference_tax.c4_footings", "inference_tax.c4_footings_claimant_cheapest",
+            "inference_tax.c4_footings_claimant_fastest", "inference_tax.c4_newest_fastest")
 
 
 def vendor_of(ev: Evidence, accelerator: str | None) -> str | None:
@@ -479,34 +481,67 @@ def vendor_of(ev: Evidence, accelerator: str | None) -> str | None:
     return (ev.facts.get("vendors") or {}).get(accelerator)
 
 
+def c4_every_footing(k: float | None, n: float | None) -> bool | None:
+    """The claimant's chip leads on every qualifying footing (True), on none or only some (False), or
+    there is no qualifying footing or no count (None)."""
+    if k is None or n is None or n < 1:
+        return None
+    return k >= n
+
+
 @rule("C4", *C4_READS)
 def c4(ev: Evidence, p: Params) -> Outcome:
-    missing = ev.missing("inference_tax.cheapest_accelerator_measured", "inference_tax.cheapest_measured_n")
+    """Three tests, each on measured data only: the newest qualifying footing's cheapest chip; the
+    cheapest on every qualifying footing (one model, one source round, one scenario or one speed, at
+    least three priced accelerators, one of them a rival's); the highest throughput per chip on every
+    such footing (the claim's second half, tested apart). A split of the footings fails the second
+    test, so the verdict is at most "partly supported" unless every footing agrees."""
+    missing = ev.missing("inference_tax.cheapest_accelerator_measured", "inference_tax.cheapest_measured_n",
+                         "inference_tax.c4_footings", "inference_tax.c4_footings_claimant_cheapest",
+                         "inference_tax.c4_footings_claimant_fastest")
     measured = ev.text("inference_tax.cheapest_accelerator_measured")
     n = ev.number("inference_tax.cheapest_measured_n")
     modeled = ev.text("inference_tax.cheapest_accelerator_model")
+    nf = ev.number("inference_tax.c4_footings")
+    kc = ev.number("inference_tax.c4_footings_claimant_cheapest")
+    kf = ev.number("inference_tax.c4_footings_claimant_fastest")
+    fastest_new = ev.text("inference_tax.c4_newest_fastest")
     vm, vmod = vendor_of(ev, measured), vendor_of(ev, modeled)
     enough = n is not None and n >= p.min_accelerators_compared
     passed = None if (measured is None or vm is None or not enough) else vm == p.claimant_vendor
     size = "" if enough or n is None else (f", too few to name the cheapest (at least "
                                            f"{_v(p.min_accelerators_compared)} needed)")
+    def share(k: float | None) -> str:
+        return "unknown" if k is None or nf is None else f"{_v(k)} of {_count(nf, 'footing')}"
     checks = [
         Check("inference_tax.cheapest_accelerator_measured", measured or None, f"made by {p.claimant_vendor}", passed,
-              f"on measured serving data, the cheapest per token of {_count(n, 'accelerator')} compared is "
-              f"{measured or 'none'}" + (f" ({vm})" if vm else "") + size, label="cheapest accelerator, measured"),
+              f"on the newest qualifying measured footing, the cheapest per token of {_count(n, 'accelerator')} "
+              f"compared is {measured or 'none'}" + (f" ({vm})" if vm else "") + size,
+              label="cheapest accelerator, newest footing"),
+        Check("inference_tax.c4_footings_claimant_cheapest", kc, f"{p.claimant_vendor} cheapest on every footing",
+              c4_every_footing(kc, nf),
+              f"{p.claimant_vendor}'s chip is the cheapest per token on {share(kc)} that compare at least three "
+              "priced accelerators, one a rival's", label="footings where the vendor is cheapest"),
+        Check("inference_tax.c4_footings_claimant_fastest", kf,
+              f"{p.claimant_vendor} highest throughput per chip on every footing", c4_every_footing(kf, nf),
+              f"{p.claimant_vendor}'s chip serves the most tokens per chip on {share(kf)}"
+              + (f" (newest: {fastest_new})" if fastest_new else ""), label="footings where the vendor is fastest"),
         context("inference_tax.cheapest_accelerator_model", modeled or None,
                 f"in the calibrated cost model, the cheapest is {modeled or 'none'}" + (f" ({vmod})" if vmod else ""),
                 "cheapest accelerator, modeled"),
     ]
-    verdict = combine(checks)
-    rule_text = (f"The vendor's claim holds if one of {p.claimant_vendor}'s chips is the cheapest per token among the "
-                 f"accelerators measured on a common footing (the same model and interactivity, at least "
-                 f"{_v(p.min_accelerators_compared)} of them), as third-party measurements price them: supported if "
-                 f"so, not supported if another vendor's chip is cheaper, inconclusive with fewer accelerators. The "
-                 "cost model's cheapest is the second view (flip table). Throughput enters through cost per token: "
-                 "at a given price per chip-hour, cost per token is the inverse of throughput per chip.")
-    test = f"the cheapest accelerator per token on measured data is one of {p.claimant_vendor}'s"
-    sample = _count(n, "accelerator") + " measured on a common footing"
+    verdict = INCONCLUSIVE if not [c for c in checks if c.role == TEST and c.passed is not None] else combine(checks)
+    rule_text = (f"The vendor's claim is that {p.claimant_vendor}'s systems make the cheapest tokens and the most tokens "
+                 "per chip. It is read on every measured footing (one model, one source round, one scenario, or one "
+                 f"speed per user for frontiers) that compares at least {_v(p.min_accelerators_compared)} priced "
+                 "accelerators, one of them a rival's, newest first, all priced at one rental tier. Three tests: the "
+                 "cheapest on the newest footing is the vendor's; it is the vendor's on every footing; the highest "
+                 "throughput per chip is the vendor's on every footing. Supported if all hold, partly if some do (a "
+                 "split of the footings), not supported if none does, inconclusive without a qualifying footing. The "
+                 "cost model's cheapest is a second view (flip table).")
+    test = (f"{p.claimant_vendor} cheapest on the newest footing, cheapest on every footing, most tokens per chip on "
+            "every footing (measured)")
+    sample = (_count(nf, "qualifying footing") if nf is not None else _count(n, "accelerator") + " on the newest footing")
     return _outcome(verdict, rule_text, checks, test, sample, "", missing)
 
 

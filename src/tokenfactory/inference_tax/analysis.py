@@ -132,3 +132,187 @@ def with_article(name: str) -> str:
     else:
         vowel = first[:1].lower() in "aeiou"
     return ("an " if vowel else "a ") + name
+
+
+# --------------------------------------------------------------------------------------------------
+# Measured serving frontiers: the headline's first evidence
+
+#: Relative tolerance on prompt and completion lengths when matching a measured run to a workload
+#: (benchmarks state 1k as 1,000 or 1,024).
+WORKLOAD_TOLERANCE = 0.1
+
+
+def _speed(row: pd.Series) -> tuple[float, str]:
+    """Measured speed per user of a row and its kind: stated, from a measured time per token, or a
+    latency bound (the least speed the run had to keep)."""
+    v = row.get("tokens_per_s_per_user")
+    if pd.notna(v) and float(v) > 0:
+        return float(v), "measured"
+    t = row.get("tpot_ms")
+    if pd.notna(t) and float(t) > 0:
+        return 1000.0 / float(t), "measured"
+    t = row.get("tpot_bound_ms")
+    if pd.notna(t) and float(t) > 0:
+        return 1000.0 / float(t), "bound"
+    return float("nan"), "none"
+
+
+def stated_precision(text: object) -> str | None:
+    """fp4, fp8 or bf16 as a source states it (None when it states none)."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    t = text.lower()
+    for key in ("fp4", "fp8", "bf16"):
+        if key in t:
+            return key
+    if "bfloat16" in t or "fp16" in t:
+        return "bf16"
+    return None
+
+
+def measured_points(bench: pd.DataFrame | None, accelerator: str, model: str, precision: str,
+                    input_tokens: float, output_tokens: float) -> pd.DataFrame:
+    """Every measured run of the accelerator serving the model at the stated precision and workload that
+    states both a speed per user and a throughput per chip (output tokens/s per chip)."""
+    cols = ["point_id", "source", "as_of", "speed", "speed_kind", "tps"]
+    if bench is None or bench.empty:
+        return pd.DataFrame(columns=cols)
+    b = bench[(bench["accelerator"] == accelerator) & (bench["model"] == model)]
+    rows = []
+    for _, r in b.iterrows():
+        if stated_precision(r.get("precision")) != precision:
+            continue
+        i, o = r.get("input_tokens"), r.get("output_tokens")
+        if pd.isna(i) or pd.isna(o):
+            continue
+        if abs(float(i) / input_tokens - 1) > WORKLOAD_TOLERANCE or abs(float(o) / output_tokens - 1) > WORKLOAD_TOLERANCE:
+            continue
+        tps = r.get("output_tokens_per_s_per_chip")
+        if pd.isna(tps) and pd.notna(r.get("total_tokens_per_s_per_chip")):
+            tps = float(r["total_tokens_per_s_per_chip"]) * float(o) / (float(i) + float(o))
+        speed, kind = _speed(r)
+        if pd.isna(tps) or float(tps) <= 0 or not np.isfinite(speed):
+            continue
+        rows.append({"point_id": r.get("point_id"), "source": r.get("source"), "as_of": r.get("as_of"),
+                     "speed": speed, "speed_kind": kind, "tps": float(tps)})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def measured_frontier(points: pd.DataFrame) -> pd.DataFrame:
+    """The upper envelope of measured (speed per user, throughput per chip) points: a point stays if no
+    other point is at least as fast per user and serves more per chip. Every point is something a
+    system was measured doing, so the envelope is a lower bound of what the hardware can do, and it
+    falls as speed rises by construction. Sorted by speed."""
+    if points.empty:
+        return points.assign(on_frontier=pd.Series(dtype=bool))
+    p = points.sort_values(["speed", "tps"], ascending=[False, False]).reset_index(drop=True)
+    best, keep = -np.inf, []
+    for t in p["tps"]:
+        keep.append(t > best)
+        best = max(best, t)
+    return p[keep].sort_values("speed").reset_index(drop=True)
+
+
+def interpolate_frontier(frontier: pd.DataFrame, speed: float) -> dict[str, Any]:
+    """Throughput per chip on the measured frontier at `speed`, interpolated linearly in log(speed) and
+    log(throughput) between the two measured points around it. No extrapolation: outside the measured
+    range (or with no frontier) the throughput is NaN and `status` says why ("below", "above", "none")."""
+    out = {"tps": float("nan"), "status": "none", "low": float("nan"), "high": float("nan"), "n": len(frontier)}
+    if frontier.empty:
+        return out
+    s = frontier["speed"].to_numpy(float)
+    t = frontier["tps"].to_numpy(float)
+    out["low"], out["high"] = float(s.min()), float(s.max())
+    if speed < s.min() * (1 - 1e-9):
+        out["status"] = "below"
+        return out
+    if speed > s.max() * (1 + 1e-9):
+        out["status"] = "above"
+        return out
+    out["tps"] = float(np.exp(np.interp(np.log(speed), np.log(s), np.log(t))))
+    out["status"] = "measured"
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# C4 on every footing
+
+
+def c4_footings(costs: pd.DataFrame, vendors: dict[str, str], claimant: str = "NVIDIA",
+                min_accelerators: int = 3) -> pd.DataFrame:
+    """Every footing (one model, one source round, one scenario: same harness and latency bound) with at
+    least `min_accelerators` priced accelerators, at least one not the claimant's: the cheapest per
+    token and the highest throughput per chip on each, newest round first.
+
+    Within a footing each accelerator is represented by its best measured point (lowest cost, highest
+    throughput), since a submitter's best run is what the footing compares."""
+    cols = ["model", "source", "scenario", "as_of", "n", "accelerators", "cheapest", "cheapest_usd_per_mtok",
+            "runner_up", "runner_up_usd_per_mtok", "claimant_cheapest", "fastest", "fastest_tokens_per_s_per_chip",
+            "claimant_fastest"]
+    if costs.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for (model, source, scenario), g0 in costs.groupby(["model", "source", "scenario"], dropna=False):
+        for label, best, as_of in _footing_tables(g0, scenario):
+            if len(best) < min_accelerators:
+                continue
+            vs = {a: vendors.get(a) for a in best.index}
+            if all(v == claimant for v in vs.values()):
+                continue
+            by_cost = best.sort_values("usd")
+            fastest = best["tps"].idxmax()
+            rows.append({"model": model, "source": source, "scenario": label, "as_of": as_of, "n": len(best),
+                         "accelerators": ", ".join(f"{a} ${u:.3f}" for a, u in by_cost["usd"].items()),
+                         "cheapest": by_cost.index[0], "cheapest_usd_per_mtok": float(by_cost["usd"].iloc[0]),
+                         "runner_up": by_cost.index[1], "runner_up_usd_per_mtok": float(by_cost["usd"].iloc[1]),
+                         "claimant_cheapest": vs[by_cost.index[0]] == claimant,
+                         "fastest": fastest, "fastest_tokens_per_s_per_chip": float(best.loc[fastest, "tps"]),
+                         "claimant_fastest": vs[fastest] == claimant})
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["as_of", "model", "scenario"], ascending=[False, True, True], ignore_index=True)
+
+
+def _footing_tables(g: pd.DataFrame, scenario: object) -> list[tuple[str, pd.DataFrame, Any]]:
+    """The comparisons one (model, source, scenario) group holds: (label, per-accelerator best cost and
+    throughput, newest date).
+
+    A latency-bounded or offline scenario (MLPerf) is one footing: every run kept the same bound. Runs
+    that state their speed per user (frontiers, as InferenceX publishes them) are compared only at one
+    speed: per prompt/completion length and precision, each accelerator's measured frontier is read at
+    the slowest speed every accelerator in the group reaches (no extrapolation), so that a chip measured
+    only at slow, cheap speeds is not set against one measured only at fast ones."""
+    as_of = pd.to_datetime(g["as_of"], errors="coerce").max() if "as_of" in g else pd.NaT
+    speeds = pd.to_numeric(g.get("tokens_per_s_per_user"), errors="coerce") if "tokens_per_s_per_user" in g else None
+    if speeds is None or speeds.isna().any():
+        best = g.groupby("accelerator").agg(usd=("usd_per_mtok", "min"), tps=("output_tokens_per_s_per_chip", "max"))
+        return [(str(scenario), best, as_of)]
+    out = []
+    keys = [c for c in ("input_tokens", "output_tokens", "precision") if c in g]
+    for key, h in (g.groupby(keys, dropna=False) if keys else [((), g)]):
+        fronts = {}
+        for acc, a in h.groupby("accelerator"):
+            pts = pd.DataFrame({"speed": pd.to_numeric(a["tokens_per_s_per_user"]), "tps": a["output_tokens_per_s_per_chip"],
+                                "price": a["usd_per_chip_hour"]})
+            fronts[acc] = (measured_frontier(pts[["speed", "tps"]]), float(pts["price"].iloc[0]))
+        if len(fronts) < 2:
+            continue
+        common = max(f["speed"].min() for f, _ in fronts.values())
+        rows = {}
+        for acc, (f, price) in fronts.items():
+            t = interpolate_frontier(f, common)["tps"]
+            if np.isfinite(t):
+                rows[acc] = {"usd": price * 1e6 / (t * 3600.0), "tps": t}
+        if rows:
+            k = dict(zip(keys, key if isinstance(key, tuple) else (key,)))
+            label = (f"{fmt_tokens(k.get('input_tokens'))} in / {fmt_tokens(k.get('output_tokens'))} out, "
+                     f"{str(k.get('precision', '')).split(' ')[0]}, at {common:.0f} tokens/s per user")
+            out.append((label, pd.DataFrame.from_dict(rows, orient="index"), as_of))
+    return out
+
+
+def fmt_tokens(x: Any) -> str:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return "?"
+    return f"{v / 1024:g}k" if v >= 1024 and v % 1024 == 0 else f"{v:g}"

@@ -7,7 +7,7 @@ in prose and every one changes when the data or a parameter does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
 import numpy as np
@@ -236,6 +236,31 @@ def throughput(arch: sv.Architecture, acc_row: pd.Series, p: Params, eff: sv.Eff
     return sv.best_at_interactivity(arch, hw, wl, eff, speed)
 
 
+def throughput_at(arch: sv.Architecture, acc_row: pd.Series, p: Params, eff: sv.Efficiency, speed: float,
+                  bench: pd.DataFrame | None, input_tokens: float | None = None,
+                  output_tokens: float | None = None) -> dict[str, Any]:
+    """Throughput per chip at `speed`, measured first: the measured frontier of this accelerator, model,
+    precision and workload interpolated at the speed where one covers it, else the calibrated model.
+
+    Returns the throughput used (`tps`), its `basis` ("measured" or "modeled"), both readings
+    (`measured`, `modeled`: NaN where there is none), the model's configuration (`serving`), the
+    measured points and frontier, the interpolation's `status` and the model's fastest speed."""
+    i = float(p.input_tokens if input_tokens is None else input_tokens)
+    o = float(p.output_tokens if output_tokens is None else output_tokens)
+    hw = cal.hardware(acc_row, p.precision)
+    wl = sv.Workload(i, o, p.precision)
+    modeled = sv.best_at_interactivity(arch, hw, wl, eff, speed)
+    pts = analysis.measured_points(bench, str(acc_row["accelerator"]), arch.model, p.precision, i, o)
+    front = analysis.measured_frontier(pts)
+    interp = analysis.interpolate_frontier(front, speed)
+    measured = interp["tps"]
+    basis = "measured" if np.isfinite(measured) else "modeled"
+    return {"tps": measured if basis == "measured" else modeled["output_tokens_per_s_per_chip"], "basis": basis,
+            "measured": measured, "modeled": modeled["output_tokens_per_s_per_chip"], "serving": modeled,
+            "points": pts, "frontier": front, "status": interp["status"], "measured_low": interp["low"],
+            "measured_high": interp["high"], "model_max_speed": sv.max_speed(arch, hw, wl, eff)}
+
+
 # --------------------------------------------------------------------------------------------------
 # The result
 
@@ -341,13 +366,28 @@ def cost_inputs(p: Params, inputs: Inputs, acc_row: pd.Series, tokens_per_s: flo
     return inp, rent, rent_basis
 
 
-def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float) -> list[m.Range]:
-    """Plausible ranges (assumptions, listed in the Method). Throughput varies by the calibration's
-    held-out error: ±2 sigma of log10(model/measured)."""
+#: Spread assumed around a measured throughput (harness, software version, run to run): a factor of 1.25
+#: each way. An assumption, stated on the page.
+MEASURED_SPREAD = 1.25
+
+
+def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float, basis: str = "modeled",
+                       variants: np.ndarray | None = None) -> list[m.Range]:
+    """Plausible ranges (assumptions, listed in the Method). A modeled throughput varies by the
+    calibration's held-out error (±2 sigma of log10(model/measured)) widened to contain every
+    structural variant of the model; a measured one by MEASURED_SPREAD."""
     tps = float(gpu["tokens_per_s"])
-    k = 10 ** (2 * sigma_log10)
+    if basis == "measured":
+        lo, hi, label = tps / MEASURED_SPREAD, tps * MEASURED_SPREAD, "Throughput per chip (measured, assumed spread)"
+    else:
+        k = 10 ** (2 * sigma_log10)
+        v = np.asarray([] if variants is None else variants, float)
+        v = v[np.isfinite(v)]
+        lo = min([tps / k, *v]) if v.size else tps / k
+        hi = max([tps * k, *v]) if v.size else tps * k
+        label = "Throughput per chip (model error and structure)"
     ranges = [
-        m.Range("tokens_per_s", "Throughput per chip (model error)", tps / k, tps * k, "tokens/s", log=True),
+        m.Range("tokens_per_s", label, lo, hi, "tokens/s", log=True),
         m.Range("utilization", "Utilization", min(0.2, p.utilization), max(0.9, p.utilization), "fraction"),
         m.Range("depreciation_years", "Depreciation life", min(3.0, p.depreciation_years),
                 max(7.0, p.depreciation_years), "years"),
@@ -371,10 +411,17 @@ def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float) -> li
     return ranges
 
 
-def efficiency_for(effs: dict[str, sv.Efficiency], vendor: object, engine: str) -> sv.Efficiency:
-    """The fitted efficiency a chip is modeled with: its vendor's engine family, or open engines."""
-    family = cal.TRT if (engine == "vendor_best" and str(vendor) == "NVIDIA") else cal.OPEN
-    return cal.efficiency_for(effs, family)
+def engine_family(vendor: object, engine: str) -> str:
+    """The engine family a chip is modeled with: the best engines measured on it (TensorRT-LLM on
+    NVIDIA's, InferenceX's best available on every vendor's), or the open engines on every chip."""
+    return cal.TRT if engine == "vendor_best" else cal.OPEN
+
+
+def efficiency_for(effs: dict[str, sv.Efficiency], vendor: object, engine: str,
+                   arch: sv.Architecture | None = None) -> sv.Efficiency:
+    """The fitted efficiency a chip is modeled with: its vendor's engine family (or open engines), for
+    the model's kind (dense or MoE) where that has a fit of its own."""
+    return cal.efficiency_for(effs, engine_family(vendor, engine), None if arch is None else cal.model_kind(arch))
 
 
 def modelable_gpus(inputs: Inputs):
@@ -398,7 +445,7 @@ def accelerator_comparison(p: Params, inputs: Inputs, effs: dict[str, sv.Efficie
                 arch = architecture(inputs, model_name)
             except InputError:
                 continue
-            tp = throughput(arch, row, p, efficiency_for(effs, row["vendor"], p.engine), speed)
+            tp = throughput(arch, row, p, efficiency_for(effs, row["vendor"], p.engine, arch), speed)
             tps = tp["output_tokens_per_s_per_chip"]
             if not np.isfinite(tps):
                 continue
@@ -429,7 +476,7 @@ def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier
     """Cost per million output tokens of each measured point: its accelerator's rental price at one tier
     for all (or the price the source itself used) over its measured output throughput per chip."""
     cols = ["point_id", "source", "accelerator", "model", "scenario", "engine", "tokens_per_s_per_user",
-            "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok"]
+            "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok", "as_of", "input_tokens", "output_tokens", "precision"]
     if bench is None or bench.empty:
         return pd.DataFrame(columns=cols)
     b = bench.copy()
@@ -453,21 +500,150 @@ def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier
     return b[cols].reset_index(drop=True)
 
 
-def cheapest_measured(costs: pd.DataFrame) -> dict[str, Any]:
-    """The cheapest accelerator per token in the measured data, on the footing that compares the most
-    accelerators: one model, one source and one scenario (same harness, same latency limit)."""
-    empty = {"accelerator": None, "model": None, "source": None, "scenario": None, "n": 0, "table": costs.iloc[0:0]}
+def cheapest_measured(costs: pd.DataFrame, footings: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The cheapest accelerator per token in the measured data, on the newest footing (one model, one
+    source round, one scenario: same harness, same latency bound) that compares at least three priced
+    accelerators, one of them a rival's (`analysis.c4_footings`, newest first). Without such a footing,
+    the footing with the most accelerators (at least two), said so by `rule`."""
+    empty = {"accelerator": None, "model": None, "source": None, "scenario": None, "n": 0, "table": costs.iloc[0:0],
+             "rule": "none"}
     if costs.empty:
         return empty
+    if footings is not None and len(footings):
+        f = footings.iloc[0]
+        table = pd.DataFrame([x.rsplit(" $", 1) for x in f["accelerators"].split(", ")], columns=["accelerator", "usd_per_mtok"])
+        table["usd_per_mtok"] = table["usd_per_mtok"].astype(float)
+        return {"accelerator": f["cheapest"], "model": f["model"], "source": f["source"], "scenario": f["scenario"],
+                "n": int(f["n"]), "table": table, "rule": "newest footing with a rival chip"}
     g = costs.groupby(["model", "source", "scenario"], dropna=False)["accelerator"].nunique()
     g = g[g >= 2]
     if g.empty:
         return empty
-    key = g.sort_values(ascending=False).index[0]
+    key, rule = g.sort_values(ascending=False).index[0], "most accelerators (no footing with a rival chip)"
     rows = costs[(costs["model"] == key[0]) & (costs["source"] == key[1]) & (costs["scenario"] == key[2])]
     best = rows.groupby("accelerator")["usd_per_mtok"].min().sort_values()
     return {"accelerator": best.index[0], "model": key[0], "source": key[1], "scenario": key[2], "n": len(best),
-            "table": best.reset_index()}
+            "table": best.reset_index(), "rule": rule}
+
+
+#: The long-input workload shown beside the stated one (prompt, completion tokens): InferenceX's 8k/1k.
+LONG_WORKLOAD = (8192.0, 1024.0)
+#: Token mixes (input tokens per output token) and program costs over which the ASIC's break-even is drawn.
+BREAKEVEN_MIXES = (0.25, 1.0, 3.6, 8.0)
+BREAKEVEN_NRE_USD = tuple(np.geomspace(0.3e9, 2e9, 9))
+
+
+def structural_variants(p: Params, inputs: Inputs, pts: list[cal.Point], effs: dict[str, sv.Efficiency],
+                        arch: sv.Architecture, row: pd.Series) -> pd.DataFrame:
+    """The modeled throughput of the chosen chip under defensible alternative structures of the model:
+    the default; a constant time per step (the old form); Blackwell MLPerf rows whose precision is not
+    stated read as FP4 (NVIDIA states NVFP4 for some) instead of FP8; open engines' fit; the pooled fit.
+    Their spread enters the uncertainty band (the held-out error alone does not contain it)."""
+    hw = cal.hardware(row, p.precision)
+    wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
+    fam, kind = engine_family(row["vendor"], p.engine), cal.model_kind(arch)
+
+    def tps(e: sv.Efficiency) -> float:
+        return sv.best_at_interactivity(arch, hw, wl, replace(e, memory_usable=p.memory_usable),
+                                        p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
+    out = [("default: overhead by batch and replica, " + fam, tps(cal.efficiency_for(effs, fam, kind)))]
+    try:
+        out.append(("constant overhead per step", tps(cal.fit_for(pts, fam, kind, p.memory_usable, "constant")[1])))
+        blackwell = ("B200", "B300", "GB200", "GB300")
+        relab = cal.relabel_precision(pts, inputs.tables["accelerators"], "fp4",
+                                      lambda q: q.source.startswith("MLPerf") and any(b in q.accelerator for b in blackwell))
+        out.append(("Blackwell MLPerf rows read as FP4", tps(cal.fit_for(relab, fam, kind, p.memory_usable)[1])))
+    except cal.CalibrationError:
+        pass
+    other = cal.OPEN if fam == cal.TRT else cal.TRT
+    out.append((f"{other} fit", tps(cal.efficiency_for(effs, other, kind))))
+    out.append(("all engines pooled", tps(effs["pooled"])))
+    return pd.DataFrame(out, columns=["variant", "tokens_per_s_per_chip"])
+
+
+def reference_volume(volumes: pd.DataFrame | None, provider: str, product: str) -> dict[str, Any]:
+    """The latest stated volume (tokens per year, input and output together) of one provider's product."""
+    none = {"tokens_per_year": None, "name": f"{provider}'s {product} (no stated volume)"}
+    if volumes is None or volumes.empty:
+        return none
+    v = analysis.annual_token_volumes(volumes)
+    v = v[(v["provider"] == provider) & (v["product"] == product)]
+    if v.empty:
+        return none
+    r = v.iloc[-1]
+    return {"tokens_per_year": float(r["tokens_per_year"]), "name": f"{provider}'s {product} ({pd.Timestamp(r['date']).date()})"}
+
+
+def breakeven_grid(p: Params, inputs: Inputs, arch: sv.Architecture, ref_row: pd.Series, ref_tps: float,
+                   eff: sv.Efficiency, margin: float) -> pd.DataFrame:
+    """The ASIC's break-even volume (tokens a year, input and output) over program cost and token mix.
+
+    The GPU's throughput at the stated mix is the headline's (measured where measured); at other mixes
+    it is moved by the model's ratio (throughput at that mix / at the stated mix) with the prompt length
+    changed and the completion kept, since no measurement covers every mix."""
+    hw = cal.hardware(ref_row, p.precision)
+    base_wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
+    base = sv.best_at_interactivity(arch, hw, base_wl, eff, p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
+    rows = []
+    for mix in BREAKEVEN_MIXES:
+        wl = sv.Workload(float(p.output_tokens) * mix, float(p.output_tokens), p.precision)
+        t = sv.best_at_interactivity(arch, hw, wl, eff, p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
+        tps = ref_tps * t / base if np.isfinite(t) and np.isfinite(base) and base > 0 else float("nan")
+        if not np.isfinite(tps):
+            continue
+        ref_inp, _, _ = cost_inputs(p, inputs, ref_row, tps, margin, "ownership")
+        gpu = float(m.cost_per_mtok(ref_inp)["total"])
+        for nre in BREAKEVEN_NRE_USD:
+            asic = m.asic_inputs(ref_inp, unit_cost_usd=p.asic_unit_cost_usd, partner_margin=p.partner_margin,
+                                 perf_ratio=p.asic_perf_ratio, power_w=p.asic_power_w, nre_usd=nre,
+                                 volume_units=p.asic_volume_units, program_years=p.asic_program_years)
+            marg = float(m.cost_per_mtok(m.asic_marginal_inputs(asic))["total"])
+            be = float(m.breakeven_tokens_per_year(gpu, marg, float(m.nre_per_year(nre, p.cost_of_capital,
+                                                                                    p.asic_program_years))))
+            rows.append({"mix": mix, "nre_usd": float(nre), "gpu_usd_per_mtok": gpu, "asic_marginal_usd_per_mtok": marg,
+                         "breakeven_total_tokens_per_year": be * (1 + mix)})
+    return pd.DataFrame(rows, columns=["mix", "nre_usd", "gpu_usd_per_mtok", "asic_marginal_usd_per_mtok",
+                                       "breakeven_total_tokens_per_year"])
+
+
+def mlperf_anchor(costs: pd.DataFrame, accelerator: str, arch: sv.Architecture | None = None,
+                  architectures: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The accelerator's measured cost per million output tokens in the newest MLPerf round that holds it
+    for a model like the one served (the same kind, dense or MoE, and total parameters within a factor of
+    1.5), cheapest scenario named, priced at the page's rental tier; None without one."""
+    rows = costs[(costs["accelerator"] == accelerator) & costs["source"].astype(str).str.startswith("MLPerf")] \
+        if len(costs) else costs
+    if arch is not None and architectures is not None and len(rows):
+        a = architectures.set_index("model")
+        def like(name: object) -> bool:
+            if name not in a.index:
+                return False
+            tot, act = float(a.loc[name, "total_params_b"]), float(a.loc[name, "active_params_b"])
+            return (act >= tot) == (arch.active_b >= arch.total_b) and 1 / 1.5 <= tot / arch.total_b <= 1.5
+        rows = rows[rows["model"].map(like)]
+    if rows.empty:
+        return {"usd_per_mtok": None, "note": f"no MLPerf result for {accelerator} serving a model like this one "
+                                              "in data/serving_benchmarks.csv"}
+    newest = rows.loc[pd.to_datetime(rows["as_of"], errors="coerce").idxmax(), "source"]
+    rows = rows[rows["source"] == newest]
+    r = rows.loc[rows["usd_per_mtok"].idxmin()]
+    return {"usd_per_mtok": float(r["usd_per_mtok"]),
+            "note": f"{r['source']}, {r['model']}, {r['scenario']} scenario"}
+
+
+def tpu_anchor(costs: pd.DataFrame, model: str, speed: float) -> dict[str, Any]:
+    """Google's TPU v7 measured cost per million output tokens (the one custom chip with published
+    serving measurements and a rental price), at the model asked for, nearest the stated speed; None
+    when the data hold no such run."""
+    rows = costs[costs["accelerator"].astype(str).str.contains("TPU v7", regex=False)] if len(costs) else costs
+    if rows.empty:
+        return {"usd_per_mtok": None, "note": "no measured Google TPU v7 run in data/serving_benchmarks.csv"}
+    same = rows[rows["model"] == model]
+    rows = same if len(same) else rows
+    sp = rows["tokens_per_s_per_user"].astype(float)
+    i = (np.abs(np.log(sp.where(sp > 0)) - np.log(speed))).fillna(np.inf).idxmin() if sp.notna().any() else rows.index[0]
+    r = rows.loc[i]
+    return {"usd_per_mtok": float(r["usd_per_mtok"]), "note": f"{r['accelerator']}, {r['model']}, {r['source']}"}
 
 
 def fixed_share(cost: dict[str, float]) -> float:
@@ -490,11 +666,12 @@ def compute(p: Params, inputs: Inputs) -> Result:
     effs = {"pooled": sv.Efficiency(FALLBACK_EFFICIENCY.mbu, FALLBACK_EFFICIENCY.mfu, FALLBACK_EFFICIENCY.overhead_ms,
                                     p.memory_usable)}
     bench = inputs.get("serving_benchmarks")
+    pts: list[cal.Point] = []
     if bench is not None:
         pts, skipped = cal.usable_points(bench, inputs.tables["accelerators"], inputs.tables["model_architectures"])
         try:
             calib = cal.calibrate(pts, skipped, p.memory_usable)
-            effs = {k: sv.Efficiency(e.mbu, e.mfu, e.overhead_ms, p.memory_usable) for k, e in calib.efficiencies.items()}
+            effs = {k: replace(e, memory_usable=p.memory_usable) for k, e in calib.efficiencies.items()}
             eff_src = f"fitted to {calib.fit.n_points} measured points"
         except cal.CalibrationError as exc:
             problems["calibration"] = str(exc)
@@ -503,21 +680,24 @@ def compute(p: Params, inputs: Inputs) -> Result:
         errs = calib.table["heldout_abs_log10_error"].dropna()
         if len(errs):
             sigma = float(np.sqrt(np.mean(errs ** 2)))
-    # 2. throughput of the chosen accelerator and model at the chosen speed per user
+    # 2. throughput of the chosen accelerator and model at the chosen speed per user: measured first
     arch = architecture(inputs, p.reference_model)
     row = accelerator_row(inputs, p.accelerator)
-    eff = efficiency_for(effs, row["vendor"], p.engine)
-    tp = throughput(arch, row, p, eff, p.tokens_per_second_per_user)
-    if not np.isfinite(tp["output_tokens_per_s_per_chip"]):
-        fastest = sv.max_speed(arch, cal.hardware(row, p.precision),
-                               sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision), eff)
+    eff = efficiency_for(effs, row["vendor"], p.engine, arch)
+    head = throughput_at(arch, row, p, eff, p.tokens_per_second_per_user, bench)
+    tp = dict(head["serving"])
+    if not np.isfinite(head["tps"]):
+        top = max(head["model_max_speed"], head["measured_high"] if np.isfinite(head["measured_high"]) else 0.0)
         raise InputError(f"tokens_per_second_per_user: {p.tokens_per_second_per_user:g} is faster than "
-                         f"{p.accelerator} can serve {p.reference_model} in this model (at most about "
-                         f"{fmt(fastest)} tokens/s per user); choose a lower speed")
+                         f"{p.accelerator} serves {p.reference_model} in the measurements or the model (at most about "
+                         f"{fmt(top)} tokens/s per user); choose a lower speed")
+    tp["output_tokens_per_s_per_chip"] = head["tps"]
+    tp["tokens_per_s_per_user"] = p.tokens_per_second_per_user
     hw = cal.hardware(row, p.precision)
     wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
-    front = sv.frontier(arch, hw, wl, eff, np.geomspace(5, 300, 40))
-    # 3. cost per token, owned and as chosen
+    top_speed = max(head["model_max_speed"], head["measured_high"] if np.isfinite(head["measured_high"]) else 0.0)
+    front = sv.frontier(arch, hw, wl, eff, np.geomspace(5, max(300.0, top_speed * 1.05), 40))
+    # 3. cost per token, owned and as chosen (the headline), and at each basis
     margin, period = vendor_margin(p, inputs.tables["nvidia_financials"])
     tps = tp["output_tokens_per_s_per_chip"]
     owned_inp, rent, rent_basis = cost_inputs(p, inputs, row, tps, margin, "ownership") if \
@@ -525,6 +705,8 @@ def compute(p: Params, inputs: Inputs) -> Result:
     gpu_inp, rent, rent_basis = cost_inputs(p, inputs, row, tps, margin, p.pricing)
     gpu_cost = _scalars(m.cost_per_mtok(gpu_inp))
     owned_cost = _scalars(m.cost_per_mtok(owned_inp)) if owned_inp is not None else gpu_cost
+    at = lambda t: float(m.cost_per_mtok({**gpu_inp, "tokens_per_s": t})["total"]) if np.isfinite(t) else float("nan")  # noqa: E731
+    head.update(cost_measured=at(head["measured"]), cost_modeled=at(head["modeled"]))
     # 4. the tax as a range: company-wide GAAP margin (low), product-level estimate (high)
     own_chip_usd = (owned_inp or {}).get("price_usd")
     hi_margin, hi_basis = product_margin(inputs.get("vendor_margins"), p.accelerator, own_chip_usd,
@@ -535,8 +717,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
                                                                      "vendor_margin": hi_margin})["tax_share"])
     # 5. the hypothetical ASIC against a GPU of its own time (owned)
     ref_row = accelerator_row(inputs, p.asic_reference_accelerator)
-    ref_tp = throughput(arch, ref_row, p, efficiency_for(effs, ref_row["vendor"], p.engine),
-                        p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
+    ref_head = throughput_at(arch, ref_row, p, efficiency_for(effs, ref_row["vendor"], p.engine, arch),
+                             p.tokens_per_second_per_user, bench)
+    ref_tp = ref_head["tps"]
     ref_inp, _, _ = cost_inputs(p, inputs, ref_row, ref_tp, margin, "ownership")
     ref_cost = float(m.cost_per_mtok(ref_inp)["total"])
     asic = m.asic_inputs(ref_inp, unit_cost_usd=p.asic_unit_cost_usd, partner_margin=p.partner_margin,
@@ -547,12 +730,19 @@ def compute(p: Params, inputs: Inputs) -> Result:
     nre_annual = float(m.nre_per_year(p.asic_nre_usd, p.cost_of_capital, p.asic_program_years))
     breakeven = float(m.breakeven_tokens_per_year(ref_cost, asic_marg, nre_annual))
     program_tokens = asic_cost["tokens_per_s"] * 3600 * m.HOURS_PER_YEAR * p.utilization * p.asic_volume_units
-    # 6. uncertainty
-    ranges = uncertainty_ranges(p, gpu_inp, sigma)
+    # 6. uncertainty: the model's held-out error, and its structural alternatives (overhead form,
+    # precision labelling, engine family), enter the throughput's range
+    variants = structural_variants(p, inputs, pts, effs, arch, row) if calib is not None else pd.DataFrame(
+        columns=["variant", "tokens_per_s_per_chip", "usd_per_mtok"])
+    if len(variants):
+        variants["usd_per_mtok"] = [at(t) for t in variants["tokens_per_s_per_chip"]]
+    ranges = uncertainty_ranges(p, gpu_inp, sigma, head["basis"], variants["tokens_per_s_per_chip"].to_numpy(float))
     mc = m.monte_carlo(gpu_inp, ranges, p.mc_draws, p.seed)
     # 7. accelerators compared, modeled and measured
     comp = accelerator_comparison(p, inputs, effs, margin, (p.reference_model, p.moe_model), p.tokens_per_second_per_user)
     costs = measured_costs(bench, inputs.get("rental_prices"), p.rental_tier)
+    vendors = dict(zip(inputs.tables["accelerators"]["accelerator"], inputs.tables["accelerators"]["vendor"]))
+    footings = analysis.c4_footings(costs, vendors)
     tco, tco_src = owner_tco(inputs.get("rental_prices"), p.accelerator)
     owned_hour = None
     if owned_inp is not None:
@@ -568,12 +758,29 @@ def compute(p: Params, inputs: Inputs) -> Result:
     per_co = analysis.largest_per_provider(vols)
     util = inputs.get("utilization_evidence")
     price = price_trend(p, inputs)
+    # 9. the ASIC's break-even over its program cost and the token mix, and the NRE at which it flips
+    # against the reference workload (C7's first test)
+    be_grid = breakeven_grid(p, inputs, arch, ref_row, ref_tp, efficiency_for(effs, ref_row["vendor"], p.engine, arch),
+                             margin)
+    ref_vol = reference_volume(inputs.get("token_volumes"), p.breakeven_reference_provider,
+                               p.breakeven_reference_product)
+    flip_nre = (analysis.nre_at_parity(p, ref_cost, asic_marg, ref_vol["tokens_per_year"] / (1 + io))
+                if ref_vol["tokens_per_year"] is not None else None)
+    # 10. a long-input workload beside the stated one, and Google's TPU v7 as a measured custom-chip anchor
+    long_in = throughput_at(arch, row, p, eff, p.tokens_per_second_per_user, bench, *LONG_WORKLOAD)
+    long_cost = at(long_in["tps"])
+    anchor = tpu_anchor(costs, p.reference_model, p.tokens_per_second_per_user)
+    mlperf = mlperf_anchor(costs, p.accelerator, arch, inputs.tables["model_architectures"])
     extras = {
         "margin_for_half": analysis.margin_for_tax_share(owned_cost, 0.5),
         "perf_at_parity": perf_ratio_at_parity(p, ref_inp, ref_cost),
         "half_u_cost": analysis.cost_ratio_at_utilization(gpu_inp, 0.5),
         "nre_at_parity": analysis.nre_at_parity(p, ref_cost, asic_marg, float(program_tokens)),
         "owned_usd_per_chip_hour": owned_hour, "tco_usd_per_chip_hour": tco, "tco_source": tco_src,
+        "head": head, "ref_head": ref_head, "variants": variants, "footings": footings,
+        "points_usable": pts, "breakeven_grid": be_grid, "reference_volume": ref_vol, "flip_nre": flip_nre,
+        "long_input": long_in, "long_input_cost": long_cost, "tpu_anchor": anchor, "mlperf_anchor": mlperf,
+        "arch": arch, "hw": hw, "wl": wl,
     }
     return Result(
         p=p, calibration=calib, efficiency=eff, efficiencies=effs, efficiency_source=eff_src, serving=tp, frontier=front,
@@ -584,7 +791,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         program_tokens_per_year=float(program_tokens), elasticity=float(m.utilization_elasticity(gpu_inp)),
         fixed_share=fixed_share(gpu_cost), tornado=m.tornado(gpu_inp, ranges), mc_total=np.asarray(mc["total"]),
         mc=m.percentiles(mc["total"]), throughput_sigma_log10=sigma, comparison=comp, measured_costs=costs,
-        cheapest_measured=cheapest_measured(costs), cheapest_model=cheapest(comp, p.reference_model, "ownership"),
+        cheapest_measured=cheapest_measured(costs, footings), cheapest_model=cheapest(comp, p.reference_model, "ownership"),
         hosts=hosts, volumes=vols, per_company=per_co,
         utilization_evidence=util if util is not None else pd.DataFrame(), price=price, problems=problems,
         data_as_of=newest_date(inputs, ("accelerators", "serving_benchmarks", "rental_prices", "nvidia_financials",
@@ -691,12 +898,19 @@ def level_word(a: float, b: float, tol: float = 0.05) -> str:
     return "below" if a < b * (1 - tol) else "above" if a > b * (1 + tol) else "about the same as"
 
 
+#: The held-out targets of the serving model (issue 20): median miss at most ×1.3, at least 85% of points
+#: within a factor of two.
+TARGET_MEDIAN_MISS, TARGET_SHARE_WITHIN_2X = 1.3, 0.85
+
+
 def calibration_verdict(cal_: cal.Calibration | None) -> str:
     if cal_ is None:
         return "not checked against measurements (none usable in the data)"
-    ok = cal_.heldout_median_abs_log10_error <= np.log10(1.5) and cal_.heldout_share_within_2x >= 0.8
-    return ("within the book's targets (held-out median error within ×1.5, at least 80% of points within ×2)" if ok
-            else "outside the book's targets (held-out median error within ×1.5, at least 80% of points within ×2)")
+    ok = (cal_.heldout_median_abs_log10_error <= np.log10(TARGET_MEDIAN_MISS)
+          and cal_.heldout_share_within_2x >= TARGET_SHARE_WITHIN_2X)
+    targets = (f"the book's targets (held-out median miss within ×{fmt(TARGET_MEDIAN_MISS)}, at least "
+               f"{fmt(TARGET_SHARE_WITHIN_2X, pct=True)} of points within ×2)")
+    return ("within " if ok else "outside ") + targets
 
 
 def texts(r: Result) -> dict[str, str]:
@@ -747,8 +961,8 @@ def texts(r: Result) -> dict[str, str]:
     else:
         t.update(utilization_measured_who="no operator in the data",
                  utilization_measured_vs_default="not comparable with")
-    t["vendor_claim_measured"] = ("holds" if vendor(r.cheapest_measured["accelerator"]) == "NVIDIA" else
-                                  "does not hold" if r.cheapest_measured["accelerator"] else "cannot be tested")
+    t["vendor_claim_measured"] = footing_split_word(r.extras["footings"])
+    t.update(measured_texts(r))
     t["vendor_claim_model"] = ("holds" if vendor(r.cheapest_model["accelerator"]) == "NVIDIA" else
                                "does not hold" if r.cheapest_model["accelerator"] else "cannot be tested")
     if c is not None:
@@ -800,6 +1014,123 @@ def texts(r: Result) -> dict[str, str]:
     t["n_reporters"] = fmt(len(r.per_company))
     t["above_names"] = ", ".join(above["provider"]) if len(above) else "none"
     return t
+
+
+def measured_summary(r: Result) -> dict[str, Any]:
+    """What the measurements say about the headline: the measured cost where the frontier covers the
+    speed; else, when every measured point is faster than asked, the cost at the slowest measured point
+    as an upper bound (throughput per chip only falls as speed rises); the model's ratio to the
+    measurement at the speed compared; the fastest speed measured and modeled."""
+    x = r.extras
+    h = x["head"]
+    front = h["frontier"]
+    out = {"bound": None, "compare_speed": None, "model_ratio": None, "sources": ""}
+    if len(front):
+        out["sources"] = ", ".join(sorted(set(map(str, h["points"]["source"]))))
+    at = lambda t: float(m.cost_per_mtok({**r.gpu, "tokens_per_s": t})["total"])  # noqa: E731
+    if h["basis"] == "measured":
+        out["compare_speed"] = r.p.tokens_per_second_per_user
+        if np.isfinite(h["modeled"]):
+            out["model_ratio"] = h["modeled"] / h["measured"]
+    elif h["status"] == "below" and len(front):
+        slow = front.iloc[0]
+        out["bound"] = at(float(slow["tps"]))
+        out["compare_speed"] = float(slow["speed"])
+        arch = architecture_from(r)
+        if arch is not None:
+            row, hw, wl = arch
+            t = sv.best_at_interactivity(row[0], hw, wl, r.efficiency, float(slow["speed"]))["output_tokens_per_s_per_chip"]
+            if np.isfinite(t):
+                out["model_ratio"] = t / float(slow["tps"])
+    out["max_measured"] = h["measured_high"] if np.isfinite(h["measured_high"]) else None
+    out["max_model"] = h["model_max_speed"]
+    out["max_speed"] = max(out["max_model"], out["max_measured"] or 0.0)
+    return out
+
+
+def architecture_from(r: Result):
+    """(arch tuple, hardware, workload) of the headline, for re-evaluating the model (None if absent)."""
+    a = r.extras.get("arch")
+    if a is None:
+        return None
+    return (a,), r.extras["hw"], r.extras["wl"]
+
+
+def footing_split_word(footings: pd.DataFrame, column: str = "claimant_cheapest") -> str:
+    """'holds on every footing', 'holds on none of the footings', 'holds on 4 of 6 footings (split)'."""
+    n = len(footings)
+    if n == 0:
+        return "cannot be tested (no footing compares three priced accelerators with a rival's among them)"
+    k = int(footings[column].sum())
+    if k == n:
+        return f"holds on every one of the {n} qualifying footings"
+    if k == 0:
+        return f"holds on none of the {n} qualifying footings"
+    return f"holds on {k} of the {n} qualifying footings, not on the other {n - k}: the measurements split"
+
+
+def measured_texts(r: Result) -> dict[str, str]:
+    """Sentences on what is measured and what is modeled, generated from the results."""
+    x, p = r.extras, r.p
+    h = x["head"]
+    ms = measured_summary(r)
+    speed = fmt(p.tokens_per_second_per_user)
+    if h["basis"] == "measured":
+        basis = (f"measured: {p.accelerator}'s measured frontier ({ms['sources']}) read at {speed} tokens/s per user, "
+                 f"between measured points")
+    elif h["status"] == "below":
+        basis = (f"modeled: the measured frontier for {p.accelerator} ({ms['sources']}) runs from "
+                 f"{fmt(h['measured_low'])} to {fmt(h['measured_high'])} tokens/s per user, none as slow as {speed}, and "
+                 f"the book does not extrapolate it; since throughput per chip only falls as speed rises, the "
+                 f"measurement bounds the cost at {speed} from above at {usd(ms['bound'])}")
+    elif h["status"] == "above":
+        basis = (f"modeled: the measured frontier for {p.accelerator} ({ms['sources']}) ends at "
+                 f"{fmt(h['measured_high'])} tokens/s per user, slower than {speed}; past it only the model speaks")
+    else:
+        basis = (f"modeled: no measured frontier for {p.accelerator} serving {p.reference_model} at "
+                 f"{p.precision.upper()}, {p.input_tokens:,} in / {p.output_tokens:,} out, is in the data")
+    if ms["model_ratio"]:
+        ratio = ms["model_ratio"]
+        gap = (f"At {fmt(ms['compare_speed'])} tokens/s per user the model serves {fmt(ratio)}× the measured throughput "
+               f"per chip: " + ("it is optimistic there. The roofline assumes each speed is served at the largest "
+                                "batch that keeps it, while a measured sweep tries a few concurrencies, and real engines "
+                                "lose time to scheduling and communication the model folds into its fitted overheads"
+                                if ratio > 1.1 else
+                                "it is pessimistic there: the engines measured beat the efficiency fitted across all sources"
+                                if ratio < 0.9 else "the two agree within 10%") + ".")
+    else:
+        gap = "No measurement of this chip, model and workload can be set beside the model."
+    f = x["footings"]
+    split = footing_split_word(f)
+    fast = footing_split_word(f, "claimant_fastest")
+    newest = (f"on the newest ({f.iloc[0]['model']}, {f.iloc[0]['source']}, {f.iloc[0]['scenario']}) the cheapest "
+              f"is the {f.iloc[0]['cheapest']} and the highest throughput per chip the {f.iloc[0]['fastest']}"
+              if len(f) else "no footing qualifies")
+    li = x["long_input"]
+    long_txt = (f"{usd(x['long_input_cost'])} per million output tokens ({li['basis']}"
+                + (f", frontier {fmt(li['measured_low'])} to {fmt(li['measured_high'])} tokens/s per user"
+                   if len(li["frontier"]) else "") + ")") if np.isfinite(x["long_input_cost"]) else \
+        "beyond what the model or the measurements serve at this speed"
+    anchor = x["tpu_anchor"]
+    flip = x["flip_nre"]
+    return {
+        "cost_basis_sentence": basis, "model_gap_sentence": gap, "c4_split": split, "c4_fastest_split": fast,
+        "c4_newest": newest, "long_input": long_txt,
+        "long_workload": f"{int(LONG_WORKLOAD[0]):,} in / {int(LONG_WORKLOAD[1]):,} out",
+        "tpu_anchor": (f"{usd(anchor['usd_per_mtok'])} per million output tokens ({anchor['note']})"
+                       if anchor["usd_per_mtok"] is not None else anchor["note"]),
+        "flip_nre": usd(flip) if flip is not None else "n/a",
+        "mlperf_anchor": (f"{usd(x['mlperf_anchor']['usd_per_mtok'])} per million output tokens ({x['mlperf_anchor']['note']})"
+                          if x["mlperf_anchor"]["usd_per_mtok"] is not None else x["mlperf_anchor"]["note"]),
+        "flip_reference": x["reference_volume"]["name"],
+        "asic_nre": usd(p.asic_nre_usd),
+        "flip_vs_nre": ("below" if flip is not None and flip < p.asic_nre_usd else "above") if flip is not None else "n/a",
+        "structural_range": (f"{usd(x['variants']['usd_per_mtok'].min())} to {usd(x['variants']['usd_per_mtok'].max())}"
+                             if len(x["variants"]) else "n/a"),
+        "max_speed_sentence": (f"the model serves {p.reference_model} on {p.accelerator} up to {fmt(ms['max_model'])} "
+                               "tokens/s per user" + (f", the measurements up to {fmt(ms['max_measured'])}"
+                                                      if ms["max_measured"] else "")),
+    }
 
 
 def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
@@ -872,36 +1203,117 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
                                  {"pct": True} if len(r.utilization_evidence) else {"text": "n/a"}),
         "utilization_measured_n": (len(r.utilization_evidence), {}),
     }
+    out.update(measured_glue(r))
     return out
 
 
-#: Speeds per user of the in-page chart's grid (geometric, so the page can index it by a logarithm).
-LIVE_SPEEDS = np.geomspace(5.0, 150.0, 31)
+def measured_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """The keys of measurement-first pricing, C4 on every footing, the ASIC's flip and the long input."""
+    x, p = r.extras, r.p
+    h = x["head"]
+    ms = measured_summary(r)
+    pts = x["points_usable"]
+    f = x["footings"]
+    var = x["variants"]
+    vfin = var["usd_per_mtok"][np.isfinite(var["usd_per_mtok"])] if len(var) else pd.Series(dtype=float)
+    opt = lambda v, **k: (v, k if v is not None and np.isfinite(v) else {"text": "n/a"})  # noqa: E731
+    fin = lambda v: float(v) if v is not None and np.isfinite(v) else None  # noqa: E731
+    newest = f.iloc[0] if len(f) else None
+    li = x["long_input"]
+    return {
+        "cost_basis": (h["basis"], {}),
+        "cost_per_mtok_measured_usd": opt(fin(h["cost_measured"]), text=usd(h["cost_measured"])),
+        "cost_per_mtok_model_usd": opt(fin(h["cost_modeled"]), text=usd(h["cost_modeled"])),
+        "cost_per_mtok_measured_bound_usd": opt(fin(ms["bound"]), text=usd(ms["bound"])),
+        "model_to_measured_ratio": opt(fin(ms["model_ratio"]), text=f"×{fmt(ms['model_ratio'])}" if ms["model_ratio"] else "n/a"),
+        "serving_points_usable": (len(pts), {}),
+        "serving_accelerators": (len({q.accelerator for q in pts}), {}),
+        "serving_models": (len({q.model for q in pts}), {}),
+        "max_tokens_per_second_per_user": (ms["max_speed"], {"unit": "tokens/s per user"}),
+        "max_tokens_per_second_per_user_model": opt(fin(ms["max_model"]), unit="tokens/s per user"),
+        "max_tokens_per_second_per_user_measured": opt(fin(ms["max_measured"]), unit="tokens/s per user"),
+        "measured_speed_low": opt(fin(h["measured_low"]), unit="tokens/s per user"),
+        "cost_structural_low_usd": opt(fin(vfin.min()) if len(vfin) else None, text=usd(vfin.min()) if len(vfin) else "n/a"),
+        "cost_structural_high_usd": opt(fin(vfin.max()) if len(vfin) else None, text=usd(vfin.max()) if len(vfin) else "n/a"),
+        "c4_footings": (len(f), {}),
+        "c4_footings_claimant_cheapest": (int(f["claimant_cheapest"].sum()) if len(f) else 0, {}),
+        "c4_footings_claimant_fastest": (int(f["claimant_fastest"].sum()) if len(f) else 0, {}),
+        "c4_newest_cheapest": (None if newest is None else str(newest["cheapest"]),
+                               {"text": "none" if newest is None else str(newest["cheapest"])}),
+        "c4_newest_fastest": (None if newest is None else str(newest["fastest"]),
+                              {"text": "none" if newest is None else str(newest["fastest"])}),
+        "asic_breakeven_flip_nre_usd": opt(fin(x["flip_nre"]), text=usd(x["flip_nre"])),
+        "reference_tokens_per_year": opt(fin(x["reference_volume"]["tokens_per_year"])),
+        "cost_per_mtok_long_input_usd": opt(fin(x["long_input_cost"]), text=usd(x["long_input_cost"])),
+        "cost_basis_long_input": (li["basis"], {}),
+        "mlperf_cost_per_mtok_usd": opt(fin(x["mlperf_anchor"]["usd_per_mtok"]), text=usd(x["mlperf_anchor"]["usd_per_mtok"])),
+        "tpu_v7_cost_per_mtok_usd": opt(fin(x["tpu_anchor"]["usd_per_mtok"]), text=usd(x["tpu_anchor"]["usd_per_mtok"])),
+    }
+
+
+#: Step of the in-page chart's speed grid: 20 points per factor of ten (geometric, so that the page can
+#: index it by a logarithm), anchored on the stated speed so that the chart's value at the defaults is
+#: the headline itself.
+LIVE_STEP = 10 ** (1 / 20)
+LIVE_MIN_SPEED = 5.0
+
+
+def live_speeds(anchor: float, top: float, low: float = LIVE_MIN_SPEED) -> np.ndarray:
+    """Geometric speeds through `anchor`, from about `low` to `top` (at most 1,000)."""
+    top = min(max(top, anchor), 1000.0)
+    k0 = int(np.floor(np.log(low / anchor) / np.log(LIVE_STEP)))
+    k1 = int(np.floor(np.log(top / anchor) / np.log(LIVE_STEP) + 1e-9))
+    return anchor * LIVE_STEP ** np.arange(k0, k1 + 1)
+
+
+#: Kept for callers that want a fixed grid (5 to 150 tokens/s per user through 30).
+LIVE_SPEEDS = live_speeds(30.0, 150.0)
 
 
 def live_grid(r: Result, inputs: Inputs) -> pd.DataFrame:
-    """Per accelerator (owned, with a price) and speed: calibrated throughput and the constants of the
-    cost formula, for the chart the reader moves in the page (see figures.live_cost)."""
+    """Per accelerator (owned, with a price) and speed: throughput per chip, measured first (the
+    measured frontier where it covers the speed, else the calibrated model, as the headline), and the
+    constants of the cost formula, for the chart the reader moves in the page (see figures.live_cost).
+    Each chip's grid stops at the fastest speed it serves, measured or modeled (`max_speed`)."""
     p = r.p
     arch = architecture(inputs, p.reference_model)
+    bench = inputs.get("serving_benchmarks")
     rows = []
     for name, row in modelable_gpus(inputs):
         if pd.isna(row.get("price_usd")):
             continue
-        hw = cal.hardware(row, p.precision)
-        wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
         split = capital_split(float(row["price_usd"]), price_basis(row), p)
         kw = float(row["tdp_w"]) * p.server_power_factor / 1000.0
-        for speed in LIVE_SPEEDS:
-            eff = efficiency_for(r.efficiencies, row["vendor"], p.engine)
-            tps = sv.best_at_interactivity(arch, hw, wl, eff, float(speed))["output_tokens_per_s_per_chip"]
+        eff = efficiency_for(r.efficiencies, row["vendor"], p.engine, arch)
+        hw = cal.hardware(row, p.precision)
+        wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
+        front = analysis.measured_frontier(analysis.measured_points(bench, name, arch.model, p.precision,
+                                                                    float(p.input_tokens), float(p.output_tokens)))
+        top = max(sv.max_speed(arch, hw, wl, eff), float(front["speed"].max()) if len(front) else 0.0)
+        if not np.isfinite(top):
+            continue
+        for speed in live_speeds(p.tokens_per_second_per_user, top):
+            meas = analysis.interpolate_frontier(front, float(speed))["tps"]
+            tps = meas if np.isfinite(meas) else \
+                sv.best_at_interactivity(arch, hw, wl, eff, float(speed))["output_tokens_per_s_per_chip"]
             if not np.isfinite(tps):
-                continue     # a speed this chip cannot reach: the line ends there
+                continue
             rows.append({"accelerator": name, "speed": float(speed), "tps": float(tps),
+                         "basis": "measured" if np.isfinite(meas) else "modeled", "max_speed": float(top),
                          "capital": split["chip_usd"] + split["server_usd"] + split["network_usd"],
                          "chip_usd": split["chip_usd"], "facility_per_year": kw * p.facility_usd_per_kw_month * 12.0,
                          "power_per_hour": kw * p.pue * p.electricity_usd_per_kwh})
-    return pd.DataFrame(rows)
+    grid = pd.DataFrame(rows)
+    if len(grid):
+        # the line must be one geometric run per chip (the readout indexes it by a logarithm): drop any
+        # speed after a gap
+        keep = []
+        for _, g in grid.groupby("accelerator", sort=False):
+            k = np.round(np.log(g["speed"].to_numpy() / p.tokens_per_second_per_user) / np.log(LIVE_STEP)).astype(int)
+            run = np.concatenate([[True], np.diff(k) == 1])
+            keep.append(g[np.cumprod(run).astype(bool)])
+        grid = pd.concat(keep, ignore_index=True)
+    return grid
 
 
 def live_defaults(r: Result) -> dict[str, Any]:
@@ -923,8 +1335,11 @@ def live_checks(r: Result, grid: pd.DataFrame) -> list[dict[str, Any]]:
     the grid point the chart reads: three accelerators or speeds, and a utilization."""
     checks = []
     accs = list(dict.fromkeys([r.p.accelerator, *grid["accelerator"].unique()]))[:3]
-    settings = [(accs[0], LIVE_SPEEDS[5], 0.8), (accs[-1], LIVE_SPEEDS[15], r.p.utilization),
-                (accs[1 % len(accs)], LIVE_SPEEDS[20], 0.3)]
+    def at(acc: str, q: float) -> float:
+        sp = np.sort(grid.loc[grid["accelerator"] == acc, "speed"].to_numpy())
+        return float(sp[int(q * (len(sp) - 1))]) if len(sp) else float("nan")
+    settings = [(accs[0], at(accs[0], 0.2), 0.8), (accs[-1], at(accs[-1], 0.5), r.p.utilization),
+                (accs[1 % len(accs)], at(accs[1 % len(accs)], 0.7), 0.3)]
     for acc, speed, util in settings:
         rows = grid[grid["accelerator"] == acc]
         if rows.empty:

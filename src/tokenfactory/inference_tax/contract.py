@@ -37,6 +37,11 @@ CONTRACT = Contract(
         Output("tax_share_gpu_low", "fraction of the chip's cost per token", "share"),
         Output("tax_share_gpu_high", "fraction of the chip's cost per token", "share"),
         Output("utilization_elasticity", "% per percentage point"),
+        # C4 on every qualifying footing (measured frontiers, analysis.py)
+        Output("c4_footings", "footings", "count"),
+        Output("c4_footings_claimant_cheapest", "footings", "count"),
+        Output("c4_footings_claimant_fastest", "footings", "count"),
+        Output("c4_newest_fastest", "", "text"),
         # C8, hardware use against peak, from measured runs (hardware_use.py)
         Output("c8_hardware_use_median", "fraction of peak (the busier of bandwidth and compute)", "share"),
         Output("c8_hardware_use_low", "fraction of peak", "share"),

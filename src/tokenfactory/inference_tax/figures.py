@@ -271,11 +271,13 @@ def parity(table: pd.DataFrame, heldout_text: str, share_text: str) -> alt.Layer
     return alt.layer(area, diag, pts)
 
 
-def throughput_frontier(front: pd.DataFrame, speed: float, tps: float, accelerator: str, model_name: str) -> alt.LayerChart:
+def throughput_frontier(front: pd.DataFrame, speed: float, tps: float, accelerator: str, model_name: str,
+                        measured: pd.DataFrame | None = None, basis: str = "modeled") -> alt.LayerChart:
     df = front.dropna(subset=["output_tokens_per_s_per_chip"])
-    title = charts.title(f"At {fmt(speed)} tokens/s per user, {accelerator} serves {fmt(tps)} output tokens/s per chip",
-                         [f"Modeled throughput per chip against speed per user, {model_name} (calibrated roofline);",
-                          "faster answers mean smaller batches and fewer tokens per chip"])
+    title = charts.title(f"At {fmt(speed)} tokens/s per user, {accelerator} serves {fmt(tps)} output tokens/s per chip "
+                         f"({basis})",
+                         [f"Throughput per chip against speed per user, {model_name}: line, calibrated roofline;",
+                          "dots, measured points of this chip, model, precision and workload"])
     line = alt.Chart(df, title=title, width=WIDTH, height=300).mark_line(color=charts.org_color("NVIDIA"), strokeWidth=2.5).encode(
         x=alt.X("target_tokens_per_s_per_user:Q", title="Output tokens/s per user (log scale)", scale=alt.Scale(type="log")),
         y=alt.Y("output_tokens_per_s_per_chip:Q", title="Output tokens/s per chip (log scale)", scale=alt.Scale(type="log")),
@@ -285,7 +287,13 @@ def throughput_frontier(front: pd.DataFrame, speed: float, tps: float, accelerat
                  alt.Tooltip("batch:Q", title="Sequences per replica", format=",.0f")])
     dot = alt.Chart(pd.DataFrame({"x": [speed], "y": [tps]})).mark_point(filled=True, size=140, color=charts.TEXT).encode(
         x="x:Q", y="y:Q")
-    return alt.layer(line, dot)
+    if measured is None or measured.empty:
+        return alt.layer(line, dot)
+    pts = alt.Chart(measured).mark_point(size=70, color=charts.org_color("NVIDIA"), filled=False, strokeWidth=2).encode(
+        x="speed:Q", y="tps:Q",
+        tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("speed:Q", title="Tokens/s per user", format=".3r"),
+                 alt.Tooltip("tps:Q", title="Tokens/s per chip", format=",.0f"), alt.Tooltip("point_id:N", title="Point")])
+    return alt.layer(line, pts, dot)
 
 
 def comparison(comp: pd.DataFrame, speed: float, pricing: str) -> alt.Chart:
@@ -336,8 +344,15 @@ def live_cost(grid: pd.DataFrame, defaults: Mapping[str, Any], readout_format: s
     accs = sorted(grid["accelerator"].unique())
     acc = alt.param(name="acc", value=defaults["accelerator"],
                     bind=alt.binding_select(options=accs, name="Accelerator "))
+    # the slider spans what the fastest chip serves (a slider's range cannot follow the chosen chip in
+    # Vega-Lite); past the chosen chip's own fastest speed the chart says so and the readout holds there
+    tops = (grid.groupby("accelerator")["max_speed"].max() if "max_speed" in grid
+            else grid.groupby("accelerator")["speed"].max())
+    lo_speed = float(np.floor(grid["speed"].min()))
+    hi_speed = float(np.ceil(tops.max()))
     speed = alt.param(name="speed", value=float(defaults["speed"]),
-                      bind=alt.binding_range(min=5, max=150, step=1, name="Speed per user (output tokens/s) "))
+                      bind=alt.binding_range(min=lo_speed, max=hi_speed, step=1,
+                                             name="Speed per user (output tokens/s) "))
     u = alt.param(name="util", value=float(defaults["utilization"]),
                   bind=alt.binding_range(min=0.05, max=1.0, step=0.01, name="Utilization (share of hours) "))
     mg = alt.param(name="margin", value=round(float(defaults["margin"]), 3),
@@ -349,14 +364,15 @@ def live_cost(grid: pd.DataFrame, defaults: Mapping[str, Any], readout_format: s
     title = charts.live_title(
         ["acc + ': $' + format(readout_cost, '" + readout_format + "') + ' per million'",
          "'output tokens at ' + format(speed, '.0f') + ' tokens/s per user'"],
-        "Modeled USD per million output tokens (log scale) against speed per user, owned chips, calibrated "
-        "throughput; move the controls under the chart")
+        "USD per million output tokens (log scale) against speed per user, owned chips; throughput measured "
+        "where a measured frontier covers the speed, else the calibrated model; move the controls under the chart")
     base = alt.Chart(grid).transform_filter("datum.accelerator == acc")
     line = base.mark_line(strokeWidth=2.5, color=charts.org_color("NVIDIA")).encode(
-        x=alt.X("speed:Q", title="Output tokens/s per user (log scale)", scale=alt.Scale(type="log", domain=[5, 150])),
+        x=alt.X("speed:Q", title="Output tokens/s per user (log scale)", scale=alt.Scale(type="log", domain=[lo_speed, hi_speed])),
         y=alt.Y("cost:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
         tooltip=[alt.Tooltip("speed:Q", title="Tokens/s per user", format=".3r"),
-                 alt.Tooltip("cost:Q", title="USD per million tokens", format="$.3r")],
+                 alt.Tooltip("cost:Q", title="USD per million tokens", format="$.3r")]
+        + ([alt.Tooltip("basis:N", title="Throughput")] if "basis" in grid else []),
     ).transform_calculate(cost=cost)
     # the readout: the grid row nearest the chosen speed (the grid is dense enough for 2 significant figures)
     point = base.transform_calculate(cost=cost, tax=tax, d="abs(log(datum.speed) - log(speed))").transform_window(
@@ -367,7 +383,16 @@ def live_cost(grid: pd.DataFrame, defaults: Mapping[str, Any], readout_format: s
         x=alt.value(6), y=alt.value(4), text="label:N").transform_calculate(
         label="'Margin ' + format(margin, '.0%') + ' = ' + format(readout_tax, '.0%') + ' of cost, '"
               " + 'use ' + format(util, '.0%')")
-    layer = alt.layer(line.add_params(acc, speed, u, mg), dot, note).properties(title=title, width=WIDTH, height=300)
+    top_expr = "0"
+    for name, v in reversed(list(tops.items())):
+        top_expr = f"(acc == {name!r} ? {float(v)} : {top_expr})"
+    past = alt.Chart(pd.DataFrame({"k": [0]})).mark_text(
+        align="left", baseline="top", fontSize=12, color=charts.MUTED).encode(
+        x=alt.value(6), y=alt.value(22), text="label:N").transform_calculate(
+        label=f"speed > {top_expr} ? acc + ' serves at most ' + format({top_expr}, '.0f') + "
+              "' tokens/s per user (measured or modeled): the readout stays at that speed' : ''")
+    layer = alt.layer(line.add_params(acc, speed, u, mg), dot, note, past).properties(title=title, width=WIDTH,
+                                                                                      height=300)
     return _with_readout(layer, grid, cost, tax, crf)
 
 
@@ -434,7 +459,54 @@ def parity_r(r: Any) -> alt.Chart:
 
 def frontier_r(r: Any) -> alt.Chart:
     return throughput_frontier(r.frontier, r.p.tokens_per_second_per_user, r.serving["output_tokens_per_s_per_chip"],
-                               r.p.accelerator, r.p.reference_model)
+                               r.p.accelerator, r.p.reference_model, r.extras["head"]["points"], r.extras["head"]["basis"])
+
+
+def footings_table(r: Any) -> pd.DataFrame:
+    """C4's footings, newest first, for the page's table."""
+    f = r.extras["footings"]
+    if f.empty:
+        return pd.DataFrame({"Footing": ["none qualifies"]})
+    return pd.DataFrame({
+        "Model": f["model"], "Source": f["source"], "Scenario or speed": f["scenario"],
+        "Date": pd.to_datetime(f["as_of"]).dt.date.astype(str), "Chips": f["n"],
+        "USD per million output tokens (cheapest first)": f["accelerators"],
+        "Vendor cheapest": f["claimant_cheapest"], "Most tokens per chip": f["fastest"],
+        "Vendor most tokens per chip": f["claimant_fastest"]})
+
+
+def variants_table(r: Any) -> pd.DataFrame:
+    v = r.extras["variants"]
+    return pd.DataFrame({"Model structure": v["variant"],
+                         "Tokens/s per chip": [fmt(x) for x in v["tokens_per_s_per_chip"]],
+                         "USD per million output tokens": [usd(x) for x in v["usd_per_mtok"]]})
+
+
+def breakeven_nre_r(r: Any) -> alt.Chart:
+    """The ASIC's break-even volume against its program cost, one line per input:output mix, with the
+    reference workload's volume."""
+    g = r.extras["breakeven_grid"].copy()
+    ref = r.extras["reference_volume"]
+    flip = r.extras["flip_nre"]
+    if g.empty:
+        return placeholder("No break-even: the GPU's throughput at these settings is not known")
+    g["mix_label"] = [f"{m:g} input : 1 output" for m in g["mix"]]
+    head = (f"At the stated mix the break-even passes {ref['name']} at a program cost of {usd(flip)}"
+            if flip is not None else "No reference workload in the data")
+    title = charts.title(head, ["Break-even volume of the hypothetical ASIC (tokens a year, input and output) against "
+                                "its one-off program cost,", "per input:output token mix; GPU measured where measured"])
+    line = alt.Chart(g, title=title, width=WIDTH, height=300).mark_line(point=True).encode(
+        x=alt.X("nre_usd:Q", title="Program cost, USD (log scale)", scale=alt.Scale(type="log")),
+        y=alt.Y("breakeven_total_tokens_per_year:Q", title="Break-even tokens a year (log scale)",
+                scale=alt.Scale(type="log")),
+        color=alt.Color("mix_label:N", title="Token mix"),
+        tooltip=[alt.Tooltip("mix_label:N", title="Mix"), alt.Tooltip("nre_usd:Q", title="Program cost", format="$.3s"),
+                 alt.Tooltip("breakeven_total_tokens_per_year:Q", title="Break-even tokens/yr", format=".3s")])
+    if ref["tokens_per_year"] is None:
+        return line
+    rule = alt.Chart(pd.DataFrame({"y": [ref["tokens_per_year"]], "t": [ref["name"]]})).mark_rule(
+        strokeDash=[4, 3], color=charts.MUTED).encode(y="y:Q", tooltip=[alt.Tooltip("t:N", title="Reference")])
+    return alt.layer(line, rule)
 
 
 def comparison_r(r: Any) -> alt.Chart:
@@ -523,3 +595,20 @@ def monte_carlo_r(r: Any) -> alt.Chart:
 
 def tornado_r(r: Any) -> alt.Chart:
     return tornado(r.tornado)
+
+
+def heldout_by_source(r: Any) -> pd.DataFrame:
+    """Held-out misses per source and model kind: where the model transfers and where it does not."""
+    c = r.calibration
+    if c is None:
+        return pd.DataFrame({"Source": ["no calibration"]})
+    t = c.table
+    rows = []
+    for (src, kind), g in t.groupby(["source", "model_kind"]):
+        e = g["heldout_abs_log10_error"]
+        rows.append({"Source": src, "Model kind": kind, "Points": len(g),
+                     "Median miss, held out": f"×{fmt(10 ** float(e.median()))}",
+                     "Within ×2, held out": fmt(float((e <= np.log10(2)).mean()), pct=True),
+                     "Median miss, in sample": f"×{fmt(10 ** float(g['abs_log10_error'].fillna(1.0).median()))}",
+                     "Model / measured (median, held out)": fmt(float(np.nanmedian(g["modeled_heldout"] / g["measured"])))})
+    return pd.DataFrame(rows)

@@ -146,6 +146,14 @@ class Params(ChapterParams):
     asic_program_years: float = param(
         4.0, unit="years", meaning="Years over which the program's one-off cost is recovered", gt=0, le=20,
         basis="Assumption (hypothetical program)")
+    breakeven_reference_provider: str = param(
+        "OpenAI", unit="", meaning="Provider whose latest stated token volume the ASIC's break-even is set against "
+                                   "(the program cost at which the two meet is reported)",
+        choices_from=("token_volumes", "provider"),
+        basis="The same reference workload as claim C7's first test (claims chapter)")
+    breakeven_reference_product: str = param(
+        "API", unit="", meaning="That provider's product whose stated volume is used",
+        choices_from=("token_volumes", "product"), basis="As claim C7's first test")
     # --- market prices -------------------------------------------------------------------------
     price_benchmark: Literal["gpqa_diamond", "mmlu", "eci"] = param(
         "gpqa_diamond", unit="", meaning="Benchmark that fixes capability for the headline price decline",

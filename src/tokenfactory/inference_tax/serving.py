@@ -13,9 +13,14 @@ Conventions
 - Continuous batching with the prompt's prefill spread over the decode steps: in steady state each
   step decodes B tokens and prefills B x (input/output) prompt tokens, so prefill adds compute (and
   routed-expert reads), not a separate phase.
-- Achieved fractions of the peaks (MBU for bandwidth, MFU for FLOPs) and a fixed time per step
-  (kernel launches, communication, sampling: `overhead_ms`) are the model's three efficiency
-  parameters, fitted to measured serving points in `calibration.py`.
+- Achieved fractions of the peaks (MBU for bandwidth, MFU for FLOPs) and a time per step outside the
+  roofline are the model's efficiency parameters, fitted to measured serving points in
+  `calibration.py`. The time outside the roofline has three parts: a fixed part (kernel launches:
+  `overhead_ms`), a part per sequence in the batch (scheduling, sampling, detokenizing:
+  `overhead_per_seq_ms`) and a part per doubling of the replica (all-reduce latency across tensor-
+  parallel chips: `overhead_tp_ms` x log2 n). A single constant, fitted where the data hold only large
+  batches, would tax a one-sequence step as heavily as a thousand-sequence one and put a ceiling on
+  the speed per user that measured systems do not have.
 
 Everything is numpy and broadcasts over points, replica sizes and batch sizes at once, so that a fit
 over fifty measurements costs milliseconds per evaluation.
@@ -24,6 +29,7 @@ over fifty measurements costs milliseconds per evaluation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping
 
 import numpy as np
@@ -143,12 +149,20 @@ class Workload:
 
 @dataclass(frozen=True)
 class Efficiency:
-    """Achieved fractions of peak and the fixed time per step (the calibrated parameters)."""
+    """Achieved fractions of peak and the time per step outside the roofline (the calibrated parameters)."""
 
     mbu: float
     mfu: float
     overhead_ms: float
     memory_usable: float = 0.9
+    overhead_per_seq_ms: float = 0.0
+    overhead_tp_ms: float = 0.0
+
+    def overhead_s(self, n: Any, batch: Any) -> np.ndarray:
+        """Seconds per step outside the roofline for a replica of `n` chips decoding `batch` sequences."""
+        n = np.asarray(n, float)
+        return (self.overhead_ms + self.overhead_per_seq_ms * np.asarray(batch, float)
+                + self.overhead_tp_ms * np.log2(np.maximum(n, 1.0))) / 1000.0
 
 
 def step_time(arch: Architecture, hw: Hardware, wl: Workload, eff: Efficiency, n: Any, batch: Any) -> np.ndarray:
@@ -166,7 +180,7 @@ def step_time(arch: Architecture, hw: Hardware, wl: Workload, eff: Efficiency, n
     flops_step = b * (active + arch.attention_flops(c_dec)) + b * r * (active + arch.attention_flops(wl.input_tokens / 2.0))
     t_mem = bytes_step / (n * hw.bandwidth_tb_s * 1e12 * eff.mbu)
     t_comp = flops_step / (n * hw.peak_tflops * 1e12 * eff.mfu)
-    return np.maximum(t_mem, t_comp) + eff.overhead_ms / 1000.0
+    return np.maximum(t_mem, t_comp) + eff.overhead_s(n, b)
 
 
 def max_batch(arch: Architecture, hw: Hardware, wl: Workload, eff: Efficiency, n: Any) -> np.ndarray:
@@ -195,6 +209,15 @@ def valid_replicas(arch: Architecture, hw: Hardware, wl: Workload, eff: Efficien
     return np.concatenate([inside, beyond[:2]])
 
 
+@lru_cache(maxsize=4096)
+def _sizes_and_bmax(arch: Architecture, hw: Hardware, wl: Workload, memory_usable: float) -> tuple[np.ndarray, np.ndarray]:
+    """Valid replica sizes and their batch caps (they depend on the efficiency only through the usable
+    memory, so a fit that varies the other parameters reuses them)."""
+    eff = Efficiency(1.0, 1.0, 0.0, memory_usable)
+    sizes = valid_replicas(arch, hw, wl, eff)
+    return sizes, max_batch(arch, hw, wl, eff, sizes)
+
+
 def operating_points(arch: Architecture, hw: Hardware, wl: Workload, eff: Efficiency) -> pd.DataFrame:
     """Every (replica size, batch) the system can run: tokens/s per user and per chip (for charts)."""
     rows = []
@@ -221,11 +244,11 @@ def best_at_interactivity(arch: Architecture, hw: Hardware, wl: Workload, eff: E
     """
     best = {"output_tokens_per_s_per_chip": np.nan, "tokens_per_s_per_user": np.nan,
             "chips_per_replica": np.nan, "batch": np.nan}
-    sizes = valid_replicas(arch, hw, wl, eff)
+    sizes, bmax = _sizes_and_bmax(arch, hw, wl, eff.memory_usable)
     if sizes.size == 0:
         return best
     # all replica sizes at once: a (sizes x grid) table of batches, capped by each size's memory
-    bmax = max_batch(arch, hw, wl, eff, sizes)[:, None]
+    bmax = bmax[:, None]
     grid = np.minimum(BATCH_GRID[None, :], bmax)
     t = step_time(arch, hw, wl, eff, sizes[:, None], grid)
     if tokens_per_s_per_user is None:
@@ -252,7 +275,7 @@ def best_at_interactivity(arch: Architecture, hw: Hardware, wl: Workload, eff: E
 
 def max_speed(arch: Architecture, hw: Hardware, wl: Workload, eff: Efficiency) -> float:
     """The fastest speed per user the system reaches: one sequence on the best replica size."""
-    sizes = valid_replicas(arch, hw, wl, eff)
+    sizes, _ = _sizes_and_bmax(arch, hw, wl, eff.memory_usable)
     if sizes.size == 0:
         return float("nan")
     return float(np.max(1.0 / step_time(arch, hw, wl, eff, sizes, 1.0)))

@@ -1,0 +1,265 @@
+"""Measured first: the measured frontier, its interpolation, the headline's basis, the overhead's form,
+the ceiling guard, and C4's footings. Expectations are worked by hand or from limit cases."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tokenfactory.inference_tax import analysis, calibration as cal, chapter, model as m, serving as sv
+from tokenfactory.inference_tax.params import Params
+
+from test_inference_tax_calibration import ACC, ARCH, TRUE, synthetic_bench
+
+ARCH70 = sv.Architecture.from_row(ARCH.iloc[0])
+
+
+# ---- the time per step outside the roofline ---------------------------------------------------------
+
+def test_overhead_has_a_fixed_part_a_part_per_sequence_and_a_part_per_doubling_of_the_replica():
+    eff = sv.Efficiency(mbu=1.0, mfu=1.0, overhead_ms=2.0, overhead_per_seq_ms=0.01, overhead_tp_ms=0.5)
+    # 2 ms + 0.01 ms x 100 sequences + 0.5 ms x log2(8) = 4.5 ms
+    assert float(eff.overhead_s(8, 100)) == pytest.approx(4.5e-3)
+    # one chip, one sequence: only the fixed part and one sequence's share
+    assert float(eff.overhead_s(1, 1)) == pytest.approx(2.01e-3)
+    # the constant form is the special case with the other two terms at zero
+    assert float(sv.Efficiency(0.5, 0.5, 3.0).overhead_s(8, 1000)) == pytest.approx(3e-3)
+
+
+def test_a_smaller_fixed_overhead_raises_the_fastest_speed():
+    hw = cal.hardware(ACC.set_index("accelerator").loc["B"], "fp8")
+    wl = sv.Workload(1024.0, 1024.0, "fp8")
+    slow = sv.max_speed(ARCH70, hw, wl, sv.Efficiency(0.6, 0.3, 17.5))
+    fast = sv.max_speed(ARCH70, hw, wl, sv.Efficiency(0.6, 0.3, 1.0, overhead_per_seq_ms=0.01, overhead_tp_ms=0.3))
+    assert slow < 1000 / 17.5 < fast
+
+
+# ---- the measured frontier -------------------------------------------------------------------------
+
+POINTS = pd.DataFrame({"point_id": list("abcd"), "source": "S", "as_of": "2026-01-01",
+                       "speed": [10.0, 15.0, 20.0, 40.0], "speed_kind": "measured",
+                       "tps": [1000.0, 500.0, 600.0, 200.0]})
+
+
+def test_the_frontier_is_the_upper_envelope_and_falls_with_speed():
+    f = analysis.measured_frontier(POINTS)
+    # (15, 500) is beaten by (20, 600): faster and more per chip
+    assert list(f["point_id"]) == ["a", "c", "d"]
+    assert np.all(np.diff(f["tps"]) < 0)
+
+
+def test_interpolation_is_log_linear_between_measured_points_and_never_extrapolates():
+    f = analysis.measured_frontier(POINTS)
+    mid = analysis.interpolate_frontier(f, float(np.sqrt(10 * 20)))   # geometric middle of 10 and 20
+    assert mid["status"] == "measured" and mid["tps"] == pytest.approx(np.sqrt(1000 * 600))
+    assert analysis.interpolate_frontier(f, 20.0)["tps"] == pytest.approx(600.0)
+    below, above = analysis.interpolate_frontier(f, 5.0), analysis.interpolate_frontier(f, 60.0)
+    assert below["status"] == "below" and np.isnan(below["tps"]) and below["low"] == 10.0
+    assert above["status"] == "above" and np.isnan(above["tps"]) and above["high"] == 40.0
+    assert analysis.interpolate_frontier(f.iloc[0:0], 20.0)["status"] == "none"
+
+
+def test_measured_points_match_accelerator_model_precision_and_workload():
+    bench = pd.DataFrame([
+        {"point_id": "ok", "accelerator": "X", "model": "M", "precision": "FP8", "input_tokens": 1000,
+         "output_tokens": 1000, "tokens_per_s_per_user": 50.0, "output_tokens_per_s_per_chip": 900.0},
+        {"point_id": "total", "accelerator": "X", "model": "M", "precision": "FP8 (e4m3)", "input_tokens": 1024,
+         "output_tokens": 1024, "tpot_ms": 10.0, "total_tokens_per_s_per_chip": 1000.0},
+        {"point_id": "fp4", "accelerator": "X", "model": "M", "precision": "NVFP4", "input_tokens": 1024,
+         "output_tokens": 1024, "tokens_per_s_per_user": 50.0, "output_tokens_per_s_per_chip": 2000.0},
+        {"point_id": "long", "accelerator": "X", "model": "M", "precision": "FP8", "input_tokens": 8192,
+         "output_tokens": 1024, "tokens_per_s_per_user": 50.0, "output_tokens_per_s_per_chip": 300.0},
+        {"point_id": "unstated", "accelerator": "X", "model": "M", "precision": np.nan, "input_tokens": 1024,
+         "output_tokens": 1024, "tokens_per_s_per_user": 50.0, "output_tokens_per_s_per_chip": 300.0},
+    ])
+    pts = analysis.measured_points(bench, "X", "M", "fp8", 1024.0, 1024.0)
+    assert set(pts["point_id"]) == {"ok", "total"}
+    # a total throughput at 1k/1k is half output; a time per token of 10 ms is 100 tokens/s per user
+    row = pts.set_index("point_id").loc["total"]
+    assert row["tps"] == pytest.approx(500.0) and row["speed"] == pytest.approx(100.0)
+
+
+# ---- the headline: measured where measured, modeled elsewhere ---------------------------------------
+
+@pytest.fixture(scope="module")
+def inputs():
+    from tokenfactory.data import load
+    inp = chapter.load(load)
+    return chapter.Inputs({k: v for k, v in inp.tables.items() if k != "serving_benchmarks"}, inp.problems)
+
+
+def _with_bench(inputs, speeds, tps):
+    bench = pd.DataFrame([{"point_id": f"p{s}", "source": "Synthetic", "accelerator": "NVIDIA B200",
+                           "model": "Llama 3.3 70B", "precision": "FP8", "engine": "x", "scenario": "concurrency",
+                           "input_tokens": 1024, "output_tokens": 1024, "tokens_per_s_per_user": s,
+                           "output_tokens_per_s_per_chip": t, "as_of": pd.Timestamp("2026-01-01")}
+                          for s, t in zip(speeds, tps)])
+    return chapter.Inputs({**inputs.tables, "serving_benchmarks": bench}, {})
+
+
+def test_the_headline_equals_the_measured_frontier_where_one_covers_the_speed(inputs):
+    inp = _with_bench(inputs, [20.0, 40.0, 80.0], [5000.0, 3000.0, 1000.0])
+    r = chapter.compute(Params(mc_draws=200), inp)
+    h = r.extras["head"]
+    expected = float(np.exp(np.interp(np.log(30.0), np.log([20.0, 40.0]), np.log([5000.0, 3000.0]))))
+    assert h["basis"] == "measured" and r.serving["output_tokens_per_s_per_chip"] == pytest.approx(expected)
+    g = chapter.glue_values(r)
+    assert g["cost_basis"][0] == "measured"
+    assert g["cost_per_mtok_gpu_usd"][0] == g["cost_per_mtok_measured_usd"][0]
+    # the model's cost stands beside it, at the model's own throughput
+    assert g["cost_per_mtok_model_usd"][0] == pytest.approx(
+        float(m.cost_per_mtok({**r.gpu, "tokens_per_s": h["modeled"]})["total"]))
+
+
+def test_outside_the_measured_range_the_model_speaks_and_the_page_says_so(inputs):
+    inp = _with_bench(inputs, [60.0, 90.0], [2000.0, 1000.0])
+    r = chapter.compute(Params(mc_draws=200), inp)
+    assert r.extras["head"]["basis"] == "modeled" and r.extras["head"]["status"] == "below"
+    t = chapter.texts(r)
+    assert t["cost_basis_sentence"].startswith("modeled") and "does not extrapolate" in t["cost_basis_sentence"]
+    # the slowest measured point bounds the cost from above: throughput only falls as speed rises
+    bound = chapter.glue_values(r)["cost_per_mtok_measured_bound_usd"][0]
+    assert bound == pytest.approx(float(m.cost_per_mtok({**r.gpu, "tokens_per_s": 2000.0})["total"]))
+
+
+def test_a_speed_only_measurements_reach_can_be_set(inputs):
+    """A speed past the model's fastest but inside a measured frontier is priced from the measurement."""
+    r0 = chapter.compute(Params(mc_draws=200), inputs)
+    top = r0.extras["head"]["model_max_speed"]
+    inp = _with_bench(inputs, [top * 0.5, top * 1.5], [3000.0, 200.0])
+    r = chapter.compute(Params(mc_draws=200, tokens_per_second_per_user=top * 1.2), inp)
+    assert r.extras["head"]["basis"] == "measured" and np.isnan(r.extras["head"]["modeled"])
+
+
+def test_the_flip_program_cost_puts_the_break_even_on_the_reference_volume(inputs):
+    r = chapter.compute(Params(mc_draws=200), inputs)
+    flip = r.extras["flip_nre"]
+    ref = r.extras["reference_volume"]["tokens_per_year"]
+    assert flip is not None and ref is not None
+    p2 = Params(mc_draws=200, asic_nre_usd=flip)
+    r2 = chapter.compute(p2, inputs)
+    assert r2.breakeven_tokens_per_year * 2 == pytest.approx(ref, rel=1e-6)   # 1k in / 1k out: total = 2 x output
+
+
+# ---- properties of the model over every chip ------------------------------------------------------
+
+@settings(max_examples=25, deadline=None)
+@given(mbu=st.floats(0.2, 0.9), mfu=st.floats(0.1, 0.7), fixed=st.floats(0.0, 20.0), per_seq=st.floats(0.0, 0.05),
+       tp=st.floats(0.0, 3.0), s1=st.floats(5.0, 200.0), k=st.floats(1.05, 3.0))
+def test_throughput_falls_and_cost_rises_with_speed_for_every_chip(inputs, mbu, mfu, fixed, per_seq, tp, s1, k):
+    eff = sv.Efficiency(mbu, mfu, fixed, overhead_per_seq_ms=per_seq, overhead_tp_ms=tp)
+    wl = sv.Workload(1024.0, 1024.0, "fp8")
+    p = Params()
+    for name, row in chapter.modelable_gpus(inputs):
+        hw = cal.hardware(row, "fp8")
+        a = sv.best_at_interactivity(ARCH70, hw, wl, eff, s1)["output_tokens_per_s_per_chip"]
+        b = sv.best_at_interactivity(ARCH70, hw, wl, eff, s1 * k)["output_tokens_per_s_per_chip"]
+        if np.isfinite(b):
+            assert np.isfinite(a) and a >= b * (1 - 1e-9), name
+            try:
+                inp, _, _ = chapter.cost_inputs(p, inputs, row, a, 0.7, "rental" if pd.isna(row.get("price_usd"))
+                                                else "ownership")
+            except chapter.InputError:
+                continue     # neither a price nor a rental rate: no cost to compare
+            ca = float(m.cost_per_mtok(inp)["total"])
+            cb = float(m.cost_per_mtok({**inp, "tokens_per_s": b})["total"])
+            assert cb >= ca * (1 - 1e-9), name
+
+
+# ---- the ceiling guard ----------------------------------------------------------------------------
+
+def test_the_guard_lifts_a_false_ceiling_to_the_fastest_measured_speed():
+    pts, _ = cal.usable_points(synthetic_bench(TRUE), ACC, ARCH)
+    capped = sv.Efficiency(0.55, 0.35, 40.0)                      # 40 ms a step: at most 25 tokens/s
+    fast = max(p.speed for p in pts if p.speed)
+    assert cal.ceiling_shortfall(capped, pts) > 1.0
+    fixed = cal.no_false_ceiling(capped, pts)
+    assert cal.ceiling_shortfall(fixed, pts) <= 1.0 + 1e-6
+    assert fixed.overhead_ms < capped.overhead_ms and fixed.mbu == capped.mbu
+    for p in pts:
+        if p.speed:
+            assert sv.max_speed(p.arch, p.hw, p.wl, fixed) >= p.speed * (1 - 1e-6)
+    assert fast == 70.0
+
+
+def test_every_fit_reaches_every_measured_speed_of_its_kind():
+    pts, skipped = cal.usable_points(synthetic_bench(TRUE, noise=0.3), ACC, ARCH)
+    effs = cal.fit_families(pts)
+    for key, eff in effs.items():
+        assert cal.ceiling_shortfall(eff, pts) <= 1.0 + 1e-6, key
+
+
+# ---- C4: every footing with a rival chip -----------------------------------------------------------
+
+VENDORS = {"N1": "NVIDIA", "N2": "NVIDIA", "N3": "NVIDIA", "A1": "AMD"}
+
+
+def _costs(rows):
+    return pd.DataFrame(rows, columns=["model", "source", "scenario", "accelerator", "usd_per_mtok",
+                                       "output_tokens_per_s_per_chip", "as_of", "tokens_per_s_per_user",
+                                       "usd_per_chip_hour", "input_tokens", "output_tokens", "precision"])
+
+
+def test_every_footing_with_a_rival_and_three_chips_enters_c4_newest_first():
+    rows = []
+    for acc, usd, tps in (("N1", 0.10, 900.0), ("N2", 0.12, 800.0), ("A1", 0.08, 700.0)):    # rival cheapest
+        rows.append(("M", "R2", "server", acc, usd, tps, "2026-04-01", np.nan, 2.0, np.nan, np.nan, np.nan))
+    for acc, usd, tps in (("N1", 0.07, 900.0), ("N2", 0.12, 800.0), ("A1", 0.08, 950.0)):    # vendor cheapest
+        rows.append(("M", "R1", "server", acc, usd, tps, "2025-04-01", np.nan, 2.0, np.nan, np.nan, np.nan))
+    for acc in ("N1", "N2", "N3"):                                                            # no rival: out
+        rows.append(("M", "R1", "offline", acc, 0.1, 100.0, "2025-04-01", np.nan, 2.0, np.nan, np.nan, np.nan))
+    for acc in ("N1", "A1"):                                                                  # two chips: out
+        rows.append(("K", "R2", "server", acc, 0.1, 100.0, "2026-04-01", np.nan, 2.0, np.nan, np.nan, np.nan))
+    f = analysis.c4_footings(_costs(rows), VENDORS)
+    assert list(zip(f["source"], f["scenario"])) == [("R2", "server"), ("R1", "server")]
+    assert list(f["cheapest"]) == ["A1", "N1"] and list(f["claimant_cheapest"]) == [False, True]
+    # the throughput half is tested apart: A1 serves most per chip on the older footing
+    assert list(f["fastest"]) == ["N1", "A1"] and list(f["claimant_fastest"]) == [True, False]
+    assert chapter.footing_split_word(f).startswith("holds on 1 of the 2")
+
+
+def test_frontier_footings_compare_chips_at_one_speed_every_chip_reaches():
+    rows = []
+    # N1 measured at 20 and 60 tokens/s, A1 at 40 and 80, N2 at 30 and 50: the common speed is 40
+    for acc, pts in (("N1", ((20.0, 4000.0), (60.0, 1000.0))), ("A1", ((40.0, 2500.0), (80.0, 500.0))),
+                     ("N2", ((30.0, 3000.0), (50.0, 1500.0)))):
+        for s, t in pts:
+            rows.append(("M", "IX", "concurrency", acc, 1.0, t, "2026-05-01", s, 2.0, 1024.0, 1024.0, "FP8"))
+    f = analysis.c4_footings(_costs(rows), VENDORS)
+    assert len(f) == 1 and "at 40 tokens/s" in f.iloc[0]["scenario"]
+    n1 = float(np.exp(np.interp(np.log(40.0), np.log([20.0, 60.0]), np.log([4000.0, 1000.0]))))
+    n2 = float(np.exp(np.interp(np.log(40.0), np.log([30.0, 50.0]), np.log([3000.0, 1500.0]))))
+    best = max(("N1", n1), ("A1", 2500.0), ("N2", n2), key=lambda x: x[1])
+    assert f.iloc[0]["fastest"] == best[0]
+    assert f.iloc[0]["cheapest_usd_per_mtok"] == pytest.approx(2.0 * 1e6 / (best[1] * 3600.0))
+
+
+@pytest.mark.build
+def test_on_the_books_data_the_model_never_caps_a_chip_below_its_fastest_measured_speed():
+    """Every chip, model, precision and workload in data/serving_benchmarks.csv: the efficiency the page
+    models that chip and model with reaches the fastest speed per user measured for it (slow: a full fit)."""
+    from tokenfactory.data import load
+    inp = chapter.load(load)
+    pts, _ = cal.usable_points(inp.tables["serving_benchmarks"], inp.tables["accelerators"],
+                               inp.tables["model_architectures"])
+    effs = cal.fit_families(pts)
+    for q in cal.fastest_measured(pts):
+        eff = chapter.efficiency_for(effs, "NVIDIA", "vendor_best", q.arch)
+        assert sv.max_speed(q.arch, q.hw, q.wl, eff) >= q.speed * (1 - 1e-6), (q.accelerator, q.model)
+
+
+def test_the_mlperf_anchor_is_a_model_like_the_one_served_in_the_newest_round():
+    archs = pd.DataFrame([{"model": "M70", "total_params_b": 70.0, "active_params_b": 70.0},
+                          {"model": "M8", "total_params_b": 8.0, "active_params_b": 8.0},
+                          {"model": "MoE", "total_params_b": 80.0, "active_params_b": 10.0}])
+    rows = [("M8", "MLPerf v2", "offline", "X", 0.01, 9e4, "2026-04-01"),
+            ("MoE", "MLPerf v2", "offline", "X", 0.02, 9e4, "2026-04-01"),
+            ("M70", "MLPerf v2", "server", "X", 0.07, 9e3, "2026-04-01"),
+            ("M70", "MLPerf v2", "offline", "X", 0.06, 9e3, "2026-04-01"),
+            ("M70", "MLPerf v1", "offline", "X", 0.05, 9e3, "2025-04-01")]
+    costs = pd.DataFrame(rows, columns=["model", "source", "scenario", "accelerator", "usd_per_mtok",
+                                        "output_tokens_per_s_per_chip", "as_of"])
+    a = chapter.mlperf_anchor(costs, "X", ARCH70, archs)
+    assert a["usd_per_mtok"] == 0.06 and "M70, offline" in a["note"] and "v2" in a["note"]
+    assert chapter.mlperf_anchor(costs, "Y", ARCH70, archs)["usd_per_mtok"] is None
