@@ -10,6 +10,7 @@ chapter runs its own notebook, written here. The copied package is the one the b
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -114,7 +115,7 @@ def test_a_sixth_chapter_executes_publishes_and_is_read(tmp_path, monkeypatch):
     reader = read_by_flywheel(root)
 
     # the book's own contracts (not the stand-ins') accept the new chapter and its reader
-    env = {k: v for k, v in __import__("os").environ.items() if k != "TOKENFACTORY_CONTRACTS"}
+    env = {k: v for k, v in os.environ.items() if k != "TOKENFACTORY_CONTRACTS"}
     env.update(TOKENFACTORY_ROOT=str(root), TOKENFACTORY_BUILD=str(root / "_build"))
     check = subprocess.run([str(TOKENFACTORY), "check"], capture_output=True, text=True, env=env, timeout=600)
     assert check.returncode == 0, check.stdout + check.stderr
