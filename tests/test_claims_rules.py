@@ -21,7 +21,9 @@ T = P.catch_up_months_max
 #: A synthetic world in which every testable claim passes (values set by hand, away from thresholds).
 UPSTREAM = {
     "compute_gap": {
-        "open_lag_months_average": T / 2, "lag_average_n": 24, "lag_average_start": "2024-01-01",
+        "open_lag_months_epoch_footing": T / 2, "ref_epoch_2025_lag_avg_months": T / 3,
+        "ref_epoch_2025_lag_avg_months_low": T / 6, "ref_epoch_2025_lag_avg_months_high": T / 2,
+        "open_lag_months_average": T * 2, "lag_average_n": 24, "lag_average_start": "2024-01-01",
         "lag_average_end": "2025-12-31", "open_lag_trend_months_per_year": -3.0, "lag_trend_low": -5.0,
         "lag_trend_high": -1.0, "n_records": 20, "current_lag_months": T * 2, "unmatched_lag_months": T * 2,
         "open_lag_months_latest": T * 2,
@@ -33,6 +35,10 @@ UPSTREAM = {
         "training_compute_open_lag_months": 20.0, "training_compute_open_lag_low": 15.0,
         "training_compute_open_lag_high": 25.0, "training_compute_lag_at_epoch_months": 10.0,
         "training_compute_n_open": 10, "training_compute_n_closed": 12,
+        "training_compute_leave_one_out_change_min": 1.5, "training_compute_leave_one_out_change_max": 4.0,
+        "training_compute_ratio_leave_one_out_low": 5.0, "training_compute_ratio_leave_one_out_high": 12.0,
+        "training_compute_leave_one_out_labs": 8, "training_compute_leave_one_out_weakest_lab": "Lab A",
+        "training_compute_ratio_top3": 8.0, "training_compute_ratio_top3_at_epoch": 2.0,
         "capex_cagr_recent": P.capex_growth_min * 2, "capex_cagr": P.capex_growth_min * 2,
     },
     "inference_tax": {
@@ -49,10 +55,12 @@ UPSTREAM = {
                 "spec_to_silicon_median_months": 27.0, "spec_to_silicon_lo": 24.0, "spec_to_silicon_hi": 30.0,
                 "claim_deployment_targeted": 1.0,
                 "median_design_to_tapeout_months": 24.0, "min_feasible_cycle_months": 8.0,
-                "nvidia_recent_generation_gap_months": 12.0},
+                "nvidia_recent_generation_gap_months": 12.0, "nvidia_architecture_gap_months": 24.0,
+                "tpu_architecture_gap_months": 20.0, "n_tpu_architecture_gaps": 5},
     "flywheel": {"crossover_month": 30, "cost_per_mtok_ratio_y5": 0.7, "lead_share_tax": 0.2,
-                 "lead_share_cycle": 0.5, "lead_share_data": 0.3, "share_of_runs_integrated_ahead": 0.6,
-                 "sensitivity_runs": 100},
+                 "lead_share_cycle": 0.5, "lead_share_data": 0.3, "share_of_runs_integrated_ahead": 1.0,
+                 "sensitivity_runs": 100, "cumulative_advantage_y5_usd_bn": 5.0, "own_cycle_start_months": 20.0,
+                 "asic_cost_ratio": 0.7},
 }
 
 #: Facts from data/ (vendors, the reference workload, custom-chip companies' volumes, fleet use).
@@ -98,7 +106,7 @@ def test_with_no_evidence_every_testable_claim_is_inconclusive_and_names_what_is
         "C1": INCONCLUSIVE, "C2": INCONCLUSIVE, "C3": INCONCLUSIVE, "C4": INCONCLUSIVE, "C5": NOT_TESTABLE,
         "C6": INCONCLUSIVE, "C7": INCONCLUSIVE, "C8": INCONCLUSIVE, "C9": INCONCLUSIVE, "C10": NOT_TESTABLE,
         "C11": INCONCLUSIVE, "C12": SELF_REPORTED}
-    assert "compute_gap.open_lag_months_average" in by["C1"].missing
+    assert "compute_gap.open_lag_months_epoch_footing" in by["C1"].missing
     assert "compute_gap.window_power_at_reference" in by["C2"].missing
     assert sum(rules.counts(verdicts).values()) == 12 and len(rules.VERDICTS) == 6
 
@@ -146,24 +154,29 @@ def _tests(cid: str, ev) -> tuple:
     return tuple(c.passed for c in v.checks if c.role == rules.TEST)
 
 
-def test_c1_time_averaged_lag_on_both_sides_of_the_threshold():
+def test_c1_level_averaged_lag_on_epochs_footing_on_both_sides_of_the_threshold():
     # (within months, shrinking) on each side of the threshold and of zero
-    assert _tests("C1", _ev(compute_gap__open_lag_months_average=T * 0.99)) == (True, True)
-    assert _tests("C1", _ev(compute_gap__open_lag_months_average=T * 1.01)) == (False, True)
+    assert _tests("C1", _ev(compute_gap__open_lag_months_epoch_footing=T * 0.99)) == (True, True)
+    assert _tests("C1", _ev(compute_gap__open_lag_months_epoch_footing=T * 1.01)) == (False, True)
     assert _tests("C1", _ev(compute_gap__lag_trend_high=1.0)) == (True, None)  # interval straddles zero
     assert _tests("C1", _ev(compute_gap__lag_trend_low=0.5, compute_gap__lag_trend_high=2.0)) == (True, False)
     # the gap between the leading labs is not measured: at most partly
     assert _one("C1", _ev()) == PARTLY
     # above the threshold and the trend undecided: the level fails, the trend decides nothing
-    assert _one("C1", _ev(compute_gap__open_lag_months_average=T * 1.01, compute_gap__lag_trend_high=1.0)) \
+    assert _one("C1", _ev(compute_gap__open_lag_months_epoch_footing=T * 1.01, compute_gap__lag_trend_high=1.0)) \
         == NOT_SUPPORTED
-    assert _one("C1", _ev(compute_gap__open_lag_months_average=T * 1.01, compute_gap__lag_trend_low=0.5,
+    assert _one("C1", _ev(compute_gap__open_lag_months_epoch_footing=T * 1.01, compute_gap__lag_trend_low=0.5,
                           compute_gap__lag_trend_high=2.0)) == NOT_SUPPORTED
-    # the point lag and the unmatched model are second views: alone they change nothing
+    # the time average, the point lag and the unmatched model are second views: alone they change nothing
+    assert _tests("C1", _ev(compute_gap__open_lag_months_average=T * 10)) == (True, True)
     assert _tests("C1", _ev(compute_gap__current_lag_months=T * 10)) == (True, True)
-    assert _one("C1", _ev(compute_gap__open_lag_months_average=evidence.MISSING)) == INCONCLUSIVE
+    assert _one("C1", _ev(compute_gap__open_lag_months_epoch_footing=evidence.MISSING)) == INCONCLUSIVE
     v = rules.assess_claim(ledger.load().by_id()["C1"], _ev(), P)
     assert "±" in v.power and v.sample and v.test
+    # the rule names each measure correctly: the headline is the level average beside Epoch's figure
+    assert "averaged over capability levels" in v.checks[0].note and "Epoch AI's published" in v.checks[0].note
+    assert "time" in v.checks[2].note and "second view" in v.checks[2].note
+    assert "the measure Epoch AI publishes" not in v.rule.replace("as Epoch AI measures", "")
 
 
 def test_c2_a_test_without_power_is_inconclusive_not_evidence_against():
@@ -191,20 +204,38 @@ def _c3_outcomes(ev) -> tuple:
 def test_c3_widening_needs_the_ratio_interval_above_the_earlier_ratio():
     g = "compute_gap__"
     then = UPSTREAM["compute_gap"]["training_compute_ratio_at_epoch"]
-    # (widening, capex) on each side of the earlier ratio and of the capex threshold
-    assert _c3_outcomes(_ev(**{g + "training_compute_ratio_low": then * 1.01})) == (True, True)
-    assert _c3_outcomes(_ev(**{g + "training_compute_ratio_low": then * 0.99})) == (None, True)  # straddles
+    # (widening, robust to one lab, capex) on each side of the earlier ratio and of the capex threshold
+    assert _c3_outcomes(_ev(**{g + "training_compute_ratio_low": then * 1.01})) == (True, True, True)
+    assert _c3_outcomes(_ev(**{g + "training_compute_ratio_low": then * 0.99})) == (None, True, True)  # straddles
     assert _c3_outcomes(_ev(**{g + "training_compute_ratio_low": then * 0.5,
-                               g + "training_compute_ratio_high": then * 0.99})) == (False, True)  # narrowing
-    assert _c3_outcomes(_ev(**{g + "capex_cagr_recent": P.capex_growth_min * 0.99})) == (True, False)
-    assert _c3_outcomes(_ev(**{g + "capex_cagr_recent": P.capex_growth_min})) == (True, True)
-    # energy is untested: at most partly; both tests failing: not supported
+                               g + "training_compute_ratio_high": then * 0.99}))[0] is False  # narrowing
+    assert _c3_outcomes(_ev(**{g + "capex_cagr_recent": P.capex_growth_min * 0.99}))[2] is False
+    assert _c3_outcomes(_ev(**{g + "capex_cagr_recent": P.capex_growth_min}))[2] is True
+    # energy is untested: at most partly; every test failing: not supported
     assert _one("C3", _ev()) == PARTLY
     assert _one("C3", _ev(**{g + "capex_cagr_recent": P.capex_growth_min * 0.99,
                              g + "training_compute_ratio_low": then * 0.5,
-                             g + "training_compute_ratio_high": then * 0.99})) == NOT_SUPPORTED
+                             g + "training_compute_ratio_high": then * 0.99,
+                             g + "training_compute_leave_one_out_change_min": 0.5,
+                             g + "training_compute_leave_one_out_change_max": 0.9,
+                             g + "training_compute_ratio_top3": 1.0})) == NOT_SUPPORTED
     assert _one("C3", _ev(**{g + "training_compute_ratio_at_epoch": evidence.MISSING,
-                             g + "capex_cagr_recent": evidence.MISSING})) == INCONCLUSIVE
+                             g + "capex_cagr_recent": evidence.MISSING,
+                             g + "training_compute_leave_one_out_change_min": evidence.MISSING})) == INCONCLUSIVE
+
+
+def test_c3_robust_to_one_lab_on_both_sides_of_no_change():
+    g = "compute_gap__"
+    # the smallest lab-less change just above one widens; just below one leaves it to one lab: undecided
+    assert _c3_outcomes(_ev(**{g + "training_compute_leave_one_out_change_min": 1.01}))[1] is True
+    assert _c3_outcomes(_ev(**{g + "training_compute_leave_one_out_change_min": 0.99}))[1] is None
+    # the top-three means must move the same way
+    assert _c3_outcomes(_ev(**{g + "training_compute_ratio_top3": 1.99}))[1] is None
+    # every lab-less ratio and the top three shrank: narrowing
+    assert _c3_outcomes(_ev(**{g + "training_compute_leave_one_out_change_min": 0.5,
+                               g + "training_compute_leave_one_out_change_max": 0.99,
+                               g + "training_compute_ratio_top3": 1.9}))[1] is False
+    assert rules.robust_to_one_lab(None, 2.0, 3.0, 1.0) is None
 
 
 def test_c4_the_vendor_must_be_cheapest_on_measured_data_among_enough_chips():
@@ -226,10 +257,10 @@ def test_c5_and_c10_are_not_testable_whatever_the_evidence():
 
 def test_c10_says_what_would_have_to_be_true():
     # floor 8 months: a 6-month cycle end to end is shorter than manufacturing alone; as a cadence it is
-    # 12 / 6 = 2 times NVIDIA's; a 3-month cadence 4 times
+    # 24 / 6 = 4 times NVIDIA's architecture cadence; a 3-month cadence 8 times
     needs = rules.what_would_have_to_be_true(_ev(), P)
     assert any("shorter than the manufacturing phases" in s for s in needs)
-    assert any("2 times as often" in s for s in needs) and any("4 times as often" in s for s in needs)
+    assert any("4 times as often" in s for s in needs) and any("8 times as often" in s for s in needs)
     # a 2-month floor leaves 4 months for design in a 6-month cycle
     assert any("leaves 4 months for design" in s for s in rules.what_would_have_to_be_true(
         _ev(tapeout__min_feasible_cycle_months=2.0), P))
@@ -363,16 +394,72 @@ def test_c9_a_targeted_deployment_decides_nothing_and_missing_results_are_inconc
     assert _c9(**gone)[0] == INCONCLUSIVE
 
 
-def test_c11_conditional_on_the_premises_and_the_share_of_runs_decides_nothing():
-    h = P.flywheel_horizon_months
-    assert _one("C11", _ev(flywheel__crossover_month=h)) == PARTLY
-    assert _one("C11", _ev(flywheel__crossover_month=h + 1, flywheel__cost_per_mtok_ratio_y5=1.01)) == NOT_SUPPORTED
-    assert _one("C11", _ev(flywheel__crossover_month=None, flywheel__cost_per_mtok_ratio_y5=1.01)) == NOT_SUPPORTED
-    assert _one("C11", _ev(flywheel__share_of_runs_integrated_ahead=0.01)) == PARTLY
-    v = rules.assess_claim(ledger.load().by_id()["C11"], _ev(), P)
+def test_c11_a_win_in_the_model_needs_every_run_and_a_premise_the_tpu_agrees_with():
+    h, tol = P.flywheel_horizon_months, P.premise_tolerance
+    # the synthetic world: overtakes (month 30), leads, ahead in every run, own cycle = TPU gap: partly at best
+    assert _one("C11", _ev()) == PARTLY
+    assert _tests("C11", _ev()) == (True, True, True)
+    # overtaking exactly at the horizon still counts; one month later, or trailing at year five, does not
+    assert _tests("C11", _ev(flywheel__crossover_month=h))[0] is True
+    assert _tests("C11", _ev(flywheel__crossover_month=h + 1))[0] is False
+    assert _tests("C11", _ev(flywheel__cumulative_advantage_y5_usd_bn=-0.01))[0] is False
+    assert _tests("C11", _ev(flywheel__cumulative_advantage_y5_usd_bn=0.01))[0] is True
+    # across the ranges only all or none decides: a share of runs is not a probability
+    assert _tests("C11", _ev(flywheel__share_of_runs_integrated_ahead=0.99))[1] is None
+    assert _one("C11", _ev(flywheel__share_of_runs_integrated_ahead=0.99)) == NOT_TESTABLE
+    assert _tests("C11", _ev(flywheel__share_of_runs_integrated_ahead=0.0))[1] is False
+    # the own-chip cycle against the TPU's architecture gap (20 months), on both sides of the tolerance
+    inside, outside = 20.0 * (1 + tol * 0.9), 20.0 * (1 + tol * 1.1)
+    assert _tests("C11", _ev(flywheel__own_cycle_start_months=inside))[2] is True
+    assert _tests("C11", _ev(flywheel__own_cycle_start_months=outside))[2] is False
+    assert _tests("C11", _ev(flywheel__own_cycle_start_months=20.0 * (1 - tol * 1.1)))[2] is False
+    assert _one("C11", _ev(flywheel__own_cycle_start_months=outside)) == NOT_TESTABLE
+    assert _one("C11", _ev(tapeout__tpu_architecture_gap_months=evidence.MISSING)) == NOT_TESTABLE
+    v = rules.assess_claim(ledger.load().by_id()["C11"], _ev(flywheel__share_of_runs_integrated_ahead=0.6), P)
+    assert "60%" in v.reason and "depends on premises" in v.reason
     text = " ".join(c.note for c in v.checks)
-    assert "faster chip cycles" in text and "not a probability" in text and "probability of" not in text
+    assert "faster chip cycles" in text and "probability" not in text
     assert rules.main_lead_source(_ev()) == ("faster chip cycles", 0.5)
+
+
+def test_c11_a_scenario_that_removes_the_mechanism_moves_the_verdict():
+    """A weakened loop (the weak_flywheel scenario's premises: no data feedback, costlier generations)
+    leaves the integrated lab behind at year five and overtaking only after the horizon: the verdict
+    must move from a win the rule cannot confirm to not supported."""
+    h = P.flywheel_horizon_months
+    strong = _ev(flywheel__share_of_runs_integrated_ahead=0.8)
+    weak = _ev(flywheel__crossover_month=h + 4, flywheel__cumulative_advantage_y5_usd_bn=-0.4,
+               flywheel__share_of_runs_integrated_ahead=0.2)
+    never = _ev(flywheel__crossover_month=None, flywheel__cumulative_advantage_y5_usd_bn=-8.0,
+                flywheel__share_of_runs_integrated_ahead=0.2)
+    assert _one("C11", strong) == NOT_TESTABLE
+    assert _one("C11", weak) == NOT_SUPPORTED and _one("C11", never) == NOT_SUPPORTED
+    assert "no flywheel" in rules.assess_claim(ledger.load().by_id()["C11"], never, P).reason
+
+
+def test_c11_the_weak_flywheel_scenario_moves_the_verdict_end_to_end():
+    """The flywheel chapter's model run at the default premises and at the weak_flywheel scenario's (the
+    same inputs from the other chapters, set by hand): the rule must give different verdicts."""
+    from tokenfactory.config import resolve
+    from tokenfactory.flywheel import chapter as fw
+    from tokenfactory.flywheel import model
+
+    x0 = {"volume0_tokens": 5e14, "cost_gpu0_usd_per_mtok": 0.05, "cost_asic0_usd_per_mtok": 0.034,
+          "merchant_cycle_months": 24.0, "floor_months": 8.0, "technology_rate_per_year": 1.35,
+          "fleet_life_months": 60.0, "align_own_to_merchant": 0.0}
+    verdicts = {}
+    for scen in ("default", "weak_flywheel"):
+        p = resolve(scen).params["flywheel"]
+        x = {**x0, **{k: float(getattr(p, k)) for k in model.INPUTS if hasattr(p, k)}}
+        o = model.outcomes(model.simulate(x, p.horizon_months), fw.AT_MONTH)
+        month = float(o["crossover_month"][0])
+        ev = _ev(flywheel__crossover_month=None if month != month else month,
+                 flywheel__cumulative_advantage_y5_usd_bn=float(o["advantage_usd_bn"][0]),
+                 flywheel__share_of_runs_integrated_ahead=0.5, flywheel__own_cycle_start_months=24.0,
+                 tapeout__tpu_architecture_gap_months=24.0)
+        verdicts[scen] = _one("C11", ev)
+    assert verdicts["default"] != verdicts["weak_flywheel"]
+    assert verdicts["weak_flywheel"] == NOT_SUPPORTED
 
 
 def test_self_reported_label():
@@ -389,6 +476,6 @@ def test_self_reported_label():
 def test_c1_a_shorter_average_lag_never_gives_a_worse_verdict(a, b):
     short, long = sorted((a, b))
     c1 = ledger.load().by_id()["C1"]
-    v_short = rules.assess_claim(c1, _ev(compute_gap__open_lag_months_average=short), P).verdict
-    v_long = rules.assess_claim(c1, _ev(compute_gap__open_lag_months_average=long), P).verdict
+    v_short = rules.assess_claim(c1, _ev(compute_gap__open_lag_months_epoch_footing=short), P).verdict
+    v_long = rules.assess_claim(c1, _ev(compute_gap__open_lag_months_epoch_footing=long), P).verdict
     assert _RANK[v_short] >= _RANK[v_long]

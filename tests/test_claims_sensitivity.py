@@ -23,7 +23,7 @@ def test_flip_points_are_the_tested_results_and_the_verdicts_after_follow_the_ru
     # C1 with the trend undecided: a lag of half the threshold passes; with the threshold below it, the
     # only decided test fails and the verdict falls from partly to not supported
     ev = _ev(compute_gap__lag_trend_high=1.0)
-    avg = UPSTREAM["compute_gap"]["open_lag_months_average"]
+    avg = UPSTREAM["compute_gap"]["open_lag_months_epoch_footing"]
     c1 = _flips(ev)[("C1", "catch_up_months_max")]
     assert (c1.now, c1.flips_at, c1.side, c1.verdict_now, c1.verdict_after) == (
         P.catch_up_months_max, avg, "below", PARTLY, NOT_SUPPORTED)
@@ -101,7 +101,9 @@ def test_param_text(name, value, text):
 def test_glue_flips_glues_every_key_even_without_a_flip(monkeypatch):
     glued = {}
     monkeypatch.setattr("myst_nb.glue", lambda key, value, display=False: glued.__setitem__(key, value))
-    sensitivity.glue_flips([])
+    from tokenfactory.claims import page
+
+    page.glue_flips([])
     assert {f"{k}_txt" for k in sensitivity.GLUED_KEYS} <= set(glued)
 
 

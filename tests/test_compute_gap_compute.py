@@ -180,3 +180,72 @@ def test_company_growth_per_company_over_the_totals_years():
     assert g.set_index("company").loc["A", "cagr"] == pytest.approx(1.0)  # 10 -> 40 in two years: x2 a year
     assert g["share_last"].sum() == pytest.approx(1.0) and g.share_last.iloc[0] == pytest.approx(0.6)
     assert compute.company_growth(v, None, None).empty and compute.company_growth(v, 2022, 2022).empty
+
+
+# --- The compute gap robust to one lab (hand-computed) ---------------------------------------------
+
+def _runs_by_lab():
+    import pandas as pd
+
+    rows = [  # (lab, group, date, FLOP)
+        ("L1", "closed", "2024-01-01", 100.0), ("L1", "closed", "2025-01-01", 1000.0),
+        ("L2", "closed", "2024-06-01", 200.0), ("L3", "closed", "2023-01-01", 50.0),
+        ("O1", "open", "2024-01-01", 10.0), ("O2", "open", "2024-06-01", 20.0), ("O3", "open", "2023-01-01", 5.0),
+    ]
+    return pd.DataFrame({"organization": [r[0] for r in rows], "group": [r[1] for r in rows],
+                         "publication_date": pd.to_datetime([r[2] for r in rows]),
+                         "training_compute_flop": [r[3] for r in rows], "model": [f"m{i}" for i in range(len(rows))]})
+
+
+def test_leaving_out_the_lab_of_the_largest_run_changes_the_ratio():
+    import pandas as pd
+
+    from tokenfactory.compute_gap import compute as spend
+
+    runs = _runs_by_lab()
+    at, then = pd.Timestamp("2025-06-01"), pd.Timestamp("2024-07-01")
+    # all labs: 1000 / 20 = 50 now; 200 / 20 = 10 then
+    assert spend.max_ratio(runs, at) == pytest.approx(50.0)
+    loo = spend.leave_one_lab_out(runs, at, then).set_index("left_out")
+    # without L1 the largest closed run is L2's 200: 200 / 20 = 10 now, 200 / 20 = 10 then: no widening
+    assert loo.loc["L1", "ratio"] == pytest.approx(10.0) and loo.loc["L1", "change"] == pytest.approx(1.0)
+    # without O2 the largest open run is O1's 10: 1000 / 10 = 100 now
+    assert loo.loc["O2", "ratio"] == pytest.approx(100.0)
+    assert loo["ratio"].min() == pytest.approx(10.0) and loo["ratio"].max() == pytest.approx(100.0)
+
+
+def test_top_three_mean_ratio_by_hand():
+    import pandas as pd
+
+    from tokenfactory.compute_gap import compute as spend
+
+    runs = _runs_by_lab()
+    # closed top 3: 1000, 200, 100 -> mean 433.3; open top 3: 20, 10, 5 -> mean 11.67; ratio 37.14
+    assert spend.top_mean_ratio(runs, pd.Timestamp("2025-06-01")) == pytest.approx((1300 / 3) / (35 / 3))
+    # before 2024: one run per side, fewer than three: undefined
+    assert np.isnan(spend.top_mean_ratio(runs, pd.Timestamp("2023-06-01")))
+
+
+def test_owned_gap_by_hand_with_conservative_bounds():
+    import pandas as pd
+
+    from tokenfactory.compute_gap import compute as spend
+
+    q1, q2 = pd.Timestamp("2024-03-31"), pd.Timestamp("2025-03-31")
+    rows = [  # owner, quarter, median, p5, p95
+        ("Big", q1, 200.0, 100.0, 300.0), ("Open", q1, 100.0, 50.0, 200.0), ("Mid", q1, 150.0, 100.0, 200.0),
+        ("Big", q2, 1000.0, 800.0, 1200.0), ("Open", q2, 100.0, 80.0, 125.0), ("Mid", q2, 500.0, 400.0, 600.0),
+    ]
+    owned = pd.DataFrame({"owner": [r[0] for r in rows], "chips": "NVIDIA", "quarter_end": [r[1] for r in rows],
+                          "h100e": [r[2] for r in rows], "h100e_p5": [r[3] for r in rows],
+                          "h100e_p95": [r[4] for r in rows], "complete": True})
+    g = spend.owned_gap(owned, "Open")
+    # q1: 200 / 100 = 2, bounds 100 / 200 = 0.5 and 300 / 50 = 6; q2: 10, bounds 800 / 125 = 6.4 and 1200 / 80 = 15
+    assert g["ratio"].tolist() == pytest.approx([2.0, 10.0])
+    assert g["ratio_low"].tolist() == pytest.approx([0.5, 6.4]) and g["ratio_high"].tolist() == pytest.approx([6.0, 15.0])
+    assert (g["leader"] == "Big").all()
+    assert spend.owned_direction(g) is True           # 6.4 > 6: widening beyond both uncertainties
+    assert spend.owned_direction(g.iloc[:1]) is None  # one quarter: no direction
+    # the last quarter's interval overlapping the first's: undecided
+    g2 = g.assign(ratio_low=[0.5, 5.9])
+    assert spend.owned_direction(g2) is None

@@ -38,20 +38,20 @@ def test_execution_order_follows_the_declared_reads():
 
 
 def test_a_read_nobody_publishes_is_refused_by_name():
-    up = Contract("a", (Output("x", "USD"),))
-    down = Contract("b", (Output("y", "USD"),), {"a": ("x", "depreciation_years")})
+    up = Contract("a", publishes=(Output("x", "USD"),))
+    down = Contract("b", publishes=(Output("y", "USD"),), reads={"a": ("x", "depreciation_years")})
     with pytest.raises(ContractError, match=r"b reads a\.depreciation_years, which a does not publish"):
         contract.check({"a": up, "b": down})
     with pytest.raises(ContractError, match="not a chapter of the book"):
-        contract.check({"b": Contract("b", (), {"zzz": ("x",)})})
-    contract.check({"a": up, "b": Contract("b", (), {"a": ("x",)})})  # the declared read alone passes
+        contract.check({"b": Contract("b", reads={"zzz": ("x",)})})
+    contract.check({"a": up, "b": Contract("b", reads={"a": ("x",)})})  # the declared read alone passes
 
 
 def test_declarations_are_well_formed():
     with pytest.raises(ValueError, match="published twice"):
-        Contract("a", (Output("x", ""), Output("x", "")))
+        Contract("a", publishes=(Output("x", ""), Output("x", "")))
     with pytest.raises(ValueError, match="its own results"):
-        Contract("a", (), {"a": ("x",)})
+        Contract("a", reads={"a": ("x",)})
     with pytest.raises(ValueError, match="drop '_txt'"):
         Output("asic_reference_txt", "", "text")
     with pytest.raises(ValueError, match="kind"):
@@ -59,7 +59,7 @@ def test_declarations_are_well_formed():
 
 
 def test_an_undeclared_read_raises_at_run_time():
-    c = Contract("b", (), {"a": ("x",)})
+    c = Contract("b", reads={"a": ("x",)})
     upstream = {"a": {"x": 2.0, "y": 3.0}}
     assert c.number(upstream, "a", "x") == 2.0
     assert c.number({}, "a", "x") is None  # declared but absent: None, never a default
@@ -69,10 +69,10 @@ def test_an_undeclared_read_raises_at_run_time():
 
 
 def test_missing_outputs_names_what_a_run_did_not_glue():
-    c = Contract("a", (Output("x", "USD"), Output("label", "", "text"), Output("n", "", "count")))
+    c = Contract("a", publishes=(Output("x", "USD"), Output("label", "", "text"), Output("n", "", "count")))
     assert contract.missing_outputs(c, {"x": None, "label_txt": "B200"}) == ["n"]
     # a number glued only as its display string does not count: another chapter could not read it
-    assert contract.missing_outputs(Contract("a", (Output("x", "USD"),)), {"x_txt": "$1"}) == ["x"]
+    assert contract.missing_outputs(Contract("a", publishes=(Output("x", "USD"),)), {"x_txt": "$1"}) == ["x"]
 
 
 def test_a_rule_reading_an_undeclared_metric_raises():

@@ -30,16 +30,19 @@ def test_first_edition_is_recorded_and_the_page_lists_moves(tmp_path, monkeypatc
     from tokenfactory import paths
 
     monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
-    assert site.previous_edition() is None                        # no editions folder: no "What changed"
+    assert site.previous_edition(None) is None                    # no editions folder: no "What changed"
     for name, lag, commit in (("2025-12-01", 1.0, "aaaaaaa"), ("2026-01-01", 3.0, "bbbbbbb")):
         ed = tmp_path / "editions" / name
         ed.mkdir(parents=True)
         (ed / "results.json").write_text(json.dumps({"results": {"compute_gap": {"lag": lag, "word": "growing"}}}))
         (ed / "edition.json").write_text(json.dumps({"edition": name, "commit": commit}))
     (tmp_path / "editions" / "2026-02-01").mkdir()                # a folder without results: not an edition
-    name, results, meta = site.previous_edition()
+    name, results, meta = site.previous_edition(None)
     assert (name, meta["commit"]) == ("2026-01-01", "bbbbbbb")    # the newest recorded edition
     assert results["results"]["compute_gap"]["lag"] == 3.0
+    # a build of that edition's own commit (short or full id) compares with the edition before it
+    assert site.previous_edition("bbbbbbb")[0] == site.previous_edition("bbbbbbb0123456789")[0] == "2025-12-01"
+    assert site.previous_edition("ccccccc")[0] == "2026-01-01"
     (tmp_path / "data").mkdir()
     nbdir = tmp_path / "nbs"
     nbdir.mkdir()
@@ -63,7 +66,7 @@ def test_every_recorded_edition_names_its_commit_and_holds_results():
         assert meta.get("commit"), f"{d.name}: edition.json names no commit"
         assert json.loads((d / "results.json").read_text(encoding="utf-8"))["results"], f"{d.name}: no results"
     if folders:
-        assert site.previous_edition()[0] == folders[-1].name
+        assert site.previous_edition(None)[0] == folders[-1].name
 
 
 def test_row_changes_by_key(tmp_path, monkeypatch):
@@ -74,3 +77,26 @@ def test_row_changes_by_key(tmp_path, monkeypatch):
     assert added == ["y | 2", "z | 3"] and removed == ["w | 0"]
     assert site.row_changes("t", {"rows": 3}) == ([], [])          # the edition recorded no keys
     assert site.row_changes("t", {"key": ["nope"], "keys": []}) == ([], [])
+
+
+def test_previous_edition_skips_the_commit_being_built(tmp_path, monkeypatch):
+    """The newest edition whose commit is not the build's (short ids compared by prefix); an edition
+    without edition.json is never skipped; folders not named by a date are ignored."""
+    monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
+    for name, commit in (("2026-01-01", "aaa1111"), ("2026-02-01", "bbb2222"), ("2026-02-01-b", "bbb2222"),
+                         (".2026-03-01.tmp", "ccc3333")):
+        d = tmp_path / "editions" / name
+        d.mkdir(parents=True)
+        (d / "results.json").write_text(json.dumps({"results": {"ch": {"x": name}}}))
+        (d / "edition.json").write_text(json.dumps({"commit": commit}))
+    assert site.previous_edition(None)[0] == "2026-02-01-b"
+    assert site.previous_edition("ddd4444")[0] == "2026-02-01-b"
+    assert site.previous_edition("bbb2222")[0] == "2026-01-01"
+    assert site.previous_edition("bbb22229f")[0] == "2026-01-01"     # a longer id of the same commit
+    assert site.previous_edition("aaa1111")[0] == "2026-02-01-b"
+    (tmp_path / "editions" / "2026-01-01" / "edition.json").unlink()
+    assert site.previous_edition("bbb2222")[0] == "2026-01-01"       # commit unknown: kept
+    (tmp_path / "editions" / "2026-01-01" / "edition.json").write_text(json.dumps({"commit": "bbb2222"}))
+    assert site.previous_edition("bbb2222") is None
+    # default: the commit of the repository at TOKENFACTORY_ROOT (not a git checkout here: none skipped)
+    assert site.previous_edition()[0] == "2026-02-01-b"

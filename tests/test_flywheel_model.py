@@ -184,14 +184,17 @@ def test_upstream_values_are_read_by_key_and_the_cadence_choice_follows():
                             "breakeven_tokens_per_year": 1e14, "breakeven_total_tokens_per_year": 4e14},
           "tapeout": {"technology_rate_per_year": 1.3, "min_feasible_cycle_months": 8.0,
                       "nvidia_recent_generation_gap_months": 8.0, "median_merchant_generation_gap_months": 16.0,
-                      "median_generation_gap_months": 20.0}}
+                      "median_generation_gap_months": 20.0, "nvidia_architecture_gap_months": 24.0}}
     x, src, _ = chapter.resolve_inputs(Params(), _inputs(up), 1e12)
     assert x["cost_gpu0_usd_per_mtok"] == pytest.approx(1.5 / 4)
     assert x["cost_asic0_usd_per_mtok"] == pytest.approx(1.0 / 4)   # NRE share removed: not charged twice
-    assert x["merchant_cycle_months"] == 8.0 and x["technology_rate_per_year"] == 1.3
+    # the default merchant clock is NVIDIA's architecture cadence (refreshes are not generations)
+    assert x["merchant_cycle_months"] == 24.0 and x["technology_rate_per_year"] == 1.3
     assert not src["from"].str.contains("fallback").any()
     x2, _, _ = chapter.resolve_inputs(Params(merchant_cadence="all_families"), _inputs(up), 1e12)
     assert x2["merchant_cycle_months"] == 20.0
+    x3, _, _ = chapter.resolve_inputs(Params(merchant_cadence="nvidia_recent"), _inputs(up), 1e12)
+    assert x3["merchant_cycle_months"] == 8.0
 
 
 def test_missing_tapeout_results_are_computed_by_the_tapeout_package():
@@ -202,7 +205,7 @@ def test_missing_tapeout_results_are_computed_by_the_tapeout_package():
     x, src, _ = chapter.resolve_inputs(Params(), _inputs({}), 1e12)
     t = tape.compute(TapeParams(), tape.load(load)).numbers
     assert x["technology_rate_per_year"] == pytest.approx(t["technology_rate_per_year"])
-    assert x["merchant_cycle_months"] == pytest.approx(t["nvidia_recent_generation_gap_months"])
+    assert x["merchant_cycle_months"] == pytest.approx(t["nvidia_architecture_gap_months"])
     assert src["from"].str.contains("tape-out package").any()
 
 

@@ -44,13 +44,18 @@ def test_run_box_shows_the_newest_data_date_of_the_chapters_tables(tmp_path, mon
     from tokenfactory.registry import CHAPTERS
 
     cid = next(iter(CHAPTERS))
-    params = CHAPTERS[cid].params()            # built from the real data, before the root moves
+    params = CHAPTERS[cid].params()            # built from the real data, before the data folder moves
+    real = CHAPTERS[cid].contract
     monkeypatch.setattr(paths, "data_dir", lambda: tmp_path / "data")
     _write(tmp_path, "older", "a,as_of\n1,2024-05-06\n2,2023-01-01\n")
     _write(tmp_path, "newer", "a,as_of\n1,2025-02-03\n2,\n")
     _write(tmp_path, "undated", "a\n1\n")
     _write(tmp_path, "unread", "a,as_of\n1,2030-01-01\n")
-    monkeypatch.setitem(CHAPTERS, cid, replace(CHAPTERS[cid], reads_data=("older", "newer", "undated")))
+
+    def reads(*tables):
+        monkeypatch.setattr(nb, "contract_of", lambda chapter: replace(real, reads_data=tables))
+
+    reads("older", "newer", "undated")
     assert 'tf-data-date">2025-02-03<' in nb.run_box(cid, params, {})
-    monkeypatch.setitem(CHAPTERS, cid, replace(CHAPTERS[cid], reads_data=("undated",)))
+    reads("undated")
     assert 'tf-data-date">n/a<' in nb.run_box(cid, params, {})

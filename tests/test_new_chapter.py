@@ -24,13 +24,6 @@ pytestmark = pytest.mark.build
 
 NEW = "sixth"
 
-REGISTRY_ENTRY = f'''        Chapter(
-            "{NEW}",
-            "A sixth chapter",
-            reads_data=("models",),
-        ),
-'''
-
 PACKAGE = {
     "__init__.py": f'"""Chapter `{NEW}`: a stand-in that shows what a new chapter needs."""\n',
     "params.py": '''"""Parameters of the chapter "A sixth chapter"."""
@@ -48,6 +41,8 @@ from ..contract import Contract, Output
 
 CONTRACT = Contract(
     chapter="{NEW}",
+    title="A sixth chapter",
+    reads_data=("models",),
     publishes=(Output("value", "weighted rows"),),
     reads={{"tapeout": ("min_feasible_cycle_months",)}},
 )
@@ -76,18 +71,20 @@ def _notebook() -> nbformat.NotebookNode:
     return nb
 
 
-def _insert(path: Path, anchor: str, text: str, before: bool = True) -> None:
+def _insert(path: Path, anchor: str, text: str, before: bool = True, replace: bool = False) -> None:
     source = path.read_text(encoding="utf-8")
     assert source.count(anchor) == 1, f"{path}: the anchor {anchor!r} is not found once; update this test"
-    path.write_text(source.replace(anchor, text + anchor if before else anchor + text), encoding="utf-8")
+    new = text if replace else text + anchor if before else anchor + text
+    path.write_text(source.replace(anchor, new), encoding="utf-8")
 
 
 def add_chapter(root: Path) -> list[str]:
     """Add the chapter `NEW` to the repository copy at `root`; return the places touched."""
     src = root / "src" / "tokenfactory"
-    # 1. the registry: id, title, the data tables it reads (the end of the CHAPTERS tuple)
-    _insert(src / "registry.py", "    )\n}\n", REGISTRY_ENTRY)
-    # 2. the chapter's package: its parameters and its contract (and, in a real chapter, its model)
+    # 1. the registry: the chapter's id, at the end of CHAPTER_IDS
+    _insert(src / "registry.py", '"claims")\n', f'"claims", "{NEW}")\n', replace=True)
+    # 2. the chapter's package: its parameters and its contract (title, data tables, results; in a
+    #    real chapter also its model)
     (src / NEW).mkdir()
     for name, text in PACKAGE.items():
         (src / NEW / name).write_text(text, encoding="utf-8")

@@ -415,3 +415,57 @@ def test_own_dates_words_on_both_sides_of_the_claim():
     assert ch.own_dates_word(claimed - 3, claimed, claimed) == "confirm"
     assert "no source dates" in ch.own_dates_text(float("nan"), float("nan"), "")
     assert "Q4 2026" in ch.own_dates_text(5.0, 8.0, "Q4 2026") and "5" in ch.own_dates_text(5.0, 8.0, "")
+# --- Architecture cadence: refreshes are not generations; one product line at a time ---------------------------------
+
+def _arch_case():
+    """Five chips of one vendor, hand-dated: A (2020-01), A+ refresh (2021-01), B (2022-01), B+ refresh
+    (2022-07), C (2024-01); and a second line of the same family (E1 2021-01, E2 2023-01)."""
+    import pandas as pd
+    from tokenfactory.tapeout import model as m
+
+    rows = [("A", 1, "2020-01-01", "architecture", "main"), ("A+", 2, "2021-01-01", "refresh", "main"),
+            ("B", 3, "2022-01-01", "architecture", "main"), ("B+", 4, "2022-07-01", "refresh", "main"),
+            ("C", 5, "2024-01-01", "architecture", "main"),
+            ("E1", 3, "2021-01-01", "architecture", "eff"), ("E2", 4, "2023-01-01", "architecture", "eff")]
+    wide = pd.DataFrame({"program": [r[0] for r in rows], "vendor": "V", "family": "F",
+                         "generation": [r[1] for r in rows], "accelerator": [r[0] for r in rows],
+                         "kind": "merchant_gpu",
+                         "availability_lo": pd.to_datetime([r[2] for r in rows]),
+                         "availability_hi": pd.to_datetime([r[2] for r in rows])})
+    acc = pd.DataFrame({"accelerator": [r[0] for r in rows], "generation_kind": [r[3] for r in rows],
+                        "product_line": [r[4] for r in rows],
+                        "fp8_dense_tflops": [100, 100, 300, 300, 900, 50, 100], "tdp_w": [100, 100, 150, 150, 300, 50, 50],
+                        "memory_bandwidth_tb_s": [1, 1.5, 2, 3, 4, 1, 2]})
+    return m, wide, acc
+
+
+def test_architecture_gaps_skip_refreshes_and_stay_in_their_line():
+    m, wide, acc = _arch_case()
+    g = m.architecture_gaps(wide, acc)
+    main = g[g["product_line"] == "main"]
+    # A -> B is 24 months and B -> C 24 months; the refreshes A+ and B+ (12 and 6 months after) do not count
+    assert list(main["to_program"]) == ["B", "C"]
+    assert main["mid"].round(0).tolist() == [24.0, 24.0]
+    # the second line is measured on its own: E1 -> E2, 24 months; never a jump from one line to the other
+    eff = g[g["product_line"] == "eff"]
+    assert list(zip(eff["from_program"], eff["to_program"])) == [("E1", "E2")]
+    # counting refreshes as generations would halve the cadence: all five main dates give a median of 12 months
+    med, n = m.line_cadence(g, "V")
+    assert n == 3 and round(med) == 24
+
+
+def test_inference_gains_per_architecture_at_fp8_and_bandwidth():
+    m, wide, acc = _arch_case()
+    g = m.architecture_gaps(wide, acc)
+    gains = m.inference_gains(g, acc).set_index("to_program")
+    # A -> B: FP8 per watt 1.0 -> 2.0 (x2), bandwidth 1 -> 2 (x2); B -> C: 2.0 -> 3.0 (x1.5), 2 -> 4 (x2)
+    assert gains.loc["B", "fp8_per_watt_ratio"] == pytest.approx(2.0)
+    assert gains.loc["C", "fp8_per_watt_ratio"] == pytest.approx(1.5)
+    assert gains.loc["C", "bandwidth_ratio"] == pytest.approx(2.0)
+
+
+def test_architecture_gaps_without_the_columns_count_every_chip():
+    m, wide, acc = _arch_case()
+    g = m.architecture_gaps(wide, acc.drop(columns=["generation_kind", "product_line"]))
+    # no classification: every chip counts as an architecture of its family (one line), refreshes included
+    assert "A+" in set(g["to_program"]) and set(g["product_line"]) == {"F"}

@@ -390,6 +390,39 @@ def data_audit(
         out.print(f"checklist: {target}", markup=False)
 
 
+edition_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                          help="Record an edition of the book (editions/<name>/) for the next edition's What-changed page.")
+app.add_typer(edition_app, name="edition")
+
+
+@edition_app.command("record")
+def edition_record(
+    name: str = typer.Argument(..., help="The edition's name: the date of the commit it was built from, YYYY-MM-DD (optionally -suffix)."),
+    from_dir: Optional[Path] = typer.Option(None, "--from", help="The default build's folder (default: the checkout's _build/default)."),
+    checkout: Optional[Path] = typer.Option(None, "--checkout", help="The checkout the build was made in: its commit and data/ are recorded (default: this repository)."),
+    force: bool = typer.Option(False, "--force", help="Replace an edition of that name."),
+) -> None:
+    """Write editions/NAME/results.json (the build's) and edition.json (commit, commit date and, per
+    data table, rows, newest as_of, estimate share and row keys). Writes nothing on any error."""
+    import json
+
+    from . import editions
+
+    try:
+        target = editions.record(name, from_dir, checkout, force=force)
+    except editions.EditionError as exc:
+        _fail(str(exc), 2)
+    meta = json.loads((target / "edition.json").read_text(encoding="utf-8"))
+    table = Table(title=f"Edition {meta['edition']}: commit {meta['commit']} of {meta['commit_date']}", title_justify="left")
+    for col in ("table", "rows", "newest (as_of)", "estimates", "key"):
+        table.add_column(col, justify="right" if col in ("rows", "estimates") else "left", overflow="fold")
+    for t, e in meta["tables"].items():
+        share = "-" if e["estimate_share"] is None else f"{e['estimate_share']:.0%}"
+        table.add_row(t, str(e["rows"]), e["newest"] or "n/a", share, ", ".join(e["key"] or []) or "-")
+    out.print(table)
+    out.print(f"written: {target}/results.json, {target}/edition.json", markup=False)
+
+
 def main() -> None:
     try:
         app()

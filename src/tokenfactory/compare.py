@@ -44,7 +44,7 @@ def _num(v: Any) -> bool:
 
 
 def cell(v: Any) -> str:
-    from .nb import fmt
+    from .formatting import fmt
 
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""

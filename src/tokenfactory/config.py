@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from . import paths
+from .data.load import read_yaml as _read_yaml
 from .params_base import ChapterParams, allowed_text, is_list_field
 from .registry import CHAPTERS
 
@@ -54,20 +55,8 @@ def _suggest(name: str, options: list[str]) -> str:
 
 
 def read_yaml(path: Path, label: str, error: type[Exception] = ParamError) -> Any:
-    """Parse a YAML file, or raise `error` naming `label`, the line and the problem."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise error(f"{label}: file is missing") from None
-    except UnicodeDecodeError:
-        raise error(f"{label}: not valid UTF-8") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise error(f"{label}: malformed YAML{where}: {problem}") from None
+    """Parse a YAML file, or raise `error` (ParamError) naming `label`, the line and the problem."""
+    return _read_yaml(path, label, error)
 
 
 def load_yaml(path: Path, what: str) -> dict[str, Any]:

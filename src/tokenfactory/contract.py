@@ -6,6 +6,7 @@ publishes fails silently, and the reader falls back to a default without anyone 
 November edition read `inference_tax.depreciation_years`, which was never glued, so the flywheel kept
 a five-year fleet life whatever the reader set). Here each chapter declares:
 
+- `title` and `reads_data`: what the chapter is called and the tables of data/ it loads;
 - `publishes`: the results other chapters and the book's pages may read, each with a unit and a kind;
 - `reads`: for each upstream chapter, the keys it reads.
 
@@ -18,7 +19,10 @@ This module is core: it imports nothing of the build, the notebooks or the chapt
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import math
+import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -60,6 +64,9 @@ class Contract:
     """What one chapter publishes and reads. `reads` maps an upstream chapter id to its keys."""
 
     chapter: str
+    title: str = ""
+    #: the tables of data/ the chapter loads (its cache key hashes them; loading another is refused)
+    reads_data: tuple[str, ...] = ()
     publishes: tuple[Output, ...] = ()
     reads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -144,3 +151,18 @@ def missing_outputs(contract: Contract, glued: Mapping[str, Any]) -> list[str]:
     its display string only (`name_txt`); one another chapter reads must be glued as a value."""
     return [o.name for o in contract.publishes
             if o.name not in glued and not (o.kind == "text" and f"{o.name}_txt" in glued)]
+
+
+def contract_of(chapter_id: str) -> Contract:
+    """A chapter's contract: `tokenfactory.<chapter_id>.contract.CONTRACT`, or, when the environment
+    names a file of stand-in contracts (TOKENFACTORY_CONTRACTS, a Python file defining `CONTRACTS`;
+    only the pipeline's tests use it, whose stand-in notebooks publish other results), its entry."""
+    path = os.environ.get("TOKENFACTORY_CONTRACTS")
+    if path:
+        spec = importlib.util.spec_from_file_location("tokenfactory_standin_contracts", path)
+        if spec is None or spec.loader is None:
+            raise FileNotFoundError(f"TOKENFACTORY_CONTRACTS: cannot load {path}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.CONTRACTS[chapter_id]
+    return importlib.import_module(f"tokenfactory.{chapter_id}.contract").CONTRACT

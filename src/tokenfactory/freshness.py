@@ -9,6 +9,7 @@ table is being edited, and this reads one column cheaply.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
@@ -34,9 +35,10 @@ class TableStatus:
 UNSTATED = "event/unstated"
 
 
-def table_status(name: str) -> TableStatus | None:
-    """The status of data/<name>.csv, None when the table is not a CSV in data/."""
-    path = paths.data_dir() / f"{name}.csv"
+def table_status(name: str, data_dir: Path | None = None) -> TableStatus | None:
+    """The status of data/<name>.csv (in `data_dir`, default the repository's data/), None when the
+    table is not a CSV there."""
+    path = Path(data_dir or paths.data_dir()) / f"{name}.csv"
     if not path.exists():
         return None
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)

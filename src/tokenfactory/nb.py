@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import html
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Mapping
 
 from IPython.display import HTML, Markdown, display
 
 from . import charts
+from .formatting import fmt, round_sig  # noqa: F401  (re-exported: notebooks call nb.fmt)
 from .params_base import ChapterParams
-from .registry import CHAPTERS
+from .contract import contract_of
 
 #: Names a notebook's parameters cell may hold besides its chapter's parameters: filled by the
 #: pipeline, never by the reader.
@@ -23,57 +23,6 @@ RESERVED = ("upstream", "run_context")
 
 #: Output metadata that marks the run box, so the pipeline can refresh it when it reuses an execution.
 RUNBOX_KEY = "tokenfactory_runbox"
-
-_SCALES = ((1e15, "quadrillion"), (1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
-
-
-def round_sig(value: float, sig: int = 2) -> float:
-    """`value` rounded to `sig` significant figures, halves away from zero (125 -> 130, as a reader
-    expects; Python's `round` would give 120, rounding halves to even)."""
-    if value == 0 or not math.isfinite(value):
-        return value
-    exponent = int(math.floor(math.log10(abs(value)))) - sig + 1
-    quantum = Decimal(1).scaleb(exponent)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
-
-
-def fmt(value: Any, sig: int = 2, unit: str = "", pct: bool = False) -> str:
-    """A number as a reader should see it: two significant figures, words for large scales.
-
-    `pct=True` shows a fraction as a percentage (0.35 -> "35%").
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if isinstance(value, str):
-        return value
-    if pct:
-        return f"{_plain(round_sig(float(value) * 100, sig))}%"
-    v = round_sig(float(value), sig)
-    for scale, word in _SCALES:
-        if abs(v) >= scale:
-            text = f"{_plain(round_sig(v / scale, sig))} {word}"
-            break
-    else:
-        text = _plain(v)
-    if abs(v) == 1:
-        unit = _singular(unit)
-    return f"{text} {unit}".strip()
-
-
-def _singular(unit: str) -> str:
-    """'points' -> 'point', 'tokens per year' -> 'token per year': for a value of exactly one."""
-    head, sep, tail = unit.partition(" per ")
-    words = head.split(" ")
-    if words and words[-1].endswith("s") and not words[-1].endswith("ss") and len(words[-1]) > 2:
-        words[-1] = words[-1][:-1]
-    return " ".join(words) + sep + tail
-
-
-def _plain(v: float) -> str:
-    if float(v).is_integer():
-        return f"{int(v):,}"
-    return f"{v:,.6f}".rstrip("0").rstrip(".")
-
 
 def _py(value: Any) -> Any:
     """numpy scalars to plain Python, so results parse back from the notebook as literals."""
@@ -108,9 +57,8 @@ def setup(chapter_id: str, namespace: Mapping[str, Any]) -> ChapterParams:
     and show the box with the parameters this page ran with and the command that reruns it."""
     from .data.load import declare_reads
 
-    chapter = CHAPTERS[chapter_id]
-    declare_reads(chapter_id, chapter.reads_data)
-    model = chapter.params
+    declare_reads(chapter_id, contract_of(chapter_id).reads_data)
+    model = _params_model(chapter_id)
     values = {name: namespace[name] for name in model.model_fields if name in namespace}
     params = model(**values)
     charts.enable_theme()
@@ -118,11 +66,17 @@ def setup(chapter_id: str, namespace: Mapping[str, Any]) -> ChapterParams:
     return params
 
 
+def _params_model(chapter_id: str) -> type[ChapterParams]:
+    import importlib
+
+    return importlib.import_module(f"tokenfactory.{chapter_id}.params").Params
+
+
 def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, Any]) -> str:
     """HTML: parameters used (non-defaults marked), the rerun command, downloads. All escaped."""
     from .params_base import describe
 
-    chapter = CHAPTERS[chapter_id]
+    chapter = contract_of(chapter_id)
     defaults = {p.name: p for p in describe(type(params))}
     rows = []
     for name, info in defaults.items():

@@ -262,16 +262,22 @@ def editions_dir() -> Path:
     return paths.root() / "editions"
 
 
-def previous_edition() -> tuple[str, dict, dict] | None:
-    """The newest recorded edition: its name, its results.json and its edition.json (tables)."""
+def previous_edition(commit: str | None = "HEAD") -> tuple[str, dict, dict] | None:
+    """The newest recorded edition not built from `commit` (default: the commit being built, so that
+    recording this build's edition does not make the page compare the book with itself): its name,
+    its results.json and its edition.json (tables). Commits compare by short-id prefix; None skips none."""
     import json
 
-    found = sorted(d for d in editions_dir().glob("*") if (d / "results.json").exists()) if editions_dir().exists() else []
-    if not found:
-        return None
-    d = found[-1]
-    meta = json.loads((d / "edition.json").read_text(encoding="utf-8")) if (d / "edition.json").exists() else {}
-    return d.name, json.loads((d / "results.json").read_text(encoding="utf-8")), meta
+    if commit == "HEAD":
+        commit = edition()[1]
+    found = sorted(d for d in editions_dir().glob("[0-9]*") if (d / "results.json").exists()) if editions_dir().exists() else []
+    for d in reversed(found):
+        meta = json.loads((d / "edition.json").read_text(encoding="utf-8")) if (d / "edition.json").exists() else {}
+        then = str(meta.get("commit") or "")
+        if commit and then and (commit.startswith(then) or then.startswith(commit)):
+            continue
+        return d.name, json.loads((d / "results.json").read_text(encoding="utf-8")), meta
+    return None
 
 
 def _is_number(v: object) -> bool:
@@ -330,7 +336,7 @@ def changes_page(executed: Path) -> str:
     the newest recorded edition and this build, by how much, and the data tables behind the moves."""
     from . import results
     from .freshness import all_tables
-    from .nb import fmt
+    from .formatting import fmt
 
     prev = previous_edition()
     lines = ["# What changed in this edition", ""]
@@ -626,7 +632,7 @@ KEY_RESULTS: tuple[tuple[str, str, str, str], ...] = (
 
 
 def _show(value: object, kind: str) -> str:
-    from .nb import fmt
+    from .formatting import fmt
 
     if value is None or isinstance(value, str):
         return "n/a" if value is None else str(value)

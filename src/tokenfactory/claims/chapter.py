@@ -17,12 +17,13 @@ from . import evidence as evidence_mod
 from . import ledger as ledger_mod
 from . import report, rules, sensitivity
 from .params import Params
+from .. import units
 
 #: Data tables the rules read (beside data/claims.yaml).
 TABLES = ("accelerators", "token_volumes", "utilization_evidence", "chip_programs")
 
 #: Periods of a stated token count, per year (a year of 365 days).
-PER_YEAR = {"minute": 60 * 24 * 365.0, "day": 365.0, "week": 365.0 / 7, "month": 12.0, "year": 1.0}
+PER_YEAR = units.PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -92,21 +93,18 @@ class Result:
     flips: list[sensitivity.Flip]
     choices: pd.DataFrame
     problems: Mapping[str, str]
+    #: every claim's verdict with one threshold moved by steps (the page's live control)
+    thresholds: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def verdict(self, claim_id: str) -> rules.Verdict:
         return next(v for v in self.verdicts if v.claim.id == claim_id)
-
-
-def show_claim(r: Result, claim_id: str) -> None:
-    """One claim's block on the page, with its table of what would flip the verdict."""
-    report.show_claim(r.verdict(claim_id), sensitivity.claim_choices(r.choices, claim_id))
 
 
 def compute(p: Params, inputs: Inputs, upstream: Mapping[str, Mapping[str, Any]] | None) -> Result:
     ev = evidence_mod.collect(upstream).with_facts(facts(inputs, p))
     verdicts = rules.assess(inputs.ledger, ev, p)
     return Result(p, ev, verdicts, sensitivity.flips(verdicts, ev, p), sensitivity.choices_frame(verdicts, ev, p),
-                  dict(inputs.problems))
+                  dict(inputs.problems), sensitivity.threshold_grid(verdicts, ev, p))
 
 
 def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
@@ -117,6 +115,12 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     out["claims_total"] = (len(r.verdicts), {"sig": 3})
     for v in r.verdicts:
         out[f"verdict_{v.claim.id.lower()}"] = (v.verdict, {"text": v.verdict})
+        # the verdict's reason in one sentence, for the front page's twelve lines
+        out[f"verdict_reason_{v.claim.id.lower()}"] = (report.reason_line(v), {"text": report.reason_line(v)})
+    g = r.thresholds
+    out["control_thresholds"] = (int(g["parameter"].nunique()) if len(g) else 0, {"sig": 3})
+    out["control_moving"] = (int(g.loc[g["n_flips"] > 0, "parameter"].nunique()) if len(g) else 0, {"sig": 3})
+    out["control_steps"] = (sensitivity.GRID_STEPS, {"sig": 3})
     out.update(c7_glue(r))
     out["choices_moving"] = (int(r.choices["moves"].sum()) if len(r.choices) else 0, {"sig": 3})
     out["choices_total"] = (int((~r.choices["default"]).sum()) if len(r.choices) else 0, {"sig": 3})
@@ -135,21 +139,30 @@ def texts(r: Result) -> dict[str, str]:
     return out
 
 
-def show_margin(r: Result, source: str) -> None:
-    """The margin chart, or a line saying no result could be set against a threshold."""
-    from .. import nb
-    from . import figures
+#: The threshold the live control starts on.
+CONTROL_START = "catch_up_months_max"
 
-    chart = figures.margin_chart(r.verdicts, sensitivity.nearest(r.flips))
-    if chart is None:
-        nb.md("*No result was available to set against a threshold.*")
-    else:
-        nb.show(chart, source=source)
+
+def control_checks(r: Result, settings: tuple[tuple[str, int], ...] | None = None) -> list[dict[str, Any]]:
+    """What the live control must show at a few settings (the browser test moves it there): the
+    threshold's value in words and how many verdicts flip, from the package's own grid."""
+    grid = r.thresholds
+    if grid is None or grid.empty:
+        return []
+    if settings is None:
+        moving = grid[grid["n_flips"] > 0].drop_duplicates(["parameter", "step"])
+        settings = ((CONTROL_START, 0),) + tuple(zip(moving["parameter"].head(2), moving["step"].head(2)))
+    out = []
+    for name, k in settings:
+        text, n, _ = sensitivity.flip_summary(grid, name, int(k))
+        out.append({"set": {"thr": name, "k": int(k)},
+                    "expect": [f"At {text},", f"{n} verdict{'' if n == 1 else 's'} flip"]})
+    return out
 
 
 def c7_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     """C7's counts and the program cost at which its verdict flips (rules.c7_flip)."""
-    from ..nb import fmt
+    from ..formatting import fmt
 
     facts = r.evidence.facts
     flip, after = rules.c7_flip(r.evidence, r.p)

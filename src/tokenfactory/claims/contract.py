@@ -18,9 +18,13 @@ COUNTS = ("claims_total", "claims_supported", "claims_partly", "claims_not_suppo
 
 CONTRACT = Contract(
     chapter="claims",
+    title="The claims ledger",
+    reads_data=("claims", "accelerators", "token_volumes", "utilization_evidence", "chip_programs"),
     publishes=(
         *(Output(f"verdict_{c}", "", "verdict") for c in CLAIM_IDS),
         *(Output(f"basis_{c}", "", "text") for c in CLAIM_IDS),
+        *(Output(f"verdict_reason_{c}", "", "text") for c in CLAIM_IDS),
+        *(Output(f"title_{c}", "", "text") for c in CLAIM_IDS),
         *(Output(k, "claims", "count") for k in COUNTS),
     ),
     # every rule's metrics, and the results the flip tables read in their place (sensitivity.CHOICES)

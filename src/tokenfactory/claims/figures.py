@@ -118,6 +118,57 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
 
 
 def charts_fmt(v: object) -> str:
-    from ..nb import fmt
+    from ..formatting import fmt
 
     return fmt(v, sig=2) if isinstance(v, (int, float)) else str(v)
+
+
+def _js(values: list) -> str:
+    import json
+
+    return json.dumps(values, ensure_ascii=False)
+
+
+def threshold_control(grid: pd.DataFrame, start: str = "catch_up_months_max", steps: int = 4) -> alt.Chart:
+    """A live control: choose a threshold (select) and move it by steps from the page's setting
+    (slider); the twelve claims show their verdict under the moved threshold, and a flip is marked.
+    Everything is precomputed by `sensitivity.threshold_grid`: the page only filters it."""
+    names = list(dict.fromkeys(grid["parameter"]))
+    labels = [str(grid.loc[grid["parameter"] == n, "label"].iloc[0]) for n in names]
+    par = charts.control("thr", start, label="Threshold", options=names, labels=labels)
+    step = charts.control("k", 0, label="Steps from the page's setting", min=-steps, max=steps, step=1)
+    # lookups for the title: the value in words and the number of flips at each (parameter, step)
+    pos = {n: i for i, n in enumerate(names)}
+    texts, flips = [], []
+    for n in names:
+        g = grid[grid["parameter"] == n].drop_duplicates("step").set_index("step")
+        texts.append([str(g["value_text"].get(k, "outside its range")) for k in range(-steps, steps + 1)])
+        flips.append([int(g["n_flips"].get(k, 0)) for k in range(-steps, steps + 1)])
+    idx = f"indexof({_js(names)}, thr)"
+    value_expr = f"{_js(texts)}[{idx}][k + {steps}]"
+    flips_expr = f"{_js(flips)}[{idx}][k + {steps}]"
+    title = charts.live_title(
+        [f"'At ' + {value_expr} + ', '",
+         f"{flips_expr} + ({flips_expr} == 1 ? ' verdict flips' : ' verdicts flip')"],
+        "Each row is a claim: its verdict when the chosen threshold moves (a ring marks a flip); "
+        "verdicts recomputed by the page's rules")
+    color, shape = _verdict_scales()
+    # slim rows (the page embeds them): parameter as its position, claim as its number
+    d = pd.DataFrame({"p": grid["parameter"].map(pos), "step": grid["step"],
+                      "n": grid["claim"].str[1:].astype(int), "verdict": grid["verdict"],
+                      "flipped": grid["flipped"]})
+    titles = grid.drop_duplicates("claim").set_index(grid.drop_duplicates("claim")["claim"].str[1:].astype(int))
+    names_by_n = [""] * (int(titles.index.max()) + 1)
+    for n_, row in titles.iterrows():
+        names_by_n[n_] = f"{row['claim']} {row['title']}"
+    base = alt.Chart(d).transform_filter(f"datum.p == {idx} && datum.step == k")
+    y = alt.Y("n:O", title=None, axis=alt.Axis(labelLimit=260, labelExpr=f"{_js(names_by_n)}[datum.value]"))
+    dots = base.mark_point(size=220, filled=True).encode(
+        y=y, x=alt.X("verdict:N", title="Verdict", scale=alt.Scale(domain=list(VERDICT_COLORS)),
+                     axis=alt.Axis(labelAngle=-35, labelLimit=110, labelOverlap=False)),
+        color=alt.Color("verdict:N", scale=color, legend=None), shape=alt.Shape("verdict:N", scale=shape, legend=None),
+        tooltip=[alt.Tooltip("n:O", title="claim (number)"), alt.Tooltip("verdict:N", title="verdict"),
+                 alt.Tooltip("flipped:N", title="flipped from the page's verdict")])
+    rings = base.transform_filter("datum.flipped").mark_point(size=620, filled=False, strokeWidth=2,
+                                                               color=charts.TEXT).encode(y=y, x="verdict:N")
+    return alt.layer(dots.add_params(par, step), rings).properties(width=300, height=330, title=title)

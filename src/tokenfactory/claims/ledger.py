@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .. import paths
-from ..config import read_yaml
+from ..data.load import read_yaml
 
 #: Chapters that can test a claim (the claims chapter itself cannot).
 TESTING_CHAPTERS = ("compute_gap", "inference_tax", "tapeout", "flywheel")

@@ -124,6 +124,11 @@ class Params(ChapterParams):
         60.0, unit="months", gt=0, le=240,
         meaning="C11: horizon within which the integrated strategy must overtake the merchant one",
         basis="Assumption: five years, the horizon of the flywheel chapter's year-5 results")
+    premise_tolerance: float = param(
+        0.25, unit="fraction", gt=0, lt=1,
+        meaning="C11: how far (as a share) a premise of the flywheel model may lie from what Google's TPU program "
+                "shows and still count as consistent with it (the own-chip cycle against the TPU's architecture gap)",
+        basis="Assumption: a quarter, about the spread of the TPU's own architecture gaps around their median")
 
     @model_validator(mode="after")
     def _check(self) -> "Params":

@@ -6,8 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..nb import fmt
-from ..registry import CHAPTERS
+from ..formatting import fmt
 from .rules import (INCONCLUSIVE, NOT_SUPPORTED, NOT_TESTABLE, PARTLY, SELF_REPORTED, SUPPORTED, VERDICTS,
                     Verdict, counts)
 
@@ -31,7 +30,7 @@ def ledger_table(verdicts: list[Verdict]) -> pd.DataFrame:
             "claim": v.claim.id,
             "what the article says": v.claim.claim,
             "verdict": VERDICT_LABEL[v.verdict],
-            "tested in": CHAPTERS[v.claim.chapter].title,
+            "tested in": chapter_title(v.claim.chapter),
             "rests on a company's word": v.claim.self_reported_part if v.claim.self_reported else "no",
         })
     return pd.DataFrame(rows)
@@ -114,7 +113,7 @@ def texts(v: Verdict) -> dict[str, str]:
     evidence = v.reason[:1].upper() + v.reason[1:] if v.reason else ""
     own = f" Rests on the company's word: {v.claim.self_reported_part}" if v.claim.self_reported else ""
     return {"verdict": VERDICT_LABEL[v.verdict], "rule": v.rule, "evidence": evidence + own,
-            "claim": v.claim.claim, "basis": basis(v)}
+            "claim": v.claim.claim, "basis": basis(v), "title": v.claim.title}
 
 
 def basis(v: Verdict) -> str:
@@ -123,7 +122,7 @@ def basis(v: Verdict) -> str:
     from .rules import TEST
 
     decided = [c for c in v.checks if c.role == TEST] or list(v.checks)
-    parts = [f"{c.note} ({c.outcome})" for c in decided if c.note]
+    parts = [f"{c.note} ({plain_outcome(c)})" for c in decided if c.note]
     if v.missing:
         parts.append("missing: " + ", ".join(v.missing))
     text = "; ".join(parts) if parts else v.reason.rstrip(".")
@@ -175,7 +174,7 @@ def claim_html(v: Verdict, flip_rows: pd.DataFrame | None = None) -> str:
         own = (f"<p><b>Self-reported:</b> {html.escape(v.claim.self_reported_part)} "
                f"<small>(stated by {html.escape(v.claim.stated_by)})</small></p>")
     items = "".join(f"<li>{html.escape(c.note[:1].upper() + c.note[1:] if c.note else c.metric)}: "
-                    f"<i>{html.escape(c.outcome)}</i> "
+                    f"<i>{html.escape(plain_outcome(c))}</i> "
                     + (f"<small>(test {html.escape(c.test)}; <code>{html.escape(c.metric)}</code>)</small>"
                        if c.role == "test" else f"<small>(<code>{html.escape(c.metric)}</code>)</small>"
                        if c.role == "context" else "") + "</li>"
@@ -194,30 +193,114 @@ def claim_html(v: Verdict, flip_rows: pd.DataFrame | None = None) -> str:
         flips = ("<p><b>What would flip the verdict.</b></p><table class=\"tf-table\"><thead><tr><th>measurement "
                  "choice or threshold</th><th>verdict under it</th></tr></thead><tbody>" + body + "</tbody></table>")
     return (f'<blockquote><p>{html.escape(t["claim"])}</p></blockquote>'
-            f'<p>Verdict: <span class="{VERDICT_CLASS[v.verdict]}">{html.escape(t["verdict"])}</span></p>'
+            f'<p>Verdict: <span class="{VERDICT_CLASS[v.verdict]}">{html.escape(t["verdict"])}</span>. '
+            f'{html.escape(reason_line(v))}</p>'
             f"<p><b>Rule.</b> {html.escape(v.rule)}</p>"
             + (f"<ul>{facts_html}</ul>" if facts_html else "")
             + f"<p><b>Evidence.</b></p>{evidence}{own}{flips}")
 
 
-def show_claim(v: Verdict, flip_rows: pd.DataFrame | None = None) -> None:
-    """Display one claim's block in the notebook."""
-    from IPython.display import HTML, display
+# --- The ledger at a glance: plain words and one line per claim ---------------------------------------------------
 
-    display(HTML(claim_html(v, flip_rows)))
+def _num(x: Any, pct: bool) -> str:
+    return fmt(x, sig=2, pct=pct)
 
 
-def show_ledger(verdicts: list[Verdict], ev_source: str) -> None:
-    """Display the opening table, its caption, and a source line that says where the evidence came
-    from (this build, or the last build when the page runs alone), at the weight of normal text."""
-    from IPython.display import HTML, display
+def plain_outcome(c) -> str:
+    """A check's outcome in plain words: what it shows, never a bare "(fails)" that reads as evidence
+    against the claim. A power check that falls short says the test was underpowered, and with what
+    probability it could have detected the effect; a non-significant test says so."""
+    from .rules import CONTEXT, UNTESTED
 
-    from .. import charts
+    if c.role == UNTESTED:
+        return "not measured: no data in the book, so the verdict stays below supported"
+    if c.role == CONTEXT:
+        return "shown for context; decides nothing"
+    label = (c.label or c.metric).lower()
+    v, thr = c.value, c.threshold
+    numeric = isinstance(v, (int, float)) and not isinstance(v, bool)
+    pct = numeric and thr is not None and 0 < thr <= 1 and ("power" in label or "share" in label
+                                                            or "use" in label or "growth" in label)
+    if "power" in label and c.passed is False:
+        detect = c.note
+        for old, new in (("the test detects ", ""), ("The test detects ", "")):
+            detect = detect.replace(old, new)
+        return f"underpowered: could detect {detect}" if detect else "underpowered"
+    if "p-value" in label and c.passed is False and numeric:
+        return f"not significant (p = {_num(v, False)}, above {_num(thr, False)})"
+    if c.passed is None:
+        return "undecided: the evidence does not settle it either way"
+    if thr is not None and numeric and c.direction in ("le", "ge"):
+        sign = {("le", True): "≤", ("le", False): ">", ("ge", True): "≥", ("ge", False): "<"}[(c.direction, c.passed)]
+        word = "holds" if c.passed else "does not hold"
+        return f"{word} ({_num(v, pct)} {sign} {_num(thr, pct)})"
+    return "holds" if c.passed else "does not hold"
 
-    head = "<p><b>The article's claims and the book's verdicts</b></p>"
-    note = ("<p class=\"tf-caption\">Self-reported: the claim rests on a company's own statement that no public "
-            "source can check; the label stays unless independent evidence contradicts the claim. Each claim's "
-            "full wording, rule and evidence are in its section below.</p>")
-    display(HTML(head + ledger_html(verdicts) + note + charts.caption(
-        f"data/claims.yaml (the claims, in our words); verdicts computed on this page from {ev_source}; "
-        f"{assessed_note(verdicts)}")))
+
+def reason_line(v: Verdict) -> str:
+    """The verdict's reason in one sentence, computed from the rule's own summary or its checks: the
+    deciding tests (passing ones for a supported claim, failing ones against it, all of them when
+    undecided), then what is not measured."""
+    from .rules import TEST, UNTESTED
+
+    tests = [c for c in v.checks if c.role == TEST]
+    if v.summary:
+        core = v.summary
+    elif v.verdict == NOT_TESTABLE:
+        core = v.rule.split(". ")[0].removeprefix("Not testable: ")
+    elif not v.checks:
+        core = v.reason.rstrip(".")
+    else:
+        if v.verdict in (SUPPORTED, PARTLY):
+            pick = [c for c in tests if c.passed]
+        elif v.verdict == NOT_SUPPORTED:
+            pick = [c for c in tests if c.passed is False]
+        else:
+            pick = tests
+        parts = []
+        for i, c in enumerate(pick[:2]):
+            what = c.note if i == 0 and c.note else (c.label or c.metric)
+            parts.append(f"{what}: {plain_outcome(c)}")
+        core = "; ".join(parts) if parts else v.reason.rstrip(".")
+        gaps = [c.label for c in v.checks if c.role == UNTESTED and c.label]
+        if v.verdict == PARTLY and gaps:
+            core += "; not measured: " + ", ".join(gaps)
+    if v.verdict == SELF_REPORTED and v.claim.self_reported_part:
+        core = f"rests on the company's word ({v.claim.self_reported_part.rstrip('.')}); " + core
+    if v.missing:
+        core += "; missing results: " + ", ".join(v.missing)
+    core = core.strip().rstrip(".")
+    return core[:1].upper() + core[1:] + "."
+
+
+def evidence_table(verdicts: list[Verdict]) -> pd.DataFrame:
+    """Every check of every claim as a reader reads it: what was measured, its value, the test, and
+    the outcome in plain words (not "(passes)" or "(fails)"), and what the check does to the verdict."""
+    from .rules import CONTEXT, UNTESTED
+
+    rows = []
+    for v in verdicts:
+        for c in v.checks:
+            value = ("not measured" if c.role == UNTESTED else "missing" if c.value is None
+                     else fmt(c.value, sig=2) if isinstance(c.value, (int, float)) and not isinstance(c.value, bool)
+                     else str(c.value))
+            role = ("caps the verdict at partly" if c.role == UNTESTED else "context" if c.role == CONTEXT
+                    else "decides")
+            rows.append({"claim": v.claim.id, "verdict": SHORT_VERDICT[v.verdict],
+                         "what was measured": c.label or c.metric, "value": value,
+                         "test": c.test if c.role not in (UNTESTED, CONTEXT) else "",
+                         "in plain words": plain_outcome(c), "role": role})
+    return pd.DataFrame(rows, columns=["claim", "verdict", "what was measured", "value", "test", "in plain words",
+                                       "role"])
+
+
+def ledger_lines(verdicts: list[Verdict]) -> list[str]:
+    """Twelve plain lines: claim, verdict, one-sentence reason (the front page's list)."""
+    return [f"{v.claim.id} {v.claim.title}: {SHORT_VERDICT[v.verdict]}. {reason_line(v)}" for v in verdicts]
+
+
+def chapter_title(chapter_id: str) -> str:
+    """The title of the chapter a claim is tested in (from that chapter's contract)."""
+    import importlib
+
+    return importlib.import_module(f"tokenfactory.{chapter_id}.contract").CONTRACT.title

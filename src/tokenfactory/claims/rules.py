@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..nb import fmt
+from ..formatting import fmt
 from .evidence import MISSING, Evidence
 from .ledger import Claim, Ledger
 from .params import Params
@@ -98,6 +98,8 @@ class Outcome:
     power: str = ""
     #: results the rule needed and did not find ("chapter.key")
     missing: tuple[str, ...] = ()
+    #: the reason in one clause, where the rule words it itself (else the ledger composes it from the checks)
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class Verdict:
     sample: str = ""
     power: str = ""
     missing: tuple[str, ...] = ()
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,9 @@ def _outcome(verdict: str, rule_text: str, checks: list[Check], test: str, sampl
 # --------------------------------------------------------------------------------------------------
 # The model gap (compute_gap)
 
-C1_READS = ("compute_gap.open_lag_months_average", "compute_gap.lag_average_n", "compute_gap.lag_average_start",
+C1_READS = ("compute_gap.open_lag_months_epoch_footing", "compute_gap.ref_epoch_2025_lag_avg_months",
+            "compute_gap.ref_epoch_2025_lag_avg_months_low", "compute_gap.ref_epoch_2025_lag_avg_months_high",
+            "compute_gap.open_lag_months_average", "compute_gap.lag_average_n", "compute_gap.lag_average_start",
             "compute_gap.lag_average_end", "compute_gap.open_lag_trend_months_per_year", "compute_gap.lag_trend_low",
             "compute_gap.lag_trend_high", "compute_gap.n_records", "compute_gap.current_lag_months",
             "compute_gap.unmatched_lag_months", "compute_gap.open_lag_months_latest")
@@ -218,7 +223,12 @@ C1_READS = ("compute_gap.open_lag_months_average", "compute_gap.lag_average_n", 
 @rule("C1", *C1_READS)
 def c1(ev: Evidence, p: Params) -> Outcome:
     limit = p.catch_up_months_max
-    missing = ev.missing("compute_gap.open_lag_months_average", "compute_gap.lag_trend_low", "compute_gap.lag_trend_high")
+    missing = ev.missing("compute_gap.open_lag_months_epoch_footing", "compute_gap.lag_trend_low",
+                         "compute_gap.lag_trend_high")
+    level = ev.number("compute_gap.open_lag_months_epoch_footing")
+    epoch = ev.number("compute_gap.ref_epoch_2025_lag_avg_months")
+    e_lo, e_hi = (ev.number("compute_gap.ref_epoch_2025_lag_avg_months_low"),
+                  ev.number("compute_gap.ref_epoch_2025_lag_avg_months_high"))
     avg = ev.number("compute_gap.open_lag_months_average")
     trend = ev.number("compute_gap.open_lag_trend_months_per_year")
     low, high = ev.number("compute_gap.lag_trend_low"), ev.number("compute_gap.lag_trend_high")
@@ -227,14 +237,21 @@ def c1(ev: Evidence, p: Params) -> Outcome:
     window = f" from {start} to {end}" if start and end else ""
     shrinking = None if low is None or high is None else (True if high < 0 else False if low > 0 else None)
     half = None if low is None or high is None else (high - low) / 2
+    beside = (f", beside Epoch AI's published {_v(epoch, 'months')} (90% interval {_v(e_lo)} to {_v(e_hi)})"
+              if epoch is not None else "")
     checks = [
-        Check("compute_gap.open_lag_months_average", avg, f"≤ {_v(limit, 'months')}",
-              None if avg is None else avg <= limit,
-              f"averaged over time{window}, open models trail the closed frontier by {_v(avg, 'months')}",
-              limit, "le", "catch_up_months_max", "time-averaged open-model lag"),
+        Check("compute_gap.open_lag_months_epoch_footing", level, f"≤ {_v(limit, 'months')}",
+              None if level is None else level <= limit,
+              f"on Epoch AI's footing (its ECI window, the horizontal gap averaged over capability levels), open "
+              f"models take {_v(level, 'months')} to catch up{beside}",
+              limit, "le", "catch_up_months_max", "open-model lag, level average (Epoch AI's footing)"),
         Check("compute_gap.open_lag_trend_months_per_year", trend, "interval wholly below 0 (lag shrinking)", shrinking,
               f"the lag changes by {_v(trend, 'months per year')} (interval {_v(low)} to {_v(high)})",
               label="trend of the lag"),
+        context("compute_gap.open_lag_months_average", avg,
+                f"a second view: averaged over time{window}, the lag is {_v(avg, 'months')}; a time average also "
+                "counts the weeks the best open model ages between releases (the sawtooth), so it runs longer than "
+                "Epoch AI's level average", "time-averaged open-model lag"),
         context("compute_gap.current_lag_months", ev.number("compute_gap.current_lag_months"),
                 f"today's point lag is {_v(ev.number('compute_gap.current_lag_months'), 'months')}, one day's value "
                 "of a sawtooth that jumps at each closed release", "point lag today"),
@@ -246,21 +263,32 @@ def c1(ev: Evidence, p: Params) -> Outcome:
                  "the claim's other gap, between the leading labs themselves: the book measures who leads and for "
                  "how long (C2), not by how much"),
     ]
-    verdict = INCONCLUSIVE if "compute_gap.open_lag_months_average" in missing else combine(checks)
-    rule_text = (f"\"Within months\" is read as a time-averaged lag of at most {_v(limit, 'months')}, the measure "
-                 "Epoch AI publishes; the point lag today and the oldest unmatched closed model are second views "
-                 "(see the flip table). \"Shrinking\" needs a trend of the lag whose interval lies wholly below "
-                 "zero; an interval that straddles zero leaves that part undecided. The gap between the leading "
-                 "labs themselves is not measured, so the verdict is at most partly supported: partly if either part "
-                 "holds; not supported if the lag is longer than the threshold and the trend does not show "
-                 "shrinking; inconclusive if neither part can be decided.")
-    test = f"time-averaged lag ≤ {_v(limit, 'months')}; bootstrap interval of the lag's trend below zero"
-    sample = (f"{_count(n_avg, 'weekly date')} in the average" if n_avg is not None else "") + \
-             (f"; {_count(n_rec, 'closed frontier record')} for the trend" if n_rec is not None else "")
+    verdict = INCONCLUSIVE if "compute_gap.open_lag_months_epoch_footing" in missing else combine(checks)
+    rule_text = (f"\"Within months\" is read as a lag of at most {_v(limit, 'months')} measured as Epoch AI measures "
+                 "it: the horizontal gap between the best-to-date closed and open lines, averaged over the capability "
+                 "levels both reached, on Epoch's ECI window; the book's figure stands beside Epoch's published one. "
+                 "The lag averaged over time (which also counts how long the best open model has aged), today's "
+                 "point lag and the oldest unmatched closed model are second views (see the flip table). "
+                 "\"Shrinking\" needs a trend of the lag whose interval lies wholly below zero; an interval that "
+                 "straddles zero leaves that part undecided. The gap between the leading labs themselves is not "
+                 "measured, so the verdict is at most partly supported: partly if either part holds; not supported "
+                 "if the lag is longer than the threshold and the trend does not show shrinking; inconclusive if "
+                 "neither part can be decided.")
+    within = {True: "within", False: "beyond", None: "against"}[None if level is None else level <= limit]
+    trend_words = {True: "the lag is shrinking", False: "the lag is not shrinking",
+                   None: f"whether it shrinks is undecided (trend {_v(low)} to {_v(high)} months a year)"}[shrinking]
+    summary = (f"open models take {_v(level, 'months')} to catch up on Epoch AI's footing (Epoch AI: {_v(epoch, 'months')}), "
+               f"{within} the {_v(limit)}-month reading of \"within months\"; {trend_words}; the gap between the leading "
+               "labs is not measured")
+    test = f"level-averaged lag (Epoch AI's footing) ≤ {_v(limit, 'months')}; bootstrap interval of the lag's trend below zero"
+    sample = ("Epoch AI's ECI window (models released January 2023 to October 2025)"
+              + (f"; {_count(n_avg, 'weekly date')} in the time average" if n_avg is not None else "")
+              + (f"; {_count(n_rec, 'closed frontier record')} for the trend" if n_rec is not None else ""))
     power = ("" if half is None else
              f"the trend's interval is ±{_v(half, 'months per year')} wide: a change of the lag smaller than that "
              "could not be told from none")
-    return _outcome(verdict, rule_text, checks, test, sample, power, missing)
+    out = _outcome(verdict, rule_text, checks, test, sample, power, missing)
+    return Outcome(**{**out.__dict__, "summary": summary})
 
 
 C2_READS = ("compute_gap.window_trend_rho", "compute_gap.window_trend_p", "compute_gap.leadership_windows_n",
@@ -324,7 +352,32 @@ C3_READS = ("compute_gap.training_compute_closed_open_ratio", "compute_gap.train
             "compute_gap.training_compute_open_lag_high", "compute_gap.training_compute_lag_at_epoch_months",
             "compute_gap.training_compute_gap_date", "compute_gap.training_compute_n_open",
             "compute_gap.training_compute_n_closed", "compute_gap.capex_cagr_recent", "compute_gap.capex_cagr",
-            "compute_gap.capex_total_latest_usd_bn")
+            "compute_gap.capex_total_latest_usd_bn", "compute_gap.training_compute_ratio_leave_one_out_low",
+            "compute_gap.training_compute_ratio_leave_one_out_high",
+            "compute_gap.training_compute_leave_one_out_change_min",
+            "compute_gap.training_compute_leave_one_out_change_max",
+            "compute_gap.training_compute_leave_one_out_weakest_lab", "compute_gap.training_compute_leave_one_out_labs",
+            "compute_gap.training_compute_ratio_top3", "compute_gap.training_compute_ratio_top3_at_epoch",
+            "compute_gap.training_compute_top_closed", "compute_gap.training_compute_top_open",
+            "compute_gap.training_compute_top_closed_date", "compute_gap.training_compute_top_open_date",
+            "compute_gap.compute_owned_ratio_first", "compute_gap.compute_owned_ratio_last",
+            "compute_gap.compute_owned_ratio_last_low", "compute_gap.compute_owned_ratio_last_high",
+            "compute_gap.compute_owned_first_quarter", "compute_gap.compute_owned_last_quarter",
+            "compute_gap.compute_owned_leader", "compute_gap.compute_owned_direction")
+
+
+def robust_to_one_lab(change_min: float | None, change_max: float | None, top_now: float | None,
+                      top_then: float | None) -> bool | None:
+    """Widening that does not rest on one lab: with any one lab left out the ratio still grew since the
+    earlier date (smallest change above one) and the mean of the top three runs grew too (True);
+    narrowing on both readings (False); otherwise, or unknown, undecided (None)."""
+    if None in (change_min, change_max, top_now, top_then):
+        return None
+    if change_min > 1 and top_now > top_then:
+        return True
+    if change_max < 1 and top_now < top_then:
+        return False
+    return None
 
 
 @rule("C3", *C3_READS)
@@ -338,35 +391,78 @@ def c3(ev: Evidence, p: Params) -> Outcome:
         lo = hi = None
     widening = None if then is None else interval_test(lo, hi, then)
     date = ev.text("compute_gap.training_compute_gap_date")
+    top_c, top_o = ev.text("compute_gap.training_compute_top_closed"), ev.text("compute_gap.training_compute_top_open")
+    d_c, d_o = ev.text("compute_gap.training_compute_top_closed_date"), ev.text("compute_gap.training_compute_top_open_date")
     capex = ev.number("compute_gap.capex_cagr_recent")
     n_open, n_closed = ev.number("compute_gap.training_compute_n_open"), ev.number("compute_gap.training_compute_n_closed")
+    l_lo, l_hi = (ev.number("compute_gap.training_compute_ratio_leave_one_out_low"),
+                  ev.number("compute_gap.training_compute_ratio_leave_one_out_high"))
+    c_min, c_max = (ev.number("compute_gap.training_compute_leave_one_out_change_min"),
+                    ev.number("compute_gap.training_compute_leave_one_out_change_max"))
+    weakest = ev.text("compute_gap.training_compute_leave_one_out_weakest_lab")
+    n_labs = ev.number("compute_gap.training_compute_leave_one_out_labs")
+    t3, t3e = ev.number("compute_gap.training_compute_ratio_top3"), ev.number("compute_gap.training_compute_ratio_top3_at_epoch")
+    robust = robust_to_one_lab(c_min, c_max, t3, t3e)
+    runs = (f" ({top_c} of {d_c} against {top_o} of {d_o})" if top_c and top_o and d_c and d_o else "")
+    at = f" at the table's newest run ({date})" if date else ""
     checks = [
         Check("compute_gap.training_compute_closed_open_ratio", ratio, "interval wholly above the earlier ratio",
               widening,
-              f"the largest closed training run uses {_v(ratio)} times the compute of the largest open one"
-              + (f" on {date}" if date else "") + f" (interval {_v(lo)} to {_v(hi)}), against {_v(then)} times at "
+              f"{at.strip() + ', ' if at else ''}the largest closed training run to date uses {_v(ratio)} times the "
+              f"compute of the largest open one{runs} (interval {_v(lo)} to {_v(hi)}), against {_v(then)} times at "
               "the date of Epoch AI's report", label="closed/open training-compute ratio"),
+        Check("compute_gap.training_compute_leave_one_out_change_min", c_min,
+              "every lab left out still widens, and the top-three mean widens", robust,
+              f"with any one of {_count(n_labs, 'lab')} left out the ratio is {_v(l_lo)} to {_v(l_hi)} times, "
+              f"at least {_v(c_min)} times its value at Epoch AI's report without the same lab (smallest without "
+              f"{weakest or 'the lab named'}); the mean of the top three runs on each side gives {_v(t3)} times, "
+              f"against {_v(t3e)} then", label="compute ratio robust to one lab"),
         Check("compute_gap.capex_cagr_recent", capex, f"≥ {_v(p.capex_growth_min, pct=True)} a year",
               None if capex is None else capex >= p.capex_growth_min,
               f"the leaders' capital spending grows {_v(capex, pct=True)} a year over the recent window",
               p.capex_growth_min, "ge", "capex_growth_min", "capex growth (recent)"),
         untested("energy", "energy supply, the last of the claim's dividers: the book has no data on the players' "
                            "power capacity"),
+        context("compute_gap.compute_owned_ratio_last", ev.number("compute_gap.compute_owned_ratio_last"),
+                f"compute owned (Epoch AI's estimates of NVIDIA GPUs bought since 2022): the largest owner, "
+                f"{ev.text('compute_gap.compute_owned_leader') or 'missing'}, holds "
+                f"{_v(ev.number('compute_gap.compute_owned_ratio_last'))} times the open-weights spender's compute in "
+                f"{ev.text('compute_gap.compute_owned_last_quarter') or 'the last quarter'} "
+                f"({_v(ev.number('compute_gap.compute_owned_ratio_last_low'))} to "
+                f"{_v(ev.number('compute_gap.compute_owned_ratio_last_high'))} from Epoch's percentiles), against "
+                f"{_v(ev.number('compute_gap.compute_owned_ratio_first'))} in "
+                f"{ev.text('compute_gap.compute_owned_first_quarter') or 'the first quarter'}: that gap "
+                f"{ev.text('compute_gap.compute_owned_direction') or 'cannot be read'}", "compute owned, largest over open spender"),
     ]
     verdict = combine(checks)
-    rule_text = ("The compute gap is measured directly: the ratio of the largest closed training run to the largest "
-                 "open-weights one now, with its interval, against the same ratio at the date of Epoch AI's report. "
-                 "Widening if the whole interval lies above the earlier ratio, narrowing if below, undecided if it "
-                 f"straddles it. Capital spending pulls away if the leaders' spending grows at least "
+    rule_text = ("The compute gap is measured directly: the ratio of the largest closed training run to date to the "
+                 "largest open-weights one at the table's newest run, with its interval, against the same ratio at "
+                 "the date of Epoch AI's report. Widening if the whole interval lies above the earlier ratio, "
+                 "narrowing if below, undecided if it straddles it. Because the maxima can rest on one lab's "
+                 "estimated run, the widening must also survive leaving out any one lab (each lab-less ratio now "
+                 "against the same lab-less ratio then) and hold for the mean of the top three runs on each side. "
+                 f"Capital spending pulls away if the leaders' spending grows at least "
                  f"{_v(p.capex_growth_min, pct=True)} a year over the recent window. Energy, the claim's last divider, "
-                 "is not in the book's data, so the verdict is at most partly supported: partly if either test holds, "
-                 "not supported if neither does, inconclusive if neither can be decided.")
-    test = "closed/open compute ratio now vs at the earlier date (interval); capex growth over the recent window"
+                 "is not in the book's data, so the verdict is at most partly supported: partly if any test holds, "
+                 "not supported if none does, inconclusive if none can be decided.")
+    trend = {True: f"up from {_v(then)} at Epoch AI's report", False: f"down from {_v(then)} at Epoch AI's report",
+             None: f"against {_v(then)} at Epoch AI's report (the interval straddles it)"}[widening]
+    lab = {True: f"the widening survives leaving out any one lab (at least ×{_v(c_min)})",
+           False: "with any one lab left out the ratio narrows",
+           None: f"it does not survive leaving out every lab (least with {weakest or 'one lab'} out)"}[robust]
+    cap = ("capex growth is missing" if capex is None else
+           f"capex grows {_v(capex, pct=True)} a year" + ("" if capex >= p.capex_growth_min else
+                                                          f", below the {_v(p.capex_growth_min, pct=True)} threshold"))
+    summary = (f"the largest closed training run is {_v(ratio)} times the largest open one, {trend}; {lab}; {cap}; "
+               "energy is not measured")
+    test = ("closed/open compute ratio now vs at the earlier date (interval); the same with each lab left out and "
+            "for the top-three means; capex growth over the recent window")
     sample = (f"{_count(n_closed, 'closed run')} and {_count(n_open, 'open run')} with known training compute"
               if n_open is not None and n_closed is not None else "")
     power = ("" if lo is None or hi is None else
              f"the ratio's interval ({_v(lo)} to {_v(hi)}) sets the smallest change from the earlier ratio it can show")
-    return _outcome(verdict, rule_text, checks, test, sample, power, missing)
+    out = _outcome(verdict, rule_text, checks, test, sample, power, missing)
+    return Outcome(**{**out.__dict__, "summary": summary})
 
 
 # --------------------------------------------------------------------------------------------------
@@ -693,7 +789,7 @@ def c9(ev: Evidence, p: Params) -> Outcome:
     return _outcome(verdict, rule_text, checks, test, sample, "", missing)
 
 
-C10_READS = ("tapeout.min_feasible_cycle_months", "tapeout.nvidia_recent_generation_gap_months",
+C10_READS = ("tapeout.min_feasible_cycle_months", "tapeout.nvidia_architecture_gap_months",
              "tapeout.median_design_to_tapeout_months")
 
 
@@ -701,7 +797,7 @@ def what_would_have_to_be_true(ev: Evidence, p: Params) -> list[str]:
     """For a forecast of cycles of S months: what the world would have to look like, in two readings
     of "cycle" (one program end to end; the cadence of overlapping programs)."""
     floor = ev.number("tapeout.min_feasible_cycle_months")
-    cadence = ev.number("tapeout.nvidia_recent_generation_gap_months")
+    cadence = ev.number("tapeout.nvidia_architecture_gap_months")
     design = ev.number("tapeout.median_design_to_tapeout_months")
     out = []
     for s in (p.short_cycle_months, p.shortest_cycle_months):
@@ -716,26 +812,31 @@ def what_would_have_to_be_true(ev: Evidence, p: Params) -> list[str]:
             out.append(end_to_end)
         if cadence is not None:
             out.append(f"as a cadence, a new generation every {_v(s, 'months')} is {_v(cadence / s)} times as often "
-                       f"as NVIDIA's recent {_v(cadence, 'months')}")
+                       f"as NVIDIA's new architectures, every {_v(cadence, 'months')} (refreshes left out)")
     return out
 
 
 @rule("C10", *C10_READS)
 def c10(ev: Evidence, p: Params) -> Outcome:
     floor = ev.number("tapeout.min_feasible_cycle_months")
-    cadence = ev.number("tapeout.nvidia_recent_generation_gap_months")
+    cadence = ev.number("tapeout.nvidia_architecture_gap_months")
     checks = [context("tapeout.min_feasible_cycle_months", floor,
                       f"the manufacturing phases (fab, packaging, bring-up) take at least {_v(floor, 'months')} by the "
                       "tape-out chapter's sourced assumptions; they bound manufacturing, not design",
                       "manufacturing floor"),
-              context("tapeout.nvidia_recent_generation_gap_months", cadence,
-                      f"NVIDIA's recent generations arrive every {_v(cadence, 'months')} (median of the last three)",
-                      "NVIDIA's recent cadence")]
+              context("tapeout.nvidia_architecture_gap_months", cadence,
+                      f"NVIDIA's new architectures arrive every {_v(cadence, 'months')} (median of the last three "
+                      "architecture gaps; refreshes such as H200 and B300 are not generations)",
+                      "NVIDIA's architecture cadence")]
     needs = what_would_have_to_be_true(ev, p)
     rule_text = ("Not testable: a forecast of what AI-assisted design could do, which no data today can confirm or "
                  "refute (manufacturing floors bound a different phase). What would have to be true: "
                  + ("; ".join(needs) if needs else "the tape-out chapter's results are missing") + ".")
-    return _outcome(NOT_TESTABLE, rule_text, checks, "none (a forecast)", "")
+    summary = ("a forecast of what AI-assisted design could do, which no data today can confirm or refute"
+               + (f"; a {_v(p.short_cycle_months)}-month cadence would be {_v(cadence / p.short_cycle_months)} times as "
+                  f"often as NVIDIA's new architectures (every {_v(cadence, 'months')})" if cadence else ""))
+    out = _outcome(NOT_TESTABLE, rule_text, checks, "none (a forecast)", "")
+    return Outcome(**{**out.__dict__, "summary": summary})
 
 
 @rule("C12")
@@ -748,9 +849,14 @@ def c12(ev: Evidence, p: Params) -> Outcome:
 # --------------------------------------------------------------------------------------------------
 # The flywheel (flywheel)
 
-C11_READS = ("flywheel.crossover_month", "flywheel.cost_per_mtok_ratio_y5", "flywheel.lead_share_tax",
-             "flywheel.lead_share_cycle", "flywheel.lead_share_data", "flywheel.share_of_runs_integrated_ahead",
-             "flywheel.sensitivity_runs", "flywheel.morris_runs", "flywheel.most_sensitive_parameter")
+C11_READS = ("flywheel.crossover_month", "flywheel.cumulative_advantage_y5_usd_bn", "flywheel.cost_per_mtok_ratio_y5",
+             "flywheel.lead_share_tax", "flywheel.lead_share_cycle", "flywheel.lead_share_data",
+             "flywheel.share_of_runs_integrated_ahead", "flywheel.sensitivity_runs", "flywheel.morris_runs",
+             "flywheel.most_sensitive_parameter", "flywheel.own_cycle_start_months", "flywheel.merchant_cycle_months",
+             "flywheel.asic_cost_ratio", "tapeout.tpu_architecture_gap_months", "tapeout.n_tpu_architecture_gaps",
+             "compute_gap.compute_owned_tpu_units", "compute_gap.compute_owned_tpu_units_low",
+             "compute_gap.compute_owned_tpu_units_high", "compute_gap.compute_owned_tpu_quarter",
+             "compute_gap.compute_owned_tpu_since")
 
 #: The flywheel's lead sources in words.
 LEAD_SOURCES = {"flywheel.lead_share_tax": "the tax saved", "flywheel.lead_share_cycle": "faster chip cycles",
@@ -770,45 +876,131 @@ def main_lead_key(ev: Evidence) -> str | None:
     return max(shares, key=lambda x: shares[x]) if shares else None
 
 
+def flywheel_wins(month: float | None, advantage: float | None, horizon: float, crossed_known: bool) -> bool | None:
+    """The integrated strategy both overtakes the merchant one within the horizon and leads at year five
+    (True); it never overtakes, overtakes too late, or trails at year five (False); unknown (None)."""
+    if advantage is None or not crossed_known:
+        return None
+    overtakes = month is not None and month <= horizon
+    return overtakes and advantage > 0
+
+
+def runs_all_ahead(share: float | None) -> bool | None:
+    """Across the premises' plausible ranges: ahead in every screening run (True), in none (False), in
+    some (None: the answer depends on where in the ranges the premises lie). A share of runs describes
+    the ranges, not the world: only its ends decide."""
+    if share is None:
+        return None
+    return True if share >= 1.0 else False if share <= 0.0 else None
+
+
+def premise_consistent(model_value: float | None, observed: float | None, tolerance: float) -> bool | None:
+    """A premise against a real program: within `tolerance` (a share) of what the program shows (True),
+    outside it (False), or unknown (None)."""
+    if model_value is None or observed is None or observed <= 0:
+        return None
+    return abs(model_value / observed - 1.0) <= tolerance
+
+
 @rule("C11", *C11_READS)
 def c11(ev: Evidence, p: Params) -> Outcome:
-    missing = ev.missing("flywheel.crossover_month", "flywheel.cost_per_mtok_ratio_y5")
+    """A flywheel the rule can refute. Within the model, the integrated strategy must both overtake and
+    lead at year five, at the central premises and across their plausible ranges; the premises must
+    agree with a real integrated program (Google's TPU). The model's outputs are not scored as
+    evidence for the claim: where they show a win, the verdict is at best partly supported (if the
+    premises are tested and every run agrees) and otherwise not testable, with the reason; where the
+    model shows no win at its own central premises, the claim fails under them (not supported)."""
+    missing = ev.missing("flywheel.crossover_month", "flywheel.cumulative_advantage_y5_usd_bn")
     month = ev.number("flywheel.crossover_month")
-    ratio = ev.number("flywheel.cost_per_mtok_ratio_y5")
+    adv = ev.number("flywheel.cumulative_advantage_y5_usd_bn")
     share = ev.number("flywheel.share_of_runs_integrated_ahead")
     runs = ev.number("flywheel.sensitivity_runs") or ev.number("flywheel.morris_runs")
-    cross = None if "flywheel.crossover_month" in missing else (month is not None and month <= p.flywheel_horizon_months)
+    own = ev.number("flywheel.own_cycle_start_months")
+    tpu, n_tpu = ev.number("tapeout.tpu_architecture_gap_months"), ev.number("tapeout.n_tpu_architecture_gaps")
+    ratio = ev.number("flywheel.asic_cost_ratio")
+    horizon = p.flywheel_horizon_months
+    wins = flywheel_wins(month, adv, horizon, "flywheel.crossover_month" not in missing)
+    ranges = runs_all_ahead(share)
+    cadence_ok = premise_consistent(own, tpu, p.premise_tolerance)
     main = main_lead_source(ev)
     parts = ", ".join(f"{name} {_v(ev.number(k), pct=True)}" for k, name in LEAD_SOURCES.items()
                       if ev.number(k) is not None)
+    over = ("never overtakes the merchant one" if month is None else f"overtakes the merchant one in month {_v(month)}")
     checks = [
-        Check("flywheel.crossover_month", month, f"≤ {_v(p.flywheel_horizon_months)}", cross,
-              "the integrated strategy never overtakes the merchant one" if cross is False and month is None else
-              f"the integrated strategy's cumulative cash overtakes the merchant's in month {_v(month)}",
-              p.flywheel_horizon_months, "le", "flywheel_horizon_months", "crossover month"),
-        Check("flywheel.cost_per_mtok_ratio_y5", ratio, "< 1", None if ratio is None else ratio < 1,
-              f"in year five the integrated cost per token is {_v(ratio)} times the merchant's", 1.0, "le",
-              label="year-five cost ratio"),
+        Check("flywheel.cumulative_advantage_y5_usd_bn", adv, f"overtakes within {_v(horizon)} months and leads at "
+              "year five", wins,
+              f"at the model's central premises the integrated strategy {over} and is "
+              f"{'ahead' if (adv or 0) > 0 else 'behind'} by USD {_v(None if adv is None else abs(adv))} billion "
+              "at year five", label="integrated lead at year five"),
+        Check("flywheel.share_of_runs_integrated_ahead", share, "ahead in every run over the premises' ranges", ranges,
+              f"across the premises' plausible ranges the integrated strategy leads at year five in "
+              f"{_v(share, pct=True)} of {_count(runs, 'screening run')}: only all or none would decide",
+              label="runs ahead across the ranges"),
+        Check("tapeout.tpu_architecture_gap_months", own,
+              f"within {_v(p.premise_tolerance, pct=True)} of Google's TPU architecture gap", cadence_ok,
+              f"the model's own chip cycle starts at {_v(own, 'months')}; Google's TPU, the longest-running "
+              f"integrated program, brought a new architecture every {_v(tpu, 'months')} (median of "
+              f"{_count(n_tpu, 'gap')} in one product line)", label="own-chip cycle against the TPU's"),
+        untested("the own chip's cost per token",
+                 f"the model's own chip serves a token at {_v(ratio)} times the merchant chip's cost (the inference-"
+                 "tax chapter's hypothetical chip); no sourced cost per TPU chip is in the book's data to test it"),
         untested("the loop's premises",
                  "that workload data makes better models and better chips, and cheaper tokens bring more users: the "
-                 "model assumes these links, it does not measure them"),
+                 "model assumes these links, no data in the book measures them"),
         context(main_lead_key(ev) or "flywheel.lead_share_tax", None if main is None else main[1],
                 f"the lead decomposes into {parts}: it rests most on {main[0]}" if main else
                 "no decomposition of the lead in the evidence", "largest source of the lead"),
-        context("flywheel.share_of_runs_integrated_ahead", share,
-                f"integration leads at year five in {_v(share, pct=True)} of {_count(runs, 'screening run')} over "
-                "the assumed parameter ranges: a share of runs, which describes the ranges, not a probability",
-                "share of screening runs ahead"),
+        context("compute_gap.compute_owned_tpu_units", ev.number("compute_gap.compute_owned_tpu_units"),
+                f"the real program runs at scale: Epoch AI estimates Google had made "
+                f"{_v(ev.number('compute_gap.compute_owned_tpu_units'))} TPUs since "
+                f"{ev.text('compute_gap.compute_owned_tpu_since') or 'the start of its series'} by "
+                f"{ev.text('compute_gap.compute_owned_tpu_quarter') or 'the last quarter'} "
+                f"({_v(ev.number('compute_gap.compute_owned_tpu_units_low'))} to "
+                f"{_v(ev.number('compute_gap.compute_owned_tpu_units_high'))}); volume shows scale, not that the loop "
+                "turns", "Google's TPU volume"),
     ]
-    verdict = INCONCLUSIVE if len(missing) == 2 else combine(checks)
-    rule_text = (f"Conditional on the flywheel model's premises: within the model, the integrated strategy must "
-                 f"overtake the merchant one within {_v(p.flywheel_horizon_months)} months and produce cheaper tokens "
-                 "in year five. The premises themselves (data makes better chips and models) are not measured, so "
-                 "the verdict is at most partly supported; the decomposition of the lead says which premise it "
-                 "rests on.")
-    test = f"model crossover ≤ {_v(p.flywheel_horizon_months)} months and year-five cost ratio < 1"
-    sample = "one model run at the default parameters" + (f"; {_count(runs, 'screening run')}" if runs else "")
-    return _outcome(verdict, rule_text, checks, test, sample, "", missing)
+    if len(missing) == 2:
+        verdict, why = INCONCLUSIVE, "the flywheel chapter's results are missing"
+    elif wins is False:
+        late = month is not None and month > horizon
+        verdict, why = NOT_SUPPORTED, ("at its own central premises the integrated strategy "
+                                      + (f"overtakes only in month {_v(month)}, after the {_v(horizon)}-month horizon"
+                                         if late else over)
+                                      + (", and is behind at year five" if (adv or 0) <= 0 else "")
+                                      + ": under these premises there is no flywheel")
+    elif wins and ranges and cadence_ok:
+        verdict, why = PARTLY, ("the integrated strategy wins in every run over the premises' ranges and its cycle "
+                                "premise agrees with Google's TPU; the data loop and the own chip's cost are not "
+                                "measured")
+    else:
+        reasons = []
+        if ranges is not True:
+            reasons.append(f"whether the integrated strategy wins depends on premises no data pins down (it leads in "
+                           f"{_v(share, pct=True)} of the runs over their ranges)")
+        if cadence_ok is False:
+            reasons.append("the model's own-chip cycle is outside what Google's TPU program shows")
+        elif cadence_ok is None:
+            reasons.append("the own-chip cycle could not be compared with Google's TPU program")
+        if wins is None:
+            reasons.append("the model's lead at year five is missing")
+        verdict, why = NOT_TESTABLE, "; ".join(reasons) or "the premises are not measured"
+    rule_text = (f"A flywheel the rule can refute. Within the flywheel model, the integrated strategy must both "
+                 f"overtake the merchant one within {_v(horizon)} months and lead at year five, at the central "
+                 "premises and in every screening run over their plausible ranges (a share of runs describes the "
+                 "ranges, not the world, so only all or none decides); and the premises must agree with a real "
+                 f"integrated program: the own chip's cycle within {_v(p.premise_tolerance, pct=True)} of Google's "
+                 "TPU architecture gap. The model's outputs are not evidence that the claim holds: when all this "
+                 "holds the verdict is partly supported (the data loop and the own chip's cost are not measured); "
+                 "when the model wins only at some premises, or a premise disagrees with the TPU's record, it is not "
+                 "testable, with the reason; when the model shows no win at its own central premises (a scenario "
+                 "that weakens the loop, say), the claim fails under them: not supported.")
+    test = (f"model: overtakes ≤ {_v(horizon)} months and leads at year five, in every run; premise: own cycle "
+            "against the TPU's architecture gap")
+    sample = ("one model run at the central premises" + (f"; {_count(runs, 'screening run')}" if runs else "")
+              + (f"; {_count(n_tpu, 'TPU architecture gap')}" if n_tpu is not None else ""))
+    out = _outcome(verdict, rule_text, checks, test, sample, "", missing)
+    return Outcome(out.verdict, out.rule, out.checks, why[:1].upper() + why[1:] + ". " + out.reason[:1].upper() + out.reason[1:], out.test,
+                   out.sample, out.power, out.missing, summary=why)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -831,7 +1023,7 @@ def assess_claim(claim: Claim, ev: Evidence, p: Params) -> Verdict:
     rule_ = RULES[claim.id]
     out = rule_.fn(ev.restricted(rule_.reads), p)
     return Verdict(claim, label(claim, out), out.verdict, out.rule, out.checks, out.reason, out.test, out.sample,
-                   out.power, out.missing)
+                   out.power, out.missing, summary=out.summary)
 
 
 def assess(ledger: Ledger, ev: Evidence, p: Params) -> list[Verdict]:

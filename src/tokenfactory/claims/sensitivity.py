@@ -21,7 +21,7 @@ from typing import Any, Callable
 import pandas as pd
 from pydantic import ValidationError
 
-from ..nb import fmt
+from ..formatting import fmt
 from ..params_base import describe
 from .evidence import Evidence
 from .params import Params
@@ -143,33 +143,6 @@ GLUED_KEYS = ("flip_tests", "flip_movers", "nearest_claim", "nearest_parameter",
               "nearest_flips_at", "nearest_verdict_now", "nearest_verdict_after", "nearest_distance")
 
 
-def glue_flips(found: list[Flip]) -> dict[str, object]:
-    """Glue what the "What would change the conclusion" section quotes: the nearest flip, in pieces
-    short enough to read inside a sentence, and how many threshold tests would move a verdict."""
-    from .. import nb
-
-    out: dict[str, object] = {
-        "flip_tests": nb.glue("flip_tests", len(found), sig=3),
-        "flip_movers": nb.glue("flip_movers", sum(f.moves_verdict for f in found), sig=3),
-    }
-    near = nearest(found)
-    if near is None:  # every key is still glued, so that the page builds: the prose then reads "none"
-        for key in ("nearest_claim", "nearest_parameter", "nearest_test", "nearest_now", "nearest_flips_at",
-                    "nearest_verdict_now", "nearest_verdict_after", "nearest_distance"):
-            nb.glue_text(key, "none")
-        return out
-    out["nearest_claim"] = nb.glue("nearest_claim", near.claim)
-    out["nearest_parameter"] = nb.glue("nearest_parameter", near.parameter)
-    nb.glue_text("nearest_test", near.label)
-    nb.glue_text("nearest_now", param_text(near.parameter, near.now))
-    out["nearest_flips_at"] = nb.glue("nearest_flips_at", near.flips_at,
-                                      text=f"{near.side} {param_text(near.parameter, near.flips_at)}")
-    nb.glue_text("nearest_verdict_now", VERDICT_LABEL[near.verdict_now])
-    nb.glue_text("nearest_verdict_after", VERDICT_LABEL[near.verdict_after])
-    out["nearest_distance"] = nb.glue("nearest_distance", near.distance, sig=2)
-    return out
-
-
 def flips_html(found: list[Flip]) -> str:
     """`flips_table` as HTML narrow enough for a 700-px column: the parameter's name (what a reader
     passes to `--set claims.<name>=...`) in small code under its value, not in a column of its own."""
@@ -184,16 +157,6 @@ def flips_html(found: list[Flip]) -> str:
         for f, (_, r) in zip(rows, table.iterrows()))
     return ('<table class="tf-table"><thead><tr><th>claim</th><th>test</th><th>threshold now (parameter)</th>'
             f"<th>flips at</th><th>verdict then</th></tr></thead><tbody>{body}</tbody></table>")
-
-
-def show_flips(found: list[Flip], source: str) -> None:
-    """Display the flips table with its caption and source."""
-    from IPython.display import HTML, display
-
-    from .. import charts
-
-    display(HTML("<p><b>Where each threshold would flip its test, nearest first</b></p>" + flips_html(found)
-                 + charts.caption(source)))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -225,15 +188,17 @@ def _reference_from_custom(which: str) -> Callable[[dict[str, Any]], dict[str, A
 _G, _T, _F = "compute_gap.", "inference_tax.", "flywheel."
 
 CHOICES: dict[str, tuple[Choice, ...]] = {
-    "C1": (Choice("lag measure: today's point lag", {_G + "open_lag_months_average": _G + "current_lag_months"}),
+    "C1": (Choice("lag measure: averaged over time since the window's start (counts the sawtooth)",
+                  {_G + "open_lag_months_epoch_footing": _G + "open_lag_months_average"}),
+           Choice("lag measure: averaged over time on Epoch AI's window",
+                  {_G + "open_lag_months_epoch_footing": _G + "lag_epoch_2025_time_months"}),
+           Choice("lag measure: today's point lag", {_G + "open_lag_months_epoch_footing": _G + "current_lag_months"}),
            Choice("lag measure: the oldest unmatched closed model (a lower bound)",
-                  {_G + "open_lag_months_average": _G + "unmatched_lag_months"}),
+                  {_G + "open_lag_months_epoch_footing": _G + "unmatched_lag_months"}),
            Choice("lag measure: the latest completed catch-up",
-                  {_G + "open_lag_months_average": _G + "open_lag_months_latest"}),
-           Choice("lag measure: Epoch AI's footing (time between best-to-date lines, its window)",
-                  {_G + "open_lag_months_average": _G + "lag_epoch_2025_time_months"}),
+                  {_G + "open_lag_months_epoch_footing": _G + "open_lag_months_latest"}),
            Choice("match tolerance: the widest tested (point lag)",
-                  {_G + "open_lag_months_average": _G + "tol_current_max"}),
+                  {_G + "open_lag_months_epoch_footing": _G + "tol_current_max"}),
            Choice("'within months' read as half a year", params={"catch_up_months_max": 6.0}),
            Choice("'within months' read as two years", params={"catch_up_months_max": 24.0})),
     "C2": (Choice("significance level 0.10", params={"window_trend_alpha": 0.10}),
@@ -273,10 +238,12 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
                   params={"min_operators": 1, "far_below_peak_max": 0.9})),
     "C9": (Choice("three comparison durations suffice", params={"min_programs_typical": 3}),
            Choice("'exceptional' read as the fastest quarter", params={"exceptional_percentile": 25.0})),
-    "C11": (Choice("merchant cadence: the median of all families, not NVIDIA's recent generations",
-                   {_F + "crossover_month": _F + "crossover_at_all_family_cycle"}),
+    "C11": (Choice("merchant cadence: the median of all families, not NVIDIA's architectures",
+                   {_F + "crossover_month": _F + "crossover_at_all_family_cycle",
+                    _F + "cumulative_advantage_y5_usd_bn": _F + "advantage_at_all_family_cycle_usd_bn"}),
             Choice("horizon of three years", params={"flywheel_horizon_months": 36.0}),
-            Choice("horizon of eight years", params={"flywheel_horizon_months": 96.0})),
+            Choice("horizon of eight years", params={"flywheel_horizon_months": 96.0}),
+            Choice("premise tolerance halved", params={"premise_tolerance": 0.125})),
 }
 
 
@@ -310,3 +277,66 @@ def choices_frame(verdicts: list[Verdict], ev: Evidence, p: Params) -> pd.DataFr
 def claim_choices(frame: pd.DataFrame, claim_id: str) -> pd.DataFrame:
     """The rows of one claim (for its section of the page)."""
     return frame[frame["claim"] == claim_id].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# A live control: move one threshold by steps and see which verdicts flip (precomputed here)
+
+#: The thresholds the page's control moves: a label, and how one step moves it ("add" a fixed amount,
+#: or "mul" by a factor). Values outside a parameter's allowed range are left out of the grid.
+THRESHOLD_STEPS: dict[str, tuple[str, str, float]] = {
+    "catch_up_months_max": ("C1: 'within months' (months)", "add", 2.5),
+    "window_trend_alpha": ("C2: significance level", "add", 0.01),
+    "power_min": ("C2: power required", "add", 0.1),
+    "capex_growth_min": ("C3: capex growth that 'pulls away' (a year)", "add", 0.05),
+    "tax_share_material": ("C6: margin share that is 'material'", "add", 0.05),
+    "min_companies_at_scale": ("C7: companies at scale needed", "add", 1.0),
+    "far_below_peak_max": ("C8: use 'far below the peak' (share of peak)", "add", 0.1),
+    "min_operators": ("C8: operators needed", "add", 1.0),
+    "min_programs_typical": ("C9: comparison durations needed", "add", 1.0),
+    "exceptional_percentile": ("C9: 'exceptional' percentile", "add", 5.0),
+    "flywheel_horizon_months": ("C11: horizon to overtake (months)", "add", 12.0),
+    "premise_tolerance": ("C11: premise tolerance against the TPU", "add", 0.05),
+}
+#: Steps each way from the page's setting.
+GRID_STEPS = 4
+
+
+def threshold_grid(verdicts: list[Verdict], ev: Evidence, p: Params, steps: int = GRID_STEPS,
+                   thresholds: dict[str, tuple[str, str, float]] | None = None) -> pd.DataFrame:
+    """For each threshold and each step k in -steps..steps from the page's setting: the threshold's
+    value and every claim's verdict under it (the rules rerun), whether it differs from the page's
+    verdict, and how many verdicts flip. Steps whose value the parameter does not allow are left out.
+    Columns: parameter, label, step, value, value_text, claim, title, verdict, verdict_now, flipped,
+    n_flips."""
+    rows = []
+    for name, (label, how, size) in (thresholds or THRESHOLD_STEPS).items():
+        now = getattr(p, name)
+        for k in range(-steps, steps + 1):
+            value = now + k * size if how == "add" else now * size ** k
+            if isinstance(now, int) and not isinstance(now, bool):
+                value = int(round(value))
+            else:
+                value = round(float(value), 10)
+            try:
+                p2 = Params(**{**p.model_dump(), name: value})
+            except ValidationError:
+                continue
+            got = [assess_claim(v.claim, ev, p2) for v in verdicts] if k else list(verdicts)
+            n = sum(g.verdict != v.verdict for g, v in zip(got, verdicts))
+            for g, v in zip(got, verdicts):
+                rows.append({"parameter": name, "label": label, "step": k, "value": float(value),
+                             "value_text": param_text(name, float(value)), "claim": v.claim.id,
+                             "title": v.claim.title, "verdict": g.verdict, "verdict_now": v.verdict,
+                             "flipped": g.verdict != v.verdict, "n_flips": n})
+    return pd.DataFrame(rows, columns=["parameter", "label", "step", "value", "value_text", "claim", "title",
+                                       "verdict", "verdict_now", "flipped", "n_flips"])
+
+
+def flip_summary(grid: pd.DataFrame, parameter: str, step: int) -> tuple[str, int, list[str]]:
+    """The threshold's value in words, how many verdicts flip, and which claims, at one grid point."""
+    g = grid[(grid["parameter"] == parameter) & (grid["step"] == step)]
+    if g.empty:
+        raise ValueError(f"{parameter} at step {step}: not in the grid (allowed parameters: "
+                         f"{', '.join(sorted(grid['parameter'].unique()))})")
+    return str(g["value_text"].iloc[0]), int(g["n_flips"].iloc[0]), list(g.loc[g["flipped"], "claim"])

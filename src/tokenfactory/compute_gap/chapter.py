@@ -22,7 +22,7 @@ from . import frontier, leadership
 from .params import Params
 
 TABLES = ("models", "benchmark_scores", "leaderboard_leaders", "capex", "nvidia_financials", "training_compute",
-          "published_estimates")
+          "published_estimates", "compute_owned")
 
 BENCHMARKS = {"eci": ("ECI", "ECI points"),
               "gpqa_diamond": ("GPQA Diamond", "percentage points"),
@@ -199,6 +199,11 @@ class Result:
     capex_year: pd.DataFrame = field(default_factory=pd.DataFrame)      # the current calendar year so far
     data_end: pd.Timestamp | None = None            # newest statement date among the tables read
     table_dates: dict[str, str] = field(default_factory=dict)   # newest statement date of each table
+    lab_robust: pd.DataFrame = field(default_factory=pd.DataFrame)   # leave-one-lab-out ratios, now and then
+    top3_ratio: float = float("nan")            # mean of the top three closed runs over that of the open, now
+    top3_ratio_then: float = float("nan")       # the same at Epoch AI's report date
+    owned: pd.DataFrame = field(default_factory=pd.DataFrame)       # Epoch AI's compute owned by quarter
+    owned_gap: pd.DataFrame = field(default_factory=pd.DataFrame)   # largest owner over the open-weights spender
 
     def results(self) -> dict[str, float]:
         """The main results (units in glue_values)."""
@@ -327,6 +332,13 @@ def compute(p: Params, inputs: Inputs, other_draws: int = 200) -> Result:
                   compute_gap_epoch=gap_epoch, compute_gap_series=gap_series, capex_recent=recent,
                   capex_apart=g_apart, capex_others=g_rest, capex_year=capex_year,
                   data_end=newest_statement(tables),
+                  lab_robust=(spend.leave_one_lab_out(runs, run_end, pd.Timestamp(epoch_at) if epoch_at is not None
+                                                      and pd.notna(epoch_at) else None)
+                              if run_end is not None else pd.DataFrame()),
+                  owned=tables["compute_owned"], owned_gap=spend.owned_gap(tables["compute_owned"], p.open_weights_spender),
+                  top3_ratio=spend.top_mean_ratio(runs, run_end) if run_end is not None else float("nan"),
+                  top3_ratio_then=(spend.top_mean_ratio(runs, pd.Timestamp(epoch_at))
+                                   if epoch_at is not None and pd.notna(epoch_at) else float("nan")),
                   table_dates={k: _iso(t["as_of"].max()) for k, t in tables.items()
                                if "as_of" in t and len(t) and t["as_of"].notna().any()})
 
@@ -366,7 +378,7 @@ def oldest_unmatched(lags: pd.DataFrame) -> pd.Series | None:
 def bracket_text(tobit: float, exact_only: float, bounds_as_exact: float) -> str:
     """Where the censored fit sits relative to the two biased ordinary fits, written from the signs
     and order of the three slopes (never asserted)."""
-    from ..nb import fmt
+    from ..formatting import fmt
     vals = (tobit, exact_only, bounds_as_exact)
     if not all(np.isfinite(v) for v in vals):
         return "the two biased ordinary fits cannot both be computed on these data"
@@ -403,7 +415,7 @@ def gap_path(g: pd.DataFrame) -> dict[str, Any]:
 def gap_path_text(path: dict[str, Any], unit: str) -> str:
     """"went from A to a low of B (Mon YYYY), then back to C", or the plain direction when the path
     is monotone."""
-    from ..nb import fmt
+    from ..formatting import fmt
     if not np.isfinite(path["first"]):
         return "cannot be computed"
     a, lo, z = path["first"], path["min"], path["last"]
@@ -416,7 +428,7 @@ def gap_path_text(path: dict[str, Any], unit: str) -> str:
 def usd_bn(v: float, sig: int = 3) -> str:
     """USD billions as a reader writes them: "USD 351 billion" (three significant figures, since
     these figures are read in filings, not estimated)."""
-    from ..nb import fmt
+    from ..formatting import fmt
     if v is None or not np.isfinite(v):
         return "n/a"
     return f"USD {fmt(float(v) * 1e9, sig=sig)}"
@@ -562,6 +574,8 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "lag_average_n": (la.average_n, {}),
         "lag_epoch_2025_time_months": (la.epoch_2025_time, {"unit": "months"}),
         "lag_epoch_2025_level_months": (la.epoch_2025_level, {"unit": "months"}),
+        # C1's headline: the level-averaged lag on Epoch AI's window, the measure Epoch AI publishes
+        "open_lag_months_epoch_footing": (la.epoch_2025_level, {"unit": "months"}),
         "lag_epoch_2026_time_months": (la.epoch_2026_time, {"unit": "months"}),
         "current_over_epoch": (m.current_lag / ref(r, "epoch_2026_lag_months") if np.isfinite(m.current_lag)
                                else float("nan"),
@@ -618,6 +632,8 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "training_compute_lag_at_epoch_months": (ce.lag_months if ce else float("nan"), {"unit": "months"}),
         "training_compute_ratio_at_epoch": (ce.ratio if ce else float("nan"),
                                             {"text": fmt_x(ce.ratio) if ce else "n/a"}),
+        **lab_robust_values(res),
+        **owned_values(res),
         "training_compute_lag_mean_months": (float(res.compute_gap_series["lag_months"].mean())
                                              if len(res.compute_gap_series) else float("nan"), {"unit": "months"}),
     })
@@ -671,7 +687,7 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
 
 def _shrink(change: float) -> str:
     """A negative change per year as the size of the shrinking: -0.5 -> "50%"."""
-    from ..nb import fmt
+    from ..formatting import fmt
     return fmt(-change, pct=True) if np.isfinite(change) else "n/a"
 
 
@@ -746,7 +762,7 @@ def texts(res: Result) -> dict[str, str]:
                                        else "longer than" if new26 > old25 else "shorter than" if new26 < old25
                                        else "the same as")
     # the significance level of the power simulation (leadership.trend_power's default)
-    from ..nb import fmt
+    from ..formatting import fmt
     out["power_alpha"] = fmt(inspect.signature(leadership.trend_power).parameters["alpha"].default)
     rc, ga, go = res.capex_recent, res.capex_apart, res.capex_others
     if ga is not None and go is not None and np.isfinite(ga.rate) and np.isfinite(go.rate):
@@ -783,7 +799,7 @@ def mean_days(w: pd.DataFrame) -> float:
 
 def median_effect_text(median_now: float, median_other: float) -> str:
     """"leaves the median window at N days" or "changes the median window to N days"."""
-    from ..nb import fmt
+    from ..formatting import fmt
     if not (np.isfinite(median_now) and np.isfinite(median_other)):
         return "cannot be compared (no median)"
     if round(median_now) == round(median_other):
@@ -798,7 +814,7 @@ MIN_SPELLS_FOR_FIT = 10
 
 def window_fit_text(wt: leadership.WindowTrend) -> str:
     """The log-linear change of window length per year, as a clause for the prose (or why not)."""
-    from ..nb import fmt
+    from ..formatting import fmt
     if wt.n < MIN_SPELLS_FOR_FIT or not np.isfinite(wt.change_per_year):
         return (f"with {wt.n} completed spells a log-linear fit of their length would be uninformative "
                 f"(fewer than {MIN_SPELLS_FOR_FIT}), so none is reported")
@@ -808,5 +824,91 @@ def window_fit_text(wt: leadership.WindowTrend) -> str:
 
 def fmt_x(v: float) -> str:
     """A multiplier as text ("×4.7"), n/a when unknown."""
-    from ..nb import fmt
+    from ..formatting import fmt
     return "n/a" if v is None or not np.isfinite(v) else f"×{fmt(v)}"
+
+
+def lab_robust_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """C3 robust to one lab: the closed/open ratio with each lab left out (its range now, and the
+    smallest and largest change against the same lab-less ratio at Epoch AI's report date), the mean
+    of the top three runs on each side, and the dates of the two largest runs."""
+    lr, nan = res.lab_robust, float("nan")
+    ok = lr.dropna(subset=["ratio"]) if len(lr) else lr
+    ch = lr.dropna(subset=["change"]) if len(lr) else lr
+    runs = res.runs
+    cg = res.compute_gap
+
+    def run_date(model: str | None) -> str:
+        if model is None or not len(runs):
+            return "n/a"
+        hit = runs.loc[runs["model"] == model, "publication_date"]
+        return _iso(hit.iloc[0]) if len(hit) else "n/a"
+
+    weakest = str(ch.loc[ch["change"].idxmin(), "left_out"]) if len(ch) else "n/a"
+    t3, t3e = res.top3_ratio, res.top3_ratio_then
+    return {
+        "training_compute_ratio_leave_one_out_low": (float(ok["ratio"].min()) if len(ok) else nan,
+                                                     {"text": fmt_x(float(ok["ratio"].min())) if len(ok) else "n/a"}),
+        "training_compute_ratio_leave_one_out_high": (float(ok["ratio"].max()) if len(ok) else nan,
+                                                      {"text": fmt_x(float(ok["ratio"].max())) if len(ok) else "n/a"}),
+        "training_compute_leave_one_out_change_min": (float(ch["change"].min()) if len(ch) else nan,
+                                                      {"text": fmt_x(float(ch["change"].min())) if len(ch) else "n/a"}),
+        "training_compute_leave_one_out_change_max": (float(ch["change"].max()) if len(ch) else nan,
+                                                      {"text": fmt_x(float(ch["change"].max())) if len(ch) else "n/a"}),
+        "training_compute_leave_one_out_weakest_lab": (weakest, {}),
+        "training_compute_leave_one_out_labs": (len(lr), {"sig": 3}),
+        "training_compute_ratio_top3": (t3, {"text": fmt_x(t3) if np.isfinite(t3) else "n/a"}),
+        "training_compute_ratio_top3_at_epoch": (t3e, {"text": fmt_x(t3e) if np.isfinite(t3e) else "n/a"}),
+        "training_compute_top_closed_date": (run_date(cg.closed_model if cg else None), {}),
+        "training_compute_top_open_date": (run_date(cg.open_model if cg else None), {}),
+        "training_compute_data_as_of": (res.table_dates.get("training_compute", "n/a"), {}),
+    }
+
+
+def owned_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
+    """The compute owned (Epoch AI's estimates, NVIDIA GPUs since 2022): the largest owner over the
+    open-weights spender at the first and last complete quarter, with conservative intervals, the
+    direction in words, and Google's TPUs at the last complete quarter beside its NVIDIA GPUs."""
+    g, nan = res.owned_gap, float("nan")
+    first = g.iloc[0] if len(g) else None
+    last = g.iloc[-1] if len(g) else None
+    direction = spend.owned_direction(g)
+    word = {True: "widened", False: "narrowed", None: "did not move beyond the estimates' uncertainty"}[direction]
+    own = res.owned
+    tpu = own[(own["chips"] == "Google TPU") & own["complete"].astype(bool)] if len(own) else own
+    tpu_last = tpu.sort_values("quarter_end").iloc[-1] if len(tpu) else None
+
+    def q(row: Any) -> str:
+        return "n/a" if row is None else f"Q{(pd.Timestamp(row['quarter_end']).month - 1) // 3 + 1} " \
+                                          f"{pd.Timestamp(row['quarter_end']).year}"
+
+    def x(v: float) -> tuple[float, dict[str, Any]]:
+        return v, {"text": fmt_x(v) if np.isfinite(v) else "n/a"}
+
+    def since(chips: str) -> str:
+        d = own.loc[own["chips"] == chips, "cumulative_since"] if len(own) else []
+        return str(pd.Timestamp(d.min()).year) if len(d) else "n/a"
+
+    return {
+        "compute_owned_first_quarter": (q(first), {}), "compute_owned_last_quarter": (q(last), {}),
+        "compute_owned_leader": (str(last["leader"]) if last is not None else "n/a", {}),
+        "compute_owned_ratio_first": x(float(first["ratio"]) if first is not None else nan),
+        "compute_owned_ratio_first_low": x(float(first["ratio_low"]) if first is not None else nan),
+        "compute_owned_ratio_first_high": x(float(first["ratio_high"]) if first is not None else nan),
+        "compute_owned_ratio_last": x(float(last["ratio"]) if last is not None else nan),
+        "compute_owned_ratio_last_low": x(float(last["ratio_low"]) if last is not None else nan),
+        "compute_owned_ratio_last_high": x(float(last["ratio_high"]) if last is not None else nan),
+        "compute_owned_direction": (word, {}),
+        "compute_owned_leader_h100e": (float(last["leader_h100e"]) if last is not None else nan, {"sig": 2}),
+        "compute_owned_apart_h100e": (float(last["apart_h100e"]) if last is not None else nan, {"sig": 2}),
+        "compute_owned_tpu_quarter": (q(tpu_last), {}),
+        "compute_owned_tpu_h100e": (float(tpu_last["h100e"]) if tpu_last is not None else nan, {"sig": 2}),
+        "compute_owned_tpu_h100e_low": (float(tpu_last["h100e_p5"]) if tpu_last is not None else nan, {"sig": 2}),
+        "compute_owned_tpu_h100e_high": (float(tpu_last["h100e_p95"]) if tpu_last is not None else nan, {"sig": 2}),
+        "compute_owned_tpu_units": (float(tpu_last["units"]) if tpu_last is not None else nan, {"sig": 2}),
+        "compute_owned_tpu_units_low": (float(tpu_last["units_p5"]) if tpu_last is not None else nan, {"sig": 2}),
+        "compute_owned_tpu_units_high": (float(tpu_last["units_p95"]) if tpu_last is not None else nan, {"sig": 2}),
+        "compute_owned_as_of": (res.table_dates.get("compute_owned", "n/a"), {}),
+        "compute_owned_nvidia_since": (since("NVIDIA"), {}), "compute_owned_tpu_since": (since("Google TPU"), {}),
+        "compute_owned_unit": ("H100-equivalents", {}),
+    }

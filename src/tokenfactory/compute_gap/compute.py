@@ -348,3 +348,76 @@ def capex_calendar_year(capex: pd.DataFrame, companies: list[str], year: int) ->
                      qc["period_end"].max() if len(qc) else pd.NaT,
                      float(gl["mid"]) if gl is not None else float("nan"), gl["as_of"] if gl is not None else pd.NaT))
     return pd.DataFrame(rows, columns=cols)
+
+
+# --- The compute gap robust to one lab ------------------------------------------------------------
+
+def top_mean_ratio(runs: pd.DataFrame, at: pd.Timestamp, k: int = 3) -> float:
+    """Mean training compute of the `k` largest closed runs to date over that of the `k` largest open
+    runs to date (NaN when either side has fewer than `k`): less hostage to one run than the maxima."""
+    r = runs[runs["publication_date"] <= at]
+    c = r.loc[r["group"] == "closed", "training_compute_flop"].nlargest(k)
+    o = r.loc[r["group"] == "open", "training_compute_flop"].nlargest(k)
+    if len(c) < k or len(o) < k:
+        return float("nan")
+    return float(c.mean() / o.mean())
+
+
+def max_ratio(runs: pd.DataFrame, at: pd.Timestamp) -> float:
+    """Largest closed run to date over the largest open run to date (NaN when a side has none)."""
+    r = runs[runs["publication_date"] <= at]
+    c = r.loc[r["group"] == "closed", "training_compute_flop"]
+    o = r.loc[r["group"] == "open", "training_compute_flop"]
+    return float(c.max() / o.max()) if len(c) and len(o) else float("nan")
+
+
+def leave_one_lab_out(runs: pd.DataFrame, at: pd.Timestamp, then: pd.Timestamp | None = None) -> pd.DataFrame:
+    """For every lab that has a run in the table: the closed/open ratio of the largest runs at `at`
+    with that lab's runs left out, and (when `then` is given) the same ratio at `then`, so that
+    each row compares like with like. Runs without an organization stay in every row."""
+    labs = sorted(runs["organization"].dropna().astype(str).unique())
+    rows = []
+    for lab in labs:
+        r = runs[runs["organization"].astype(str) != lab]
+        rows.append({"left_out": lab, "ratio": max_ratio(r, at),
+                     "ratio_then": max_ratio(r, then) if then is not None else float("nan")})
+    out = pd.DataFrame(rows, columns=["left_out", "ratio", "ratio_then"])
+    out["change"] = out["ratio"] / out["ratio_then"]
+    return out
+
+
+# --- Compute owned (Epoch AI's chip-owner estimates) ------------------------------------------------
+
+def owned_gap(owned: pd.DataFrame, apart: str, chips: str = "NVIDIA") -> pd.DataFrame:
+    """Per complete quarter: the largest owner of `chips` and its compute over that of `apart` (the
+    open-weights spender), as the medians' ratio and a conservative interval from the percentiles
+    (largest p5 / apart p95 to largest p95 / apart p5: the two estimates' uncertainties taken as
+    independent extremes, so the interval is wider than a joint one would be)."""
+    cols = ["quarter_end", "leader", "leader_h100e", "apart_h100e", "ratio", "ratio_low", "ratio_high"]
+    if owned is None or owned.empty:
+        return pd.DataFrame(columns=cols)
+    d = owned[(owned["chips"] == chips) & owned["complete"].astype(bool)]
+    rows = []
+    for q, g in d.groupby("quarter_end"):
+        a = g[g["owner"] == apart]
+        others = g[g["owner"] != apart]
+        if a.empty or others.empty:
+            continue
+        lead = others.loc[others["h100e"].idxmax()]
+        a = a.iloc[0]
+        rows.append((q, lead["owner"], float(lead["h100e"]), float(a["h100e"]), float(lead["h100e"] / a["h100e"]),
+                     float(lead["h100e_p5"] / a["h100e_p95"]), float(lead["h100e_p95"] / a["h100e_p5"])))
+    return pd.DataFrame(rows, columns=cols).sort_values("quarter_end").reset_index(drop=True)
+
+
+def owned_direction(gap: pd.DataFrame) -> bool | None:
+    """Widening (True) if the last quarter's whole interval lies above the first quarter's, narrowing
+    (False) if wholly below, undecided (None) if they overlap or there are fewer than two quarters."""
+    if len(gap) < 2:
+        return None
+    first, last = gap.iloc[0], gap.iloc[-1]
+    if last["ratio_low"] > first["ratio_high"]:
+        return True
+    if last["ratio_high"] < first["ratio_low"]:
+        return False
+    return None

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import charts
-from ..nb import fmt
+from ..formatting import fmt
 from . import chapter, frontier
 
 W = 600  # plot width, px: the chart with its legend stays within 700 px
@@ -422,6 +422,8 @@ SOURCES = {
     "leaderboard_leaders": "LMArena leaderboard history; data/leaderboard_leaders.csv",
     "capex": "Company 10-K filings and earnings releases; data/capex.csv",
     "training_compute": "Epoch AI, Notable and Large-Scale AI Models (CC BY 4.0); data/training_compute.csv",
+    "compute_owned": "Epoch AI, AI chip sales and owners (github.com/epoch-research/ai-companies; estimates); "
+                     "data/compute_owned.csv",
     "indexed": "data/capex.csv; NVIDIA quarterly results (data/nvidia_financials.csv); Epoch AI; data/benchmark_scores.csv",
 }
 
@@ -518,3 +520,50 @@ def lag_average_chart(res: chapter.Result) -> alt.Chart:
         layers.append(alt.Chart(rf).mark_text(align="left", dy=12, fontSize=10, color=charts.MUTED).encode(
             x="date:T", y="lag_months:Q", text="label:N"))
     return alt.layer(*layers).properties(width=W, height=280, title=charts.title(t, sub))
+
+
+def compute_owned_chart(res: chapter.Result) -> alt.Chart:
+    """Compute each company owns by quarter (Epoch AI's estimates): medians as lines, 5th-95th
+    percentiles as bands; NVIDIA GPUs since 2022 per company, and Google's TPUs since 2023 dashed."""
+    d = res.owned
+    if d is None or d.empty:
+        return _empty("No compute-owned estimates are loaded.")
+    since = d.groupby("chips")["cumulative_since"].min().dt.year.astype(str).to_dict()
+    nv, tp = since.get("NVIDIA", "n/a"), since.get("Google TPU", "n/a")
+    d = d.assign(series=np.where(d["chips"] == "NVIDIA", d["owner"] + f" (NVIDIA GPUs since {nv})",
+                                 d["owner"] + f" (TPUs since {tp})"),
+                 millions=d["h100e"] / 1e6, low=d["h100e_p5"] / 1e6, high=d["h100e_p95"] / 1e6,
+                 status=np.where(d["complete"].astype(bool), "complete quarter", "incomplete quarter (Epoch)"))
+    series = sorted(d["series"].unique())
+    og = res.owned_gap
+    t = (f"Compute owned: {og['leader'].iloc[-1]} holds {chapter.fmt_x(og['ratio'].iloc[-1])} "
+         f"{res.params.open_weights_spender}'s NVIDIA compute" if len(og) else "Compute owned by quarter")
+    sub = ["Cumulative compute bought, millions of H100-equivalents, Epoch AI's estimates: line = median,",
+           f"band = 5th to 95th percentile. NVIDIA GPUs count from {nv}, TPUs from {tp}: the two are not added."]
+    color = alt.Color("series:N", title="", scale=alt.Scale(domain=series, range=[
+        charts.org_color(s.split(" (")[0]) for s in series]), legend=alt.Legend(orient="bottom", columns=2))
+    base = alt.Chart(d).encode(x=alt.X("quarter_end:T", title="End of quarter"), color=color)
+    band = base.mark_area(opacity=0.15).encode(y=alt.Y("low:Q", title="Compute owned (million H100e)"), y2="high:Q")
+    line = base.mark_line(point=True).encode(
+        y="millions:Q",
+        strokeDash=alt.StrokeDash("chips:N", title="", legend=None,
+                                  scale=alt.Scale(domain=["NVIDIA", "Google TPU"], range=[[1, 0], [5, 3]])),
+        tooltip=[alt.Tooltip("series:N", title="Owner"), alt.Tooltip("quarter_end:T", title="Quarter end"),
+                 alt.Tooltip("millions:Q", title="Median (million H100e)", format=",.2f"),
+                 alt.Tooltip("low:Q", title="5th percentile", format=",.2f"),
+                 alt.Tooltip("high:Q", title="95th percentile", format=",.2f"), alt.Tooltip("status:N", title="")])
+    return (band + line).properties(title=charts.title(t, sub))
+
+
+def compute_owned_table(res: chapter.Result) -> pd.DataFrame:
+    """The largest NVIDIA owner over the open-weights spender, quarter by quarter."""
+    g = res.owned_gap
+    if g.empty:
+        return pd.DataFrame({"Quarter end": []})
+    return pd.DataFrame({
+        "Quarter end": g["quarter_end"].dt.date.astype(str), "Largest owner": g["leader"],
+        "Its compute (million H100e)": (g["leader_h100e"] / 1e6).map(lambda v: _n(v, 3)),
+        f"{res.params.open_weights_spender} (million H100e)": (g["apart_h100e"] / 1e6).map(lambda v: _n(v, 3)),
+        "Ratio (median)": g["ratio"].map(chapter.fmt_x),
+        "Ratio, 5th-95th bounds": [f"{chapter.fmt_x(a)} to {chapter.fmt_x(b)}" for a, b in zip(g["ratio_low"], g["ratio_high"])],
+    })

@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import pandas as pd
+import yaml
 import pandera.pandas as pa
 
 from .. import paths
@@ -297,3 +299,20 @@ def check_all(data_dir: Path | None = None) -> list[Problem]:
                 problems.append(Problem(f"data/{name}.csv", int(i) + 2, column, frame.at[i, column],
                                         f"not found in data/{other}.csv column {other_col}"))
     return problems
+
+
+def read_yaml(path: Path, label: str, error: type[Exception] = ValueError) -> Any:
+    """Parse a YAML file, or raise `error` naming `label`, the line and the problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{label}: file is missing") from None
+    except UnicodeDecodeError:
+        raise error(f"{label}: not valid UTF-8") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise error(f"{label}: malformed YAML{where}: {problem}") from None

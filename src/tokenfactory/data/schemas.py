@@ -141,6 +141,11 @@ _add(Table(
             "where the source includes it), per chip, where a source gives it; never a price that already "
             "includes the chip", "USD", ge=0, le=1e8),
         *_common(basis=date_basis_col("as_of", ("statement", "page_date", "undated_earliest", "scraped"))),
+        Col("generation_kind", "text", "A new architecture (a new core design: Volta, Ampere, Hopper, Blackwell, "
+            "Rubin; each TPU version) or a refresh of an earlier one (more or faster memory, higher clocks: H200, "
+            "B300, MI325X)", choices=("architecture", "refresh")),
+        Col("product_line", "text", "The product line within a family whose generations succeed each other "
+            "(TPU performance: v2, v3, v4, v5p, TPU7x, 8t; TPU efficiency: v5e, v6e, 8i)"),
     ),
     date_order=(("announced_date", "available_date"),),
     extra_checks=("node_not_foundry", "server_capex_not_chip_price"),
@@ -314,6 +319,26 @@ _add(Table(
     ),
     basis_rules=("statement_after_period", "estimate_unless_statement"),
     series=("company", "row_type"),
+))
+
+_add(Table(
+    "compute_owned", key=("owner", "chips", "quarter_end"),
+    columns=(
+        Col("owner", "text", "Company that owns the chips", required=True),
+        Col("chips", "text", "Whose chips: NVIDIA GPUs, or Google's TPUs", required=True,
+            choices=("NVIDIA", "Google TPU")),
+        Col("quarter_end", "date", "Last day of the calendar quarter up to which the compute is counted", required=True),
+        Col("cumulative_since", "date", "First day from which purchases are counted", required=True),
+        Col("h100e", "number", "Cumulative compute bought since cumulative_since, median", "H100-equivalents",
+            required=True, ge=0, le=1e9),
+        Col("h100e_p5", "number", "5th percentile of the same", "H100-equivalents", ge=0, le=1e9),
+        Col("h100e_p95", "number", "95th percentile of the same", "H100-equivalents", ge=0, le=1e9),
+        Col("units", "number", "Cumulative chips, median (TPU rows)", "chips", ge=0, le=1e9),
+        Col("units_p5", "number", "5th percentile of the chips", "chips", ge=0, le=1e9),
+        Col("units_p95", "number", "95th percentile of the chips", "chips", ge=0, le=1e9),
+        Col("complete", "bool", "False when the source marks the quarter as incomplete", required=True),
+        *_common(),
+    ),
 ))
 
 _add(Table(

@@ -18,13 +18,13 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from ..nb import fmt
+from ..formatting import fmt
 from . import model
 from .contract import CONTRACT
 from .params import Params
+from .. import units
 
-PER_MONTH = {"minute": 60 * 24 * 365.25 / 12, "day": 365.25 / 12, "week": 365.25 / 12 / 7, "month": 1.0,
-             "year": 1 / 12}
+PER_MONTH = units.PER_MONTH
 AT_MONTH = 60
 #: Merchant generation gaps (months) over which the lead is swept.
 SWEEP = (4.0, 30.0)
@@ -65,7 +65,8 @@ UNITS = {
     "price_elasticity": "elasticity", "markup": "fraction of cost",
 }
 #: The tape-out chapter's result that each merchant_cadence choice reads.
-CADENCE_KEYS = {"nvidia_recent": "nvidia_recent_generation_gap_months",
+CADENCE_KEYS = {"nvidia_architecture": "nvidia_architecture_gap_months",
+                "nvidia_recent": "nvidia_recent_generation_gap_months",
                 "merchant_families": "median_merchant_generation_gap_months",
                 "all_families": "median_generation_gap_months"}
 
@@ -137,7 +138,7 @@ def observed_growth(volumes: pd.DataFrame, min_span_months: float = 12.0) -> pd.
         g = g.drop_duplicates("date").sort_values("date")
         if len(g) < 2:
             continue
-        years = (g["date"] - g["date"].iloc[0]).dt.days.to_numpy() / 365.25
+        years = (g["date"] - g["date"].iloc[0]).dt.days.to_numpy() / units.DAYS_PER_YEAR
         span = float(years[-1] * 12)
         ok = span >= min_span_months
         logv = np.log(g["tokens_per_month"].to_numpy())
@@ -168,7 +169,7 @@ def model_volume_path(sim: Mapping[str, np.ndarray], start: str, row: int = 0, m
     """The integrated path's volume (tokens per month) placed on the calendar from the starting
     statement's date, for drawing beside the stated volumes."""
     v = sim["volume_i"][row][: months + 1]
-    dates = pd.Timestamp(start) + pd.to_timedelta(np.arange(len(v)) * 365.25 / 12, unit="D")
+    dates = pd.Timestamp(start) + pd.to_timedelta(np.arange(len(v)) * units.DAYS_PER_MONTH, unit="D")
     return pd.DataFrame({"date": dates, "tokens_per_month": v, "month": np.arange(len(v))})
 
 
@@ -544,7 +545,7 @@ def cycle_comment(share_cycle: float, merchant_cycle: float, floor: float, small
             f"({fmt(merchant_cycle)} months) leaves {fmt(max(room, 0), unit='months')} of room above the floor")
 
 
-CADENCE_NAMES = {"nvidia_recent": "NVIDIA's recent", "merchant_families": "merchant GPU families'",
+CADENCE_NAMES = {"nvidia_architecture": "NVIDIA's architecture", "nvidia_recent": "NVIDIA's recent", "merchant_families": "merchant GPU families'",
                  "all_families": "all families'"}
 
 

@@ -5,6 +5,8 @@ from ..contract import Contract, Output
 
 CONTRACT = Contract(
     chapter="flywheel",
+    title="The vertical-integration flywheel",
+    reads_data=("token_volumes", "chip_programs", "asic_cycle_statements", "accelerators"),
     publishes=(
         Output("cost_per_mtok_ratio_y5", "ratio (integrated / merchant)"),
         Output("crossover_month", "months"),
@@ -16,12 +18,18 @@ CONTRACT = Contract(
         Output("most_sensitive_parameter", "", "text"),
         Output("sensitivity_runs", "runs", "count"),
         Output("share_of_runs_integrated_ahead", "fraction of screening runs", "share"),
+        Output("cumulative_advantage_y5_usd_bn", "USD billion"),
+        Output("advantage_at_all_family_cycle_usd_bn", "USD billion"),
+        Output("asic_cost_ratio", "ratio (own chip / merchant)"),
+        Output("merchant_cycle_months", "months"),
+        Output("own_cycle_start_months", "months"),
     ),
     reads={
         "inference_tax": ("depreciation_years", "breakeven_tokens_per_year", "breakeven_total_tokens_per_year",
                           "cost_per_mtok_gpu_usd", "tax_share_gpu", "cost_per_mtok_asic_marginal_usd",
                           "cost_per_mtok_asic_usd", "asic_nre_at_parity_usd"),
-        "tapeout": ("technology_rate_per_year", "min_feasible_cycle_months", "nvidia_recent_generation_gap_months",
+        "tapeout": ("technology_rate_per_year", "min_feasible_cycle_months", "nvidia_architecture_gap_months",
+                    "nvidia_recent_generation_gap_months",
                     "median_merchant_generation_gap_months", "median_generation_gap_months"),
     },
 )

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import charts
-from ..nb import fmt
+from ..formatting import fmt
 
 WIDTH = 540
 STRATEGIES = ["merchant", "integrated"]

@@ -61,12 +61,14 @@ class Params(ChapterParams):
     markup: float = param(
         1.0, unit="fraction of cost", meaning="Market price over the merchant-chip cost per token", ge=0, le=10,
         basis="Assumption (price = cost × (1 + markup) for a lab serving on merchant chips)")
-    merchant_cadence: Literal["nvidia_recent", "merchant_families", "all_families"] = param(
-        "nvidia_recent", unit="", meaning="Which of the tape-out chapter's cadence measurements sets the months "
-        "between merchant generations: NVIDIA's recent generations (the median of its last gaps), every merchant "
-        "GPU family, or every family including custom ASICs",
-        basis="The merchant lab buys the current merchant generation, today NVIDIA's; the all-family median (which "
-        "mixes in TPU, Trainium, Inferentia and MTIA gaps) is the named scenario all_family_cadence")
+    merchant_cadence: Literal["nvidia_architecture", "nvidia_recent", "merchant_families", "all_families"] = param(
+        "nvidia_architecture", unit="", meaning="Which of the tape-out chapter's cadence measurements sets the months "
+        "between merchant generations: NVIDIA's new architectures (the median of its last architecture gaps, "
+        "refreshes such as H200 and B300 left out), NVIDIA's recent products (refreshes counted as generations), "
+        "every merchant GPU family, or every family including custom ASICs",
+        basis="The merchant lab buys the current merchant generation, today NVIDIA's; a refresh adds memory, not a "
+        "new design, so the architecture cadence is the like-for-like clock (tape-out chapter, architecture "
+        "cadence); the all-family median is the named scenario all_family_cadence")
     own_cycle_ratio: float = param(
         1.0, unit="× merchant cadence", meaning="The integrated lab's own chip cycle at the start, as a multiple of "
         "the merchant cadence; it then shortens with model quality (gain_quality_cycle), never below the "

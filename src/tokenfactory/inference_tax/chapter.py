@@ -13,7 +13,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..nb import fmt
+from ..formatting import fmt
 from . import analysis, calibration as cal, market, model as m, price_trend as pt, serving as sv
 from .params import Params
 

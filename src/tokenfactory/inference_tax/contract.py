@@ -8,6 +8,10 @@ MTOK = "USD per million output tokens"
 
 CONTRACT = Contract(
     chapter="inference_tax",
+    title="The inference tax: what a token costs",
+    reads_data=("accelerators", "nvidia_financials", "api_prices", "models", "benchmark_scores", "token_volumes",
+               "model_architectures", "serving_benchmarks", "rental_prices", "vendor_margins",
+               "utilization_evidence", "published_rates"),
     publishes=(
         Output("accelerator", "", "text"),
         Output("model", "", "text"),

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import charts
-from ..nb import fmt
+from ..formatting import fmt
 from . import model as m
 
 #: Plot widths chosen so that each chart, axis labels and legend included, stays within 660 px

@@ -168,7 +168,7 @@ def by_source(points: pd.DataFrame) -> pd.DataFrame:
                                      "Hardware use"])
     g = points.groupby(["source", "accelerator", "model"], as_index=False).agg(
         n=("mbu", "size"), mbu=("mbu", "median"), mfu=("mfu", "median"), use=("use", "median"))
-    from ..nb import fmt
+    from ..formatting import fmt
 
     pct = lambda col: [fmt(v, sig=2, pct=True) for v in col]  # noqa: E731
     return pd.DataFrame({"Source": g["source"], "Accelerator": g["accelerator"], "Model": g["model"], "Points": g["n"],

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import charts
-from ..nb import fmt
+from ..formatting import fmt
 from . import price_trend as pt
 
 WIDTH = 560

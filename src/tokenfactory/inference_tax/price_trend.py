@@ -73,8 +73,7 @@ from scipy import optimize, stats
 
 from ..data.checks import rows_with_basis
 
-DAYS_PER_YEAR = 365.25
-DAYS_PER_MONTH = DAYS_PER_YEAR / 12
+from ..units import DAYS_PER_MONTH, DAYS_PER_YEAR  # noqa: E402,F401
 #: Fewest new lows a threshold needs to enter the pooled headline rate.
 MIN_POOLED_LOWS = 8
 

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from ..nb import fmt
+from ..formatting import fmt
 from . import model as m
 from .params import Params
 
@@ -245,6 +245,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "n_custom_vendors_training": len(work["vendors_training"]),
         "claimed_months": p.claimed_months,
     }
+    numbers.update(cadence_numbers(wide, accelerators, p))
     numbers["custom_vendors_training"] = ", ".join(work["vendors_training"])
     numbers["claim_deployment_target"] = (f"Q{(target.month - 1) // 3 + 1} {target.year}" if pd.notna(target) else "")
     numbers["reference_interval"] = ref["interval"]
@@ -513,3 +514,66 @@ def claim_verdicts(values: dict[str, Any]) -> dict[str, Any]:
 
     return {c.id: rules.chapter_verdict(c.id, "tapeout", values) for c in ledger.load().claims
             if c.chapter == "tapeout"}
+# --- Architecture cadence (new designs apart from refreshes, one product line at a time) -----------------------------
+
+#: The integrated program the flywheel's premises are tested against (claims C11).
+INTEGRATED_VENDOR = "Google"
+
+
+def cadence_numbers(wide: pd.DataFrame, accelerators: pd.DataFrame | None, p: Params) -> dict[str, float]:
+    """The architecture cadence: NVIDIA's last `recent_generations` architecture gaps (H200 and B300
+    are refreshes, not generations), Google's TPU gaps within one product line, merchant and custom
+    families' medians, and the gains per architecture at inference precision (FP8 per watt) and in
+    memory bandwidth."""
+    ag = m.architecture_gaps(wide, accelerators)
+    kinds = wide.dropna(subset=["kind"]).groupby("vendor")["kind"].first()
+    ag = ag.assign(kind=ag["vendor"].map(kinds))
+    gains = m.inference_gains(ag, accelerators)
+    nv, n_nv = m.line_cadence(ag, p.cadence_vendor, p.recent_generations)
+    tpu, n_tpu = m.line_cadence(ag, INTEGRATED_VENDOR)
+    tpu_recent, n_tpu_recent = m.line_cadence(ag, INTEGRATED_VENDOR, p.recent_generations)
+    merch = ag[ag["kind"] == "merchant_gpu"].dropna(subset=["mid"])
+    asic = ag[ag["kind"] == "custom_asic"].dropna(subset=["mid"])
+    nv_gains = gains[gains["vendor"] == p.cadence_vendor]
+    nan = float("nan")
+    return {
+        "nvidia_architecture_gap_months": nv,
+        "n_nvidia_architecture_gaps": n_nv,
+        "nvidia_architecture_gap_min_months": float(ag.loc[ag["vendor"] == p.cadence_vendor, "mid"].tail(
+            p.recent_generations).min()) if n_nv else nan,
+        "nvidia_architecture_gap_max_months": float(ag.loc[ag["vendor"] == p.cadence_vendor, "mid"].tail(
+            p.recent_generations).max()) if n_nv else nan,
+        "tpu_architecture_gap_months": tpu,
+        "n_tpu_architecture_gaps": n_tpu,
+        "tpu_recent_architecture_gap_months": tpu_recent,
+        "median_merchant_architecture_gap_months": float(merch["mid"].median()) if len(merch) else nan,
+        "n_merchant_architecture_gaps": len(merch),
+        "median_asic_architecture_gap_months": float(asic["mid"].median()) if len(asic) else nan,
+        "n_asic_architecture_gaps": len(asic),
+        "median_fp8_per_watt_gain": float(gains["fp8_per_watt_ratio"].median()) if gains["fp8_per_watt_ratio"].notna().any() else nan,
+        "n_fp8_per_watt_gains": int(gains["fp8_per_watt_ratio"].notna().sum()),
+        "median_bandwidth_gain": float(gains["bandwidth_ratio"].median()) if gains["bandwidth_ratio"].notna().any() else nan,
+        "n_bandwidth_gains": int(gains["bandwidth_ratio"].notna().sum()),
+        "nvidia_bandwidth_gain": float(nv_gains["bandwidth_ratio"].median()) if nv_gains["bandwidth_ratio"].notna().any() else nan,
+    }
+
+
+def architecture_table(r: Result, accelerators: pd.DataFrame | None) -> pd.DataFrame:
+    """The architecture gaps within each product line (refreshes left out), with the gain each step
+    brought at inference precision (dense FP8 per watt) and in memory bandwidth, for the page."""
+    ag = m.architecture_gaps(r.wide, accelerators)
+    gains = m.inference_gains(ag, accelerators)
+    if ag.empty:
+        return pd.DataFrame({"Line": []})
+    g = ag.merge(gains[["from_program", "to_program", "fp8_per_watt_ratio", "bandwidth_ratio"]],
+                 on=["from_program", "to_program"], how="left")
+
+    def x(v: float) -> str:
+        return "n/a" if v != v else f"×{fmt(v, sig=2)}"
+
+    return pd.DataFrame({
+        "Line": g["product_line"], "From": g["from_program"], "To": g["to_program"],
+        "Months apart": [f"{fmt(a, sig=2)} ({fmt(lo, sig=2)} to {fmt(hi, sig=2)})"
+                         for a, lo, hi in zip(g["mid"], g["lo"], g["hi"])],
+        "FP8 TFLOPS per watt": g["fp8_per_watt_ratio"].map(x), "Memory bandwidth": g["bandwidth_ratio"].map(x),
+    })

@@ -7,10 +7,15 @@ M = "months"
 
 CONTRACT = Contract(
     chapter="tapeout",
+    title="Tape-out timelines",
+    reads_data=("chip_programs", "asic_cycle_statements", "accelerators", "published_estimates"),
     publishes=(
         Output("technology_rate_per_year", "× per year"),
         Output("min_feasible_cycle_months", M),
         Output("nvidia_recent_generation_gap_months", M),
+        Output("nvidia_architecture_gap_months", M),
+        Output("tpu_architecture_gap_months", M),
+        Output("n_tpu_architecture_gaps", "gaps", "count"),
         Output("median_merchant_generation_gap_months", M),
         Output("median_generation_gap_months", M),
         Output("claimed_months", M),

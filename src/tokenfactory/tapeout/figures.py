@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from .. import charts
-from ..nb import fmt
+from ..formatting import fmt
 from .model import PHASE_LABELS
+from ..units import DAYS_PER_YEAR
 
 WIDTH = 600
 MILESTONE_LABELS = {"design_start": "design start", "tapeout": "tape-out", "announced": "announced",
@@ -469,10 +470,12 @@ def population_cadence_chart(r, statements: pd.DataFrame) -> alt.Chart:
     n = r.numbers
     chart = cadence_chart(r.gaps, statements, n["median_generation_gap_months"], r.trend)
     title = charts.title(
-        f"{r.p.cadence_vendor}'s recent generations: {fmt(n['nvidia_recent_generation_gap_months'])} months apart",
-        [f"Median of its last {fmt(n['n_recent_gaps'])} gaps; merchant GPU families {fmt(n['median_merchant_generation_gap_months'])}, "
-         f"custom ASIC families {fmt(n['median_asic_generation_gap_months'])} months.",
-         "Months between successive generations' availability within a family; bar: range from",
+        f"{r.p.cadence_vendor}'s new architectures: {fmt(n['nvidia_architecture_gap_months'])} months apart; "
+        f"every product: {fmt(n['nvidia_recent_generation_gap_months'])}",
+        [f"Architectures (refreshes left out, one product line): median of its last {fmt(n['n_nvidia_architecture_gaps'])} gaps;",
+         f"every product counted (the dots): median of its last {fmt(n['n_recent_gaps'])} gaps. Merchant GPU families "
+         f"{fmt(n['median_merchant_generation_gap_months'])}, custom ASIC families {fmt(n['median_asic_generation_gap_months'])} months.",
+         "Months between successive products' availability within a family; bar: range from",
          "date precision; dashed: vendors' stated cadence targets"])
     return chart.properties(title=title)
 
@@ -480,11 +483,19 @@ def population_cadence_chart(r, statements: pd.DataFrame) -> alt.Chart:
 def cadence_table(r) -> pd.DataFrame:
     """The cadence of each population, months, with its sample."""
     n = r.numbers
-    rows = [(f"{r.p.cadence_vendor}, last {fmt(n['n_recent_gaps'])} generations", n["nvidia_recent_generation_gap_months"],
-             n["n_recent_gaps"]),
-            ("merchant GPU families", n["median_merchant_generation_gap_months"], n["n_merchant_gaps"]),
-            ("custom ASIC families", n["median_asic_generation_gap_months"], n["n_asic_gaps"]),
-            ("all families together", n["median_generation_gap_months"], n["n_generation_gaps"])]
+    rows = [(f"{r.p.cadence_vendor}, last {fmt(n['n_nvidia_architecture_gaps'])} new architectures",
+             n["nvidia_architecture_gap_months"], n["n_nvidia_architecture_gaps"]),
+            ("Google TPU, new architectures in one product line", n["tpu_architecture_gap_months"],
+             n["n_tpu_architecture_gaps"]),
+            ("merchant GPU families, new architectures", n["median_merchant_architecture_gap_months"],
+             n["n_merchant_architecture_gaps"]),
+            ("custom ASIC families, new architectures", n["median_asic_architecture_gap_months"],
+             n["n_asic_architecture_gaps"]),
+            (f"{r.p.cadence_vendor}, last {fmt(n['n_recent_gaps'])} products (refreshes counted)",
+             n["nvidia_recent_generation_gap_months"], n["n_recent_gaps"]),
+            ("merchant GPU families, every product", n["median_merchant_generation_gap_months"], n["n_merchant_gaps"]),
+            ("custom ASIC families, every product", n["median_asic_generation_gap_months"], n["n_asic_gaps"]),
+            ("all families together, every product", n["median_generation_gap_months"], n["n_generation_gaps"])]
     return pd.DataFrame({"population": [a for a, _, _ in rows], "median gap, months": [fmt(b) for _, b, _ in rows],
                          "gaps": [int(c) for _, _, c in rows]})
 
@@ -507,7 +518,7 @@ def price_performance_chart(r) -> alt.Chart:
         x0 = pp["year"].mean()
         y0 = float(np.exp(np.log(pp["tflops_per_usd"]).mean()))
         fit = pd.DataFrame({"date": pd.to_datetime([f"{int(y)}-01-01" for y in yrs]) + pd.to_timedelta(
-            (yrs - np.floor(yrs)) * 365.25, unit="D"), "fit": y0 * tech["rate"] ** (yrs - x0)})
+            (yrs - np.floor(yrs)) * DAYS_PER_YEAR, unit="D"), "fit": y0 * tech["rate"] ** (yrs - x0)})
         layers.append(alt.Chart(fit).mark_line(strokeDash=[5, 3], color=charts.MUTED).encode(x="date:T", y="fit:Q"))
     title = charts.title(
         f"What a dollar of merchant accelerator buys grows ×{fmt(tech['rate'])} a year",

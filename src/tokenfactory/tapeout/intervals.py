@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 #: Average month length, so that durations read in calendar months.
-DAYS_PER_MONTH = 365.25 / 12
+from ..units import DAYS_PER_MONTH  # noqa: E402,F401  (re-exported)
 
 _OFFSETS = {
     "day": pd.DateOffset(days=0),

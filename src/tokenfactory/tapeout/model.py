@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .intervals import duration_interval, earliest, ecdf, percentile_of, period_end
+from ..units import DAYS_PER_YEAR
 
 MILESTONES = ("design_start", "tapeout", "announced", "first_deployment", "general_availability")
 #: "availability" is derived: the earliest of first deployment and general availability (and, where
@@ -228,7 +229,7 @@ def cadence_trend(gaps: pd.DataFrame) -> dict:
     n = len(g)
     if n < 3:
         return {"slope": float("nan"), "se": float("nan"), "n": n, "families": int(g["family"].nunique())}
-    year = g["date"].dt.year + (g["date"].dt.day_of_year - 1) / 365.25
+    year = g["date"].dt.year + (g["date"].dt.day_of_year - 1) / DAYS_PER_YEAR
     x = year - year.groupby(g["family"]).transform("mean")
     y = g["mid"] - g["mid"].groupby(g["family"]).transform("mean")
     sxx = float((x**2).sum())
@@ -454,7 +455,7 @@ def price_performance(accelerators: pd.DataFrame | None, kinds: Sequence[str] = 
     a["date"] = pd.to_datetime(a["available_date"]).fillna(pd.to_datetime(a["announced_date"]))
     a = a.dropna(subset=["date", "price_usd", "bf16_dense_tflops"])
     a = a[(a["price_usd"] > 0) & (a["bf16_dense_tflops"] > 0)]
-    a["year"] = a["date"].dt.year + (a["date"].dt.day_of_year - 1) / 365.25
+    a["year"] = a["date"].dt.year + (a["date"].dt.day_of_year - 1) / DAYS_PER_YEAR
     a["tflops_per_usd"] = a["bf16_dense_tflops"] / a["price_usd"]
     return a[cols].sort_values("date").reset_index(drop=True)
 
@@ -533,3 +534,67 @@ def sourced_design_and_tapeout(wide: pd.DataFrame, exclude_program: str | None =
         d = d[d["program"] != exclude_program]
     return d.reset_index(drop=True)
 
+# --- Architecture cadence: new designs apart from refreshes, one product line at a time ------------------------------
+
+def architecture_table(wide: pd.DataFrame, accelerators: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per program with an availability date, its accelerator's `generation_kind`
+    (architecture or refresh) and `product_line` attached. A program without an accelerators row
+    (or without the columns) keeps kind 'architecture' and its family as its line."""
+    w = wide.dropna(subset=["availability_lo"]).copy()
+    if accelerators is not None and len(accelerators) and {"generation_kind", "product_line"} <= set(accelerators):
+        acc = accelerators.drop_duplicates("accelerator").set_index("accelerator")
+        w["generation_kind"] = w["accelerator"].map(acc["generation_kind"])
+        w["product_line"] = w["accelerator"].map(acc["product_line"])
+    else:
+        w["generation_kind"], w["product_line"] = None, None
+    w["generation_kind"] = w["generation_kind"].astype(object).fillna("architecture")
+    w["product_line"] = w["product_line"].astype(object).fillna(w["family"].astype(object))
+    return w
+
+
+def architecture_gaps(wide: pd.DataFrame, accelerators: pd.DataFrame | None) -> pd.DataFrame:
+    """Months between successive new architectures within each product line (refreshes skipped:
+    an H200 or a B300 is not a generation). Several programs of one architecture in one line count
+    once, at the earliest availability. Columns as `generation_gaps` plus `product_line`."""
+    w = architecture_table(wide, accelerators)
+    w = w[w["generation_kind"] == "architecture"]
+    cols = ["vendor", "family", "product_line", "from_program", "to_program", "from_accelerator", "to_accelerator",
+            "date", "lo", "hi", "mid"]
+    rows = []
+    for (vendor, family, line), f in w.groupby(["vendor", "family", "product_line"], sort=True):
+        f = f.sort_values("availability_lo").drop_duplicates("generation", keep="first").reset_index(drop=True)
+        for i in range(1, len(f)):
+            prev, cur = f.iloc[i - 1], f.iloc[i]
+            d = duration_interval(pd.Series([prev["availability_lo"]]), pd.Series([prev["availability_hi"]]),
+                                  pd.Series([cur["availability_lo"]]), pd.Series([cur["availability_hi"]])).iloc[0]
+            rows.append({"vendor": vendor, "family": family, "product_line": line, "from_program": prev["program"],
+                         "to_program": cur["program"], "from_accelerator": prev["accelerator"],
+                         "to_accelerator": cur["accelerator"],
+                         "date": cur["availability_lo"] + (cur["availability_hi"] - cur["availability_lo"]) / 2,
+                         "lo": d["lo"], "hi": d["hi"], "mid": d["mid"]})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def inference_gains(gaps: pd.DataFrame, accelerators: pd.DataFrame | None) -> pd.DataFrame:
+    """For each architecture step: the ratio of dense FP8 TFLOPS per watt (inference precision) and of
+    memory bandwidth (what decoding is bound by) from the earlier architecture to the later one, as
+    the datasheets state them; NaN where a figure is missing (FP4 peaks are not in the table)."""
+    cols = ["vendor", "product_line", "from_program", "to_program", "fp8_per_watt_ratio", "bandwidth_ratio"]
+    if accelerators is None or not len(accelerators) or not len(gaps):
+        return pd.DataFrame(columns=cols)
+    acc = accelerators.drop_duplicates("accelerator").set_index("accelerator")
+    fp8w = acc["fp8_dense_tflops"] / acc["tdp_w"]
+    bw = acc["memory_bandwidth_tb_s"]
+    g = gaps.copy()
+    g["fp8_per_watt_ratio"] = g["to_accelerator"].map(fp8w).values / g["from_accelerator"].map(fp8w).values
+    g["bandwidth_ratio"] = g["to_accelerator"].map(bw).values / g["from_accelerator"].map(bw).values
+    return g[cols].reset_index(drop=True)
+
+
+def line_cadence(gaps: pd.DataFrame, vendor: str, n: int | None = None) -> tuple[float, int]:
+    """Median architecture gap (months, midpoints) of one vendor's lines, over its last `n` gaps by
+    date (all when None), and how many gaps it rests on."""
+    g = gaps[gaps["vendor"] == vendor].dropna(subset=["mid"]).sort_values("date")
+    if n is not None:
+        g = g.tail(n)
+    return (float(g["mid"].median()) if len(g) else float("nan")), int(len(g))
