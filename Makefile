@@ -47,9 +47,11 @@ test: $(STAMP) system
 	$(BIN)/python -m pytest -q tests
 	$(BIN)/python -m pytest -q --nbval-lax notebooks/
 
-## make test-fast: unit tests only
+## make test-fast: the inner loop: every test not marked build or browser (no book is built, no
+## browser started); the five slowest are named at the end. While writing a chapter, run its own
+## files first: `.venv/bin/pytest -q tests/test_<chapter>_*.py`
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q tests -m "not build and not browser"
+	$(BIN)/python -m pytest -q tests -m "not build and not browser" --durations=5
 
 check: $(STAMP)
 	$(BIN)/tokenfactory check

@@ -29,16 +29,20 @@ def test_booleans_and_numbers_are_not_compared_as_numbers():
 def test_first_edition_is_recorded_and_the_page_lists_moves(tmp_path, monkeypatch):
     from tokenfactory import paths
 
-    real = site.previous_edition()
-    assert real is not None and real[0] == "2026-11-26" and "compute_gap" in real[1]["results"]
-    assert real[2]["commit"] == "debc696"
-    # built from debc696 itself, the page compares with the edition before it
-    first = site.previous_edition("debc696")
-    assert first is not None and first[0] == "2026-11-24" and first[2]["commit"] == "b9900c0"
     monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
-    ed = tmp_path / "editions" / "2026-01-01"
-    ed.mkdir(parents=True)
-    (ed / "results.json").write_text(json.dumps({"results": {"compute_gap": {"lag": 3.0, "word": "growing"}}}))
+    assert site.previous_edition(None) is None                    # no editions folder: no "What changed"
+    for name, lag, commit in (("2025-12-01", 1.0, "aaaaaaa"), ("2026-01-01", 3.0, "bbbbbbb")):
+        ed = tmp_path / "editions" / name
+        ed.mkdir(parents=True)
+        (ed / "results.json").write_text(json.dumps({"results": {"compute_gap": {"lag": lag, "word": "growing"}}}))
+        (ed / "edition.json").write_text(json.dumps({"edition": name, "commit": commit}))
+    (tmp_path / "editions" / "2026-02-01").mkdir()                # a folder without results: not an edition
+    name, results, meta = site.previous_edition(None)
+    assert (name, meta["commit"]) == ("2026-01-01", "bbbbbbb")    # the newest recorded edition
+    assert results["results"]["compute_gap"]["lag"] == 3.0
+    # a build of that edition's own commit (short or full id) compares with the edition before it
+    assert site.previous_edition("bbbbbbb")[0] == site.previous_edition("bbbbbbb0123456789")[0] == "2025-12-01"
+    assert site.previous_edition("ccccccc")[0] == "2026-01-01"
     (tmp_path / "data").mkdir()
     nbdir = tmp_path / "nbs"
     nbdir.mkdir()
@@ -51,6 +55,18 @@ def test_first_edition_is_recorded_and_the_page_lists_moves(tmp_path, monkeypatc
     assert paths.root() == tmp_path
     assert "`lag` | 3 | 4.5 | 1.5 | 50%" in page
     assert "`word` | growing | shrinking" in page
+
+
+def test_every_recorded_edition_names_its_commit_and_holds_results():
+    """The repository's own editions (whatever their number): each is complete, so that the next one
+    can be compared with it."""
+    folders = sorted(d for d in site.editions_dir().iterdir() if d.is_dir())
+    for d in folders:
+        meta = json.loads((d / "edition.json").read_text(encoding="utf-8"))
+        assert meta.get("commit"), f"{d.name}: edition.json names no commit"
+        assert json.loads((d / "results.json").read_text(encoding="utf-8"))["results"], f"{d.name}: no results"
+    if folders:
+        assert site.previous_edition(None)[0] == folders[-1].name
 
 
 def test_row_changes_by_key(tmp_path, monkeypatch):

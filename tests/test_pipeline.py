@@ -26,6 +26,25 @@ def _build(root: Path, *args: str) -> subprocess.CompletedProcess:
     return proc
 
 
+def expected_values(root: Path, rows: int = 6) -> dict[str, float]:
+    """What each stand-in chapter of `root` glues as `value`, from its contract alone: its rows of
+    models plus the values of the chapters it reads."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("standin_contracts", root / "notebooks" / "contracts.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    contracts = module.CONTRACTS
+    values: dict[str, float] = {}
+
+    def value(cid: str) -> float:
+        if cid not in values:
+            values[cid] = rows + sum(value(up) for up in contracts[cid].reads)
+        return values[cid]
+
+    return {cid: value(cid) for cid in contracts}
+
+
 def test_cold_build_then_noop_then_one_change(book_root):
     proc = _build(book_root)
     assert proc.returncode == 0, proc.stderr + proc.stdout
@@ -35,13 +54,15 @@ def test_cold_build_then_noop_then_one_change(book_root):
     for cid in ("compute_gap", "inference_tax", "tapeout", "flywheel", "claims"):
         assert (target / "notebooks" / f"{cid}.ipynb").exists()
     results = json.loads((target / "results.json").read_text())
-    # flywheel reads inference_tax and tapeout; claims reads all four: values add up through upstream
-    base = results["results"]["compute_gap"]["value"]
-    assert results["results"]["flywheel"]["value"] == pytest.approx(3 * base)
-    assert results["results"]["claims"]["value"] == pytest.approx(base * (1 + 1 + 1 + 3 + 1))
+    # each stand-in glues its six rows of models plus the values of the chapters it reads: the values
+    # add up through the declared reads (flywheel 6 + 6 + 6 = 18, claims 6 + 6 + 6 + 6 + 18 = 42)
+    assert {cid: r["value"] for cid, r in results["results"].items()} == pytest.approx(expected_values(book_root))
+    assert results["results"]["claims"]["value"] == pytest.approx(42.0)
     assert set(results["inputs"]["data"]) and results["inputs"]["package"]
     assert set(results["seconds"]) == set(results["results"])
-    assert results["parameters"]["claims"] == {k: v for k, v in results["parameters"]["claims"].items()}
+    from tokenfactory import config
+    defaults = config.resolve("default").params
+    assert results["parameters"] == {cid: p.model_dump(mode="json") for cid, p in defaults.items()}
 
     before = snapshot(target)
     proc = _build(book_root)
