@@ -11,7 +11,7 @@ import pytest
 
 from tokenfactory.claims import chapter, evidence, ledger, rules
 from tokenfactory.claims.params import Params
-from tokenfactory.claims.rules import NOT_SUPPORTED, PARTLY, SUPPORTED
+from tokenfactory.claims.rules import INCONCLUSIVE, NOT_SUPPORTED, PARTLY, SUPPORTED
 from tokenfactory.tapeout import model as tm
 
 P = Params()
@@ -104,20 +104,40 @@ def _c7(ev, p=P):
     return next(v.verdict for v in rules.assess(ledger.load(), ev, p) if v.claim.id == "C7")
 
 
+#: The program cost known almost exactly (a range of ±0.02% around the modeled $0.5B): the point tests.
+P_POINT = P.model_copy(update={"program_cost_low_usd": 4.999e8, "program_cost_high_usd": 5.001e8})
+
+
 def test_c7_flip_cost_is_the_nearest_crossing_that_moves_the_verdict():
     # at C0 = $0.5B: break-even 1e15 <= ref 2e15 and both companies (4e15, 1.5e15) above: supported. The
     # crossings are at C0 x v / B0: Co2 $0.75B (x1.5), ref $1B (x2), Co1 $2B (x4); the nearest, Co2's,
     # leaves one company: partly
     ev = _ev7()
-    assert _c7(ev) == SUPPORTED
-    flip, after = rules.c7_flip(ev, P)
+    assert _c7(ev, P_POINT) == SUPPORTED
+    flip, after = rules.c7_flip(ev, P_POINT)
     assert flip == pytest.approx(7.5e8)
     assert after == PARTLY
     # both sides of the flip, by scaling the break-even as a program cost would
-    assert _c7(_ev7(be0=1e15 * 7.49e8 / 5e8)) == SUPPORTED
-    assert _c7(_ev7(be0=1e15 * 7.51e8 / 5e8)) == PARTLY
+    assert _c7(_ev7(be0=1e15 * 7.49e8 / 5e8), P_POINT) == SUPPORTED
+    assert _c7(_ev7(be0=1e15 * 7.51e8 / 5e8), P_POINT) == PARTLY
     # past Co1's volume ($2B, and the reference at $1B) no test passes
-    assert _c7(_ev7(be0=1e15 * 2.01e9 / 5e8)) == NOT_SUPPORTED
+    assert _c7(_ev7(be0=1e15 * 2.01e9 / 5e8), P_POINT) == NOT_SUPPORTED
+
+
+def test_c7_tests_decide_only_over_the_whole_range_of_program_costs():
+    # the default range $0.3B-$2B scales the break-even 1e15 (at $0.5B) to 6e14-4e15: against ref 2e15 the
+    # model test holds at one end and fails at the other; 2 companies clear 6e14, 1 clears 4e15: both undecided
+    assert _c7(_ev7(), P) == INCONCLUSIVE
+    # a reference above the dearest end (4e15) and every company above it: supported over the whole range
+    assert _c7(_ev7(ref=4e15, volumes={"Co1": 4e15, "Co2": 5e15}), P) == SUPPORTED
+    # just below the dearest end: the model test is undecided again, the companies' test still holds
+    assert _c7(_ev7(ref=3.99e15, volumes={"Co1": 4e15, "Co2": 5e15}), P) == PARTLY
+    # a reference below the cheapest end (6e14) and no company above it: not supported over the whole range
+    assert _c7(_ev7(ref=5.99e14, volumes={"Co1": 5e14, "Co2": 1e14}), P) == NOT_SUPPORTED
+    assert rules.c7_range_test(6e14, 4e15, 6e14) is None and rules.c7_range_test(6e14, 4e15, 5.99e14) is False
+    assert rules.c7_range_count(6e14, 4e15, {"a": 4e15, "b": 6e14}, 2) is None
+    assert rules.c7_range_count(6e14, 4e15, {"a": 4e15, "b": 4e15}, 2) is True
+    assert rules.c7_range_count(6e14, 4e15, {"a": 4e15, "b": 5.9e14}, 2) is False
 
 
 def test_c7_flip_not_found_when_no_crossing_moves_the_verdict_within_the_span():
@@ -153,8 +173,11 @@ def test_ledger_glues_the_flip_cost_and_the_counts():
     inputs = chapter.Inputs(ledger.load(), {"chip_programs": PROGRAMS, "token_volumes": vols})
     up = {"inference_tax": {"breakeven_total_tokens_per_year": 2e15, "breakeven_tokens_per_year": 1e15,
                             "asic_nre_usd": 5e8}}
+    # at the modeled cost alone (a point range) partly; over the reported $0.3B-$2B the model test straddles
+    # the reference (undecided) and the companies' test fails at both ends: not supported
+    assert chapter.compute(P_POINT, inputs, up).verdict("C7").verdict == PARTLY
     r = chapter.compute(P, inputs, up)
-    assert r.verdict("C7").verdict == PARTLY
+    assert r.verdict("C7").verdict == NOT_SUPPORTED
     g = {k: v for k, (v, _) in chapter.glue_values(r).items()}
     assert g["c7_flip_program_cost_usd"] == pytest.approx(1e9)
     assert g["c7_verdict_beyond_flip"] == NOT_SUPPORTED

@@ -126,3 +126,18 @@ def test_a_count_threshold_flips_at_the_next_whole_number():
     # two companies above the break-even pass "at least 2"; at 3 the test fails and C7 is partly supported
     c7 = _flips(_ev())[("C7", "min_companies_at_scale")]
     assert (c7.flips_at, c7.side, c7.verdict_now, c7.verdict_after) == (2.0, "above", SUPPORTED, PARTLY)
+
+
+def test_a_failing_count_test_flips_at_the_count_itself():
+    """The December referee's R2: a failing "at least 2 companies" test with 1 company passes once the
+    threshold is 1 (not 0); a passing one with 3 fails from 4; "at most" tests mirror it."""
+    from tokenfactory.claims.rules import Check
+
+    def moved(value, passed, direction):
+        c = Check("m", value, "t", passed, threshold=2.0, direction=direction, parameter="min_companies_at_scale")
+        return sensitivity._flip_point(c)[2]
+
+    assert moved(1.0, False, "ge") == 1
+    assert moved(3.0, True, "ge") == 4
+    assert moved(3.0, True, "le") == 2
+    assert moved(3.0, False, "le") == 3

@@ -19,7 +19,8 @@ class Params(ChapterParams):
     # --- C1, C2: the model gap -------------------------------------------------------------------
     catch_up_months_max: float = param(
         12.0, unit="months", gt=0, le=120,
-        meaning="C1: longest time-averaged open-model lag that still counts as 'catching up within months'",
+        meaning="C1: longest open-model lag (averaged over capability levels, Epoch AI's footing) that still counts "
+        "as 'catching up within months'",
         basis="Assumption: 'within months' read as less than a year")
     window_trend_alpha: float = param(
         0.05, unit="probability", gt=0, lt=1,

@@ -637,6 +637,21 @@ def c7(ev: Evidence, p: Params) -> Outcome:
     cost = program_cost_usd(ev)
     flip, after = (None, None) if missing or never else c7_flip(ev, p)
     lo_c, hi_c = p.program_cost_low_usd, p.program_cost_high_usd
+    # Like C6's margin and C3's ratios, a test decides only where it decides over the whole range of
+    # program costs reported for such programs: the break-even is proportional to the program cost, so
+    # the range's two ends bound it. The modeled cost's own result is kept in the notes.
+    if not missing and not never and cost is not None and be is not None and be > 0:
+        be_lo, be_hi = be * lo_c / cost, be * hi_c / cost
+        t1 = c7_range_test(be_lo, be_hi, ref)
+        t2 = c7_range_count(be_lo, be_hi, volumes, p.min_companies_at_scale)
+        span = (f"; over program costs of {_v(lo_c, 'USD')} to {_v(hi_c, 'USD')} the break-even runs from "
+                f"{_v(be_lo, 'tokens')} to {_v(be_hi, 'tokens')} a year")
+        note1 += span + ("" if t1 is not None else ": the test holds at one end of the range and fails at the other, "
+                         "so it decides nothing")
+        n_lo = sum(1 for v in volumes.values() if v >= be_hi)
+        n_hi = sum(1 for v in volumes.values() if v >= be_lo)
+        note2 += (f"; over the range of program costs, {_v(n_lo)} to {_v(n_hi)} compan{'y' if n_hi == 1 else 'ies'} "
+                  "clear it" + ("" if t2 is not None else ", on both sides of the minimum: undecided"))
     if flip is None:
         flip_note = ("no program cost between a tenth and ten times the modeled one moves the verdict"
                      if cost is not None and not missing and not never else "the flip cost cannot be computed")
@@ -661,8 +676,9 @@ def c7(ev: Evidence, p: Params) -> Outcome:
                  f"announced target does not count, and {p.claim_subject}, the claim's own subject, never counts) must "
                  "state token volumes above that break-even. Supported if both hold, partly if one does, not supported "
                  "if neither; the volumes are the companies' own statements. The break-even is proportional to the "
-                 f"program cost: the page gives the cost at which the verdict flips, against the {_v(lo_c, 'USD')} to "
-                 f"{_v(hi_c, 'USD')} reported for such programs.")
+                 f"program cost, which is known only as a range ({_v(lo_c, 'USD')} to {_v(hi_c, 'USD')} reported for "
+                 "such programs): each test decides only where it holds, or fails, over the whole range; the page "
+                 "gives the cost at which the verdict flips.")
     test = "break-even volume ≤ a real workload; companies with a sourced custom-chip deployment above it"
     sample = f"{_count(len(volumes), 'company')} with a sourced custom-chip deployment and a stated volume"
     return _outcome(verdict, rule_text, checks, test, sample, "", missing)
@@ -1028,7 +1044,9 @@ def c11(ev: Evidence, p: Params) -> Outcome:
                  "holds the verdict is partly supported (the data loop and the own chip's cost are not measured); "
                  "when the model wins only at some premises, or a premise disagrees with the TPU's record, it is not "
                  "testable, with the reason; when the model shows no win at its own central premises (a scenario "
-                 "that weakens the loop, say), the claim fails under them: not supported.")
+                 "that weakens the loop, say), the claim fails under them: not supported. The asymmetry is "
+                 "deliberate: the central premises are the claim's own mechanism, so the mechanism failing at "
+                 "them refutes the claim as stated, while support needs the win to survive every plausible premise.")
     test = (f"model: overtakes ≤ {_v(horizon)} months and leads at year five, in every run; premise: own cycle "
             "against the TPU's architecture gap")
     sample = ("one model run at the central premises" + (f"; {_count(runs, 'screening run')}" if runs else "")
@@ -1203,3 +1221,25 @@ def chapter_verdict(claim_id: str, chapter: str, values: dict[str, Any], facts: 
         raise KeyError(f"{claim_id}: not in data/claims.yaml")
     ev = Evidence(flatten({chapter: values}), f"the {chapter} chapter's own results", "upstream", dict(facts or {}))
     return assess_claim(claim, ev, p or Params())
+
+
+def c7_range_test(be_lo: float, be_hi: float, ref: float | None) -> bool | None:
+    """Break-even at most the reference workload over a range of program costs: True if even the
+    dearest program's break-even is within it, False if even the cheapest's exceeds it, else None."""
+    if ref is None:
+        return None
+    if be_hi <= ref:
+        return True
+    if be_lo > ref:
+        return False
+    return None
+
+
+def c7_range_count(be_lo: float, be_hi: float, volumes: dict[str, float], needed: float) -> bool | None:
+    """At least `needed` companies above the break-even over a range of program costs: True if enough
+    clear the dearest program's break-even, False if too few clear even the cheapest's, else None."""
+    if sum(1 for v in volumes.values() if v >= be_hi) >= needed:
+        return True
+    if sum(1 for v in volumes.values() if v >= be_lo) < needed:
+        return False
+    return None

@@ -92,8 +92,13 @@ def _flip_point(c: Check) -> tuple[float, str, float] | None:
     moved = x * (1 - _EPS) if side == "below" else x * (1 + _EPS)
     if x == 0:
         moved = -_EPS if side == "below" else _EPS
-    if Params.model_fields[c.parameter].annotation is int:  # a count moves to the next whole number
-        moved = math.ceil(x) - 1 if side == "below" else math.floor(x) + 1
+    if Params.model_fields[c.parameter].annotation is int:
+        # a count moves to the nearest whole number that flips the test: "at least n" passes from n = x
+        # down (floor x) and fails from floor x + 1 up; "at most n" fails below ceil x and passes from it
+        if at_most:
+            moved = math.ceil(x) - 1 if side == "below" else math.ceil(x)
+        else:
+            moved = math.floor(x) if side == "below" else math.floor(x) + 1
     return x, side, moved
 
 

@@ -79,8 +79,9 @@ class Params(ChapterParams):
         18, unit="months", meaning="Month the integrated path's first own chip enters service (merchant chips "
         "until then)", ge=0, le=60,
         basis="Assumption: a self-reported nine-month design-to-tape-out plus the tape-out chapter's floor of "
-        "fabrication, packaging and bring-up, rounded up; the tape-out chapter dates Jalapeño's design start to "
-        "availability at about 28 months, so 18 favours the integrated lab")
+        "fabrication, packaging and bring-up, rounded up; no source dates Jalapeño's own design start, and its "
+        "'end of 2026' deployment is an announced target (the tape-out chapter censors it), so 18 is an "
+        "assumption that favours the integrated lab")
     nre_per_generation_usd_bn: float = param(
         0.5, unit="USD billions", meaning="Non-recurring engineering per own chip generation (design team, IP, "
         "masks, tape-out), spent over that generation's cycle: shorter own cycles cost more per year", ge=0, le=20,
