@@ -112,19 +112,6 @@ def test_params_bounds_and_window():
     assert Params(open_definition="open_only").open_kinds == ("open",)
 
 
-def test_notebook_parameters_equal_defaults_and_no_outputs():
-    nb = json.loads(NOTEBOOK.read_text())
-    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
-    values = {}
-    for node in ast.parse("".join(cell["source"])).body:
-        values[node.targets[0].id] = ast.literal_eval(node.value)
-    defaults = {k: f.default for k, f in Params.model_fields.items()}
-    assert {k: values[k] for k in defaults} == defaults
-    assert values["upstream"] == {} and values["run_context"] == {}
-    assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
-    assert nb["metadata"]["kernelspec"]["name"] == "python3"
-
-
 def test_leadership_start_drops_earlier_spells_and_keeps_whole_history_for_comparison():
     res = run(_params(leadership_start="2023-06-01"), _tables(), other_draws=100)
     # C1 (from 2023-01-01) is left out: C2 ended after 274 days, C3 still leads (censored)

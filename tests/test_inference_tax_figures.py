@@ -22,12 +22,6 @@ def test_every_chart_builds_a_valid_spec(result, name):
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
 
 
-def test_tables_have_rows(result):
-    r, _ = result
-    assert len(figures.price_rates_table(r)) >= 1
-    assert len(figures.price_comparison_table(r)) >= 1
-
-
 def test_live_chart_defaults_to_the_page_settings(result):
     r, inputs = result
     spec = figures.live_cost(chapter.live_grid(r, inputs), chapter.live_defaults(r)).to_dict()

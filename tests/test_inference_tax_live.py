@@ -64,16 +64,6 @@ def test_in_page_cost_agrees_with_the_package(acc, speed, util):
     assert float(match.group(1)) == pytest.approx(_package_cost(acc, speed, util), rel=1e-6)
 
 
-def test_notebook_parameters_equal_defaults():
-    nb = Path(__file__).resolve().parents[1] / "notebooks" / "inference_tax.ipynb"
-    cells = json.loads(nb.read_text())["cells"]
-    (cell,) = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
-    ns: dict = {}
-    exec("".join(cell["source"]), {}, ns)
-    defaults = Params().model_dump()
-    assert {k: ns[k] for k in defaults} == defaults
-
-
 def test_d3_r2_matches_d3_two_significant_digits():
     assert chapter.d3_r2(0.1) == "0.10" and chapter.d3_r2(0.187) == "0.19" and chapter.d3_r2(1.26) == "1.3"
     assert chapter.d3_r2(12.4) == "12"

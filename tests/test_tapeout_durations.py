@@ -178,46 +178,10 @@ def test_reference_statements_and_claim_percentile():
 
 
 def test_params_defaults_and_rules():
-    p = Params()
-    assert p.claimed_months == 9
     with pytest.raises(ValueError):
         Params(start_milestone="tapeout", end_milestone="design_start")
     with pytest.raises(ValueError):
         Params(cycle_scenarios_months=[])
-
-
-def test_break_even_gain_keeps_the_annual_rate():
-    from tokenfactory.tapeout.model import break_even_gain
-    # ×1.5 every 24 months is ×1.5 ** 0.5 a year; a 12-month cycle matches it with ×1.5 ** 0.5 a step
-    assert math.isclose(break_even_gain(1.5, 24, 12), 1.5 ** 0.5)
-    assert math.isclose(break_even_gain(2.0, 12, 12), 2.0)
-    assert break_even_gain(1.5, 24, 9) ** (12 / 9) == pytest.approx(1.5 ** (12 / 24))
-    with pytest.raises(ValueError):
-        break_even_gain(1.5, 0, 9)
-
-
-def test_shortest_comparison_leaves_out_the_claim():
-    from tokenfactory.tapeout.model import shortest_comparison
-    progs = pd.DataFrame({"program": ["claim", "other"], "mid": [9.0, 20.0]})
-    refs = pd.DataFrame({"mid": [15.0, 30.0]})
-    assert shortest_comparison(progs, refs, exclude_program="claim") == 15.0
-    assert shortest_comparison(progs, refs) == 9.0
-
-
-def test_ecdf_chart_only_for_pairs_with_a_sample():
-    import pandas as pd
-
-    from tokenfactory.tapeout import figures
-    from tokenfactory.tapeout.intervals import ecdf
-
-    grid = [0.0, 6.0, 12.0]
-    small = ecdf([1.0, 2.0], [1.5, 3.0], grid).assign(pair="a → b", n=2)
-    assert figures.ecdf_chart(small, 2.0) is None
-    big = ecdf([1, 2, 3, 4, 5], [1, 2, 3, 4, 5], grid).assign(pair="c → d", n=5)
-    chart = figures.ecdf_chart(pd.concat([small, big]), 3.0)
-    spec = chart.to_dict()
-    assert "3 months" in spec["title"]["text"]
-    assert {row["pair"] for row in spec["datasets"][next(iter(spec["datasets"]))]} == {"c → d"}
 
 
 def _refs(rows):
@@ -273,13 +237,6 @@ def test_typical_text_singular_plural():
     assert "median" not in ch.typical_text(1, 45.0, 39.0, 52.0, "X")
     assert ch.typical_text(3, 20.0, 15.0, 25.0, "X").startswith("3 programs other than X date")
     assert ch.typical_text(0, float("nan"), float("nan"), float("nan"), "X").startswith("no program")
-
-
-def test_like_for_like_text():
-    pct = {"percentile": 20.0, "percentile_low": 20.0, "percentile_high": 20.0, "n": 5}
-    t = ch.like_for_like_text(17.0, 15.0, "TPU", pct)
-    assert t.startswith("longer than TPU (15 months, self-reported)") and "percentile 20 of the 5" in t
-    assert ch.like_for_like_text(12.0, 15.0, "TPU", pct).startswith("shorter than")
 
 
 def test_workload_counts():

@@ -309,28 +309,6 @@ def repeated_text(references: pd.DataFrame) -> str:
     return "; ".join(parts)
 
 
-def like_for_like_text(claim_plus_floor: float, reference: float, reference_name: str, percentile: dict) -> str:
-    """The claim plus the physical floor (a design-to-deployment time) against a design-to-deployment
-    statement and the longer-phase statements, in words."""
-
-
-    if reference != reference:
-        cmp = ""
-    else:
-        word = "longer than" if claim_plus_floor > reference else ("shorter than" if claim_plus_floor < reference
-                                                                 else "equal to")
-        cmp = f"{word} {reference_name} ({fmt(reference)} months, self-reported)"
-    pct = percentile["percentile"]
-    if pct != pct:
-        where = ""
-    elif pct == 0 and percentile["percentile_high"] == 0:
-        where = f"shorter than all {percentile['n']} statements that cover design to deployment or a full cycle"
-    else:
-        where = (f"at percentile {fmt(pct)} of the {percentile['n']} statements that cover design to deployment "
-                 "or a full cycle")
-    return ", and ".join(x for x in (cmp, where) if x)
-
-
 def typical_range() -> tuple[float, float]:
     """The article's "typical" program length, as the claims ledger reads it (one assumption, one place)."""
     from ..claims.params import Params as ClaimsParams

@@ -348,40 +348,6 @@ def floors_chart(floors: dict[str, float], cycles: list[float], sources: dict[st
     return (bar + floor_rule + ticks + txt).properties(width=440, height=120, title=title)
 
 
-def ecdf_chart(bands: pd.DataFrame, median_months: float, min_n: int = 5) -> alt.Chart | None:
-    """The empirical distribution of each milestone pair with at least `min_n` programs, drawn as
-    the band the date precision allows (fastest to slowest reading) around the midpoint curve.
-
-    Pairs with fewer programs are left out: their dots are in the durations chart, and a curve
-    through one or two points would suggest a distribution that does not exist. None when no pair
-    has enough programs. `median_months` is the chapter's median of the largest pair (midpoints),
-    so that the title and the prose give the same number."""
-    data = bands[bands["n"] >= min_n].copy()
-    if data.empty:
-        return None
-    data["pair_n"] = data["pair"] + " (n = " + data["n"].astype(str) + ")"
-    largest = data.loc[data["n"].idxmax()]
-    one_pair = data["pair"].nunique() == 1
-    base = alt.Chart(data).encode(
-        x=alt.X("x:Q", title="Duration (months; negative: deployed before announced)"),
-        color=alt.Color("pair_n:N", title="Milestone pair", scale=charts.category_scale(data["pair_n"].unique()),
-                        legend=None if one_pair else alt.Legend(orient="bottom", columns=1, labelLimit=400)),
-    )
-    band = base.mark_area(opacity=0.25, interpolate="step-after").encode(
-        y=alt.Y("f_low:Q", title="Share of programs done by then", axis=alt.Axis(format="%")), y2="f_high:Q")
-    line = base.mark_line(interpolate="step-after").encode(
-        y="f_mid:Q",
-        tooltip=[alt.Tooltip("pair:N", title="pair"), alt.Tooltip("x:Q", title="months", format=".1f"),
-                 alt.Tooltip("f_mid:Q", title="share (midpoints)", format=".0%"),
-                 alt.Tooltip("f_low:Q", title="share (slowest reading)", format=".0%"),
-                 alt.Tooltip("f_high:Q", title="share (fastest reading)", format=".0%")])
-    title = charts.title(
-        f"Half of the programs were available {fmt(median_months)} months after their announcement",
-        [f"Empirical distribution of {largest['pair']} (n = {int(largest['n'])}); band: what the date precision allows",
-         "(a date known to the month could fall anywhere in it)"])
-    return (band + line).properties(width=560, height=260, title=title)
-
-
 # --- Page-level wrappers: each takes the chapter's Result -------------------------------------------------------------
 
 SRC_PROGRAMS = "data/chip_programs.csv (companies' announcements, papers and press; see source_url per row)"

@@ -315,30 +315,6 @@ def efficiency_gains(wide: pd.DataFrame, accelerators: pd.DataFrame | None) -> p
     return pd.DataFrame(rows, columns=cols)
 
 
-def break_even_gain(gain_per_generation: float, slow_cycle: float, fast_cycle: float) -> float:
-    """Gain per generation at which a `fast_cycle` program only matches a `slow_cycle` program that
-    brings `gain_per_generation`: g ** (fast / slow), the same annual rate.
-
-    Why: the projection assumes a generation brings the same step whatever its length. If steps
-    shrink with the cycle (node and memory arrive on their own clocks), a shorter cycle gains
-    nothing once its step falls to this value; the chapter quotes it as the threshold that would
-    flip the conclusion that shorter cycles compound faster."""
-    if gain_per_generation <= 0 or slow_cycle <= 0 or fast_cycle <= 0:
-        raise ValueError("gain and cycles must be positive")
-    return float(gain_per_generation ** (fast_cycle / slow_cycle))
-
-
-def shortest_comparison(program_durations: pd.DataFrame, references: pd.DataFrame,
-                        exclude_program: str | None = None) -> float:
-    """Shortest midpoint in the comparison group (programs other than the claim's own, plus the
-    published statements): a claimed duration above it is no longer shorter than every comparison."""
-    progs = program_durations
-    if exclude_program:
-        progs = progs[progs["program"] != exclude_program]
-    mids = np.concatenate([progs["mid"].to_numpy(float), references["mid"].to_numpy(float)])
-    return float(np.nanmin(mids)) if len(mids) else float("nan")
-
-
 def distinct_statements(references: pd.DataFrame) -> pd.DataFrame:
     """Published statements counted by distinct figure: statements of the same phase that state the
     same range (same minimum, same maximum) count once.
