@@ -19,7 +19,7 @@ from tokenfactory import registry
 
 SRC = Path(registry.__file__).resolve().parent
 CHAPTERS = set(registry.CHAPTER_IDS)
-CORE = {"contract", "formatting", "units", "paths", "params_base", "data", "charts", "freshness"}
+CORE = {"contract", "formatting", "memo", "units", "paths", "params_base", "data", "charts", "freshness"}
 ALLOWED = {"core": {"core"}, "science": {"core", "science"}, "glue": {"core", "science", "glue"},
            "build": {"core", "science", "glue", "build"}}
 

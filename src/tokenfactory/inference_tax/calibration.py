@@ -21,6 +21,7 @@ import pandas as pd
 from scipy.optimize import least_squares
 
 from . import serving as s
+from ..memo import disk_memo
 
 #: Bounds of the fitted parameters (physically meaningful ranges, not tuning knobs). The time per step
 #: outside the roofline has a fixed part, a part per sequence in the batch and a part per doubling of
@@ -341,6 +342,7 @@ def fit_families(points: list[Point], memory_usable: float = 0.9, form: str = "b
     return out
 
 
+@disk_memo("fit_for", __file__)
 def fit_for(train: list[Point], family: str, kind: str, memory_usable: float = 0.9,
             form: str = "batch_tp") -> tuple[str, s.Efficiency]:
     """The one fit `fit_families(train)` would use for a (family, kind): the most specific with enough
@@ -408,6 +410,7 @@ class Calibration:
     n_sources: int
 
 
+@disk_memo("calibrate", __file__)
 def calibrate(points: list[Point], skipped: pd.DataFrame | None = None, memory_usable: float = 0.9,
               form: str = "batch_tp") -> Calibration:
     """Fit on all points; then, for each source, refit without it and predict its points."""
