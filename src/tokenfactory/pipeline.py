@@ -18,6 +18,7 @@ Guarantees:
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import threading
@@ -616,10 +617,38 @@ def _results_payload(resolved: Resolved, done: dict[str, ChapterRun], command: s
 
 
 def _swap(staging: Path, target: Path) -> None:
-    """Replace `target` by `staging`: two renames, the old tree removed only after the new is in place.
-    The `failed/` notebooks of earlier runs are dropped, since this run succeeded."""
-    old = target.parent / f".old-{target.name}-{os.getpid()}"
-    if target.exists():
+    """Publish `staging` as `target` in one atomic step.
+
+    `target` is a symbolic link to a folder under `<parent>/.sites/`; publishing moves the new tree
+    there and replaces the link with `os.replace`, which is atomic: a reader (or a crash) sees the
+    old site or the new one, never a missing folder. The old tree is removed afterwards. A `target`
+    that is still a plain folder (built before links were used) is moved aside first, once."""
+    sites = target.parent / ".sites"
+    sites.mkdir(parents=True, exist_ok=True)
+    fresh = sites / f"{target.name}-{time.time_ns()}-{os.getpid()}"
+    os.replace(staging, fresh)
+    link = target.parent / f".{target.name}.link-{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(os.path.relpath(fresh, target.parent), link)
+    old: Path | None = None
+    if target.is_symlink():
+        old = (target.parent / os.readlink(target)).resolve()
+    elif target.exists():
+        old = sites / f"{target.name}-plain-{os.getpid()}"
         os.replace(target, old)
-    os.replace(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
+    os.replace(link, target)
+    if old is not None and old != fresh.resolve():
+        shutil.rmtree(old, ignore_errors=True)
+    _clean_unlinked_sites(sites, target)
+
+
+def _clean_unlinked_sites(sites: Path, target: Path) -> None:
+    """This target's trees under .sites/ that its link does not point to (left by a crash between
+    the two steps). Only this target's: the build lock is per target, other targets may be
+    publishing at the same moment."""
+    mine = re.compile(rf"^{re.escape(target.name)}-(\d+-\d+|plain-\d+)$")
+    live = (target.parent / os.readlink(target)).resolve() if target.is_symlink() else None
+    for tree in sites.iterdir():
+        if mine.match(tree.name) and tree.resolve() != live:
+            shutil.rmtree(tree, ignore_errors=True)
