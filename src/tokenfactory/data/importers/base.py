@@ -617,3 +617,16 @@ def require_columns(path: Path, header: Iterable[str], mapping: Mapping) -> None
         raise ProducerFileError([Problem(path.name, 1, c, None,
                                    f"column missing: the {mapping.name} mapping reads it from a {mapping.producer} "
                                    f"file (columns read: {', '.join(needed)})") for c in missing])
+
+
+def read_csv(path: Path, mapping: Mapping) -> tuple[Mapping, list[Record]]:
+    """A producer's CSV file, with the columns its mapping needs checked (the three Epoch AI files)."""
+    header, records = read_csv_records(path)
+    require_columns(path, header, mapping)
+    return mapping, records
+
+
+def sniff_csv(path: Path) -> set[str]:
+    """The column names of a producer's CSV file (to recognise the producer)."""
+    header, _ = read_csv_records(path)
+    return set(header)

@@ -10,7 +10,7 @@ notes ("Version: gpt-4-0314."), the aliases below, and exact names.
 
 from __future__ import annotations
 
-from .base import Field, Mapping, choice, iso_date, read_csv_records, require_columns, rounded, text
+from .base import Field, Mapping, choice, iso_date, read_csv, sniff_csv, rounded, text
 
 #: Epoch's "Model accessibility" -> models.weights (as data/training_compute.meta.yml describes)
 ACCESS = {
@@ -84,12 +84,5 @@ MODELS = Mapping(
 MAPPINGS = (SCORES, MODELS)
 
 
-def read(path, mapping):
-    header, records = read_csv_records(path)
-    require_columns(path, header, mapping)
-    return mapping, records
-
-
-def sniff(path) -> set[str]:
-    header, _ = read_csv_records(path)
-    return set(header)
+#: A CSV producer: the shared reader and sniffer.
+read, sniff = read_csv, sniff_csv

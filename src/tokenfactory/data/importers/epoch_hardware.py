@@ -11,7 +11,7 @@ Hardware names are mapped to accelerators.csv keys by the Epoch names already qu
 
 from __future__ import annotations
 
-from .base import Field, Mapping, iso_date, number, read_csv_records, require_columns, scaled, text
+from .base import Field, Mapping, iso_date, number, read_csv, sniff_csv, scaled, text
 
 #: Epoch "Manufacturer" -> (accelerators.vendor, accelerators.kind)
 MAKERS = {
@@ -93,12 +93,5 @@ MAPPING = Mapping(
 MAPPINGS = (MAPPING,)
 
 
-def read(path, mapping):
-    header, records = read_csv_records(path)
-    require_columns(path, header, mapping)
-    return mapping, records
-
-
-def sniff(path) -> set[str]:
-    header, _ = read_csv_records(path)
-    return set(header)
+#: A CSV producer: the shared reader and sniffer.
+read, sniff = read_csv, sniff_csv

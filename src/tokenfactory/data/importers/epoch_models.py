@@ -9,7 +9,7 @@ date. `frontier` is computed by the collector and is not read from the file.
 
 from __future__ import annotations
 
-from .base import Field, Mapping, iso_date, read_csv_records, require_columns, scaled, text
+from .base import Field, Mapping, iso_date, read_csv, sniff_csv, scaled, text
 from .epoch_eci import ACCESS
 from .base import choice
 
@@ -59,12 +59,5 @@ MAPPING = Mapping(
 MAPPINGS = (MAPPING,)
 
 
-def read(path, mapping):
-    header, records = read_csv_records(path)
-    require_columns(path, header, mapping)
-    return mapping, records
-
-
-def sniff(path) -> set[str]:
-    header, _ = read_csv_records(path)
-    return set(header)
+#: A CSV producer: the shared reader and sniffer.
+read, sniff = read_csv, sniff_csv
