@@ -55,9 +55,9 @@ def test_median_effect_text_says_unchanged_when_unchanged():
 
 
 def test_spearman_direction_uses_the_reported_test():
-    assert chapter.spearman_direction(-0.8, 0.01) == "shorten"
-    assert chapter.spearman_direction(0.8, 0.01) == "lengthen"
-    t = chapter.spearman_direction(0.095, 0.82)
+    assert chapter.spearman_direction(-0.8, 0.01, 0.05) == "shorten"
+    assert chapter.spearman_direction(0.8, 0.01, 0.05) == "lengthen"
+    t = chapter.spearman_direction(0.095, 0.82, 0.05)
     assert t.startswith("show no significant trend") and "longer" in t
 
 

@@ -14,6 +14,11 @@ from pydantic import model_validator
 
 from ..params_base import ChapterParams, param
 
+# Thresholds another chapter owns are read from its results, never declared again here: the rank test's
+# level and required power (compute_gap.window_trend_alpha, window_power_target; C2), the fewest durations
+# a typical duration needs (tapeout.min_programs_typical; C9), the month the flywheel's results are read at
+# (flywheel.report_month; C11).
+
 
 class Params(ChapterParams):
     # --- C1, C2: the model gap -------------------------------------------------------------------
@@ -21,16 +26,6 @@ class Params(ChapterParams):
         12.0, unit="months", gt=0, le=120,
         meaning="C1: longest time-averaged open-model lag that still counts as 'catching up within months'",
         basis="Assumption: 'within months' read as less than a year")
-    window_trend_alpha: float = param(
-        0.05, unit="probability", gt=0, lt=1,
-        meaning="C2: significance level of the rank test for shorter leadership windows",
-        basis="The level at which the compute-gap chapter computes the test's power, so that the verdict and "
-              "the power refer to the same test")
-    power_min: float = param(
-        0.8, unit="probability", gt=0, lt=1,
-        meaning="C2: power against the chapter's reference shortening below which a non-significant trend test "
-                "is inconclusive rather than evidence against the claim",
-        basis="Convention: a test is usually designed to detect the effect it looks for four times out of five")
     # --- C3: the compute gap ---------------------------------------------------------------------
     capex_growth_min: float = param(
         0.20, unit="fraction per year", ge=0, le=10,
@@ -102,11 +97,6 @@ class Params(ChapterParams):
         36.0, unit="months", gt=0, le=120,
         meaning="C9: upper end of the 'typical' program length the article quotes",
         basis="The article's own range (claim C9)")
-    min_programs_typical: int = param(
-        5, unit="programs", ge=1, le=100,
-        meaning="C9: fewest durations of the same phase (design start to tape-out, other programs) from which a "
-                "percentile of the nine months can be read",
-        basis="Assumption: the tape-out chapter's own target of at least five programs dating both ends")
     exceptional_percentile: float = param(
         10.0, unit="percentile (0-100)", gt=0, lt=100,
         meaning="C9: percentile of the same phase in other programs at or below which nine months counts as exceptional",
@@ -120,10 +110,6 @@ class Params(ChapterParams):
         meaning="C10: the shorter of the two cycle times the article foresees",
         basis="The article's own figure (claim C10)")
     # --- C11: the flywheel ------------------------------------------------------------------------
-    flywheel_horizon_months: float = param(
-        60.0, unit="months", gt=0, le=240,
-        meaning="C11: horizon within which the integrated strategy must overtake the merchant one",
-        basis="Assumption: five years, the horizon of the flywheel chapter's year-5 results")
     premise_tolerance: float = param(
         0.25, unit="fraction", gt=0, lt=1,
         meaning="C11: how far (as a share) a premise of the flywheel model may lie from what Google's TPU program "

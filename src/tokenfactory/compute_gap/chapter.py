@@ -10,7 +10,6 @@ page says what is missing instead of failing.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -279,7 +278,8 @@ def compute(p: Params, inputs: Inputs, other_draws: int = 200) -> Result:
     w = leadership.windows(tables["leaderboard_leaders"], p.leaderboard, lead_start, end)
     ow = leadership.by_organization(w)
     w_all = leadership.windows(tables["leaderboard_leaders"], p.leaderboard, start, end)
-    power = leadership.trend_power(w, p.window_trend_reference, p.power_simulations, p.seed)
+    power = leadership.trend_power(w, p.window_trend_reference, p.power_simulations, p.seed,
+                                   alpha=p.window_trend_alpha, target=p.window_power_target)
 
     cv = spend.capex_values(tables["capex"], p.capex_companies, p.include_guidance, start - pd.DateOffset(years=10), end)
     ct = spend.capex_total(cv, p.capex_companies)
@@ -513,7 +513,7 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "window_lean": ("longer" if wt.rho > 0 else "shorter" if wt.rho < 0 else "neither longer nor shorter", {}),
         "window_change": (wt.change_per_year, {"pct": True}),
         "window_change_low": (wt.change_low, {"pct": True}), "window_change_high": (wt.change_high, {"pct": True}),
-        "window_direction": (spearman_direction(wt.rho, wt.p_value), {}),
+        "window_direction": (spearman_direction(wt.rho, wt.p_value, p.window_trend_alpha), {}),
         "leaderboard": (p.leaderboard, {}),
         "leadership_start": (str(p.leadership_start), {}),
         "leadership_start_used": (res.leadership_start.date().isoformat() if res.leadership_start is not None
@@ -668,7 +668,7 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "capex_year_guidance_as_of": (_iso(cy["guidance_as_of"].max()) if guid_all else "n/a", {}),
     })
     # leadership: sample and power
-    pw = res.window_power or leadership.Power(0, float("nan"), p.window_trend_reference, float("nan"), 0.8, 0)
+    pw = res.window_power or leadership.Power(0, float("nan"), p.window_trend_reference, float("nan"), p.window_power_target, 0)
     out.update({
         "leadership_windows_n": (len(res.windows), {}),
         "window_power_at_reference": (pw.power_at_reference, {"pct": True}),
@@ -678,6 +678,8 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
                                      if np.isfinite(pw.detectable_change)
                                      else "none in the range tested (up to 99%)"}),
         "power_simulations": (pw.simulations, {}),
+        "window_trend_alpha": (p.window_trend_alpha, {}),
+        "window_power_target": (p.window_power_target, {"pct": True}),
         "data_end": (_iso(res.data_end), {}),
     })
     for key, text in texts(res).items():
@@ -715,12 +717,12 @@ def texts(res: Result) -> dict[str, str]:
     wt, cf = res.window_trend, res.compute_fit
     lo, hi = epoch_range(r)
     la = res.lag_averages or LagAverages(float("nan"), 0, None, None, float("nan"), float("nan"), float("nan"))
-    pw = res.window_power or leadership.Power(0, float("nan"), p.window_trend_reference, float("nan"), 0.8, 0)
+    pw = res.window_power or leadership.Power(0, float("nan"), p.window_trend_reference, float("nan"), p.window_power_target, 0)
     out = {
         "lag_direction": direction(m.trend.low, m.trend.high, "shrinking", "growing"),
-        "window_direction": spearman_direction(wt.rho, wt.p_value),
+        "window_direction": spearman_direction(wt.rho, wt.p_value, p.window_trend_alpha),
         "window_lean": "longer" if wt.rho > 0 else "shorter" if wt.rho < 0 else "neither longer nor shorter",
-        "window_trend_verdict": leadership.trend_verdict(wt.rho, wt.p_value, pw),
+        "window_trend_verdict": leadership.trend_verdict(wt.rho, wt.p_value, pw, p.window_trend_alpha),
         "current_vs_epoch": compare_word(m.current_lag, lo, hi),
         "avg_vs_epoch": compare_word(la.average, lo, hi),
         "epoch_2025_time_vs_ci": compare_word(la.epoch_2025_time, ref(r, "epoch_2025_lag_avg_months", "low"),
@@ -761,9 +763,9 @@ def texts(res: Result) -> dict[str, str]:
     out["epoch_newest_vs_previous"] = ("not comparable with" if not (np.isfinite(new26) and np.isfinite(old25))
                                        else "longer than" if new26 > old25 else "shorter than" if new26 < old25
                                        else "the same as")
-    # the significance level of the power simulation (leadership.trend_power's default)
+    # the significance level of the test and of its power simulation (a parameter)
     from ..formatting import fmt
-    out["power_alpha"] = fmt(inspect.signature(leadership.trend_power).parameters["alpha"].default)
+    out["power_alpha"] = fmt(p.window_trend_alpha)
     rc, ga, go = res.capex_recent, res.capex_apart, res.capex_others
     if ga is not None and go is not None and np.isfinite(ga.rate) and np.isfinite(go.rate):
         out["capex_apart_vs_others"] = ("faster than" if ga.rate > go.rate * 1.1 else
@@ -778,7 +780,7 @@ def texts(res: Result) -> dict[str, str]:
     return out
 
 
-def spearman_direction(rho: float, p_value: float, alpha: float = 0.05) -> str:
+def spearman_direction(rho: float, p_value: float, alpha: float) -> str:
     """The verb for the windows' trend from the rank correlation the page reports (not from the
     log-linear fit, which is not reported with few spells)."""
     if not (np.isfinite(rho) and np.isfinite(p_value)):

@@ -93,6 +93,17 @@ class Params(ChapterParams):
                 "long each year); below 80% power against it the test is called inconclusive",
         basis="assumption: halving every year is a large, plainly visible change; a test that cannot detect even "
               "that says nothing about the claim either way.")
+    window_trend_alpha: float = param(
+        0.05, unit="probability", gt=0, lt=0.5,
+        meaning="Significance level of the rank test for shorter leadership windows (the test, its power and the "
+                "claims ledger's C2 verdict all use this one level)",
+        basis="Convention: the customary 5% level of a two-sided test")
+    window_power_target: float = param(
+        0.8, unit="probability", gt=0, lt=1,
+        meaning="Power the window-trend test must reach against window_trend_reference to count a non-significant "
+                "result as evidence against shortening (below it the test is inconclusive); also the power at which "
+                "the smallest detectable shortening is read. The claims ledger's C2 reads it",
+        basis="Convention: a test is usually designed to detect the effect it looks for four times out of five")
     power_simulations: int = param(
         400, unit="simulations", ge=100, le=5000,
         meaning="Simulated samples per trend size when computing the power of the window-trend test")

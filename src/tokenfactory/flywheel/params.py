@@ -20,7 +20,21 @@ _TAPEOUT = "this book's tape-out chapter with its default parameters"
 
 
 class Params(ChapterParams):
-    horizon_months: int = param(96, unit="months", meaning="Length of the simulation", ge=61, le=240)
+    horizon_months: int = param(96, unit="months", meaning="Length of the simulation", ge=13, le=240)
+    report_month: int = param(
+        60, unit="months", ge=12, le=239,
+        meaning="Month at which the results are read (the '_y5' results: lead, cost ratio, own cycle); also the horizon "
+        "within which the claims ledger's C11 asks the integrated strategy to overtake (it reads this result)",
+        basis="Assumption: five years, the fleet life of the inference_tax chapter's default depreciation and about "
+        "two merchant generations; long enough for a first own chip to enter service (first_chip_month)")
+    sweep_min_months: float = param(
+        4.0, unit="months", gt=0, le=60,
+        meaning="Shortest merchant generation gap in the sweep of the lead against the merchant cadence",
+        basis="Assumption: shorter than any merchant generation gap in data/chip_programs.csv")
+    sweep_max_months: float = param(
+        30.0, unit="months", gt=0, le=120,
+        meaning="Longest merchant generation gap in that sweep",
+        basis="Assumption: longer than any recent merchant generation gap in data/chip_programs.csv")
     volume_provider: str = param(
         "OpenAI", unit="", meaning="Provider whose latest stated token volume sets the starting volume",
         choices_from=("token_volumes", "provider"))
@@ -97,6 +111,12 @@ class Params(ChapterParams):
         "inference_tax is not available (own-chip cost = GPU cost × (1 - share))", ge=0, lt=1,
         basis="Assumption used only when the notebook runs alone; NVIDIA's GAAP gross margin was 0.71-0.75 of "
         "its revenue in fiscal 2024-2026 (data/nvidia_financials.csv), and chips are only part of the cost of a token")
+    fallback_fleet_life_months: float = param(
+        60.0, unit="months", gt=0, le=240,
+        meaning="Fleet life (months over which chips are depreciated and replaced), when the inference_tax chapter's "
+        "depreciation_years is not available",
+        basis="Assumption used only when the notebook runs alone: five years; the book uses inference_tax's "
+        "depreciation_years")
     fallback_input_tokens_per_output: float = param(
         3.0, unit="ratio", meaning="Prompt (input) tokens per output token, used to turn the inference_tax chapter's "
         "cost per million output tokens into a cost per million tokens of any kind (the unit of stated volumes), "
@@ -120,4 +140,8 @@ class Params(ChapterParams):
     def _chip_before_end(self) -> "Params":
         if self.first_chip_month >= self.horizon_months:
             raise ValueError("first_chip_month: must be before the end of the simulation (horizon_months)")
+        if self.report_month > self.horizon_months:
+            raise ValueError("report_month: must be within the simulation (at most horizon_months)")
+        if self.sweep_min_months >= self.sweep_max_months:
+            raise ValueError("sweep_min_months: must be below sweep_max_months")
         return self
