@@ -266,6 +266,14 @@ def declare_reads(chapter: str, tables: tuple[str, ...] | frozenset[str]) -> Non
     _declared = (chapter, frozenset(tables))
 
 
+def coverage_end(frame: pd.DataFrame) -> str:
+    """The newest statement date of a loaded table: the largest `as_of` of its rows (ISO date, or "" when
+    none). Computed, never stated in the meta file, so that it cannot fall behind the data."""
+    if "as_of" not in frame or frame["as_of"].dropna().empty:
+        return ""
+    return pd.Timestamp(frame["as_of"].max()).date().isoformat()
+
+
 def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:
     """A table from data/, typed (dates as datetime64, booleans, floats) and checked."""
     if name not in TABLES:
