@@ -14,6 +14,17 @@ from pydantic import model_validator
 
 from ..params_base import ChapterParams, param
 
+
+def article_figure(claim_id: str, name: str) -> float:
+    """A figure the article states, as recorded with its claim in data/claims.yaml (`figures`)."""
+    from .ledger import load
+
+    figures = load().by_id()[claim_id].figures
+    if name not in figures:
+        raise KeyError(f"data/claims.yaml: claim {claim_id} records no figure {name!r} (has: {', '.join(figures)})")
+    return float(figures[name])
+
+
 # Thresholds another chapter owns are read from its results, never declared again here: the rank test's
 # level and required power (compute_gap.window_trend_alpha, window_power_target; C2), the fewest durations
 # a typical duration needs (tapeout.min_programs_typical; C9), the month the flywheel's results are read at
@@ -90,25 +101,25 @@ class Params(ChapterParams):
         basis="Assumption: one publisher's harness and settings could be unusually (in)efficient")
     # --- C9, C10: tape-out ------------------------------------------------------------------------
     typical_cycle_min_months: float = param(
-        18.0, unit="months", gt=0, le=120,
+        article_figure("C9", "typical_cycle_min_months"), unit="months", gt=0, le=120,
         meaning="C9: lower end of the 'typical' program length the article quotes",
-        basis="The article's own range (claim C9)")
+        basis="The article's own range, recorded with claim C9 in data/claims.yaml (figures)")
     typical_cycle_max_months: float = param(
-        36.0, unit="months", gt=0, le=120,
+        article_figure("C9", "typical_cycle_max_months"), unit="months", gt=0, le=120,
         meaning="C9: upper end of the 'typical' program length the article quotes",
-        basis="The article's own range (claim C9)")
+        basis="The article's own range, recorded with claim C9 in data/claims.yaml (figures)")
     exceptional_percentile: float = param(
         10.0, unit="percentile (0-100)", gt=0, lt=100,
         meaning="C9: percentile of the same phase in other programs at or below which nine months counts as exceptional",
         basis="Assumption: the fastest tenth of programs")
     short_cycle_months: float = param(
-        6.0, unit="months", gt=0, le=60,
+        article_figure("C10", "short_cycle_months"), unit="months", gt=0, le=60,
         meaning="C10: the longer of the two cycle times the article foresees",
-        basis="The article's own figure (claim C10)")
+        basis="The article's own figure, recorded with claim C10 in data/claims.yaml (figures)")
     shortest_cycle_months: float = param(
-        3.0, unit="months", gt=0, le=60,
+        article_figure("C10", "shortest_cycle_months"), unit="months", gt=0, le=60,
         meaning="C10: the shorter of the two cycle times the article foresees",
-        basis="The article's own figure (claim C10)")
+        basis="The article's own figure, recorded with claim C10 in data/claims.yaml (figures)")
     # --- C11: the flywheel ------------------------------------------------------------------------
     premise_tolerance: float = param(
         0.25, unit="fraction", gt=0, lt=1,

@@ -326,7 +326,7 @@ def compute(p: Params, inputs: Inputs, other_draws: int = 200) -> Result:
                   window_trend_all=leadership.window_trend(w_all),
                   capex_by_company=spend.company_growth(cv, growth.first_year, growth.last_year),
                   tolerance_grid=tolerance_sensitivity(main.scores, main.end, TOLERANCE_GRID),
-                  compute_variants=compute_sensitivity(tables["training_compute"], end),
+                  compute_variants=compute_sensitivity(tables["training_compute"], end, compute_variants(refs)),
                   refs=refs, lag_averages=lag_averages(tables, p, main, refs), window_power=power,
                   runs=runs, run_records=spend.running_max(runs), compute_gap=gap_now,
                   compute_gap_epoch=gap_epoch, compute_gap_series=gap_series, capex_recent=recent,
@@ -434,15 +434,29 @@ def usd_bn(v: float, sig: int = 3) -> str:
     return f"USD {fmt(float(v) * 1e9, sig=sig)}"
 
 
+#: The published estimate whose data window the first re-fit reproduces (data/published_estimates.csv).
+COMPUTE_REFERENCE = "epoch_compute_growth"
 #: Alternative choices at which the training-compute growth is re-fitted, to show why it differs
-#: from Epoch AI's published rate: (label, frontier only, first year, last date).
-COMPUTE_VARIANTS = (("frontier rows, Epoch's period (2018 to May 2024)", True, 2018, "2024-05-31"),
-                    ("frontier rows, from 2015", True, 2015, None),
-                    ("frontier rows, from 2020", True, 2020, None),
-                    ("all rows (frontier or at least 1e23 FLOP), from 2018", False, 2018, None))
+#: from Epoch AI's published rate: (label, frontier only, first year, last date). The first, Epoch AI's
+#: own period, is read from its row's window (`compute_variants`).
+OTHER_COMPUTE_VARIANTS = (("frontier rows, from 2015", True, 2015, None),
+                          ("frontier rows, from 2020", True, 2020, None),
+                          ("all rows (frontier or at least 1e23 FLOP), from 2018", False, 2018, None))
 
 
-def compute_sensitivity(tc: pd.DataFrame, end: pd.Timestamp, variants=COMPUTE_VARIANTS) -> pd.DataFrame:
+def compute_variants(refs: dict[str, dict[str, Any]]) -> tuple[tuple[str, bool, int, str | None], ...]:
+    """The re-fits: Epoch AI's own period (its row's window_start to window_end), then the others.
+    Without the row's window, only the others."""
+    start, end = ref(refs, COMPUTE_REFERENCE, "window_start"), ref(refs, COMPUTE_REFERENCE, "window_end")
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return OTHER_COMPUTE_VARIANTS
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    own = (f"frontier rows, Epoch's period ({start.year} to {end:%B %Y})", True, int(start.year),
+           end.date().isoformat())
+    return (own, *OTHER_COMPUTE_VARIANTS)
+
+
+def compute_sensitivity(tc: pd.DataFrame, end: pd.Timestamp, variants=OTHER_COMPUTE_VARIANTS) -> pd.DataFrame:
     """The training-compute growth fitted under each alternative selection (one row each)."""
     rows = []
     for label, front, year, last in variants:
@@ -613,6 +627,12 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
             out[name] = (v, opts)
         out[f"ref_{key}_date"] = (_iso(est["as_of"]), {"text": pd.Timestamp(est["as_of"]).strftime("%B %Y")
                                                       if est["as_of"] is not None and pd.notna(est["as_of"]) else "n/a"})
+        # the window of data the estimate covers, as the prose names it ("January 2023"): the row's own columns
+        for part in ("window_start", "window_end"):
+            d = est.get(part)
+            if d is not None and pd.notna(d):
+                out[f"ref_{key}_{part}"] = (_iso(d), {"text": pd.Timestamp(d).strftime("%B %Y")})
+                out[f"ref_{key}_{part}_year"] = (int(pd.Timestamp(d).year), {"text": str(pd.Timestamp(d).year)})
     # the compute gap, measured directly (C3)
     cg = res.compute_gap or spend.ComputeGap(None, *([float("nan")] * 6), None, None, float("nan"), float("nan"), 0, 0, 0)
     ce = res.compute_gap_epoch
@@ -733,20 +753,22 @@ def texts(res: Result) -> dict[str, str]:
                                              if len(res.tolerance_grid) else float("nan"), lo, hi),
         "capex_guidance": "includes company guidance" if res.capex_growth.guidance_in_last else "reported figures only",
     }
-    ref_growth = ref(r, "epoch_compute_growth")
+    ref_growth = ref(r, COMPUTE_REFERENCE)
     if np.isfinite(cf.low) and np.isfinite(cf.high) and np.isfinite(ref_growth):
         word = "faster than" if cf.low > ref_growth else "slower than" if cf.high < ref_growth else "consistent with"
         clause = " (the 90% interval excludes it)" if word != "consistent with" else " (the 90% interval includes it)"
     else:
         word, clause = "not comparable with", ""
-    out["compute_vs_epoch"] = f"{word} Epoch AI's {fmt_x(ref_growth)} a year for the frontier since 2018{clause}"
+    since = ref(r, COMPUTE_REFERENCE, "window_start")
+    since = f" since {pd.Timestamp(since).year}" if since is not None and pd.notna(since) else ""
+    out["compute_vs_epoch"] = f"{word} Epoch AI's {fmt_x(ref_growth)} a year for the frontier{since}{clause}"
     ce, epoch_compute = res.compute_gap_epoch, ref(r, "epoch_2024_lag_months")
     out["compute_lag_vs_epoch"] = (
         "not comparable with" if ce is None or not np.isfinite(ce.lag_months) or not np.isfinite(epoch_compute)
         else "longer than" if ce.lag_months > 1.5 * epoch_compute
         else "shorter than" if ce.lag_months < epoch_compute / 1.5 else "close to")
     # the training-compute growth under the alternative selections other than Epoch AI's period, with
-    # the selection's own label (its years and threshold live in COMPUTE_VARIANTS, not in the prose)
+    # the selection's own label (its years and threshold live in compute_variants, not in the prose)
     cv = res.compute_variants
     out["compute_variants_list"] = ("; ".join(f"{row.selection} {fmt_x(row.growth)}" for row in cv.iloc[1:].itertuples())
                                     if len(cv) > 1 else "no alternative selection could be fitted")

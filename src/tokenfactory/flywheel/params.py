@@ -40,8 +40,8 @@ class Params(ChapterParams):
         choices_from=("token_volumes", "provider"))
     user_growth_per_month: float = param(
         0.02, unit="per month (log)", meaning="Growth of users independent of the loop", ge=-0.1, le=0.3,
-        basis="Assumption (about ×1.3 per year); far below the growth in data/token_volumes.csv (Google: ×50 "
-        "from April 2024 to April 2025), which cannot persist")
+        basis="Assumption (about ×1.3 per year); far below the growth of Google's stated monthly tokens in "
+        "data/token_volumes.csv (the page's observed-growth table computes it), which cannot persist")
     users_ceiling: float = param(
         10.0, unit="× today's users", meaning="Market saturation: users cannot exceed this multiple of today's",
         gt=1, le=1000, basis="Assumption (users follow a logistic curve towards this ceiling)")
@@ -92,15 +92,15 @@ class Params(ChapterParams):
     first_chip_month: int = param(
         18, unit="months", meaning="Month the integrated path's first own chip enters service (merchant chips "
         "until then)", ge=0, le=60,
-        basis="Assumption: a self-reported nine-month design-to-tape-out plus the tape-out chapter's floor of "
-        "fabrication, packaging and bring-up, rounded up; the tape-out chapter dates Jalapeño's design start to "
-        "availability at about 28 months, so 18 favours the integrated lab")
+        basis="Assumption: a self-reported design-to-tape-out (the tape-out chapter's claimed_months) plus its floor "
+        "of fabrication, packaging and bring-up, rounded up; the tape-out chapter's dated design start to availability "
+        "of the claim's program (its result jalapeno_design_to_availability_months) is longer, so this favours the "
+        "integrated lab")
     nre_per_generation_usd_bn: float = param(
         0.5, unit="USD billions", meaning="Non-recurring engineering per own chip generation (design team, IP, "
         "masks, tape-out), spent over that generation's cycle: shorter own cycles cost more per year", ge=0, le=20,
-        basis="Assumption; published statements speak of 'hundreds of millions in NRE' "
-        "(data/asic_cycle_statements.csv, aidatacenterguide_18_36_months) and of tape-outs costing 'tens of "
-        "millions' (Reuters, same table)")
+        basis="Assumption; published statements of the size of NRE and tape-out costs are in "
+        "data/asic_cycle_statements.csv (aidatacenterguide_18_36_months, reuters_tapeout_six_months)")
     fallback_cost_per_mtok_gpu_usd: float = param(
         0.5, unit="USD per million output tokens", meaning="Cost per output token (prompts included) on merchant "
         "GPUs, when the inference_tax chapter's result is not available", gt=0, le=100,
@@ -109,8 +109,8 @@ class Params(ChapterParams):
     fallback_tax_share_gpu: float = param(
         0.5, unit="fraction", meaning="Share of the merchant cost per token that is the vendor's margin, when "
         "inference_tax is not available (own-chip cost = GPU cost × (1 - share))", ge=0, lt=1,
-        basis="Assumption used only when the notebook runs alone; NVIDIA's GAAP gross margin was 0.71-0.75 of "
-        "its revenue in fiscal 2024-2026 (data/nvidia_financials.csv), and chips are only part of the cost of a token")
+        basis="Assumption used only when the notebook runs alone: below NVIDIA's gross margin of recent fiscal years "
+        "(data/nvidia_financials.csv, gross_margin), since chips are only part of the cost of a token")
     fallback_fleet_life_months: float = param(
         60.0, unit="months", gt=0, le=240,
         meaning="Fleet life (months over which chips are depreciated and replaced), when the inference_tax chapter's "
