@@ -234,3 +234,15 @@ def test_coverage_end_is_computed_from_the_rows_not_stated_in_the_meta_files():
     for name in TABLES:
         text = (paths.data_dir() / f"{name}.meta.yml").read_text(encoding="utf-8")
         assert "coverage_end" not in text, f"{name}.meta.yml: coverage_end is computed from the rows; drop it"
+
+
+def test_source_captions_come_from_the_meta_files_producers(tmp_path):
+    """Chart captions name a table's producers as its meta file lists them (not retyped in code), and
+    shorten a long list to the first four and a count."""
+    from tokenfactory.data.load import source_caption
+
+    (tmp_path / "t.meta.yml").write_text("producers: [Epoch AI, Our World in Data]\n", encoding="utf-8")
+    assert source_caption("t", tmp_path) == "Epoch AI, Our World in Data; data/t.csv"
+    (tmp_path / "u.meta.yml").write_text("producers: [A, B, C, D, E, F, G]\n", encoding="utf-8")
+    assert source_caption("u", tmp_path) == "A, B, C, D, 3 others; data/u.csv"
+    assert source_caption("none", tmp_path) == "data/none.csv"
