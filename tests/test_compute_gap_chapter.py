@@ -188,3 +188,16 @@ def test_defaults_that_rest_on_a_data_row_agree_with_it():
     assert pd.Timestamp(d.lag_average_start) == est.loc["epoch_2025_lag_months", "window_start"]
     meta = (paths.data_dir() / "leaderboard_leaders.meta.yml").read_text()
     assert f"Before {d.leadership_start}" in meta
+
+
+def test_the_benchmarks_compared_are_the_parameters_choices_and_the_datas():
+    """One list of benchmarks: the parameter's choices, each a `benchmark` the data schema allows."""
+    import typing
+
+    from tokenfactory.compute_gap.params import Benchmark
+    from tokenfactory.data.schemas import TABLES
+
+    choices = typing.get_args(Benchmark)
+    allowed = next(c.choices for c in TABLES["benchmark_scores"].columns if c.name == "benchmark")
+    assert set(choices) <= set(allowed)
+    assert tuple(chapter.BENCHMARKS) == choices

@@ -10,6 +10,7 @@ page says what is missing instead of failing.
 
 from __future__ import annotations
 
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -18,15 +19,19 @@ import pandas as pd
 
 from . import compute as spend
 from . import frontier, leadership
-from .params import Params
+from .params import Benchmark, Params
 
 TABLES = ("models", "benchmark_scores", "leaderboard_leaders", "capex", "nvidia_financials", "training_compute",
           "published_estimates", "compute_owned")
 
-BENCHMARKS = {"eci": ("ECI", "ECI points"),
-              "gpqa_diamond": ("GPQA Diamond", "percentage points"),
-              "mmlu": ("MMLU", "percentage points"),
-              "lmarena_elo": ("LMArena Elo", "Elo points")}
+#: How the page names each benchmark and its unit (display only).
+_BENCHMARK_LABELS = {"eci": ("ECI", "ECI points"),
+                     "gpqa_diamond": ("GPQA Diamond", "percentage points"),
+                     "mmlu": ("MMLU", "percentage points"),
+                     "lmarena_elo": ("LMArena Elo", "Elo points")}
+#: The benchmarks compared: the parameter's choices (params.Benchmark, themselves among the data
+#: schema's; a test holds both), each with its display name and unit.
+BENCHMARKS = {b: _BENCHMARK_LABELS[b] for b in typing.get_args(Benchmark)}
 
 def references(frame: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
     """The published estimates the chapter compares with (data/published_estimates.csv), by id:
