@@ -535,6 +535,10 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "window_direction": (spearman_direction(wt.rho, wt.p_value, p.window_trend_alpha), {}),
         "leaderboard": (p.leaderboard, {}),
         "leadership_start": (str(p.leadership_start), {}),
+        # where the data's noisy online-Elo era ends: the parameter's default, which a test ties to the
+        # caveats of data/leaderboard_leaders.meta.yml (the prose names it whatever the reader sets)
+        "online_elo_end": (str(type(p).model_fields["leadership_start"].default),
+                           {"text": pd.Timestamp(type(p).model_fields["leadership_start"].default).strftime("%-d %B %Y")}),
         "leadership_start_used": (res.leadership_start.date().isoformat() if res.leadership_start is not None
                                   else "n/a", {}),
         "leadership_data_end": (res.windows_all["end_date"].max().date().isoformat() if len(res.windows_all)
