@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import charts
+from .. import charts, units
 from ..formatting import fmt
 from . import chapter, frontier
 
@@ -221,7 +221,7 @@ def lag_chart(res: chapter.Result) -> alt.Chart:
     if np.isfinite(tr.slope):
         yrs = np.linspace(d["year"].min(), d["year"].max(), 40)
         band = frontier.trend_band(tr, yrs)
-        band["date"] = pd.to_datetime((band["year"] - 1970) * 365.2425, unit="D", origin="unix")
+        band["date"] = pd.to_datetime((band["year"] - 1970) * units.DAYS_PER_YEAR, unit="D", origin="unix")
         # a lag cannot be negative: the band is cut at zero, and the subtitle says so
         cut = bool((band["low"] < 0).any())
         band["low"] = band["low"].clip(lower=0)
@@ -353,7 +353,7 @@ def compute_chart(res: chapter.Result) -> alt.Chart:
     if np.isfinite(f.growth):
         x = frontier.decimal_year(d["publication_date"])
         yrs = np.linspace(x.min(), x.max(), 30)
-        line = pd.DataFrame({"date": pd.to_datetime((yrs - 1970) * 365.2425, unit="D", origin="unix"),
+        line = pd.DataFrame({"date": pd.to_datetime((yrs - 1970) * units.DAYS_PER_YEAR, unit="D", origin="unix"),
                              "flop": 10 ** (f.intercept + f.slope * yrs)})
         layers.append(alt.Chart(line).mark_line(color=charts.TEXT, strokeDash=[5, 3]).encode(
             x="date:T", y="flop:Q"))
