@@ -88,3 +88,19 @@ def test_the_ledger_table_links_each_claim_to_its_section_and_escapes_text():
     assert 'href="#c9-typical-cycles-and-the-nine-month-tape-out-self-reported"' in page
     assert page.count("<tr>") == len(verdicts) + 1 and "vendor&#x27;s" in page
     assert 'class="tf-verdict-unverifiable">self-reported<' in page  # C12 without evidence
+
+
+def test_the_articles_figures_are_recorded_with_their_claim_and_set_the_parameters():
+    """C9's "18 to 36 months" and C10's "six or three months" are recorded with the claim (figures), each
+    under the name of the claims parameter whose default it is; the claim's own wording states each."""
+    from tokenfactory.claims.params import Params
+
+    words = {3: "three", 6: "six", 9: "nine", 12: "twelve"}
+    seen = 0
+    for claim in ledger.load().claims:
+        for name, value in claim.figures.items():
+            assert name in Params.model_fields, f"{claim.id}: {name} is not a claims parameter"
+            assert getattr(Params(), name) == value
+            assert str(int(value)) in claim.claim or words.get(int(value), "?") in claim.claim
+            seen += 1
+    assert seen == 4   # 18, 36 (C9); 6, 3 (C10)

@@ -23,9 +23,9 @@ def _verdicts(ev=None):
 
 def test_plain_outcome_never_reads_a_weak_test_as_evidence_against():
     power = Check("x.power", 0.11, "≥ 80%", False, "the test detects a shortening of 50% a year with probability 11%",
-                  0.8, "ge", "power_min", "power of the rank test")
+                  0.8, "ge", None, "power of the rank test")
     assert report.plain_outcome(power) == "underpowered: could detect a shortening of 50% a year with probability 11%"
-    pval = Check("x.p", 0.07, "< 0.05", False, "p = 0.07", 0.05, "le", "window_trend_alpha", "p-value of the rank test")
+    pval = Check("x.p", 0.07, "< 0.05", False, "p = 0.07", 0.05, "le", None, "p-value of the rank test")
     assert report.plain_outcome(pval).startswith("not significant (p = 0.07")
     lag = Check("x.lag", 3.9, "≤ 12 months", True, "lag", 12.0, "le", "catch_up_months_max", "open-model lag")
     assert report.plain_outcome(lag) == "holds (3.9 ≤ 12)"
@@ -96,13 +96,19 @@ def test_threshold_grid_flips_where_the_hand_computed_threshold_crosses_the_resu
 
 
 def test_threshold_grid_skips_values_a_parameter_does_not_allow():
-    # power_min is a share: steps beyond 1 are not in the grid
+    # the power required is the compute-gap chapter's parameter, a probability below 1: from 0.8 in steps
+    # of 0.1, the steps at 1.0 and above are not in the grid (0.4 ... 0.9 are)
     ev = _ev()
     vs = rules.assess(ledger.load(), ev, P)
-    grid = sensitivity.threshold_grid(vs, ev, P, thresholds={"power_min": ("C2", "add", 0.1)})
-    assert grid["value"].max() <= 1.0 and grid["value"].min() >= 0.4 - 1e-9
+    key = "compute_gap.window_power_target"
+    grid = sensitivity.threshold_grid(vs, ev, P, thresholds={key: ("C2", "add", 0.1)})
+    assert grid["value"].max() < 1.0 and grid["value"].min() >= 0.4 - 1e-9
+    assert sorted(grid["step"].unique()) == [-4, -3, -2, -1, 0, 1]
     with pytest.raises(ValueError, match="not in the grid"):
-        sensitivity.flip_summary(grid, "power_min", 4)
+        sensitivity.flip_summary(grid, key, 2)
+    # a threshold of this chapter keeps its own bounds: far_below_peak_max is a share below 1
+    grid = sensitivity.threshold_grid(vs, ev, P, thresholds={"far_below_peak_max": ("C8", "add", 0.2)})
+    assert grid["value"].max() < 1.0 and grid["value"].min() > 0
 
 
 def test_the_live_control_carries_its_checks_and_its_controls():

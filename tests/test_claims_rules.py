@@ -40,6 +40,8 @@ UPSTREAM = {
         "training_compute_leave_one_out_labs": 8, "training_compute_leave_one_out_weakest_lab": "Lab A",
         "training_compute_ratio_top3": 8.0, "training_compute_ratio_top3_at_epoch": 2.0,
         "capex_cagr_recent": P.capex_growth_min * 2, "capex_cagr": P.capex_growth_min * 2,
+        # the rank test's level and required power, the compute-gap chapter's parameters (set by hand)
+        "window_trend_alpha": 0.05, "window_power_target": 0.8,
     },
     "inference_tax": {
         "cheapest_accelerator_measured": "Chip N1", "cheapest_measured_n": 6, "cheapest_accelerator_model": "Chip N2",
@@ -58,11 +60,11 @@ UPSTREAM = {
                 "claim_deployment_targeted": 1.0,
                 "median_design_to_tapeout_months": 24.0, "min_feasible_cycle_months": 8.0,
                 "nvidia_recent_generation_gap_months": 12.0, "nvidia_architecture_gap_months": 24.0,
-                "tpu_architecture_gap_months": 20.0, "n_tpu_architecture_gaps": 5},
+                "tpu_architecture_gap_months": 20.0, "n_tpu_architecture_gaps": 5, "min_programs_typical": 5},
     "flywheel": {"crossover_month": 30, "cost_per_mtok_ratio_y5": 0.7, "lead_share_tax": 0.2,
                  "lead_share_cycle": 0.5, "lead_share_data": 0.3, "share_of_runs_integrated_ahead": 1.0,
                  "sensitivity_runs": 100, "cumulative_advantage_y5_usd_bn": 5.0, "own_cycle_start_months": 20.0,
-                 "asic_cost_ratio": 0.7},
+                 "asic_cost_ratio": 0.7, "report_month": 60},
 }
 
 #: Facts from data/ (vendors, the reference workload, custom-chip companies' volumes, fleet use).
@@ -182,20 +184,26 @@ def test_c1_level_averaged_lag_on_epochs_footing_on_both_sides_of_the_threshold(
 
 
 def test_c2_a_test_without_power_is_inconclusive_not_evidence_against():
-    a = P.window_trend_alpha
+    a, need = UPSTREAM["compute_gap"]["window_trend_alpha"], UPSTREAM["compute_gap"]["window_power_target"]
     # significant and negative: supported; significant and positive: not supported
     assert _one("C2", _ev(compute_gap__window_trend_p=a * 0.99)) == SUPPORTED
     assert _one("C2", _ev(compute_gap__window_trend_p=a * 0.99, compute_gap__window_trend_rho=0.4)) == NOT_SUPPORTED
     # not significant, with power just above the requirement: evidence against
     assert _one("C2", _ev(compute_gap__window_trend_p=a * 1.01,
-                          compute_gap__window_power_at_reference=P.power_min + 0.01)) == NOT_SUPPORTED
+                          compute_gap__window_power_at_reference=need + 0.01)) == NOT_SUPPORTED
     # not significant, power just below: inconclusive
     assert _one("C2", _ev(compute_gap__window_trend_p=a * 1.01,
-                          compute_gap__window_power_at_reference=P.power_min - 0.01)) == INCONCLUSIVE
+                          compute_gap__window_power_at_reference=need - 0.01)) == INCONCLUSIVE
     # power missing: inconclusive, and the missing key is named
     v = rules.assess_claim(ledger.load().by_id()["C2"],
                            _ev(compute_gap__window_trend_p=0.5, compute_gap__window_power_at_reference=evidence.MISSING), P)
     assert v.verdict == INCONCLUSIVE and v.missing == ("compute_gap.window_power_at_reference",)
+    # the level is the compute-gap chapter's: at a level of 0.10 the same p-value is significant
+    assert _one("C2", _ev(compute_gap__window_trend_p=0.07, compute_gap__window_power_at_reference=0.5)) == INCONCLUSIVE
+    assert _one("C2", _ev(compute_gap__window_trend_p=0.07, compute_gap__window_trend_alpha=0.10)) == SUPPORTED
+    # without the chapter's level the test decides nothing, and the missing key is named
+    v = rules.assess_claim(ledger.load().by_id()["C2"], _ev(compute_gap__window_trend_alpha=evidence.MISSING), P)
+    assert v.verdict == INCONCLUSIVE and "compute_gap.window_trend_alpha" in v.missing
 
 
 def _c3_outcomes(ev) -> tuple:
@@ -408,8 +416,11 @@ def test_c9_typical_range_and_percentile_on_both_sides_of_each_threshold():
     assert _c9(nine_month_percentile=e, nine_month_percentile_low=e * 0.5, nine_month_percentile_high=e * 1.5,
                spec_to_silicon_lo=hi + 1, spec_to_silicon_hi=hi + 5)[1] == INCONCLUSIVE
     # too few comparison durations: neither comparison decides
-    assert _c9(n_comparison=P.min_programs_typical - 1) == (SELF_REPORTED, INCONCLUSIVE)
-    assert _c9(n_comparison=P.min_programs_typical)[1] == PARTLY
+    need = UPSTREAM["tapeout"]["min_programs_typical"]
+    assert _c9(n_comparison=need - 1) == (SELF_REPORTED, INCONCLUSIVE)
+    assert _c9(n_comparison=need)[1] == PARTLY
+    # the sample required is the tape-out chapter's: three suffice when it says so
+    assert _c9(n_comparison=3, min_programs_typical=3)[1] == PARTLY
 
 
 def test_c9_a_targeted_deployment_decides_nothing_and_missing_results_are_inconclusive():
@@ -419,7 +430,7 @@ def test_c9_a_targeted_deployment_decides_nothing_and_missing_results_are_inconc
 
 
 def test_c11_a_win_in_the_model_needs_every_run_and_a_premise_the_tpu_agrees_with():
-    h, tol = P.flywheel_horizon_months, P.premise_tolerance
+    h, tol = UPSTREAM["flywheel"]["report_month"], P.premise_tolerance
     # the synthetic world: overtakes (month 30), leads, ahead in every run, own cycle = TPU gap: partly at best
     assert _one("C11", _ev()) == PARTLY
     assert _tests("C11", _ev()) == (True, True, True)
@@ -450,7 +461,7 @@ def test_c11_a_scenario_that_removes_the_mechanism_moves_the_verdict():
     """A weakened loop (the weak_flywheel scenario's premises: no data feedback, costlier generations)
     leaves the integrated lab behind at year five and overtaking only after the horizon: the verdict
     must move from a win the rule cannot confirm to not supported."""
-    h = P.flywheel_horizon_months
+    h = UPSTREAM["flywheel"]["report_month"]
     strong = _ev(flywheel__share_of_runs_integrated_ahead=0.8)
     weak = _ev(flywheel__crossover_month=h + 4, flywheel__cumulative_advantage_y5_usd_bn=-0.4,
                flywheel__share_of_runs_integrated_ahead=0.2)
@@ -475,7 +486,7 @@ def test_c11_the_weak_flywheel_scenario_moves_the_verdict_end_to_end():
     for scen in ("default", "weak_flywheel"):
         p = resolve(scen).params["flywheel"]
         x = {**x0, **{k: float(getattr(p, k)) for k in model.INPUTS if hasattr(p, k)}}
-        o = model.outcomes(model.simulate(x, p.horizon_months), fw.AT_MONTH)
+        o = model.outcomes(model.simulate(x, p.horizon_months), p.report_month)
         month = float(o["crossover_month"][0])
         ev = _ev(flywheel__crossover_month=None if month != month else month,
                  flywheel__cumulative_advantage_y5_usd_bn=float(o["advantage_usd_bn"][0]),

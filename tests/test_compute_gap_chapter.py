@@ -157,3 +157,34 @@ def test_selector_titles_follow_the_selected_benchmark():
 def test_new_charts_state_their_numbers():
     res = run(_params(), _tables(), other_draws=100)
     assert "averaged over time" in json.dumps(figures.lag_average_chart(res).to_dict()["title"])
+
+
+def test_defaults_that_rest_on_a_data_row_agree_with_it():
+    """The basis of compute_since_year and lag_average_start names a row of published_estimates.csv, and
+    leadership_start rests on the caveats of leaderboard_leaders: each default must equal what its row says
+    (a newer estimate with another window shows up here, not silently)."""
+    from tokenfactory import paths
+    from tokenfactory.compute_gap.params import Params
+    from tokenfactory.data.load import load
+
+    est = load("published_estimates").set_index("estimate_id")
+    d = Params()
+    assert "epoch_compute_growth" in Params.model_fields["compute_since_year"].json_schema_extra["basis"]
+    assert d.compute_since_year == est.loc["epoch_compute_growth", "window_start"].year
+    assert "epoch_2025_lag_months" in Params.model_fields["lag_average_start"].json_schema_extra["basis"]
+    assert pd.Timestamp(d.lag_average_start) == est.loc["epoch_2025_lag_months", "window_start"]
+    meta = (paths.data_dir() / "leaderboard_leaders.meta.yml").read_text()
+    assert f"Before {d.leadership_start}" in meta
+
+
+def test_the_benchmarks_compared_are_the_parameters_choices_and_the_datas():
+    """One list of benchmarks: the parameter's choices, each a `benchmark` the data schema allows."""
+    import typing
+
+    from tokenfactory.compute_gap.params import Benchmark
+    from tokenfactory.data.schemas import TABLES
+
+    choices = typing.get_args(Benchmark)
+    allowed = next(c.choices for c in TABLES["benchmark_scores"].columns if c.name == "benchmark")
+    assert set(choices) <= set(allowed)
+    assert tuple(chapter.BENCHMARKS) == choices

@@ -84,17 +84,17 @@ def _windows(days, noise_free=True):
 def test_power_is_high_for_a_long_sample_and_low_for_a_short_noisy_one():
     rng = np.random.default_rng(0)
     long = _windows(np.exp(3 + rng.normal(0, 0.2, 30)))
-    p = leadership.trend_power(long, -0.5, 300, seed=1)
+    p = leadership.trend_power(long, -0.5, 300, seed=1, alpha=0.05, target=0.8)
     assert p.n == 30 and p.power_at_reference > 0.8
     assert -0.5 <= p.detectable_change < 0          # it can see a halving, and smaller changes
     short = _windows(np.exp(3 + rng.normal(0, 1.5, 5)))
-    q = leadership.trend_power(short, -0.5, 300, seed=1)
+    q = leadership.trend_power(short, -0.5, 300, seed=1, alpha=0.05, target=0.8)
     assert q.power_at_reference < 0.5
-    assert leadership.trend_verdict(0.1, 0.7, q) == "inconclusive"
-    assert leadership.trend_verdict(0.1, 0.7, p) == "no shortening found"
-    assert leadership.trend_verdict(-0.9, 0.001, q) == "shortening"
-    assert leadership.trend_verdict(float("nan"), float("nan"), q) == "cannot be tested"
-    assert np.isnan(leadership.trend_power(_windows([10, 20, 30]), -0.5, 100, 1).power_at_reference)
+    assert leadership.trend_verdict(0.1, 0.7, q, 0.05) == "inconclusive"
+    assert leadership.trend_verdict(0.1, 0.7, p, 0.05) == "no shortening found"
+    assert leadership.trend_verdict(-0.9, 0.001, q, 0.05) == "shortening"
+    assert leadership.trend_verdict(float("nan"), float("nan"), q, 0.05) == "cannot be tested"
+    assert np.isnan(leadership.trend_power(_windows([10, 20, 30]), -0.5, 100, 1, alpha=0.05, target=0.8).power_at_reference)
 
 
 def test_capex_this_year_sums_quarters_and_latest_guidance():

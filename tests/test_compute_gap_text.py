@@ -55,9 +55,9 @@ def test_median_effect_text_says_unchanged_when_unchanged():
 
 
 def test_spearman_direction_uses_the_reported_test():
-    assert chapter.spearman_direction(-0.8, 0.01) == "shorten"
-    assert chapter.spearman_direction(0.8, 0.01) == "lengthen"
-    t = chapter.spearman_direction(0.095, 0.82)
+    assert chapter.spearman_direction(-0.8, 0.01, 0.05) == "shorten"
+    assert chapter.spearman_direction(0.8, 0.01, 0.05) == "lengthen"
+    t = chapter.spearman_direction(0.095, 0.82, 0.05)
     assert t.startswith("show no significant trend") and "longer" in t
 
 
@@ -91,6 +91,11 @@ def test_compute_sensitivity_rows():
     tc = pd.DataFrame({"model": list("abcde"), "publication_date": D(["2015-06-01", "2018-06-01", "2020-06-01",
                                                                        "2022-06-01", "2024-01-01"]),
                        "training_compute_flop": [1e20, 1e21, 1e22, 1e23, 1e24], "frontier": True})
-    out = chapter.compute_sensitivity(tc, D("2026-12-31"))
-    assert len(out) == len(chapter.COMPUTE_VARIANTS)
+    # Epoch AI's period comes from its row's window (a hand-made row: 2018 to May 2024)
+    refs = {"epoch_compute_growth": {"window_start": D("2018-01-01"), "window_end": D("2024-05-31")}}
+    variants = chapter.compute_variants(refs)
+    assert variants[0] == ("frontier rows, Epoch's period (2018 to May 2024)", True, 2018, "2024-05-31")
+    assert chapter.compute_variants({}) == chapter.OTHER_COMPUTE_VARIANTS   # no row, no such re-fit
+    out = chapter.compute_sensitivity(tc, D("2026-12-31"), variants)
+    assert len(out) == len(variants)
     assert out["growth"].iloc[1] == pytest.approx(10 ** (4 / (2024.0 - 2015.41)), rel=0.2)

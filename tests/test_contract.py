@@ -121,8 +121,10 @@ def test_the_flywheel_reads_the_fleet_life_the_tax_chapter_publishes():
     assert registry.CHAPTERS["flywheel"].contract.declares("inference_tax", "depreciation_years")
     from tokenfactory.flywheel.chapter import fleet_life_months
 
-    months, source = fleet_life_months({"inference_tax": {"depreciation_years": 3.0}})
+    months, source = fleet_life_months({"inference_tax": {"depreciation_years": 3.0}}, 60.0)
     assert months == 36.0 and "inference_tax chapter" in source
+    months, source = fleet_life_months({}, 48.0)  # run alone: the chapter's own fallback parameter
+    assert months == 48.0 and "fallback" in source
 
 
 def test_the_ledger_reads_the_reference_gpu_as_a_value():

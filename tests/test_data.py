@@ -221,17 +221,28 @@ def test_vendor_margin_low_above_high_is_named(tmp_path):
     _expect("vendor_margins", data, "line 2, column gross_margin_low, value '0.9'", "low end must not exceed")
 
 
-def test_meta_coverage_end_is_the_newest_statement_date():
-    """Each meta file states `coverage_end`: the largest `as_of` in its table (the newest statement)."""
-    import datetime
+def test_coverage_end_is_computed_from_the_rows_not_stated_in_the_meta_files():
+    """The newest statement date is the largest `as_of` of a table's rows, computed (one copy): a hand-made
+    table with statements of 2020-01-01 and 2021-05-05 covers to 2021-05-05; no meta file restates it."""
+    import pandas as pd
 
-    import yaml
+    from tokenfactory.data.load import coverage_end
 
+    frame = pd.DataFrame({"as_of": pd.to_datetime(["2021-05-05", "2020-01-01", None])})
+    assert coverage_end(frame) == "2021-05-05"
+    assert coverage_end(frame.iloc[:0]) == ""
     for name in TABLES:
-        meta = yaml.safe_load((paths.data_dir() / f"{name}.meta.yml").read_text(encoding="utf-8"))
-        stated = meta.get("coverage_end")
-        assert stated, f"{name}.meta.yml: coverage_end is missing"
-        stated = stated if isinstance(stated, datetime.date) else datetime.date.fromisoformat(str(stated))
-        newest = load(name)["as_of"].max().date()
-        assert stated == newest, (f"{name}.meta.yml: coverage_end is {stated}, but the newest as_of in "
-                                  f"data/{name}.csv is {newest}: set coverage_end: {newest}")
+        text = (paths.data_dir() / f"{name}.meta.yml").read_text(encoding="utf-8")
+        assert "coverage_end" not in text, f"{name}.meta.yml: coverage_end is computed from the rows; drop it"
+
+
+def test_source_captions_come_from_the_meta_files_producers(tmp_path):
+    """Chart captions name a table's producers as its meta file lists them (not retyped in code), and
+    shorten a long list to the first four and a count."""
+    from tokenfactory.data.load import source_caption
+
+    (tmp_path / "t.meta.yml").write_text("producers: [Epoch AI, Our World in Data]\n", encoding="utf-8")
+    assert source_caption("t", tmp_path) == "Epoch AI, Our World in Data; data/t.csv"
+    (tmp_path / "u.meta.yml").write_text("producers: [A, B, C, D, E, F, G]\n", encoding="utf-8")
+    assert source_caption("u", tmp_path) == "A, B, C, D, 3 others; data/u.csv"
+    assert source_caption("none", tmp_path) == "data/none.csv"

@@ -181,7 +181,8 @@ def _inputs(upstream):
 def test_upstream_values_are_read_by_key_and_the_cadence_choice_follows():
     up = {"inference_tax": {"cost_per_mtok_gpu_usd": 1.5, "cost_per_mtok_asic_usd": 1.1, "tax_share_gpu": 0.4,
                             "asic_nre_at_parity_usd": 5 * chapter._tax_default_nre(),
-                            "breakeven_tokens_per_year": 1e14, "breakeven_total_tokens_per_year": 4e14},
+                            "breakeven_tokens_per_year": 1e14, "breakeven_total_tokens_per_year": 4e14,
+                            "depreciation_years": 4.0},
           "tapeout": {"technology_rate_per_year": 1.3, "min_feasible_cycle_months": 8.0,
                       "nvidia_recent_generation_gap_months": 8.0, "median_merchant_generation_gap_months": 16.0,
                       "median_generation_gap_months": 20.0, "nvidia_architecture_gap_months": 24.0}}
@@ -191,6 +192,7 @@ def test_upstream_values_are_read_by_key_and_the_cadence_choice_follows():
     # the default merchant clock is NVIDIA's architecture cadence (refreshes are not generations)
     assert x["merchant_cycle_months"] == 24.0 and x["technology_rate_per_year"] == 1.3
     assert not src["from"].str.contains("fallback").any()
+    assert x["fleet_life_months"] == 48.0   # the tax chapter's 4 years
     x2, _, _ = chapter.resolve_inputs(Params(merchant_cadence="all_families"), _inputs(up), 1e12)
     assert x2["merchant_cycle_months"] == 20.0
     x3, _, _ = chapter.resolve_inputs(Params(merchant_cadence="nvidia_recent"), _inputs(up), 1e12)

@@ -322,7 +322,7 @@ def test_judgement_words_follow_the_numbers():
     assert ch.range_position_text(40.0, 18.0, 36.0) == "lies above"
     assert ch.comparison_word(8.0, 16.0) == "shorter than"
     assert ch.comparison_word(16.2, 16.0, tol=0.5) == "as long as"
-    assert ch.sample_text(4).startswith("too few") and ch.sample_text(5).startswith("enough")
+    assert ch.sample_text(4, 5).startswith("too few") and ch.sample_text(5, 5).startswith("enough")
     assert "cannot be told apart" in ch.trend_text(-1.0, 1.0)
     assert ch.trend_text(-3.0, 1.0).startswith("is shortening")
 
@@ -426,3 +426,20 @@ def test_architecture_gaps_without_the_columns_count_every_chip():
     g = m.architecture_gaps(wide, acc.drop(columns=["generation_kind", "product_line"]))
     # no classification: every chip counts as an architecture of its family (one line), refreshes included
     assert "A+" in set(g["to_program"]) and set(g["product_line"]) == {"F"}
+
+
+def test_the_manufacturing_floor_defaults_lie_within_their_data_rows():
+    """fab_months and packaging_months rest on rows of data/asic_cycle_statements.csv (their basis names
+    them): each default must lie within its row's stated range, converted from the source's weeks by
+    hand (16-18 weeks = 3.7-4.1 months; 8-10 weeks = 1.8-2.3 months, at 7/30.44 months a week)."""
+    from tokenfactory.data.load import load
+
+    s = load("asic_cycle_statements").set_index("statement_id")
+    p = Params()
+    for field, sid, weeks in (("fab_months", "renesas_wafer_fab_16_18_weeks", (16, 18)),
+                              ("packaging_months", "renesas_packaging_test_8_10_weeks", (8, 10))):
+        row = s.loc[sid]
+        assert sid in Params.model_fields[field].json_schema_extra["basis"]
+        assert row["min_months"] == pytest.approx(weeks[0] * 7 / 30.44, abs=0.05)
+        assert row["max_months"] == pytest.approx(weeks[1] * 7 / 30.44, abs=0.05)
+        assert row["min_months"] <= getattr(p, field) <= row["max_months"]

@@ -135,7 +135,7 @@ def data_page() -> str:
 def _data_page() -> str:
     import yaml
 
-    from .data import load
+    from .data import coverage_end, load
 
     from .data.audit import VERDICTS, counts, last_audit, load_audits, verdict_text
     from .data.importers import MAPPINGS
@@ -221,8 +221,9 @@ def _data_page() -> str:
                   f"- **Key:** {', '.join(_code(k) for k in table.key)}"]
         if coverage:
             lines.append(f"- **Dates covered:** {coverage}")
-        if meta.get("coverage_end"):
-            lines.append(f"- **Newest statement (coverage end):** {_cell(meta['coverage_end'])}")
+        newest = coverage_end(frame)
+        if newest:
+            lines.append(f"- **Newest statement (coverage end):** {newest}")
         if meta.get("citation"):
             lines.append(f"- **Citation:** {_cell(meta['citation'])}")
         if meta.get("license"):

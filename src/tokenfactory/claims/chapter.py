@@ -22,7 +22,7 @@ from .. import units
 #: Data tables the rules read (beside data/claims.yaml).
 TABLES = ("accelerators", "token_volumes", "utilization_evidence", "chip_programs")
 
-#: Periods of a stated token count, per year (a year of 365 days).
+#: Periods of a stated token count, per year (the calendar of tokenfactory.units).
 PER_YEAR = units.PER_YEAR
 
 

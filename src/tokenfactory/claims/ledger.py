@@ -38,6 +38,9 @@ class Claim(BaseModel):
     self_reported: bool
     stated_by: str = Field(min_length=1)
     self_reported_part: str = ""
+    #: the article's own figures that the claim states, by the name of the claims parameter whose default
+    #: they are (C9's "18 to 36 months", C10's "six or three months"): the parameters read them from here
+    figures: dict[str, float] = Field(default_factory=dict)
 
     @field_validator("metrics")
     @classmethod

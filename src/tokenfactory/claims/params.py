@@ -15,6 +15,22 @@ from pydantic import model_validator
 from ..params_base import ChapterParams, param
 
 
+def article_figure(claim_id: str, name: str) -> float:
+    """A figure the article states, as recorded with its claim in data/claims.yaml (`figures`)."""
+    from .ledger import load
+
+    figures = load().by_id()[claim_id].figures
+    if name not in figures:
+        raise KeyError(f"data/claims.yaml: claim {claim_id} records no figure {name!r} (has: {', '.join(figures)})")
+    return float(figures[name])
+
+
+# Thresholds another chapter owns are read from its results, never declared again here: the rank test's
+# level and required power (compute_gap.window_trend_alpha, window_power_target; C2), the fewest durations
+# a typical duration needs (tapeout.min_programs_typical; C9), the month the flywheel's results are read at
+# (flywheel.report_month; C11).
+
+
 class Params(ChapterParams):
     # --- C1, C2: the model gap -------------------------------------------------------------------
     catch_up_months_max: float = param(
@@ -22,16 +38,6 @@ class Params(ChapterParams):
         meaning="C1: longest open-model lag (averaged over capability levels, Epoch AI's footing) that still counts "
         "as 'catching up within months'",
         basis="Assumption: 'within months' read as less than a year")
-    window_trend_alpha: float = param(
-        0.05, unit="probability", gt=0, lt=1,
-        meaning="C2: significance level of the rank test for shorter leadership windows",
-        basis="The level at which the compute-gap chapter computes the test's power, so that the verdict and "
-              "the power refer to the same test")
-    power_min: float = param(
-        0.8, unit="probability", gt=0, lt=1,
-        meaning="C2: power against the chapter's reference shortening below which a non-significant trend test "
-                "is inconclusive rather than evidence against the claim",
-        basis="Convention: a test is usually designed to detect the effect it looks for four times out of five")
     # --- C3: the compute gap ---------------------------------------------------------------------
     capex_growth_min: float = param(
         0.20, unit="fraction per year", ge=0, le=10,
@@ -96,35 +102,26 @@ class Params(ChapterParams):
         basis="Assumption: one publisher's harness and settings could be unusually (in)efficient")
     # --- C9, C10: tape-out ------------------------------------------------------------------------
     typical_cycle_min_months: float = param(
-        18.0, unit="months", gt=0, le=120,
+        article_figure("C9", "typical_cycle_min_months"), unit="months", gt=0, le=120,
         meaning="C9: lower end of the 'typical' program length the article quotes",
-        basis="The article's own range (claim C9)")
+        basis="The article's own range, recorded with claim C9 in data/claims.yaml (figures)")
     typical_cycle_max_months: float = param(
-        36.0, unit="months", gt=0, le=120,
+        article_figure("C9", "typical_cycle_max_months"), unit="months", gt=0, le=120,
         meaning="C9: upper end of the 'typical' program length the article quotes",
-        basis="The article's own range (claim C9)")
-    min_programs_typical: int = param(
-        5, unit="programs", ge=1, le=100,
-        meaning="C9: fewest durations of the same phase (design start to tape-out, other programs) from which a "
-                "percentile of the nine months can be read",
-        basis="Assumption: the tape-out chapter's own target of at least five programs dating both ends")
+        basis="The article's own range, recorded with claim C9 in data/claims.yaml (figures)")
     exceptional_percentile: float = param(
         10.0, unit="percentile (0-100)", gt=0, lt=100,
         meaning="C9: percentile of the same phase in other programs at or below which nine months counts as exceptional",
         basis="Assumption: the fastest tenth of programs")
     short_cycle_months: float = param(
-        6.0, unit="months", gt=0, le=60,
+        article_figure("C10", "short_cycle_months"), unit="months", gt=0, le=60,
         meaning="C10: the longer of the two cycle times the article foresees",
-        basis="The article's own figure (claim C10)")
+        basis="The article's own figure, recorded with claim C10 in data/claims.yaml (figures)")
     shortest_cycle_months: float = param(
-        3.0, unit="months", gt=0, le=60,
+        article_figure("C10", "shortest_cycle_months"), unit="months", gt=0, le=60,
         meaning="C10: the shorter of the two cycle times the article foresees",
-        basis="The article's own figure (claim C10)")
+        basis="The article's own figure, recorded with claim C10 in data/claims.yaml (figures)")
     # --- C11: the flywheel ------------------------------------------------------------------------
-    flywheel_horizon_months: float = param(
-        60.0, unit="months", gt=0, le=240,
-        meaning="C11: horizon within which the integrated strategy must overtake the merchant one",
-        basis="Assumption: five years, the horizon of the flywheel chapter's year-5 results")
     premise_tolerance: float = param(
         0.25, unit="fraction", gt=0, lt=1,
         meaning="C11: how far (as a share) a premise of the flywheel model may lie from what Google's TPU program "

@@ -293,7 +293,8 @@ def c1(ev: Evidence, p: Params) -> Outcome:
 
 C2_READS = ("compute_gap.window_trend_rho", "compute_gap.window_trend_p", "compute_gap.leadership_windows_n",
             "compute_gap.window_n", "compute_gap.window_power_at_reference", "compute_gap.window_trend_reference",
-            "compute_gap.window_detectable_change", "compute_gap.leadership_data_end", "compute_gap.leaderboard")
+            "compute_gap.window_detectable_change", "compute_gap.leadership_data_end", "compute_gap.leaderboard",
+            "compute_gap.window_trend_alpha", "compute_gap.window_power_target")
 
 
 @rule("C2", *C2_READS)
@@ -308,8 +309,11 @@ def c2(ev: Evidence, p: Params) -> Outcome:
     detectable = ev.number("compute_gap.window_detectable_change")
     end = ev.text("compute_gap.leadership_data_end")
     board = ev.text("compute_gap.leaderboard")
-    sig = None if rho is None or pval is None else pval < p.window_trend_alpha
-    powered = None if power is None else power >= p.power_min
+    # the level and the power required are the compute-gap chapter's parameters (one test, one owner)
+    alpha, power_min = ev.number("compute_gap.window_trend_alpha"), ev.number("compute_gap.window_power_target")
+    missing += ev.missing("compute_gap.window_trend_alpha", "compute_gap.window_power_target")
+    sig = None if rho is None or pval is None or alpha is None else pval < alpha
+    powered = None if power is None or power_min is None else power >= power_min
     if sig is None:
         verdict = INCONCLUSIVE
     elif sig:
@@ -320,28 +324,28 @@ def c2(ev: Evidence, p: Params) -> Outcome:
         verdict = NOT_SUPPORTED
     lean = None if rho is None else ("longer" if rho > 0 else "shorter" if rho < 0 else "neither way")
     checks = [
-        Check("compute_gap.window_trend_p", pval, f"< {_v(p.window_trend_alpha)}", sig,
+        Check("compute_gap.window_trend_p", pval, f"< {_v(alpha)}", sig,
               f"Spearman's rank correlation of a leadership window's length with its start date is {_v(rho)} "
               f"(later windows lean {lean}), p = {_v(pval)}" if rho is not None else "no rank test in the evidence",
-              p.window_trend_alpha, "le", "window_trend_alpha", "p-value of the rank test"),
-        Check("compute_gap.window_power_at_reference", power, f"≥ {_v(p.power_min, pct=True)}", powered,
+              alpha, "le", None, "p-value of the rank test"),
+        Check("compute_gap.window_power_at_reference", power, f"≥ {_v(power_min, pct=True)}", powered,
               f"the test detects a shortening of {_v(None if ref is None else -ref, pct=True)} a year with "
-              f"probability {_v(power, pct=True)}", p.power_min, "ge", "power_min", "power of the rank test"),
+              f"probability {_v(power, pct=True)}", power_min, "ge", None, "power of the rank test"),
     ]
     rule_text = (f"The chapter's test: Spearman's rank correlation between a leadership window's start date and "
-                 f"its length. Supported if negative with p below {_v(p.window_trend_alpha)}; not supported if "
+                 f"its length. Supported if negative with p below {_v(alpha)}; not supported if "
                  f"significantly positive, or if it is not significant although the test had at least "
-                 f"{_v(p.power_min, pct=True)} power against the chapter's reference shortening; inconclusive when "
+                 f"{_v(power_min, pct=True)} power against the chapter's reference shortening; inconclusive when "
                  "it is not significant and had less power than that: a test that could not have seen the trend is "
                  "not evidence against it.")
-    test = f"rank correlation of window length with start date, p < {_v(p.window_trend_alpha)}"
+    test = f"rank correlation of window length with start date, p < {_v(alpha)}"
     sample = (_count(n_done, "completed leadership window") + f" (of {_count(n, 'window')})"
               if n_done is not None else _count(n, "leadership window"))
     sample += (f" on {board}" if board else "") + (f", data to {end}" if end else "")
     det = ("no shortening in the range simulated" if detectable is None else
            f"a shortening of {_v(-detectable, pct=True)} a year")
     power_txt = (f"power {_v(power, pct=True)} against a shortening of {_v(None if ref is None else -ref, pct=True)} "
-                 f"a year; the smallest it detects with {_v(p.power_min, pct=True)} probability: {det}"
+                 f"a year; the smallest it detects with {_v(power_min, pct=True)} probability: {det}"
                  if power is not None else "")
     return _outcome(verdict, rule_text, checks, test, sample, power_txt, missing)
 
@@ -758,7 +762,8 @@ C9_READS = ("tapeout.nine_month_percentile", "tapeout.nine_month_percentile_low"
             "tapeout.claim_own_design_to_tapeout_lo", "tapeout.claim_own_design_to_tapeout_hi",
             "tapeout.spec_to_silicon_median_months", "tapeout.spec_to_silicon_lo", "tapeout.spec_to_silicon_hi",
             "tapeout.claim_spec_to_silicon_months", "tapeout.silicon_floor_months",
-            "tapeout.claim_deployment_targeted", "tapeout.median_design_to_tapeout_months")
+            "tapeout.claim_deployment_targeted", "tapeout.median_design_to_tapeout_months",
+            "tapeout.min_programs_typical")
 
 
 @rule("C9", *C9_READS)
@@ -773,8 +778,10 @@ def c9(ev: Evidence, p: Params) -> Outcome:
     n = ev.number("tapeout.n_comparison")
     n_prog = ev.number("tapeout.programs_with_design_and_tapeout")
     lo, hi = p.typical_cycle_min_months, p.typical_cycle_max_months
-    enough = n is not None and n >= p.min_programs_typical
-    size = "" if enough else f" (too few to say what is typical: at least {_v(p.min_programs_typical)} needed)"
+    # the sample a typical duration needs is the tape-out chapter's parameter (one owner)
+    needed = ev.number("tapeout.min_programs_typical")
+    enough = n is not None and needed is not None and n >= needed
+    size = "" if enough else f" (too few to say what is typical: at least {_v(needed)} needed)"
     # 1. the chip's own dated events: only they can refute the company's figure
     o_lo, o_hi = ev.number("tapeout.claim_own_design_to_tapeout_lo"), ev.number("tapeout.claim_own_design_to_tapeout_hi")
     own = own_dates_verdict(o_lo, o_hi, claimed)
@@ -830,7 +837,7 @@ def c9(ev: Evidence, p: Params) -> Outcome:
                  "it: spec to silicon (design start to tape-out plus the manufacturing floor to first silicon) of "
                  f"other programs must lie within the article's typical {_v(lo)} to {_v(hi)} months, and the nine months "
                  f"must be exceptional among durations of the same phase (at or below the {_v(thr)}th percentile); "
-                 f"both need at least {_v(p.min_programs_typical)} comparison durations, and an interval from date "
+                 f"both need at least {_v(needed)} comparison durations, and an interval from date "
                  "precision that straddles a threshold decides nothing. A targeted deployment is censored, never an "
                  "availability date.")
     test = ("the chip's own dated design start to tape-out against the claim; spec to silicon of other programs "
@@ -907,7 +914,7 @@ C11_READS = ("flywheel.crossover_month", "flywheel.cumulative_advantage_y5_usd_b
              "flywheel.asic_cost_ratio", "tapeout.tpu_architecture_gap_months", "tapeout.n_tpu_architecture_gaps",
              "compute_gap.compute_owned_tpu_units", "compute_gap.compute_owned_tpu_units_low",
              "compute_gap.compute_owned_tpu_units_high", "compute_gap.compute_owned_tpu_quarter",
-             "compute_gap.compute_owned_tpu_since")
+             "compute_gap.compute_owned_tpu_since", "flywheel.report_month")
 
 #: The flywheel's lead sources in words.
 LEAD_SOURCES = {"flywheel.lead_share_tax": "the tax saved", "flywheel.lead_share_cycle": "faster chip cycles",
@@ -927,10 +934,10 @@ def main_lead_key(ev: Evidence) -> str | None:
     return max(shares, key=lambda x: shares[x]) if shares else None
 
 
-def flywheel_wins(month: float | None, advantage: float | None, horizon: float, crossed_known: bool) -> bool | None:
+def flywheel_wins(month: float | None, advantage: float | None, horizon: float | None, crossed_known: bool) -> bool | None:
     """The integrated strategy both overtakes the merchant one within the horizon and leads at year five
     (True); it never overtakes, overtakes too late, or trails at year five (False); unknown (None)."""
-    if advantage is None or not crossed_known:
+    if advantage is None or not crossed_known or horizon is None:
         return None
     overtakes = month is not None and month <= horizon
     return overtakes and advantage > 0
@@ -969,7 +976,8 @@ def c11(ev: Evidence, p: Params) -> Outcome:
     own = ev.number("flywheel.own_cycle_start_months")
     tpu, n_tpu = ev.number("tapeout.tpu_architecture_gap_months"), ev.number("tapeout.n_tpu_architecture_gaps")
     ratio = ev.number("flywheel.asic_cost_ratio")
-    horizon = p.flywheel_horizon_months
+    # the horizon is the month the flywheel chapter reads its results at (its parameter, one owner)
+    horizon = ev.number("flywheel.report_month")
     wins = flywheel_wins(month, adv, horizon, "flywheel.crossover_month" not in missing)
     ranges = runs_all_ahead(share)
     cadence_ok = premise_consistent(own, tpu, p.premise_tolerance)

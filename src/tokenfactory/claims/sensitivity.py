@@ -60,7 +60,8 @@ class Flip:
 
 def param_text(name: str, value: float) -> str:
     """A parameter value with its unit, as the prose writes it ("27% a year", "×2 a year")."""
-    unit = {i.name: i.unit for i in describe(Params)}.get(name, "")
+    owner = owner_params(name)
+    unit = {i.name: i.unit for i in describe(owner or Params)}.get(name.partition(".")[2] if owner else name, "")
     if unit == "fraction per year":
         return f"{fmt(value, sig=2, pct=True)} a year"
     if unit.startswith("fraction"):
@@ -170,11 +171,14 @@ def flips_html(found: list[Flip]) -> str:
 @dataclass(frozen=True)
 class Choice:
     """An alternative a reviewer could make: results read in place of others (`subs`: target metric
-    <- source metric), or parameters changed (`params`)."""
+    <- source metric), parameters changed (`params`), or a threshold another chapter owns set to
+    another value (`values`)."""
 
     label: str
     subs: dict[str, str] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)
+    #: results set to another value (a threshold another chapter owns, read differently: metric -> value)
+    values: dict[str, Any] = field(default_factory=dict)
     #: facts from data/ replaced under the choice: a function of the current facts
     facts: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
@@ -206,10 +210,11 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
                   {_G + "open_lag_months_epoch_footing": _G + "tol_current_max"}),
            Choice("'within months' read as half a year", params={"catch_up_months_max": 6.0}),
            Choice("'within months' read as two years", params={"catch_up_months_max": 24.0})),
-    "C2": (Choice("significance level 0.10", params={"window_trend_alpha": 0.10}),
-           Choice("power required: one chance in two", params={"power_min": 0.5}),
+    "C2": (Choice("significance level 0.10 (the power as simulated at the chapter's level)",
+                  values={_G + "window_trend_alpha": 0.10}),
+           Choice("power required: one chance in two", values={_G + "window_power_target": 0.5}),
            Choice("power not required (a non-significant test read as evidence against)",
-                  params={"power_min": 0.01})),
+                  values={_G + "window_power_target": 0.01})),
     "C3": (Choice("gap measured as the lag in months, not the compute ratio",
                   {_G + "training_compute_closed_open_ratio": _G + "training_compute_open_lag_months",
                    _G + "training_compute_ratio_low": _G + "training_compute_open_lag_low",
@@ -241,13 +246,13 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
            Choice("one operator suffices", params={"min_operators": 1}),
            Choice("one operator suffices and 'far below' read as under nine tenths of peak",
                   params={"min_operators": 1, "far_below_peak_max": 0.9})),
-    "C9": (Choice("three comparison durations suffice", params={"min_programs_typical": 3}),
+    "C9": (Choice("three comparison durations suffice", values={"tapeout.min_programs_typical": 3}),
            Choice("'exceptional' read as the fastest quarter", params={"exceptional_percentile": 25.0})),
     "C11": (Choice("merchant cadence: the median of all families, not NVIDIA's architectures",
                    {_F + "crossover_month": _F + "crossover_at_all_family_cycle",
                     _F + "cumulative_advantage_y5_usd_bn": _F + "advantage_at_all_family_cycle_usd_bn"}),
-            Choice("horizon of three years", params={"flywheel_horizon_months": 36.0}),
-            Choice("horizon of eight years", params={"flywheel_horizon_months": 96.0}),
+            Choice("horizon of three years", values={_F + "report_month": 36.0}),
+            Choice("horizon of eight years", values={_F + "report_month": 96.0}),
             Choice("premise tolerance halved", params={"premise_tolerance": 0.125})),
 }
 
@@ -255,7 +260,7 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
 def apply_choice(ev: Evidence, p: Params, choice: Choice) -> tuple[Evidence, Params, list[str]]:
     """The evidence and parameters under a choice, and the source metrics it lacks."""
     lacking = [src for src in choice.subs.values() if src not in ev.values]
-    ev2 = ev.with_values({t: ev.values[s] for t, s in choice.subs.items() if s in ev.values})
+    ev2 = ev.with_values({**{t: ev.values[s] for t, s in choice.subs.items() if s in ev.values}, **choice.values})
     if choice.facts is not None:
         ev2 = ev2.with_facts(choice.facts(dict(ev.facts)))
     return ev2, Params(**{**p.model_dump(), **choice.params}), lacking
@@ -291,18 +296,32 @@ def claim_choices(frame: pd.DataFrame, claim_id: str) -> pd.DataFrame:
 #: or "mul" by a factor). Values outside a parameter's allowed range are left out of the grid.
 THRESHOLD_STEPS: dict[str, tuple[str, str, float]] = {
     "catch_up_months_max": ("C1: 'within months' (months)", "add", 2.5),
-    "window_trend_alpha": ("C2: significance level", "add", 0.01),
-    "power_min": ("C2: power required", "add", 0.1),
+    "compute_gap.window_trend_alpha": ("C2: significance level", "add", 0.01),
+    "compute_gap.window_power_target": ("C2: power required", "add", 0.1),
     "capex_growth_min": ("C3: capex growth that 'pulls away' (a year)", "add", 0.05),
     "tax_share_material": ("C6: margin share that is 'material'", "add", 0.05),
     "min_companies_at_scale": ("C7: companies at scale needed", "add", 1.0),
     "far_below_peak_max": ("C8: use 'far below the peak' (share of peak)", "add", 0.1),
     "min_operators": ("C8: operators needed", "add", 1.0),
-    "min_programs_typical": ("C9: comparison durations needed", "add", 1.0),
+    "tapeout.min_programs_typical": ("C9: comparison durations needed", "add", 1.0),
     "exceptional_percentile": ("C9: 'exceptional' percentile", "add", 5.0),
-    "flywheel_horizon_months": ("C11: horizon to overtake (months)", "add", 12.0),
+    "flywheel.report_month": ("C11: horizon to overtake (months)", "add", 12.0),
     "premise_tolerance": ("C11: premise tolerance against the TPU", "add", 0.05),
 }
+def owner_params(name: str) -> type | None:
+    """For a threshold another chapter owns ("chapter.key", published under its parameter's name), the
+    owner's parameter model (its bounds and unit are the only ones); None for a threshold of this chapter."""
+    if "." not in name:
+        return None
+    import importlib
+
+    chapter, _, key = name.partition(".")
+    model = importlib.import_module(f"tokenfactory.{chapter}.params").Params
+    if key not in model.model_fields:
+        raise ValueError(f"{name}: {chapter} has no parameter {key!r}")
+    return model
+
+
 #: Steps each way from the page's setting.
 GRID_STEPS = 4
 
@@ -316,18 +335,34 @@ def threshold_grid(verdicts: list[Verdict], ev: Evidence, p: Params, steps: int 
     n_flips."""
     rows = []
     for name, (label, how, size) in (thresholds or THRESHOLD_STEPS).items():
-        now = getattr(p, name)
+        owner = owner_params(name)
+        key = name.partition(".")[2]
+        if owner is not None:  # a threshold another chapter owns: its result is set, not a parameter here
+            now = ev.number(name)
+            if now is None:
+                continue
+            now = int(round(now)) if owner.model_fields[key].annotation is int else now
+        else:
+            now = getattr(p, name)
         for k in range(-steps, steps + 1):
             value = now + k * size if how == "add" else now * size ** k
             if isinstance(now, int) and not isinstance(now, bool):
                 value = int(round(value))
             else:
                 value = round(float(value), 10)
-            try:
-                p2 = Params(**{**p.model_dump(), name: value})
-            except ValidationError:
-                continue
-            got = [assess_claim(v.claim, ev, p2) for v in verdicts] if k else list(verdicts)
+            ev2, p2 = ev, p
+            if owner is not None:
+                try:  # the values the owner's parameter allows (its own bounds and checks)
+                    owner(**{key: value})
+                except (ValidationError, ValueError):
+                    continue
+                ev2 = ev.with_values({name: value})
+            else:
+                try:
+                    p2 = Params(**{**p.model_dump(), name: value})
+                except ValidationError:
+                    continue
+            got = [assess_claim(v.claim, ev2, p2) for v in verdicts] if k else list(verdicts)
             n = sum(g.verdict != v.verdict for g, v in zip(got, verdicts))
             for g, v in zip(got, verdicts):
                 rows.append({"parameter": name, "label": label, "step": k, "value": float(value),

@@ -10,7 +10,7 @@ page says what is missing instead of failing.
 
 from __future__ import annotations
 
-import inspect
+import typing
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -19,15 +19,19 @@ import pandas as pd
 
 from . import compute as spend
 from . import frontier, leadership
-from .params import Params
+from .params import Benchmark, Params
 
 TABLES = ("models", "benchmark_scores", "leaderboard_leaders", "capex", "nvidia_financials", "training_compute",
           "published_estimates", "compute_owned")
 
-BENCHMARKS = {"eci": ("ECI", "ECI points"),
-              "gpqa_diamond": ("GPQA Diamond", "percentage points"),
-              "mmlu": ("MMLU", "percentage points"),
-              "lmarena_elo": ("LMArena Elo", "Elo points")}
+#: How the page names each benchmark and its unit (display only).
+_BENCHMARK_LABELS = {"eci": ("ECI", "ECI points"),
+                     "gpqa_diamond": ("GPQA Diamond", "percentage points"),
+                     "mmlu": ("MMLU", "percentage points"),
+                     "lmarena_elo": ("LMArena Elo", "Elo points")}
+#: The benchmarks compared: the parameter's choices (params.Benchmark, themselves among the data
+#: schema's; a test holds both), each with its display name and unit.
+BENCHMARKS = {b: _BENCHMARK_LABELS[b] for b in typing.get_args(Benchmark)}
 
 def references(frame: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
     """The published estimates the chapter compares with (data/published_estimates.csv), by id:
@@ -279,7 +283,8 @@ def compute(p: Params, inputs: Inputs, other_draws: int = 200) -> Result:
     w = leadership.windows(tables["leaderboard_leaders"], p.leaderboard, lead_start, end)
     ow = leadership.by_organization(w)
     w_all = leadership.windows(tables["leaderboard_leaders"], p.leaderboard, start, end)
-    power = leadership.trend_power(w, p.window_trend_reference, p.power_simulations, p.seed)
+    power = leadership.trend_power(w, p.window_trend_reference, p.power_simulations, p.seed,
+                                   alpha=p.window_trend_alpha, target=p.window_power_target)
 
     cv = spend.capex_values(tables["capex"], p.capex_companies, p.include_guidance, start - pd.DateOffset(years=10), end)
     ct = spend.capex_total(cv, p.capex_companies)
@@ -326,7 +331,7 @@ def compute(p: Params, inputs: Inputs, other_draws: int = 200) -> Result:
                   window_trend_all=leadership.window_trend(w_all),
                   capex_by_company=spend.company_growth(cv, growth.first_year, growth.last_year),
                   tolerance_grid=tolerance_sensitivity(main.scores, main.end, TOLERANCE_GRID),
-                  compute_variants=compute_sensitivity(tables["training_compute"], end),
+                  compute_variants=compute_sensitivity(tables["training_compute"], end, compute_variants(refs)),
                   refs=refs, lag_averages=lag_averages(tables, p, main, refs), window_power=power,
                   runs=runs, run_records=spend.running_max(runs), compute_gap=gap_now,
                   compute_gap_epoch=gap_epoch, compute_gap_series=gap_series, capex_recent=recent,
@@ -434,15 +439,29 @@ def usd_bn(v: float, sig: int = 3) -> str:
     return f"USD {fmt(float(v) * 1e9, sig=sig)}"
 
 
+#: The published estimate whose data window the first re-fit reproduces (data/published_estimates.csv).
+COMPUTE_REFERENCE = "epoch_compute_growth"
 #: Alternative choices at which the training-compute growth is re-fitted, to show why it differs
-#: from Epoch AI's published rate: (label, frontier only, first year, last date).
-COMPUTE_VARIANTS = (("frontier rows, Epoch's period (2018 to May 2024)", True, 2018, "2024-05-31"),
-                    ("frontier rows, from 2015", True, 2015, None),
-                    ("frontier rows, from 2020", True, 2020, None),
-                    ("all rows (frontier or at least 1e23 FLOP), from 2018", False, 2018, None))
+#: from Epoch AI's published rate: (label, frontier only, first year, last date). The first, Epoch AI's
+#: own period, is read from its row's window (`compute_variants`).
+OTHER_COMPUTE_VARIANTS = (("frontier rows, from 2015", True, 2015, None),
+                          ("frontier rows, from 2020", True, 2020, None),
+                          ("all rows (frontier or at least 1e23 FLOP), from 2018", False, 2018, None))
 
 
-def compute_sensitivity(tc: pd.DataFrame, end: pd.Timestamp, variants=COMPUTE_VARIANTS) -> pd.DataFrame:
+def compute_variants(refs: dict[str, dict[str, Any]]) -> tuple[tuple[str, bool, int, str | None], ...]:
+    """The re-fits: Epoch AI's own period (its row's window_start to window_end), then the others.
+    Without the row's window, only the others."""
+    start, end = ref(refs, COMPUTE_REFERENCE, "window_start"), ref(refs, COMPUTE_REFERENCE, "window_end")
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return OTHER_COMPUTE_VARIANTS
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    own = (f"frontier rows, Epoch's period ({start.year} to {end:%B %Y})", True, int(start.year),
+           end.date().isoformat())
+    return (own, *OTHER_COMPUTE_VARIANTS)
+
+
+def compute_sensitivity(tc: pd.DataFrame, end: pd.Timestamp, variants=OTHER_COMPUTE_VARIANTS) -> pd.DataFrame:
     """The training-compute growth fitted under each alternative selection (one row each)."""
     rows = []
     for label, front, year, last in variants:
@@ -513,9 +532,13 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "window_lean": ("longer" if wt.rho > 0 else "shorter" if wt.rho < 0 else "neither longer nor shorter", {}),
         "window_change": (wt.change_per_year, {"pct": True}),
         "window_change_low": (wt.change_low, {"pct": True}), "window_change_high": (wt.change_high, {"pct": True}),
-        "window_direction": (spearman_direction(wt.rho, wt.p_value), {}),
+        "window_direction": (spearman_direction(wt.rho, wt.p_value, p.window_trend_alpha), {}),
         "leaderboard": (p.leaderboard, {}),
         "leadership_start": (str(p.leadership_start), {}),
+        # where the data's noisy online-Elo era ends: the parameter's default, which a test ties to the
+        # caveats of data/leaderboard_leaders.meta.yml (the prose names it whatever the reader sets)
+        "online_elo_end": (str(type(p).model_fields["leadership_start"].default),
+                           {"text": pd.Timestamp(type(p).model_fields["leadership_start"].default).strftime("%-d %B %Y")}),
         "leadership_start_used": (res.leadership_start.date().isoformat() if res.leadership_start is not None
                                   else "n/a", {}),
         "leadership_data_end": (res.windows_all["end_date"].max().date().isoformat() if len(res.windows_all)
@@ -613,6 +636,12 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
             out[name] = (v, opts)
         out[f"ref_{key}_date"] = (_iso(est["as_of"]), {"text": pd.Timestamp(est["as_of"]).strftime("%B %Y")
                                                       if est["as_of"] is not None and pd.notna(est["as_of"]) else "n/a"})
+        # the window of data the estimate covers, as the prose names it ("January 2023"): the row's own columns
+        for part in ("window_start", "window_end"):
+            d = est.get(part)
+            if d is not None and pd.notna(d):
+                out[f"ref_{key}_{part}"] = (_iso(d), {"text": pd.Timestamp(d).strftime("%B %Y")})
+                out[f"ref_{key}_{part}_year"] = (int(pd.Timestamp(d).year), {"text": str(pd.Timestamp(d).year)})
     # the compute gap, measured directly (C3)
     cg = res.compute_gap or spend.ComputeGap(None, *([float("nan")] * 6), None, None, float("nan"), float("nan"), 0, 0, 0)
     ce = res.compute_gap_epoch
@@ -668,7 +697,7 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "capex_year_guidance_as_of": (_iso(cy["guidance_as_of"].max()) if guid_all else "n/a", {}),
     })
     # leadership: sample and power
-    pw = res.window_power or leadership.Power(0, float("nan"), p.window_trend_reference, float("nan"), 0.8, 0)
+    pw = res.window_power or leadership.Power(0, float("nan"), p.window_trend_reference, float("nan"), p.window_power_target, 0)
     out.update({
         "leadership_windows_n": (len(res.windows), {}),
         "window_power_at_reference": (pw.power_at_reference, {"pct": True}),
@@ -678,6 +707,8 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
                                      if np.isfinite(pw.detectable_change)
                                      else "none in the range tested (up to 99%)"}),
         "power_simulations": (pw.simulations, {}),
+        "window_trend_alpha": (p.window_trend_alpha, {}),
+        "window_power_target": (p.window_power_target, {"pct": True}),
         "data_end": (_iso(res.data_end), {}),
     })
     for key, text in texts(res).items():
@@ -715,12 +746,12 @@ def texts(res: Result) -> dict[str, str]:
     wt, cf = res.window_trend, res.compute_fit
     lo, hi = epoch_range(r)
     la = res.lag_averages or LagAverages(float("nan"), 0, None, None, float("nan"), float("nan"), float("nan"))
-    pw = res.window_power or leadership.Power(0, float("nan"), p.window_trend_reference, float("nan"), 0.8, 0)
+    pw = res.window_power or leadership.Power(0, float("nan"), p.window_trend_reference, float("nan"), p.window_power_target, 0)
     out = {
         "lag_direction": direction(m.trend.low, m.trend.high, "shrinking", "growing"),
-        "window_direction": spearman_direction(wt.rho, wt.p_value),
+        "window_direction": spearman_direction(wt.rho, wt.p_value, p.window_trend_alpha),
         "window_lean": "longer" if wt.rho > 0 else "shorter" if wt.rho < 0 else "neither longer nor shorter",
-        "window_trend_verdict": leadership.trend_verdict(wt.rho, wt.p_value, pw),
+        "window_trend_verdict": leadership.trend_verdict(wt.rho, wt.p_value, pw, p.window_trend_alpha),
         "current_vs_epoch": compare_word(m.current_lag, lo, hi),
         "avg_vs_epoch": compare_word(la.average, lo, hi),
         "epoch_2025_time_vs_ci": compare_word(la.epoch_2025_time, ref(r, "epoch_2025_lag_avg_months", "low"),
@@ -731,20 +762,22 @@ def texts(res: Result) -> dict[str, str]:
                                              if len(res.tolerance_grid) else float("nan"), lo, hi),
         "capex_guidance": "includes company guidance" if res.capex_growth.guidance_in_last else "reported figures only",
     }
-    ref_growth = ref(r, "epoch_compute_growth")
+    ref_growth = ref(r, COMPUTE_REFERENCE)
     if np.isfinite(cf.low) and np.isfinite(cf.high) and np.isfinite(ref_growth):
         word = "faster than" if cf.low > ref_growth else "slower than" if cf.high < ref_growth else "consistent with"
         clause = " (the 90% interval excludes it)" if word != "consistent with" else " (the 90% interval includes it)"
     else:
         word, clause = "not comparable with", ""
-    out["compute_vs_epoch"] = f"{word} Epoch AI's {fmt_x(ref_growth)} a year for the frontier since 2018{clause}"
+    since = ref(r, COMPUTE_REFERENCE, "window_start")
+    since = f" since {pd.Timestamp(since).year}" if since is not None and pd.notna(since) else ""
+    out["compute_vs_epoch"] = f"{word} Epoch AI's {fmt_x(ref_growth)} a year for the frontier{since}{clause}"
     ce, epoch_compute = res.compute_gap_epoch, ref(r, "epoch_2024_lag_months")
     out["compute_lag_vs_epoch"] = (
         "not comparable with" if ce is None or not np.isfinite(ce.lag_months) or not np.isfinite(epoch_compute)
         else "longer than" if ce.lag_months > 1.5 * epoch_compute
         else "shorter than" if ce.lag_months < epoch_compute / 1.5 else "close to")
     # the training-compute growth under the alternative selections other than Epoch AI's period, with
-    # the selection's own label (its years and threshold live in COMPUTE_VARIANTS, not in the prose)
+    # the selection's own label (its years and threshold live in compute_variants, not in the prose)
     cv = res.compute_variants
     out["compute_variants_list"] = ("; ".join(f"{row.selection} {fmt_x(row.growth)}" for row in cv.iloc[1:].itertuples())
                                     if len(cv) > 1 else "no alternative selection could be fitted")
@@ -761,9 +794,9 @@ def texts(res: Result) -> dict[str, str]:
     out["epoch_newest_vs_previous"] = ("not comparable with" if not (np.isfinite(new26) and np.isfinite(old25))
                                        else "longer than" if new26 > old25 else "shorter than" if new26 < old25
                                        else "the same as")
-    # the significance level of the power simulation (leadership.trend_power's default)
+    # the significance level of the test and of its power simulation (a parameter)
     from ..formatting import fmt
-    out["power_alpha"] = fmt(inspect.signature(leadership.trend_power).parameters["alpha"].default)
+    out["power_alpha"] = fmt(p.window_trend_alpha)
     rc, ga, go = res.capex_recent, res.capex_apart, res.capex_others
     if ga is not None and go is not None and np.isfinite(ga.rate) and np.isfinite(go.rate):
         out["capex_apart_vs_others"] = ("faster than" if ga.rate > go.rate * 1.1 else
@@ -778,7 +811,7 @@ def texts(res: Result) -> dict[str, str]:
     return out
 
 
-def spearman_direction(rho: float, p_value: float, alpha: float = 0.05) -> str:
+def spearman_direction(rho: float, p_value: float, alpha: float) -> str:
     """The verb for the windows' trend from the rank correlation the page reports (not from the
     log-linear fit, which is not reported with few spells)."""
     if not (np.isfinite(rho) and np.isfinite(p_value)):

@@ -184,7 +184,7 @@ def indexed(series: dict[str, pd.Series], base_year: int | None = None) -> pd.Da
 
 # --- the compute gap measured directly: largest open-weights run against the largest closed one -----
 
-DAYS_PER_MONTH = 365.25 / 12
+from ..units import DAYS_PER_MONTH  # noqa: E402  (one calendar: tokenfactory.units)
 
 
 def classify_runs(tc: pd.DataFrame, models: pd.DataFrame | None, open_kinds: tuple[str, ...]) -> pd.DataFrame:

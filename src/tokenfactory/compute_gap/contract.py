@@ -47,6 +47,9 @@ CONTRACT = Contract(
         Output("window_power_at_reference", S, "share"),
         Output("window_trend_p", "p-value", "share"),
         Output("window_trend_reference", X),
+        # the test's level and required power, owned here (claims C2 reads them, never a second copy)
+        Output("window_trend_alpha", "probability", "share"),
+        Output("window_power_target", "probability", "share"),
         Output("window_trend_rho", "Spearman rho"),
         # C1 on Epoch AI's footing; C3 robust to one lab, and compute owned (claims C1, C3)
         Output("open_lag_months_epoch_footing", "months"),

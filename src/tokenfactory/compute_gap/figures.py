@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .. import charts
+from .. import charts, units
 from ..formatting import fmt
 from . import chapter, frontier
 
@@ -221,7 +221,7 @@ def lag_chart(res: chapter.Result) -> alt.Chart:
     if np.isfinite(tr.slope):
         yrs = np.linspace(d["year"].min(), d["year"].max(), 40)
         band = frontier.trend_band(tr, yrs)
-        band["date"] = pd.to_datetime((band["year"] - 1970) * 365.2425, unit="D", origin="unix")
+        band["date"] = pd.to_datetime((band["year"] - 1970) * units.DAYS_PER_YEAR, unit="D", origin="unix")
         # a lag cannot be negative: the band is cut at zero, and the subtitle says so
         cut = bool((band["low"] < 0).any())
         band["low"] = band["low"].clip(lower=0)
@@ -353,7 +353,7 @@ def compute_chart(res: chapter.Result) -> alt.Chart:
     if np.isfinite(f.growth):
         x = frontier.decimal_year(d["publication_date"])
         yrs = np.linspace(x.min(), x.max(), 30)
-        line = pd.DataFrame({"date": pd.to_datetime((yrs - 1970) * 365.2425, unit="D", origin="unix"),
+        line = pd.DataFrame({"date": pd.to_datetime((yrs - 1970) * units.DAYS_PER_YEAR, unit="D", origin="unix"),
                              "flop": 10 ** (f.intercept + f.slope * yrs)})
         layers.append(alt.Chart(line).mark_line(color=charts.TEXT, strokeDash=[5, 3]).encode(
             x="date:T", y="flop:Q"))
@@ -415,22 +415,17 @@ def indexed_chart(res: chapter.Result) -> alt.VConcatChart | alt.Chart:
     return alt.vconcat(top, bottom, spacing=8)
 
 
-#: Source captions of the charts, by the table they draw on.
-SOURCES = {
-    "benchmark_scores": "Epoch AI Benchmarking Hub and Capabilities Index (CC BY 4.0); LMArena; vendors' reports; "
-                        "see data/benchmark_scores.csv",
-    "leaderboard_leaders": "LMArena leaderboard history; data/leaderboard_leaders.csv",
-    "capex": "Company 10-K filings and earnings releases; data/capex.csv",
-    "training_compute": "Epoch AI, Notable and Large-Scale AI Models (CC BY 4.0); data/training_compute.csv",
-    "compute_owned": "Epoch AI, AI chip sales and owners (github.com/epoch-research/ai-companies; estimates); "
-                     "data/compute_owned.csv",
-    "indexed": "data/capex.csv; NVIDIA quarterly results (data/nvidia_financials.csv); Epoch AI; data/benchmark_scores.csv",
-}
+#: The tables behind the indexed chart (its caption names each).
+INDEXED_TABLES = ("capex", "nvidia_financials", "benchmark_scores")
 
 
 def source(res: chapter.Result, key: str, models: bool = False) -> dict[str, str | None]:
-    """The caption of a chart: its sources and the newest statement date of the table it draws on."""
-    text = SOURCES[key] + (". Release dates and licences: data/models.csv" if models else "")
+    """The caption of a chart: its sources (the producers its table's meta file names) and the newest
+    statement date of the table it draws on."""
+    from ..data import source_caption
+
+    text = ("; ".join(source_caption(t) for t in INDEXED_TABLES) if key == "indexed" else source_caption(key))
+    text += ". Release dates and licences: data/models.csv" if models else ""
     table = "capex" if key == "indexed" else key
     return {"source": text, "as_of": res.table_dates.get(table)}
 

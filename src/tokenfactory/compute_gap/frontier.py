@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-DAYS_PER_MONTH = 365.25 / 12
+from ..units import DAYS_PER_MONTH  # noqa: E402  (one calendar: tokenfactory.units)
 ELO = "lmarena_elo"
 
 #: Evaluators preferred when a model has several scores on one benchmark: independent runs first.

@@ -140,8 +140,8 @@ def _spearman_p(x_rank: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.where(rho < 0, 2 * stats.t.sf(np.abs(t), n - 2), 1.0), rho
 
 
-def trend_power(w: pd.DataFrame, reference_change: float, simulations: int, seed: int, alpha: float = 0.05,
-                target: float = 0.8) -> Power:
+def trend_power(w: pd.DataFrame, reference_change: float, simulations: int, seed: int, *, alpha: float,
+                target: float) -> Power:
     """Power of the one-sided rank test for shorter windows, by simulation at the observed start
     dates: log window length = a + b x year + normal noise with the spread of the observed log
     lengths around their own line. Counts a detection when rho < 0 with p < alpha (two-sided, as
@@ -173,7 +173,7 @@ def trend_power(w: pd.DataFrame, reference_change: float, simulations: int, seed
     return Power(n, power(reference_change), reference_change, detectable, target, simulations)
 
 
-def trend_verdict(rho: float, p_value: float, power: Power, alpha: float = 0.05) -> str:
+def trend_verdict(rho: float, p_value: float, power: Power, alpha: float) -> str:
     """'shortening' (significant negative rank correlation), 'inconclusive' (not significant and the
     test had under `power.target` power against the reference trend), 'no shortening found' (not
     significant with enough power), or 'cannot be tested'."""

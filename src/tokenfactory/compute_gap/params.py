@@ -48,9 +48,9 @@ class Params(ChapterParams):
         "2024-06-29", unit="date (YYYY-MM-DD)",
         meaning="First start date of the leadership spells analysed (spells that began earlier are left out; "
                 "the later of this and window_start applies)",
-        basis="data/leaderboard_leaders.csv: before 2024-06-29 the LMArena history holds online Elo, noisy and "
-              "sometimes frozen, so spells of that era may not match the leaderboard then displayed; the data's "
-              "notes advise using rows from 2024-06-29 on for lead durations. Set 2023-01-01 for the whole history.")
+        basis="The caveats of data/leaderboard_leaders.meta.yml: before this date the LMArena history holds online Elo, "
+              "noisy and sometimes frozen, so spells of that era may not match the leaderboard then displayed, and the "
+              "data's notes advise using rows from this date on for lead durations. Set window_start for the whole history.")
     leaderboard: str = param(
         "lmarena_text", unit="",
         meaning="Leaderboard whose first places define the leadership windows",
@@ -68,20 +68,19 @@ class Params(ChapterParams):
     compute_since_year: int = param(
         2018, unit="year", ge=2010, le=2025,
         meaning="First year of the training-compute fit (the fit runs to window_end)",
-        basis="Epoch AI finds a slowdown of frontier growth around 2018 and describes frontier growth since "
-              "2018 as about 4x per year (https://epoch.ai/blog/training-compute-of-frontier-ai-models-grows-by-4-5x-per-year).")
+        basis="The first year of the window of Epoch AI's frontier growth rate, data/published_estimates.csv row "
+              "epoch_compute_growth (window_start), so that the fit is comparable with it.")
     lag_average_start: str = param(
         "2023-01-01", unit="date (YYYY-MM-DD)",
         meaning="First date over which the backward-looking lag is averaged (the average runs to the benchmark's "
                 "last data date)",
-        basis="Epoch AI's October 2025 average covers January 2023 to October 2025 "
-              "(https://epoch.ai/data-insights/open-weights-vs-closed-weights-models; window in "
-              "data/published_estimates.csv); the same start keeps the two comparable.")
+        basis="The start of the window of Epoch AI's average lag, data/published_estimates.csv row "
+              "epoch_2025_lag_months (window_start); the same start keeps the two comparable.")
     capex_recent_start_year: int = param(
         2023, unit="year", ge=2015, le=2030,
         meaning="First fiscal year of the recent capex growth rate (shown beside the rate over the whole series)",
-        basis="2023 is the first fiscal year after ChatGPT's launch (30 November 2022), when the spending on AI "
-              "data centers began to dominate these companies' capex.")
+        basis="Assumption: the first fiscal year after ChatGPT's launch (data/models.csv dates OpenAI's GPT-3.5 "
+              "release), when spending on AI data centers began to dominate these companies' capex.")
     open_weights_spender: str = param(
         "Meta", unit="",
         meaning="Company shown apart in the capex total: it publishes open weights, so its spending is on the "
@@ -93,6 +92,17 @@ class Params(ChapterParams):
                 "long each year); below 80% power against it the test is called inconclusive",
         basis="assumption: halving every year is a large, plainly visible change; a test that cannot detect even "
               "that says nothing about the claim either way.")
+    window_trend_alpha: float = param(
+        0.05, unit="probability", gt=0, lt=0.5,
+        meaning="Significance level of the rank test for shorter leadership windows (the test, its power and the "
+                "claims ledger's C2 verdict all use this one level)",
+        basis="Convention: the customary 5% level of a two-sided test")
+    window_power_target: float = param(
+        0.8, unit="probability", gt=0, lt=1,
+        meaning="Power the window-trend test must reach against window_trend_reference to count a non-significant "
+                "result as evidence against shortening (below it the test is inconclusive); also the power at which "
+                "the smallest detectable shortening is read. The claims ledger's C2 reads it",
+        basis="Convention: a test is usually designed to detect the effect it looks for four times out of five")
     power_simulations: int = param(
         400, unit="simulations", ge=100, le=5000,
         meaning="Simulated samples per trend size when computing the power of the window-trend test")

@@ -169,6 +169,16 @@ def read_meta(name: str, data_dir: Path | None = None) -> dict | None:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
+def source_caption(name: str, data_dir: Path | None = None, most: int = 5) -> str:
+    """A chart's source line for a table, from its meta file's producers (the one place they are
+    named): "Epoch AI, Our World in Data; data/training_compute.csv". More than `most` producers are
+    shortened to the first few and a count."""
+    producers = [str(p) for p in ((read_meta(name, data_dir) or {}).get("producers") or [])]
+    if len(producers) > most:
+        producers = producers[:most - 1] + [f"{len(producers) - most + 1} others"]
+    return (", ".join(producers) + "; " if producers else "") + f"data/{name}.csv"
+
+
 def parse(name: str, raw: pd.DataFrame, meta: dict | None = None) -> pd.DataFrame:
     """Typed frame, or DataError listing every problem. `meta` (the table's meta file) is needed for
     tables whose series must each carry the one definition the meta file names."""
@@ -264,6 +274,14 @@ def declare_reads(chapter: str, tables: tuple[str, ...] | frozenset[str]) -> Non
     """From now on in this process, `load` serves only `tables` (the chapter's `reads_data`)."""
     global _declared
     _declared = (chapter, frozenset(tables))
+
+
+def coverage_end(frame: pd.DataFrame) -> str:
+    """The newest statement date of a loaded table: the largest `as_of` of its rows (ISO date, or "" when
+    none). Computed, never stated in the meta file, so that it cannot fall behind the data."""
+    if "as_of" not in frame or frame["as_of"].dropna().empty:
+        return ""
+    return pd.Timestamp(frame["as_of"].max()).date().isoformat()
 
 
 def load(name: str, data_dir: Path | None = None) -> pd.DataFrame:

@@ -182,7 +182,7 @@ _add(Table(
         Col("statement", "text", "The statement, quoted or closely paraphrased", required=True),
         Col("phase", "text", "Which part of the cycle", choices=(
             "design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence", "full_cycle",
-            "ai_assisted_design")),
+            "ai_assisted_design", "wafer_fabrication", "packaging_and_test")),
         Col("min_months", "number", "Shortest duration stated", "months", ge=0, le=240),
         Col("max_months", "number", "Longest duration stated", "months", ge=0, le=240),
         *_date_kind_cols("duration"),

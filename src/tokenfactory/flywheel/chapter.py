@@ -25,9 +25,6 @@ from .params import Params
 from .. import units
 
 PER_MONTH = units.PER_MONTH
-AT_MONTH = 60
-#: Merchant generation gaps (months) over which the lead is swept.
-SWEEP = (4.0, 30.0)
 
 #: Parameters varied in the sensitivity analysis, with a reader's label.
 SENSITIVITY = {
@@ -220,19 +217,24 @@ def tapeout_values(inputs: Inputs) -> tuple[dict[str, float], str]:
     return {k: float(r.numbers[k]) for k in keys}, "tape-out package on the same data (chapter not run)"
 
 
-def fleet_life_months(upstream: Mapping[str, Any]) -> tuple[float, str]:
-    """The fleet's life: the inference-tax chapter's depreciation period (its result if glued, else its
-    parameter's default), in months."""
+def fleet_life_months(upstream: Mapping[str, Any], fallback_months: float) -> tuple[float, str]:
+    """The fleet's life: the inference-tax chapter's depreciation period (its result if glued, else this
+    chapter's fallback parameter), in months."""
     got = _get(upstream, "inference_tax", "depreciation_years")
     if got is not None:
         return 12.0 * got, "inference_tax chapter (depreciation_years)"
-    try:
-        from ..inference_tax.params import Params as TaxParams
+    return float(fallback_months), "fallback parameter (fallback_fleet_life_months)"
 
-        return 12.0 * float(TaxParams.model_fields["depreciation_years"].default), \
-            "inference_tax parameter depreciation_years (default)"
-    except (ImportError, KeyError):
-        return 60.0, "five years (inference_tax's depreciation period not found)"
+
+def cadence_vendor(inputs: Inputs) -> str:
+    """The vendor whose cadence the tape-out chapter measured (its `cadence_vendor` result, else its
+    parameter's default: the same owner either way)."""
+    got = CONTRACT.read(inputs.upstream, "tapeout", "cadence_vendor")
+    if isinstance(got, str) and got.strip():
+        return got
+    from ..tapeout.params import Params as TapeParams
+
+    return TapeParams().cadence_vendor
 
 
 def resolve_inputs(p: Params, inputs: Inputs, volume0: float) -> tuple[dict[str, float], pd.DataFrame, dict]:
@@ -285,10 +287,10 @@ def resolve_inputs(p: Params, inputs: Inputs, volume0: float) -> tuple[dict[str,
          "from": "inference_tax chapter (tax_share_gpu)" if tax_up is not None else "fallback parameter"},
     ]
     tape, tape_src = tapeout_values(inputs)
-    life, life_src = fleet_life_months(upstream)
+    life, life_src = fleet_life_months(upstream, p.fallback_fleet_life_months)
     cycle = tape[CADENCE_KEYS[p.merchant_cadence]]
     rows += [
-        {"input": f"merchant generation gap, months ({CADENCE_NAMES[p.merchant_cadence]} generations)", "value": cycle,
+        {"input": f"merchant generation gap, months ({cadence_name(p.merchant_cadence, cadence_vendor(inputs))} generations)", "value": cycle,
          "from": f"{tape_src} ({CADENCE_KEYS[p.merchant_cadence]})"},
         {"input": "technology rate, × per year (price-performance)", "value": tape["technology_rate_per_year"],
          "from": f"{tape_src} (technology_rate_per_year)"},
@@ -352,7 +354,7 @@ def sensitivity(x: Mapping[str, float], p: Params, months: int) -> pd.DataFrame:
     xs = dict(x)
     for j, k in enumerate(names):
         xs[k] = X[:, j]
-    o = model.outcomes(model.simulate(xs, months), AT_MONTH)
+    o = model.outcomes(model.simulate(xs, months), p.report_month)
     out = pd.DataFrame({"parameter": names, "label": [SENSITIVITY[k] for k in names],
                         "low": [bounds[k][0] for k in names], "high": [bounds[k][1] for k in names]})
     for tag, Y in (("rel", o["relative_lead"]), ("usd", o["advantage_usd_bn"])):
@@ -366,7 +368,7 @@ def sensitivity(x: Mapping[str, float], p: Params, months: int) -> pd.DataFrame:
     return out
 
 
-def lead_grid(x: Mapping[str, float], sens: pd.DataFrame, months: int, resolution: int) -> pd.DataFrame:
+def lead_grid(x: Mapping[str, float], sens: pd.DataFrame, months: int, resolution: int, at: int) -> pd.DataFrame:
     """The year-5 lead over a grid of the two most influential parameters (by the Morris ranking),
     each across its assumed range, all else at its value: one vectorized run, precomputed so that the
     page can move through it with a live control."""
@@ -376,18 +378,18 @@ def lead_grid(x: Mapping[str, float], sens: pd.DataFrame, months: int, resolutio
     A, B = np.meshgrid(va, vb, indexing="ij")
     xs = dict(x)
     xs[a], xs[b] = A.ravel(), B.ravel()
-    o = model.outcomes(model.simulate(xs, months), AT_MONTH)
+    o = model.outcomes(model.simulate(xs, months), at)
     return pd.DataFrame({"a": A.ravel(), "b": B.ravel(), "b_index": np.tile(np.arange(resolution), resolution),
                          "relative_lead": o["relative_lead"], "advantage_usd_bn": o["advantage_usd_bn"],
                          "a_name": a, "b_name": b, "a_label": SENSITIVITY[a], "b_label": SENSITIVITY[b],
                          "a_default": float(x[a]), "b_default": float(x[b])})
 
 
-def cycle_sweep(x: Mapping[str, float], months: int, lo: float, hi: float, step: float = 0.5) -> pd.DataFrame:
+def cycle_sweep(x: Mapping[str, float], months: int, lo: float, hi: float, at: int, step: float = 0.5) -> pd.DataFrame:
     """Year-5 lead (USD billions and relative) and crossover month as the merchant generation gap
     varies, all else at its value (one vectorized run)."""
     cycles = np.arange(lo, hi + step / 2, step)
-    o = model.outcomes(model.simulate(dict(x, merchant_cycle_months=cycles), months), AT_MONTH)
+    o = model.outcomes(model.simulate(dict(x, merchant_cycle_months=cycles), months), at)
     return pd.DataFrame({"merchant_cycle_months": cycles, "advantage_usd_bn": o["advantage_usd_bn"],
                          "relative_lead": o["relative_lead"], "crossover_month": o["crossover_month"]})
 
@@ -438,17 +440,17 @@ class Result:
 def compute(p: Params, inputs: Inputs) -> Result:
     volume0, product0, date0 = monthly_volume(inputs.volumes, p.volume_provider)
     x, sources, tape = resolve_inputs(p, inputs, volume0)
-    months = p.horizon_months
+    months, at = p.horizon_months, p.report_month
     sim = model.simulate(x, months)
-    o = {k: float(v[0]) for k, v in model.outcomes(sim, AT_MONTH).items()}
-    dec = model.decomposition(x, months, AT_MONTH)
+    o = {k: float(v[0]) for k, v in model.outcomes(sim, at).items()}
+    dec = model.decomposition(x, months, at)
     sens = sensitivity(x, p, months)
-    grid = lead_grid(x, sens, months, p.grid_resolution)
-    sweep = cycle_sweep(x, months, *SWEEP)
+    grid = lead_grid(x, sens, months, p.grid_resolution, at)
+    sweep = cycle_sweep(x, months, p.sweep_min_months, p.sweep_max_months, at)
     growth = model_growth(sim)
     observed = observed_growth(inputs.volumes, p.min_growth_span_months)
     cadences = {k: tape[v] for k, v in CADENCE_KEYS.items()}
-    at_all = model.outcomes(model.simulate(dict(x, merchant_cycle_months=cadences["all_families"]), months), AT_MONTH)
+    at_all = model.outcomes(model.simulate(dict(x, merchant_cycle_months=cadences["all_families"]), months), at)
     numbers = {
         "crossover_month": o["crossover_month"],
         "cost_per_mtok_ratio_y5": o["cost_ratio"],
@@ -473,17 +475,20 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "floor_months": x["floor_months"],
         "fleet_life_months": x["fleet_life_months"],
         "own_cycle_start_months": float(sim["cycle_i"][0, 0]),
-        "own_cycle_y5_months": float(sim["cycle_i"][0, AT_MONTH - 1]),
-        "own_generations_y5": float(sim["gens_i"][0, AT_MONTH - 1]),
+        "own_cycle_y5_months": float(sim["cycle_i"][0, at - 1]),
+        "own_generations_y5": float(sim["gens_i"][0, at - 1]),
         "nre_per_year_start_usd_bn": float(sim["nre_i"][0, 0] * 12 / 1e9),
-        "nre_per_year_y5_usd_bn": float(sim["nre_i"][0, AT_MONTH - 1] * 12 / 1e9),
+        "nre_per_year_y5_usd_bn": float(sim["nre_i"][0, at - 1] * 12 / 1e9),
         "asic_cost_ratio": x["cost_asic0_usd_per_mtok"] / x["cost_gpu0_usd_per_mtok"],
         "volume0_tokens": volume0,
         "model_growth_first_year": growth["integrated_first_year"],
         "model_growth_avg": growth["integrated_average"],
         "model_volume_total": growth["integrated_total"],
         "horizon_years": months / 12,
-        "at_year": AT_MONTH / 12,
+        "at_year": at / 12,
+        "report_month": at,
+        "sweep_min_months": p.sweep_min_months,
+        "sweep_max_months": p.sweep_max_months,
         "own_cycle_ratio": p.own_cycle_ratio,
         "n_fallbacks": int(sources["from"].str.contains("fallback").sum()),
         "nre_per_generation_usd_bn": p.nre_per_generation_usd_bn,
@@ -491,6 +496,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "sensitivity_range": p.sensitivity_range,
         "grid_resolution": p.grid_resolution,
     }
+    numbers["cadence_vendor"] = cadence_vendor(inputs)
     numbers["most_sensitive_parameter"] = str(sens["parameter"].iloc[0])
     as_of = str(inputs.volumes["as_of"].max().date()) if "as_of" in inputs.volumes else date0
     return Result(p, x, sources, tape, sim, trajectories(sim), dec, sens, grid, sweep, nre_table(p, x),
@@ -545,8 +551,13 @@ def cycle_comment(share_cycle: float, merchant_cycle: float, floor: float, small
             f"({fmt(merchant_cycle)} months) leaves {fmt(max(room, 0), unit='months')} of room above the floor")
 
 
-CADENCE_NAMES = {"nvidia_architecture": "NVIDIA's architecture", "nvidia_recent": "NVIDIA's recent", "merchant_families": "merchant GPU families'",
-                 "all_families": "all families'"}
+def cadence_name(choice: str, vendor: str) -> str:
+    """A merchant_cadence choice in words, with the vendor the tape-out chapter measured ("NVIDIA's recent")."""
+    names = {"nvidia_architecture": f"{vendor}'s architecture", "nvidia_recent": f"{vendor}'s recent",
+             "merchant_families": "merchant GPU families'", "all_families": "all families'"}
+    if choice not in names:
+        raise ValueError(f"merchant_cadence: {choice!r} is not one of {', '.join(names)}")
+    return names[choice]
 
 
 def runs_phrase(share: float) -> str:
@@ -571,12 +582,12 @@ def texts(r: Result) -> dict[str, str]:
         "cycle_rank_rel": f"{rank_cycle}",
         "runs_phrase": runs_phrase(n["share_of_runs_integrated_ahead"]),
         "all_family_phrase": (f"{lead_word(n['advantage_at_all_family_cycle_usd_bn'])} by USD "
-                              f"{fmt(abs(n['advantage_at_all_family_cycle_usd_bn']))} billion at year {fmt(AT_MONTH / 12)}, overtaking "
+                              f"{fmt(abs(n['advantage_at_all_family_cycle_usd_bn']))} billion at year {fmt(r.p.report_month / 12)}, overtaking "
                               f"{crossover_phrase(n['crossover_at_all_family_cycle'])}"),
-        "threshold_phrase": (f"at every merchant gap from {fmt(SWEEP[0])} to {fmt(SWEEP[1])} months"
+        "threshold_phrase": (f"at every merchant gap from {fmt(r.p.sweep_min_months)} to {fmt(r.p.sweep_max_months)} months"
                              if n["cycle_threshold_months"] != n["cycle_threshold_months"]
                              else f"only when merchant generations come more than {fmt(n['cycle_threshold_months'])} months apart"),
-        "merchant_cadence_source": CADENCE_NAMES[r.p.merchant_cadence],
+        "merchant_cadence_source": cadence_name(r.p.merchant_cadence, n["cadence_vendor"]),
         "rests_word": rests_word(dec),
         "cycle_comment": cycle_comment(n["lead_share_cycle"], n["merchant_cycle_months"], n["floor_months"]),
         "volume_provider": r.p.volume_provider,

@@ -23,6 +23,8 @@ CONTRACT = Contract(
         Output("asic_cost_ratio", "ratio (own chip / merchant)"),
         Output("merchant_cycle_months", "months"),
         Output("own_cycle_start_months", "months"),
+        # the month the results are read at (claims C11's horizon reads it, never a second copy)
+        Output("report_month", "months"),
     ),
     reads={
         "inference_tax": ("depreciation_years", "breakeven_tokens_per_year", "breakeven_total_tokens_per_year",
@@ -30,6 +32,6 @@ CONTRACT = Contract(
                           "cost_per_mtok_asic_usd", "asic_nre_at_parity_usd"),
         "tapeout": ("technology_rate_per_year", "min_feasible_cycle_months", "nvidia_architecture_gap_months",
                     "nvidia_recent_generation_gap_months",
-                    "median_merchant_generation_gap_months", "median_generation_gap_months"),
+                    "median_merchant_generation_gap_months", "median_generation_gap_months", "cadence_vendor"),
     },
 )

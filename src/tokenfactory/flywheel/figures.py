@@ -29,8 +29,10 @@ def _crossover_text(month: float | None) -> str:
     return "never within the horizon" if month is None or month != month else f"from month {fmt(month)}"
 
 
-def cash_chart(traj: pd.DataFrame, crossover: float | None, adv_y5: float, rel_y5: float) -> alt.Chart:
-    """Cumulative cash of both strategies (USD billions), with the crossover and year 5 marked.
+def cash_chart(traj: pd.DataFrame, crossover: float | None, adv_y5: float, rel_y5: float,
+               at_month: float) -> alt.Chart:
+    """Cumulative cash of both strategies (USD billions), with the crossover and the month the results
+    are read at (the parameter report_month) marked.
     The level scales with the starting volume; the title leads with the scale-free relative lead."""
     d = _src(traj[traj["variable"] == "cum"].assign(value_bn=lambda f: f["value"] / 1e9))
     color = alt.Color("strategy:N", scale=_COLORS, title="Strategy")
@@ -39,7 +41,8 @@ def cash_chart(traj: pd.DataFrame, crossover: float | None, adv_y5: float, rel_y
         tooltip=[alt.Tooltip("strategy:N"), alt.Tooltip("month:Q", title="month"),
                  alt.Tooltip("value_bn:Q", title="cumulative cash (USD bn)", format=",.1f"),
                  alt.Tooltip("source:N")])
-    marks = [{"month": 60.0, "t": "year 5", "dy": 24}]
+    year = f"year {fmt(at_month / 12)}"
+    marks = [{"month": float(at_month), "t": year, "dy": 24}]
     if crossover is not None and crossover == crossover:
         marks.insert(0, {"month": float(crossover), "t": f"crossover: month {fmt(crossover)}", "dy": 10})
     m = pd.DataFrame(marks)
@@ -48,15 +51,15 @@ def cash_chart(traj: pd.DataFrame, crossover: float | None, adv_y5: float, rel_y
               .encode(x="month:Q", text="t:N") for i, dy in enumerate(m["dy"])]
     lead = "ahead" if adv_y5 > 0 else "behind"
     title = charts.title(
-        f"Owning the loop pulls ahead {_crossover_text(crossover)}; {fmt(abs(rel_y5), pct=True)} {lead} at year 5",
+        f"Owning the loop pulls ahead {_crossover_text(crossover)}; {fmt(abs(rel_y5), pct=True)} {lead} at {year}",
         ["Cumulative cash (revenue − fleet cost − chip NRE) of each strategy, USD billions; the lead in % is",
          "of the merchant lab's cumulative revenue.",
-         f"Year-5 gap USD {fmt(abs(adv_y5))} billion; levels scale with the starting volume: read the shape,"
+         f"Gap at {year} USD {fmt(abs(adv_y5))} billion; levels scale with the starting volume: read the shape,"
          " not the level."])
     return alt.layer(line, rules, *labels).properties(width=WIDTH, height=280, title=title)
 
 
-def cost_chart(traj: pd.DataFrame, ratio_y5: float) -> alt.Chart:
+def cost_chart(traj: pd.DataFrame, ratio_y5: float, at_month: float) -> alt.Chart:
     """Fleet cost per million tokens served of both strategies (every vintage in service), log scale."""
     d = _src(traj[traj["variable"] == "cost"])
     line = alt.Chart(d).mark_line(strokeWidth=2.5, interpolate="step-after").encode(
@@ -64,10 +67,12 @@ def cost_chart(traj: pd.DataFrame, ratio_y5: float) -> alt.Chart:
         color=alt.Color("strategy:N", scale=_COLORS, title="Strategy"), strokeDash=_DASH,
         tooltip=[alt.Tooltip("strategy:N"), alt.Tooltip("month:Q", title="month"),
                  alt.Tooltip("value:Q", title="cost (USD per million tokens)", format=".3f"), alt.Tooltip("source:N")])
-    y5 = alt.Chart(pd.DataFrame({"month": [60.0]})).mark_rule(color=charts.MUTED, strokeDash=[3, 3]).encode(x="month:Q")
-    title = charts.title(f"At year 5 the integrated lab's tokens cost {fmt(ratio_y5)}× the merchant lab's",
+    year = f"year {fmt(at_month / 12)}"
+    y5 = alt.Chart(pd.DataFrame({"month": [float(at_month)]})).mark_rule(color=charts.MUTED, strokeDash=[3, 3]).encode(
+        x="month:Q")
+    title = charts.title(f"At {year} the integrated lab's tokens cost {fmt(ratio_y5)}× the merchant lab's",
                          ["Fleet cost per million tokens served, USD (log scale): every vintage in service keeps",
-                          "its purchase cost until retired; dotted line: year 5"])
+                          f"its purchase cost until retired; dotted line: {year}"])
     return alt.layer(line, y5).properties(width=WIDTH, height=240, title=title)
 
 
@@ -209,11 +214,12 @@ def sensitivity_chart(sens: pd.DataFrame, trajectories: int, spread: float = 0.5
 
 def cash_figure(r) -> alt.Chart:
     n = r.numbers
-    return cash_chart(r.traj, n["crossover_month"], n["cumulative_advantage_y5_usd_bn"], n["relative_lead_y5"])
+    return cash_chart(r.traj, n["crossover_month"], n["cumulative_advantage_y5_usd_bn"], n["relative_lead_y5"],
+                      r.p.report_month)
 
 
 def cost_figure(r) -> alt.Chart:
-    return cost_chart(r.traj, r.numbers["cost_per_mtok_ratio_y5"])
+    return cost_chart(r.traj, r.numbers["cost_per_mtok_ratio_y5"], r.p.report_month)
 
 
 def stocks_figure(r) -> alt.Chart:

@@ -20,14 +20,28 @@ _TAPEOUT = "this book's tape-out chapter with its default parameters"
 
 
 class Params(ChapterParams):
-    horizon_months: int = param(96, unit="months", meaning="Length of the simulation", ge=61, le=240)
+    horizon_months: int = param(96, unit="months", meaning="Length of the simulation", ge=13, le=240)
+    report_month: int = param(
+        60, unit="months", ge=12, le=239,
+        meaning="Month at which the results are read (the '_y5' results: lead, cost ratio, own cycle); also the horizon "
+        "within which the claims ledger's C11 asks the integrated strategy to overtake (it reads this result)",
+        basis="Assumption: five years, the fleet life of the inference_tax chapter's default depreciation and about "
+        "two merchant generations; long enough for a first own chip to enter service (first_chip_month)")
+    sweep_min_months: float = param(
+        4.0, unit="months", gt=0, le=60,
+        meaning="Shortest merchant generation gap in the sweep of the lead against the merchant cadence",
+        basis="Assumption: shorter than any merchant generation gap in data/chip_programs.csv")
+    sweep_max_months: float = param(
+        30.0, unit="months", gt=0, le=120,
+        meaning="Longest merchant generation gap in that sweep",
+        basis="Assumption: longer than any recent merchant generation gap in data/chip_programs.csv")
     volume_provider: str = param(
         "OpenAI", unit="", meaning="Provider whose latest stated token volume sets the starting volume",
         choices_from=("token_volumes", "provider"))
     user_growth_per_month: float = param(
         0.02, unit="per month (log)", meaning="Growth of users independent of the loop", ge=-0.1, le=0.3,
-        basis="Assumption (about ×1.3 per year); far below the growth in data/token_volumes.csv (Google: ×50 "
-        "from April 2024 to April 2025), which cannot persist")
+        basis="Assumption (about ×1.3 per year); far below the growth of Google's stated monthly tokens in "
+        "data/token_volumes.csv (the page's observed-growth table computes it), which cannot persist")
     users_ceiling: float = param(
         10.0, unit="× today's users", meaning="Market saturation: users cannot exceed this multiple of today's",
         gt=1, le=1000, basis="Assumption (users follow a logistic curve towards this ceiling)")
@@ -78,16 +92,15 @@ class Params(ChapterParams):
     first_chip_month: int = param(
         18, unit="months", meaning="Month the integrated path's first own chip enters service (merchant chips "
         "until then)", ge=0, le=60,
-        basis="Assumption: a self-reported nine-month design-to-tape-out plus the tape-out chapter's floor of "
-        "fabrication, packaging and bring-up, rounded up; no source dates Jalapeño's own design start, and its "
+        basis="Assumption: a self-reported design-to-tape-out (the tape-out chapter's claimed_months) plus its floor "
+        "of fabrication, packaging and bring-up, rounded up; no source dates Jalapeño's own design start, and its "
         "'end of 2026' deployment is an announced target (the tape-out chapter censors it), so 18 is an "
         "assumption that favours the integrated lab")
     nre_per_generation_usd_bn: float = param(
         0.5, unit="USD billions", meaning="Non-recurring engineering per own chip generation (design team, IP, "
         "masks, tape-out), spent over that generation's cycle: shorter own cycles cost more per year", ge=0, le=20,
-        basis="Assumption; published statements speak of 'hundreds of millions in NRE' "
-        "(data/asic_cycle_statements.csv, aidatacenterguide_18_36_months) and of tape-outs costing 'tens of "
-        "millions' (Reuters, same table)")
+        basis="Assumption; published statements of the size of NRE and tape-out costs are in "
+        "data/asic_cycle_statements.csv (aidatacenterguide_18_36_months, reuters_tapeout_six_months)")
     fallback_cost_per_mtok_gpu_usd: float = param(
         0.5, unit="USD per million output tokens", meaning="Cost per output token (prompts included) on merchant "
         "GPUs, when the inference_tax chapter's result is not available", gt=0, le=100,
@@ -96,8 +109,14 @@ class Params(ChapterParams):
     fallback_tax_share_gpu: float = param(
         0.5, unit="fraction", meaning="Share of the merchant cost per token that is the vendor's margin, when "
         "inference_tax is not available (own-chip cost = GPU cost × (1 - share))", ge=0, lt=1,
-        basis="Assumption used only when the notebook runs alone; NVIDIA's GAAP gross margin was 0.71-0.75 of "
-        "its revenue in fiscal 2024-2026 (data/nvidia_financials.csv), and chips are only part of the cost of a token")
+        basis="Assumption used only when the notebook runs alone: below NVIDIA's gross margin of recent fiscal years "
+        "(data/nvidia_financials.csv, gross_margin), since chips are only part of the cost of a token")
+    fallback_fleet_life_months: float = param(
+        60.0, unit="months", gt=0, le=240,
+        meaning="Fleet life (months over which chips are depreciated and replaced), when the inference_tax chapter's "
+        "depreciation_years is not available",
+        basis="Assumption used only when the notebook runs alone: five years; the book uses inference_tax's "
+        "depreciation_years")
     fallback_input_tokens_per_output: float = param(
         3.0, unit="ratio", meaning="Prompt (input) tokens per output token, used to turn the inference_tax chapter's "
         "cost per million output tokens into a cost per million tokens of any kind (the unit of stated volumes), "
@@ -121,4 +140,8 @@ class Params(ChapterParams):
     def _chip_before_end(self) -> "Params":
         if self.first_chip_month >= self.horizon_months:
             raise ValueError("first_chip_month: must be before the end of the simulation (horizon_months)")
+        if self.report_month > self.horizon_months:
+            raise ValueError("report_month: must be within the simulation (at most horizon_months)")
+        if self.sweep_min_months >= self.sweep_max_months:
+            raise ValueError("sweep_min_months: must be below sweep_max_months")
         return self

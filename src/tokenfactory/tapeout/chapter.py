@@ -47,7 +47,7 @@ def load(loader: Callable[[str], pd.DataFrame]) -> Inputs:
 def reference_rate(estimates: pd.DataFrame | None, estimate_id: str) -> dict:
     """A published price-performance trend as a growth per year with its interval: a doubling time
     of d years is 2 ** (1 / d) a year (the interval's ends swap: a shorter doubling is a faster rate)."""
-    nan = {"rate": float("nan"), "low": float("nan"), "high": float("nan"), "interval": "interval"}
+    nan = {"rate": float("nan"), "low": float("nan"), "high": float("nan"), "interval": "interval", "window": "n/a"}
     if estimates is None:
         return nan
     row = estimates[estimates["estimate_id"] == estimate_id]
@@ -59,8 +59,10 @@ def reference_rate(estimates: pd.DataFrame | None, estimate_id: str) -> dict:
             return float("nan")
         return float(2 ** (1 / v)) if row["unit"] == "years to double" else float(v)
     lo, hi = conv(row["low"]), conv(row["high"])
+    start, end = pd.to_datetime(row.get("window_start")), pd.to_datetime(row.get("window_end"))
+    window = f"{start.year}–{end.year}" if pd.notna(start) and pd.notna(end) else "window not stated"
     return {"rate": conv(row["value"]), "low": min(lo, hi), "high": max(lo, hi),
-            "interval": str(row["interval"]) if isinstance(row["interval"], str) else "interval"}
+            "interval": str(row["interval"]) if isinstance(row["interval"], str) else "interval", "window": window}
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     stated = m.statements_vs_dates(statements, durs)
     ai = statements[statements["phase"] == "ai_assisted_design"].reset_index(drop=True)
     work = m.workload_counts(accelerators)
-    tpu = stated[stated["statement_id"] == "tpu_v1_15_months"]
+    tpu = stated[stated["statement_id"] == p.reference_statement]
     t2a = m.durations(wide, "tapeout", "availability")
     a2a = m.durations(wide, "announced", "availability")
     merch, n_merch = m.median_gap(gaps, "merchant_gpu")
@@ -249,6 +251,12 @@ def compute(p: Params, inputs: Inputs) -> Result:
     numbers["custom_vendors_training"] = ", ".join(work["vendors_training"])
     numbers["claim_deployment_target"] = (f"Q{(target.month - 1) // 3 + 1} {target.year}" if pd.notna(target) else "")
     numbers["reference_interval"] = ref["interval"]
+    numbers["reference_window"] = ref["window"]
+    # who stated the reference program length, and when (the row's own columns, not typed in the prose)
+    srow = statements[statements["statement_id"] == p.reference_statement]
+    numbers["reference_statement_source"] = (
+        f"{srow['speaker'].iloc[0]}, {pd.Timestamp(srow['as_of'].iloc[0]).year}" if len(srow) else "no such statement")
+    numbers["reference_statement_program"] = m.STATEMENT_PROGRAMS.get(p.reference_statement, p.reference_statement)
     return Result(p, wide, durs, bands, pair, refs, full, pct, fpct, stated, gaps, recent, trend, gains, pp, tech,
                   floor, proj, summ, tied, budget, ai, as_of, dict(inputs.problems), numbers)
 
@@ -360,7 +368,7 @@ def range_position_text(value: float, lo: float, hi: float) -> str:
     return "lies inside"
 
 
-def sample_text(n: int, needed: int = 5) -> str:
+def sample_text(n: int, needed: int) -> str:
     """Whether a sample of dated programs can say what is typical."""
     if n >= needed:
         return f"enough ({fmt(n)} programs) to speak of a typical duration"
@@ -420,7 +428,7 @@ def texts(r: Result) -> dict[str, str]:
             "is shorter than every one of them" if pct == 0 else f"sits at percentile {fmt(pct)} of them, by midpoints"),
         "design_to_tapeout_summary": typical_text(n["n_design_to_tapeout"], n["median_design_to_tapeout_months"],
                                                   n["design_to_tapeout_lo"], n["design_to_tapeout_hi"], p.claim_program),
-        "sample_verdict": sample_text(n["programs_with_design_and_tapeout"]),
+        "sample_verdict": sample_text(n["programs_with_design_and_tapeout"], p.min_programs_typical),
         "estimates_verdict": estimates_text(n["n_tapeout_estimates"], n["programs_with_design_and_tapeout"]),
         "claim_dates_verdict": own_dates_word(n["claim_own_design_to_tapeout_lo"], n["claim_own_design_to_tapeout_hi"],
                                               p.claimed_months),
@@ -429,7 +437,8 @@ def texts(r: Result) -> dict[str, str]:
         "spec_to_silicon_position": range_position_text(n["spec_to_silicon_median_months"], *typical_range()),
         "typical_min_months": fmt(typical_range()[0]),
         "typical_max_months": fmt(typical_range()[1]),
-        "tpu_v1_dates_verdict": dates_verdict(stated.loc["tpu_v1_15_months"] if "tpu_v1_15_months" in stated.index else None),
+        "tpu_v1_dates_verdict": dates_verdict(stated.loc[p.reference_statement] if p.reference_statement in stated.index
+                                              else None),
         "repeated_figures": repeated_text(r.full_cycle_refs) or "no figure is repeated",
         "full_cycle_position": range_position_text(n["jalapeno_design_to_availability_months"],
                                                    n["full_cycle_min_months"], n["full_cycle_max_months"]),
@@ -444,9 +453,11 @@ def texts(r: Result) -> dict[str, str]:
         "design_budget": budget_text(feasible.iloc[0] if len(feasible) else None, n["median_design_to_tapeout_months"]),
         "custom_vendors_training": n["custom_vendors_training"] or "none",
         "reference_interval": n["reference_interval"],
+        "reference_window": n["reference_window"],
+        "reference_statement_source": n["reference_statement_source"],
+        "reference_statement_program": n["reference_statement_program"],
         "ai_duration_verdict": ai_duration_text(r.ai_design),
         "pair_label": m.PAIR_LABELS.get((p.start_milestone, p.end_milestone), f"{p.start_milestone} → {p.end_milestone}"),
-        "cadence_vendor": p.cadence_vendor,
         "rate_vs_reference": range_position_text(n["technology_rate_per_year"], n["reference_rate_low"],
                                                  n["reference_rate_high"]),
         "data_note": "; ".join(f"{k}: {v}" for k, v in r.problems.items()),
@@ -476,8 +487,11 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         else:
             out[k] = (v, {})
     p = r.p
-    for k in ("fab_months", "packaging_months", "bringup_months", "gain_per_generation", "horizon_years"):
+    for k in ("fab_months", "packaging_months", "bringup_months", "gain_per_generation", "horizon_years",
+              "min_programs_typical"):
         out[k] = (getattr(p, k), {})
+    # a value, not only a display string: the flywheel reads it to name the merchant cadence
+    out["cadence_vendor"] = (p.cadence_vendor, {"text": p.cadence_vendor})
     # the claim-level conclusion this page states, by the ledger's own rule (one book, one answer)
     for cid, v in claim_verdicts({k: val for k, (val, _) in out.items()}).items():
         out[f"claim_verdict_{cid.lower()}"] = (v.verdict, {"text": v.verdict})

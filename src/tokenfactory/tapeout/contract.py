@@ -38,6 +38,9 @@ CONTRACT = Contract(
         Output("spec_to_silicon_hi", M),
         Output("claim_spec_to_silicon_months", M),
         Output("silicon_floor_months", M),
+        # the sample size from which a duration counts as typical (claims C9 reads it, never a second copy)
+        Output("min_programs_typical", "programs", "count"),
+        Output("cadence_vendor", "", "text"),
         Output("claim_deployment_targeted", "1 if the deployment date is a target, else 0", "count"),
     ),
 )

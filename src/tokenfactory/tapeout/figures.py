@@ -350,7 +350,14 @@ def floors_chart(floors: dict[str, float], cycles: list[float], sources: dict[st
 
 # --- Page-level wrappers: each takes the chapter's Result -------------------------------------------------------------
 
-SRC_PROGRAMS = "data/chip_programs.csv (companies' announcements, papers and press; see source_url per row)"
+def _programs_caption() -> str:
+    from ..data import source_caption
+
+    return source_caption("chip_programs") + " (source_url per row)"
+
+
+#: The source line of the charts drawn on chip_programs (its producers, from the table's meta file).
+SRC_PROGRAMS = _programs_caption()
 
 
 def timeline_chart(r, programs: pd.DataFrame) -> alt.Chart:

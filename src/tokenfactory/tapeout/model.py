@@ -38,6 +38,8 @@ PHASE_LABELS = {
     "tapeout_to_deployment": "tape-out → deployment",
     "generation_cadence": "generation cadence",
     "full_cycle": "full cycle (spec → silicon/production)",
+    "wafer_fabrication": "wafer fabrication",
+    "packaging_and_test": "packaging and test",
 }
 
 

@@ -39,6 +39,17 @@ class Params(ChapterParams):
         ["design_to_deployment", "full_cycle"], unit="",
         meaning="Phases of the published statements that the claim program's dated design-start-to-availability "
         "time is compared with (the same span: specification to chips in service)")
+    min_programs_typical: int = param(
+        5, unit="programs", ge=1, le=100,
+        meaning="Fewest durations of the same phase from which the chapter (and the claims ledger's C9, which reads "
+        "it) speaks of a typical duration or reads a percentile of the claim",
+        basis="Assumption: a median or a tenth percentile of fewer than five durations moves with any one program")
+    reference_statement: str = param(
+        "tpu_v1_15_months", unit="", meaning="Published statement of a whole program's length whose own dated "
+        "milestones the page sets beside it (a self-reported figure checked against the dates)",
+        choices_from=("asic_cycle_statements", "statement_id"),
+        basis="Google's TPU v1 statement (Jouppi et al.) is the one published program length whose program is dated "
+        "in data/chip_programs.csv besides the claim's own")
     cadence_vendor: str = param(
         "NVIDIA", unit="", meaning="Merchant vendor whose recent generation gaps set the merchant cadence that "
         "the flywheel reads", choices_from=("chip_programs", "vendor"))
@@ -61,22 +72,18 @@ class Params(ChapterParams):
     fab_months: float = param(
         4.0, unit="months", meaning="Wafer fabrication time at a leading-edge node (tape-out to finished wafers)",
         ge=0, le=24,
-        basis="16-18 weeks of wafer fabrication (https://siliconforward.pages.dev/silicon-node/"
-        "semiconductor-chip-manufacturing-process-challenges-opportunities); 'up to 4 months' per ASML as "
-        "reported by https://www.svethardware.cz/tsmc-prvni-hotove-3nm-wafery-budou-spise-az-v-roce-2023/56166; "
-        "Reuters: a tape-out takes about six months until chips return (data/asic_cycle_statements.csv)")
+        basis="Set within the range of data/asic_cycle_statements.csv, renesas_wafer_fab_16_18_weeks (read "
+        "second-hand); reuters_tapeout_six_months (same table) puts tape-out to returned chips at about six months")
     packaging_months: float = param(
         2.0, unit="months", meaning="Advanced packaging, assembly and test of the first parts", ge=0, le=24,
-        basis="6-8 weeks assembly and packaging plus 2-4 weeks of probe and final test "
-        "(https://siliconforward.pages.dev/silicon-node/semiconductor-chip-manufacturing-process-challenges-"
-        "opportunities); CoWoS-class packages may take longer. Excludes capacity queues (CoWoS lead times of "
-        "52-78 weeks are bookings, not process time: https://siliconanalysts.com/analysis/cowos-lead-times-ai-bottleneck-2026)")
+        basis="Set within the range of data/asic_cycle_statements.csv, renesas_packaging_test_8_10_weeks (read "
+        "second-hand); CoWoS-class packages may take longer. Excludes capacity queues: CoWoS booking lead times "
+        "are not process time (https://siliconanalysts.com/analysis/cowos-lead-times-ai-bottleneck-2026)")
     bringup_months: float = param(
         2.0, unit="months", meaning="Bring-up and qualification of first silicon before deployment", ge=0, le=24,
-        basis="Reliability qualification runs 1,000 hours of high-temperature operating life, about 1.4 months "
-        "(AMD UG116, https://docs.amd.com/r/en-US/ug116/Product-Qualification/); Google reports 22 days from "
-        "first tested silicon to production for TPU v1 (self-reported, data/asic_cycle_statements.csv). "
-        "Sum rounded: assumption")
+        basis="Assumption (not a sourced figure): reliability qualification (high-temperature operating life tests) "
+        "and bring-up take weeks to a few months; Google reports bring-up from first tested silicon in days for "
+        "TPU v1 (self-reported, data/asic_cycle_statements.csv, tpu_v1_22_days_silicon_to_production)")
 
     @model_validator(mode="after")
     def _pair_in_order(self) -> "Params":
