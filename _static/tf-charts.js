@@ -220,6 +220,44 @@
     }
   }
 
+  /* Slider values as the reader reads them: a share as a percentage ("40%", not "0.4"). The
+     format comes from the chart (`usermeta.tfFormats`, written by charts.control) or, for a slider
+     over a share (its label says "share", its range within 0..1), is a whole percentage. */
+  function formatter(spec) {
+    return function (f) {
+      var m = /^\.(\d+)%$/.exec(f || "");
+      if (m) return function (v) { return (Number(v) * 100).toFixed(Number(m[1])) + "%"; };
+      if (window.vega && typeof window.vega.format === "function") {
+        try { var g = window.vega.format(f); return function (v) { return g(Number(v)); }; } catch (e) { /* fall through */ }
+      }
+      return null;
+    };
+  }
+
+  function formatSliders(el, spec) {
+    var formats = (spec && spec.usermeta && spec.usermeta.tfFormats) || {};
+    var make = formatter(spec);
+    Array.prototype.forEach.call(el.querySelectorAll(".vega-bind"), function (bind) {
+      var input = bind.querySelector("input[type=range]");
+      var shown = bind.querySelector(".vega-bind-value");
+      if (!input || !shown || shown.tfFormatted) return;
+      var label = (bind.querySelector(".vega-bind-name") || {}).textContent || "";
+      var f = formats[input.name];
+      if (!f && /share/i.test(label) && Number(input.min) >= 0 && Number(input.max) <= 1) f = ".0%";
+      var show = f && make(f);
+      if (!show) return;
+      shown.tfFormatted = true;
+      var update = function () {
+        var raw = shown.textContent;
+        if (/^-?\d*\.?\d+(e-?\d+)?$/.test(raw.trim())) shown.textContent = show(raw);
+      };
+      new MutationObserver(update).observe(shown, { childList: true, characterData: true, subtree: true });
+      input.setAttribute("aria-valuetext", show(input.value));
+      input.addEventListener("input", function () { input.setAttribute("aria-valuetext", show(input.value)); });
+      update();
+    });
+  }
+
   /* --- Fitting the chart to its column ---------------------------------------------------- */
 
   function isMulti(spec) {
@@ -310,6 +348,7 @@
       el.tfView = result.view;
       el.tfSpec = spec;
       try {
+        formatSliders(el, spec);
         addReset(el, result.view);
         addDownloads(el, spec);
         describe(el, spec);

@@ -76,6 +76,39 @@ def test_single_view_charts_take_the_column_width_and_wrap_long_titles():
     assert " ".join(narrow) == title and all(len(line) <= charts._WRAP[0][1] for line in narrow)
     concat = alt.hconcat(alt.Chart(pd.DataFrame({"x": [1]})).mark_point(), alt.Chart(pd.DataFrame({"x": [1]})).mark_bar()).to_dict()
     assert "width" not in charts.responsive(concat)  # panels keep their own sizes
+    # ...but the title of a chart of panels wraps to the column too (a long subtitle made the
+    # "Since 2019" summary 864 px wide in a 688 px column)
+    titled = alt.vconcat(alt.Chart(pd.DataFrame({"x": [1]})).mark_point()).properties(
+        title=charts.title(title, "Top: " + "a long subtitle " * 8)).to_dict()
+    wrapped = charts.responsive(titled)["title"]
+    assert wrapped["text"]["expr"].startswith("containerSize()[0] < ") and "expr" in wrapped["subtitle"]
+
+
+def test_a_share_slider_shows_a_percentage():
+    """Utilization 0.4 reads "40%": the chart carries the slider's format for the page."""
+    u = charts.control("u_share", 0.4, label="Utilization", unit="share of hours", min=0.05, max=1.0, step=0.01)
+    spec = charts.responsive(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().add_params(u).to_dict())
+    assert spec["usermeta"]["tfFormats"] == {"u_share": ".0%"}
+    fine = charts.control("u_fine", 0.405, label="Utilization", unit="share of hours", min=0.0, max=1.0, step=0.005)
+    spec = charts.responsive(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().add_params(fine).to_dict())
+    assert spec["usermeta"]["tfFormats"] == {"u_fine": ".1%"}
+    # not a share: no format; an explicit one is kept; a select has none
+    n = charts.control("n_times", 2.0, label="Faster", unit="times", min=1.0, max=50.0, step=0.5)
+    assert "usermeta" not in charts.responsive(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().add_params(n).to_dict())
+    g = charts.control("g_rate", 0.25, label="Growth", unit="per year", min=0.0, max=2.0, step=0.05, fmt=".0%")
+    spec = charts.responsive(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().add_params(g).to_dict())
+    assert spec["usermeta"]["tfFormats"] == {"g_rate": ".0%"}
+    with pytest.raises(ValueError, match="slider"):
+        charts.control("c_pick", "a", label="Pick", options=["a", "b"], fmt=".0%")
+
+
+def test_a_chart_description_is_text_for_screen_readers(monkeypatch):
+    shown = []
+    monkeypatch.setattr(nb, "display", lambda obj, **kw: shown.append(obj))
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")
+    nb.show(chart, "data/x.csv", description="The tax is $0.28 <per> million tokens")
+    caption = shown[-1].data
+    assert '<p class="tf-chart-desc tf-sr-only">The tax is $0.28 &lt;per&gt; million tokens</p>' in caption
 
 
 def test_control_binds_a_slider_or_select_with_its_unit():

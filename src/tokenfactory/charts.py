@@ -204,8 +204,11 @@ def responsive(spec: dict) -> dict:
     if not isinstance(spec, dict):
         return spec
     spec = _min_font(spec)
+    spec = _control_formats(spec)
     if not _single_view(spec):
-        return spec
+        # charts of several panels keep their panels' sizes (the page stacks and narrows them on a
+        # narrow column, _static/tf-charts.js), but their title wraps to the column like any other
+        return _wrap_title(dict(spec))
     spec = _wrap_title(dict(spec))
     spec["width"] = "container"
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
@@ -264,16 +267,64 @@ def _wrap_title(spec: dict) -> dict:
 # network. How to write one: CONTRIBUTING.md, "Live controls".
 
 
+#: How the page shows a slider's value, by parameter name (d3 format, e.g. ".0%"): written into
+#: each chart's `usermeta.tfFormats` by `responsive`, read by _static/tf-charts.js.
+CONTROL_FORMATS: dict[str, str] = {}
+
+
+def is_share(unit: str, min: float | None, max: float | None) -> bool:
+    """A slider over a share (unit "share of ...", from 0 to 1 at most): read as a percentage."""
+    return ("share" in unit.lower() or unit.strip() in ("%", "percent")) and min is not None and max is not None \
+        and 0 <= min and max <= 1
+
+
+def _control_formats(spec: dict) -> dict:
+    """`usermeta.tfFormats`: the display format of each of the chart's sliders that has one."""
+    names = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for p in node.get("params") or []:
+                if isinstance(p, dict) and isinstance(p.get("bind"), dict) and p["bind"].get("input") == "range":
+                    names.add(p.get("name"))
+            for k, v in node.items():
+                if k not in ("data", "datasets", "params"):
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    found = {n: CONTROL_FORMATS[n] for n in sorted(n for n in names if n in CONTROL_FORMATS)}
+    if not found:
+        return spec
+    spec = dict(spec)
+    meta = dict(spec.get("usermeta") or {})
+    meta["tfFormats"] = {**meta.get("tfFormats", {}), **found}
+    spec["usermeta"] = meta
+    return spec
+
+
 def control(name: str, value: Any, *, label: str, unit: str = "", min: float | None = None,
             max: float | None = None, step: float | None = None, options: Iterable[Any] | None = None,
-            labels: Iterable[str] | None = None) -> alt.Parameter:
+            labels: Iterable[str] | None = None, fmt: str | None = None) -> alt.Parameter:
     """A Vega-Lite parameter bound to a slider (give `min`, `max`, `step`) or a select (give
     `options`, and `labels` to show words instead of the raw values).
 
     The control's label names its unit ("Utilization (share of hours)"). `value` is the page's
     setting (use the chapter's parameter, so the page and the control agree); the reset button
     that the book adds under every chart with controls puts the control back to it.
+
+    `fmt` (a d3 format such as ".0%" or ".1f") is how the page shows the slider's value as the
+    reader moves it; a share (unit "share of ...", between 0 and 1) is shown as a percentage
+    ("40%", not "0.4") unless `fmt` says otherwise.
     """
+    if fmt is None and options is None and is_share(unit, min, max):
+        fmt = ".0%" if step is None or step >= 0.01 - 1e-12 else ".1%"
+    if fmt is not None:
+        if options is not None:
+            raise ValueError(f"control {name!r}: fmt applies to a slider, not to a select (give labels instead)")
+        CONTROL_FORMATS[name] = fmt
     text = f"{label} ({unit}) " if unit else f"{label} "
     if options is not None:
         opts = list(options)

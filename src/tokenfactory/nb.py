@@ -166,7 +166,7 @@ def _word(value: Any) -> str:
 
 
 def show(chart: Any, source: str, as_of: str | None = None, note: str | None = None,
-         checks: list[Mapping[str, Any]] | None = None) -> None:
+         checks: list[Mapping[str, Any]] | None = None, description: str | None = None) -> None:
     """Display a chart followed by its source caption.
 
     In the page the chart gets a link to download its data as CSV, and a reset button when it has
@@ -176,9 +176,14 @@ def show(chart: Any, source: str, as_of: str | None = None, note: str | None = N
     other settings: `[{"set": {"u": 0.8}, "expect": ["$0.95"]}, ...]`, where `set` gives values of
     the chart's parameters and `expect` texts (formatted by the package) that must then appear in
     the drawn chart. The browser tests apply every check (tests/test_browser.py).
+
+    `description` is the chart's text alternative: its key numbers in a sentence, from the
+    results (a screen reader reads it after the title). Without it the page describes the chart by
+    its subtitle and the numbers it labels.
     """
     display(chart)
-    display(HTML(charts.caption(source, as_of, note) + (checks_html(checks) if checks else "")))
+    desc = f'<p class="tf-chart-desc tf-sr-only">{html.escape(description)}</p>' if description else ""
+    display(HTML(charts.caption(source, as_of, note) + desc + (checks_html(checks) if checks else "")))
 
 
 def checks_html(checks: list[Mapping[str, Any]]) -> str:
