@@ -82,6 +82,10 @@ def test_single_view_charts_take_the_column_width_and_wrap_long_titles():
         title=charts.title(title, "Top: " + "a long subtitle " * 8)).to_dict()
     wrapped = charts.responsive(titled)["title"]
     assert wrapped["text"]["expr"].startswith("containerSize()[0] < ") and "expr" in wrapped["subtitle"]
+    inner = alt.vconcat(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().properties(
+        title=charts.title(title, ["Top: " + "a long subtitle " * 8, "Bottom: another"]))).to_dict()
+    panel = charts.responsive(inner)["vconcat"][0]["title"]
+    assert "expr" in panel["text"] and "expr" in panel["subtitle"]
 
 
 def test_a_share_slider_shows_a_percentage():

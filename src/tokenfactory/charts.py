@@ -208,7 +208,11 @@ def responsive(spec: dict) -> dict:
     if not _single_view(spec):
         # charts of several panels keep their panels' sizes (the page stacks and narrows them on a
         # narrow column, _static/tf-charts.js), but their title wraps to the column like any other
-        return _wrap_title(dict(spec))
+        spec = _wrap_title(dict(spec))
+        for key in ("hconcat", "vconcat", "concat"):  # a panel may hold the title (Altair puts it there)
+            if isinstance(spec.get(key), list):
+                spec[key] = [_wrap_title(dict(p)) if isinstance(p, dict) else p for p in spec[key]]
+        return spec
     spec = _wrap_title(dict(spec))
     spec["width"] = "container"
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}

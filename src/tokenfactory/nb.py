@@ -137,7 +137,8 @@ def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, An
     dates = ", ".join(f"{html.escape(s.table)} {html.escape(s.newest or 'n/a')}" for s in statuses)
     scenario = str(run_context.get("scenario", "default"))
     command = str(run_context.get("command", f"tokenfactory build --scenario {scenario}"))
-    downloads = [f'<a href="../_static/notebooks/{html.escape(chapter_id)}.ipynb">executed notebook</a>']
+    # the executed notebook is offered once, by the download button at the top of the page
+    downloads = []
     from . import paths
 
     for table in chapter.reads_data:
@@ -152,7 +153,8 @@ def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, An
         '<table class="tf-params"><thead><tr><th>parameter</th><th>value</th><th>unit</th><th>meaning</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         f"<p>Rerun: <code>{html.escape(command)}</code> (see <a href=\"../book/reproduce.html\">Reproduce</a>).</p>"
-        f"<p>Download: {' · '.join(downloads)}</p></details>"
+        f"<p>Data this page reads: {' · '.join(downloads)}. The notebook itself (with its outputs): the download "
+        "button at the top of the page, <code>.ipynb</code>.</p></details>"
     )
 
 
