@@ -30,6 +30,35 @@ def test_scenarios_page_sets_scenarios_beside_the_default_and_marks_what_changed
     assert "`weak_flywheel`" in page.split("Not built yet")[1] and "--all-scenarios" in page
 
 
+def test_scenarios_page_says_which_verdicts_move_and_why_not(monkeypatch):
+    """Each scenario's row names the verdicts it moves (old → new) or says why none moves; no link
+    leaves the published site (a scenario's name leads to its row on this page)."""
+    from tokenfactory.claims import ledger
+
+    claims = ledger.load().claims
+    c8 = next(c for c in claims if c.id == "C8")
+    metric = c8.metrics[0] if c8.metrics else None
+    base = _results("partly supported", 1.5)
+    moved = _results("supported", 0.9)
+    page = site.scenarios_page({"default": base, "high_utilization": moved})
+    row = re.search(r'<tr id="scenario-high_utilization">.*?</tr>', page).group(0)
+    assert "<b>C8</b>" in row and "partly supported → supported" in row
+    assert "../../../" not in page and 'href="#scenario-high_utilization"' in page
+    # nothing a rule reads moves: the row says so, and counts the results that did move
+    same = _results("partly supported", 0.9)
+    row = re.search(r'<tr id="scenario-high_utilization">.*?</tr>',
+                    site.scenarios_page({"default": base, "high_utilization": same})).group(0)
+    reads_cost = any(m == "inference_tax.cost_per_mtok_gpu_usd" for c in claims for m in c.metrics)
+    if reads_cost:
+        assert "No verdict moves" in row and "not across any threshold" in row
+    else:
+        assert "No verdict moves: this scenario moves 1 result (inference_tax)" in row
+    row = re.search(r'<tr id="scenario-high_utilization">.*?</tr>',
+                    site.scenarios_page({"default": base, "high_utilization": base})).group(0)
+    assert "moves none of the book's results" in row
+    assert metric is None or "." in metric
+
+
 def test_scenarios_page_with_nothing_built_says_so_and_has_no_empty_grid():
     page = site.scenarios_page({})
     assert "Not built yet" in page and "## Key results" not in page

@@ -171,9 +171,11 @@ def _wrap(text: str, width: int) -> list[str]:
 CONTAINER_WIDTH = "containerSize()[0]"
 
 
-def _width_expr(text: str, per_line: list[tuple[int, int]]) -> dict:
-    """A Vega expression giving `text` wrapped to the width of the chart's container."""
-    choices = [json.dumps(_wrap(text, chars)) for _, chars in per_line]
+def _width_expr(text: str | list[str], per_line: list[tuple[int, int]]) -> dict:
+    """A Vega expression giving `text` (or each of its lines) wrapped to the width of the chart's
+    container."""
+    lines = [text] if isinstance(text, str) else list(text)
+    choices = [json.dumps([w for line in lines for w in _wrap(line, chars)]) for _, chars in per_line]
     expr = choices[-1]
     for (bound, _), choice in zip(reversed(per_line[1:]), reversed(choices[:-1])):
         expr = f"{CONTAINER_WIDTH} < {bound} ? {choice} : ({expr})"
@@ -244,7 +246,9 @@ def _wrap_live(expr: str, glyph: float, lines: int = 3) -> str:
 def _wrap_part(value: Any, key: str) -> Any:
     limit = _WRAP[0][1] if key == "text" else _WRAP[0][2]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        value = " ".join(value)
+        if not any(len(v) > limit for v in value):
+            return value
+        return _width_expr(value, [(b, c if key == "text" else s) for b, c, s in _WRAP])
     if isinstance(value, str) and len(value) > limit:
         return _width_expr(value, [(b, c if key == "text" else s) for b, c, s in _WRAP])
     if isinstance(value, dict) and isinstance(value.get("expr"), str) and "containerSize" not in value["expr"]:

@@ -661,16 +661,16 @@ def scenarios_page(found: dict[str, dict[str, dict] | None] | None = None) -> st
     names = [n for n in every if found.get(n)]
     missing = [n for n in every if not found.get(n)]
     base = found.get("default") or {}
-    built_sites = {n for n in names if (paths.build_dir() / n / "html" / "index.html").exists()}
+    claims = ledger.load().claims
 
     def head() -> str:
+        # a scenario's name leads to what it changes and which verdicts move (on this page: a
+        # scenario's own site is built beside this one, outside the published folder)
         cells = []
         for n in names:
             label = e(n).replace("_", "_<wbr>")
-            if n in built_sites and n != "default":
-                label = f'<a href="../../../{e(n)}/html/book/index.html">{label}</a>'
-            cells.append(f"<th>{label}</th>")
-        return "<thead><tr><th></th>" + "".join(cells) + "</tr></thead>"
+            cells.append(f'<th scope="col"><a href="#scenario-{e(n)}">{label}</a></th>')
+        return '<thead><tr><th scope="col">result</th>' + "".join(cells) + "</tr></thead>"
 
     lines = [
         "# Scenarios",
@@ -681,9 +681,11 @@ def scenarios_page(found: dict[str, dict[str, dict] | None] | None = None) -> st
         "differs from the default. A scenario marked *not built* has not been executed with the current",
         "data and code: `tokenfactory build --all-scenarios` builds them all (or",
         "`tokenfactory build --scenario NAME` one of them), and the next build of this book shows it.",
-        "A scenario's name links to its own site when that site has been built beside this one.",
+        "Each scenario's own site is built beside this one (`_build/NAME/html/`, by",
+        "`tokenfactory build --scenario NAME`); `tokenfactory compare default NAME` writes every result",
+        "of two scenarios side by side.",
         "",
-        "## What each scenario changes",
+        "## What each scenario changes, and which verdicts move",
         "",
     ]
     rows = []
@@ -692,10 +694,13 @@ def scenarios_page(found: dict[str, dict[str, dict] | None] | None = None) -> st
         changes = [f"<code>{e(cid)}.{e(k)} = {e(_plain_value(v))}</code>" for cid, vals in scen.chapters.items()
                    for k, v in vals.items()]
         status = "" if found.get(n) else "<br><em>not built</em>"
-        rows.append(f"<tr><td><code>{e(n)}</code>{status}</td><td>{'<br>'.join(changes) or 'nothing (the defaults)'}</td>"
-                    f"<td>{e(' '.join(str(scen.description).split()))}</td></tr>")
-    lines += ['<div class="tf-scroll"><table class="tf-table tf-wrap tf-cols-3">',
-              "<thead><tr><th>scenario</th><th>changes</th><th>description</th></tr></thead>",
+        moves = scenario_verdict_note(n, scen, found.get(n), base if n != "default" else None, claims)
+        rows.append(f'<tr id="scenario-{e(n)}"><td><code>{e(n)}</code>{status}</td>'
+                    f"<td>{'<br>'.join(changes) or 'nothing (the defaults)'}</td>"
+                    f"<td>{e(' '.join(str(scen.description).split()))}</td><td>{moves}</td></tr>")
+    lines += ['<div class="tf-scroll"><table class="tf-table tf-wrap tf-cols-4">',
+              '<thead><tr><th scope="col">scenario</th><th scope="col">premise it changes</th>'
+              '<th scope="col">description</th><th scope="col">verdicts that move</th></tr></thead>',
               "<tbody>" + "".join(rows) + "</tbody></table></div>", ""]
     if missing:
         lines += ["Not built yet with the current data and code, so not in the tables below: "
@@ -726,7 +731,7 @@ def scenarios_page(found: dict[str, dict[str, dict] | None] | None = None) -> st
               "The claims ledger's verdict on each claim of the article, under each scenario (the rules are in",
               "[the claims ledger](../notebooks/claims.ipynb)).", ""]
     body = []
-    for claim in ledger.load().claims:
+    for claim in claims:
         key = f"verdict_{claim.id.lower()}"
         cells = []
         for n in names:
@@ -739,6 +744,61 @@ def scenarios_page(found: dict[str, dict[str, dict] | None] | None = None) -> st
     lines += ['<div class="tf-scroll"><table class="tf-table tf-grid">', head(),
               "<tbody>" + "".join(body) + "</tbody></table></div>", ""]
     return "\n".join(lines) + "\n"
+
+
+def _moved(a: object, b: object) -> bool:
+    import math
+
+    if _is_number(a) and _is_number(b):
+        return not math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+    return a != b
+
+
+def scenario_verdict_note(name: str, scen: Any, res: dict | None, base: dict | None, claims: list) -> str:
+    """HTML for the Scenarios page: which verdicts a scenario moves (old → new), and where none
+    moves, why: none of the results the verdict rules read changes, or those that change stay on
+    the same side of every rule's threshold (named with the claims that read them)."""
+    e = html.escape
+    if base is None:
+        return "the reference: every other scenario is compared with it"
+    if not res:
+        return "<em>not built</em>"
+    moved, touched = [], []
+    for claim in claims:
+        key = f"verdict_{claim.id.lower()}"
+        old, new = base.get("claims", {}).get(key), res.get("claims", {}).get(key)
+        if old is not None and new is not None and old != new:
+            moved.append(f"<b>{e(claim.id)}</b> {e(claim.title)}: {e(str(old))} → {e(str(new))}")
+            continue
+        changed = [m for m in claim.metrics
+                   if _moved(base.get(m.split(".", 1)[0], {}).get(m.split(".", 1)[1]),
+                             res.get(m.split(".", 1)[0], {}).get(m.split(".", 1)[1]))]
+        if changed:
+            touched.append((claim, changed))
+    parts = []
+    if moved:
+        parts.append("; ".join(moved) + ".")
+    if touched:
+        names = ", ".join(e(c.id) for c, _ in touched)
+        example_claim, keys = touched[0]
+        chapter, key = keys[0].split(".", 1)
+        before = _show(base.get(chapter, {}).get(key), "")
+        after = _show(res.get(chapter, {}).get(key), "")
+        parts.append(("No verdict moves. " if not moved else "Also: ")
+                     + f"results read by {names} change (for example <code>{e(keys[0])}</code>: {e(before)} → "
+                     f"{e(after)}), but not across any threshold of their rules, so their verdicts stay.")
+    elif not moved:
+        shifted = sorted(f"{cid}.{k}" for cid in set(base) | set(res) if cid != "claims"
+                         for k in set(base.get(cid, {})) | set(res.get(cid, {}))
+                         if not k.endswith("_txt") and _moved(base.get(cid, {}).get(k), res.get(cid, {}).get(k)))
+        if shifted:
+            where = ", ".join(sorted({s.split(".", 1)[0] for s in shifted}))
+            parts.append(f"No verdict moves: this scenario moves {len(shifted)} result{'s' if len(shifted) != 1 else ''} "
+                         f"({e(where)}), none of which a "
+                         "verdict rule reads; the rules test measured data and results it leaves unchanged.")
+        else:
+            parts.append("No verdict moves: this scenario moves none of the book's results.")
+    return " ".join(parts)
 
 
 def _plain_value(v: object) -> str:
