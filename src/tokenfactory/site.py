@@ -299,9 +299,10 @@ def changes_page(executed: Path) -> str:
               f"{sum(r['kind'] == 'removed' for r in rows)} are no longer computed. Values are rounded to three "
               "significant figures here; the chapters say what each one means. The previous edition was built with "
               "the default parameters; compare this page with a default build.", ""]
+    then = meta.get("tables", {})
+    lines += changes_in_words(rows, then, all_tables())
     lines += ["## The data behind the moves", "",
               "| table | rows then | rows now | newest statement then | newest statement now |", "|---|---|---|---|---|"]
-    then = meta.get("tables", {})
     row_moves = []
     for s in all_tables():
         t = then.get(s.table, {})
@@ -341,6 +342,112 @@ def changes_page(executed: Path) -> str:
         if gone:
             lines += ["", "No longer computed: " + ", ".join(f"`{k}`" for k in gone) + "."]
     return "\n".join(lines) + "\n"
+
+
+#: Words for the parts of result keys, to name a result in a sentence when no label is known.
+_KEY_WORDS = {"usd": "USD", "bn": "billion", "mtok": "per million tokens", "cagr": "annual growth",
+              "gpu": "GPU", "asic": "custom chip", "y5": "in year 5", "n": "number of", "eci": "ECI", "p": "p-value",
+              "pct": "percent", "tol": "tolerance", "c1": "C1"}
+
+
+def result_label(chapter: str, key: str) -> str:
+    """A result's name for a reader: the Scenarios page's label, a claim's title for a verdict,
+    else the key in words ("capex_cagr" -> "capex annual growth")."""
+    for cid, k, label, _ in KEY_RESULTS:
+        if (cid, k) == (chapter, key):
+            return label
+    if key.startswith("verdict_"):
+        try:
+            from .claims import ledger
+
+            claim = ledger.load().by_id().get(key.removeprefix("verdict_").upper())
+            if claim is not None:
+                return f"Verdict on {claim.id} ({claim.title})"
+        except Exception:  # noqa: BLE001 - a label is a convenience
+            pass
+    words = [_KEY_WORDS.get(w, w) for w in key.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _data_change(table: str, then: dict, status: Any) -> str | None:
+    """One table's change since the edition in words, or None when it did not change."""
+    rows_then, newest_then = then.get("rows"), then.get("newest")
+    if rows_then == status.rows and newest_then == status.newest:
+        return None
+    added, removed = row_changes(table, then)
+    bits = []
+    if added or removed:
+        bits.append(f"{len(added)} rows added, {len(removed)} removed")
+    elif rows_then is None:
+        bits.append(f"new table, {status.rows} rows")
+    elif rows_then != status.rows:
+        bits.append(f"{rows_then} → {status.rows} rows")
+    if newest_then != status.newest:
+        back = bool(newest_then and status.newest and status.newest < newest_then)
+        bits.append(f"newest statement {newest_then or 'none'} → {status.newest or 'none'}"
+                    + (" (the newest rows of the edition were removed or redated)" if back else ""))
+    return f"`{table}` " + ", ".join(bits) if bits else None
+
+
+def changes_in_words(rows: list[dict], then_tables: dict, statuses: list) -> list[str]:
+    """Markdown: one sentence for every verdict and number that moved since the edition, with the
+    old and the new value and the data change behind it (the changed tables its chapter reads, or,
+    when none changed, that the method or an upstream chapter did)."""
+    from .nb import fmt
+
+    by_table = {s.table: s for s in statuses}
+    chapter_data: dict[str, str] = {}
+    for cid, chapter in CHAPTERS.items():
+        moves = [m for m in (_data_change(tb, then_tables.get(tb, {}), by_table[tb])
+                             for tb in chapter.reads_data if tb in by_table) if m]
+        if moves:
+            chapter_data[cid] = "; ".join(moves)
+        else:
+            upstream = [d for d in chapter.reads_chapters if d in {r["chapter"] for r in rows}]
+            chapter_data[cid] = (f"no table it reads changed; results it takes from {', '.join(upstream)} moved"
+                                 if upstream else "no table it reads changed: the method or a parameter changed")
+
+    def show(v: object) -> str:
+        return "none" if v is None else (fmt(v, sig=3) if _is_number(v) else str(v))
+
+    def title(cid: str) -> str:
+        return CHAPTERS[cid].title if cid in CHAPTERS else cid
+
+    verdicts = [r for r in rows if r["kind"] == "text" and r["key"].startswith("verdict_")]
+    numbers = [r for r in rows if r["kind"] == "number"]
+    others = [r for r in rows if r["kind"] == "text" and not r["key"].startswith("verdict_")]
+    if not (verdicts or numbers or others):
+        return ["No result moved.", ""]
+    lines = ["## In words", ""]
+    if verdicts:
+        from .claims import ledger
+
+        try:
+            claims = ledger.load().by_id()
+        except Exception:  # noqa: BLE001 - without the ledger, the verdict's own chapter is named
+            claims = {}
+        lines += ["### Verdicts", ""]
+        for r in verdicts:
+            claim = claims.get(r["key"].removeprefix("verdict_").upper())
+            chapter = claim.chapter if claim is not None else r["chapter"]
+            lines.append(f"- {_cell(result_label(r['chapter'], r['key']))} went from **{_cell(show(r['before']))}** to "
+                         f"**{_cell(show(r['after']))}**; behind it, in {_cell(title(chapter))}: "
+                         f"{chapter_data.get(chapter, 'see the chapter')}.")
+        lines.append("")
+    for cid in sorted({r["chapter"] for r in numbers + others}):
+        sub = sorted([r for r in numbers if r["chapter"] == cid],
+                     key=lambda r: -abs(r["relative"]) if r["relative"] == r["relative"] else 0)
+        sub += [r for r in others if r["chapter"] == cid]
+        lines += [f"### {_cell(title(cid))}", "", f"Data behind the moves: {chapter_data.get(cid, 'n/a')}.", ""]
+        for r in sub:
+            change = ""
+            if r["kind"] == "number" and r["relative"] not in (float("inf"), float("-inf")):
+                change = f" ({'+' if r['change'] > 0 else ''}{fmt(r['relative'], sig=2, pct=True)})"
+            lines.append(f"- {_cell(result_label(cid, r['key']))}: {_cell(show(r['before']))} → "
+                         f"{_cell(show(r['after']))}{change}.")
+        lines.append("")
+    return lines
 
 
 def assemble(src: Path, executed: Path, extra_pages: dict[str, str] | None = None) -> None:
