@@ -205,3 +205,40 @@ def test_a_title_that_follows_the_controls_wraps_to_the_container():
 def test_empty_markdown_shows_nothing(capsys):
     nb.md("   ")
     assert "Markdown object" not in capsys.readouterr().out
+
+
+def test_unused_data_columns_leave_the_page():
+    """A chart's data keeps the columns its spec names (encodings, transforms, tooltips) and
+    drops the rest; with tooltip=True (every field shown) nothing is dropped."""
+    frame = pd.DataFrame({"year": [2020, 2021], "cost": [1.0, 2.0], "note": ["a", "b"], "shown": ["x", "y"],
+                          "unused_long_column": ["zzz", "zzz"]})
+    chart = alt.Chart(frame).mark_line().encode(x="year:O", y="cost:Q", tooltip=["shown:N"]).transform_filter(
+        "datum.note != 'c'")
+    spec = charts.responsive(chart.to_dict())
+    rows = next(iter(spec["datasets"].values()))
+    assert set(rows[0]) == {"year", "cost", "note", "shown"}
+    everything = charts.responsive(alt.Chart(frame).mark_point(tooltip=True).encode(x="year:O").to_dict())
+    assert "unused_long_column" in next(iter(everything["datasets"].values()))[0]
+
+
+def test_every_drawn_icon_hides_its_font_glyph():
+    """The icons tokenfactory.sphinx_assets draws as SVG are the ones whose icon-font glyph the
+    book's CSS hides (else the page would download the icon font for them, or draw both)."""
+    from pathlib import Path
+
+    from tokenfactory import sphinx_assets
+
+    css = (Path(__file__).resolve().parents[1] / "_static" / "tokenfactory.css").read_text(encoding="utf-8")
+    rule = css[css.index(":is(.fa-angle-left"):]
+    rule = rule[:rule.index("::before")]
+    assert {n.strip().removeprefix(".fa-") for n in rule.removeprefix(":is(").rstrip(")").split(",")} == \
+        set(sphinx_assets.ICONS)
+
+
+def test_icons_are_read_from_font_awesomes_script():
+    from tokenfactory import sphinx_assets
+
+    fake = ('x("fab",{}) {"bars":[1,2,[],"f1","BRANDS"]} ("far",p) '
+            '{bars:[448,512,["navicon"],"f0c9","M0 96z"],"sun":[512,512,[],"f185","M1 1z"]} ("fas",p)')
+    assert sphinx_assets.icon_paths(fake, ("bars", "sun", "moon")) == {"bars": [448, 512, "M0 96z"],
+                                                                        "sun": [512, 512, "M1 1z"]}

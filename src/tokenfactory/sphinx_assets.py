@@ -74,7 +74,15 @@ def page_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
         kept.append(js)
     if charts:
         kept.insert(0, _JavaScript("", priority=1, body=boot_script()))
+    design = "sd-" in str(context.get("body", ""))
+    if not design:
+        kept = [js for js in kept if _base(js) != "design-tabs.js"]
     files[:] = kept  # the builder's own list: Sphinx restores it after the page
+    css = context.get("css_files")
+    if isinstance(css, list):
+        # no live kernels (thebe) anywhere; sphinx-design only where a page uses it
+        unused = {"sphinx-thebe.css"} | (set() if design else {"sphinx-design.min.css"})
+        css[:] = [c for c in css if _base(c) not in unused]
 
 
 def icon_paths(fontawesome_js: str, names: tuple[str, ...] = ICONS) -> dict[str, list]:
@@ -156,7 +164,28 @@ def light_icons(app: Sphinx, exception: Exception | None) -> None:
         source_map.unlink()
 
 
+#: The theme loads Sphinx's search scripts and the whole search index on every page, for a
+#: search-as-you-type box this book does not enable; only the search page needs them.
+_SEARCH_SCRIPTS = re.compile(r'\s*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|'
+                             r'searchindex\.js)"></script>')
+
+
+def search_scripts_on_search_page_only(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html" or app.builder.name != "html":
+        return
+    if app.config.html_theme_options.get("search_as_you_type"):
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        if page.name == "search.html" or "_static" in page.parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        lighter = _SEARCH_SCRIPTS.sub("", text)
+        if lighter != text:
+            page.write_text(lighter, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", page_scripts, priority=900)
     app.connect("build-finished", light_icons)
+    app.connect("build-finished", search_scripts_on_search_page_only)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
