@@ -169,6 +169,11 @@ def test_charts_show_the_packages_numbers_at_other_settings(site):
             for chart_id, checks in page.evaluate(CHECKS):
                 handle = page.query_selector(f"#{chart_id}")
                 for check in checks:
+                    # each check starts from the page's setting (Reset), so {} checks the defaults
+                    reset = handle.query_selector("button.tf-reset")
+                    if reset is not None:
+                        reset.click()
+                        page.wait_for_timeout(100)
                     page.evaluate("""([id, values]) => { const v = document.getElementById(id).tfView;
                         for (const [k, x] of Object.entries(values)) v.signal(k, x); return v.runAsync().then(() => null); }""",
                                   [chart_id, check["set"]])
@@ -180,6 +185,39 @@ def test_charts_show_the_packages_numbers_at_other_settings(site):
         assert not reader.errors, reader.errors
     # chapters add checks as they add controls; the count is reported, not required
     print(f"{done} checked settings")
+
+
+def test_live_charts_at_the_pages_setting_show_the_headline(site):
+    """Every live chart that carries a check at the page's own setting ({"set": {}}, or values
+    equal to its defaults) shows, untouched, the texts of that check: the glued headline of the
+    prose. Live charts without such a check are listed (a chapter adds one with nb.show(checks=))."""
+    from tokenfactory import browser
+
+    checked, lacking = 0, []
+    with browser.reader(site) as (base, reader):
+        page = reader.new_page()
+        for rel in _chapter_pages(site):
+            browser.open_page(page, f"{base}/{rel}")
+            with_checks = dict((cid, checks) for cid, checks in page.evaluate(CHECKS))
+            for handle in page.query_selector_all('div[id^="altair-viz-"]'):
+                if not handle.query_selector(".vega-bindings"):
+                    continue
+                cid = handle.get_attribute("id")
+                defaults = handle.evaluate("""el => { const v = el.tfView, out = {};
+                    el.querySelectorAll('.vega-bindings [name]').forEach(i => { try { out[i.name] = v.signal(i.name); } catch (e) {} });
+                    return out; }""")
+                at_defaults = [c for c in with_checks.get(cid, [])
+                               if all(defaults.get(k) == v for k, v in c["set"].items())]
+                if not at_defaults:
+                    lacking.append((rel, handle.evaluate(CHART_TEXT)[:80]))
+                    continue
+                text = handle.evaluate(CHART_TEXT)
+                for check in at_defaults:
+                    for expected in check["expect"]:
+                        assert expected in text, f"{rel}: at the page's setting the live chart should show {expected!r}: {text[:300]}"
+                        checked += 1
+        assert not reader.errors, reader.errors
+    print(f"{checked} headline texts found at the page's setting; live charts without such a check: {lacking}")
 
 
 def test_a_phone_reads_every_page_without_sideways_scrolling(site):
@@ -370,6 +408,8 @@ def test_pages_are_light(site):
             limit = CHART_PAGE_LIMIT if charts else TEXT_PAGE_LIMIT
             if total > limit:
                 heavy.append((rel, total, [(u.rsplit('/', 1)[-1], s) for u, s in largest[:5]]))
+            fonts = [u for u, _ in largest if "/webfonts/" in u]
+            assert not fonts, f"{rel}: the icon font is downloaded ({fonts}): an icon is drawn from it, not as SVG"
             vega = [u for u, _ in largest if "altair-offline" in u]
             assert len(vega) == (1 if charts else 0), f"{rel}: the chart library was requested {len(vega)} times"
             if charts:

@@ -169,6 +169,10 @@ def test_checks_are_inert_json():
     assert json.loads(html.split(">", 1)[1].rsplit("<", 1)[0]) == [{"set": {"u": 0.8}, "expect": ["<$1"]}]
     with pytest.raises(ValueError):
         nb.checks_html([{"set": {"u": 0.8}}])
+    with pytest.raises(ValueError, match="'set'"):
+        nb.checks_html([{"expect": ["$0.28"]}])
+    # the page's own setting: the chart at its defaults must show the glued headline
+    assert '"set": {}' in nb.checks_html([{"set": {}, "expect": ["$0.28"]}])
 
 
 def test_a_slider_must_be_able_to_show_the_pages_setting():

@@ -177,7 +177,9 @@ def show(chart: Any, source: str, as_of: str | None = None, note: str | None = N
     `checks` (for charts with live controls) are what the package expects the chart to show at
     other settings: `[{"set": {"u": 0.8}, "expect": ["$0.95"]}, ...]`, where `set` gives values of
     the chart's parameters and `expect` texts (formatted by the package) that must then appear in
-    the drawn chart. The browser tests apply every check (tests/test_browser.py).
+    the drawn chart. `{"set": {}, "expect": [headline_txt]}` checks the page's own setting: the
+    live chart then shows the glued headline of the prose. The browser tests apply every check,
+    each from the page's setting (tests/test_browser.py).
 
     `description` is the chart's text alternative: its key numbers in a sentence, from the
     results (a screen reader reads it after the title). Without it the page describes the chart by
@@ -194,9 +196,12 @@ def checks_html(checks: list[Mapping[str, Any]]) -> str:
 
     clean = []
     for check in checks:
+        if "set" not in check:
+            raise ValueError("each check needs 'set' (parameter values; {} for the page's setting) and 'expect' "
+                             "(texts the chart shows)")
         settings, expect = dict(check.get("set") or {}), [str(e) for e in check.get("expect") or []]
-        if not settings or not expect:
-            raise ValueError("each check needs 'set' (parameter values) and 'expect' (texts the chart shows)")
+        if not expect:
+            raise ValueError("each check needs 'expect': texts the chart shows at its 'set' values")
         clean.append({"set": {k: _py(v) for k, v in settings.items()}, "expect": expect})
     body = json.dumps(clean).replace("<", "\\u003c")
     return f'<script type="application/json" class="tf-checks">{body}</script>'
