@@ -246,3 +246,7 @@ def test_icons_are_read_from_font_awesomes_script():
             '{bars:[448,512,["navicon"],"f0c9","M0 96z"],"sun":[512,512,[],"f185","M1 1z"]} ("fas",p)')
     assert sphinx_assets.icon_paths(fake, ("bars", "sun", "moon")) == {"bars": [448, 512, "M0 96z"],
                                                                         "sun": [512, 512, "M1 1z"]}
+
+
+def test_negative_dollars_read_as_minus_dollars():
+    assert site._show(-8.3, "usd_bn") == "−$8.3 billion" and site._show(0.28, "usd") == "$0.28"

@@ -696,10 +696,11 @@ def _show(value: object, kind: str) -> str:
         return fmt(value, pct=True)
     if kind == "pct_year":
         return fmt(value, pct=True) + " a year"
+    sign = "−" if _is_number(value) and value < 0 else ""  # "−$8.3 billion", not "$-8.3 billion"
     if kind == "usd":
-        return "$" + fmt(value)
+        return sign + "$" + fmt(abs(value))
     if kind == "usd_bn":
-        return "$" + fmt(value) + " billion"
+        return sign + "$" + fmt(abs(value)) + " billion"
     if kind == "tokens_year":
         return fmt(value, unit="tokens a year")
     if kind == "ratio":
