@@ -200,7 +200,7 @@ def test_live_charts_at_the_pages_setting_show_the_headline(site):
             browser.open_page(page, f"{base}/{rel}")
             with_checks = dict((cid, checks) for cid, checks in page.evaluate(CHECKS))
             for handle in page.query_selector_all('div[id^="altair-viz-"]'):
-                if not handle.query_selector(".vega-bindings"):
+                if not handle.query_selector(".vega-bindings input, .vega-bindings select"):
                     continue
                 cid = handle.get_attribute("id")
                 defaults = handle.evaluate("""el => { const v = el.tfView, out = {};
@@ -209,7 +209,8 @@ def test_live_charts_at_the_pages_setting_show_the_headline(site):
                 at_defaults = [c for c in with_checks.get(cid, [])
                                if all(defaults.get(k) == v for k, v in c["set"].items())]
                 if not at_defaults:
-                    lacking.append((rel, handle.evaluate(CHART_TEXT)[:80]))
+                    lacking.append((rel, handle.evaluate("el => [...el.querySelectorAll('.role-title-text')]"
+                                                         ".map(t => t.textContent).join(' ')")[:80]))
                     continue
                 text = handle.evaluate(CHART_TEXT)
                 for check in at_defaults:
