@@ -74,6 +74,6 @@ def test_changes_in_words_names_old_new_and_the_data_behind(tmp_path, monkeypatc
     statuses = [SimpleNamespace(table="capex", rows=2, newest="2026-07-30")]
     text = "\n".join(site.changes_in_words(rows, then, statuses))
     assert "Growth of the leaders&#x27; capital spending: 0.2 → 0.3 (+50%)." in text
-    assert "`capex` 1 rows added, 0 removed, newest statement 2026-11-24 → 2026-07-30 (the newest rows" in text
-    assert "**partly supported** to **supported**" in text
+    assert "`capex` 1 row added, 0 removed, newest statement 2026-11-24 → 2026-07-30 (the newest rows" in text
+    assert "**partly supported** to **supported**" in text  # C3 reads compute_gap.capex_cagr (claims.yaml)
     assert site.changes_in_words([], then, statuses) == ["No result moved.", ""]

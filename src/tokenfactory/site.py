@@ -378,9 +378,9 @@ def _data_change(table: str, then: dict, status: Any) -> str | None:
     added, removed = row_changes(table, then)
     bits = []
     if added or removed:
-        bits.append(f"{len(added)} rows added, {len(removed)} removed")
+        bits.append(f"{len(added)} row{'s' if len(added) != 1 else ''} added, {len(removed)} removed")
     elif rows_then is None:
-        bits.append(f"new table, {status.rows} rows")
+        bits.append(f"new table, {status.rows} row{'s' if status.rows != 1 else ''}")
     elif rows_then != status.rows:
         bits.append(f"{rows_then} → {status.rows} rows")
     if newest_then != status.newest:
@@ -428,12 +428,17 @@ def changes_in_words(rows: list[dict], then_tables: dict, statuses: list) -> lis
         except Exception:  # noqa: BLE001 - without the ledger, the verdict's own chapter is named
             claims = {}
         lines += ["### Verdicts", ""]
+        moved_by_key = {f"{r['chapter']}.{r['key']}": r for r in numbers + others}
         for r in verdicts:
             claim = claims.get(r["key"].removeprefix("verdict_").upper())
             chapter = claim.chapter if claim is not None else r["chapter"]
+            reads = [moved_by_key[m] for m in (claim.metrics if claim is not None else []) if m in moved_by_key]
+            because = "; ".join(f"{_cell(result_label(x['chapter'], x['key'])).lower()} {_cell(show(x['before']))} → "
+                                f"{_cell(show(x['after']))}" for x in reads[:3])
             lines.append(f"- {_cell(result_label(r['chapter'], r['key']))} went from **{_cell(show(r['before']))}** to "
-                         f"**{_cell(show(r['after']))}**; behind it, in {_cell(title(chapter))}: "
-                         f"{chapter_data.get(chapter, 'see the chapter')}.")
+                         f"**{_cell(show(r['after']))}**"
+                         + (f": the results its rule reads moved ({because}{'; …' if len(reads) > 3 else ''})" if reads
+                            else "") + f". The data behind it: {_cell(title(chapter))}, below.")
         lines.append("")
     for cid in sorted({r["chapter"] for r in numbers + others}):
         sub = sorted([r for r in numbers if r["chapter"] == cid],
