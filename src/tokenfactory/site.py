@@ -895,11 +895,13 @@ def scenario_verdict_note(name: str, scen: Any, res: dict | None, base: dict | N
         names = ", ".join(e(c.id) for c, _ in touched)
         example_claim, keys = touched[0]
         chapter, key = keys[0].split(".", 1)
-        before = _show(base.get(chapter, {}).get(key), "")
-        after = _show(res.get(chapter, {}).get(key), "")
+        kind = next((k for c, kk, _, k in KEY_RESULTS if (c, kk) == (chapter, key)), "")
+        before, after = _show(base.get(chapter, {}).get(key), kind), _show(res.get(chapter, {}).get(key), kind)
         parts.append(("No verdict moves. " if not moved else "Also: ")
-                     + f"results read by {names} change (for example <code>{e(keys[0])}</code>: {e(before)} → "
-                     f"{e(after)}), but not across any threshold of their rules, so their verdicts stay.")
+                     + f"Results read by {names} change (for example {e(result_label(chapter, key).lower())}: "
+                     f"{e(before)} → {e(after)}), but their rules still give the same verdicts: no test crosses its "
+                     "threshold, or the tests that pass and fail still add up to the same verdict (\"partly "
+                     "supported\" holds while some tests pass and some fail).")
     elif not moved:
         shifted = sorted(f"{cid}.{k}" for cid in set(base) | set(res) if cid != "claims"
                          for k in set(base.get(cid, {})) | set(res.get(cid, {}))
