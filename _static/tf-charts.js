@@ -239,7 +239,9 @@
     var make = formatter(spec);
     Array.prototype.forEach.call(el.querySelectorAll(".vega-bind"), function (bind) {
       var input = bind.querySelector("input[type=range]");
-      var shown = bind.querySelector(".vega-bind-value");
+      /* Vega writes the value in the span right after the slider (no class of its own) */
+      var shown = input && input.nextElementSibling && input.nextElementSibling.tagName === "SPAN" ?
+        input.nextElementSibling : bind.querySelector(".vega-bind-value");
       if (!input || !shown || shown.tfFormatted) return;
       var label = (bind.querySelector(".vega-bind-name") || {}).textContent || "";
       var f = formats[input.name];

@@ -397,8 +397,8 @@ def live_title(lines: Iterable[str], subtitle: str | list[str]) -> alt.TitlePara
     """
     parts = [f"({line})" for line in lines]
     wide = " + ' ' + ".join(parts)
-    narrow = "[" + ", ".join(parts) + "]"
-    text = alt.expr(f"{CONTAINER_WIDTH} < {_WRAP[4][0]} ? {narrow} : {wide}") if len(parts) > 1 else alt.expr(parts[0])
+    # wrapped at spaces to the chart's container (a phone's 339 px cut "...per user" to "...per use")
+    text = alt.expr(_wrap_live(wide, _GLYPH["text"], lines=4))
     return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
 
 
