@@ -522,3 +522,35 @@ def test_every_page_has_a_favicon_and_one_notebook_link(site):
 
         links = set(re.findall(r'href="([^"]+\.ipynb)"', html))
         assert len(links) == 1, f"{rel}: the notebook is offered by {len(links)} links: {sorted(links)}"
+
+
+def test_controls_read_as_the_reader_reads_them(site):
+    """Every slider is at least 24 px tall (WCAG 2.5.8), and a slider over a share (its label says
+    "share", its range within 0..1) shows its value as a percentage, also after a move."""
+    from tokenfactory import browser
+
+    shares, short = 0, []
+    with browser.reader(site) as (base, reader):
+        page = reader.new_page(width=390, height=844)
+        for rel in _chapter_pages(site):
+            browser.open_page(page, f"{base}/{rel}")
+            page.wait_for_function("window.tfChartsDrawn !== undefined", timeout=20000)
+            for s in page.evaluate("""() => [...document.querySelectorAll('.vega-bindings input[type=range]')].map(i => ({
+                    name: i.name, label: i.closest('.vega-bind').textContent, min: +i.min, max: +i.max,
+                    height: i.getBoundingClientRect().height,
+                    shown: i.nextElementSibling ? i.nextElementSibling.textContent : ''}))"""):
+                if s["height"] < 24:
+                    short.append((rel, s["name"], s["height"]))
+                if "share" in s["label"].lower() and s["min"] >= 0 and s["max"] <= 1:
+                    shares += 1
+                    assert s["shown"].endswith("%"), f"{rel}: slider {s['name']} shows {s['shown']!r}, not a percentage"
+            for handle in page.query_selector_all('.vega-bindings input[type=range]'):
+                label = handle.evaluate("i => i.closest('.vega-bind').textContent.toLowerCase()")
+                if "share" not in label:
+                    continue
+                handle.evaluate("i => { i.value = i.min; i.dispatchEvent(new Event('input', {bubbles: true})); }")
+                page.wait_for_timeout(150)
+                shown = handle.evaluate("i => i.nextElementSibling.textContent")
+                assert shown.endswith("%"), f"{rel}: after a move the share slider shows {shown!r}"
+    assert not short, f"sliders under 24 px tall: {short}"
+    print(f"{shares} share sliders shown as percentages")
