@@ -56,7 +56,7 @@ test-fast: $(STAMP)
 check: $(STAMP)
 	$(BIN)/tokenfactory check
 
-## make bench: cold build, no-op rebuild, one-parameter rebuild, jupyter-book's own execution
+## make bench: cold build, no-op rebuild, one-parameter rebuild, jupyter-book's own execution, time to the last chart drawn
 bench: $(STAMP)
 	$(BIN)/python -m tokenfactory.bench
 

@@ -100,7 +100,13 @@ def _build(out: Path, *args: str, cache: Path | None = None) -> subprocess.Compl
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """A cold build of the default book (offline where possible), shared by the session."""
+    """A cold build of the default book (offline where possible), shared by the session.
+
+    TOKENFACTORY_TEST_SITE=_build/default reuses a site already built (while writing browser
+    tests); `make test` always builds afresh."""
+    given = os.environ.get("TOKENFACTORY_TEST_SITE")
+    if given:
+        return Path(given).resolve()
     out = tmp_path_factory.mktemp("book") / "default"
     proc = _build(out)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]

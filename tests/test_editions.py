@@ -100,3 +100,20 @@ def test_previous_edition_skips_the_commit_being_built(tmp_path, monkeypatch):
     assert site.previous_edition("bbb2222") is None
     # default: the commit of the repository at TOKENFACTORY_ROOT (not a git checkout here: none skipped)
     assert site.previous_edition()[0] == "2026-02-01-b"
+def test_changes_in_words_names_old_new_and_the_data_behind(tmp_path, monkeypatch):
+    """One sentence per moved result: its name, old and new value; the chapter's changed tables
+    (rows added, newest statement, a newest date going backwards explained)."""
+    from types import SimpleNamespace
+
+    monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "capex.csv").write_text("company,year,v\nA,2024,1\nA,2025,2\n", encoding="utf-8")
+    rows = site.changed_results({"compute_gap": {"capex_cagr": 0.2, "verdict_c3": "partly supported"}},
+                                {"compute_gap": {"capex_cagr": 0.3, "verdict_c3": "supported"}})
+    then = {"capex": {"rows": 1, "newest": "2026-11-24", "key": ["company", "year"], "keys": ["A | 2024"]}}
+    statuses = [SimpleNamespace(table="capex", rows=2, newest="2026-07-30")]
+    text = "\n".join(site.changes_in_words(rows, then, statuses))
+    assert "Growth of the leaders&#x27; capital spending: 0.2 → 0.3 (+50%)." in text
+    assert "`capex` 1 row added, 0 removed, newest statement 2026-11-24 → 2026-07-30 (the newest rows" in text
+    assert "**partly supported** to **supported**" in text  # C3 reads compute_gap.capex_cagr (claims.yaml)
+    assert site.changes_in_words([], then, statuses) == ["No result moved.", ""]

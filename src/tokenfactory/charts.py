@@ -139,7 +139,10 @@ def safe_html_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
         vegalite_version=alt.VEGALITE_VERSION, template="universal", output_div=f"altair-viz-{digest}",
         embed_options=metadata.get("embed_options") or {}, fullhtml=False,
     )
-    return {"text/html": page.replace(spec_json, spec_json.replace("<", "\\u003c"), 1),
+    # written compactly (no spaces after separators: a tenth of a chapter page's weight) and with
+    # every "<" escaped
+    compact = json.dumps(spec, separators=(",", ":")).replace("<", "\\u003c")
+    return {"text/html": page.replace(spec_json, compact, 1),
             "text/plain": "<Altair chart>"}
 
 
@@ -171,9 +174,11 @@ def _wrap(text: str, width: int) -> list[str]:
 CONTAINER_WIDTH = "containerSize()[0]"
 
 
-def _width_expr(text: str, per_line: list[tuple[int, int]]) -> dict:
-    """A Vega expression giving `text` wrapped to the width of the chart's container."""
-    choices = [json.dumps(_wrap(text, chars)) for _, chars in per_line]
+def _width_expr(text: str | list[str], per_line: list[tuple[int, int]]) -> dict:
+    """A Vega expression giving `text` (or each of its lines) wrapped to the width of the chart's
+    container."""
+    lines = [text] if isinstance(text, str) else list(text)
+    choices = [json.dumps([w for line in lines for w in _wrap(line, chars)]) for _, chars in per_line]
     expr = choices[-1]
     for (bound, _), choice in zip(reversed(per_line[1:]), reversed(choices[:-1])):
         expr = f"{CONTAINER_WIDTH} < {bound} ? {choice} : ({expr})"
@@ -195,6 +200,29 @@ def _min_font(node: Any) -> Any:
     return node
 
 
+def prune_data(spec: dict) -> dict:
+    """The chart's named datasets without the columns the chart never uses: a column is kept when
+    its name appears anywhere in the rest of the spec (encodings, transforms, expressions,
+    tooltips), so nothing drawn can lose its data; a chart whose marks show every field in a
+    tooltip (`tooltip: true`) keeps all. Pages get lighter (the compute-gap page carried 290 kB
+    of unused columns) and a chart's CSV download is the data it draws."""
+    datasets = spec.get("datasets")
+    if not isinstance(datasets, dict) or not datasets:
+        return spec
+    rest = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
+    if '"tooltip": true' in rest or '"content": "data"' in rest:
+        return spec
+    pruned = {}
+    for name, rows in datasets.items():
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            pruned[name] = rows
+            continue
+        columns = {c for r in rows for c in r}
+        drop = {c for c in columns if c not in rest and not any(ch in c for ch in ".[]\\")}
+        pruned[name] = [{k: v for k, v in r.items() if k not in drop} for r in rows] if drop else rows
+    return {**spec, "datasets": pruned}
+
+
 def responsive(spec: dict) -> dict:
     """The chart as it should behave in a page: single-view and layered charts take the width of
     the column (`width: "container"`, Vega-Lite's fit-x autosize) and their plain-text title and
@@ -204,7 +232,15 @@ def responsive(spec: dict) -> dict:
     if not isinstance(spec, dict):
         return spec
     spec = _min_font(spec)
+    spec = _control_formats(spec)
+    spec = prune_data(spec)
     if not _single_view(spec):
+        # charts of several panels keep their panels' sizes (the page stacks and narrows them on a
+        # narrow column, _static/tf-charts.js), but their title wraps to the column like any other
+        spec = _wrap_title(dict(spec))
+        for key in ("hconcat", "vconcat", "concat"):  # a panel may hold the title (Altair puts it there)
+            if isinstance(spec.get(key), list):
+                spec[key] = [_wrap_title(dict(p)) if isinstance(p, dict) else p for p in spec[key]]
         return spec
     spec = _wrap_title(dict(spec))
     spec["width"] = "container"
@@ -237,7 +273,9 @@ def _wrap_live(expr: str, glyph: float, lines: int = 3) -> str:
 def _wrap_part(value: Any, key: str) -> Any:
     limit = _WRAP[0][1] if key == "text" else _WRAP[0][2]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        value = " ".join(value)
+        if not any(len(v) > limit for v in value):
+            return value
+        return _width_expr(value, [(b, c if key == "text" else s) for b, c, s in _WRAP])
     if isinstance(value, str) and len(value) > limit:
         return _width_expr(value, [(b, c if key == "text" else s) for b, c, s in _WRAP])
     if isinstance(value, dict) and isinstance(value.get("expr"), str) and "containerSize" not in value["expr"]:
@@ -264,16 +302,64 @@ def _wrap_title(spec: dict) -> dict:
 # network. How to write one: CONTRIBUTING.md, "Live controls".
 
 
+#: How the page shows a slider's value, by parameter name (d3 format, e.g. ".0%"): written into
+#: each chart's `usermeta.tfFormats` by `responsive`, read by _static/tf-charts.js.
+CONTROL_FORMATS: dict[str, str] = {}
+
+
+def is_share(unit: str, min: float | None, max: float | None) -> bool:
+    """A slider over a share (unit "share of ...", from 0 to 1 at most): read as a percentage."""
+    return ("share" in unit.lower() or unit.strip() in ("%", "percent")) and min is not None and max is not None \
+        and 0 <= min and max <= 1
+
+
+def _control_formats(spec: dict) -> dict:
+    """`usermeta.tfFormats`: the display format of each of the chart's sliders that has one."""
+    names = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for p in node.get("params") or []:
+                if isinstance(p, dict) and isinstance(p.get("bind"), dict) and p["bind"].get("input") == "range":
+                    names.add(p.get("name"))
+            for k, v in node.items():
+                if k not in ("data", "datasets", "params"):
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(spec)
+    found = {n: CONTROL_FORMATS[n] for n in sorted(n for n in names if n in CONTROL_FORMATS)}
+    if not found:
+        return spec
+    spec = dict(spec)
+    meta = dict(spec.get("usermeta") or {})
+    meta["tfFormats"] = {**meta.get("tfFormats", {}), **found}
+    spec["usermeta"] = meta
+    return spec
+
+
 def control(name: str, value: Any, *, label: str, unit: str = "", min: float | None = None,
             max: float | None = None, step: float | None = None, options: Iterable[Any] | None = None,
-            labels: Iterable[str] | None = None) -> alt.Parameter:
+            labels: Iterable[str] | None = None, fmt: str | None = None) -> alt.Parameter:
     """A Vega-Lite parameter bound to a slider (give `min`, `max`, `step`) or a select (give
     `options`, and `labels` to show words instead of the raw values).
 
     The control's label names its unit ("Utilization (share of hours)"). `value` is the page's
     setting (use the chapter's parameter, so the page and the control agree); the reset button
     that the book adds under every chart with controls puts the control back to it.
+
+    `fmt` (a d3 format such as ".0%" or ".1f") is how the page shows the slider's value as the
+    reader moves it; a share (unit "share of ...", between 0 and 1) is shown as a percentage
+    ("40%", not "0.4") unless `fmt` says otherwise.
     """
+    if fmt is None and options is None and is_share(unit, min, max):
+        fmt = ".0%" if step is None or step >= 0.01 - 1e-12 else ".1%"
+    if fmt is not None:
+        if options is not None:
+            raise ValueError(f"control {name!r}: fmt applies to a slider, not to a select (give labels instead)")
+        CONTROL_FORMATS[name] = fmt
     text = f"{label} ({unit}) " if unit else f"{label} "
     if options is not None:
         opts = list(options)
@@ -314,8 +400,8 @@ def live_title(lines: Iterable[str], subtitle: str | list[str]) -> alt.TitlePara
     """
     parts = [f"({line})" for line in lines]
     wide = " + ' ' + ".join(parts)
-    narrow = "[" + ", ".join(parts) + "]"
-    text = alt.expr(f"{CONTAINER_WIDTH} < {_WRAP[4][0]} ? {narrow} : {wide}") if len(parts) > 1 else alt.expr(parts[0])
+    # wrapped at spaces to the chart's container (a phone's 339 px cut "...per user" to "...per use")
+    text = alt.expr(_wrap_live(wide, _GLYPH["text"], lines=4))
     return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
 
 

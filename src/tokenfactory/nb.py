@@ -94,7 +94,8 @@ def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, An
     dates = ", ".join(f"{html.escape(s.table)} {html.escape(s.newest or 'n/a')}" for s in statuses)
     scenario = str(run_context.get("scenario", "default"))
     command = str(run_context.get("command", f"tokenfactory build --scenario {scenario}"))
-    downloads = [f'<a href="../_static/notebooks/{html.escape(chapter_id)}.ipynb">executed notebook</a>']
+    # the executed notebook is offered once, by the download button at the top of the page
+    downloads = []
     from . import paths
 
     for table in chapter.reads_data:
@@ -109,7 +110,8 @@ def run_box(chapter_id: str, params: ChapterParams, run_context: Mapping[str, An
         '<table class="tf-params"><thead><tr><th>parameter</th><th>value</th><th>unit</th><th>meaning</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         f"<p>Rerun: <code>{html.escape(command)}</code> (see <a href=\"../book/reproduce.html\">Reproduce</a>).</p>"
-        f"<p>Download: {' · '.join(downloads)}</p></details>"
+        f"<p>Data this page reads: {' · '.join(downloads)}. The notebook itself (with its outputs): the download "
+        "button at the top of the page, <code>.ipynb</code>.</p></details>"
     )
 
 
@@ -123,7 +125,7 @@ def _word(value: Any) -> str:
 
 
 def show(chart: Any, source: str, as_of: str | None = None, note: str | None = None,
-         checks: list[Mapping[str, Any]] | None = None) -> None:
+         checks: list[Mapping[str, Any]] | None = None, description: str | None = None) -> None:
     """Display a chart followed by its source caption.
 
     In the page the chart gets a link to download its data as CSV, and a reset button when it has
@@ -132,10 +134,17 @@ def show(chart: Any, source: str, as_of: str | None = None, note: str | None = N
     `checks` (for charts with live controls) are what the package expects the chart to show at
     other settings: `[{"set": {"u": 0.8}, "expect": ["$0.95"]}, ...]`, where `set` gives values of
     the chart's parameters and `expect` texts (formatted by the package) that must then appear in
-    the drawn chart. The browser tests apply every check (tests/test_browser.py).
+    the drawn chart. `{"set": {}, "expect": [headline_txt]}` checks the page's own setting: the
+    live chart then shows the glued headline of the prose. The browser tests apply every check,
+    each from the page's setting (tests/test_browser.py).
+
+    `description` is the chart's text alternative: its key numbers in a sentence, from the
+    results (a screen reader reads it after the title). Without it the page describes the chart by
+    its subtitle and the numbers it labels.
     """
     display(chart)
-    display(HTML(charts.caption(source, as_of, note) + (checks_html(checks) if checks else "")))
+    desc = f'<p class="tf-chart-desc tf-sr-only">{html.escape(description)}</p>' if description else ""
+    display(HTML(charts.caption(source, as_of, note) + desc + (checks_html(checks) if checks else "")))
 
 
 def checks_html(checks: list[Mapping[str, Any]]) -> str:
@@ -144,9 +153,12 @@ def checks_html(checks: list[Mapping[str, Any]]) -> str:
 
     clean = []
     for check in checks:
+        if "set" not in check:
+            raise ValueError("each check needs 'set' (parameter values; {} for the page's setting) and 'expect' "
+                             "(texts the chart shows)")
         settings, expect = dict(check.get("set") or {}), [str(e) for e in check.get("expect") or []]
-        if not settings or not expect:
-            raise ValueError("each check needs 'set' (parameter values) and 'expect' (texts the chart shows)")
+        if not expect:
+            raise ValueError("each check needs 'expect': texts the chart shows at its 'set' values")
         clean.append({"set": {k: _py(v) for k, v in settings.items()}, "expect": expect})
     body = json.dumps(clean).replace("<", "\\u003c")
     return f'<script type="application/json" class="tf-checks">{body}</script>'

@@ -359,9 +359,10 @@ def changes_page(executed: Path) -> str:
               f"{sum(r['kind'] == 'removed' for r in rows)} are no longer computed. Values are rounded to three "
               "significant figures here; the chapters say what each one means. The previous edition was built with "
               "the default parameters; compare this page with a default build.", ""]
+    then = meta.get("tables", {})
+    lines += changes_in_words(rows, then, all_tables())
     lines += ["## The data behind the moves", "",
               "| table | rows then | rows now | newest statement then | newest statement now |", "|---|---|---|---|---|"]
-    then = meta.get("tables", {})
     row_moves = []
     for s in all_tables():
         t = then.get(s.table, {})
@@ -401,6 +402,117 @@ def changes_page(executed: Path) -> str:
         if gone:
             lines += ["", "No longer computed: " + ", ".join(f"`{k}`" for k in gone) + "."]
     return "\n".join(lines) + "\n"
+
+
+#: Words for the parts of result keys, to name a result in a sentence when no label is known.
+_KEY_WORDS = {"usd": "USD", "bn": "billion", "mtok": "per million tokens", "cagr": "annual growth",
+              "gpu": "GPU", "asic": "custom chip", "y5": "in year 5", "n": "number of", "eci": "ECI", "p": "p-value",
+              "pct": "percent", "tol": "tolerance", "c1": "C1"}
+
+
+def result_label(chapter: str, key: str) -> str:
+    """A result's name for a reader: the Scenarios page's label, a claim's title for a verdict,
+    else the key in words ("capex_cagr" -> "capex annual growth")."""
+    for cid, k, label, _ in KEY_RESULTS:
+        if (cid, k) == (chapter, key):
+            return label
+    if key.startswith("verdict_"):
+        try:
+            from .claims import ledger
+
+            claim = ledger.load().by_id().get(key.removeprefix("verdict_").upper())
+            if claim is not None:
+                return f"Verdict on {claim.id} ({claim.title})"
+        except Exception:  # noqa: BLE001 - a label is a convenience
+            pass
+    words = [_KEY_WORDS.get(w, w) for w in key.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def _data_change(table: str, then: dict, status: Any) -> str | None:
+    """One table's change since the edition in words, or None when it did not change."""
+    rows_then, newest_then = then.get("rows"), then.get("newest")
+    if rows_then == status.rows and newest_then == status.newest:
+        return None
+    added, removed = row_changes(table, then)
+    bits = []
+    if added or removed:
+        bits.append(f"{len(added)} row{'s' if len(added) != 1 else ''} added, {len(removed)} removed")
+    elif rows_then is None:
+        bits.append(f"new table, {status.rows} row{'s' if status.rows != 1 else ''}")
+    elif rows_then != status.rows:
+        bits.append(f"{rows_then} → {status.rows} rows")
+    if newest_then != status.newest:
+        back = bool(newest_then and status.newest and status.newest < newest_then)
+        bits.append(f"newest statement {newest_then or 'none'} → {status.newest or 'none'}"
+                    + (" (the newest rows of the edition were removed or redated)" if back else ""))
+    return f"`{table}` " + ", ".join(bits) if bits else None
+
+
+def changes_in_words(rows: list[dict], then_tables: dict, statuses: list) -> list[str]:
+    """Markdown: one sentence for every verdict and number that moved since the edition, with the
+    old and the new value and the data change behind it (the changed tables its chapter reads, or,
+    when none changed, that the method or an upstream chapter did)."""
+    from .nb import fmt
+
+    by_table = {s.table: s for s in statuses}
+    chapter_data: dict[str, str] = {}
+    for cid, chapter in CHAPTERS.items():
+        moves = [m for m in (_data_change(tb, then_tables.get(tb, {}), by_table[tb])
+                             for tb in chapter.reads_data if tb in by_table) if m]
+        if moves:
+            chapter_data[cid] = "; ".join(moves)
+        else:
+            upstream = [d for d in chapter.reads_chapters if d in {r["chapter"] for r in rows}]
+            chapter_data[cid] = (f"no table it reads changed; results it takes from {', '.join(upstream)} moved"
+                                 if upstream else "no table it reads changed: the method or a parameter changed")
+
+    def show(v: object) -> str:
+        return "none" if v is None else (fmt(v, sig=3) if _is_number(v) else str(v))
+
+    def title(cid: str) -> str:
+        return CHAPTERS[cid].title if cid in CHAPTERS else cid
+
+    verdicts = [r for r in rows if r["kind"] == "text" and r["key"].startswith("verdict_")]
+    numbers = [r for r in rows if r["kind"] == "number"]
+    others = [r for r in rows if r["kind"] == "text" and not r["key"].startswith("verdict_")]
+    if not (verdicts or numbers or others):
+        return ["No result moved.", ""]
+    lines = ["## In words", ""]
+    if verdicts:
+        from .claims import ledger
+
+        try:
+            claims = ledger.load().by_id()
+        except Exception:  # noqa: BLE001 - without the ledger, the verdict's own chapter is named
+            claims = {}
+        lines += ["### Verdicts", ""]
+        moved_by_key = {f"{r['chapter']}.{r['key']}": r for r in numbers + others}
+        for r in verdicts:
+            claim = claims.get(r["key"].removeprefix("verdict_").upper())
+            chapter = claim.chapter if claim is not None else r["chapter"]
+            reads = [moved_by_key[m] for m in (claim.metrics if claim is not None else []) if m in moved_by_key]
+            because = "; ".join(f"{_cell(result_label(x['chapter'], x['key'])).lower()} {_cell(show(x['before']))} → "
+                                f"{_cell(show(x['after']))}" for x in reads[:3])
+            lines.append(f"- {_cell(result_label(r['chapter'], r['key']))} went from **{_cell(show(r['before']))}** to "
+                         f"**{_cell(show(r['after']))}**"
+                         + (f": the results its rule reads moved ({because}{'; …' if len(reads) > 3 else ''})" if reads
+                            else "") + f". The data behind it: {_cell(title(chapter))}, below.")
+        lines.append("")
+    for cid in sorted({r["chapter"] for r in numbers + others}):
+        sub = sorted([r for r in numbers if r["chapter"] == cid],
+                     key=lambda r: -abs(r["relative"]) if r["relative"] == r["relative"] else 0)
+        sub += [r for r in others if r["chapter"] == cid]
+        lines += [f"### {_cell(title(cid))}", "", f"Data behind the moves: {chapter_data.get(cid, 'n/a')}.", ""]
+        for r in sub:
+            change = ""
+            if r["kind"] == "number" and r["relative"] not in (float("inf"), float("-inf")):
+                change = f" ({'+' if r['change'] > 0 else ''}{fmt(r['relative'], sig=2, pct=True)})"
+            lines.append(f"- {_cell(result_label(cid, r['key']))}: {_cell(show(r['before']))} → "
+                         f"{_cell(show(r['after']))}{change}.")
+        lines.append("")
+    return lines
 
 
 def assemble(src: Path, executed: Path, extra_pages: dict[str, str] | None = None) -> None:
@@ -649,10 +761,11 @@ def _show(value: object, kind: str) -> str:
         return fmt(value, pct=True)
     if kind == "pct_year":
         return fmt(value, pct=True) + " a year"
+    sign = "−" if _is_number(value) and value < 0 else ""  # "−$8.3 billion", not "$-8.3 billion"
     if kind == "usd":
-        return "$" + fmt(value)
+        return sign + "$" + fmt(abs(value))
     if kind == "usd_bn":
-        return "$" + fmt(value) + " billion"
+        return sign + "$" + fmt(abs(value)) + " billion"
     if kind == "tokens_year":
         return fmt(value, unit="tokens a year")
     if kind == "ratio":
@@ -721,16 +834,16 @@ def scenarios_page(found: dict[str, dict[str, dict] | None] | None = None) -> st
     names = [n for n in every if found.get(n)]
     missing = [n for n in every if not found.get(n)]
     base = found.get("default") or {}
-    built_sites = {n for n in names if (paths.build_dir() / n / "html" / "index.html").exists()}
+    claims = ledger.load().claims
 
     def head() -> str:
+        # a scenario's name leads to what it changes and which verdicts move (on this page: a
+        # scenario's own site is built beside this one, outside the published folder)
         cells = []
         for n in names:
             label = e(n).replace("_", "_<wbr>")
-            if n in built_sites and n != "default":
-                label = f'<a href="../../../{e(n)}/html/book/index.html">{label}</a>'
-            cells.append(f"<th>{label}</th>")
-        return "<thead><tr><th></th>" + "".join(cells) + "</tr></thead>"
+            cells.append(f'<th scope="col"><a href="#scenario-{e(n)}">{label}</a></th>')
+        return '<thead><tr><th scope="col">result</th>' + "".join(cells) + "</tr></thead>"
 
     lines = [
         "# Scenarios",
@@ -741,9 +854,11 @@ def scenarios_page(found: dict[str, dict[str, dict] | None] | None = None) -> st
         "differs from the default. A scenario marked *not built* has not been executed with the current",
         "data and code: `tokenfactory build --all-scenarios` builds them all (or",
         "`tokenfactory build --scenario NAME` one of them), and the next build of this book shows it.",
-        "A scenario's name links to its own site when that site has been built beside this one.",
+        "Each scenario's own site is built beside this one (`_build/NAME/html/`, by",
+        "`tokenfactory build --scenario NAME`); `tokenfactory compare default NAME` writes every result",
+        "of two scenarios side by side.",
         "",
-        "## What each scenario changes",
+        "## What each scenario changes, and which verdicts move",
         "",
     ]
     rows = []
@@ -752,10 +867,13 @@ def scenarios_page(found: dict[str, dict[str, dict] | None] | None = None) -> st
         changes = [f"<code>{e(cid)}.{e(k)} = {e(_plain_value(v))}</code>" for cid, vals in scen.chapters.items()
                    for k, v in vals.items()]
         status = "" if found.get(n) else "<br><em>not built</em>"
-        rows.append(f"<tr><td><code>{e(n)}</code>{status}</td><td>{'<br>'.join(changes) or 'nothing (the defaults)'}</td>"
-                    f"<td>{e(' '.join(str(scen.description).split()))}</td></tr>")
-    lines += ['<div class="tf-scroll"><table class="tf-table tf-wrap tf-cols-3">',
-              "<thead><tr><th>scenario</th><th>changes</th><th>description</th></tr></thead>",
+        moves = scenario_verdict_note(n, scen, found.get(n), base if n != "default" else None, claims)
+        rows.append(f'<tr id="scenario-{e(n)}"><td><code>{e(n)}</code>{status}</td>'
+                    f"<td>{'<br>'.join(changes) or 'nothing (the defaults)'}</td>"
+                    f"<td>{e(' '.join(str(scen.description).split()))}</td><td>{moves}</td></tr>")
+    lines += ['<div class="tf-scroll"><table class="tf-table tf-wrap tf-cols-4">',
+              '<thead><tr><th scope="col">scenario</th><th scope="col">premise it changes</th>'
+              '<th scope="col">description</th><th scope="col">verdicts that move</th></tr></thead>',
               "<tbody>" + "".join(rows) + "</tbody></table></div>", ""]
     if missing:
         lines += ["Not built yet with the current data and code, so not in the tables below: "
@@ -786,7 +904,7 @@ def scenarios_page(found: dict[str, dict[str, dict] | None] | None = None) -> st
               "The claims ledger's verdict on each claim of the article, under each scenario (the rules are in",
               "[the claims ledger](../notebooks/claims.ipynb)).", ""]
     body = []
-    for claim in ledger.load().claims:
+    for claim in claims:
         key = f"verdict_{claim.id.lower()}"
         cells = []
         for n in names:
@@ -799,6 +917,63 @@ def scenarios_page(found: dict[str, dict[str, dict] | None] | None = None) -> st
     lines += ['<div class="tf-scroll"><table class="tf-table tf-grid">', head(),
               "<tbody>" + "".join(body) + "</tbody></table></div>", ""]
     return "\n".join(lines) + "\n"
+
+
+def _moved(a: object, b: object) -> bool:
+    import math
+
+    if _is_number(a) and _is_number(b):
+        return not math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+    return a != b
+
+
+def scenario_verdict_note(name: str, scen: Any, res: dict | None, base: dict | None, claims: list) -> str:
+    """HTML for the Scenarios page: which verdicts a scenario moves (old → new), and where none
+    moves, why: none of the results the verdict rules read changes, or those that change stay on
+    the same side of every rule's threshold (named with the claims that read them)."""
+    e = html.escape
+    if base is None:
+        return "the reference: every other scenario is compared with it"
+    if not res:
+        return "<em>not built</em>"
+    moved, touched = [], []
+    for claim in claims:
+        key = f"verdict_{claim.id.lower()}"
+        old, new = base.get("claims", {}).get(key), res.get("claims", {}).get(key)
+        if old is not None and new is not None and old != new:
+            moved.append(f"<b>{e(claim.id)}</b> {e(claim.title)}: {e(str(old))} → {e(str(new))}")
+            continue
+        changed = [m for m in claim.metrics
+                   if _moved(base.get(m.split(".", 1)[0], {}).get(m.split(".", 1)[1]),
+                             res.get(m.split(".", 1)[0], {}).get(m.split(".", 1)[1]))]
+        if changed:
+            touched.append((claim, changed))
+    parts = []
+    if moved:
+        parts.append("; ".join(moved) + ".")
+    if touched:
+        names = ", ".join(e(c.id) for c, _ in touched)
+        example_claim, keys = touched[0]
+        chapter, key = keys[0].split(".", 1)
+        kind = next((k for c, kk, _, k in KEY_RESULTS if (c, kk) == (chapter, key)), "")
+        before, after = _show(base.get(chapter, {}).get(key), kind), _show(res.get(chapter, {}).get(key), kind)
+        parts.append(("No verdict moves. " if not moved else "Also: ")
+                     + f"Results read by {names} change (for example {e(result_label(chapter, key).lower())}: "
+                     f"{e(before)} → {e(after)}), but their rules still give the same verdicts: no test crosses its "
+                     "threshold, or the tests that pass and fail still add up to the same verdict (\"partly "
+                     "supported\" holds while some tests pass and some fail).")
+    elif not moved:
+        shifted = sorted(f"{cid}.{k}" for cid in set(base) | set(res) if cid != "claims"
+                         for k in set(base.get(cid, {})) | set(res.get(cid, {}))
+                         if not k.endswith("_txt") and _moved(base.get(cid, {}).get(k), res.get(cid, {}).get(k)))
+        if shifted:
+            where = ", ".join(sorted({s.split(".", 1)[0] for s in shifted}))
+            parts.append(f"No verdict moves: this scenario moves {len(shifted)} result{'s' if len(shifted) != 1 else ''} "
+                         f"({e(where)}), none of which a "
+                         "verdict rule reads; the rules test measured data and results it leaves unchanged.")
+        else:
+            parts.append("No verdict moves: this scenario moves none of the book's results.")
+    return " ".join(parts)
 
 
 def _plain_value(v: object) -> str:
