@@ -6,6 +6,14 @@ import pytest
 
 from tokenfactory import site
 
+REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def _with_ledger(root):
+    """A repo copy with the claims ledger (the claims chapter's defaults read data/claims.yaml)."""
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    (root / "data" / "claims.yaml").write_bytes((REPO / "data" / "claims.yaml").read_bytes())
+
 
 def test_changed_results_hand_case():
     before = {"a": {"x": 10.0, "y": 2, "same": 1.5, "verdict": "partly", "gone": 1.0, "x_txt": "10"},
@@ -30,6 +38,7 @@ def test_first_edition_is_recorded_and_the_page_lists_moves(tmp_path, monkeypatc
     from tokenfactory import paths
 
     monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
+    _with_ledger(tmp_path)
     assert site.previous_edition(None) is None                    # no editions folder: no "What changed"
     for name, lag, commit in (("2025-12-01", 1.0, "aaaaaaa"), ("2026-01-01", 3.0, "bbbbbbb")):
         ed = tmp_path / "editions" / name
@@ -43,7 +52,7 @@ def test_first_edition_is_recorded_and_the_page_lists_moves(tmp_path, monkeypatc
     # a build of that edition's own commit (short or full id) compares with the edition before it
     assert site.previous_edition("bbbbbbb")[0] == site.previous_edition("bbbbbbb0123456789")[0] == "2025-12-01"
     assert site.previous_edition("ccccccc")[0] == "2026-01-01"
-    (tmp_path / "data").mkdir()
+    (tmp_path / "data").mkdir(exist_ok=True)
     nbdir = tmp_path / "nbs"
     nbdir.mkdir()
     glue = [{"output_type": "display_data", "metadata": {"scrapbook": {"name": k}},
@@ -106,7 +115,7 @@ def test_changes_in_words_names_old_new_and_the_data_behind(tmp_path, monkeypatc
     from types import SimpleNamespace
 
     monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
-    (tmp_path / "data").mkdir()
+    _with_ledger(tmp_path)
     (tmp_path / "data" / "capex.csv").write_text("company,year,v\nA,2024,1\nA,2025,2\n", encoding="utf-8")
     rows = site.changed_results({"compute_gap": {"capex_cagr": 0.2, "verdict_c3": "partly supported"}},
                                 {"compute_gap": {"capex_cagr": 0.3, "verdict_c3": "supported"}})
@@ -117,3 +126,18 @@ def test_changes_in_words_names_old_new_and_the_data_behind(tmp_path, monkeypatc
     assert "`capex` 1 row added, 0 removed, newest statement 2026-11-24 → 2026-07-30 (the newest rows" in text
     assert "**partly supported** to **supported**" in text  # C3 reads compute_gap.capex_cagr (claims.yaml)
     assert site.changes_in_words([], then, statuses) == ["No result moved.", ""]
+
+
+def test_an_edition_recorded_on_the_builds_own_day_is_not_the_previous_one(tmp_path, monkeypatch):
+    """Recording today's edition (from an earlier commit of the same day) must not make the page compare
+    the book with itself: editions dated on or after the build's day are passed over."""
+    monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
+    for name, commit in (("2026-11-26", "aaa1111"), ("2026-12-06", "bbb2222")):
+        d = tmp_path / "editions" / name
+        d.mkdir(parents=True)
+        (d / "results.json").write_text(json.dumps({"results": {}}))
+        (d / "edition.json").write_text(json.dumps({"commit": commit}))
+    monkeypatch.setattr(site, "edition", lambda: ("2026-12-06", "ccc3333"))
+    assert site.previous_edition()[0] == "2026-11-26"
+    monkeypatch.setattr(site, "edition", lambda: ("2026-12-07", "ccc3333"))
+    assert site.previous_edition()[0] == "2026-12-06"

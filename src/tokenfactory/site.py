@@ -264,18 +264,24 @@ def editions_dir() -> Path:
 
 
 def previous_edition(commit: str | None = "HEAD") -> tuple[str, dict, dict] | None:
-    """The newest recorded edition not built from `commit` (default: the commit being built, so that
-    recording this build's edition does not make the page compare the book with itself): its name,
+    """The newest recorded edition not built from `commit` (default: the commit being built, and
+    dated before the day of that commit, so that recording this build's edition does not make the
+    page compare the book with itself): its name,
     its results.json and its edition.json (tables). Commits compare by short-id prefix; None skips none."""
     import json
 
+    before = None
     if commit == "HEAD":
-        commit = edition()[1]
+        before, commit = edition()
     found = sorted(d for d in editions_dir().glob("[0-9]*") if (d / "results.json").exists()) if editions_dir().exists() else []
     for d in reversed(found):
         meta = json.loads((d / "edition.json").read_text(encoding="utf-8")) if (d / "edition.json").exists() else {}
         then = str(meta.get("commit") or "")
         if commit and then and (commit.startswith(then) or then.startswith(commit)):
+            continue
+        # an edition recorded on the day of the build being made is this edition (recorded from an
+        # earlier commit of the same day), not the one before it
+        if before and d.name[:10] >= before:
             continue
         return d.name, json.loads((d / "results.json").read_text(encoding="utf-8")), meta
     return None
@@ -454,7 +460,7 @@ def changes_in_words(rows: list[dict], then_tables: dict, statuses: list) -> lis
     """Markdown: one sentence for every verdict and number that moved since the edition, with the
     old and the new value and the data change behind it (the changed tables its chapter reads, or,
     when none changed, that the method or an upstream chapter did)."""
-    from .nb import fmt
+    from .formatting import fmt
 
     by_table = {s.table: s for s in statuses}
     chapter_data: dict[str, str] = {}
@@ -732,9 +738,9 @@ KEY_RESULTS: tuple[tuple[str, str, str, str], ...] = (
     ("inference_tax", "cost_per_mtok_gpu_usd", "GPU cost per million output tokens", "usd"),
     ("inference_tax", "cost_per_mtok_asic_usd", "Custom chip cost per million output tokens", "usd"),
     ("inference_tax", "tax_share_gpu", "Chip vendor's margin in the GPU's token cost", "pct"),
-    ("inference_tax", "breakeven_tokens_per_year", "Custom chip break-even volume", "tokens_year"),
+    ("inference_tax", "breakeven_tokens_per_year", "Custom chip break-even volume (output tokens)", "tokens_year"),
     ("tapeout", "min_feasible_cycle_months", "Shortest feasible chip cycle", "months"),
-    ("tapeout", "nine_month_percentile", "Share of published cycles at or under 9 months", "pct"),
+    ("tapeout", "nine_month_percentile", "Percentile of the nine months among comparison durations", "percentile"),
     ("flywheel", "crossover_month", "Integrated strategy overtakes merchant chips", "month"),
     ("flywheel", "cost_per_mtok_ratio_y5", "Integrated / merchant cost per token, year 5", "ratio"),
     ("flywheel", "cumulative_advantage_y5_usd_bn", "Cumulative advantage of integration by year 5", "usd_bn"),
@@ -757,6 +763,8 @@ def _show(value: object, kind: str) -> str:
         return fmt(value, unit="days")
     if kind == "month":
         return f"month {fmt(value, sig=3)}"
+    if kind == "percentile":  # already on a 0-100 scale (not a share)
+        return f"percentile {fmt(value, sig=2)}"
     if kind == "pct":
         return fmt(value, pct=True)
     if kind == "pct_year":
