@@ -71,13 +71,14 @@ def test_the_book_responds_to_parameters_and_scenarios(built, tmp_path):
     assert "claims: executing" in proc.stdout  # the ledger re-reads the evidence the scenario moved
     high = json.loads((tmp_path / "high" / "results.json").read_text())["results"]
     assert high["inference_tax"]["cost_per_mtok_gpu_usd"] < base["inference_tax"]["cost_per_mtok_gpu_usd"]
-    # thresholds of two rules at the far end of their ranges (capital spending growing 1,000% a year;
-    # twenty companies at scale): the verdicts that read them move
+    # thresholds of three rules at the far end of their ranges (capital spending growing 1,000% a year;
+    # twenty companies at scale; "catching up within months" read as within a tenth of a month): the
+    # verdicts that read them move (at least one, whatever today's data say)
     proc = _build(tmp_path / "strict", "--set", "claims.capex_growth_min=10", "--set", "claims.min_companies_at_scale=20",
-                  cache=cache)
+                  "--set", "claims.catch_up_months_max=0.1", cache=cache)
     assert proc.returncode == 0, proc.stderr[-3000:]
     strict = json.loads((tmp_path / "strict" / "results.json").read_text())["results"]["claims"]
-    changed = [k for k in ("verdict_c3", "verdict_c7") if strict[k] != base["claims"][k]]
+    changed = [k for k in ("verdict_c1", "verdict_c3", "verdict_c7") if strict[k] != base["claims"][k]]
     assert changed, "a rule's threshold at the end of its range should move its verdict"
 
 
