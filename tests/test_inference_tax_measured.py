@@ -263,3 +263,46 @@ def test_the_mlperf_anchor_is_a_model_like_the_one_served_in_the_newest_round():
     a = chapter.mlperf_anchor(costs, "X", ARCH70, archs)
     assert a["usd_per_mtok"] == 0.06 and "M70, offline" in a["note"] and "v2" in a["note"]
     assert chapter.mlperf_anchor(costs, "Y", ARCH70, archs)["usd_per_mtok"] is None
+
+
+def _bounded_costs(rows):
+    return pd.DataFrame(rows, columns=["model", "source", "scenario", "accelerator", "usd_per_mtok",
+                                       "output_tokens_per_s_per_chip", "as_of", "tokens_per_s_per_user",
+                                       "usd_per_chip_hour", "input_tokens", "output_tokens", "precision",
+                                       "tpot_bound_ms"])
+
+
+def test_a_latency_bounded_footing_with_measured_speeds_is_one_footing_at_each_chips_own_throughput():
+    # MLPerf server rows all carry a measured speed (50, 40, 60 tokens/s per user) but one latency bound:
+    # one footing, each chip at its own throughput. By hand: N1 2e6/(1000*3600) = $0.556, N2 2e6/(800*3600)
+    # = $0.694, A1 1.5e6/(900*3600) = $0.463 -> A1 cheapest, N1 fastest (1000 tokens/s per chip).
+    # Read as frontiers, N1 and N2 (single points slower than 60) would not reach the common speed.
+    rows = []
+    for acc, speed, tps, price in (("N1", 50.0, 1000.0, 2.0), ("N2", 40.0, 800.0, 2.0), ("A1", 60.0, 900.0, 1.5)):
+        rows.append(("M", "MLPerf Inference v9", "server", acc, price * 1e6 / (tps * 3600.0), tps, "2026-04-01",
+                     speed, price, 2048.0, 128.0, "FP8", np.nan))
+    f = analysis.c4_footings(_bounded_costs(rows), VENDORS)
+    assert len(f) == 1 and f.iloc[0]["scenario"] == "server" and f.iloc[0]["n"] == 3
+    assert f.iloc[0]["cheapest"] == "A1" and f.iloc[0]["cheapest_usd_per_mtok"] == pytest.approx(1.5e6 / (900 * 3600))
+    assert f.iloc[0]["runner_up"] == "N1" and f.iloc[0]["runner_up_usd_per_mtok"] == pytest.approx(2e6 / (1000 * 3600))
+    assert f.iloc[0]["fastest"] == "N1" and f.iloc[0]["fastest_tokens_per_s_per_chip"] == 1000.0
+    # any source whose rows state a bound on time per output token is one footing the same way
+    other = [(*r[:1], "Other harness", *r[2:12], 50.0) for r in rows]
+    g = analysis.c4_footings(_bounded_costs(other), VENDORS)
+    assert len(g) == 1 and g.iloc[0]["cheapest"] == "A1" and g.iloc[0]["fastest"] == "N1"
+    # the other side: the same rows with no bound and not MLPerf are a frontier, read at the common speed
+    # 60; N1 and N2 were measured only below it, so too few chips remain and no footing qualifies
+    free = [(*r[:1], "Other harness", *r[2:12], np.nan) for r in rows]
+    assert analysis.c4_footings(_bounded_costs(free), VENDORS).empty
+
+
+def test_the_newest_footing_sentence_says_when_its_date_is_only_a_lower_bound():
+    cols = ["model", "source", "scenario", "as_of", "cheapest", "fastest"]
+    f = pd.DataFrame([("G", "SemiAnalysis InferenceX", "1k in / 1k out", pd.Timestamp("2026-05-15"), "N1", "N1"),
+                      ("M", "MLPerf Inference v9", "offline", pd.Timestamp("2026-04-01"), "A1", "N2")], columns=cols)
+    s = chapter.newest_footing_sentence(f)
+    assert "(2026-05-15) is a lower bound" in s and "without it the newest, dated 2026-04-01" in s
+    assert s.index("the cheapest is the N1") < s.index("MLPerf Inference v9, offline) the cheapest is the A1")
+    t = chapter.newest_footing_sentence(f.iloc[1:])
+    assert "lower bound" not in t and t.startswith("on the newest (M, MLPerf Inference v9, offline)")
+    assert chapter.newest_footing_sentence(f.iloc[:0]) == "no footing qualifies"

@@ -476,7 +476,7 @@ def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier
     """Cost per million output tokens of each measured point: its accelerator's rental price at one tier
     for all (or the price the source itself used) over its measured output throughput per chip."""
     cols = ["point_id", "source", "accelerator", "model", "scenario", "engine", "tokens_per_s_per_user",
-            "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok", "as_of", "input_tokens", "output_tokens", "precision"]
+            "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok", "as_of", "input_tokens", "output_tokens", "precision", "tpot_bound_ms"]
     if bench is None or bench.empty:
         return pd.DataFrame(columns=cols)
     b = bench.copy()
@@ -498,6 +498,39 @@ def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier
         if c not in b:
             b[c] = np.nan
     return b[cols].reset_index(drop=True)
+
+
+#: Sources whose as-of date is only a lower bound on when their figures were measured: InferenceX
+#: comparison pages show figures interpolated along a frontier that is re-run and updated in place, so
+#: the date filed is the day the stored copy shows, not the day of the runs.
+DATE_LOWER_BOUND_SOURCES = ("SemiAnalysis InferenceX",)
+
+
+def newest_footing_sentence(f: pd.DataFrame) -> str:
+    """The newest qualifying footing's cheapest and fastest chip (`analysis.c4_footings`, newest first).
+    When that footing's date is only a lower bound (an InferenceX comparison page), it says so and names
+    the footing that would be newest without such pages."""
+    if not len(f):
+        return "no footing qualifies"
+
+    def one(r: pd.Series) -> str:
+        return (f"({r['model']}, {r['source']}, {r['scenario']}) the cheapest is the {r['cheapest']} and the "
+                f"highest throughput per chip the {r['fastest']}")
+
+    top = f.iloc[0]
+    text = "on the newest " + one(top)
+    if str(top["source"]) in DATE_LOWER_BOUND_SOURCES:
+        day = pd.Timestamp(top["as_of"]).date().isoformat() if pd.notna(top["as_of"]) else "undated"
+        text += (f"; that footing is an InferenceX comparison page whose date ({day}) is a lower bound on when "
+                 f"its figures were measured")
+        rest = f[~f["source"].astype(str).isin(DATE_LOWER_BOUND_SOURCES)]
+        if len(rest):
+            r = rest.iloc[0]
+            rday = pd.Timestamp(r["as_of"]).date().isoformat() if pd.notna(r["as_of"]) else "undated"
+            text += f"; without it the newest, dated {rday}, is " + one(r)
+        else:
+            text += "; no other footing qualifies"
+    return text
 
 
 def cheapest_measured(costs: pd.DataFrame, footings: pd.DataFrame | None = None) -> dict[str, Any]:
@@ -1103,9 +1136,7 @@ def measured_texts(r: Result) -> dict[str, str]:
     f = x["footings"]
     split = footing_split_word(f)
     fast = footing_split_word(f, "claimant_fastest")
-    newest = (f"on the newest ({f.iloc[0]['model']}, {f.iloc[0]['source']}, {f.iloc[0]['scenario']}) the cheapest "
-              f"is the {f.iloc[0]['cheapest']} and the highest throughput per chip the {f.iloc[0]['fastest']}"
-              if len(f) else "no footing qualifies")
+    newest = newest_footing_sentence(f)
     li = x["long_input"]
     long_txt = (f"{usd(x['long_input_cost'])} per million output tokens ({li['basis']}"
                 + (f", frontier {fmt(li['measured_low'])} to {fmt(li['measured_high'])} tokens/s per user"
