@@ -234,6 +234,21 @@ def interpolate_frontier(frontier: pd.DataFrame, speed: float) -> dict[str, Any]
     return out
 
 
+def measured_floor(frontier: pd.DataFrame, speed: float, strict: bool = False) -> float:
+    """The measured throughput per chip at the slowest measured speed at or above `speed` (strictly above
+    with `strict`): since throughput per chip only falls as speed rises, what the chip serves at `speed`
+    is at least that. NaN when nothing was measured that fast."""
+    if frontier.empty:
+        return float("nan")
+    s = frontier["speed"].to_numpy(float)
+    t = frontier["tps"].to_numpy(float)
+    ok = s > speed * (1 + 1e-9) if strict else s >= speed * (1 - 1e-9)
+    if not ok.any():
+        return float("nan")
+    i = int(np.argmin(np.where(ok, s, np.inf)))
+    return float(t[i])
+
+
 # --------------------------------------------------------------------------------------------------
 # C4 on every footing
 
