@@ -624,6 +624,11 @@ def judge_variants(raw: list[tuple[str, float, Callable[[float], float]]], front
     return pd.DataFrame(rows, columns=VARIANT_COLUMNS)
 
 
+def months_by_threshold_text(months: list[tuple[str, float]]) -> str:
+    """Months since each pooled threshold's last new low, e.g. "MMLU ≥ 80: 23 months; GPQA ≥ 50: 2 months"."""
+    return "; ".join(f"{lab}: {fmt(mo)} month{'' if round(mo) == 1 else 's'}" for lab, mo in months) or "none"
+
+
 def variants_dropped_sentence(dropped: pd.DataFrame, head: dict[str, Any]) -> str:
     """Which structural variants the measurement rules out, and the bounds every throughput is clipped to."""
     if len(dropped):
@@ -1542,11 +1547,14 @@ def evidence_glue(r: Result, inputs: Inputs) -> tuple[dict[str, tuple[Any, dict[
     if pool is not None:
         words["price_pooled"] = (f"×{fmt(pool['per_year'])} cheaper per year (the median of {pool['n_thresholds']} "
                                  f"thresholds with at least {pool['min_lows']} new lows each: "
-                                 f"{', '.join(pool['thresholds'])}; 90% interval of the median threshold ×{fmt(pool['low'])} "
+                                 f"{', '.join(pool['thresholds'])}; their own rates spread from ×{fmt(pool['spread_low'])} "
+                                 f"to ×{fmt(pool['spread_high'])}; 90% interval of the median threshold ×{fmt(pool['low'])} "
                                  f"to ×{fmt(pool['high'])})")
+        words["months_by_threshold"] = months_by_threshold_text(pool["months_by_threshold"])
     else:
         words["price_pooled"] = (f"not measurable: no threshold has {pt.MIN_POOLED_LOWS} new lows, so the single "
                                  "threshold of the parameters stands in")
+        words["months_by_threshold"] = "no threshold is pooled"
     side = pt.published_beside_pooled(pool, inputs.get("published_rates"))
     em = side["epoch_median"]
     values["price_decline_epoch_pooled"] = (em, {"text": f"×{fmt(em)}"} if em is not None else {"text": "n/a"})
