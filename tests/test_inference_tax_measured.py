@@ -410,3 +410,18 @@ def test_the_throughput_range_and_every_draw_are_clipped_to_the_floor_and_ceilin
     lo_cost = float(m.cost_per_mtok({**gpu, "tokens_per_s": 1500.0})["total"])
     hi_cost = float(m.cost_per_mtok({**gpu, "tokens_per_s": 800.0})["total"])
     assert drawn["total"].min() == pytest.approx(lo_cost) and drawn["total"].max() == pytest.approx(hi_cost)
+
+
+def test_a_speed_beyond_the_fastest_measured_is_refused_before_any_fitting(inputs, monkeypatch):
+    inp = _with_bench(inputs, [20.0, 40.0, 80.0], [5000.0, 3000.0, 1000.0])
+
+    def no_fit(*a, **k):
+        raise AssertionError("the calibration ran before the speed was checked")
+    monkeypatch.setattr(cal, "calibrate", no_fit)
+    # 81 tokens/s per user is past the fastest measured (80) for this chip, model, precision and workload
+    with pytest.raises(chapter.InputError, match=r"tokens_per_second_per_user: 81 .*at most about 80"):
+        chapter.compute(Params(tokens_per_second_per_user=81.0, mc_draws=200), inp)
+    # the other side: 80 is measured, and a selection with no measurement is left to the model
+    assert chapter.check_speed(Params(tokens_per_second_per_user=80.0), inp) == 80.0
+    assert chapter.check_speed(Params(tokens_per_second_per_user=81.0, precision="fp4"), inp) is None
+    assert chapter.check_speed(Params(tokens_per_second_per_user=81.0), inputs) is None

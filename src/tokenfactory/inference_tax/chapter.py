@@ -782,8 +782,28 @@ def newest_date(inputs: Inputs, tables: tuple[str, ...]) -> str:
     return str(max(dates).date()) if dates else "n/a"
 
 
+def check_speed(p: Params, inputs: Inputs) -> float | None:
+    """Refuse, before any fitting, a speed per user beyond the fastest measured for the selection (this
+    accelerator serving this model at this precision and prompt/completion lengths): read from the data
+    rows alone, in milliseconds, where the full check would come only after the calibration. Returns
+    that fastest measured speed (None when the selection has no measurement: the model alone speaks,
+    and `compute` checks the speed against it after fitting)."""
+    pts = analysis.measured_points(inputs.get("serving_benchmarks"), p.accelerator, p.reference_model, p.precision,
+                                   float(p.input_tokens), float(p.output_tokens))
+    if pts.empty:
+        return None
+    top = float(pts["speed"].max())
+    if p.tokens_per_second_per_user > top * (1 + 1e-9):
+        raise InputError(f"tokens_per_second_per_user: {p.tokens_per_second_per_user:g} is faster than "
+                         f"{p.accelerator} serves {p.reference_model} in the measurements (at most about {fmt(top)} "
+                         f"tokens/s per user at {p.precision.upper()}, {p.input_tokens:,} in / {p.output_tokens:,} "
+                         f"out); choose a lower speed")
+    return top
+
+
 def compute(p: Params, inputs: Inputs) -> Result:
     """The chapter's model at the parameters `p`."""
+    check_speed(p, inputs)       # cheap, before the calibration
     problems = dict(inputs.problems)
     # 1. efficiency, fitted to the measured points
     calib, eff_src = None, "fallback (no usable measurements)"
@@ -1549,7 +1569,9 @@ def evidence_glue(r: Result, inputs: Inputs) -> tuple[dict[str, tuple[Any, dict[
                                  f"thresholds with at least {pool['min_lows']} new lows each: "
                                  f"{', '.join(pool['thresholds'])}; their own rates spread from ×{fmt(pool['spread_low'])} "
                                  f"to ×{fmt(pool['spread_high'])}; 90% interval of the median threshold ×{fmt(pool['low'])} "
-                                 f"to ×{fmt(pool['high'])})")
+                                 f"to ×{fmt(pool['high'])}"
+                                 + (f"; all on one benchmark, {pool['rates']['benchmark'].iloc[0]}, so they share models "
+                                    "and are not independent" if pool["rates"]["benchmark"].nunique() == 1 else "") + ")")
         words["months_by_threshold"] = months_by_threshold_text(pool["months_by_threshold"])
     else:
         words["price_pooled"] = (f"not measurable: no threshold has {pt.MIN_POOLED_LOWS} new lows, so the single "
