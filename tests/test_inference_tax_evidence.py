@@ -198,7 +198,10 @@ def test_pooled_rate_is_the_median_of_thresholds_with_enough_new_lows():
     pool = pt.pooled(res)
     assert pool["n_thresholds"] == 3 and pool["per_year"] == pytest.approx(10.0)
     assert (pool["low"], pool["high"]) == (pytest.approx(5.0), pytest.approx(20.0))   # the median threshold's own
-    assert pool["points"] == 25 and pool["months_since_new_low"] == 4.0
+    # the wait glued is the median over the three pooled thresholds (22, 22, 4 months): 22, not the most
+    # recent new low's 4, which would hide the two thresholds that stalled
+    assert pool["points"] == 25 and pool["months_since_new_low"] == 22.0 and pool["months_since_newest_low"] == 4.0
+    assert (pool["spread_low"], pool["spread_high"]) == (8.0, 12.0)
     g = pt.glue_values(res)
     assert g["price_decline_per_year"] == pytest.approx(10.0) and g["price_decline_thresholds"] == 3
     assert g["price_decline_single_per_year"] == 70.0 and g["price_points_fitted"] == 25

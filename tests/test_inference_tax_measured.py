@@ -121,6 +121,20 @@ def test_outside_the_measured_range_the_model_speaks_and_the_page_says_so(inputs
     # the slowest measured point bounds the cost from above: throughput only falls as speed rises
     bound = chapter.glue_values(r)["cost_per_mtok_measured_bound_usd"][0]
     assert bound == pytest.approx(float(m.cost_per_mtok({**r.gpu, "tokens_per_s": 2000.0})["total"]))
+    # the model serves more at 30 than measured at 60: it stands, below the bound
+    assert not r.extras["head"]["bounded"] and chapter.glue_values(r)["cost_basis"][1]["text"] == "modeled"
+    assert chapter.glue_values(r)["cost_per_mtok_gpu_usd"][0] <= bound
+
+
+def test_a_modeled_headline_above_its_measured_bound_is_raised_to_it_and_the_page_says_so(inputs):
+    # measured far above anything the model serves at 30: the headline is the bound, never above it
+    inp = _with_bench(inputs, [60.0, 90.0], [60000.0, 50000.0])
+    r = chapter.compute(Params(mc_draws=200), inp)
+    g, t = chapter.glue_values(r), chapter.texts(r)
+    assert r.extras["head"]["bounded"] and r.extras["head"]["modeled"] < 60000.0
+    assert g["cost_per_mtok_gpu_usd"][0] == pytest.approx(g["cost_per_mtok_measured_bound_usd"][0])
+    assert g["cost_basis"][1]["text"] == "modeled, bounded by measurement"
+    assert t["cost_basis_sentence"].startswith("modeled, bounded by measurement")
 
 
 def test_a_speed_only_measurements_reach_can_be_set(inputs):
@@ -263,3 +277,151 @@ def test_the_mlperf_anchor_is_a_model_like_the_one_served_in_the_newest_round():
     a = chapter.mlperf_anchor(costs, "X", ARCH70, archs)
     assert a["usd_per_mtok"] == 0.06 and "M70, offline" in a["note"] and "v2" in a["note"]
     assert chapter.mlperf_anchor(costs, "Y", ARCH70, archs)["usd_per_mtok"] is None
+
+
+def _bounded_costs(rows):
+    return pd.DataFrame(rows, columns=["model", "source", "scenario", "accelerator", "usd_per_mtok",
+                                       "output_tokens_per_s_per_chip", "as_of", "tokens_per_s_per_user",
+                                       "usd_per_chip_hour", "input_tokens", "output_tokens", "precision",
+                                       "tpot_bound_ms"])
+
+
+def test_a_latency_bounded_footing_with_measured_speeds_is_one_footing_at_each_chips_own_throughput():
+    # MLPerf server rows all carry a measured speed (50, 40, 60 tokens/s per user) but one latency bound:
+    # one footing, each chip at its own throughput. By hand: N1 2e6/(1000*3600) = $0.556, N2 2e6/(800*3600)
+    # = $0.694, A1 1.5e6/(900*3600) = $0.463 -> A1 cheapest, N1 fastest (1000 tokens/s per chip).
+    # Read as frontiers, N1 and N2 (single points slower than 60) would not reach the common speed.
+    rows = []
+    for acc, speed, tps, price in (("N1", 50.0, 1000.0, 2.0), ("N2", 40.0, 800.0, 2.0), ("A1", 60.0, 900.0, 1.5)):
+        rows.append(("M", "MLPerf Inference v9", "server", acc, price * 1e6 / (tps * 3600.0), tps, "2026-04-01",
+                     speed, price, 2048.0, 128.0, "FP8", np.nan))
+    f = analysis.c4_footings(_bounded_costs(rows), VENDORS)
+    assert len(f) == 1 and f.iloc[0]["scenario"] == "server" and f.iloc[0]["n"] == 3
+    assert f.iloc[0]["cheapest"] == "A1" and f.iloc[0]["cheapest_usd_per_mtok"] == pytest.approx(1.5e6 / (900 * 3600))
+    assert f.iloc[0]["runner_up"] == "N1" and f.iloc[0]["runner_up_usd_per_mtok"] == pytest.approx(2e6 / (1000 * 3600))
+    assert f.iloc[0]["fastest"] == "N1" and f.iloc[0]["fastest_tokens_per_s_per_chip"] == 1000.0
+    # any source whose rows state a bound on time per output token is one footing the same way
+    other = [(*r[:1], "Other harness", *r[2:12], 50.0) for r in rows]
+    g = analysis.c4_footings(_bounded_costs(other), VENDORS)
+    assert len(g) == 1 and g.iloc[0]["cheapest"] == "A1" and g.iloc[0]["fastest"] == "N1"
+    # the other side: the same rows with no bound and not MLPerf are a frontier, read at the common speed
+    # 60; N1 and N2 were measured only below it, so too few chips remain and no footing qualifies
+    free = [(*r[:1], "Other harness", *r[2:12], np.nan) for r in rows]
+    assert analysis.c4_footings(_bounded_costs(free), VENDORS).empty
+
+
+def test_the_newest_footing_sentence_says_when_its_date_is_only_a_lower_bound():
+    cols = ["model", "source", "scenario", "as_of", "cheapest", "fastest"]
+    f = pd.DataFrame([("G", "SemiAnalysis InferenceX", "1k in / 1k out", pd.Timestamp("2026-05-15"), "N1", "N1"),
+                      ("M", "MLPerf Inference v9", "offline", pd.Timestamp("2026-04-01"), "A1", "N2")], columns=cols)
+    s = chapter.newest_footing_sentence(f)
+    assert "(2026-05-15) is a lower bound" in s and "without it the newest, dated 2026-04-01" in s
+    assert s.index("the cheapest is the N1") < s.index("MLPerf Inference v9, offline) the cheapest is the A1")
+    t = chapter.newest_footing_sentence(f.iloc[1:])
+    assert "lower bound" not in t and t.startswith("on the newest (M, MLPerf Inference v9, offline)")
+    assert chapter.newest_footing_sentence(f.iloc[:0]) == "no footing qualifies"
+
+
+# ---- the measured floor, the ceiling, and what they bound (K3, W2) ---------------------------------
+
+def test_the_measured_floor_is_the_throughput_at_the_slowest_measured_speed_at_or_above():
+    f = pd.DataFrame({"speed": [20.0, 40.0, 80.0], "tps": [1000.0, 600.0, 200.0]})
+    assert analysis.measured_floor(f, 30.0) == 600.0           # 40 is the slowest measured speed >= 30
+    assert analysis.measured_floor(f, 10.0) == 1000.0
+    assert analysis.measured_floor(f, 40.0) == 600.0           # at or above
+    assert analysis.measured_floor(f, 40.0, strict=True) == 200.0   # strictly above
+    assert np.isnan(analysis.measured_floor(f, 90.0)) and np.isnan(analysis.measured_floor(f.iloc[:0], 30.0))
+
+
+def _acc_b():
+    row = ACC.set_index("accelerator").loc["B"].astype(object)
+    row["accelerator"] = "B"
+    return row
+
+
+def _bench_b(speeds, tps):
+    return pd.DataFrame([{"accelerator": "B", "model": "M70", "precision": "FP8", "input_tokens": 1024,
+                          "output_tokens": 1024, "tokens_per_s_per_user": s, "output_tokens_per_s_per_chip": t,
+                          "source": "S", "as_of": "2026-01-01", "point_id": f"p{s}"} for s, t in zip(speeds, tps)])
+
+
+def test_a_modeled_headline_below_the_measured_range_is_bounded_by_measurement():
+    p = Params(input_tokens=1024, output_tokens=1024, precision="fp8")
+    eff = sv.Efficiency(0.55, 0.35, 4.0)
+    hw = cal.hardware(_acc_b(), "fp8")
+    modeled = sv.best_at_interactivity(ARCH70, hw, sv.Workload(1024.0, 1024.0, "fp8"), eff, 10.0)
+    t = modeled["output_tokens_per_s_per_chip"]
+    assert np.isfinite(t) and t > 0
+    # measured at 20 and 30 tokens/s serving twice what the model gives at 10: the chip serves at least
+    # that at 10 (throughput only falls as speed rises), so the headline is the measurement at 20
+    h = chapter.throughput_at(ARCH70, _acc_b(), p, eff, 10.0, _bench_b([20.0, 30.0], [2 * t, 1.5 * t]))
+    assert h["basis"] == "modeled" and h["status"] == "below" and h["bounded"]
+    assert h["tps"] == pytest.approx(2 * t) and h["modeled"] == pytest.approx(t)
+    # the other side: measured at half what the model gives, the model stands
+    h = chapter.throughput_at(ARCH70, _acc_b(), p, eff, 10.0, _bench_b([20.0, 30.0], [0.5 * t, 0.4 * t]))
+    assert h["basis"] == "modeled" and not h["bounded"] and h["tps"] == pytest.approx(t)
+    # the floor that clips the band is the measurement strictly above the stated speed; the ceiling is
+    # above any fitted efficiency's throughput and never above the compute roofline
+    assert h["floor"] == pytest.approx(0.5 * t)
+    assert t <= h["ceiling"] <= sv.roofline_ceiling(ARCH70, hw, sv.Workload(1024.0, 1024.0, "fp8"))
+
+
+def test_variants_the_measurement_rules_out_leave_the_band_and_the_rest_are_clipped():
+    # measured 1000 tokens/s per chip at 50 tokens/s per user, 400 at 100
+    front = pd.DataFrame({"speed": [50.0, 100.0], "tps": [1000.0, 400.0]})
+    raw = [
+        # flat 3000 (no overheads): misses ×3 at 50, ×7.5 at 100 -> median ×5.25 > ×2: dropped
+        ("flat", 3000.0, lambda s: 3000.0),
+        # 50000/s: 1000 at 50 (×1), 500 at 100 (×1.25) -> kept; 2000 at the stated speed is above the ceiling
+        ("fits", 2000.0, lambda s: 50000.0 / s),
+        # flat 800: ×1.25 and ×2 -> median ×1.625, kept; 800 is below the measured floor 1000: raised to it
+        ("low", 800.0, lambda s: 800.0),
+        # cannot reach 100 tokens/s per user: an infinite miss there, median infinite -> dropped
+        ("slow", 1200.0, lambda s: 1200.0 if s < 60 else float("nan")),
+    ]
+    v = chapter.judge_variants(raw, front, floor=1000.0, ceiling=1500.0).set_index("variant")
+    assert list(v["kept"]) == [False, True, True, False]
+    assert v.loc["flat", "miss"] == pytest.approx((3.0 + 7.5) / 2) and v.loc["flat", "worst_miss"] == pytest.approx(7.5)
+    assert v.loc["fits", "miss"] == pytest.approx(1.125) and v.loc["low", "miss"] == pytest.approx(1.625)
+    assert np.isinf(v.loc["slow", "miss"])
+    assert v.loc["fits", "tokens_per_s_per_chip"] == 1500.0 and v.loc["low", "tokens_per_s_per_chip"] == 1000.0
+    assert v.loc["fits", "modeled_tokens_per_s_per_chip"] == 2000.0
+    # no frontier: nothing to judge against, every variant kept; NaN bounds do not clip
+    w = chapter.judge_variants(raw[:1], front.iloc[:0], float("nan"), float("nan"))
+    assert bool(w["kept"].iloc[0]) and w["tokens_per_s_per_chip"].iloc[0] == 3000.0
+    s = chapter.variants_dropped_sentence(v.reset_index()[~v["kept"].to_numpy()], {"floor": 1000.0, "ceiling": 1500.0})
+    assert "flat (×5" in s and "slow (cannot reach" in s and "at least 1,000" in s and "at most 1,500" in s
+
+
+def test_the_throughput_range_and_every_draw_are_clipped_to_the_floor_and_ceiling():
+    from test_inference_tax_cost import BASE
+    gpu = {**BASE, "tokens_per_s": 1000.0}
+    # held-out error of log10(2)/2: the range is 1000/2 to 1000*2 before clipping
+    sigma = float(np.log10(2.0)) / 2
+    r = chapter.uncertainty_ranges(Params(), gpu, sigma, "modeled", np.array([3000.0]))[0]
+    assert (r.low, r.high) == pytest.approx((500.0, 3000.0))
+    r = chapter.uncertainty_ranges(Params(), gpu, sigma, "modeled", np.array([3000.0]), clip=(800.0, 1500.0))[0]
+    assert (r.low, r.high) == pytest.approx((800.0, 1500.0))
+    wide = m.Range("tokens_per_s", "t", 100.0, 10000.0, "tokens/s", log=True)
+    free = m.monte_carlo(gpu, [wide], 2000, 1)["tokens_per_s"]
+    assert free.min() < 800.0 and free.max() > 1500.0            # the unclipped draws leave the bounds
+    drawn = m.monte_carlo(gpu, [wide], 2000, 1, clip={"tokens_per_s": (800.0, 1500.0)})
+    assert drawn["tokens_per_s"].min() == 800.0 and drawn["tokens_per_s"].max() == 1500.0
+    lo_cost = float(m.cost_per_mtok({**gpu, "tokens_per_s": 1500.0})["total"])
+    hi_cost = float(m.cost_per_mtok({**gpu, "tokens_per_s": 800.0})["total"])
+    assert drawn["total"].min() == pytest.approx(lo_cost) and drawn["total"].max() == pytest.approx(hi_cost)
+
+
+def test_a_speed_beyond_the_fastest_measured_is_refused_before_any_fitting(inputs, monkeypatch):
+    inp = _with_bench(inputs, [20.0, 40.0, 80.0], [5000.0, 3000.0, 1000.0])
+
+    def no_fit(*a, **k):
+        raise AssertionError("the calibration ran before the speed was checked")
+    monkeypatch.setattr(cal, "calibrate", no_fit)
+    # 81 tokens/s per user is past the fastest measured (80) for this chip, model, precision and workload
+    with pytest.raises(chapter.InputError, match=r"tokens_per_second_per_user: 81 .*at most about 80"):
+        chapter.compute(Params(tokens_per_second_per_user=81.0, mc_draws=200), inp)
+    # the other side: 80 is measured, and a selection with no measurement is left to the model
+    assert chapter.check_speed(Params(tokens_per_second_per_user=80.0), inp) == 80.0
+    assert chapter.check_speed(Params(tokens_per_second_per_user=81.0, precision="fp4"), inp) is None
+    assert chapter.check_speed(Params(tokens_per_second_per_user=81.0), inputs) is None

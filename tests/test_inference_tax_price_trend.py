@@ -293,3 +293,30 @@ def test_pooled_chart_shows_the_pooled_thresholds_and_states_the_pooled_rate():
     shown = {row["threshold"] for d in chart["datasets"].values() for row in d}
     assert shown == set(pool["thresholds"])
     assert "No threshold" in str(pf.pooled_chart(r).to_dict())          # none has 8 new lows
+
+
+def test_pooled_reports_the_median_wait_since_a_new_low_and_the_spread_of_the_thresholds():
+    """Four thresholds (one kept falling a month ago, three stalled 23 months ago): the wait glued is
+    the median over thresholds, 23 months, not the minimum, 1; the spread is the lowest and highest
+    threshold rate; the rate stays the median (geometric middle of 4 and 8 = sqrt(32))."""
+    from types import SimpleNamespace
+    rates = pd.DataFrame({"view": "Epoch AI method", "basis": "b", "benchmark": "mmlu",
+                          "reference": ["T1", "T2", "T3", "T4"], "threshold_label": ["T1", "T2", "T3", "T4"],
+                          "points_fitted": 10, "per_year": [2.0, 4.0, 8.0, 16.0], "low": [1.0, 2.0, 4.0, 8.0],
+                          "high": [4.0, 8.0, 16.0, 32.0], "months_since_new_low": [1.0, 23.0, 23.0, 23.0]})
+    res = SimpleNamespace(rates=rates, headline=("mmlu", "T2", "b"), events_dated=7)
+    pool = pt.pooled(res, min_lows=8)
+    assert pool["per_year"] == pytest.approx(np.sqrt(32.0))
+    assert (pool["spread_low"], pool["spread_high"]) == (2.0, 16.0)
+    assert pool["months_since_new_low"] == 23.0 and pool["months_since_newest_low"] == 1.0
+    assert pool["months_by_threshold"] == [("T1", 1.0), ("T2", 23.0), ("T3", 23.0), ("T4", 23.0)]
+    g = pt.glue_values(res, min_lows=8)
+    assert g["months_since_new_low"] == 23.0 and g["price_decline_per_year"] == pytest.approx(np.sqrt(32.0))
+    # the interval stays the median thresholds' (geometric mean of their ends): sqrt(2*4), sqrt(8*16)
+    assert (g["price_decline_low"], g["price_decline_high"]) == pytest.approx((np.sqrt(8.0), np.sqrt(128.0)))
+    # the other side: with the one fresh threshold the majority, the median wait is its month
+    res2 = SimpleNamespace(rates=rates.assign(months_since_new_low=[1.0, 1.0, 1.0, 23.0]), headline=res.headline,
+                           events_dated=7)
+    assert pt.pooled(res2, min_lows=8)["months_since_new_low"] == 1.0
+    from tokenfactory.inference_tax import chapter
+    assert chapter.months_by_threshold_text(pool["months_by_threshold"][:2]) == "T1: 1 month; T2: 23 months"

@@ -234,6 +234,21 @@ def interpolate_frontier(frontier: pd.DataFrame, speed: float) -> dict[str, Any]
     return out
 
 
+def measured_floor(frontier: pd.DataFrame, speed: float, strict: bool = False) -> float:
+    """The measured throughput per chip at the slowest measured speed at or above `speed` (strictly above
+    with `strict`): since throughput per chip only falls as speed rises, what the chip serves at `speed`
+    is at least that. NaN when nothing was measured that fast."""
+    if frontier.empty:
+        return float("nan")
+    s = frontier["speed"].to_numpy(float)
+    t = frontier["tps"].to_numpy(float)
+    ok = s > speed * (1 + 1e-9) if strict else s >= speed * (1 - 1e-9)
+    if not ok.any():
+        return float("nan")
+    i = int(np.argmin(np.where(ok, s, np.inf)))
+    return float(t[i])
+
+
 # --------------------------------------------------------------------------------------------------
 # C4 on every footing
 
@@ -276,14 +291,16 @@ def _footing_tables(g: pd.DataFrame, scenario: object) -> list[tuple[str, pd.Dat
     """The comparisons one (model, source, scenario) group holds: (label, per-accelerator best cost and
     throughput, newest date).
 
-    A latency-bounded or offline scenario (MLPerf) is one footing: every run kept the same bound. Runs
-    that state their speed per user (frontiers, as InferenceX publishes them) are compared only at one
-    speed: per prompt/completion length and precision, each accelerator's measured frontier is read at
-    the slowest speed every accelerator in the group reaches (no extrapolation), so that a chip measured
-    only at slow, cheap speeds is not set against one measured only at fast ones."""
+    A latency-bounded or offline scenario (MLPerf, or any row with a `tpot_bound_ms`) is one footing:
+    every run kept the same harness and bound, so each chip is compared at its own measured throughput
+    per chip, never interpolated to a common speed (a measured speed per user does not change that).
+    Other runs that state their speed per user (frontiers, as InferenceX publishes them) are compared
+    only at one speed: per prompt/completion length and precision, each accelerator's measured frontier
+    is read at the slowest speed every accelerator in the group reaches (no extrapolation), so that a
+    chip measured only at slow, cheap speeds is not set against one measured only at fast ones."""
     as_of = pd.to_datetime(g["as_of"], errors="coerce").max() if "as_of" in g else pd.NaT
     speeds = pd.to_numeric(g.get("tokens_per_s_per_user"), errors="coerce") if "tokens_per_s_per_user" in g else None
-    if speeds is None or speeds.isna().any():
+    if speeds is None or speeds.isna().any() or is_bounded_footing(g):
         best = g.groupby("accelerator").agg(usd=("usd_per_mtok", "min"), tps=("output_tokens_per_s_per_chip", "max"))
         return [(str(scenario), best, as_of)]
     out = []
@@ -308,6 +325,18 @@ def _footing_tables(g: pd.DataFrame, scenario: object) -> list[tuple[str, pd.Dat
                      f"{str(k.get('precision', '')).split(' ')[0]}, at {common:.0f} tokens/s per user")
             out.append((label, pd.DataFrame.from_dict(rows, orient="index"), as_of))
     return out
+
+
+def is_bounded_footing(g: pd.DataFrame) -> bool:
+    """True when a (model, source, scenario) group is one latency-bounded or offline footing: its source
+    is an MLPerf round, or any of its rows states the benchmark's bound on time per output token."""
+    src = g["source"].astype(str) if "source" in g else pd.Series([], dtype=str)
+    if src.str.startswith("MLPerf").any():
+        return True
+    if "tpot_bound_ms" in g:
+        bound = pd.to_numeric(g["tpot_bound_ms"], errors="coerce")
+        return bool((bound > 0).any())
+    return False
 
 
 def fmt_tokens(x: Any) -> str:

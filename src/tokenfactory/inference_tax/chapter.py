@@ -255,10 +255,18 @@ def throughput_at(arch: sv.Architecture, acc_row: pd.Series, p: Params, eff: sv.
     interp = analysis.interpolate_frontier(front, speed)
     measured = interp["tps"]
     basis = "measured" if np.isfinite(measured) else "modeled"
-    return {"tps": measured if basis == "measured" else modeled["output_tokens_per_s_per_chip"], "basis": basis,
+    tps = measured if basis == "measured" else modeled["output_tokens_per_s_per_chip"]
+    # slower than every measurement: the chip serves at least what it was measured serving faster, so a
+    # modeled headline below that is raised to it ("modeled, bounded by measurement")
+    floor = analysis.measured_floor(front, speed)
+    bounded = False
+    if basis == "modeled" and interp["status"] == "below" and np.isfinite(floor) and not (np.isfinite(tps) and tps >= floor):
+        tps, bounded = floor, True
+    return {"tps": tps, "basis": basis, "bounded": bounded,
             "measured": measured, "modeled": modeled["output_tokens_per_s_per_chip"], "serving": modeled,
             "points": pts, "frontier": front, "status": interp["status"], "measured_low": interp["low"],
-            "measured_high": interp["high"], "model_max_speed": sv.max_speed(arch, hw, wl, eff)}
+            "measured_high": interp["high"], "model_max_speed": sv.max_speed(arch, hw, wl, eff),
+            "floor": analysis.measured_floor(front, speed, strict=True), "ceiling": sv.ceiling_at(arch, hw, wl, speed)}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -372,10 +380,13 @@ MEASURED_SPREAD = 1.25
 
 
 def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float, basis: str = "modeled",
-                       variants: np.ndarray | None = None) -> list[m.Range]:
+                       variants: np.ndarray | None = None,
+                       clip: tuple[float, float] = (float("nan"), float("nan"))) -> list[m.Range]:
     """Plausible ranges (assumptions, listed in the Method). A modeled throughput varies by the
     calibration's held-out error (±2 sigma of log10(model/measured)) widened to contain every
-    structural variant of the model; a measured one by MEASURED_SPREAD."""
+    structural variant of the model; a measured one by MEASURED_SPREAD. Either is then clipped to
+    `clip` (at least the measured throughput at the slowest measured speed above the stated one, at
+    most the roofline and memory ceiling; NaN does not clip)."""
     tps = float(gpu["tokens_per_s"])
     if basis == "measured":
         lo, hi, label = tps / MEASURED_SPREAD, tps * MEASURED_SPREAD, "Throughput per chip (measured, assumed spread)"
@@ -386,6 +397,7 @@ def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float, basis
         lo = min([tps / k, *v]) if v.size else tps / k
         hi = max([tps * k, *v]) if v.size else tps * k
         label = "Throughput per chip (model error and structure)"
+    lo, hi = clip_between(lo, *clip), clip_between(hi, *clip)
     ranges = [
         m.Range("tokens_per_s", label, lo, hi, "tokens/s", log=True),
         m.Range("utilization", "Utilization", min(0.2, p.utilization), max(0.9, p.utilization), "fraction"),
@@ -409,6 +421,15 @@ def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float, basis
         r = gpu["rental_usd_per_hour"]
         ranges.append(m.Range("rental_usd_per_hour", "Rental price", r * 0.6, r * 1.5, "USD per chip-hour"))
     return ranges
+
+
+def clip_between(x: float, low: float, high: float) -> float:
+    """x clipped to [low, high]; a NaN bound does not clip."""
+    if np.isfinite(low):
+        x = max(x, low)
+    if np.isfinite(high):
+        x = min(x, high)
+    return x
 
 
 def engine_family(vendor: object, engine: str) -> str:
@@ -476,7 +497,7 @@ def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier
     """Cost per million output tokens of each measured point: its accelerator's rental price at one tier
     for all (or the price the source itself used) over its measured output throughput per chip."""
     cols = ["point_id", "source", "accelerator", "model", "scenario", "engine", "tokens_per_s_per_user",
-            "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok", "as_of", "input_tokens", "output_tokens", "precision"]
+            "output_tokens_per_s_per_chip", "usd_per_chip_hour", "usd_per_mtok", "as_of", "input_tokens", "output_tokens", "precision", "tpot_bound_ms"]
     if bench is None or bench.empty:
         return pd.DataFrame(columns=cols)
     b = bench.copy()
@@ -498,6 +519,39 @@ def measured_costs(bench: pd.DataFrame | None, rental: pd.DataFrame | None, tier
         if c not in b:
             b[c] = np.nan
     return b[cols].reset_index(drop=True)
+
+
+#: Sources whose as-of date is only a lower bound on when their figures were measured: InferenceX
+#: comparison pages show figures interpolated along a frontier that is re-run and updated in place, so
+#: the date filed is the day the stored copy shows, not the day of the runs.
+DATE_LOWER_BOUND_SOURCES = ("SemiAnalysis InferenceX",)
+
+
+def newest_footing_sentence(f: pd.DataFrame) -> str:
+    """The newest qualifying footing's cheapest and fastest chip (`analysis.c4_footings`, newest first).
+    When that footing's date is only a lower bound (an InferenceX comparison page), it says so and names
+    the footing that would be newest without such pages."""
+    if not len(f):
+        return "no footing qualifies"
+
+    def one(r: pd.Series) -> str:
+        return (f"({r['model']}, {r['source']}, {r['scenario']}) the cheapest is the {r['cheapest']} and the "
+                f"highest throughput per chip the {r['fastest']}")
+
+    top = f.iloc[0]
+    text = "on the newest " + one(top)
+    if str(top["source"]) in DATE_LOWER_BOUND_SOURCES:
+        day = pd.Timestamp(top["as_of"]).date().isoformat() if pd.notna(top["as_of"]) else "undated"
+        text += (f"; that footing is an InferenceX comparison page whose date ({day}) is a lower bound on when "
+                 f"its figures were measured")
+        rest = f[~f["source"].astype(str).isin(DATE_LOWER_BOUND_SOURCES)]
+        if len(rest):
+            r = rest.iloc[0]
+            rday = pd.Timestamp(r["as_of"]).date().isoformat() if pd.notna(r["as_of"]) else "undated"
+            text += f"; without it the newest, dated {rday}, is " + one(r)
+        else:
+            text += "; no other footing qualifies"
+    return text
 
 
 def cheapest_measured(costs: pd.DataFrame, footings: pd.DataFrame | None = None) -> dict[str, Any]:
@@ -533,32 +587,102 @@ BREAKEVEN_MIXES = (0.25, 1.0, 3.6, 8.0)
 BREAKEVEN_NRE_USD = tuple(np.geomspace(0.3e9, 2e9, 9))
 
 
+#: A structural variant that misses this chip's measured frontier by more than this factor (either way)
+#: at the measured speeds (the median of its misses over them) is ruled out by the page's own
+#: measurement and leaves the band. The median, not the worst: at the fastest measured speed every fit
+#: sits at its own speed limit (the ceiling guard lifts it just to there), where its throughput
+#: collapses; judged by the worst point, the default fit itself (×26 there for the B200) would go.
+VARIANT_MAX_MISS = 2.0
+
+VARIANT_COLUMNS = ["variant", "tokens_per_s_per_chip", "modeled_tokens_per_s_per_chip", "miss", "worst_miss", "kept"]
+
+
+def judge_variants(raw: list[tuple[str, float, Callable[[float], float]]], frontier: pd.DataFrame,
+                   floor: float, ceiling: float, max_miss: float = VARIANT_MAX_MISS) -> pd.DataFrame:
+    """Each variant (name, modeled throughput at the stated speed, throughput as a function of speed)
+    against the measured frontier: its miss at each measured speed (the factor, either way, between its
+    throughput and the measured one; infinite where it cannot reach that speed), kept when the median
+    of those misses (`miss`) is at most `max_miss` (`worst_miss` is reported beside it); its throughput
+    at the stated speed clipped to at least `floor` (the measured throughput at the slowest measured
+    speed above the stated one) and at most `ceiling` (the roofline and memory ceiling). NaN bounds do
+    not clip; with no frontier every variant is kept (miss 1)."""
+    rows = []
+    for name, t, at in raw:
+        misses = []
+        for sp, meas in zip(frontier.get("speed", []), frontier.get("tps", [])):
+            v = at(float(sp))
+            misses.append(max(v / meas, meas / v) if np.isfinite(v) and v > 0 else float("inf"))
+        miss = float(np.median(misses)) if misses else 1.0
+        worst = float(max(misses)) if misses else 1.0
+        c = t
+        if np.isfinite(c):
+            if np.isfinite(floor):
+                c = max(c, floor)
+            if np.isfinite(ceiling):
+                c = min(c, ceiling)
+        rows.append((name, c, t, miss, worst, bool(miss <= max_miss)))
+    return pd.DataFrame(rows, columns=VARIANT_COLUMNS)
+
+
+def months_by_threshold_text(months: list[tuple[str, float]]) -> str:
+    """Months since each pooled threshold's last new low, e.g. "MMLU ≥ 80: 23 months; GPQA ≥ 50: 2 months"."""
+    return "; ".join(f"{lab}: {fmt(mo)} month{'' if round(mo) == 1 else 's'}" for lab, mo in months) or "none"
+
+
+def variants_dropped_sentence(dropped: pd.DataFrame, head: dict[str, Any]) -> str:
+    """Which structural variants the measurement rules out, and the bounds every throughput is clipped to."""
+    if len(dropped):
+        names = ", ".join(f"{v} (×{fmt(w)})" if np.isfinite(w) else f"{v} (cannot reach the measured speeds)"
+                          for v, w in zip(dropped["variant"], dropped["miss"]))
+        text = (f"Dropped from the band because the measurement rules them out (they miss this chip's measured "
+                f"frontier by more than ×{fmt(VARIANT_MAX_MISS)}, the median over its measured speeds): {names}.")
+    else:
+        text = f"No structural variant misses this chip's measured frontier by more than ×{fmt(VARIANT_MAX_MISS)}."
+    lo, hi = head.get("floor", float("nan")), head.get("ceiling", float("nan"))
+    bounds = []
+    if np.isfinite(lo):
+        bounds.append(f"at least {fmt(lo)} tokens/s per chip (measured at the slowest measured speed above the stated one)")
+    if np.isfinite(hi):
+        bounds.append(f"at most {fmt(hi)} (the roofline and memory ceiling)")
+    if bounds:
+        text += " Every variant's and every draw's throughput is clipped to " + " and ".join(bounds) + "."
+    return text
+
+
 def structural_variants(p: Params, inputs: Inputs, pts: list[cal.Point], effs: dict[str, sv.Efficiency],
-                        arch: sv.Architecture, row: pd.Series) -> pd.DataFrame:
+                        arch: sv.Architecture, row: pd.Series, frontier: pd.DataFrame | None = None,
+                        floor: float = float("nan"), ceiling: float = float("nan")) -> pd.DataFrame:
     """The modeled throughput of the chosen chip under defensible alternative structures of the model:
     the default; a constant time per step (the old form); Blackwell MLPerf rows whose precision is not
     stated read as FP4 (NVIDIA states NVFP4 for some) instead of FP8; open engines' fit; the pooled fit.
-    Their spread enters the uncertainty band (the held-out error alone does not contain it)."""
+    Each is judged against this chip, model, precision and workload's measured `frontier` and clipped
+    to [floor, ceiling] (`judge_variants`); the kept ones' spread enters the uncertainty band (the
+    held-out error alone does not contain it)."""
     hw = cal.hardware(row, p.precision)
     wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
     fam, kind = engine_family(row["vendor"], p.engine), cal.model_kind(arch)
 
-    def tps(e: sv.Efficiency) -> float:
-        return sv.best_at_interactivity(arch, hw, wl, replace(e, memory_usable=p.memory_usable),
-                                        p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
-    out = [("default: overhead by batch and replica, " + fam, tps(cal.efficiency_for(effs, fam, kind)))]
+    def at_speed(e: sv.Efficiency) -> Callable[[float], float]:
+        e = replace(e, memory_usable=p.memory_usable)
+        return lambda sp: sv.best_at_interactivity(arch, hw, wl, e, sp)["output_tokens_per_s_per_chip"]
+
+    def one(name: str, e: sv.Efficiency) -> tuple[str, float, Callable[[float], float]]:
+        f = at_speed(e)
+        return (name, f(p.tokens_per_second_per_user), f)
+    out = [one("default: overhead by batch and replica, " + fam, cal.efficiency_for(effs, fam, kind))]
     try:
-        out.append(("constant overhead per step", tps(cal.fit_for(pts, fam, kind, p.memory_usable, "constant")[1])))
+        out.append(one("constant overhead per step", cal.fit_for(pts, fam, kind, p.memory_usable, "constant")[1]))
         blackwell = ("B200", "B300", "GB200", "GB300")
         relab = cal.relabel_precision(pts, inputs.tables["accelerators"], "fp4",
                                       lambda q: q.source.startswith("MLPerf") and any(b in q.accelerator for b in blackwell))
-        out.append(("Blackwell MLPerf rows read as FP4", tps(cal.fit_for(relab, fam, kind, p.memory_usable)[1])))
+        out.append(one("Blackwell MLPerf rows read as FP4", cal.fit_for(relab, fam, kind, p.memory_usable)[1]))
     except cal.CalibrationError:
         pass
     other = cal.OPEN if fam == cal.TRT else cal.TRT
-    out.append((f"{other} fit", tps(cal.efficiency_for(effs, other, kind))))
-    out.append(("all engines pooled", tps(effs["pooled"])))
-    return pd.DataFrame(out, columns=["variant", "tokens_per_s_per_chip"])
+    out.append(one(f"{other} fit", cal.efficiency_for(effs, other, kind)))
+    out.append(one("all engines pooled", effs["pooled"]))
+    front = frontier if frontier is not None else pd.DataFrame(columns=["speed", "tps"])
+    return judge_variants(out, front, floor, ceiling)
 
 
 def reference_volume(volumes: pd.DataFrame | None, provider: str, product: str) -> dict[str, Any]:
@@ -658,8 +782,28 @@ def newest_date(inputs: Inputs, tables: tuple[str, ...]) -> str:
     return str(max(dates).date()) if dates else "n/a"
 
 
+def check_speed(p: Params, inputs: Inputs) -> float | None:
+    """Refuse, before any fitting, a speed per user beyond the fastest measured for the selection (this
+    accelerator serving this model at this precision and prompt/completion lengths): read from the data
+    rows alone, in milliseconds, where the full check would come only after the calibration. Returns
+    that fastest measured speed (None when the selection has no measurement: the model alone speaks,
+    and `compute` checks the speed against it after fitting)."""
+    pts = analysis.measured_points(inputs.get("serving_benchmarks"), p.accelerator, p.reference_model, p.precision,
+                                   float(p.input_tokens), float(p.output_tokens))
+    if pts.empty:
+        return None
+    top = float(pts["speed"].max())
+    if p.tokens_per_second_per_user > top * (1 + 1e-9):
+        raise InputError(f"tokens_per_second_per_user: {p.tokens_per_second_per_user:g} is faster than "
+                         f"{p.accelerator} serves {p.reference_model} in the measurements (at most about {fmt(top)} "
+                         f"tokens/s per user at {p.precision.upper()}, {p.input_tokens:,} in / {p.output_tokens:,} "
+                         f"out); choose a lower speed")
+    return top
+
+
 def compute(p: Params, inputs: Inputs) -> Result:
     """The chapter's model at the parameters `p`."""
+    check_speed(p, inputs)       # cheap, before the calibration
     problems = dict(inputs.problems)
     # 1. efficiency, fitted to the measured points
     calib, eff_src = None, "fallback (no usable measurements)"
@@ -732,12 +876,17 @@ def compute(p: Params, inputs: Inputs) -> Result:
     program_tokens = asic_cost["tokens_per_s"] * 3600 * m.HOURS_PER_YEAR * p.utilization * p.asic_volume_units
     # 6. uncertainty: the model's held-out error, and its structural alternatives (overhead form,
     # precision labelling, engine family), enter the throughput's range
-    variants = structural_variants(p, inputs, pts, effs, arch, row) if calib is not None else pd.DataFrame(
-        columns=["variant", "tokens_per_s_per_chip", "usd_per_mtok"])
-    if len(variants):
-        variants["usd_per_mtok"] = [at(t) for t in variants["tokens_per_s_per_chip"]]
-    ranges = uncertainty_ranges(p, gpu_inp, sigma, head["basis"], variants["tokens_per_s_per_chip"].to_numpy(float))
-    mc = m.monte_carlo(gpu_inp, ranges, p.mc_draws, p.seed)
+    # each variant judged against the measured frontier (a miss beyond VARIANT_MAX_MISS drops it) and every
+    # throughput, variant or draw, clipped to [measured floor, roofline and memory ceiling]
+    clip = (head["floor"], head["ceiling"])
+    all_variants = structural_variants(p, inputs, pts, effs, arch, row, head["frontier"], *clip) \
+        if calib is not None else pd.DataFrame(columns=VARIANT_COLUMNS)
+    all_variants["usd_per_mtok"] = [at(t) for t in all_variants["tokens_per_s_per_chip"]]
+    variants = all_variants[all_variants["kept"].astype(bool)].reset_index(drop=True)
+    dropped = all_variants[~all_variants["kept"].astype(bool)].reset_index(drop=True)
+    ranges = uncertainty_ranges(p, gpu_inp, sigma, head["basis"], variants["tokens_per_s_per_chip"].to_numpy(float),
+                                clip=clip)
+    mc = m.monte_carlo(gpu_inp, ranges, p.mc_draws, p.seed, clip={"tokens_per_s": clip})
     # 7. accelerators compared, modeled and measured
     comp = accelerator_comparison(p, inputs, effs, margin, (p.reference_model, p.moe_model), p.tokens_per_second_per_user)
     costs = measured_costs(bench, inputs.get("rental_prices"), p.rental_tier)
@@ -777,7 +926,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "half_u_cost": analysis.cost_ratio_at_utilization(gpu_inp, 0.5),
         "nre_at_parity": analysis.nre_at_parity(p, ref_cost, asic_marg, float(program_tokens)),
         "owned_usd_per_chip_hour": owned_hour, "tco_usd_per_chip_hour": tco, "tco_source": tco_src,
-        "head": head, "ref_head": ref_head, "variants": variants, "footings": footings,
+        "head": head, "ref_head": ref_head, "variants": variants, "variants_dropped": dropped, "footings": footings,
         "points_usable": pts, "breakeven_grid": be_grid, "reference_volume": ref_vol, "flip_nre": flip_nre,
         "long_input": long_in, "long_input_cost": long_cost, "tpu_anchor": anchor, "mlperf_anchor": mlperf,
         "arch": arch, "hw": hw, "wl": wl,
@@ -1078,6 +1227,12 @@ def measured_texts(r: Result) -> dict[str, str]:
     if h["basis"] == "measured":
         basis = (f"measured: {p.accelerator}'s measured frontier ({ms['sources']}) read at {speed} tokens/s per user, "
                  f"between measured points")
+    elif h["status"] == "below" and h.get("bounded"):
+        basis = (f"modeled, bounded by measurement: the measured frontier for {p.accelerator} ({ms['sources']}) runs from "
+                 f"{fmt(h['measured_low'])} to {fmt(h['measured_high'])} tokens/s per user, none as slow as {speed}, and "
+                 f"the book does not extrapolate it; since throughput per chip only falls as speed rises, the "
+                 f"measurement bounds the cost at {speed} from above at {usd(ms['bound'])}, and the model's "
+                 f"{usd(h['cost_modeled'])} lies above that bound, so the headline is the bound")
     elif h["status"] == "below":
         basis = (f"modeled: the measured frontier for {p.accelerator} ({ms['sources']}) runs from "
                  f"{fmt(h['measured_low'])} to {fmt(h['measured_high'])} tokens/s per user, none as slow as {speed}, and "
@@ -1103,9 +1258,7 @@ def measured_texts(r: Result) -> dict[str, str]:
     f = x["footings"]
     split = footing_split_word(f)
     fast = footing_split_word(f, "claimant_fastest")
-    newest = (f"on the newest ({f.iloc[0]['model']}, {f.iloc[0]['source']}, {f.iloc[0]['scenario']}) the cheapest "
-              f"is the {f.iloc[0]['cheapest']} and the highest throughput per chip the {f.iloc[0]['fastest']}"
-              if len(f) else "no footing qualifies")
+    newest = newest_footing_sentence(f)
     li = x["long_input"]
     long_txt = (f"{usd(x['long_input_cost'])} per million output tokens ({li['basis']}"
                 + (f", frontier {fmt(li['measured_low'])} to {fmt(li['measured_high'])} tokens/s per user"
@@ -1127,6 +1280,7 @@ def measured_texts(r: Result) -> dict[str, str]:
         "flip_vs_nre": ("below" if flip is not None and flip < p.asic_nre_usd else "above") if flip is not None else "n/a",
         "structural_range": (f"{usd(x['variants']['usd_per_mtok'].min())} to {usd(x['variants']['usd_per_mtok'].max())}"
                              if len(x["variants"]) else "n/a"),
+        "variants_dropped": variants_dropped_sentence(x["variants_dropped"], x["head"]),
         "max_speed_sentence": (f"the model serves {p.reference_model} on {p.accelerator} up to {fmt(ms['max_model'])} "
                                "tokens/s per user" + (f", the measurements up to {fmt(ms['max_measured'])}"
                                                       if ms["max_measured"] else "")),
@@ -1221,7 +1375,7 @@ def measured_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     newest = f.iloc[0] if len(f) else None
     li = x["long_input"]
     return {
-        "cost_basis": (h["basis"], {}),
+        "cost_basis": (h["basis"], {"text": "modeled, bounded by measurement" if h.get("bounded") else h["basis"]}),
         "cost_per_mtok_measured_usd": opt(fin(h["cost_measured"]), text=usd(h["cost_measured"])),
         "cost_per_mtok_model_usd": opt(fin(h["cost_modeled"]), text=usd(h["cost_modeled"])),
         "cost_per_mtok_measured_bound_usd": opt(fin(ms["bound"]), text=usd(ms["bound"])),
@@ -1413,11 +1567,16 @@ def evidence_glue(r: Result, inputs: Inputs) -> tuple[dict[str, tuple[Any, dict[
     if pool is not None:
         words["price_pooled"] = (f"×{fmt(pool['per_year'])} cheaper per year (the median of {pool['n_thresholds']} "
                                  f"thresholds with at least {pool['min_lows']} new lows each: "
-                                 f"{', '.join(pool['thresholds'])}; 90% interval of the median threshold ×{fmt(pool['low'])} "
-                                 f"to ×{fmt(pool['high'])})")
+                                 f"{', '.join(pool['thresholds'])}; their own rates spread from ×{fmt(pool['spread_low'])} "
+                                 f"to ×{fmt(pool['spread_high'])}; 90% interval of the median threshold ×{fmt(pool['low'])} "
+                                 f"to ×{fmt(pool['high'])}"
+                                 + (f"; all on one benchmark, {pool['rates']['benchmark'].iloc[0]}, so they share models "
+                                    "and are not independent" if pool["rates"]["benchmark"].nunique() == 1 else "") + ")")
+        words["months_by_threshold"] = months_by_threshold_text(pool["months_by_threshold"])
     else:
         words["price_pooled"] = (f"not measurable: no threshold has {pt.MIN_POOLED_LOWS} new lows, so the single "
                                  "threshold of the parameters stands in")
+        words["months_by_threshold"] = "no threshold is pooled"
     side = pt.published_beside_pooled(pool, inputs.get("published_rates"))
     em = side["epoch_median"]
     values["price_decline_epoch_pooled"] = (em, {"text": f"×{fmt(em)}"} if em is not None else {"text": "n/a"})

@@ -476,10 +476,19 @@ def footings_table(r: Any) -> pd.DataFrame:
 
 
 def variants_table(r: Any) -> pd.DataFrame:
-    v = r.extras["variants"]
+    """Every structural variant: its throughput and cost (clipped to the measured floor and the ceiling),
+    its worst miss of the measured frontier and whether it stays in the band."""
+    dropped = r.extras.get("variants_dropped")
+    v = pd.concat([r.extras["variants"], dropped], ignore_index=True) if dropped is not None and len(dropped) \
+        else r.extras["variants"]
+    miss = v["miss"] if "miss" in v else pd.Series(np.nan, index=v.index)
+    kept = v["kept"] if "kept" in v else pd.Series(True, index=v.index)
     return pd.DataFrame({"Model structure": v["variant"],
                          "Tokens/s per chip": [fmt(x) for x in v["tokens_per_s_per_chip"]],
-                         "USD per million output tokens": [usd(x) for x in v["usd_per_mtok"]]})
+                         "USD per million output tokens": [usd(x) for x in v["usd_per_mtok"]],
+                         "Miss of the measured frontier (median)": [f"×{fmt(x)}" if np.isfinite(x) else "unreached"
+                                                                 for x in pd.to_numeric(miss)],
+                         "In the band": ["yes" if k else "no (ruled out)" for k in kept]})
 
 
 def breakeven_nre_r(r: Any) -> alt.Chart:

@@ -219,13 +219,15 @@ def tornado(inp: Mapping[str, Any], ranges: list[Range]) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("swing", ascending=False, ignore_index=True)
 
 
-def monte_carlo(inp: Mapping[str, Any], ranges: list[Range], draws: int, seed: int) -> dict[str, np.ndarray]:
+def monte_carlo(inp: Mapping[str, Any], ranges: list[Range], draws: int, seed: int,
+                clip: Mapping[str, tuple[float, float]] | None = None) -> dict[str, np.ndarray]:
     """Cost per token with every ranged input drawn at once (vectorized, seeded).
 
     Each input is drawn from a triangular distribution between its low and high with the mode at the
     default (log-triangular for inputs marked `log`): the default is the most likely value, the ends
     are plausible but rare. Inputs are drawn independently, which overstates the spread where they
-    move together (a cheaper chip usually also has less bandwidth).
+    move together (a cheaper chip usually also has less bandwidth). `clip` bounds the draws of an input
+    (key: (low, high); a NaN bound does not clip), e.g. a throughput the measurements rule out.
     """
     rng = np.random.default_rng(seed)
     sample = dict(inp)
@@ -236,6 +238,11 @@ def monte_carlo(inp: Mapping[str, Any], ranges: list[Range], draws: int, seed: i
             x = np.exp(rng.triangular(np.log(lo), np.log(mode), np.log(hi), draws)) if hi > lo else np.full(draws, mode)
         else:
             x = rng.triangular(lo, mode, hi, draws) if hi > lo else np.full(draws, mode)
+        lo_c, hi_c = (clip or {}).get(r.key, (np.nan, np.nan))
+        if np.isfinite(lo_c):
+            x = np.maximum(x, lo_c)
+        if np.isfinite(hi_c):
+            x = np.minimum(x, hi_c)
         sample[r.key] = x
     return cost_per_mtok(sample)
 

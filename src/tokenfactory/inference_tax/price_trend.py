@@ -41,7 +41,7 @@ Parameters of the entry point `price_trend_result` (for the chapter's Params):
 Outputs glued (`glue_values`): price_decline_per_year (headline multiplier per year: the median over the
 thresholds with at least `MIN_POOLED_LOWS` new lows, see `pooled`), price_decline_low, price_decline_high
 (the median threshold's 90% interval), price_points_fitted (new lows of the thresholds pooled),
-price_decline_thresholds (how many), months_since_new_low (from the most recent of their new lows to the
+price_decline_thresholds (how many), months_since_new_low (the median over them of the time from each one's last new low to the
 end of the price table), price_decline_single_* (the parameters' single threshold), price_events_dated
 (launches and price cuts with a date in the table).
 
@@ -397,10 +397,12 @@ def pooled(result: PriceTrendResult, basis: str | None = None, min_lows: int = M
     A median, not a joint fit: the thresholds share models (a cheap model that reaches GPT-4's MMLU
     score also reaches GPT-3's), so their points are not independent and a joint fit's interval
     would be too narrow. The interval is the median threshold's own (with an even count, the
-    geometric mean of the two middle thresholds' ends). `months_since_new_low` is the time from the
-    most recent new low among them to the end of the price table: a long wait means the running
-    minimum has stalled, which a fit on new lows alone cannot show. None when no threshold has
-    enough new lows."""
+    geometric mean of the two middle thresholds' ends); `spread_low`/`spread_high` are the lowest and
+    highest of the pooled thresholds' own rates. `months_since_new_low` is the median over the pooled
+    thresholds of the time from each one's last new low to the end of the price table (each one's in
+    `months_by_threshold`, the most recent in `months_since_newest_low`): a long wait means the running
+    minimum has stalled, which a fit on new lows alone cannot show, and the minimum would hide
+    thresholds that stalled while one other kept falling. None when no threshold has enough new lows."""
     basis = basis or result.headline[2]
     r = result.rates
     ok = r[(r["view"] == "Epoch AI method") & (r["basis"] == basis) & (r["points_fitted"] >= min_lows)
@@ -413,7 +415,12 @@ def pooled(result: PriceTrendResult, basis: str | None = None, min_lows: int = M
     gm = lambda c: float(10 ** np.log10(mid[c].astype(float)).mean())  # noqa: E731
     return {"per_year": float(10 ** np.median(ok["_log"])), "low": gm("low"), "high": gm("high"),
             "thresholds": list(ok.sort_index()["threshold_label"]), "n_thresholds": k, "points": int(ok["points_fitted"].sum()),
-            "months_since_new_low": float(ok["months_since_new_low"].min()), "basis": basis, "min_lows": min_lows,
+            "spread_low": float(ok["per_year"].min()), "spread_high": float(ok["per_year"].max()),
+            "months_since_new_low": float(np.median(ok["months_since_new_low"].astype(float))),
+            "months_since_newest_low": float(ok["months_since_new_low"].min()),
+            "months_by_threshold": [(str(lab), float(mo)) for lab, mo in
+                                    zip(ok.sort_index()["threshold_label"], ok.sort_index()["months_since_new_low"])],
+            "basis": basis, "min_lows": min_lows,
             "rates": ok.drop(columns="_log").reset_index(drop=True)}
 
 

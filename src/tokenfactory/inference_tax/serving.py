@@ -294,6 +294,15 @@ def roofline_ceiling(arch: Architecture, hw: Hardware, wl: Workload) -> float:
     return hw.peak_tflops * 1e12 / flops_per_output
 
 
+def ceiling_at(arch: Architecture, hw: Hardware, wl: Workload, tokens_per_s_per_user: float | None) -> float:
+    """Output tokens/s per chip no system can exceed at a speed per user of at least the target: the
+    step-level roofline with the peaks fully used (MBU = MFU = 1), no time outside it and all memory
+    usable, and never above `roofline_ceiling`. NaN when even that cannot reach the speed."""
+    ideal = Efficiency(1.0, 1.0, 0.0, memory_usable=1.0)
+    t = best_at_interactivity(arch, hw, wl, ideal, tokens_per_s_per_user)["output_tokens_per_s_per_chip"]
+    return float(min(t, roofline_ceiling(arch, hw, wl))) if np.isfinite(t) else float("nan")
+
+
 def frontier(arch: Architecture, hw: Hardware, wl: Workload, eff: Efficiency,
              speeds: np.ndarray) -> pd.DataFrame:
     """Throughput per chip at each target speed per user (the curve InferenceX draws)."""
