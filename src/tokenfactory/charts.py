@@ -256,18 +256,13 @@ _GLYPH = {"text": 9.6, "subtitle": 6.5}
 
 def _wrap_live(expr: str, glyph: float, lines: int = 3) -> str:
     """A Vega expression wrapping the text of `expr` (a title that follows the controls) to the
-    chart's container, in up to `lines` lines, breaking at spaces."""
-    n = f"max(12, floor((containerSize()[0] - 10) / {glyph}))"
-
-    def wrapped(s: str, left: int) -> str:
-        if left == 1:
-            return s
-        cut = f"lastindexof(substring({s}, 0, {n} + 1), ' ')"
-        k = f"({cut} > 0 ? {cut} : {n})"
-        head, rest = f"substring({s}, 0, {k})", f"substring({s}, {k} + 1)"
-        return f"(length({s}) <= {n} ? {s} : {head} + '\\n' + {wrapped(rest, left - 1)})"
-
-    return f"split({wrapped(f'({expr})', lines)}, '\\n')"
+    chart's container, breaking at spaces. One regular expression with the line length in it, so the
+    text's expression appears once (a recursive split repeated it at every level: a 300 kB title on
+    the claims page). `lines` is kept for the callers; the text is never cut."""
+    n = f"(containerSize()[0] > 0 ? max(12, floor((containerSize()[0] - 10) / {glyph})) : 80)"
+    pattern = f"regexp('(.{{1,' + {n} + '}})(\\\\s+|$)', 'g')"
+    wrapped = f"replace(replace(({expr}), {pattern}, '$1\\n'), regexp('\\n+$', ''), '')"
+    return f"split({wrapped}, '\\n')"
 
 
 def _wrap_part(value: Any, key: str) -> Any:
