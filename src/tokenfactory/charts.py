@@ -12,6 +12,7 @@ import hashlib
 import html
 import itertools
 import json
+import math
 from typing import Any, Iterable
 
 import altair as alt
@@ -200,6 +201,14 @@ def _min_font(node: Any) -> Any:
     return node
 
 
+def _short(value: Any) -> Any:
+    """A float with four significant digits (more than a chart or its tooltip shows): a
+    float's seventeen digits in every row made up much of a page's weight."""
+    if isinstance(value, float) and math.isfinite(value) and value != 0:
+        return float(f"{value:.4g}")
+    return value
+
+
 def prune_data(spec: dict) -> dict:
     """The chart's named datasets without the columns the chart never uses: a column is kept when
     its name appears anywhere in the rest of the spec (encodings, transforms, expressions,
@@ -219,7 +228,7 @@ def prune_data(spec: dict) -> dict:
             continue
         columns = {c for r in rows for c in r}
         drop = {c for c in columns if c not in rest and not any(ch in c for ch in ".[]\\")}
-        pruned[name] = [{k: v for k, v in r.items() if k not in drop} for r in rows] if drop else rows
+        pruned[name] = [{k: _short(v) for k, v in r.items() if k not in drop} for r in rows]
     return {**spec, "datasets": pruned}
 
 

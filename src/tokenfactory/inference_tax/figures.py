@@ -243,14 +243,21 @@ def market_check(hosts: pd.DataFrame, modeled: float, p10: float, p90: float, mo
 def parity(table: pd.DataFrame, heldout_text: str, share_text: str) -> alt.LayerChart:
     """Model against measurement for every measured point, held-out prediction (each source scored by
     a fit on the others), with the ×2 band."""
-    df = table.dropna(subset=["modeled_heldout"]).copy()
+    pts_all = table.dropna(subset=["modeled_heldout"])
+    # one point per source, chip, model and precision: the median of its runs (a point per run, 460 of
+    # them, made the page heavier than a phone should load; the errors in the title use every run)
+    keys = [k for k in ("source", "accelerator", "model", "precision") if k in pts_all]
+    df = (pts_all.groupby(keys, dropna=False).agg(measured=("measured", "median"),
+                                                  modeled_heldout=("modeled_heldout", "median"),
+                                                  runs=("measured", "size")).reset_index())
     lo = float(min(df["measured"].min(), df["modeled_heldout"].min()) / 1.5)
     hi = float(max(df["measured"].max(), df["modeled_heldout"].max()) * 1.5)
     band = pd.DataFrame({"x": np.geomspace(lo, hi, 20)})
     band["lo"], band["hi"] = band["x"] / 2, band["x"] * 2
     title = charts.title(f"Held out, the model misses measured throughput by a median {heldout_text}",
                          ["Output tokens/s per chip: modeled (each source predicted by a fit on the others) "
-                          "against measured, log scales;", f"{share_text} of points within ×2 (grey band)"])
+                          "against measured, log scales; one point per source, chip, model and precision (median of",
+                          f"its runs); {share_text} of runs within ×2 (grey band)"])
     scale = alt.Scale(type="log", domain=[lo, hi])
     base = alt.Chart(band, title=title, width=WIDTH - 60, height=360)
     area = base.mark_area(opacity=0.25, color=charts.MUTED).encode(
@@ -262,12 +269,11 @@ def parity(table: pd.DataFrame, heldout_text: str, share_text: str) -> alt.Layer
         color=alt.Color("accelerator:N", title="Accelerator", scale=charts.category_scale(sorted(df["accelerator"].unique())),
                         legend=alt.Legend(columns=2, labelLimit=200, orient="bottom")),
         shape=alt.Shape("source:N", title="Source", legend=alt.Legend(columns=2, labelLimit=220, orient="bottom")),
-        tooltip=[alt.Tooltip("point_id:N", title="Point"), alt.Tooltip("source:N", title="Source"),
+        tooltip=[alt.Tooltip("source:N", title="Source"),
                  alt.Tooltip("accelerator:N", title="Accelerator"), alt.Tooltip("model:N", title="Model"),
-                 alt.Tooltip("precision:N", title="Precision"),
-                 alt.Tooltip("tokens_per_s_per_user:Q", title="Tokens/s per user", format=".3r"),
-                 alt.Tooltip("measured:Q", title="Measured tokens/s per chip", format=",.0f"),
-                 alt.Tooltip("modeled_heldout:Q", title="Modeled (held out)", format=",.0f")])
+                 alt.Tooltip("precision:N", title="Precision"), alt.Tooltip("runs:Q", title="Runs"),
+                 alt.Tooltip("measured:Q", title="Measured tokens/s per chip (median)", format=",.0f"),
+                 alt.Tooltip("modeled_heldout:Q", title="Modeled, held out (median)", format=",.0f")])
     return alt.layer(area, diag, pts)
 
 
@@ -317,10 +323,14 @@ def comparison(comp: pd.DataFrame, speed: float, pricing: str) -> alt.Chart:
 
 
 def measured_costs(costs: pd.DataFrame, footing: str) -> alt.Chart:
-    df = costs.copy()
+    # one point per accelerator, model and source: its cheapest measured run (a strip of
+    # every run, 850 of them, made the page heavier than a phone should load and hid nothing more)
+    keys = [k for k in ("accelerator", "model", "source") if k in costs]
+    df = costs.sort_values("usd_per_mtok").groupby(keys, as_index=False, dropna=False).head(1) if keys else costs.copy()
     title = charts.title("Measured throughput, priced at sourced rental rates",
                          ["USD per million output tokens = $ per chip-hour / (measured output tokens/s per chip x 3,600) "
-                          "x 10^6, log scale;", f"the cheapest on the widest common footing: {footing}"])
+                          "x 10^6, log scale;", "the cheapest run of each chip, model and source; "
+                          f"the cheapest on the newest footing: {footing}"])
     return alt.Chart(df, title=title, width=WIDE_LABELS, height=alt.Step(22)).mark_point(filled=True, size=60).encode(
         y=alt.Y("accelerator:N", title=None, sort="x", axis=alt.Axis(labelLimit=200)),
         x=alt.X("usd_per_mtok:Q", title="USD per million output tokens (log scale)", scale=alt.Scale(type="log")),
