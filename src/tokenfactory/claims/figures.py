@@ -169,6 +169,8 @@ def threshold_control(grid: pd.DataFrame, start: str = "catch_up_months_max", st
         color=alt.Color("verdict:N", scale=color, legend=None), shape=alt.Shape("verdict:N", scale=shape, legend=None),
         tooltip=[alt.Tooltip("n:O", title="claim (number)"), alt.Tooltip("verdict:N", title="verdict"),
                  alt.Tooltip("flipped:N", title="flipped from the page's verdict")])
-    rings = base.transform_filter("datum.flipped").mark_point(size=620, filled=False, strokeWidth=2,
+    # the rings only mark a flip the dots already show (their tooltip says so): decorative, hidden from
+    # screen readers (axe: an unlabelled symbol group)
+    rings = base.transform_filter("datum.flipped").mark_point(size=620, filled=False, strokeWidth=2, aria=False,
                                                                color=charts.TEXT).encode(y=y, x="verdict:N")
     return alt.layer(dots.add_params(par, step), rings).properties(width=300, height=330, title=title)
