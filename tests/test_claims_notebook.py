@@ -22,8 +22,8 @@ def _glued_text_keys() -> set[str]:
     sensitivity.glue_flips)."""
     import pandas as pd
 
-    inputs = chapter.Inputs(ledger.load(), {}, {})
-    r = chapter.compute(Params(), inputs, {"compute_gap": {"x": 1}})
+    inputs = chapter.Inputs(ledger.load(), {}, {}, {"compute_gap": {"x": 1}})
+    r = chapter.compute(Params(), inputs)
     keys = {f"{k}_txt" for k in chapter.glue_values(r)} | {f"{k}_txt" for k in chapter.texts(r)}
     return keys | {f"{k}_txt" for k in sensitivity.GLUED_KEYS}
 
@@ -48,7 +48,7 @@ def test_summary_page_uses_only_glued_claims_keys_with_the_text_format():
 
 
 def test_the_counts_cover_the_six_verdicts_and_sum_to_twelve():
-    r = chapter.compute(Params(), chapter.Inputs(ledger.load(), {}, {}), {"compute_gap": {"x": 1}})
+    r = chapter.compute(Params(), chapter.Inputs(ledger.load(), {}, {}, {"compute_gap": {"x": 1}}))
     g = chapter.glue_values(r)
     keys = ("claims_supported", "claims_partly", "claims_not_supported", "claims_inconclusive",
             "claims_unverifiable", "claims_not_testable")

@@ -30,7 +30,7 @@ CHAPTER_NOTEBOOKS = ("compute_gap", "inference_tax", "tapeout", "flywheel")
 
 def _ledger_verdicts(upstream: dict) -> dict[str, str]:
     """The ledger's verdicts as the claims chapter computes and glues them."""
-    r = claims_chapter.compute(ClaimsParams(), claims_chapter.load(load), upstream)
+    r = claims_chapter.compute(ClaimsParams(), claims_chapter.load(load, upstream))
     return {k[len("verdict_"):].upper(): v for k, (v, _) in claims_chapter.glue_values(r).items()
             if k.startswith("verdict_c")}
 

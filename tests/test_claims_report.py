@@ -69,7 +69,7 @@ def test_the_evidence_table_uses_plain_words_and_says_what_each_check_does():
 
 
 def test_every_claim_glues_its_verdict_and_its_reason():
-    r = chapter.compute(P, chapter.Inputs(ledger.load(), {}, {}), UPSTREAM)
+    r = chapter.compute(P, chapter.Inputs(ledger.load(), {}, {}, UPSTREAM))
     g = chapter.glue_values(r)
     for i in range(1, 13):
         assert f"verdict_c{i}" in g and f"verdict_reason_c{i}" in g
@@ -112,7 +112,7 @@ def test_threshold_grid_skips_values_a_parameter_does_not_allow():
 
 
 def test_the_live_control_carries_its_checks_and_its_controls():
-    r = chapter.compute(P, chapter.Inputs(ledger.load(), {}, {}), UPSTREAM)
+    r = chapter.compute(P, chapter.Inputs(ledger.load(), {}, {}, UPSTREAM))
     checks = chapter.control_checks(r)
     assert checks[0] == {"set": {"thr": chapter.CONTROL_START, "k": 0}, "expect": ["At 12 months,", "0 verdicts flip"]}
     from tokenfactory.claims import figures

@@ -10,6 +10,7 @@ import pytest
 
 from tokenfactory.compute_gap import chapter, figures
 from tokenfactory.compute_gap.params import Params
+from tokenfactory.formatting import fmt
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "compute_gap.ipynb"
 KEYS = {"open_lag_months_latest", "open_lag_months_average", "open_lag_trend_months_per_year", "score_gap_latest",
@@ -44,9 +45,9 @@ def _tables():
     return t
 
 
-def run(p, tables, problems=None, other_draws=200):
+def run(p, tables, problems=None):
     """The chapter on tables given as a dict (missing tables empty)."""
-    return chapter.compute(p, chapter.Inputs(tables, problems or {}), other_draws=other_draws)
+    return chapter.compute(p, chapter.Inputs(tables, problems or {}))
 
 
 def _params(**kw):
@@ -56,7 +57,7 @@ def _params(**kw):
 
 
 def test_results_keys_exact_and_hand_values():
-    res = run(_params(), _tables(), other_draws=100)
+    res = run(_params(), _tables())
     r = res.results()
     assert set(r) == KEYS
     assert r["score_gap_latest"] == 10  # 70 - 60
@@ -67,19 +68,38 @@ def test_results_keys_exact_and_hand_values():
     assert r["leadership_window_median_days"] == 274
 
 
-def test_another_benchmark_changes_the_numbers():
-    a = run(_params(benchmark="gpqa_diamond"), _tables(), other_draws=100).results()
-    b = run(_params(benchmark="mmlu"), _tables(), other_draws=100).results()
-    assert a["score_gap_latest"] != b["score_gap_latest"]
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def test_each_benchmark_gives_its_own_hand_computed_gap_lags_and_trend():
+    # GPQA Diamond: closed 40, 50, 70; open 38, 52, 60 -> latest gap 70 - 60 = 10. C1 (40) and C2 (50) are
+    # matched within one point by O2 (52, 2024-01-01): 365 and 122 days; C3 (70) is never matched, so its
+    # lag is censored at the data's date 2025-06-01: at least 365 days. Two exact lags: no trend is fitted.
+    a = run(_params(benchmark="gpqa_diamond"), _tables())
+    assert a.results()["score_gap_latest"] == 10
+    assert list(a.main.lags["censored"]) == [False, False, True]
+    assert a.main.lags["lag_months"].to_numpy() == pytest.approx(np.array([365, 122, 365]) / DAYS_PER_MONTH)
+    assert np.isnan(a.main.trend.slope)
+    # MMLU: closed 86, 88, 90; open 80, 87, 89 -> gap 90 - 89 = 1. C1 matched by O2 (87 >= 85): 365 days; C2
+    # by O2 (87 >= 87): 122 days; C3 by O3 (89 >= 89, 2024-10-01): 122 days; none censored.
+    b = run(_params(benchmark="mmlu"), _tables())
+    assert b.results()["score_gap_latest"] == 1
+    assert not b.main.lags["censored"].any()
+    y = np.array([365, 122, 122]) / DAYS_PER_MONTH
+    assert b.main.lags["lag_months"].to_numpy() == pytest.approx(y)
+    # without censored records the censored (Tobit) fit is ordinary least squares: an independent np.polyfit
+    x = np.array([2023.0, 2023 + 243 / 365, 2024 + 152 / 366])   # 2023-01-01, 2023-09-01, 2024-06-01
+    assert b.main.trend.slope == pytest.approx(np.polyfit(x, y, 1)[0], rel=0.01)
+    assert b.main.trend.slope < 0   # the lags fall from 12 to 4 months
 
 
 def test_open_definition_changes_the_open_set():
-    res = run(_params(open_definition="open_only"), _tables(), other_draws=100)
+    res = run(_params(open_definition="open_only"), _tables())
     assert "O1" not in set(res.main.scores.model)
 
 
 def test_missing_tables_degrade_to_nan_not_failure():
-    res = run(_params(), {}, {"benchmark_scores": "file is missing"}, other_draws=100)
+    res = run(_params(), {}, {"benchmark_scores": "file is missing"})
     r = res.results()
     assert set(r) == KEYS and all(np.isnan(v) for v in r.values())
     for name in ["frontier_chart", "gap_chart", "lag_chart", "leadership_chart", "capex_chart", "compute_chart",
@@ -87,17 +107,28 @@ def test_missing_tables_degrade_to_nan_not_failure():
         getattr(figures, name)(res).to_dict()
 
 
-def test_charts_build_with_computed_titles():
-    res = run(_params(), _tables(), other_draws=100)
+def _title(chart) -> str:
+    return json.dumps(chart.to_dict().get("title"))
+
+
+def test_chart_titles_state_the_hand_computed_findings():
+    res = run(_params(), _tables())
     spec = figures.frontier_chart(res).to_dict()
-    assert "10 percentage points" in json.dumps(spec["title"])
+    assert "10 percentage points" in json.dumps(spec["title"])   # 70 - 60
     assert any(p.get("name") == "bench" for p in spec["params"])
-    for name in ["gap_chart", "lag_chart", "leadership_chart", "capex_chart", "indexed_chart"]:
-        assert "title" in json.dumps(getattr(figures, name)(res).to_dict())
+    # best closed minus best open to date: 40 - 38 = 2 (O1, May 2023), 50 - 38 = 12, 50 - 52 = -2 (O2, Jan 2024),
+    # 70 - 52 = 18, 70 - 60 = 10 at the end
+    assert "went from 2 to a low of -2 (Jan 2024), then back to 10 percentage points" in _title(figures.gap_chart(res))
+    # two caught-up records only (C3 is never matched): too few for a trend
+    assert "too few caught-up records" in _title(figures.lag_chart(res))
+    # spells of 243 and 274 days and one still running: Kaplan-Meier median 274 days (270 to two figures)
+    assert "median 270 days" in _title(figures.leadership_chart(res))
+    # capex 30 + 50 = 80 in 2023, 50 + 70 = 120 in 2024: +50% a year
+    assert "grew 50% a year, 2023-2024, to USD 120 billion" in _title(figures.capex_chart(res))
 
 
 def test_glue_values_cover_the_results():
-    res = run(_params(), _tables(), other_draws=100)
+    res = run(_params(), _tables())
     g = chapter.glue_values(res)
     assert GLUED <= set(g)
 
@@ -113,13 +144,13 @@ def test_params_bounds_and_window():
 
 
 def test_leadership_start_drops_earlier_spells_and_keeps_whole_history_for_comparison():
-    res = run(_params(leadership_start="2023-06-01"), _tables(), other_draws=100)
+    res = run(_params(leadership_start="2023-06-01"), _tables())
     # C1 (from 2023-01-01) is left out: C2 ended after 274 days, C3 still leads (censored)
     assert list(res.windows.model) == ["C2", "C3"]
     assert res.window_median_days == 274 and res.leadership_start == pd.Timestamp("2023-06-01")
     assert len(res.windows_all) == 3 and res.window_median_all_days == 274
     # window_start later than leadership_start: the later date applies
-    late = run(_params(leadership_start="2023-01-01", window_start="2023-06-01"), _tables(), other_draws=100)
+    late = run(_params(leadership_start="2023-01-01", window_start="2023-06-01"), _tables())
     assert late.leadership_start == pd.Timestamp("2023-06-01")
 
 
@@ -131,15 +162,15 @@ def test_leadership_start_is_validated():
 
 
 def test_capex_table_has_each_company_and_the_total():
-    res = run(_params(), _tables(), other_draws=100)
+    res = run(_params(), _tables())
     tab = figures.capex_table(res)
     assert list(tab["Company"]) == ["Amazon", "Alphabet", "Total"]
     assert tab.iloc[-1]["Growth per year"] == "50%" and "2023 (USD bn)" in tab
-    assert figures.capex_table(run(_params(), {}, other_draws=100)).empty
+    assert figures.capex_table(run(_params(), {})).empty
 
 
 def test_tolerance_grid_and_small_sample_fit_text():
-    res = run(_params(), _tables(), other_draws=100)
+    res = run(_params(), _tables())
     assert list(res.tolerance_grid["tolerance"]) == list(chapter.TOLERANCE_GRID)
     # a wider tolerance finds the closed frontier at today's open level earlier: the backward lag never shrinks
     assert res.tolerance_grid["current_lag"].is_monotonic_increasing
@@ -147,16 +178,39 @@ def test_tolerance_grid_and_small_sample_fit_text():
 
 
 def test_selector_titles_follow_the_selected_benchmark():
-    res = run(_params(), _tables(), other_draws=100)
+    res = run(_params(), _tables())
     expr = figures.frontier_chart(res).to_dict()["title"]["text"]["expr"]
     # one title per benchmark, chosen by the selector's value
     assert 'bench === "gpqa_diamond"' in expr and "MMLU: the best closed model leads" in expr
     assert "GPQA Diamond: the best closed model leads the best open one by 10 percentage points" in expr
 
 
-def test_new_charts_state_their_numbers():
-    res = run(_params(), _tables(), other_draws=100)
-    assert "averaged over time" in json.dumps(figures.lag_average_chart(res).to_dict()["title"])
+def test_the_time_averaged_lag_is_the_area_under_the_sawtooth():
+    """The backward lag (GPQA Diamond, tolerance 1) by hand: O1 (38) reaches C1's level (40, 2023-01-01) on
+    2023-05-01, so the lag grows from 120 to 365 days until O2 (52) arrives on 2024-01-01; no closed model has
+    reached 51 until C3 on 2024-06-01, so the lag is 0 for 152 days; from then (O3, 60, is also first reached
+    by C3) it grows from 0 to 365 days at the data's date 2025-06-01. The mean over the 762 days is
+    (245 * 242.5 + 152 * 0 + 365 * 182.5) / 762 = 165.4 days = 5.43 months (the chapter samples weekly)."""
+    res = run(_params(), _tables())
+    la = res.lag_averages
+    assert la.average == pytest.approx((245 * 242.5 + 365 * 182.5) / 762 / DAYS_PER_MONTH, abs=0.15)
+    assert la.series["lag_months"].iloc[-1] == pytest.approx(365 / DAYS_PER_MONTH)
+    title = _title(figures.lag_average_chart(res))
+    # the title states both numbers: the average (as glued) and the lag on the data's last day (12 months)
+    assert f"open models are {fmt(la.average, sig=2)} months behind" in title
+    assert "on the data's last day, 12 months" in title
+
+
+def test_the_interval_level_reaches_every_interval_and_its_text():
+    """One parameter sets the level of every interval the chapter computes; a narrower level gives a
+    narrower interval around the same point estimate, and the glued text follows it."""
+    tables = _tables()
+    wide, narrow = run(_params(benchmark="mmlu"), tables), run(_params(benchmark="mmlu", interval_level=0.5), tables)
+    assert wide.main.trend.slope == narrow.main.trend.slope
+    assert narrow.main.trend.low >= wide.main.trend.low and narrow.main.trend.high <= wide.main.trend.high
+    assert chapter.glue_values(wide)["interval_level"] == (0.9, {"text": "90%"})
+    assert chapter.glue_values(narrow)["interval_level"][1] == {"text": "50%"}
+    assert "50% interval" in _title(figures.lag_chart(narrow)) and "90%" not in _title(figures.lag_chart(narrow))
 
 
 def test_defaults_that_rest_on_a_data_row_agree_with_it():

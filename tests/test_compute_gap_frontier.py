@@ -136,6 +136,17 @@ def test_lag_trend_is_seeded():
     assert t1.low <= t1.slope <= t1.high
 
 
+def test_lag_trend_level_and_no_bootstrap():
+    """The same draws read at a lower level give a nested interval; without draws (the benchmarks no page
+    shows a trend for) the point estimate is the same and the interval is unknown."""
+    lags = pd.DataFrame({"date": pd.to_datetime(["2023-01-01", "2023-06-01", "2024-01-01", "2024-06-01", "2025-01-01"]),
+                         "lag_months": [12.0, 10.0, 7.0, 6.0, 4.0], "censored": [False] * 4 + [True]})
+    t90, t50 = frontier.lag_trend(lags, 300, 7, level=0.9), frontier.lag_trend(lags, 300, 7, level=0.5)
+    assert t90.slope == t50.slope and t90.low < t50.low <= t50.high < t90.high
+    t0 = frontier.lag_trend(lags, 0, 7)
+    assert t0.slope == t90.slope and np.isnan(t0.low) and np.isnan(t0.high) and t0.draws_ok == 0
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 1000), st.floats(0, 100), st.booleans()), min_size=2, max_size=25),
        st.floats(0, 10), st.floats(0, 10))

@@ -10,18 +10,19 @@ D = pd.to_datetime
 
 
 def test_bracket_text_follows_the_signs():
-    # the review's case: censored fit +0.81, both ordinary fits negative -> they do not bracket it
-    t = chapter.bracket_text(0.81, -3.5, -2.6)
-    assert "bracket" not in t and "both lie below it" in t and "-3.5" in t and "-2.6" in t
-    assert "bracket it" in chapter.bracket_text(-3.0, -3.5, -2.6)
-    assert "both lie above it" in chapter.bracket_text(-5.0, -3.5, -2.6)
-    assert "cannot" in chapter.bracket_text(np.nan, -3.5, -2.6)
+    # synthetic: censored fit +1.5, both ordinary fits negative -> they do not bracket it
+    t = chapter.bracket_text(1.5, -4.2, -1.7)
+    assert "bracket" not in t and "both lie below it" in t and "-4.2" in t and "-1.7" in t
+    assert "bracket it" in chapter.bracket_text(-3.0, -4.2, -1.7)
+    assert "both lie above it" in chapter.bracket_text(-5.0, -4.2, -1.7)
+    assert "cannot" in chapter.bracket_text(np.nan, -4.2, -1.7)
 
 
 def test_compare_word():
-    assert chapter.compare_word(12.7, 3.0, 5.3) == "longer than"
-    assert chapter.compare_word(1.0, 3.0, 5.3) == "shorter than"
-    assert chapter.compare_word(4.0, 3.0, 5.3) == "within"
+    assert chapter.compare_word(9.0, 2.0, 6.0) == "longer than"
+    assert chapter.compare_word(1.0, 2.0, 6.0) == "shorter than"
+    assert chapter.compare_word(4.0, 2.0, 6.0) == "within"
+    assert chapter.compare_word(2.0, 2.0, 6.0) == "within"   # the ends belong to the range
 
 
 def test_oldest_unmatched_is_the_earliest_censored_record():
@@ -33,11 +34,11 @@ def test_oldest_unmatched_is_the_earliest_censored_record():
 
 
 def test_gap_path_reports_the_low_and_its_date():
-    g = pd.DataFrame({"date": D(["2023-01-01", "2024-06-07", "2026-04-16"]), "gap": [12.0, 1.9, 11.3]})
+    g = pd.DataFrame({"date": D(["2021-01-01", "2021-03-15", "2021-09-30"]), "gap": [8.0, 0.5, 6.4]})
     path = chapter.gap_path(g)
-    assert path["min"] == 1.9 and path["min_date"] == pd.Timestamp("2024-06-07")
+    assert path["min"] == 0.5 and path["min_date"] == pd.Timestamp("2021-03-15")
     t = chapter.gap_path_text(path, "ECI points")
-    assert t == "went from 12 to a low of 1.9 (Jun 2024), then back to 11 ECI points"
+    assert t == "went from 8 to a low of 0.5 (Mar 2021), then back to 6.4 ECI points"
     mono = chapter.gap_path_text(chapter.gap_path(g.assign(gap=[12.0, 8.0, 5.0])), "points")
     assert mono == "went from 12 to 5 points"
 
@@ -57,24 +58,27 @@ def test_median_effect_text_says_unchanged_when_unchanged():
 def test_spearman_direction_uses_the_reported_test():
     assert chapter.spearman_direction(-0.8, 0.01, 0.05) == "shorten"
     assert chapter.spearman_direction(0.8, 0.01, 0.05) == "lengthen"
-    t = chapter.spearman_direction(0.095, 0.82, 0.05)
+    t = chapter.spearman_direction(0.2, 0.6, 0.05)
     assert t.startswith("show no significant trend") and "longer" in t
 
 
 def test_merging_spells_can_lower_the_km_median():
-    # model spells 12, 35, 20, 37, 7, 1, 14, 48 (+ one open): median 14; merged by lab: 12, 92, 7, 1, 62 open
+    # synthetic spells of 10, 30, 25, 40, 6, 2, 16, 45 days (+ one still open): sorted 2, 6, 10, 16, ... so the
+    # Kaplan-Meier median is the fourth, 16. Merged by lab: A 10, B 95, A 6, B 2, A 61 (open): events at 2, 6, 10
+    # bring survival to 0.8, 0.6, 0.4 (five at risk): median 10
     spells = pd.DataFrame({
         "model": list("abcdefghi"),
-        "organization": ["G", "O", "O", "O", "G", "O", "G", "G", "G"],
-        "start_date": D(["2024-08-01", "2024-08-13", "2024-09-17", "2024-10-07", "2024-11-13", "2024-11-20",
-                         "2024-11-21", "2024-12-05", "2025-01-22"]),
-        "end_date": D(["2024-08-13", "2024-09-17", "2024-10-07", "2024-11-13", "2024-11-20", "2024-11-21",
-                       "2024-12-05", "2025-01-22", "2025-01-22"]),
+        "organization": ["A", "B", "B", "B", "A", "B", "A", "A", "A"],
+        "start_date": D(["2021-01-01", "2021-01-11", "2021-02-10", "2021-03-07", "2021-04-16", "2021-04-22",
+                         "2021-04-24", "2021-05-10", "2021-06-24"]),
+        "end_date": D(["2021-01-11", "2021-02-10", "2021-03-07", "2021-04-16", "2021-04-22", "2021-04-24",
+                       "2021-05-10", "2021-06-24", "2021-06-24"]),
         "censored": [False] * 8 + [True]})
     spells["days"] = (spells["end_date"] - spells["start_date"]).dt.days.astype(float)
+    assert list(spells["days"]) == [10, 30, 25, 40, 6, 2, 16, 45, 0]
     merged = leadership.by_organization(spells)
-    assert list(merged["days"]) == [12, 92, 7, 1, 62]
-    assert leadership.median_days(spells) == 14 and leadership.median_days(merged) == 12
+    assert list(merged["days"]) == [10, 95, 6, 2, 61]
+    assert leadership.median_days(spells) == 16 and leadership.median_days(merged) == 10
     assert chapter.mean_days(merged) > chapter.mean_days(spells)
 
 
@@ -99,3 +103,34 @@ def test_compute_sensitivity_rows():
     out = chapter.compute_sensitivity(tc, D("2026-12-31"), variants)
     assert len(out) == len(variants)
     assert out["growth"].iloc[1] == pytest.approx(10 ** (4 / (2024.0 - 2015.41)), rel=0.2)
+
+
+def test_interval_levels_are_written_from_their_numbers():
+    assert chapter.level_text(0.9) == "90%" and chapter.level_text(0.975) == "97.5%"
+    refs = {"a": {"interval": "90% confidence interval"}, "b": {"interval": "a 95 % credible interval"},
+            "c": {"interval": ""}}
+    assert chapter.interval_level_of(refs, "a") == 0.9 and chapter.interval_level_of(refs, "b") == 0.95
+    assert np.isnan(chapter.interval_level_of(refs, "c")) and np.isnan(chapter.interval_level_of(refs, "missing"))
+
+
+def test_the_window_fit_text_states_its_level():
+    # ten spells whose length halves every year: a log-linear change of -50% per year, interval at the level asked
+    wt = leadership.WindowTrend(-0.9, 0.001, 12, -0.5, -0.6, -0.4)
+    assert "-50% per year (80% interval -60% to -40%)" in chapter.window_fit_text(wt, 0.8)
+
+
+def test_compute_and_window_intervals_widen_with_the_level():
+    """Student's t intervals of a log-linear fit: a higher level gives a wider interval around the same
+    point; with exact points the interval shrinks to the point (limit case)."""
+    from tokenfactory.compute_gap import compute as spend
+
+    years = D(["2018-01-01", "2019-07-01", "2020-01-01", "2021-06-01", "2022-03-01", "2023-09-01"])
+    noisy = pd.DataFrame({"model": list("abcdef"), "publication_date": years, "frontier": True,
+                          "training_compute_flop": [1e21, 5e21, 3e22, 4e22, 6e23, 2e24]})
+    f50, _ = spend.compute_growth(noisy, True, level=0.5)
+    f95, _ = spend.compute_growth(noisy, True, level=0.95)
+    assert f50.growth == f95.growth and f95.low < f50.low < f50.growth < f50.high < f95.high
+    x = frontier.decimal_year(years)
+    exact = noisy.assign(training_compute_flop=10 ** (20 + 0.5 * (x - 2018)))   # x10 every two years
+    fe, _ = spend.compute_growth(exact, True, level=0.99)
+    assert fe.growth == pytest.approx(10 ** 0.5) and fe.low == pytest.approx(fe.high)

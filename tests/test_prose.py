@@ -3,7 +3,7 @@
 A number a reader sees in text must be glued from a result (`{glue:text}`), so that it changes when
 the result does. The allow-list in tokenfactory.prose is short and explicit: names that contain
 digits (H100, GPT-4, Llama 3.3 70B), claim ids (C1..C12), dates in citations, quotations of a
-source, and method notation (a 90% interval).
+source, and method notation (a standard error); an interval's level is glued.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ def test_no_typed_number_in_prose(name):
 @pytest.mark.parametrize("text, hits", [
     ("The lag is {glue:text}`lag_txt` on an H100 serving Llama 3.3 70B (C9).", 0),
     ("GPT-4 and DeepSeek-V3 ([Epoch AI, 2024](https://epoch.ai/x)), as of March 2025, 2025-03-01.", 0),
-    ("A 90% interval; the source says \"about 4x a year\".", 0),
+    ("A {glue:text}`level_txt` interval; the source says \"about 4x a year\".", 0),
+    ("The trend is -2 months per year (90% interval -3 to -1).", 4),   # an interval's level is glued too
     ("The lag is 12.7 months.", 1),
     ("Utilization matters: 60% of peak, and 3 programs.", 2),
     ("Growth since 2018 is fast.", 1),

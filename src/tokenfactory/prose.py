@@ -26,10 +26,10 @@ ALLOWED_NAMES = (
     r"\b(?:BF|FP|INT)\d+\b|\blog(?:10|2)\b|\bsoft-L1\b",      # number formats, logarithms, a loss
 )
 
-#: Method conventions and notation that are not results: an interval's level, a standard error,
-#: months per year in an exponent, "1 +" in a formula, a ratio written n:1, FLOPs per parameter.
+#: Method conventions and notation that are not results: a standard error, months per year in an
+#: exponent, "1 +" in a formula, a ratio written n:1, FLOPs per parameter. An interval's level is not
+#: here: it is a parameter or a source's statement, glued like any number.
 ALLOWED_NOTATION = (
-    r"\b(?:90|95)% (?:bootstrap |confidence |credible )?intervals?\b",
     r"±1 standard errors?",
     r"/12\b",
     r"\(1 [+−-] ",

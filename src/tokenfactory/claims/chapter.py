@@ -32,17 +32,20 @@ class Inputs:
     tables: Mapping[str, pd.DataFrame]
     #: tables that could not be read, with the reason (the rules that need them become inconclusive)
     problems: Mapping[str, str] = field(default_factory=dict)
+    #: the other chapters' results (chapter -> key -> value), as the pipeline hands them to the page
+    upstream: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
-def load(loader: Callable[[str], pd.DataFrame]) -> Inputs:
-    """The ledger and the tables; a table that fails to load becomes a named problem, not a crash."""
+def load(loader: Callable[[str], pd.DataFrame], upstream: Mapping[str, Mapping[str, Any]] | None = None) -> Inputs:
+    """The ledger, the tables and the other chapters' results; a table that fails to load becomes a
+    named problem, not a crash."""
     tables, problems = {}, {}
     for name in TABLES:
         try:
             tables[name] = loader(name)
         except Exception as exc:  # noqa: BLE001 - any failure to read a table is reported, not raised
             problems[name] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return Inputs(ledger_mod.load(), tables, problems)
+    return Inputs(ledger_mod.load(), tables, problems, dict(upstream or {}))
 
 
 def tokens_per_year(volumes: pd.DataFrame) -> pd.DataFrame:
@@ -100,11 +103,13 @@ class Result:
         return next(v for v in self.verdicts if v.claim.id == claim_id)
 
 
-def compute(p: Params, inputs: Inputs, upstream: Mapping[str, Mapping[str, Any]] | None) -> Result:
-    ev = evidence_mod.collect(upstream).with_facts(facts(inputs, p))
+def compute(p: Params, inputs: Inputs) -> Result:
+    """Every claim's verdict on the upstream results in `inputs` and the facts of the tables."""
+    ev = evidence_mod.collect(inputs.upstream).with_facts(facts(inputs, p))
     verdicts = rules.assess(inputs.ledger, ev, p)
-    return Result(p, ev, verdicts, sensitivity.flips(verdicts, ev, p), sensitivity.choices_frame(verdicts, ev, p),
-                  dict(inputs.problems), sensitivity.threshold_grid(verdicts, ev, p))
+    return Result(p=p, evidence=ev, verdicts=verdicts, flips=sensitivity.flips(verdicts, ev, p),
+                  choices=sensitivity.choices_frame(verdicts, ev, p), problems=dict(inputs.problems),
+                  thresholds=sensitivity.threshold_grid(verdicts, ev, p))
 
 
 def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:

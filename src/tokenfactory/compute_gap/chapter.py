@@ -10,9 +10,10 @@ page says what is missing instead of failing.
 
 from __future__ import annotations
 
+import re
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,8 @@ def references(frame: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
             "value": float(r.value), "low": float(r.low) if pd.notna(r.low) else float("nan"),
             "high": float(r.high) if pd.notna(r.high) else float("nan"), "unit": str(r.unit), "what": str(r.what),
             "url": str(r.source_url).split(" ; ")[0], "window_start": r.window_start, "window_end": r.window_end,
-            "as_of": r.as_of}
+            "as_of": r.as_of, "interval": str(getattr(r, "interval", "") if pd.notna(getattr(r, "interval", None))
+                                              else "")}
     return out
 
 
@@ -104,6 +106,8 @@ class BenchmarkResult:
 
 def analyse_benchmark(tables: dict[str, pd.DataFrame], p: Params, benchmark: str, rng_seed: int | None = None,
                       draws: int | None = None) -> BenchmarkResult:
+    """One benchmark's frontiers, gap, catch-up lags and lag trend; the trend's bootstrap takes `draws`
+    resamples (default `p.bootstrap_draws`; 0: the point estimate alone, its interval NaN)."""
     start, end = pd.Timestamp(p.window_start), pd.Timestamp(p.window_end)
     sel_all = frontier.select_scores(tables["benchmark_scores"], tables["models"], benchmark, p.open_kinds,
                                      start, end)
@@ -118,7 +122,8 @@ def analyse_benchmark(tables: dict[str, pd.DataFrame], p: Params, benchmark: str
     recs = frontier.records(sel)
     gap = frontier.gap_series(sel_all if benchmark == frontier.ELO else sel, end=stop)
     lags = frontier.catch_up_lags(sel, p.catch_up_tolerance, stop)
-    trend = frontier.lag_trend(lags, draws or p.bootstrap_draws, p.seed if rng_seed is None else rng_seed)
+    trend = frontier.lag_trend(lags, p.bootstrap_draws if draws is None else draws,
+                               p.seed if rng_seed is None else rng_seed, level=p.interval_level)
     last = frontier.latest_exact_lag(lags)
     return BenchmarkResult(
         benchmark=benchmark, scores=sel, all_snapshots=sel_all, records=recs, gap=gap, lags=lags, trend=trend,
@@ -142,8 +147,9 @@ class Inputs:
     problems: dict[str, str] = field(default_factory=dict)
 
 
-def load(loader: Callable[[str], pd.DataFrame]) -> Inputs:
-    """Every table that loads; the others become empty frames with a named problem."""
+def load(loader: Callable[[str], pd.DataFrame], upstream: Mapping[str, Any] | None = None) -> Inputs:
+    """Every table that loads; the others become empty frames with a named problem. The chapter reads
+    nothing from other chapters: `upstream` (the one signature of every chapter) is ignored."""
     frames, problems = load_tables(loader)
     base = empty_tables()
     return Inputs({k: frames.get(k, base[k]) for k in TABLES}, problems)
@@ -267,15 +273,20 @@ def newest_statement(tables: dict[str, pd.DataFrame]) -> pd.Timestamp | None:
     return max(dates) if dates else None
 
 
-def compute(p: Params, inputs: Inputs, other_draws: int = 200) -> Result:
-    """Everything the chapter shows. Benchmarks other than `p.benchmark` (for the selector chart)
-    get a cheaper bootstrap (`other_draws`); their intervals are not glued."""
+#: Bootstrap draws for the benchmarks other than `p.benchmark`: none. The selector charts show their
+#: scores, frontiers and gaps, never their lag trend, so only the chosen benchmark's trend is bootstrapped.
+OTHER_BENCHMARK_DRAWS = 0
+
+
+def compute(p: Params, inputs: Inputs) -> Result:
+    """Everything the chapter shows. Benchmarks other than `p.benchmark` (for the selector charts)
+    are analysed without the trend's bootstrap (`OTHER_BENCHMARK_DRAWS`): no page shows their trend."""
     base = empty_tables()
     tables = {k: inputs.tables.get(k, base[k]) for k in TABLES}
     refs = references(tables["published_estimates"])
     start, end = pd.Timestamp(p.window_start), pd.Timestamp(p.window_end)
     main = analyse_benchmark(tables, p, p.benchmark)
-    others = {b: analyse_benchmark(tables, p, b, draws=other_draws) for b in BENCHMARKS if b != p.benchmark}
+    others = {b: analyse_benchmark(tables, p, b, draws=OTHER_BENCHMARK_DRAWS) for b in BENCHMARKS if b != p.benchmark}
 
     # leadership spells from the later of window_start and leadership_start (the online-Elo era before
     # 2024-06-29 is noisy); the whole window's median is kept for comparison on the page
@@ -283,6 +294,7 @@ def compute(p: Params, inputs: Inputs, other_draws: int = 200) -> Result:
     w = leadership.windows(tables["leaderboard_leaders"], p.leaderboard, lead_start, end)
     ow = leadership.by_organization(w)
     w_all = leadership.windows(tables["leaderboard_leaders"], p.leaderboard, start, end)
+    trend_w, trend_all = (leadership.window_trend(w, p.interval_level), leadership.window_trend(w_all, p.interval_level))
     power = leadership.trend_power(w, p.window_trend_reference, p.power_simulations, p.seed,
                                    alpha=p.window_trend_alpha, target=p.window_power_target)
 
@@ -301,14 +313,14 @@ def compute(p: Params, inputs: Inputs, other_draws: int = 200) -> Result:
     nv = spend.nvidia_data_center(tables["nvidia_financials"])
     nv_growth = spend.total_growth(nv.rename(columns={"dc_usd_bn": "total"}).assign(complete=True, guidance=False))
     fit, rows = spend.compute_growth(tables["training_compute"], p.compute_frontier_only,
-                                       pd.Timestamp(f"{p.compute_since_year}-01-01"), end)
+                                     pd.Timestamp(f"{p.compute_since_year}-01-01"), end, level=p.interval_level)
 
     runs = spend.classify_runs(tables["training_compute"], tables["models"], p.open_kinds)
     runs = runs[runs["publication_date"] <= end]
     run_end = runs["publication_date"].max() if len(runs) else None
-    gap_now = spend.compute_gap(runs, run_end, p.bootstrap_draws, p.seed)
+    gap_now = spend.compute_gap(runs, run_end, p.bootstrap_draws, p.seed, level=p.interval_level)
     epoch_at = ref(refs, "epoch_2024_lag_months", "as_of")
-    gap_epoch = (spend.compute_gap(runs, pd.Timestamp(epoch_at), p.bootstrap_draws, p.seed)
+    gap_epoch = (spend.compute_gap(runs, pd.Timestamp(epoch_at), p.bootstrap_draws, p.seed, level=p.interval_level)
                  if epoch_at is not None and pd.notna(epoch_at) else None)
     series_start = pd.Timestamp(f"{p.compute_since_year}-01-01")
     gap_series = spend.compute_gap_series(runs, series_start, run_end) if run_end is not None else pd.DataFrame()
@@ -324,11 +336,13 @@ def compute(p: Params, inputs: Inputs, other_draws: int = 200) -> Result:
         yr = rows["publication_date"].dt.year
         series["Largest training run"] = rows.groupby(yr)["training_compute_flop"].max().cummax().astype(float)
     idx = spend.indexed(series) if series else spend.indexed({})
-    return Result(p, main, others, w, ow, leadership.median_days(w), leadership.median_days(ow),
-                  leadership.window_trend(w), cv, ct, growth, nv, nv_growth, fit, rows, idx, dict(inputs.problems),
-                  leadership_start=lead_start, windows_all=w_all,
+    return Result(params=p, main=main, others=others, windows=w, org_windows=ow,
+                  window_median_days=leadership.median_days(w), org_window_median_days=leadership.median_days(ow),
+                  window_trend=trend_w, capex_values=cv, capex_total=ct, capex_growth=growth, nvidia=nv,
+                  nvidia_growth=nv_growth, compute_fit=fit, compute_rows=rows, indexed=idx,
+                  problems=dict(inputs.problems), leadership_start=lead_start, windows_all=w_all,
                   window_median_all_days=leadership.median_days(w_all),
-                  window_trend_all=leadership.window_trend(w_all),
+                  window_trend_all=trend_all,
                   capex_by_company=spend.company_growth(cv, growth.first_year, growth.last_year),
                   tolerance_grid=tolerance_sensitivity(main.scores, main.end, TOLERANCE_GRID),
                   compute_variants=compute_sensitivity(tables["training_compute"], end, compute_variants(refs)),
@@ -519,6 +533,7 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "lag_direction": (direction(m.trend.low, m.trend.high, "shrinking", "growing"), {}),
         "n_records": (m.trend.n, {}), "n_censored": (m.trend.n_censored, {}),
         "draws": (p.bootstrap_draws, {}), "draws_ok": (m.trend.draws_ok, {}),
+        "interval_level": (p.interval_level, {"text": level_text(p.interval_level)}),
         "slope_exact_only": (m.naive["slope_exact_only"], {"unit": "months per year"}),
         "slope_bounds_as_exact": (m.naive["slope_bounds_as_exact"], {"unit": "months per year"}),
         "gap_first": (m.gap["gap"].iloc[0] if len(m.gap) else float("nan"), {"unit": unit}),
@@ -543,7 +558,7 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
                                   else "n/a", {}),
         "leadership_data_end": (res.windows_all["end_date"].max().date().isoformat() if len(res.windows_all)
                                 else "n/a", {}),
-        "window_fit": (wt.change_per_year, {"text": window_fit_text(wt)}),
+        "window_fit": (wt.change_per_year, {"text": window_fit_text(wt, p.interval_level)}),
         "n_spells_all": (len(res.windows_all), {}),
         "window_mean_days": (mean_days(res.windows), {"unit": "days"}),
         "org_window_mean_days": (mean_days(res.org_windows), {"unit": "days"}),
@@ -634,6 +649,9 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
             opts = {"pct": True} if est["unit"] == "fraction" else {"text": fmt_x(v)} \
                 if est["unit"] == "x per year" else {"unit": est["unit"]}
             out[name] = (v, opts)
+        lv = interval_level_of(r, key)
+        if np.isfinite(lv):   # the level the source states for its interval ("90% confidence interval")
+            out[f"ref_{key}_level"] = (lv, {"text": level_text(lv)})
         out[f"ref_{key}_date"] = (_iso(est["as_of"]), {"text": pd.Timestamp(est["as_of"]).strftime("%B %Y")
                                                       if est["as_of"] is not None and pd.notna(est["as_of"]) else "n/a"})
         # the window of data the estimate covers, as the prose names it ("January 2023"): the row's own columns
@@ -765,7 +783,8 @@ def texts(res: Result) -> dict[str, str]:
     ref_growth = ref(r, COMPUTE_REFERENCE)
     if np.isfinite(cf.low) and np.isfinite(cf.high) and np.isfinite(ref_growth):
         word = "faster than" if cf.low > ref_growth else "slower than" if cf.high < ref_growth else "consistent with"
-        clause = " (the 90% interval excludes it)" if word != "consistent with" else " (the 90% interval includes it)"
+        lv = level_text(p.interval_level)
+        clause = f" (the {lv} interval excludes it)" if word != "consistent with" else f" (the {lv} interval includes it)"
     else:
         word, clause = "not comparable with", ""
     since = ref(r, COMPUTE_REFERENCE, "window_start")
@@ -845,13 +864,25 @@ def median_effect_text(median_now: float, median_other: float) -> str:
 MIN_SPELLS_FOR_FIT = 10
 
 
-def window_fit_text(wt: leadership.WindowTrend) -> str:
+def level_text(level: float) -> str:
+    """An interval's level as the page writes it: 0.9 -> "90%", 0.975 -> "97.5%"."""
+    return f"{round(100 * level, 1):g}%"
+
+
+def interval_level_of(refs: dict[str, dict[str, Any]], key: str) -> float:
+    """The level of a published estimate's interval, read from its `interval` text ("90% confidence
+    interval" -> 0.9); NaN when the estimate or its stated level is missing."""
+    m = re.search(r"(\d+(?:\.\d+)?)\s*%", str(refs.get(key, {}).get("interval") or ""))
+    return float(m.group(1)) / 100 if m else float("nan")
+
+
+def window_fit_text(wt: leadership.WindowTrend, level: float = 0.9) -> str:
     """The log-linear change of window length per year, as a clause for the prose (or why not)."""
     from ..formatting import fmt
     if wt.n < MIN_SPELLS_FOR_FIT or not np.isfinite(wt.change_per_year):
         return (f"with {wt.n} completed spells a log-linear fit of their length would be uninformative "
                 f"(fewer than {MIN_SPELLS_FOR_FIT}), so none is reported")
-    return (f"a log-linear fit gives {fmt(wt.change_per_year, pct=True)} per year (90% interval "
+    return (f"a log-linear fit gives {fmt(wt.change_per_year, pct=True)} per year ({level_text(level)} interval "
             f"{fmt(wt.change_low, pct=True)} to {fmt(wt.change_high, pct=True)})")
 
 

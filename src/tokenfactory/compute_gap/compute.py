@@ -129,7 +129,8 @@ def nvidia_data_center(nv: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ComputeFit:
-    """log10(training FLOP) = a + b * year; `growth` = 10**b per year with its 90 % interval."""
+    """log10(training FLOP) = a + b * year; `growth` = 10**b per year with its interval (`level`,
+    two-sided, Student's t)."""
 
     growth: float
     low: float
@@ -140,8 +141,8 @@ class ComputeFit:
 
 
 def compute_growth(tc: pd.DataFrame, frontier_only: bool, start: pd.Timestamp | None = None,
-                   end: pd.Timestamp | None = None) -> tuple[ComputeFit, pd.DataFrame]:
-    """Least-squares growth of training compute per year and the rows used."""
+                   end: pd.Timestamp | None = None, level: float = 0.9) -> tuple[ComputeFit, pd.DataFrame]:
+    """Least-squares growth of training compute per year, its two-sided interval at `level`, and the rows used."""
     d = tc[tc["training_compute_flop"].notna() & (tc["training_compute_flop"] > 0)].copy()
     if frontier_only and "frontier" in d:
         d = d[d["frontier"].fillna(False).astype(bool)]
@@ -158,7 +159,7 @@ def compute_growth(tc: pd.DataFrame, frontier_only: bool, start: pd.Timestamp | 
     if np.ptp(x) == 0:
         return ComputeFit(nan, nan, nan, len(d), nan, nan), d
     fit = stats.linregress(x, y)
-    t = stats.t.ppf(0.95, len(d) - 2)
+    t = stats.t.ppf((1 + level) / 2, len(d) - 2)
     return ComputeFit(10 ** fit.slope, 10 ** (fit.slope - t * fit.stderr), 10 ** (fit.slope + t * fit.stderr),
                       len(d), fit.intercept, fit.slope), d
 

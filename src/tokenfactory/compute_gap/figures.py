@@ -161,12 +161,12 @@ def gap_chart(res: chapter.Result) -> alt.Chart:
     return (zero + line).add_params(sel).properties(width=W, height=260, title=charts.title(t, sub))
 
 
-def _band_top(tr, d: pd.DataFrame) -> float:
+def _band_top(tr, d: pd.DataFrame, level: float) -> float:
     """The highest point of the trend's bootstrap band over the records' dates (for the y domain)."""
     if not np.isfinite(tr.slope):
         return float("nan")
     yrs = np.linspace(d["year"].min(), d["year"].max(), 40)
-    return float(np.nanmax(frontier.trend_band(tr, yrs)[["fit", "high"]].to_numpy()))
+    return float(np.nanmax(frontier.trend_band(tr, yrs, level)[["fit", "high"]].to_numpy()))
 
 
 def lag_chart(res: chapter.Result) -> alt.Chart:
@@ -180,7 +180,7 @@ def lag_chart(res: chapter.Result) -> alt.Chart:
     d["status"] = np.where(d["censored"], "not yet caught up (lag at least)", "caught up")
     d["open_model"] = d["open_model"].fillna("none yet")
     d["year"] = frontier.decimal_year(d["date"])
-    tr = m.trend
+    tr, lv = m.trend, chapter.level_text(res.params.interval_level)
     if np.isfinite(tr.slope):
         direction = "is shrinking" if tr.high < 0 else "is growing" if tr.low > 0 else "shows no clear trend"
         t = f"{name}: the open-model lag {direction} ({_n(tr.slope)} months per year)"
@@ -188,8 +188,8 @@ def lag_chart(res: chapter.Result) -> alt.Chart:
         t = f"{name}: too few caught-up records to fit a trend of the lag"
     sub = [f"Months until an open model came within {_n(res.params.catch_up_tolerance)} {unit} of each closed record.",
            "Hollow triangles with arrows: not yet reached by the data's end, so the lag is at least the value shown.",
-           f"Line and band: censored (Tobit) fit and its {res.params.bootstrap_draws}-draw bootstrap 90% band;",
-           f"90% interval of the slope: {_n(tr.low)} to {_n(tr.high)} months per year."]
+           f"Line and band: censored (Tobit) fit and its {res.params.bootstrap_draws}-draw bootstrap {lv} band;",
+           f"{lv} interval of the slope: {_n(tr.low)} to {_n(tr.high)} months per year."]
     caught, pending = "caught up: exact lag", "not yet caught up: lag at least this"
     d["status"] = np.where(d["censored"], pending, caught)
     x = alt.X("date:T", title="Date of the closed record")
@@ -199,7 +199,7 @@ def lag_chart(res: chapter.Result) -> alt.Chart:
            alt.Tooltip("open_date:T", title="Open model released"),
            alt.Tooltip("lag_months:Q", title="Lag (months)", format=".1f"), alt.Tooltip("status:N", title="Status")]
     color = charts.OKABE_ITO[3]  # vermillion: apart from the blue fit
-    ytop = float(np.nanmax(np.r_[d["lag_months"].to_numpy(float) + 3.0, _band_top(tr, d)]))
+    ytop = float(np.nanmax(np.r_[d["lag_months"].to_numpy(float) + 3.0, _band_top(tr, d, res.params.interval_level)]))
     yscale = alt.Scale(domain=[0, float(np.ceil(ytop / 5.0) * 5)], nice=False)
     pts = alt.Chart(d).mark_point(size=90, strokeWidth=2).encode(
         x=x, y=alt.Y("lag_months:Q", title="Catch-up lag (months)", scale=yscale),
@@ -220,7 +220,7 @@ def lag_chart(res: chapter.Result) -> alt.Chart:
     layers = [end_rule, end_text, stems, heads, pts]
     if np.isfinite(tr.slope):
         yrs = np.linspace(d["year"].min(), d["year"].max(), 40)
-        band = frontier.trend_band(tr, yrs)
+        band = frontier.trend_band(tr, yrs, res.params.interval_level)
         band["date"] = pd.to_datetime((band["year"] - 1970) * units.DAYS_PER_YEAR, unit="D", origin="unix")
         # a lag cannot be negative: the band is cut at zero, and the subtitle says so
         cut = bool((band["low"] < 0).any())
@@ -333,7 +333,8 @@ def compute_chart(res: chapter.Result) -> alt.Chart:
     f = res.compute_fit
     if rows.empty:
         return _empty("No training-compute rows are loaded.")
-    t = (f"Frontier training compute grew ×{_n(f.growth)} a year (90% interval ×{_n(f.low)} to ×{_n(f.high)})"
+    t = (f"Frontier training compute grew ×{_n(f.growth)} a year ({chapter.level_text(res.params.interval_level)} "
+         f"interval ×{_n(f.low)} to ×{_n(f.high)})"
          if np.isfinite(f.growth) else "Training compute of notable models")
     sub = [f"Training compute of {'frontier ' if res.params.compute_frontier_only else ''}models, FLOP (log scale), "
            f"{res.params.compute_since_year} onward; line: least-squares fit of log10 FLOP on date."]
@@ -448,7 +449,7 @@ def compute_gap_chart(res: chapter.Result) -> alt.Chart:
          f"that size {_n(g.lag_months, unit='months')} earlier")
     sub = [f"Training compute (FLOP, log scale) of each run with known weights access; lines: largest run to date, "
            f"closed (solid) and open weights (dashed), to {chapter._iso(g.at)}.",
-           f"90% bootstrap interval over which runs the table holds: ratio {chapter.fmt_x(g.ratio_low)} to "
+           f"{chapter.level_text(res.params.interval_level)} bootstrap interval over which runs the table holds: ratio {chapter.fmt_x(g.ratio_low)} to "
            f"{chapter.fmt_x(g.ratio_high)}, lag {_n(g.lag_low)} to {_n(g.lag_high, unit='months')}."]
     end = pd.Timestamp(g.at)
     steps = pd.concat([rec, rec.sort_values("publication_date").groupby("group").tail(1).assign(publication_date=end)],

@@ -385,7 +385,8 @@ def lag_trend(lags: pd.DataFrame, draws: int, seed: int, level: float = 0.9) -> 
     """Trend of the catch-up lag (months per year), censored regression, with a seeded pairs bootstrap.
 
     Each bootstrap draw resamples the closed records with replacement (numpy Generator seeded with
-    `seed`) and refits; draws in which the slope is not identified are dropped and counted.
+    `seed`) and refits; draws in which the slope is not identified are dropped and counted. With
+    `draws=0` only the point estimate is fitted (its interval is NaN).
     """
     if lags.empty:
         return Trend(float("nan"), float("nan"), float("nan"), 0, 0, 0)
@@ -393,10 +394,12 @@ def lag_trend(lags: pd.DataFrame, draws: int, seed: int, level: float = 0.9) -> 
     y = lags["lag_months"].to_numpy(float)
     c = lags["censored"].to_numpy(bool)
     a, b = tobit_fit(x, y, c)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(x), size=(draws, len(x)))
-    ab = bootstrap_fits(x, y, c, idx)
-    ab = ab[np.isfinite(ab).all(axis=1)]
+    if draws > 0:
+        rng = np.random.default_rng(seed)
+        ab = bootstrap_fits(x, y, c, rng.integers(0, len(x), size=(draws, len(x))))
+        ab = ab[np.isfinite(ab).all(axis=1)]
+    else:
+        ab = np.empty((0, 2))
     ok = ab[:, 1]
     if len(ok) < max(20, draws // 10) or not np.isfinite(b):
         lo = hi = float("nan")

@@ -89,7 +89,7 @@ def median_days(w: pd.DataFrame) -> float:
 @dataclass(frozen=True)
 class WindowTrend:
     """Spearman rank correlation of window length with start date (completed windows), and the
-    least-squares slope of log window length per year with its 90 % interval."""
+    least-squares slope of log window length per year with its two-sided interval (`window_trend`'s level)."""
 
     rho: float
     p_value: float
@@ -99,7 +99,7 @@ class WindowTrend:
     change_high: float
 
 
-def window_trend(w: pd.DataFrame) -> WindowTrend:
+def window_trend(w: pd.DataFrame, level: float = 0.9) -> WindowTrend:
     done = w[~w["censored"].astype(bool) & (w["days"] > 0)]
     n = len(done)
     if n < 4:
@@ -108,7 +108,7 @@ def window_trend(w: pd.DataFrame) -> WindowTrend:
     days = done["days"].to_numpy(float)
     rho, p = stats.spearmanr(x, days)
     fit = stats.linregress(x, np.log(days))
-    t = stats.t.ppf(0.95, n - 2)
+    t = stats.t.ppf((1 + level) / 2, n - 2)
     lo, hi = fit.slope - t * fit.stderr, fit.slope + t * fit.stderr
     return WindowTrend(float(rho), float(p), n, float(np.expm1(fit.slope)), float(np.expm1(lo)),
                        float(np.expm1(hi)))

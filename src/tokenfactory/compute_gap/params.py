@@ -109,6 +109,13 @@ class Params(ChapterParams):
     bootstrap_draws: int = param(
         1000, unit="draws", ge=100, le=20000,
         meaning="Bootstrap resamples for the interval of the lag trend")
+    interval_level: float = param(
+        0.9, unit="probability", ge=0.5, le=0.99,
+        meaning="Level of every two-sided interval the chapter computes: the bootstrap intervals of the lag trend "
+                "and of the compute gap, and the regression intervals of compute growth and of leadership-window length",
+        basis="Convention: the 90% level at which Epoch AI states its average lag (data/published_estimates.csv row "
+              "epoch_2025_lag_avg_months, column interval), so that the chapter's intervals and Epoch AI's compare "
+              "like with like")
     seed: int = param(20251124, unit="", ge=0, le=2**32 - 1, meaning="Seed of the bootstrap's random generator")
 
     @model_validator(mode="after")

@@ -196,8 +196,9 @@ def load(loader: Callable[[str], pd.DataFrame], upstream: Mapping[str, Any] | No
             tables[name] = loader(name)
         except DataError as exc:
             tables[name], problems[name] = None, str(exc)
-    return Inputs(loader("token_volumes"), tables["chip_programs"], tables["asic_cycle_statements"],
-                  tables["accelerators"], dict(upstream or {}), problems)
+    return Inputs(volumes=loader("token_volumes"), programs=tables["chip_programs"],
+                  statements=tables["asic_cycle_statements"], accelerators=tables["accelerators"],
+                  upstream=dict(upstream or {}), problems=problems)
 
 
 def tapeout_values(inputs: Inputs) -> tuple[dict[str, float], str]:
@@ -213,7 +214,8 @@ def tapeout_values(inputs: Inputs) -> tuple[dict[str, float], str]:
 
     if inputs.programs is None or inputs.statements is None:
         raise ValueError("the tape-out chapter's results are missing and its tables did not load")
-    r = tape.compute(TapeParams(), tape.Inputs(inputs.programs, inputs.statements, inputs.accelerators))
+    r = tape.compute(TapeParams(), tape.Inputs(programs=inputs.programs, statements=inputs.statements,
+                                               accelerators=inputs.accelerators))
     return {k: float(r.numbers[k]) for k in keys}, "tape-out package on the same data (chapter not run)"
 
 
@@ -499,9 +501,11 @@ def compute(p: Params, inputs: Inputs) -> Result:
     numbers["cadence_vendor"] = cadence_vendor(inputs)
     numbers["most_sensitive_parameter"] = str(sens["parameter"].iloc[0])
     as_of = str(inputs.volumes["as_of"].max().date()) if "as_of" in inputs.volumes else date0
-    return Result(p, x, sources, tape, sim, trajectories(sim), dec, sens, grid, sweep, nre_table(p, x),
-                  volume_series(inputs.volumes), observed, model_volume_path(sim, date0), growth, product0, date0,
-                  as_of, dict(inputs.problems), numbers)
+    return Result(p=p, x=x, sources=sources, tape=tape, sim=sim, traj=trajectories(sim), decomposition=dec,
+                  sens=sens, grid=grid, sweep=sweep, nre=nre_table(p, x), series=volume_series(inputs.volumes),
+                  observed=observed, volume_path=model_volume_path(sim, date0), growth=growth,
+                  volume_product=product0, volume_date=date0, as_of=as_of, problems=dict(inputs.problems),
+                  numbers=numbers)
 
 
 # --- Texts -----------------------------------------------------------------------------------------------------------------

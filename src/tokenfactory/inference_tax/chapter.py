@@ -8,7 +8,7 @@ in prose and every one changes when the data or a parameter does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -40,9 +40,10 @@ class Inputs:
         return self.tables.get(name)
 
 
-def load(loader: Callable[[str], pd.DataFrame]) -> Inputs:
+def load(loader: Callable[[str], pd.DataFrame], upstream: Mapping[str, Any] | None = None) -> Inputs:
     """Every table the chapter reads. Required ones raise; optional ones that are missing or fail
-    their checks become a named problem shown on the page, and the section that needs them says so."""
+    their checks become a named problem shown on the page, and the section that needs them says so.
+    The chapter reads nothing from other chapters: `upstream` (the one signature of every chapter) is ignored."""
     tables, problems = {}, {}
     for name in REQUIRED_TABLES:
         tables[name] = loader(name)
