@@ -6,6 +6,8 @@ expected flips are derived by hand from those values and the parameters' steps.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from tokenfactory.claims import chapter, evidence, ledger, report, rules, sensitivity
@@ -71,9 +73,12 @@ def test_the_evidence_table_uses_plain_words_and_says_what_each_check_does():
 def test_every_claim_glues_its_verdict_and_its_reason():
     r = chapter.compute(P, chapter.Inputs(ledger.load(), {}, {}, UPSTREAM))
     g = chapter.glue_values(r)
-    for i in range(1, 13):
-        assert f"verdict_c{i}" in g and f"verdict_reason_c{i}" in g
-        assert g[f"verdict_reason_c{i}"][1]["text"] == g[f"verdict_reason_c{i}"][0]
+    for claim in ledger.load().claims:   # every claim of the ledger, however many it holds
+        i = claim.id.lower()
+        assert f"verdict_{i}" in g and f"verdict_reason_{i}" in g
+        assert g[f"verdict_reason_{i}"][1]["text"] == g[f"verdict_reason_{i}"][0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.verdicts = []   # the Result is frozen
 
 
 def test_threshold_grid_flips_where_the_hand_computed_threshold_crosses_the_result():

@@ -1,6 +1,7 @@
 """The chapter end to end on small synthetic tables: params, results keys, responsiveness, charts."""
 
 import ast
+import dataclasses
 import json
 from pathlib import Path
 
@@ -66,6 +67,8 @@ def test_results_keys_exact_and_hand_values():
     assert res.main.lags.lag_months.iloc[0] == pytest.approx(365 / (365.25 / 12))
     # leadership: spells of 243 and 274 days, then one still open (censored)
     assert r["leadership_window_median_days"] == 274
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.main = None   # the Result is frozen
 
 
 DAYS_PER_MONTH = 365.25 / 12

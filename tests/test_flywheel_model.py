@@ -199,16 +199,34 @@ def test_upstream_values_are_read_by_key_and_the_cadence_choice_follows():
     assert x3["merchant_cycle_months"] == 8.0
 
 
-def test_missing_tapeout_results_are_computed_by_the_tapeout_package():
-    from tokenfactory.data import load
+def test_missing_tapeout_results_are_computed_by_the_tapeout_package(monkeypatch):
+    """Without the tape-out chapter's results the flywheel asks the tape-out package, with its default
+    parameters and the flywheel's own tables, and takes each value by its key. A stand-in for the package
+    returns distinct hand-set values, so a key read in the wrong place, a cadence mapped to the wrong gap or
+    other parameters passed would show."""
+    from types import SimpleNamespace
+
     from tokenfactory.tapeout import chapter as tape
     from tokenfactory.tapeout.params import Params as TapeParams
 
-    x, src, _ = chapter.resolve_inputs(Params(), _inputs({}), 1e12)
-    t = tape.compute(TapeParams(), tape.load(load)).numbers
-    assert x["technology_rate_per_year"] == pytest.approx(t["technology_rate_per_year"])
-    assert x["merchant_cycle_months"] == pytest.approx(t["nvidia_architecture_gap_months"])
+    published = {"technology_rate_per_year": 1.7, "min_feasible_cycle_months": 7.0,
+                 "nvidia_architecture_gap_months": 26.0, "nvidia_recent_generation_gap_months": 9.0,
+                 "median_merchant_generation_gap_months": 15.0, "median_generation_gap_months": 21.0}
+    calls = []
+
+    def stand_in(p, inputs):
+        calls.append((p, inputs))
+        return SimpleNamespace(numbers=dict(published))
+
+    monkeypatch.setattr(tape, "compute", stand_in)
+    inputs = _inputs({})
+    x, src, _ = chapter.resolve_inputs(Params(), inputs, 1e12)
+    assert calls and calls[0][0] == TapeParams() and calls[0][1].programs is inputs.programs
+    assert x["technology_rate_per_year"] == 1.7 and x["floor_months"] == 7.0
+    assert x["merchant_cycle_months"] == 26.0   # the default cadence: NVIDIA's architectures
     assert src["from"].str.contains("tape-out package").any()
+    for cadence, months in (("nvidia_recent", 9.0), ("merchant_families", 15.0), ("all_families", 21.0)):
+        assert chapter.resolve_inputs(Params(merchant_cadence=cadence), inputs, 1e12)[0]["merchant_cycle_months"] == months
 
 
 def test_judgement_texts_follow_numbers():
