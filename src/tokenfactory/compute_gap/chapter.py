@@ -1,6 +1,6 @@
-"""The chapter in four calls: `load(loader)` the tables, `compute(p, inputs)` every number and frame
-the page shows, `texts(result)` every sentence fragment that depends on them, and
-`glue_values(result)` what the notebook glues.
+"""The chapter in four calls: `load(loader, upstream=None)` the tables (it reads no other chapter),
+`compute(p, inputs)` every number and frame the page shows, `texts(result)` every sentence fragment
+that depends on them, and `glue_values(result)` what the notebook glues.
 
 Why a tolerant loader: the data tables are filled by other hands; a table that is missing or fails
 its schema must not take the whole chapter down. `load` keeps the tables that load and the problems

@@ -250,7 +250,8 @@ def leadership_chart(res: chapter.Result) -> alt.Chart:
     wt = res.window_trend
     med = res.window_median_days
     if np.isfinite(wt.rho):
-        verdict = "shortening" if wt.p_value < 0.05 and wt.rho < 0 else "lengthening" if wt.p_value < 0.05 else \
+        alpha = res.params.window_trend_alpha   # the level of the test the prose and the claims ledger use
+        verdict = "shortening" if wt.p_value < alpha and wt.rho < 0 else "lengthening" if wt.p_value < alpha else \
             "no significant trend"
         t = f"A model led for a median {_n(med, unit='days')}; {verdict} over time (n = {wt.n})"
     else:
