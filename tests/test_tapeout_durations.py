@@ -232,13 +232,6 @@ def test_claim_position_text_without_degenerate_range():
         "lies at percentile 20"
 
 
-def test_typical_text_singular_plural():
-    assert "only one program other than X dates" in ch.typical_text(1, 45.0, 39.0, 52.0, "X")
-    assert "median" not in ch.typical_text(1, 45.0, 39.0, 52.0, "X")
-    assert ch.typical_text(3, 20.0, 15.0, 25.0, "X").startswith("3 programs other than X date")
-    assert ch.typical_text(0, float("nan"), float("nan"), float("nan"), "X").startswith("no program")
-
-
 def test_workload_counts():
     acc = pd.DataFrame({"accelerator": ["a", "b", "c", "d", "d"], "vendor": ["V", "W", "W", "X", "X"],
                         "kind": ["custom_asic", "custom_asic", "custom_asic", "merchant_gpu", "merchant_gpu"],
