@@ -162,7 +162,10 @@ def compute(p: Params, inputs: Inputs) -> Result:
     budget = m.design_budget(p.cycle_scenarios_months, floor, design_med if enough else design_min)
     budget_hi = m.design_budget(p.cycle_scenarios_months, floor, design_med if enough else design_max)
     budget["speedup_needed_hi"] = budget_hi["speedup_needed"]
-    censored = wide[wide["availability_lo"].isna() & wide["availability_target"].notna()]
+    # targets that would otherwise set a generation gap: a censored availability in a family with another dated one
+    dated_families = wide.dropna(subset=["availability_lo"]).groupby(["vendor", "family"]).size()
+    censored = wide[wide["availability_lo"].isna() & wide["availability_target"].notna()
+                    & np.array([k in dated_families.index for k in zip(wide["vendor"], wide["family"])], dtype=bool)]
     stated = m.statements_vs_dates(statements, durs)
     ai = statements[statements["phase"] == "ai_assisted_design"].reset_index(drop=True)
     work = m.workload_counts(accelerators)
@@ -523,7 +526,6 @@ def texts(r: Result) -> dict[str, str]:
     feasible = r.budget[r.budget["feasible"]].sort_values("cycle_months")
     return {
         "claim_position": rank_text(p.claimed_months, r.comparison, p.min_programs_typical, r.percentile),
-        "spec_to_silicon_summary": spread_text(r.comparison, "spec", p.min_programs_typical, typical_range()),
         "design_summary": spread_text(r.comparison, "design", p.min_programs_typical),
         "availability_targets": targets_text(n["availability_targets"], n["n_availability_targets"]),
         "sample_verdict": sample_text(n["n_comparison"], p.min_programs_typical),
@@ -589,6 +591,11 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         out[k] = (getattr(p, k), {})
     # a value, not only a display string: the flywheel reads it to name the merchant cadence
     out["cadence_vendor"] = (p.cadence_vendor, {"text": p.cadence_vendor})
+    # phrases the claims ledger quotes (one phrase, computed once, glued on both pages)
+    target = r.numbers["claim_deployment_target"]
+    out["claim_deployment_target"] = (target, {"text": target or "no targeted date"})
+    spec = spread_text(r.comparison, "spec", p.min_programs_typical, typical_range())
+    out["spec_to_silicon_summary"] = (spec, {"text": spec})
     # the claim-level conclusion this page states, by the ledger's own rule (one book, one answer)
     for cid, v in claim_verdicts({k: val for k, (val, _) in out.items()}).items():
         out[f"claim_verdict_{cid.lower()}"] = (v.verdict, {"text": v.verdict})

@@ -351,7 +351,8 @@ def distinct_statements(references: pd.DataFrame) -> pd.DataFrame:
 
 #: Statements that describe one program of chip_programs, and the milestone pair of our dated
 #: interval that corresponds to the statement's phase (the statements table has no program column).
-STATEMENT_PROGRAMS = {"openai_jalapeno_9_months": "OpenAI Jalapeño", "tpu_v1_15_months": "Google TPU v1"}
+STATEMENT_PROGRAMS = {"openai_jalapeno_9_months": "OpenAI Jalapeño", "tpu_v1_15_months": "Google TPU v1",
+                      "celerity_9_months": "Celerity"}
 PHASE_PAIRS = {"design_to_tapeout": PAIR_LABELS[("design_start", "tapeout")],
                "design_to_deployment": PAIR_LABELS[("design_start", "availability")]}
 
@@ -670,8 +671,9 @@ def comparison_durations(d2t: pd.DataFrame, bases: dict[str, str], references: p
                           **{f"spec_{c}": s[f"spec_{c}"] for c in ("lo", "hi", "mid")},
                           "statement": np.where(s["self_reported"], "dates self-reported", "dates public")})
     r = references
-    refs = pd.DataFrame({"label": r["organization"].fillna("").astype(str).str.split(";").str[0].str.strip()
-                         + " (stated)", "what": "published statement", "basis": "taped out", "self_reported": True,
+    names = [STATEMENT_PROGRAMS.get(sid) or str(org or "").split(";")[0].strip()
+             for sid, org in zip(r["statement_id"], r["organization"])]
+    refs = pd.DataFrame({"label": [f"{x} (stated)" for x in names], "what": "published statement", "basis": "taped out", "self_reported": True,
                          "design_lo": r["lo"].astype(float), "design_hi": r["hi"].astype(float),
                          "design_mid": r["mid"].astype(float), "spec_lo": r["lo"].astype(float) + floor,
                          "spec_hi": r["hi"].astype(float) + floor, "spec_mid": r["mid"].astype(float) + floor,
