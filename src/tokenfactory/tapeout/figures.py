@@ -529,6 +529,16 @@ def floors_figure(r) -> alt.Chart:
     return floors_chart(floors, list(p.cycle_scenarios_months), srcs)
 
 
+def _speedup_range(a: float, h: float) -> str:
+    """A shortening factor (or the range from the shortest to the longest design phase) in words: below ×1 the
+    design already fits ('none')."""
+    def one(v: float) -> str:
+        return "none" if v <= 1 else f"×{fmt(v)}"
+    if a != a:
+        return "n/a"
+    return one(a) if abs(a - h) < 1e-9 else f"{one(a)} to {one(h)}"
+
+
 def budget_table(r) -> pd.DataFrame:
     """For each cycle scenario: the months left for design once the manufacturing floor is paid, and how
     many times shorter than today's dated median design phase that is."""
@@ -536,8 +546,7 @@ def budget_table(r) -> pd.DataFrame:
     return pd.DataFrame({
         "cycle, months": b["cycle_months"].map(fmt),
         "months left for design": b["design_budget_months"].map(lambda v: "none (floor exceeds the cycle)" if v != v else fmt(v)),
-        "design must be shorter by": [("n/a" if a != a else f"×{fmt(a)}" if abs(a - h) < 1e-9 else f"×{fmt(a)} to ×{fmt(h)}")
-                                      for a, h in zip(b["speedup_needed"], b["speedup_needed_hi"])],
+        "design must be shorter by": [_speedup_range(a, h) for a, h in zip(b["speedup_needed"], b["speedup_needed_hi"])],
     })
 
 
