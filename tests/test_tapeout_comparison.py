@@ -64,7 +64,7 @@ def test_comparison_population_holds_programs_and_statements_on_one_footing():
                          "lo": [9.0], "hi": [9.0], "mid": [9.0], "statement": ["nine months"]})
     c = m.comparison_durations(d, {"A": "silicon exists", "B": "taped out"}, refs, FAB, PACK)
     # sorted by design phase: the statement (9), A (12 - 6 = 6 first), B (24)
-    assert c["label"].tolist() == ["A", "Celerity (stated)", "B"]
+    assert c["label"].tolist() == ["A", "Celerity as stated", "B"]
     assert c["design_mid"].tolist() == [6.0, 9.0, 24.0]
     assert c["spec_mid"].tolist() == [12.0, 15.0, 30.0]
     assert (c["spec_mid"] - c["design_mid"]).tolist() == [6.0, 6.0, 6.0]   # one population, one floor apart

@@ -60,7 +60,7 @@ def test_live_chart_on_hand_dated_programs():
     durations, too few for a median: the chart takes the shortest (6) and the longest (24), plus the
     8-month floor (4 + 2 + 2): at no speed-up 14 to 32 months; at 20 times 8.3 to 9.2, shown "8 to 9"."""
     r = chapter.compute(Params(), _tiny_inputs())
-    assert r.comparison["label"].tolist() == ["A", "Celerity (stated)", "B"]
+    assert r.comparison["label"].tolist() == ["A", "Celerity as stated", "B"]
     checks = figures.live_cycle_checks(r)
     assert [c["set"] for c in checks] == [{"s": 1.0}, {"s": 4.0}, {"s": 20.0}]
     assert checks[0]["expect"] == ["takes 14 to 32 months"]

@@ -673,7 +673,8 @@ def comparison_durations(d2t: pd.DataFrame, bases: dict[str, str], references: p
     r = references
     names = [STATEMENT_PROGRAMS.get(sid) or str(org or "").split(";")[0].strip()
              for sid, org in zip(r["statement_id"], r["organization"])]
-    refs = pd.DataFrame({"label": [f"{x} (stated)" for x in names], "what": "published statement", "basis": "taped out", "self_reported": True,
+    refs = pd.DataFrame({"label": [f"{x} as stated" for x in names], "what": "published statement",
+                         "basis": "taped out", "self_reported": True,
                          "design_lo": r["lo"].astype(float), "design_hi": r["hi"].astype(float),
                          "design_mid": r["mid"].astype(float), "spec_lo": r["lo"].astype(float) + floor,
                          "spec_hi": r["hi"].astype(float) + floor, "spec_mid": r["mid"].astype(float) + floor,
