@@ -155,6 +155,11 @@ def compute(p: Params, inputs: Inputs) -> Result:
     target_row = progs[(progs["program"] == p.claim_program) & (m.date_kinds(progs) == "target")
                        & progs["milestone"].isin(["first_deployment", "general_availability"])]
     target_prec = str(target_row.sort_values("date")["date_precision"].iloc[0]) if len(target_row) else "day"
+    claim_acc = wide.loc[wide["program"] == p.claim_program, "accelerator"]
+    if not len(target_row) and accelerators is not None and len(claim_acc) and "available_date_precision" in accelerators:
+        # a target read from the accelerators table carries that table's precision
+        prec = accelerators.loc[accelerators["accelerator"] == claim_acc.iloc[0], "available_date_precision"]
+        target_prec = str(prec.iloc[0]) if len(prec) and isinstance(prec.iloc[0], str) else "day"
     design_med = float(comp["design_mid"].median()) if len(comp) else float("nan")
     design_min = float(comp["design_mid"].min()) if len(comp) else float("nan")
     design_max = float(comp["design_mid"].max()) if len(comp) else float("nan")

@@ -563,11 +563,16 @@ def durations_table(r) -> pd.DataFrame:
     """Every dated duration with its bounds, and the company's own figure for the same program and pair."""
     t = r.durations
     stated = r.stated_vs_dated.set_index(["program", "pair"])["stated_months"]
+    # what a dated tape-out shows (a tape-out, wafers out, or silicon that already existed: then the interval,
+    # read as design start to tape-out, is an upper bound that still holds fabrication and packaging)
+    basis = dict(zip(r.comparison["label"], r.comparison["basis"]))
     return pd.DataFrame({
         "pair": t["pair"], "program": t["program"], "vendor": t["vendor"],
         "at least": t["lo"].round(1), "midpoint": t["mid"].round(1), "at most": t["hi"].round(1),
         "company's own figure": [stated.get((pr, pa), "") for pr, pa in zip(t["program"], t["pair"])],
-        "self-reported": t["self_reported"]})
+        "self-reported": t["self_reported"],
+        "tape-out dated as": [basis.get(pr, "") if pa.endswith("tape-out") else ""
+                              for pr, pa in zip(t["program"], t["pair"])]})
 
 
 def data_note(r) -> str:
