@@ -26,10 +26,25 @@ def test_compute_texts_glue_and_charts_on_real_data():
     assert (r.durations["hi"] >= r.durations["lo"]).all()
     t = chapter.texts(r)
     assert all(isinstance(v, str) for v in t.values())
-    for f in (figures.timeline_chart(r, load("chip_programs")), figures.stage_durations_chart(r),
-              figures.like_for_like_chart(r), figures.spec_to_silicon_chart(r), figures.price_performance_chart(r),
-              figures.population_cadence_chart(r, load("asic_cycle_statements")), figures.floors_figure(r)):
-        assert f.to_dict()["title"]["text"]
+    def title(f):
+        return f.to_dict()["title"]["text"]
+
+    # the timeline counts every program of the table (counted here from the raw rows)
+    assert title(figures.timeline_chart(r, load("chip_programs"))).startswith(
+        f"Of {load('chip_programs')['program'].nunique()} AI-chip programs")
+    # the floor is 4 + 2 + 2 = 8 months; of the six cycle scenarios (24, 18, 12, 9, 6, 3) two are shorter
+    assert title(figures.floors_figure(r)) == "Manufacturing takes about 8 months; 2 of 6 cycles must overlap"
+    # fewer comparison durations than a median needs: the titles say so and quote no median or percentile
+    assert len(r.comparison) < Params().min_programs_typical
+    for f in (figures.spec_to_silicon_chart(r), figures.like_for_like_chart(r)):
+        assert "too few" in title(f) and "median" not in title(f) and "percentile" not in title(f)
+    r_enough = _r(min_programs_typical=len(r.comparison))
+    assert "a median" in title(figures.spec_to_silicon_chart(r_enough))
+    assert "percentile" in title(figures.like_for_like_chart(r_enough))
+    # the technology rate's verb follows its direction
+    assert ("grows" in title(figures.price_performance_chart(r))) == (r.numbers["technology_rate_per_year"] > 1)
+    assert title(figures.stage_durations_chart(r)) and title(figures.population_cadence_chart(
+        r, load("asic_cycle_statements")))   # drawn without error
     assert len(figures.budget_table(r)) == len(Params().cycle_scenarios_months)
 
 

@@ -763,7 +763,7 @@ C9_READS = ("tapeout.nine_month_percentile", "tapeout.nine_month_percentile_low"
             "tapeout.spec_to_silicon_median_months", "tapeout.spec_to_silicon_lo", "tapeout.spec_to_silicon_hi",
             "tapeout.claim_spec_to_silicon_months", "tapeout.silicon_floor_months",
             "tapeout.claim_deployment_targeted", "tapeout.median_design_to_tapeout_months",
-            "tapeout.min_programs_typical")
+            "tapeout.min_programs_typical", "tapeout.claim_deployment_target", "tapeout.spec_to_silicon_summary")
 
 
 @rule("C9", *C9_READS)
@@ -799,6 +799,19 @@ def c9(ev: Evidence, p: Params) -> Outcome:
     floor = ev.number("tapeout.silicon_floor_months")
     typical = (None if med is None or not enough else
                True if s_lo >= lo and s_hi <= hi else False if s_hi < lo or s_lo > hi else None)
+    # below the sample a median needs, the tape-out chapter's own words (the range of the few, with their
+    # programs) replace the median, so that the ledger and the page say the same thing
+    spread = ev.text("tapeout.spec_to_silicon_summary")
+    spec_note = (f"like for like, spec to silicon (design start to tape-out plus {_v(floor, 'months')} of fabrication "
+                 f"and packaging where the date is a tape-out; a date at which silicon already existed holds them): "
+                 f"{spread}, against the {_v(lo)} to {_v(hi)} months the article calls typical"
+                 if spread and not enough else
+                 f"like for like, spec to silicon (design start to tape-out plus {_v(floor, 'months')} of fabrication and "
+                 f"packaging) takes a median {_v(med, 'months')} ({_v(s_lo)} to {_v(s_hi)} from date precision) over "
+                 f"{_count(n, 'comparison duration')} ({_count(n_prog, 'program')} other than the claim's own with a "
+                 f"sourced design start and tape-out, and same-phase statements), against the {_v(lo)} to {_v(hi)} months "
+                 f"the article calls typical{size}")
+    target_phrase = ev.text("tapeout.claim_deployment_target")
     # 3. is the claim exceptional among them (the floor shifts both sides alike, so the percentile of the nine
     # months among design-to-tape-out durations is the percentile on the spec-to-silicon footing)
     thr = p.exceptional_percentile
@@ -810,18 +823,15 @@ def c9(ev: Evidence, p: Params) -> Outcome:
         Check("tapeout.claim_own_design_to_tapeout_lo", o_lo, f"dated interval ≤ {_v(claimed, 'months')}", own,
               own_note, claimed, "le", None, "the chip's own dated design-to-tape-out"),
         Check("tapeout.spec_to_silicon_median_months", med, f"within {_v(lo)} to {_v(hi)} months", typical,
-              f"like for like, spec to silicon (design start to tape-out plus {_v(floor, 'months')} of fabrication and "
-              f"packaging) takes a median {_v(med, 'months')} ({_v(s_lo)} to {_v(s_hi)} from date precision) over "
-              f"{_count(n, 'comparison duration')} ({_count(n_prog, 'program')} other than the claim's own with a sourced "
-              f"design start and tape-out, and same-phase statements), against the {_v(lo)} to {_v(hi)} months the "
-              f"article calls typical{size}", None, None, "typical_cycle_min_months", "typical spec to silicon"),
+              spec_note, None, None, "typical_cycle_min_months", "typical spec to silicon"),
         Check("tapeout.nine_month_percentile", pct, f"≤ {_v(thr)}th percentile", exceptional,
               f"on the same footing the claim is {_v(claim_spec, 'months')}: the {_v(claimed)} months sit at the "
               f"{_v(pct)}th percentile of those durations{size}", thr, "le", "exceptional_percentile",
               "percentile of nine months, same phase"),
         context("tapeout.claim_deployment_targeted", targeted,
-                "the chip's deployment is an announced target, censored: it is neither an availability date nor "
-                "evidence of the program's length" if targeted else "no targeted deployment of the chip is recorded",
+                ("the chip's deployment" + (f", targeted for {target_phrase}," if target_phrase else "")
+                 + " is an announced target, censored: it is neither an availability date nor evidence of the "
+                   "program's length") if targeted else "no targeted deployment of the chip is recorded",
                 "targeted deployment (censored)"),
     ]
     verdict = INCONCLUSIVE if len(missing) == 3 else combine(checks)

@@ -28,9 +28,11 @@ class Inputs:
     problems: dict[str, str] = field(default_factory=dict)
 
 
-def load(loader: Callable[[str], pd.DataFrame]) -> Inputs:
+def load(loader: Callable[[str], pd.DataFrame], upstream: Any = None) -> Inputs:
     """chip_programs and asic_cycle_statements (required); accelerators is optional: a table that does
-    not validate becomes a named problem shown on the page, and the chapter runs without it."""
+    not validate becomes a named problem shown on the page, and the chapter runs without it. `upstream`
+    (other chapters' results) is accepted for the one signature every chapter shares; this chapter reads
+    no other chapter, so it is not used."""
     from ..data.load import DataError
 
     problems: dict[str, str] = {}
@@ -72,6 +74,9 @@ class Result:
     durations: pd.DataFrame
     bands: pd.DataFrame
     pair_durations: pd.DataFrame
+    #: the one comparison population of the claim (dated programs and same-phase statements; see
+    #: `model.comparison_durations`): every median, range, percentile and design budget of the page reads it
+    comparison: pd.DataFrame
     references: pd.DataFrame
     full_cycle_refs: pd.DataFrame
     percentile: dict
@@ -131,18 +136,41 @@ def compute(p: Params, inputs: Inputs) -> Result:
         else proj.iloc[0:0]
     d2t_all = m.durations(wide, "design_start", "tapeout")
     d2t = m.sourced_design_and_tapeout(wide, exclude_program=p.claim_program)
-    # spec to silicon, the phase the article's "18 to 36 months" describes: design start to tape-out plus the
-    # months from tape-out to first packaged silicon (fabrication and packaging), for the comparison programs
-    # and the same-phase statements of other programs alike
+    # the one comparison population: the dated programs (each on the footing its tape-out date allows: a date
+    # at which silicon already existed already holds fabrication and packaging) and the same-phase statements
     silicon_floor = p.fab_months + p.packaging_months
-    spec = pd.concat([m.with_floor(d2t, silicon_floor)[["lo", "hi", "mid"]],
-                      m.with_floor(refs, silicon_floor)[["lo", "hi", "mid"]]], ignore_index=True)
-    spec_pct = m.claim_percentile(p.claimed_months + silicon_floor, m.with_floor(d2t, silicon_floor),
-                                  m.with_floor(refs, silicon_floor))
+    comp = m.comparison_durations(d2t, m.tapeout_basis(progs), refs, p.fab_months, p.packaging_months)
+    enough = len(comp) >= p.min_programs_typical
+    if (p.start_milestone, p.end_milestone) == ("design_start", "tapeout"):
+        # the claim's phase: its percentile among the same population, on the same footing
+        design = pd.DataFrame({"program": comp["label"], "lo": comp["design_lo"], "hi": comp["design_hi"]})
+        pct = m.claim_percentile(p.claimed_months, design, refs.iloc[0:0])
+        pct.update(n_programs=int((comp["what"] == "dated program").sum()), n_statements=len(refs))
+    spec_pct = m.claim_percentile(p.claimed_months + silicon_floor,
+                                  pd.DataFrame({"program": comp["label"], "lo": comp["spec_lo"], "hi": comp["spec_hi"]}),
+                                  refs.iloc[0:0])
     own_lo, own_hi = _one(d2t_all, p.claim_program, "lo"), _one(d2t_all, p.claim_program, "hi")
     target = wide.loc[wide["program"] == p.claim_program, "availability_target"]
     target = target.iloc[0] if len(target) else pd.NaT
-    budget = m.design_budget(p.cycle_scenarios_months, floor, m.median_mid(d2t))
+    target_row = progs[(progs["program"] == p.claim_program) & (m.date_kinds(progs) == "target")
+                       & progs["milestone"].isin(["first_deployment", "general_availability"])]
+    target_prec = str(target_row.sort_values("date")["date_precision"].iloc[0]) if len(target_row) else "day"
+    claim_acc = wide.loc[wide["program"] == p.claim_program, "accelerator"]
+    if not len(target_row) and accelerators is not None and len(claim_acc) and "available_date_precision" in accelerators:
+        # a target read from the accelerators table carries that table's precision
+        prec = accelerators.loc[accelerators["accelerator"] == claim_acc.iloc[0], "available_date_precision"]
+        target_prec = str(prec.iloc[0]) if len(prec) and isinstance(prec.iloc[0], str) else "day"
+    design_med = float(comp["design_mid"].median()) if len(comp) else float("nan")
+    design_min = float(comp["design_mid"].min()) if len(comp) else float("nan")
+    design_max = float(comp["design_mid"].max()) if len(comp) else float("nan")
+    # a typical design phase when the sample allows one, else the range of the few (shortest to longest)
+    budget = m.design_budget(p.cycle_scenarios_months, floor, design_med if enough else design_min)
+    budget_hi = m.design_budget(p.cycle_scenarios_months, floor, design_med if enough else design_max)
+    budget["speedup_needed_hi"] = budget_hi["speedup_needed"]
+    # targets that would otherwise set a generation gap: a censored availability in a family with another dated one
+    dated_families = wide.dropna(subset=["availability_lo"]).groupby(["vendor", "family"]).size()
+    censored = wide[wide["availability_lo"].isna() & wide["availability_target"].notna()
+                    & np.array([k in dated_families.index for k in zip(wide["vendor"], wide["family"])], dtype=bool)]
     stated = m.statements_vs_dates(statements, durs)
     ai = statements[statements["phase"] == "ai_assisted_design"].reset_index(drop=True)
     work = m.workload_counts(accelerators)
@@ -158,7 +186,15 @@ def compute(p: Params, inputs: Inputs) -> Result:
     inferred = (m.date_kinds(tape_rows) == "inference") | tape_rows["estimate"].fillna(False).astype(bool)
     numbers = {
         "n_tapeout_estimates": int(inferred.sum()),
-        "median_design_to_tapeout_months": m.median_mid(d2t),
+        # the design phase of the comparison population (dated programs on their own footing, and statements)
+        "median_design_to_tapeout_months": design_med,
+        "comparison_design_min_months": design_min,
+        "comparison_design_max_months": design_max,
+        "comparison_spec_min_months": float(comp["spec_mid"].min()) if len(comp) else float("nan"),
+        "comparison_spec_max_months": float(comp["spec_mid"].max()) if len(comp) else float("nan"),
+        "enough_for_typical": float(enough),
+        "n_silicon_exists": int((comp["basis"] == "silicon exists").sum()),
+        "n_availability_targets": len(censored),
         "n_design_to_tapeout": len(d2t),
         "n_design_to_tapeout_all": len(d2t_all),
         # programs other than the claim's own with a sourced design start and a sourced tape-out (no target, no
@@ -166,9 +202,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "programs_with_design_and_tapeout": len(d2t),
         "silicon_floor_months": silicon_floor,
         "claim_spec_to_silicon_months": p.claimed_months + silicon_floor,
-        "spec_to_silicon_median_months": float(spec["mid"].median()) if len(spec) else float("nan"),
-        "spec_to_silicon_lo": float(spec["lo"].median()) if len(spec) else float("nan"),
-        "spec_to_silicon_hi": float(spec["hi"].median()) if len(spec) else float("nan"),
+        "spec_to_silicon_median_months": float(comp["spec_mid"].median()) if len(comp) else float("nan"),
+        "spec_to_silicon_lo": float(comp["spec_lo"].median()) if len(comp) else float("nan"),
+        "spec_to_silicon_hi": float(comp["spec_hi"].median()) if len(comp) else float("nan"),
         "spec_to_silicon_percentile": spec_pct["percentile"],
         "spec_to_silicon_percentile_low": spec_pct["percentile_low"],
         "spec_to_silicon_percentile_high": spec_pct["percentile_high"],
@@ -176,8 +212,8 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "claim_own_design_to_tapeout_lo": own_lo,
         "claim_own_design_to_tapeout_hi": own_hi,
         "claim_deployment_targeted": float(pd.notna(target)),
-        "design_to_tapeout_lo": m.median_bounds(d2t)[0],
-        "design_to_tapeout_hi": m.median_bounds(d2t)[1],
+        "design_to_tapeout_lo": float(comp["design_lo"].median()) if len(comp) else float("nan"),
+        "design_to_tapeout_hi": float(comp["design_hi"].median()) if len(comp) else float("nan"),
         "claim_dated_lo_months": _one(d2t_all, p.claim_program, "lo"),
         "claim_dated_hi_months": _one(d2t_all, p.claim_program, "hi"),
         "jalapeno_design_to_availability_months": claim_d2a_mid,
@@ -236,6 +272,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "fastest_feasible_cycle_months": float(feasible.iloc[0]["cycle_months"]) if len(feasible) else float("nan"),
         "fastest_feasible_design_budget": float(feasible.iloc[0]["design_budget_months"]) if len(feasible) else float("nan"),
         "fastest_feasible_speedup": float(feasible.iloc[0]["speedup_needed"]) if len(feasible) else float("nan"),
+        "fastest_feasible_speedup_hi": float(feasible.iloc[0]["speedup_needed_hi"]) if len(feasible) else float("nan"),
         "n_ai_design_statements": len(ai),
         "n_programs": int(wide["program"].nunique()),
         "n_with_design_start": int(wide["design_start_lo"].notna().sum()),
@@ -249,7 +286,8 @@ def compute(p: Params, inputs: Inputs) -> Result:
     }
     numbers.update(cadence_numbers(wide, accelerators, p))
     numbers["custom_vendors_training"] = ", ".join(work["vendors_training"])
-    numbers["claim_deployment_target"] = (f"Q{(target.month - 1) // 3 + 1} {target.year}" if pd.notna(target) else "")
+    numbers["claim_deployment_target"] = period_text(target, target_prec)
+    numbers["availability_targets"] = ", ".join(sorted(censored["program"]))
     numbers["reference_interval"] = ref["interval"]
     numbers["reference_window"] = ref["window"]
     # who stated the reference program length, and when (the row's own columns, not typed in the prose)
@@ -257,8 +295,26 @@ def compute(p: Params, inputs: Inputs) -> Result:
     numbers["reference_statement_source"] = (
         f"{srow['speaker'].iloc[0]}, {pd.Timestamp(srow['as_of'].iloc[0]).year}" if len(srow) else "no such statement")
     numbers["reference_statement_program"] = m.STATEMENT_PROGRAMS.get(p.reference_statement, p.reference_statement)
-    return Result(p, wide, durs, bands, pair, refs, full, pct, fpct, stated, gaps, recent, trend, gains, pp, tech,
-                  floor, proj, summ, tied, budget, ai, as_of, dict(inputs.problems), numbers)
+    return Result(p=p, wide=wide, durations=durs, bands=bands, pair_durations=pair, comparison=comp, references=refs,
+                  full_cycle_refs=full, percentile=pct, full_cycle_percentile=fpct, stated_vs_dated=stated, gaps=gaps,
+                  recent=recent, trend=trend, gains=gains, price_perf=pp, tech=tech, floor_months=floor,
+                  projection=proj, summary=summ, tied=tied, budget=budget, ai_design=ai, as_of=as_of,
+                  problems=dict(inputs.problems), numbers=numbers)
+
+
+def period_text(date: Any, precision: str) -> str:
+    """A date in the words its precision allows: '24 June 2026' (day), 'June 2026' (month), 'Q4 2026'
+    (quarter), '2026' (year); empty when there is no date. One phrase for every page that names it."""
+    if date is None or pd.isna(date):
+        return ""
+    d = pd.Timestamp(date)
+    if precision == "quarter":
+        return f"Q{(d.month - 1) // 3 + 1} {d.year}"
+    if precision == "month":
+        return d.strftime("%B %Y")
+    if precision == "year":
+        return str(d.year)
+    return f"{d.day} {d.strftime('%B %Y')}"
 
 
 # --- Texts: every sentence fragment that depends on a result --------------------------------------------------------
@@ -276,21 +332,6 @@ def claim_position_text(percentile: dict) -> str:
     if low == high:
         return f"lies at percentile {fmt(pct)}"
     return f"lies at percentile {fmt(pct)} (range {fmt(low)} to {fmt(high)} from date precision)"
-
-
-def typical_text(n: int, median: float, lo: float, hi: float, claim_program: str) -> str:
-    """The typical design-to-tape-out time in words, for the programs other than the claim's own,
-    with singular and plural right and no "median" of a single program."""
-
-
-    if n == 0:
-        return f"no program other than {claim_program} dates both its design start and its tape-out"
-    bounds = f"{fmt(lo)} to {fmt(hi)} months from date precision"
-    if n == 1:
-        return (f"only one program other than {claim_program} dates both its design start and its tape-out, "
-                f"and it took {fmt(median)} months ({bounds})")
-    return (f"{fmt(n)} programs other than {claim_program} date both their design start and their tape-out, "
-            f"with a median of {fmt(median)} months ({bounds})")
 
 
 def dates_verdict(row: pd.Series | None) -> str:
@@ -369,10 +410,71 @@ def range_position_text(value: float, lo: float, hi: float) -> str:
 
 
 def sample_text(n: int, needed: int) -> str:
-    """Whether a sample of dated programs can say what is typical."""
+    """Whether a sample of comparison durations can say what is typical."""
     if n >= needed:
-        return f"enough ({fmt(n)} programs) to speak of a typical duration"
+        return f"enough ({fmt(n)} durations) to speak of a typical duration"
     return f"too few ({fmt(n)} of the {fmt(needed)} a median would need) to say what is typical"
+
+
+def _listing(comp: pd.DataFrame, col: str) -> str:
+    """'A 9, B 18 and C 38 months': each duration (midpoint) with its program or statement, shortest first."""
+    c = comp.sort_values(col, kind="stable")
+    items = [f"{lab} {fmt(v)}" for lab, v in zip(c["label"], c[col])]
+    body = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return body + " months"
+
+
+def spread_text(comp: pd.DataFrame, footing: str, needed: int, typical: tuple[float, float] | None = None) -> str:
+    """The comparison durations on one footing ('spec' or 'design') in words. With at least `needed` of
+    them, their median with its bounds from date precision (and, given `typical`, where it lies against
+    that range); with fewer, no median: the range of the few, each with its program, and that they are too
+    few to say what is typical."""
+    if footing not in ("spec", "design"):
+        raise ValueError(f"footing: {footing!r} is not one of 'spec', 'design'")
+    n = len(comp)
+    if n == 0:
+        return "no comparison duration is dated"
+    mid = comp[f"{footing}_mid"]
+    if n >= needed:
+        med = float(mid.median())
+        out = (f"the {fmt(n)} comparison durations take a median {fmt(med)} months ({fmt(float(comp[f'{footing}_lo'].median()))} "
+               f"to {fmt(float(comp[f'{footing}_hi'].median()))} from date precision)")
+        if typical is not None:
+            out += f", which {range_position_text(med, *typical)} that range"
+        return out
+    head = (f"the one comparison duration is {_listing(comp, f'{footing}_mid')}" if n == 1 else
+            f"the {fmt(n)} comparison durations run from {fmt(float(mid.min()))} to {fmt(float(mid.max()))} months "
+            f"({_listing(comp, f'{footing}_mid')})")
+    return head + f", {sample_text(n, needed)}"
+
+
+def rank_text(claim: float, comp: pd.DataFrame, needed: int, percentile: dict) -> str:
+    """Where the claim lies among the comparison durations of its phase: a percentile when there are enough
+    of them; with fewer, how many are longer, as long (named) and shorter, which says no more than it counts."""
+    n = len(comp)
+    if n >= needed:
+        return claim_position_text(percentile)
+    if n == 0:
+        return "has nothing to be compared with"
+    mid = comp["design_mid"]
+    longer, shorter = int((mid > claim).sum()), int((mid < claim).sum())
+    same = comp.loc[mid == claim, "label"].tolist()
+    parts = []
+    if longer:
+        parts.append(f"{fmt(longer)} of the {fmt(n)} are longer")
+    if same:
+        parts.append(f"{fmt(len(same))} as long ({', '.join(same)})")
+    if shorter:
+        parts.append(f"{fmt(shorter)} shorter")
+    return "; ".join(parts) if len(parts) < 2 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def targets_text(names: str, n: int) -> str:
+    """The availability dates left out because they are only announced targets, in words."""
+    if n == 0:
+        return "no availability date is a target"
+    return (f"{fmt(n)} availability {'date that is' if n == 1 else 'dates that are'} only an announced target "
+            f"({names}) {'is' if n == 1 else 'are'} left out, so {'it sets' if n == 1 else 'they set'} no generation gap")
 
 
 def estimates_text(n_estimates: int, n: int) -> str:
@@ -404,16 +506,22 @@ def trend_text(slope: float, se: float) -> str:
     return f"of {slope:+.1f} months a year cannot be told apart from zero (standard error {fmt(se)})"
 
 
-def budget_text(row: pd.Series | None, median_design: float) -> str:
-    """What the fastest feasible cycle would need of the design phase."""
+def budget_text(row: pd.Series | None, comp: pd.DataFrame, needed: int) -> str:
+    """What the fastest feasible cycle would need of the design phase, against the comparison population's
+    design phase: its median when there are enough durations, else the shortest and longest of the few."""
     if row is None:
         return "no cycle in the scenarios is longer than the manufacturing floor"
-    if median_design != median_design:
-        return (f"a {fmt(row['cycle_months'])}-month cycle leaves {fmt(row['design_budget_months'], unit='months')} "
-                "for design; no dated program says how long design takes today")
-    return (f"a {fmt(row['cycle_months'])}-month cycle leaves {fmt(row['design_budget_months'], unit='months')} for design, "
-            f"{fmt(row['speedup_needed'])} times less than the dated design-to-tape-out median of "
-            f"{fmt(median_design)} months")
+    head = f"a {fmt(row['cycle_months'])}-month cycle leaves {fmt(row['design_budget_months'], unit='months')} for design"
+    if not len(comp):
+        return head + "; no dated program says how long design takes today"
+    if len(comp) >= needed:
+        return (head + f", {fmt(row['speedup_needed'])} times less than the median design phase of the "
+                f"{fmt(len(comp))} comparison durations, {fmt(float(comp['design_mid'].median()))} months")
+    c = comp.sort_values("design_mid", kind="stable")
+    lo, hi = c.iloc[0], c.iloc[-1]
+    return (head + f", {fmt(row['speedup_needed'])} to {fmt(row['speedup_needed_hi'])} times less than the design "
+            f"phases of the {fmt(len(comp))} comparison durations ({fmt(lo['design_mid'])} months, {lo['label']}, to "
+            f"{fmt(hi['design_mid'])}, {hi['label']}; too few for a typical value)")
 
 
 def texts(r: Result) -> dict[str, str]:
@@ -421,20 +529,16 @@ def texts(r: Result) -> dict[str, str]:
     n, p = r.numbers, r.p
     stated = r.stated_vs_dated.set_index("statement_id")
     feasible = r.budget[r.budget["feasible"]].sort_values("cycle_months")
-    pct = n["nine_month_percentile"]
     return {
-        "claim_position": claim_position_text(r.percentile),
-        "claim_verdict": "has nothing to be compared with" if pct != pct else (
-            "is shorter than every one of them" if pct == 0 else f"sits at percentile {fmt(pct)} of them, by midpoints"),
-        "design_to_tapeout_summary": typical_text(n["n_design_to_tapeout"], n["median_design_to_tapeout_months"],
-                                                  n["design_to_tapeout_lo"], n["design_to_tapeout_hi"], p.claim_program),
-        "sample_verdict": sample_text(n["programs_with_design_and_tapeout"], p.min_programs_typical),
+        "claim_position": rank_text(p.claimed_months, r.comparison, p.min_programs_typical, r.percentile),
+        "design_summary": spread_text(r.comparison, "design", p.min_programs_typical),
+        "availability_targets": targets_text(n["availability_targets"], n["n_availability_targets"]),
+        "sample_verdict": sample_text(n["n_comparison"], p.min_programs_typical),
         "estimates_verdict": estimates_text(n["n_tapeout_estimates"], n["programs_with_design_and_tapeout"]),
         "claim_dates_verdict": own_dates_word(n["claim_own_design_to_tapeout_lo"], n["claim_own_design_to_tapeout_hi"],
                                               p.claimed_months),
         "own_dates": own_dates_text(n["claim_own_design_to_tapeout_lo"], n["claim_own_design_to_tapeout_hi"],
                                     n["claim_deployment_target"]),
-        "spec_to_silicon_position": range_position_text(n["spec_to_silicon_median_months"], *typical_range()),
         "typical_min_months": fmt(typical_range()[0]),
         "typical_max_months": fmt(typical_range()[1]),
         "tpu_v1_dates_verdict": dates_verdict(stated.loc[p.reference_statement] if p.reference_statement in stated.index
@@ -450,7 +554,7 @@ def texts(r: Result) -> dict[str, str]:
         "assumed_vs_tied": ("smaller than" if n["gain_per_generation_at_recent_gap"] < p.gain_per_generation else
                             "no smaller than") if n["gain_per_generation_at_recent_gap"] == n["gain_per_generation_at_recent_gap"]
         else "not comparable with",
-        "design_budget": budget_text(feasible.iloc[0] if len(feasible) else None, n["median_design_to_tapeout_months"]),
+        "design_budget": budget_text(feasible.iloc[0] if len(feasible) else None, r.comparison, p.min_programs_typical),
         "custom_vendors_training": n["custom_vendors_training"] or "none",
         "reference_interval": n["reference_interval"],
         "reference_window": n["reference_window"],
@@ -464,7 +568,7 @@ def texts(r: Result) -> dict[str, str]:
     }
 
 
-_COUNTS = ("n_tapeout_estimates", "n_programs", "n_with_design_start", "n_with_tapeout", "n_design_to_tapeout", "n_design_to_tapeout_all",
+_COUNTS = ("n_tapeout_estimates", "n_silicon_exists", "n_availability_targets", "enough_for_typical", "n_programs", "n_with_design_start", "n_with_tapeout", "n_design_to_tapeout", "n_design_to_tapeout_all",
            "programs_with_design_and_tapeout", "n_tapeout_to_ga", "n_announce_to_ga", "n_comparison",
            "n_comparison_programs", "n_comparison_statements", "n_generation_gaps", "n_families", "n_merchant_gaps",
            "n_asic_gaps", "n_recent_gaps", "n_measured_gains", "n_price_performance", "n_statements_listed",
@@ -492,6 +596,11 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         out[k] = (getattr(p, k), {})
     # a value, not only a display string: the flywheel reads it to name the merchant cadence
     out["cadence_vendor"] = (p.cadence_vendor, {"text": p.cadence_vendor})
+    # phrases the claims ledger quotes (one phrase, computed once, glued on both pages)
+    target = r.numbers["claim_deployment_target"]
+    out["claim_deployment_target"] = (target, {"text": target or "no targeted date"})
+    spec = spread_text(r.comparison, "spec", p.min_programs_typical, typical_range())
+    out["spec_to_silicon_summary"] = (spec, {"text": spec})
     # the claim-level conclusion this page states, by the ledger's own rule (one book, one answer)
     for cid, v in claim_verdicts({k: val for k, (val, _) in out.items()}).items():
         out[f"claim_verdict_{cid.lower()}"] = (v.verdict, {"text": v.verdict})

@@ -42,5 +42,10 @@ CONTRACT = Contract(
         Output("min_programs_typical", "programs", "count"),
         Output("cadence_vendor", "", "text"),
         Output("claim_deployment_targeted", "1 if the deployment date is a target, else 0", "count"),
+        # the targeted deployment as one phrase ("Q4 2026"), and the comparison durations on the spec-to-silicon
+        # footing in words (a median only when there are enough of them): the ledger quotes both, never retypes them
+        Output("claim_deployment_target", "", "text"),
+        Output("spec_to_silicon_summary", "", "text"),
+        Output("n_availability_targets", "programs", "count"),
     ),
 )

@@ -195,7 +195,7 @@ def durations_chart(d: pd.DataFrame, claim: float, claim_label: str, claim_pair:
 
 
 def claim_chart(refs: pd.DataFrame, progs: pd.DataFrame, claim: float, percentile: dict, pair_label: str,
-                claim_program: str | None = None) -> alt.Chart:
+                claim_program: str | None = None, enough: bool = True) -> alt.Chart:
     """Published cycle statements and dated programs as ranges, with the claimed duration. The
     claim's own program is drawn in its own colour: it is shown, not compared with itself."""
     top = max(48.0, float(np.nanmax(np.where(np.isfinite(refs["hi"]), refs["hi"], refs["lo"]))) + 6 if len(refs) else 48)
@@ -229,7 +229,9 @@ def claim_chart(refs: pd.DataFrame, progs: pd.DataFrame, claim: float, percentil
         align="left", dx=4, dy=-6, color="#D55E00", fontSize=11).encode(x="x:Q", y=alt.value(0), text="t:N")
     pct = percentile["percentile"]
     n = percentile["n"]
-    if n:
+    if n and not enough:
+        head = f"{n} comparison durations: too few to say whether the claimed {fmt(claim)} months is exceptional"
+    elif n:
         head = (f"The claimed {fmt(claim)} months sits at the {fmt(pct)}th percentile of {n} comparison durations"
                 if pct > 0 else f"The claimed {fmt(claim)} months is shorter than all {n} comparison durations")
     else:
@@ -378,8 +380,15 @@ def like_for_like_chart(r) -> alt.Chart:
     """The claim against durations of its own phase only (dated programs and same-phase statements)."""
     from .model import PAIR_LABELS
     p = r.p
-    return claim_chart(r.references, r.pair_durations, p.claimed_months, r.percentile,
-                       PAIR_LABELS.get((p.start_milestone, p.end_milestone), ""), p.claim_program)
+    progs = r.pair_durations
+    if (p.start_milestone, p.end_milestone) == ("design_start", "tapeout"):
+        # the dated programs on the footing the percentile uses (silicon-exists dates less the floor)
+        c = r.comparison[r.comparison["what"] == "dated program"]
+        progs = pd.DataFrame({"program": c["label"], "lo": c["design_lo"], "hi": c["design_hi"],
+                              "mid": c["design_mid"], "self_reported": c["self_reported"]})
+    return claim_chart(r.references, progs, p.claimed_months, r.percentile,
+                       PAIR_LABELS.get((p.start_milestone, p.end_milestone), ""), p.claim_program,
+                       enough=r.percentile["n"] >= p.min_programs_typical)
 
 
 def spec_to_silicon_chart(r, typical: tuple[float, float] | None = None) -> alt.Chart:
@@ -387,19 +396,19 @@ def spec_to_silicon_chart(r, typical: tuple[float, float] | None = None) -> alt.
     fabrication and packaging) of the programs other than the claim's own that date both ends, and of the
     same-phase statements, as intervals; the claim on the same footing; the article's range as a band."""
     from ..claims.params import Params as ClaimsParams
-    from .model import sourced_design_and_tapeout, with_floor
 
     n = r.numbers
     floor = n["silicon_floor_months"]
     lo_t, hi_t = typical or (ClaimsParams().typical_cycle_min_months, ClaimsParams().typical_cycle_max_months)
-    progs = with_floor(sourced_design_and_tapeout(r.wide, r.p.claim_program), floor)
-    progs = progs.assign(label=progs["program"], kind="dated program (sourced design start and tape-out)",
-                         statement=np.where(progs["self_reported"], "dates self-reported", "dates public"))
-    refs = with_floor(r.references, floor)
-    refs = refs.assign(label=refs["organization"].fillna("").str.split(";").str[0] + " (stated)",
-                       kind="stated duration of another program", statement=refs["statement"].astype(str).str[:120])
-    cols = ["label", "lo", "hi", "mid", "kind", "statement"]
-    d = pd.concat([progs[cols], refs[cols]], ignore_index=True)
+    c = r.comparison
+    kind_of = {"dated program": "dated program (sourced design start and tape-out)",
+               "published statement": "stated duration of another program"}
+    d = pd.DataFrame({"label": c["label"], "lo": c["spec_lo"], "hi": c["spec_hi"], "mid": c["spec_mid"],
+                      "kind": c["what"].map(kind_of),
+                      "statement": np.where(c["basis"] == "silicon exists",
+                                            "dated when silicon already existed: no floor added; ", "")
+                      + c["statement"].astype(str).str[:120]})
+    progs, refs = c[c["what"] == "dated program"], c[c["what"] == "published statement"]
     claim = pd.DataFrame({"label": [f"{r.p.claim_program} (claimed)"], "lo": [n["claim_spec_to_silicon_months"]],
                           "hi": [n["claim_spec_to_silicon_months"]], "mid": [n["claim_spec_to_silicon_months"]],
                           "kind": ["the claim (self-reported)"],
@@ -424,10 +433,17 @@ def spec_to_silicon_chart(r, typical: tuple[float, float] | None = None) -> alt.
     dots = alt.Chart(d).mark_point(filled=True, size=60, color=charts.TEXT).encode(x="mid:Q", y=y, tooltip=tip)
     k = len(progs) + len(refs)
     med = n["spec_to_silicon_median_months"]
-    head = (f"Spec to silicon: a median {fmt(med)} months over {k} comparison durations; the claim is "
-            f"{fmt(n['claim_spec_to_silicon_months'])} months" if k else "No program other than the claim's own dates its spec to silicon")
+    claim_txt = f"the claim is {fmt(n['claim_spec_to_silicon_months'])} months"
+    if not k:
+        head = "No program other than the claim's own dates its spec to silicon"
+    elif k >= r.p.min_programs_typical:
+        head = f"Spec to silicon: a median {fmt(med)} months over {k} comparison durations; {claim_txt}"
+    else:
+        head = (f"Spec to silicon: {k} comparison durations from {fmt(n['comparison_spec_min_months'])} to "
+                f"{fmt(n['comparison_spec_max_months'])} months, too few for a typical value; {claim_txt}")
     title = charts.title(head, [f"Design start to tape-out plus {fmt(floor)} months of fabrication and packaging "
-                                "(assumptions); bars: the span the dates allow;",
+                                "(assumptions; none added where silicon already existed at the dated statement);",
+                                "bars: the span the dates allow;",
                                 "band: the range the article calls typical; the claim's own program has no sourced design start"
                                 if n["claim_own_design_to_tapeout_lo"] != n["claim_own_design_to_tapeout_lo"]
                                 else "band: the range the article calls typical"])
@@ -513,6 +529,16 @@ def floors_figure(r) -> alt.Chart:
     return floors_chart(floors, list(p.cycle_scenarios_months), srcs)
 
 
+def _speedup_range(a: float, h: float) -> str:
+    """A shortening factor (or the range from the shortest to the longest design phase) in words: below ×1 the
+    design already fits ('none')."""
+    def one(v: float) -> str:
+        return "none" if v <= 1 else f"×{fmt(v)}"
+    if a != a:
+        return "n/a"
+    return one(a) if abs(a - h) < 1e-9 else f"{one(a)} to {one(h)}"
+
+
 def budget_table(r) -> pd.DataFrame:
     """For each cycle scenario: the months left for design once the manufacturing floor is paid, and how
     many times shorter than today's dated median design phase that is."""
@@ -520,7 +546,7 @@ def budget_table(r) -> pd.DataFrame:
     return pd.DataFrame({
         "cycle, months": b["cycle_months"].map(fmt),
         "months left for design": b["design_budget_months"].map(lambda v: "none (floor exceeds the cycle)" if v != v else fmt(v)),
-        "design must be shorter by": b["speedup_needed"].map(lambda v: "n/a" if v != v else f"×{fmt(v)}"),
+        "design must be shorter by": [_speedup_range(a, h) for a, h in zip(b["speedup_needed"], b["speedup_needed_hi"])],
     })
 
 
@@ -537,11 +563,16 @@ def durations_table(r) -> pd.DataFrame:
     """Every dated duration with its bounds, and the company's own figure for the same program and pair."""
     t = r.durations
     stated = r.stated_vs_dated.set_index(["program", "pair"])["stated_months"]
+    # what a dated tape-out shows (a tape-out, wafers out, or silicon that already existed: then the interval,
+    # read as design start to tape-out, is an upper bound that still holds fabrication and packaging)
+    basis = dict(zip(r.comparison["label"], r.comparison["basis"]))
     return pd.DataFrame({
         "pair": t["pair"], "program": t["program"], "vendor": t["vendor"],
         "at least": t["lo"].round(1), "midpoint": t["mid"].round(1), "at most": t["hi"].round(1),
         "company's own figure": [stated.get((pr, pa), "") for pr, pa in zip(t["program"], t["pair"])],
-        "self-reported": t["self_reported"]})
+        "self-reported": t["self_reported"],
+        "tape-out dated as": [basis.get(pr, "") if pa.endswith("tape-out") else ""
+                              for pr, pa in zip(t["program"], t["pair"])]})
 
 
 def data_note(r) -> str:
@@ -552,42 +583,64 @@ def data_note(r) -> str:
             "without them:\n>\n> " + "\n> ".join(f"`{k}`: {v}" for k, v in r.problems.items()))
 
 
+def design_phases(r) -> tuple[float, float]:
+    """Today's design phase the live chart divides: the median of the comparison durations when there are
+    enough of them (both ends the same), else the shortest and the longest of the few."""
+    n = r.numbers
+    if n["enough_for_typical"]:
+        return float(n["median_design_to_tapeout_months"]), float(n["median_design_to_tapeout_months"])
+    return float(n["comparison_design_min_months"]), float(n["comparison_design_max_months"])
+
+
 def live_cycle(r) -> alt.LayerChart:
     """Claim C10 as a question the reader can move: how long is a generation if AI makes design S
-    times faster? cycle = dated design-to-tape-out median / S + the manufacturing floor (fab,
-    packaging, bring-up). Recomputed in the page; the title follows the slider."""
+    times faster? cycle = today's design phase / S + the manufacturing floor (fab, packaging,
+    bring-up), for the shortest and the longest comparison duration (or their median when there are
+    enough). Recomputed in the page; the title follows the slider."""
     import numpy as np
 
     from .. import charts
 
-    design = float(r.numbers["median_design_to_tapeout_months"])
+    lo, hi = design_phases(r)
     floor = float(r.floor_months)
     grid = pd.DataFrame({"speedup": np.geomspace(1, 100, 60)})
     s = charts.control("s", 2.0, label="Design made faster by AI", unit="times", min=1.0, max=50.0, step=0.5)
-    cycle = f"{design!r} / datum.speedup + {floor!r}"
-    title = charts.live_title(
-        ["'With design ' + format(s, '.1f') + ' times faster, a generation takes ' + "
-         f"format({design!r} / s + {floor!r}, '.0f') + ' months'"],
-        [f"Months from design start to a working chip: today's dated design median ({fmt(design)} months) "
-         f"divided by the speed-up, plus the {fmt(floor)}-month manufacturing floor (assumptions); log scale"])
+    one = lo == hi
+    if one:
+        head = (f"'With design ' + format(s, '.1f') + ' times faster, a generation takes ' + "
+                f"format({lo!r} / s + {floor!r}, '.0f') + ' months'")
+        sub = (f"Months from design start to a working chip: today's median design phase ({fmt(lo)} months) "
+               f"divided by the speed-up, plus the {fmt(floor)}-month manufacturing floor (assumptions); log scale")
+    else:
+        head = (f"'With design ' + format(s, '.1f') + ' times faster, a generation takes ' + "
+                f"format({lo!r} / s + {floor!r}, '.0f') + ' to ' + format({hi!r} / s + {floor!r}, '.0f') + ' months'")
+        sub = (f"Months from design start to a working chip: today's shortest and longest dated design phases "
+               f"({fmt(lo)} and {fmt(hi)} months, too few for a median) divided by the speed-up, plus the "
+               f"{fmt(floor)}-month manufacturing floor (assumptions); log scale")
+    title = charts.live_title([head], [sub])
+    phases = pd.DataFrame({"design": [lo] if one else [lo, hi],
+                           "phase": ["median design phase"] if one else ["shortest design phase", "longest design phase"]})
+    grid = grid.merge(phases, how="cross")
     line = alt.Chart(grid).mark_line(color=charts.TEXT, strokeWidth=2).encode(
         x=alt.X("speedup:Q", title="Design speed-up from AI (times, log scale)", scale=alt.Scale(type="log")),
         y=alt.Y("cycle:Q", title="Months per generation (log scale)", scale=alt.Scale(type="log")),
-        tooltip=[alt.Tooltip("speedup:Q", format=".1f", title="Speed-up (times)"),
+        detail="phase:N",
+        tooltip=[alt.Tooltip("phase:N", title="today's"), alt.Tooltip("speedup:Q", format=".1f", title="Speed-up (times)"),
                  alt.Tooltip("cycle:Q", format=".1f", title="Months per generation")],
-    ).transform_calculate(cycle=cycle)
+    ).transform_calculate(cycle=f"datum.design / datum.speedup + {floor!r}")
     floor_rule = alt.Chart(pd.DataFrame({"y": [floor]})).mark_rule(strokeDash=[4, 3], color=charts.MUTED).encode(y="y:Q")
-    dot = alt.Chart(pd.DataFrame({"k": [0]})).mark_point(filled=True, size=120, color="#CC6677").encode(
-        x="x:Q", y="y:Q").transform_calculate(x="s", y=f"{design!r} / s + {floor!r}")
+    dot = alt.Chart(phases).mark_point(filled=True, size=120, color="#CC6677").encode(
+        x="x:Q", y="y:Q").transform_calculate(x="s", y=f"datum.design / s + {floor!r}")
     return alt.layer(line, floor_rule, dot).add_params(s).properties(title=title, width=520, height=280)
 
 
 def live_cycle_checks(r) -> list[dict]:
     """The page's expected titles at three speed-ups, computed here in Python."""
-    design = float(r.numbers["median_design_to_tapeout_months"])
+    lo, hi = design_phases(r)
     floor = float(r.floor_months)
     out = []
     for s in (1.0, 4.0, 20.0):
-        months = design / s + floor
-        out.append({"set": {"s": s}, "expect": [f"takes {months:.0f} months"]})
+        a, b = lo / s + floor, hi / s + floor
+        text = f"takes {a:.0f} months" if lo == hi else f"takes {a:.0f} to {b:.0f} months"
+        out.append({"set": {"s": s}, "expect": [text]})
     return out

@@ -74,8 +74,10 @@ def milestone_table(programs: pd.DataFrame, accelerators: pd.DataFrame | None = 
     program that has no dated one, for display only. Where chip_programs has no deployment or
     availability row, the accelerators table's `available_date` ("generally available or first
     deployed") fills it when the program names its accelerator, unless chip_programs records that
-    date as a target (the accelerators table does not say which of its dates are targets); the source
-    of the availability date is kept in `availability_source`.
+    date as a target, or the date lies after the accelerators row's own statement date (`as_of`): a date
+    announced before it could happen is a target (`accelerator_targets`), censored like any other and
+    kept in `availability_target` (its table in `availability_target_source`). The source of the
+    availability date is kept in `availability_source`.
     """
     kinds = date_kinds(programs)
     p = programs[kinds != "target"].copy()
@@ -95,17 +97,25 @@ def milestone_table(programs: pd.DataFrame, accelerators: pd.DataFrame | None = 
         wide[f"{m}_kind"] = wide["program"].map(sub["date_kind"])
     wide["acc_lo"] = pd.NaT
     wide["acc_hi"] = pd.NaT
+    wide["acc_target"] = False
     if accelerators is not None and len(accelerators):
         acc = accelerators.dropna(subset=["available_date"]).drop_duplicates("accelerator").set_index("accelerator")
         wide["acc_lo"] = pd.to_datetime(wide["accelerator"].map(acc["available_date"]))
         acc_hi = pd.Series(period_end(acc["available_date"], acc["available_date_precision"]).values, index=acc.index)
         wide["acc_hi"] = pd.to_datetime(wide["accelerator"].map(acc_hi))
+        wide["acc_target"] = wide["accelerator"].map(accelerator_targets(accelerators)).astype("boolean").fillna(False)
     own_lo, own_hi = earliest([(wide["first_deployment_lo"], wide["first_deployment_hi"]),
                                (wide["general_availability_lo"], wide["general_availability_hi"])])
     dep_targets = tg[tg["milestone"].isin(["first_deployment", "general_availability"])]
     first_target = (pd.to_datetime(dep_targets["date"]).groupby(dep_targets["program"]).min().to_dict()
                     if len(dep_targets) else {})
     wide["availability_target"] = pd.to_datetime(wide["program"].map(first_target).astype("datetime64[ns]"))
+    wide["availability_target_source"] = np.where(wide["availability_target"].notna(), "chip_programs", None)
+    # an accelerators date later than the statement that gives it is a target too: censored, shown only
+    acc_target = own_lo.isna() & wide["acc_lo"].notna() & wide["acc_target"].astype(bool) \
+        & wide["availability_target"].isna()
+    wide.loc[acc_target, "availability_target"] = wide.loc[acc_target, "acc_lo"]
+    wide.loc[acc_target, "availability_target_source"] = "accelerators"
     use_acc = own_lo.isna() & wide["acc_lo"].notna() & wide["availability_target"].isna()
     wide["availability_lo"] = own_lo.where(~use_acc, wide["acc_lo"])
     wide["availability_hi"] = own_hi.where(~use_acc, wide["acc_hi"])
@@ -341,7 +351,8 @@ def distinct_statements(references: pd.DataFrame) -> pd.DataFrame:
 
 #: Statements that describe one program of chip_programs, and the milestone pair of our dated
 #: interval that corresponds to the statement's phase (the statements table has no program column).
-STATEMENT_PROGRAMS = {"openai_jalapeno_9_months": "OpenAI Jalapeño", "tpu_v1_15_months": "Google TPU v1"}
+STATEMENT_PROGRAMS = {"openai_jalapeno_9_months": "OpenAI Jalapeño", "tpu_v1_15_months": "Google TPU v1",
+                      "celerity_9_months": "Celerity"}
 PHASE_PAIRS = {"design_to_tapeout": PAIR_LABELS[("design_start", "tapeout")],
                "design_to_deployment": PAIR_LABELS[("design_start", "availability")]}
 
@@ -576,3 +587,111 @@ def line_cadence(gaps: pd.DataFrame, vendor: str, n: int | None = None) -> tuple
     if n is not None:
         g = g.tail(n)
     return (float(g["mid"].median()) if len(g) else float("nan")), int(len(g))
+
+
+# --- What a dated tape-out means: a tape-out, wafers out of the fab, or silicon that already exists ----------------
+
+#: What a tape-out row's date is, read from the controlled start of its `date_basis` (chip_programs): the
+#: tape-out itself ("taped out:"), finished wafers ("wafers out:", fabrication done, packaging not), or
+#: packaged silicon that already existed ("silicon exists:", e.g. a chip "in testing"). An event without
+#: a basis is the tape-out itself.
+TAPEOUT_BASES = ("taped out", "wafers out", "silicon exists")
+
+
+def tapeout_basis(programs: pd.DataFrame) -> dict[str, str]:
+    """For each program with a (non-target) tape-out row: what its date means, one of TAPEOUT_BASES.
+
+    Raises ValueError naming the program when an inferred tape-out row's `date_basis` does not start with
+    one of the allowed bases (the date's meaning decides how much manufacturing it already includes)."""
+    kinds = date_kinds(programs)
+    rows = programs[(programs["milestone"] == "tapeout") & (kinds != "target")]
+    out: dict[str, str] = {}
+    for i, r in rows.iterrows():
+        raw = r.get("date_basis") if "date_basis" in rows else None
+        basis = str(raw).strip().lower() if isinstance(raw, str) and raw.strip() else ""
+        found = next((b for b in TAPEOUT_BASES if basis.startswith(b + ":")), None)
+        if found is None:
+            if kinds[i] == "event" and not basis:
+                found = "taped out"
+            else:
+                raise ValueError(
+                    f"chip_programs: the tape-out row of {r['program']!r} has date_basis {raw!r}; it must start with "
+                    f"one of {', '.join(repr(b + ':') for b in TAPEOUT_BASES)} (what the dated statement shows)")
+        out.setdefault(r["program"], found)
+    return out
+
+
+def months_to_silicon(basis: str, fab_months: float, packaging_months: float) -> float:
+    """Months from a dated tape-out row to first packaged silicon: fabrication and packaging after a tape-out,
+    packaging alone after wafers out of the fab, nothing when silicon already existed."""
+    return {"taped out": fab_months + packaging_months, "wafers out": packaging_months,
+            "silicon exists": 0.0}[basis]
+
+
+def spec_to_silicon(d2t: pd.DataFrame, bases: dict[str, str], fab_months: float,
+                    packaging_months: float) -> pd.DataFrame:
+    """Spec to silicon (the phase the article's "18 to 36 months" describes) and design start to tape-out on
+    one footing, for each program of `d2t` (design start to its dated tape-out row, months).
+
+    Why per row: a tape-out date needs the fabrication and packaging floor added to reach first silicon; a
+    date read from a statement that silicon already existed ("in testing", "first chip from manufacturing")
+    already contains them, so adding the floor again would count fabrication twice. Such a date bounds the
+    tape-out from above: the dated interval, read as design start to tape-out, is an upper bound (the chip
+    was taped out at least the floor earlier), while spec to silicon is the dated interval itself (also an
+    upper bound: silicon may have existed before the statement). Design start to tape-out on the same
+    footing is then spec to silicon minus the floor (clipped at zero), for every row alike, so that
+    `spec = design + floor` holds row by row and a median of one is the median of the other shifted by
+    the floor. Columns added: basis, to_silicon (months added), spec_lo/hi/mid, design_lo/hi/mid."""
+    floor = float(fab_months + packaging_months)
+    out = d2t.copy()
+    out["basis"] = [bases.get(p, "taped out") for p in out["program"]]
+    out["to_silicon"] = [months_to_silicon(b, fab_months, packaging_months) for b in out["basis"]]
+    for c in ("lo", "hi", "mid"):
+        out[f"spec_{c}"] = out[c].astype(float) + out["to_silicon"]
+        out[f"design_{c}"] = (out[f"spec_{c}"] - floor).clip(lower=0.0)
+    out["design_mid"] = (out["design_lo"] + out["design_hi"]) / 2
+    out["spec_mid"] = (out["spec_lo"] + out["spec_hi"]) / 2
+    return out
+
+
+def comparison_durations(d2t: pd.DataFrame, bases: dict[str, str], references: pd.DataFrame,
+                         fab_months: float, packaging_months: float) -> pd.DataFrame:
+    """The one comparison population of the claim: the dated programs other than the claim's own (design
+    start to tape-out, each on its own footing, see `spec_to_silicon`) and the published statements of the
+    same phase (a stated design-to-tape-out time is a tape-out: it gets the floor). One row each: label,
+    what (dated program or statement), basis, self_reported, design_lo/hi/mid and spec_lo/hi/mid, sorted by
+    the design midpoint."""
+    cols = ["label", "what", "basis", "self_reported", "design_lo", "design_hi", "design_mid", "spec_lo", "spec_hi",
+            "spec_mid", "statement"]
+    floor = float(fab_months + packaging_months)
+    s = spec_to_silicon(d2t, bases, fab_months, packaging_months)
+    progs = pd.DataFrame({"label": s["program"], "what": "dated program", "basis": s["basis"],
+                          "self_reported": s["self_reported"].astype(bool),
+                          **{f"design_{c}": s[f"design_{c}"] for c in ("lo", "hi", "mid")},
+                          **{f"spec_{c}": s[f"spec_{c}"] for c in ("lo", "hi", "mid")},
+                          "statement": np.where(s["self_reported"], "dates self-reported", "dates public")})
+    r = references
+    names = [STATEMENT_PROGRAMS.get(sid) or str(org or "").split(";")[0].strip()
+             for sid, org in zip(r["statement_id"], r["organization"])]
+    refs = pd.DataFrame({"label": [f"{x} as stated" for x in names], "what": "published statement",
+                         "basis": "taped out", "self_reported": True,
+                         "design_lo": r["lo"].astype(float), "design_hi": r["hi"].astype(float),
+                         "design_mid": r["mid"].astype(float), "spec_lo": r["lo"].astype(float) + floor,
+                         "spec_hi": r["hi"].astype(float) + floor, "spec_mid": r["mid"].astype(float) + floor,
+                         "statement": r["statement"].astype(str)})
+    frames = [f for f in (progs, refs) if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    return pd.concat(frames, ignore_index=True)[cols].sort_values("design_mid", kind="stable").reset_index(drop=True)
+
+
+# --- Targets in the accelerators table: an availability date later than the statement that gives it -----------------
+
+def accelerator_targets(accelerators: pd.DataFrame | None) -> pd.Series:
+    """For each accelerator (index: accelerator), True when its `available_date` is a target: the first day the
+    date allows lies after the row's own statement date (`as_of`), so the source announced it before it could
+    have happened. The accelerators table has no date_kind column; this is how its targets are told apart."""
+    if accelerators is None or not len(accelerators) or "as_of" not in accelerators:
+        return pd.Series(dtype=bool)
+    a = accelerators.dropna(subset=["available_date"]).drop_duplicates("accelerator").set_index("accelerator")
+    return pd.to_datetime(a["available_date"]) > pd.to_datetime(a["as_of"])
