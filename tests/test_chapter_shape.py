@@ -20,15 +20,8 @@ def _chapter(cid: str):
     return importlib.import_module(f"tokenfactory.{cid}.chapter")
 
 
-def _pending(cid: str) -> None:
-    """tapeout adopts the signature on its own branch (issue 23): until then it is an expected failure."""
-    if cid == "tapeout" and "upstream" not in inspect.signature(_chapter(cid).load).parameters:
-        pytest.xfail("tapeout adopts load(loader, upstream=None) on branch tapeout")
-
-
 @pytest.mark.parametrize("cid", list(CHAPTERS))
 def test_load_and_compute_have_the_one_signature(cid):
-    _pending(cid)
     mod = _chapter(cid)
     load = inspect.signature(mod.load).parameters
     assert list(load) == ["loader", "upstream"], f"{cid}.load{tuple(load)}: expected (loader, upstream=None)"
@@ -39,7 +32,6 @@ def test_load_and_compute_have_the_one_signature(cid):
 
 @pytest.mark.parametrize("cid", list(CHAPTERS))
 def test_the_notebook_computes_in_the_same_two_lines(cid):
-    _pending(cid)
     nb = json.loads(CHAPTERS[cid].notebook.read_text(encoding="utf-8"))
     cells = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code" and "chapter.compute(" in
              "".join(c["source"])]
