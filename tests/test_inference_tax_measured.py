@@ -225,7 +225,7 @@ def test_every_footing_with_a_rival_and_three_chips_enters_c4_newest_first():
         rows.append(("M", "R1", "offline", acc, 0.1, 100.0, "2025-04-01", np.nan, 2.0, np.nan, np.nan, np.nan))
     for acc in ("N1", "A1"):                                                                  # two chips: out
         rows.append(("K", "R2", "server", acc, 0.1, 100.0, "2026-04-01", np.nan, 2.0, np.nan, np.nan, np.nan))
-    f = analysis.c4_footings(_costs(rows), VENDORS)
+    f = analysis.c4_footings(_costs(rows), VENDORS, claimant="NVIDIA")
     assert list(zip(f["source"], f["scenario"])) == [("R2", "server"), ("R1", "server")]
     assert list(f["cheapest"]) == ["A1", "N1"] and list(f["claimant_cheapest"]) == [False, True]
     # the throughput half is tested apart: A1 serves most per chip on the older footing
@@ -240,7 +240,7 @@ def test_frontier_footings_compare_chips_at_one_speed_every_chip_reaches():
                      ("N2", ((30.0, 3000.0), (50.0, 1500.0)))):
         for s, t in pts:
             rows.append(("M", "IX", "concurrency", acc, 1.0, t, "2026-05-01", s, 2.0, 1024.0, 1024.0, "FP8"))
-    f = analysis.c4_footings(_costs(rows), VENDORS)
+    f = analysis.c4_footings(_costs(rows), VENDORS, claimant="NVIDIA")
     assert len(f) == 1 and "at 40 tokens/s" in f.iloc[0]["scenario"]
     n1 = float(np.exp(np.interp(np.log(40.0), np.log([20.0, 60.0]), np.log([4000.0, 1000.0]))))
     n2 = float(np.exp(np.interp(np.log(40.0), np.log([30.0, 50.0]), np.log([3000.0, 1500.0]))))
@@ -295,19 +295,19 @@ def test_a_latency_bounded_footing_with_measured_speeds_is_one_footing_at_each_c
     for acc, speed, tps, price in (("N1", 50.0, 1000.0, 2.0), ("N2", 40.0, 800.0, 2.0), ("A1", 60.0, 900.0, 1.5)):
         rows.append(("M", "MLPerf Inference v9", "server", acc, price * 1e6 / (tps * 3600.0), tps, "2026-04-01",
                      speed, price, 2048.0, 128.0, "FP8", np.nan))
-    f = analysis.c4_footings(_bounded_costs(rows), VENDORS)
+    f = analysis.c4_footings(_bounded_costs(rows), VENDORS, claimant="NVIDIA")
     assert len(f) == 1 and f.iloc[0]["scenario"] == "server" and f.iloc[0]["n"] == 3
     assert f.iloc[0]["cheapest"] == "A1" and f.iloc[0]["cheapest_usd_per_mtok"] == pytest.approx(1.5e6 / (900 * 3600))
     assert f.iloc[0]["runner_up"] == "N1" and f.iloc[0]["runner_up_usd_per_mtok"] == pytest.approx(2e6 / (1000 * 3600))
     assert f.iloc[0]["fastest"] == "N1" and f.iloc[0]["fastest_tokens_per_s_per_chip"] == 1000.0
     # any source whose rows state a bound on time per output token is one footing the same way
     other = [(*r[:1], "Other harness", *r[2:12], 50.0) for r in rows]
-    g = analysis.c4_footings(_bounded_costs(other), VENDORS)
+    g = analysis.c4_footings(_bounded_costs(other), VENDORS, claimant="NVIDIA")
     assert len(g) == 1 and g.iloc[0]["cheapest"] == "A1" and g.iloc[0]["fastest"] == "N1"
     # the other side: the same rows with no bound and not MLPerf are a frontier, read at the common speed
     # 60; N1 and N2 were measured only below it, so too few chips remain and no footing qualifies
     free = [(*r[:1], "Other harness", *r[2:12], np.nan) for r in rows]
-    assert analysis.c4_footings(_bounded_costs(free), VENDORS).empty
+    assert analysis.c4_footings(_bounded_costs(free), VENDORS, claimant="NVIDIA").empty
 
 
 def test_the_newest_footing_sentence_says_when_its_date_is_only_a_lower_bound():

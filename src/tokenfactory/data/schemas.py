@@ -516,7 +516,7 @@ _add(Table(
         Col("high", "number", "High end of the published interval (empty when none)", "see `unit`"),
         Col("interval", "text", "What the interval is (e.g. 90% confidence interval)"),
         Col("unit", "text", "Unit of value, low and high", required=True,
-            choices=("months", "ECI points", "x per year", "fraction", "years to double")),
+            choices=("months", "ECI points", "x per year", "fraction", "years to double", "USD per kWh", "ratio")),
         Col("window_start", "date", "First date of the data the estimate covers"),
         Col("window_end", "date", "Last date of the data the estimate covers"),
         *_common(),

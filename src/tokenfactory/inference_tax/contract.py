@@ -17,6 +17,8 @@ CONTRACT = Contract(
         Output("model", "", "text"),
         Output("asic_reference_accelerator", "", "text"),
         Output("depreciation_years", "years"),
+        # the vendor whose claim of the cheapest tokens C4 tests (claims reads it, never a second copy)
+        Output("claimant_vendor", "", "text"),
         Output("cost_per_mtok_gpu_usd", MTOK),
         Output("cost_per_mtok_asic_usd", MTOK),
         Output("cost_per_mtok_asic_marginal_usd", MTOK),
