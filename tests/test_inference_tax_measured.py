@@ -425,3 +425,20 @@ def test_a_speed_beyond_the_fastest_measured_is_refused_before_any_fitting(input
     assert chapter.check_speed(Params(tokens_per_second_per_user=80.0), inp) == 80.0
     assert chapter.check_speed(Params(tokens_per_second_per_user=81.0, precision="fp4"), inp) is None
     assert chapter.check_speed(Params(tokens_per_second_per_user=81.0), inputs) is None
+
+
+def test_assumption_ranges_come_from_the_parameters_and_hold_the_setting():
+    """BASE: price 30,000, server and network 10,000, rental 0 (no rental range). Hand values: PUE range
+    1.2-1.4 as set; with the page's PUE at 1.5 it widens to 1.2-1.5; chip price 30,000 x 0.5 to x 2 =
+    15,000-60,000; a measured throughput of 1,000 with spread 2 gives 500-2,000."""
+    from test_inference_tax_cost import BASE
+    gpu = {**BASE, "tokens_per_s": 1000.0}
+    p = Params(pue_low=1.2, pue_high=1.4, pue=1.3, chip_price_low_factor=0.5, chip_price_high_factor=2.0,
+               measured_throughput_spread=2.0)
+    by = {r.key: r for r in chapter.uncertainty_ranges(p, gpu, 0.1, "measured")}
+    assert (by["pue"].low, by["pue"].high) == pytest.approx((1.2, 1.4))
+    assert (by["price_usd"].low, by["price_usd"].high) == pytest.approx((15_000.0, 60_000.0))
+    assert (by["tokens_per_s"].low, by["tokens_per_s"].high) == pytest.approx((500.0, 2_000.0))
+    assert "rental_usd_per_hour" not in by
+    wide = {r.key: r for r in chapter.uncertainty_ranges(p.model_copy(update={"pue": 1.5}), gpu, 0.1, "measured")}
+    assert (wide["pue"].low, wide["pue"].high) == pytest.approx((1.2, 1.5))
