@@ -506,6 +506,18 @@ _add(Table(
 ))
 
 _add(Table(
+    "api_hosts", key=("provider",),
+    columns=(
+        Col("provider", "text", "Who sells the API (as in api_prices.csv)", required=True),
+        Col("serves_on", "text", "What the provider serves its API on: its own chips (own_chip), or merchant GPUs "
+            "it rents or buys (merchant_gpu); a provider without a row is read as merchant_gpu", required=True,
+            choices=("own_chip", "merchant_gpu")),
+        Col("chip", "text", "The chip family, for own_chip (e.g. Groq LPU)"),
+        *_common(estimate=False),
+    ),
+))
+
+_add(Table(
     "published_estimates", key=("estimate_id",),
     columns=(
         Col("estimate_id", "text", "Short name the chapters use for the estimate (key)", required=True),

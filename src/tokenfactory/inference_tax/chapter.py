@@ -22,7 +22,7 @@ COMPARISON_SPEEDS = (10.0, 20.0, 30.0, 50.0, 75.0, 100.0)
 
 REQUIRED_TABLES = ("accelerators", "nvidia_financials", "model_architectures")
 OPTIONAL_TABLES = ("serving_benchmarks", "rental_prices", "vendor_margins", "api_prices", "token_volumes",
-                   "benchmark_scores", "models", "utilization_evidence", "published_rates")
+                   "benchmark_scores", "models", "utilization_evidence", "published_rates", "api_hosts")
 
 
 class InputError(ValueError):
@@ -904,7 +904,8 @@ def compute(p: Params, inputs: Inputs) -> Result:
     # 8. market, volumes, utilization evidence
     prices = inputs.get("api_prices")
     io = p.input_tokens / p.output_tokens
-    hosts = market.host_prices(prices, p.reference_model, io) if prices is not None else pd.DataFrame()
+    hosts = (market.host_prices(prices, p.reference_model, io, inputs.get("api_hosts")) if prices is not None
+             else pd.DataFrame())
     vols = analysis.annual_token_volumes(inputs.get("token_volumes"), io) if inputs.get("token_volumes") is not None \
         else pd.DataFrame(columns=["provider", "output_tokens_per_year"])
     per_co = analysis.largest_per_provider(vols)

@@ -11,7 +11,7 @@ CONTRACT = Contract(
     title="The inference tax: what a token costs",
     reads_data=("accelerators", "nvidia_financials", "api_prices", "models", "benchmark_scores", "token_volumes",
                "model_architectures", "serving_benchmarks", "rental_prices", "vendor_margins",
-               "utilization_evidence", "published_rates"),
+               "utilization_evidence", "published_rates", "api_hosts"),
     publishes=(
         Output("accelerator", "", "text"),
         Output("model", "", "text"),
