@@ -373,7 +373,6 @@ def cost_inputs(p: Params, inputs: Inputs, acc_row: pd.Series, tokens_per_s: flo
     return inp, rent, rent_basis
 
 
-
 def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float, basis: str = "modeled",
                        variants: np.ndarray | None = None,
                        clip: tuple[float, float] = (float("nan"), float("nan"))) -> list[m.Range]:
@@ -406,7 +405,8 @@ def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float, basis
         ranges += [
             m.Range("price_usd", "Chip price", gpu["price_usd"] * p.chip_price_low_factor,
                     gpu["price_usd"] * p.chip_price_high_factor, "USD"),
-            m.Range("server_network_usd", "Server and network cost", gpu["server_network_usd"] * p.server_network_low_factor,
+            m.Range("server_network_usd", "Server and network cost",
+                    gpu["server_network_usd"] * p.server_network_low_factor,
                     gpu["server_network_usd"] * p.server_network_high_factor, "USD per chip"),
             m.Range("electricity_usd_per_kwh", "Electricity price", *_holding(p, "electricity_usd_per_kwh"), "USD/kWh"),
             m.Range("pue", "PUE", *_holding(p, "pue"), "ratio"),
