@@ -46,7 +46,7 @@ UPSTREAM = {
     "inference_tax": {
         "cheapest_accelerator_measured": "Chip N1", "cheapest_measured_n": 6, "cheapest_accelerator_model": "Chip N2",
         "c4_footings": 4, "c4_footings_claimant_cheapest": 4, "c4_footings_claimant_fastest": 4,
-        "c4_newest_fastest": "Chip N1",
+        "c4_newest_fastest": "Chip N1", "claimant_vendor": "NVIDIA",
         "cost_per_mtok_gpu_usd": 1.0, "tax_share_gpu": 0.5, "tax_share_gpu_low": 0.4, "tax_share_gpu_high": 0.6,
         "breakeven_total_tokens_per_year": 1e15, "breakeven_tokens_per_year": 2.5e14,
         "cost_per_mtok_asic_reference_usd": 0.8, "utilization_elasticity": -2.0, "price_decline_per_year": None,
@@ -262,6 +262,22 @@ def test_c4_the_vendor_must_be_cheapest_on_measured_data_among_enough_chips():
     assert _one("C4", _ev(inference_tax__cheapest_accelerator_model="Chip A1")) == SUPPORTED
     # an accelerator whose vendor is unknown cannot decide the newest footing; the other footings still do
     assert _one("C4", _ev(inference_tax__cheapest_accelerator_measured="Chip X")) == PARTLY
+
+
+def test_c4_tests_the_vendor_the_inference_tax_chapter_names():
+    """The claimant is the inference-tax chapter's parameter (published as inference_tax.claimant_vendor),
+    not a copy here: the footing counts upstream were made for that vendor, so the newest footing's cheapest
+    chip is judged against the same one."""
+    t = "inference_tax__"
+    assert "claimant_vendor" not in Params.model_fields
+    assert "inference_tax.claimant_vendor" in rules.RULES["C4"].reads
+    # AMD named upstream: the newest footing's cheapest (Chip N1, NVIDIA's) fails that test -> partly
+    assert _one("C4", _ev(**{t + "claimant_vendor": "AMD"})) == PARTLY
+    # AMD named and AMD's Chip A1 cheapest on the newest footing, AMD counted leading on every footing -> supported
+    assert _one("C4", _ev(**{t + "claimant_vendor": "AMD", t + "cheapest_accelerator_measured": "Chip A1"})) \
+        == SUPPORTED
+    # no vendor published: the newest footing cannot be judged, the footing counts still decide -> partly
+    assert _one("C4", _ev(**{t + "claimant_vendor": evidence.MISSING})) == PARTLY
 
 
 def test_c4_reads_every_footing_and_the_throughput_half_apart():

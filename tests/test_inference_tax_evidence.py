@@ -35,8 +35,12 @@ def test_the_modeled_chips_own_cost_sets_the_margin_at_the_books_price():
 def test_without_a_price_the_chips_own_stated_margin_then_another_products_said_so():
     m, basis = chapter.product_margin(_margins(), "Chip N", None)
     assert m == pytest.approx(0.85) and "for this chip" in basis
-    m2, basis2 = chapter.product_margin(_margins(), "Chip X", 30_000.0)
+    # Chip X has no row: the chip's vendor's highest product estimate stands in (Chip O's 0.89), said so
+    m2, basis2 = chapter.product_margin(_margins(), "Chip X", 30_000.0, vendor="NVIDIA")
     assert m2 == pytest.approx(0.89) and "not the Chip X" in basis2
+    # another vendor's products never stand in, and without a vendor nothing does
+    assert chapter.product_margin(_margins(), "Chip X", 30_000.0, vendor="AMD")[0] is None
+    assert chapter.product_margin(_margins(), "Chip X", 30_000.0)[0] is None
     assert chapter.product_margin(None, "Chip N", 1.0)[0] is None
 
 

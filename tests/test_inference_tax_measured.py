@@ -225,7 +225,7 @@ def test_every_footing_with_a_rival_and_three_chips_enters_c4_newest_first():
         rows.append(("M", "R1", "offline", acc, 0.1, 100.0, "2025-04-01", np.nan, 2.0, np.nan, np.nan, np.nan))
     for acc in ("N1", "A1"):                                                                  # two chips: out
         rows.append(("K", "R2", "server", acc, 0.1, 100.0, "2026-04-01", np.nan, 2.0, np.nan, np.nan, np.nan))
-    f = analysis.c4_footings(_costs(rows), VENDORS)
+    f = analysis.c4_footings(_costs(rows), VENDORS, claimant="NVIDIA")
     assert list(zip(f["source"], f["scenario"])) == [("R2", "server"), ("R1", "server")]
     assert list(f["cheapest"]) == ["A1", "N1"] and list(f["claimant_cheapest"]) == [False, True]
     # the throughput half is tested apart: A1 serves most per chip on the older footing
@@ -240,7 +240,7 @@ def test_frontier_footings_compare_chips_at_one_speed_every_chip_reaches():
                      ("N2", ((30.0, 3000.0), (50.0, 1500.0)))):
         for s, t in pts:
             rows.append(("M", "IX", "concurrency", acc, 1.0, t, "2026-05-01", s, 2.0, 1024.0, 1024.0, "FP8"))
-    f = analysis.c4_footings(_costs(rows), VENDORS)
+    f = analysis.c4_footings(_costs(rows), VENDORS, claimant="NVIDIA")
     assert len(f) == 1 and "at 40 tokens/s" in f.iloc[0]["scenario"]
     n1 = float(np.exp(np.interp(np.log(40.0), np.log([20.0, 60.0]), np.log([4000.0, 1000.0]))))
     n2 = float(np.exp(np.interp(np.log(40.0), np.log([30.0, 50.0]), np.log([3000.0, 1500.0]))))
@@ -295,19 +295,19 @@ def test_a_latency_bounded_footing_with_measured_speeds_is_one_footing_at_each_c
     for acc, speed, tps, price in (("N1", 50.0, 1000.0, 2.0), ("N2", 40.0, 800.0, 2.0), ("A1", 60.0, 900.0, 1.5)):
         rows.append(("M", "MLPerf Inference v9", "server", acc, price * 1e6 / (tps * 3600.0), tps, "2026-04-01",
                      speed, price, 2048.0, 128.0, "FP8", np.nan))
-    f = analysis.c4_footings(_bounded_costs(rows), VENDORS)
+    f = analysis.c4_footings(_bounded_costs(rows), VENDORS, claimant="NVIDIA")
     assert len(f) == 1 and f.iloc[0]["scenario"] == "server" and f.iloc[0]["n"] == 3
     assert f.iloc[0]["cheapest"] == "A1" and f.iloc[0]["cheapest_usd_per_mtok"] == pytest.approx(1.5e6 / (900 * 3600))
     assert f.iloc[0]["runner_up"] == "N1" and f.iloc[0]["runner_up_usd_per_mtok"] == pytest.approx(2e6 / (1000 * 3600))
     assert f.iloc[0]["fastest"] == "N1" and f.iloc[0]["fastest_tokens_per_s_per_chip"] == 1000.0
     # any source whose rows state a bound on time per output token is one footing the same way
     other = [(*r[:1], "Other harness", *r[2:12], 50.0) for r in rows]
-    g = analysis.c4_footings(_bounded_costs(other), VENDORS)
+    g = analysis.c4_footings(_bounded_costs(other), VENDORS, claimant="NVIDIA")
     assert len(g) == 1 and g.iloc[0]["cheapest"] == "A1" and g.iloc[0]["fastest"] == "N1"
     # the other side: the same rows with no bound and not MLPerf are a frontier, read at the common speed
     # 60; N1 and N2 were measured only below it, so too few chips remain and no footing qualifies
     free = [(*r[:1], "Other harness", *r[2:12], np.nan) for r in rows]
-    assert analysis.c4_footings(_bounded_costs(free), VENDORS).empty
+    assert analysis.c4_footings(_bounded_costs(free), VENDORS, claimant="NVIDIA").empty
 
 
 def test_the_newest_footing_sentence_says_when_its_date_is_only_a_lower_bound():
@@ -425,3 +425,20 @@ def test_a_speed_beyond_the_fastest_measured_is_refused_before_any_fitting(input
     assert chapter.check_speed(Params(tokens_per_second_per_user=80.0), inp) == 80.0
     assert chapter.check_speed(Params(tokens_per_second_per_user=81.0, precision="fp4"), inp) is None
     assert chapter.check_speed(Params(tokens_per_second_per_user=81.0), inputs) is None
+
+
+def test_assumption_ranges_come_from_the_parameters_and_hold_the_setting():
+    """BASE: price 30,000, server and network 10,000, rental 0 (no rental range). Hand values: PUE range
+    1.2-1.4 as set; with the page's PUE at 1.5 it widens to 1.2-1.5; chip price 30,000 x 0.5 to x 2 =
+    15,000-60,000; a measured throughput of 1,000 with spread 2 gives 500-2,000."""
+    from test_inference_tax_cost import BASE
+    gpu = {**BASE, "tokens_per_s": 1000.0}
+    p = Params(pue_low=1.2, pue_high=1.4, pue=1.3, chip_price_low_factor=0.5, chip_price_high_factor=2.0,
+               measured_throughput_spread=2.0)
+    by = {r.key: r for r in chapter.uncertainty_ranges(p, gpu, 0.1, "measured")}
+    assert (by["pue"].low, by["pue"].high) == pytest.approx((1.2, 1.4))
+    assert (by["price_usd"].low, by["price_usd"].high) == pytest.approx((15_000.0, 60_000.0))
+    assert (by["tokens_per_s"].low, by["tokens_per_s"].high) == pytest.approx((500.0, 2_000.0))
+    assert "rental_usd_per_hour" not in by
+    wide = {r.key: r for r in chapter.uncertainty_ranges(p.model_copy(update={"pue": 1.5}), gpu, 0.1, "measured")}
+    assert (wide["pue"].low, wide["pue"].high) == pytest.approx((1.2, 1.5))

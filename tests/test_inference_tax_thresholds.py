@@ -71,5 +71,10 @@ def test_reported_volumes_are_annualized_and_converted_to_output_tokens():
     assert a["tokens_per_year"] == pytest.approx(24e12)          # latest statement only
     assert a["output_tokens_per_year"] == pytest.approx(6e12)    # 1 of every 4 tokens is output
     b = out[out["provider"] == "B"].iloc[0]
-    assert b["tokens_per_year"] == pytest.approx(1e9 * 60 * 24 * 365)
+    assert b["tokens_per_year"] == pytest.approx(1e9 * 60 * 24 * 365.25)   # the book's year: 365.25 days
+    # a weekly statement: 365.25 / 7 = 52.18 weeks a year (not 52), as every chapter annualizes it
+    weekly = analysis.annual_token_volumes(pd.DataFrame({"provider": ["C"], "product": ["z"],
+                                                         "date": pd.to_datetime(["2025-01-01"]), "tokens": [7e9],
+                                                         "per": ["week"]}))
+    assert weekly["tokens_per_year"].item() == pytest.approx(365.25e9)
     assert len(analysis.largest_per_provider(out)) == 2

@@ -8,6 +8,7 @@ DAYS_PER_YEAR = 365.25
 MONTHS_PER_YEAR = 12
 DAYS_PER_MONTH = DAYS_PER_YEAR / MONTHS_PER_YEAR
 HOURS_PER_YEAR = DAYS_PER_YEAR * 24
+WEEKS_PER_YEAR = DAYS_PER_YEAR / 7
 MINUTES_PER_DAY = 24 * 60
 
 #: How many of each period fit in a month / a year (token volumes are stated per minute, day, ...).

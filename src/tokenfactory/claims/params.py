@@ -28,7 +28,8 @@ def article_figure(claim_id: str, name: str) -> float:
 # Thresholds another chapter owns are read from its results, never declared again here: the rank test's
 # level and required power (compute_gap.window_trend_alpha, window_power_target; C2), the fewest durations
 # a typical duration needs (tapeout.min_programs_typical; C9), the month the flywheel's results are read at
-# (flywheel.report_month; C11).
+# (flywheel.report_month; C11), the vendor whose claim of the cheapest tokens is tested (inference_tax.claimant_vendor;
+# C4: that chapter counts the footings the vendor leads).
 
 
 class Params(ChapterParams):
@@ -44,10 +45,6 @@ class Params(ChapterParams):
         meaning="C3: growth of the leaders' capex per year (recent window) from which spending counts as pulling away",
         basis="Assumption: growth far above that of the economy")
     # --- C4 to C8: the inference tax -------------------------------------------------------------
-    claimant_vendor: str = param(
-        "NVIDIA", unit="", choices_from=("accelerators", "vendor"),
-        meaning="C4: the vendor whose claim of the lowest cost per token is tested (its chips must be cheapest)",
-        basis="The article relays NVIDIA's claim (claim C4)")
     min_accelerators_compared: int = param(
         3, unit="accelerators", ge=2, le=50,
         meaning="C4: fewest accelerators measured on a common footing from which 'the cheapest' can be named",

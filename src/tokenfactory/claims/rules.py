@@ -475,7 +475,8 @@ def c3(ev: Evidence, p: Params) -> Outcome:
 C4_READS = ("inference_tax.cheapest_accelerator_measured", "inference_tax.cheapest_measured_n",
             "inference_tax.cheapest_accelerator_model", "inference_tax.cost_per_mtok_gpu_usd",
             "inference_tax.c4_footings", "inference_tax.c4_footings_claimant_cheapest",
-            "inference_tax.c4_footings_claimant_fastest", "inference_tax.c4_newest_fastest")
+            "inference_tax.c4_footings_claimant_fastest", "inference_tax.c4_newest_fastest",
+            "inference_tax.claimant_vendor")
 
 
 def vendor_of(ev: Evidence, accelerator: str | None) -> str | None:
@@ -502,7 +503,10 @@ def c4(ev: Evidence, p: Params) -> Outcome:
     test, so the verdict is at most "partly supported" unless every footing agrees."""
     missing = ev.missing("inference_tax.cheapest_accelerator_measured", "inference_tax.cheapest_measured_n",
                          "inference_tax.c4_footings", "inference_tax.c4_footings_claimant_cheapest",
-                         "inference_tax.c4_footings_claimant_fastest")
+                         "inference_tax.c4_footings_claimant_fastest", "inference_tax.claimant_vendor")
+    # the vendor whose claim is tested is the inference-tax chapter's parameter (it counted the footings for it)
+    claimant = ev.text("inference_tax.claimant_vendor")
+    who = claimant or "the claimant"
     measured = ev.text("inference_tax.cheapest_accelerator_measured")
     n = ev.number("inference_tax.cheapest_measured_n")
     modeled = ev.text("inference_tax.cheapest_accelerator_model")
@@ -512,30 +516,30 @@ def c4(ev: Evidence, p: Params) -> Outcome:
     fastest_new = ev.text("inference_tax.c4_newest_fastest")
     vm, vmod = vendor_of(ev, measured), vendor_of(ev, modeled)
     enough = n is not None and n >= p.min_accelerators_compared
-    passed = None if (measured is None or vm is None or not enough) else vm == p.claimant_vendor
+    passed = None if (measured is None or vm is None or not enough or claimant is None) else vm == claimant
     size = "" if enough or n is None else (f", too few to name the cheapest (at least "
                                            f"{_v(p.min_accelerators_compared)} needed)")
     def share(k: float | None) -> str:
         return "unknown" if k is None or nf is None else f"{_v(k)} of {_count(nf, 'footing')}"
     checks = [
-        Check("inference_tax.cheapest_accelerator_measured", measured or None, f"made by {p.claimant_vendor}", passed,
+        Check("inference_tax.cheapest_accelerator_measured", measured or None, f"made by {who}", passed,
               f"on the newest qualifying measured footing, the cheapest per token of {_count(n, 'accelerator')} "
               f"compared is {measured or 'none'}" + (f" ({vm})" if vm else "") + size,
               label="cheapest accelerator, newest footing"),
-        Check("inference_tax.c4_footings_claimant_cheapest", kc, f"{p.claimant_vendor} cheapest on every footing",
+        Check("inference_tax.c4_footings_claimant_cheapest", kc, f"{who} cheapest on every footing",
               c4_every_footing(kc, nf),
-              f"{p.claimant_vendor}'s chip is the cheapest per token on {share(kc)} that compare at least three "
+              f"{who}'s chip is the cheapest per token on {share(kc)} that compare at least three "
               "priced accelerators, one a rival's", label="footings where the vendor is cheapest"),
         Check("inference_tax.c4_footings_claimant_fastest", kf,
-              f"{p.claimant_vendor} highest throughput per chip on every footing", c4_every_footing(kf, nf),
-              f"{p.claimant_vendor}'s chip serves the most tokens per chip on {share(kf)}"
+              f"{who} highest throughput per chip on every footing", c4_every_footing(kf, nf),
+              f"{who}'s chip serves the most tokens per chip on {share(kf)}"
               + (f" (newest: {fastest_new})" if fastest_new else ""), label="footings where the vendor is fastest"),
         context("inference_tax.cheapest_accelerator_model", modeled or None,
                 f"in the calibrated cost model, the cheapest is {modeled or 'none'}" + (f" ({vmod})" if vmod else ""),
                 "cheapest accelerator, modeled"),
     ]
     verdict = INCONCLUSIVE if not [c for c in checks if c.role == TEST and c.passed is not None] else combine(checks)
-    rule_text = (f"The vendor's claim is that {p.claimant_vendor}'s systems make the cheapest tokens and the most tokens "
+    rule_text = (f"The vendor's claim is that {who}'s systems make the cheapest tokens and the most tokens "
                  "per chip. It is read on every measured footing (one model, one source round, one scenario, or one "
                  f"speed per user for frontiers) that compares at least {_v(p.min_accelerators_compared)} priced "
                  "accelerators, one of them a rival's, newest first, all priced at one rental tier. Three tests: the "
@@ -543,7 +547,7 @@ def c4(ev: Evidence, p: Params) -> Outcome:
                  "throughput per chip is the vendor's on every footing. Supported if all hold, partly if some do (a "
                  "split of the footings), not supported if none does, inconclusive without a qualifying footing. The "
                  "cost model's cheapest is a second view (flip table).")
-    test = (f"{p.claimant_vendor} cheapest on the newest footing, cheapest on every footing, most tokens per chip on "
+    test = (f"{who} cheapest on the newest footing, cheapest on every footing, most tokens per chip on "
             "every footing (measured)")
     sample = (_count(nf, "qualifying footing") if nf is not None else _count(n, "accelerator") + " on the newest footing")
     return _outcome(verdict, rule_text, checks, test, sample, "", missing)

@@ -506,6 +506,18 @@ _add(Table(
 ))
 
 _add(Table(
+    "api_hosts", key=("provider",),
+    columns=(
+        Col("provider", "text", "Who sells the API (as in api_prices.csv)", required=True),
+        Col("serves_on", "text", "What the provider serves its API on: its own chips (own_chip), or merchant GPUs "
+            "it rents or buys (merchant_gpu); a provider without a row is read as merchant_gpu", required=True,
+            choices=("own_chip", "merchant_gpu")),
+        Col("chip", "text", "The chip family, for own_chip (e.g. Groq LPU)"),
+        *_common(estimate=False),
+    ),
+))
+
+_add(Table(
     "published_estimates", key=("estimate_id",),
     columns=(
         Col("estimate_id", "text", "Short name the chapters use for the estimate (key)", required=True),
@@ -516,7 +528,7 @@ _add(Table(
         Col("high", "number", "High end of the published interval (empty when none)", "see `unit`"),
         Col("interval", "text", "What the interval is (e.g. 90% confidence interval)"),
         Col("unit", "text", "Unit of value, low and high", required=True,
-            choices=("months", "ECI points", "x per year", "fraction", "years to double")),
+            choices=("months", "ECI points", "x per year", "fraction", "years to double", "USD per kWh", "ratio")),
         Col("window_start", "date", "First date of the data the estimate covers"),
         Col("window_end", "date", "Last date of the data the estimate covers"),
         *_common(),

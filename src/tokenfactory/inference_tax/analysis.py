@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import units
 from . import model as m
 from .params import Params
 
@@ -66,9 +67,8 @@ def annual_token_volumes(volumes: pd.DataFrame, input_tokens_per_output: float =
     reports on the break-even's footing by assuming the same mix: total / (1 + ratio). With ratio 0
     the two columns are equal.
     """
-    per_year = {"minute": 60 * 24 * 365.0, "day": 365.0, "week": 52.0, "month": 12.0, "year": 1.0}
     out = volumes.dropna(subset=["tokens"]).copy()
-    out["tokens_per_year"] = out["tokens"] * out["per"].map(per_year)
+    out["tokens_per_year"] = out["tokens"] * out["per"].map(units.PER_YEAR)
     out = out.dropna(subset=["tokens_per_year"])
     out["output_tokens_per_year"] = out["tokens_per_year"] / (1.0 + input_tokens_per_output)
     # the latest statement per provider and product
@@ -253,7 +253,7 @@ def measured_floor(frontier: pd.DataFrame, speed: float, strict: bool = False) -
 # C4 on every footing
 
 
-def c4_footings(costs: pd.DataFrame, vendors: dict[str, str], claimant: str = "NVIDIA",
+def c4_footings(costs: pd.DataFrame, vendors: dict[str, str], *, claimant: str,
                 min_accelerators: int = 3) -> pd.DataFrame:
     """Every footing (one model, one source round, one scenario: same harness and latency bound) with at
     least `min_accelerators` priced accelerators, at least one not the claimant's: the cheapest per

@@ -17,14 +17,12 @@ from ..formatting import fmt
 from . import analysis, calibration as cal, market, model as m, price_trend as pt, serving as sv
 from .params import Params
 
-#: Efficiency used when the measured table is missing or too small to fit (stated on the page).
-FALLBACK_EFFICIENCY = sv.Efficiency(mbu=0.6, mfu=0.3, overhead_ms=5.0)
 #: Speeds per user at which the chapter compares accelerators (tokens/s per user).
 COMPARISON_SPEEDS = (10.0, 20.0, 30.0, 50.0, 75.0, 100.0)
 
 REQUIRED_TABLES = ("accelerators", "nvidia_financials", "model_architectures")
 OPTIONAL_TABLES = ("serving_benchmarks", "rental_prices", "vendor_margins", "api_prices", "token_volumes",
-                   "benchmark_scores", "models", "utilization_evidence", "published_rates")
+                   "benchmark_scores", "models", "utilization_evidence", "published_rates", "api_hosts")
 
 
 class InputError(ValueError):
@@ -90,14 +88,15 @@ def vendor_margin(p: Params, financials: pd.DataFrame) -> tuple[float, str]:
 
 
 def product_margin(margins: pd.DataFrame | None, accelerator: str | None = None, chip_usd: float | None = None,
-                   vendor: str = "NVIDIA") -> tuple[float | None, str]:
+                   vendor: str | None = None) -> tuple[float | None, str]:
     """The product-level margin that sets the high end of the tax, with its basis; None when the table has none.
 
     The modeled chip's own rows come first: with a sourced manufacturing cost (`cogs_usd`, the median
     over its rows) and the chip's price in this book (`chip_usd`, the part of the price the vendor
     sells), the margin is 1 - cost / price, cost and price on the book's own footing; without a price,
     the highest margin its rows state. Only when the chip has no row of its own does the vendor's
-    highest product estimate stand in, and the basis says so (another product's margin)."""
+    highest product estimate stand in, and the basis says so (another product's margin); without a vendor
+    (None) nothing stands in."""
     if margins is None or margins.empty:
         return None, "no product-level estimate in data/vendor_margins.csv"
     hi = pd.to_numeric(margins["gross_margin_high"], errors="coerce").fillna(
@@ -375,22 +374,20 @@ def cost_inputs(p: Params, inputs: Inputs, acc_row: pd.Series, tokens_per_s: flo
     return inp, rent, rent_basis
 
 
-#: Spread assumed around a measured throughput (harness, software version, run to run): a factor of 1.25
-#: each way. An assumption, stated on the page.
-MEASURED_SPREAD = 1.25
-
-
 def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float, basis: str = "modeled",
                        variants: np.ndarray | None = None,
                        clip: tuple[float, float] = (float("nan"), float("nan"))) -> list[m.Range]:
     """Plausible ranges (assumptions, listed in the Method). A modeled throughput varies by the
     calibration's held-out error (±2 sigma of log10(model/measured)) widened to contain every
-    structural variant of the model; a measured one by MEASURED_SPREAD. Either is then clipped to
+    structural variant of the model; a measured one by the parameter measured_throughput_spread. The
+    other ranges are parameters (`*_low`/`*_high`, or factors of the value), each widened to hold the
+    page's setting. Either throughput range is then clipped to
     `clip` (at least the measured throughput at the slowest measured speed above the stated one, at
     most the roofline and memory ceiling; NaN does not clip)."""
     tps = float(gpu["tokens_per_s"])
     if basis == "measured":
-        lo, hi, label = tps / MEASURED_SPREAD, tps * MEASURED_SPREAD, "Throughput per chip (measured, assumed spread)"
+        spread = p.measured_throughput_spread
+        lo, hi, label = tps / spread, tps * spread, "Throughput per chip (measured, assumed spread)"
     else:
         k = 10 ** (2 * sigma_log10)
         v = np.asarray([] if variants is None else variants, float)
@@ -401,27 +398,34 @@ def uncertainty_ranges(p: Params, gpu: dict[str, Any], sigma_log10: float, basis
     lo, hi = clip_between(lo, *clip), clip_between(hi, *clip)
     ranges = [
         m.Range("tokens_per_s", label, lo, hi, "tokens/s", log=True),
-        m.Range("utilization", "Utilization", min(0.2, p.utilization), max(0.9, p.utilization), "fraction"),
-        m.Range("depreciation_years", "Depreciation life", min(3.0, p.depreciation_years),
-                max(7.0, p.depreciation_years), "years"),
-        m.Range("cost_of_capital", "Cost of capital", min(0.05, p.cost_of_capital), max(0.15, p.cost_of_capital),
-                "per year"),
+        m.Range("utilization", "Utilization", *_holding(p, "utilization"), "fraction"),
+        m.Range("depreciation_years", "Depreciation life", *_holding(p, "depreciation_years"), "years"),
+        m.Range("cost_of_capital", "Cost of capital", *_holding(p, "cost_of_capital"), "per year"),
     ]
     if gpu["price_usd"] > 0:
         ranges += [
-            m.Range("price_usd", "Chip price", gpu["price_usd"] * 0.7, gpu["price_usd"] * 1.3, "USD"),
-            m.Range("server_network_usd", "Server and network cost", gpu["server_network_usd"] * 0.6,
-                    gpu["server_network_usd"] * 1.5, "USD per chip"),
-            m.Range("electricity_usd_per_kwh", "Electricity price", min(0.04, p.electricity_usd_per_kwh),
-                    max(0.15, p.electricity_usd_per_kwh), "USD/kWh"),
-            m.Range("pue", "PUE", min(1.1, p.pue), max(1.6, p.pue), "ratio"),
-            m.Range("facility_usd_per_kw_month", "Facility cost", min(100.0, p.facility_usd_per_kw_month),
-                    max(250.0, p.facility_usd_per_kw_month), "USD per kW-month"),
+            m.Range("price_usd", "Chip price", gpu["price_usd"] * p.chip_price_low_factor,
+                    gpu["price_usd"] * p.chip_price_high_factor, "USD"),
+            m.Range("server_network_usd", "Server and network cost",
+                    gpu["server_network_usd"] * p.server_network_low_factor,
+                    gpu["server_network_usd"] * p.server_network_high_factor, "USD per chip"),
+            m.Range("electricity_usd_per_kwh", "Electricity price", *_holding(p, "electricity_usd_per_kwh"), "USD/kWh"),
+            m.Range("pue", "PUE", *_holding(p, "pue"), "ratio"),
+            m.Range("facility_usd_per_kw_month", "Facility cost", *_holding(p, "facility_usd_per_kw_month"),
+                    "USD per kW-month"),
         ]
     if gpu.get("rental_usd_per_hour", 0) > 0:
         r = gpu["rental_usd_per_hour"]
-        ranges.append(m.Range("rental_usd_per_hour", "Rental price", r * 0.6, r * 1.5, "USD per chip-hour"))
+        ranges.append(m.Range("rental_usd_per_hour", "Rental price", r * p.rental_low_factor, r * p.rental_high_factor,
+                              "USD per chip-hour"))
     return ranges
+
+
+def _holding(p: Params, name: str) -> tuple[float, float]:
+    """The range of parameter `name` (its `<name>_low` and `<name>_high` parameters), widened to hold the
+    page's own setting."""
+    now = float(getattr(p, name))
+    return min(float(getattr(p, f"{name}_low")), now), max(float(getattr(p, f"{name}_high")), now)
 
 
 def clip_between(x: float, low: float, high: float) -> float:
@@ -808,8 +812,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     problems = dict(inputs.problems)
     # 1. efficiency, fitted to the measured points
     calib, eff_src = None, "fallback (no usable measurements)"
-    effs = {"pooled": sv.Efficiency(FALLBACK_EFFICIENCY.mbu, FALLBACK_EFFICIENCY.mfu, FALLBACK_EFFICIENCY.overhead_ms,
-                                    p.memory_usable)}
+    effs = {"pooled": fallback_efficiency(p)}
     bench = inputs.get("serving_benchmarks")
     pts: list[cal.Point] = []
     if bench is not None:
@@ -820,7 +823,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
             eff_src = f"fitted to {calib.fit.n_points} measured points"
         except cal.CalibrationError as exc:
             problems["calibration"] = str(exc)
-    sigma = 0.15
+    sigma = p.fallback_throughput_sigma_log10
     if calib is not None:
         errs = calib.table["heldout_abs_log10_error"].dropna()
         if len(errs):
@@ -855,7 +858,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     # 4. the tax as a range: company-wide GAAP margin (low), product-level estimate (high)
     own_chip_usd = (owned_inp or {}).get("price_usd")
     hi_margin, hi_basis = product_margin(inputs.get("vendor_margins"), p.accelerator, own_chip_usd,
-                                         str(row.get("vendor") or "NVIDIA"))
+                                         str(row.get("vendor") or p.claimant_vendor))
     gaap, _ = analysis.vendor_margin_from_data(inputs.tables["nvidia_financials"])
     tax_low = float(m.cost_per_mtok({**(owned_inp or gpu_inp), "vendor_margin": gaap})["tax_share"])
     tax_high = None if hi_margin is None else float(m.cost_per_mtok({**(owned_inp or gpu_inp),
@@ -892,7 +895,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     comp = accelerator_comparison(p, inputs, effs, margin, (p.reference_model, p.moe_model), p.tokens_per_second_per_user)
     costs = measured_costs(bench, inputs.get("rental_prices"), p.rental_tier)
     vendors = dict(zip(inputs.tables["accelerators"]["accelerator"], inputs.tables["accelerators"]["vendor"]))
-    footings = analysis.c4_footings(costs, vendors)
+    footings = analysis.c4_footings(costs, vendors, claimant=p.claimant_vendor)
     tco, tco_src = owner_tco(inputs.get("rental_prices"), p.accelerator)
     owned_hour = None
     if owned_inp is not None:
@@ -902,7 +905,8 @@ def compute(p: Params, inputs: Inputs) -> Result:
     # 8. market, volumes, utilization evidence
     prices = inputs.get("api_prices")
     io = p.input_tokens / p.output_tokens
-    hosts = market.host_prices(prices, p.reference_model, io) if prices is not None else pd.DataFrame()
+    hosts = (market.host_prices(prices, p.reference_model, io, inputs.get("api_hosts")) if prices is not None
+             else pd.DataFrame())
     vols = analysis.annual_token_volumes(inputs.get("token_volumes"), io) if inputs.get("token_volumes") is not None \
         else pd.DataFrame(columns=["provider", "output_tokens_per_year"])
     per_co = analysis.largest_per_provider(vols)
@@ -930,7 +934,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "head": head, "ref_head": ref_head, "variants": variants, "variants_dropped": dropped, "footings": footings,
         "points_usable": pts, "breakeven_grid": be_grid, "reference_volume": ref_vol, "flip_nre": flip_nre,
         "long_input": long_in, "long_input_cost": long_cost, "tpu_anchor": anchor, "mlperf_anchor": mlperf,
-        "arch": arch, "hw": hw, "wl": wl,
+        "arch": arch, "hw": hw, "wl": wl, "vendors": vendors,
     }
     return Result(
         p=p, calibration=calib, efficiency=eff, efficiencies=effs, efficiency_source=eff_src, serving=tp, frontier=front,
@@ -1048,19 +1052,26 @@ def level_word(a: float, b: float, tol: float = 0.05) -> str:
     return "below" if a < b * (1 - tol) else "above" if a > b * (1 + tol) else "about the same as"
 
 
-#: The held-out targets of the serving model (issue 20): median miss at most ×1.3, at least 85% of points
-#: within a factor of two.
-TARGET_MEDIAN_MISS, TARGET_SHARE_WITHIN_2X = 1.3, 0.85
-
-
-def calibration_verdict(cal_: cal.Calibration | None) -> str:
+def calibration_verdict(cal_: cal.Calibration | None, p: Params) -> str:
+    """Whether the held-out errors meet the targets (the parameters calibration_target_median_miss and
+    calibration_target_share_within_2x), with the targets in words."""
     if cal_ is None:
         return "not checked against measurements (none usable in the data)"
-    ok = (cal_.heldout_median_abs_log10_error <= np.log10(TARGET_MEDIAN_MISS)
-          and cal_.heldout_share_within_2x >= TARGET_SHARE_WITHIN_2X)
-    targets = (f"the book's targets (held-out median miss within ×{fmt(TARGET_MEDIAN_MISS)}, at least "
-               f"{fmt(TARGET_SHARE_WITHIN_2X, pct=True)} of points within ×2)")
+    ok = (cal_.heldout_median_abs_log10_error <= np.log10(p.calibration_target_median_miss)
+          and cal_.heldout_share_within_2x >= p.calibration_target_share_within_2x)
+    targets = (f"the book's targets (held-out median miss within ×{fmt(p.calibration_target_median_miss)}, at least "
+               f"{fmt(p.calibration_target_share_within_2x, pct=True)} of points within ×2)")
     return ("within " if ok else "outside ") + targets
+
+
+def vendor_of(r: Result, accelerator: object) -> str | None:
+    """The vendor of an accelerator, from data/accelerators.csv (its `vendor` column); None when unknown."""
+    return (r.extras.get("vendors") or {}).get(accelerator) if accelerator else None
+
+
+def fallback_efficiency(p: Params) -> sv.Efficiency:
+    """The efficiency used when the measured table is missing or too small to fit (parameters fallback_*)."""
+    return sv.Efficiency(p.fallback_mbu, p.fallback_mfu, p.fallback_overhead_ms, p.memory_usable)
 
 
 def texts(r: Result) -> dict[str, str]:
@@ -1071,7 +1082,7 @@ def texts(r: Result) -> dict[str, str]:
         "asic_reference": p.asic_reference_accelerator, "pricing": p.pricing,
         "accelerator_with_article": analysis.with_article(p.accelerator),
         "efficiency_source": r.efficiency_source,
-        "engine_family": (cal.TRT if (p.engine == "vendor_best" and p.accelerator.startswith("NVIDIA")) else cal.OPEN)
+        "engine_family": engine_family(vendor_of(r, p.accelerator), p.engine)
         if len(r.efficiencies) > 1 else "all engines pooled",
         "mbu": fmt(r.efficiency.mbu, pct=True), "mfu": fmt(r.efficiency.mfu, pct=True),
         "overhead": fmt(r.efficiency.overhead_ms, unit="ms"),
@@ -1087,7 +1098,7 @@ def texts(r: Result) -> dict[str, str]:
         "top_input": str(r.tornado["input"].iloc[0]).lower(),
         "elasticity_abs": f"{fmt(abs(r.elasticity))}%",
         "small_inputs": ", ".join(small_inputs(r.tornado)) or "none",
-        "calibration_verdict": calibration_verdict(c),
+        "calibration_verdict": calibration_verdict(c, p),
         "asic_vs_ref": compare_word(r.asic_cost["total"], r.asic_reference_cost),
         "rental": usd(r.rental_usd) + " per chip-hour" if r.rental_usd is not None else "no sourced rental price",
         "rental_basis": r.rental_basis,
@@ -1101,7 +1112,6 @@ def texts(r: Result) -> dict[str, str]:
                                else "n/a"),
         "data_as_of": r.data_as_of,
     }
-    vendor = lambda name: str(name).split()[0] if name else ""  # noqa: E731
     ue = r.utilization_evidence
     if len(ue):
         row = ue.iloc[0]
@@ -1113,7 +1123,7 @@ def texts(r: Result) -> dict[str, str]:
                  utilization_measured_vs_default="not comparable with")
     t["vendor_claim_measured"] = footing_split_word(r.extras["footings"])
     t.update(measured_texts(r))
-    t["vendor_claim_model"] = ("holds" if vendor(r.cheapest_model["accelerator"]) == "NVIDIA" else
+    t["vendor_claim_model"] = ("holds" if vendor_of(r, r.cheapest_model["accelerator"]) == p.claimant_vendor else
                                "does not hold" if r.cheapest_model["accelerator"] else "cannot be tested")
     if c is not None:
         t["calibration_sources"] = fmt(c.n_sources)
@@ -1301,6 +1311,8 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "cost_per_mtok_gpu_usd": (r.gpu_cost["total"], {"text": usd(r.gpu_cost["total"])}),
         # read by the flywheel (fleet life) and the ledger (C7's wording): see contract.py
         "depreciation_years": (p.depreciation_years, {"unit": "years"}),
+        # the vendor whose claim C4 tests: the claims ledger reads it (one owner, see contract.py)
+        "claimant_vendor": (p.claimant_vendor, {"text": p.claimant_vendor}),
         "asic_reference_accelerator": (p.asic_reference_accelerator, {"text": p.asic_reference_accelerator}),
         "asic_nre_at_parity_usd": (r.extras["nre_at_parity"], {"text": usd(r.extras["nre_at_parity"])}),
         "asic_nre_usd": (p.asic_nre_usd, {"text": usd(p.asic_nre_usd)}),

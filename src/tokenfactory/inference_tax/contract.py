@@ -11,12 +11,14 @@ CONTRACT = Contract(
     title="The inference tax: what a token costs",
     reads_data=("accelerators", "nvidia_financials", "api_prices", "models", "benchmark_scores", "token_volumes",
                "model_architectures", "serving_benchmarks", "rental_prices", "vendor_margins",
-               "utilization_evidence", "published_rates"),
+               "utilization_evidence", "published_rates", "api_hosts"),
     publishes=(
         Output("accelerator", "", "text"),
         Output("model", "", "text"),
         Output("asic_reference_accelerator", "", "text"),
         Output("depreciation_years", "years"),
+        # the vendor whose claim of the cheapest tokens C4 tests (claims reads it, never a second copy)
+        Output("claimant_vendor", "", "text"),
         Output("cost_per_mtok_gpu_usd", MTOK),
         Output("cost_per_mtok_asic_usd", MTOK),
         Output("cost_per_mtok_asic_marginal_usd", MTOK),

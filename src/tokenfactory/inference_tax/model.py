@@ -20,7 +20,10 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-HOURS_PER_YEAR = 8760.0
+from .. import units
+
+#: The book's one year in hours (units.py; 365.25 days), read by the figures as m.HOURS_PER_YEAR.
+HOURS_PER_YEAR = units.HOURS_PER_YEAR
 COMPONENTS = ("chip_at_cost", "vendor_margin", "nre", "server_network", "power", "facility", "rental")
 COMPONENT_LABELS = {
     "chip_at_cost": "Chip at maker's cost",

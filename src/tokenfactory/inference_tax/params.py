@@ -34,15 +34,15 @@ class Params(ChapterParams):
         0.8, unit="fraction", meaning="Share of a server-per-chip price that is the GPU board (for price rows "
                                        "marked server_per_chip; the rest is host, memory, chassis)",
         gt=0, le=1,
-        basis="Estimate: 8 H100s at $25,000-30,000 each (Raymond James via Tae Kim) in a DGX H100 sold for about "
-              "$270,000 (SemiAnalysis) is 0.74-0.89 of the server price; both figures as quoted in Epoch AI's "
-              "training-cost-trends notebook (https://github.com/epoch-research/training-cost-trends)")
+        basis="Estimate within the range that two rows of data/vendor_margins.csv give: eight H100s at Raymond James's "
+              "price range (row 'H100 SXM (GPU module)', price_usd_low to price_usd_high) as a share of SemiAnalysis's "
+              "DGX H100 sale price (row 'DGX H100 (8-GPU server with its networking)', price_usd_low)")
     server_usd_per_chip: float = param(
         6250.0, unit="USD per chip", meaning="Host server (CPUs, memory, chassis, NICs) per accelerator, for price "
                                              "rows that are the chip alone", ge=0, le=1e6,
-        basis="Estimate: a DGX H100 at about $270,000 (SemiAnalysis) less 8 GPUs at $27,500 (midpoint of Raymond "
-              "James's $25,000-30,000) leaves about $50,000 of host per 8 GPUs; as quoted in Epoch AI's "
-              "training-cost-trends notebook (https://github.com/epoch-research/training-cost-trends)")
+        basis="Estimate: SemiAnalysis's DGX H100 sale price as its text rounds it, to the nearest $10,000 (data/"
+              "vendor_margins.csv row 'DGX H100 (8-GPU server with its networking)'), less eight H100s at the midpoint "
+              "of Raymond James's price range (row 'H100 SXM (GPU module)'), divided by the eight GPUs")
     network_usd_per_chip: float = param(
         5000.0, unit="USD per chip", meaning="Scale-out network and storage per accelerator (charged once, whatever "
                                              "the price row)", ge=0, le=1e6,
@@ -64,14 +64,15 @@ class Params(ChapterParams):
         30.0, unit="output tokens per second per user", meaning="Interactivity: the speed each user sees; cost is "
                                                                  "quoted at the most throughput that keeps it",
         gt=0, le=2000,
-        basis="Artificial Analysis prices its hardware benchmark at 30 output tokens/s per query; InferenceX draws "
-              "frontiers from about 10 to over 100")
+        basis="Assumption: a reading speed for chat, inside the range of speeds the measured frontiers of "
+              "data/serving_benchmarks.csv cover (the chapter compares accelerators across that range as well)")
     input_tokens: int = param(
         1024, unit="tokens", meaning="Prompt length per request", ge=1, le=1_000_000,
-        basis="1k in / 1k out is the standard setting of InferenceX and Artificial Analysis")
+        basis="The shortest fixed prompt/completion setting of the InferenceX rows of data/serving_benchmarks.csv "
+              "(source 'SemiAnalysis InferenceX', input_tokens), so that the modeled cost sits on measured frontiers")
     output_tokens: int = param(
         1024, unit="tokens", meaning="Completion length per request", ge=1, le=1_000_000,
-        basis="1k in / 1k out, as above")
+        basis="The completion length of the same InferenceX setting (output_tokens), as above")
     engine: Literal["vendor_best", "open"] = param(
         "vendor_best", unit="", meaning="Serving software whose fitted efficiency is used: each vendor's best "
                                         "measured engine (TensorRT-LLM on NVIDIA chips, open engines on others), "
@@ -100,17 +101,16 @@ class Params(ChapterParams):
                           "enterprise fleets and busy API fleets")
     electricity_usd_per_kwh: float = param(
         0.08, unit="USD per kWh", meaning="Electricity price", gt=0, le=2,
-        basis="US industrial average of about 8 cents/kWh in 2023 (EIA, via Statista; EIA Electric Power Monthly "
-              "table 5.6.B https://www.eia.gov/electricity/monthly/epm_table_grapher.php?t=epmt_5_06_b)")
+        basis="The US industrial average price of data/published_estimates.csv row "
+              "eia_2023_industrial_electricity_usd_per_kwh (EIA), to the cent")
     pue: float = param(
         1.3, unit="ratio", meaning="Power usage effectiveness: facility power per IT power", ge=1, le=3,
-        basis="Between Uptime Institute's 2023 industry average of 1.58 "
-              "(https://intelligence.uptimeinstitute.com/resource/large-data-centers-are-mostly-more-efficient-analysis-confirms) "
-              "and the 1.1-1.2 of hyperscale sites; assumption")
+        basis="Assumption: below the industry average of data/published_estimates.csv row uptime_2023_pue (Uptime "
+              "Institute), which older enterprise sites pull up; new AI halls are built to run more efficiently")
     server_power_factor: float = param(
         1.5, unit="ratio", meaning="Server power (CPUs, NICs, fans, switches) per watt of chip TDP", ge=1, le=4,
-        basis="A DGX H100 draws 6.5-8.5 kW typical and 10.2 kW at most for 8 GPUs of 700 W, i.e. 1.2-1.8x "
-              "(https://www.supercluster.blog/p/6-ai-supercluster-nvidia-dgx-h100); assumption within that range")
+        basis="Assumption: a whole server's draw per watt of its GPUs' TDP (host CPUs, memory, NICs, fans, switches); "
+              "no dated primary statement of a typical server draw was found to rest it on")
     depreciation_years: float = param(
         5.0, unit="years", meaning="Economic life over which hardware capital is recovered", gt=0, le=15,
         basis="Assumption: hyperscalers depreciate servers over five to six years")
@@ -157,7 +157,7 @@ class Params(ChapterParams):
     # --- market prices -------------------------------------------------------------------------
     price_benchmark: Literal["gpqa_diamond", "mmlu", "eci"] = param(
         "gpqa_diamond", unit="", meaning="Benchmark that fixes capability for the headline price decline",
-        basis="GPQA Diamond at GPT-4's score is Epoch AI's headline footing (40x per year, March 2025)")
+        basis="Epoch AI's headline footing (data/published_rates.csv, its row on GPQA Diamond)")
     price_threshold_model: str = param(
         "GPT-4", unit="", meaning="Model whose best score on the benchmark is the capability threshold",
         choices_from=("models", "model"), basis="GPT-4, as in Epoch AI's headline figure")
@@ -165,6 +165,95 @@ class Params(ChapterParams):
         "blended_3_1", unit="", meaning="Which price is fitted: blended 3 input : 1 output, input, output, or the "
                                          "average of input and output (a16z's footing)",
         basis="3:1 blend, Epoch AI's and Artificial Analysis's footing")
+    # --- the claim tested (C4) -------------------------------------------------------------------
+    claimant_vendor: str = param(
+        "NVIDIA", unit="", choices_from=("accelerators", "vendor"),
+        meaning="Chip vendor whose claim of the cheapest tokens is tested on every measured footing (C4), and whose "
+                "margin is the tax; published for the claims ledger, which reads it rather than keeping a copy",
+        basis="The article relays NVIDIA's claim (claim C4 in data/claims.yaml)")
+    # --- fallbacks when the measurements cannot be used ------------------------------------------
+    fallback_mbu: float = param(
+        0.6, unit="fraction of peak memory bandwidth", gt=0, le=1,
+        meaning="Memory-bandwidth use of the serving model when no measured point can be fitted (stated on the page)",
+        basis="Assumption: a well-tuned decode step reads weights and KV cache at about this share of peak bandwidth")
+    fallback_mfu: float = param(
+        0.3, unit="fraction of peak compute", gt=0, le=1,
+        meaning="Compute use of the serving model when no measured point can be fitted",
+        basis="Assumption: prefill and large batches reach about this share of peak FLOPS")
+    fallback_overhead_ms: float = param(
+        5.0, unit="ms per decode step", ge=0, le=1000,
+        meaning="Fixed time per decode step (scheduling, kernel launches, communication) when no point can be fitted",
+        basis="Assumption")
+    fallback_throughput_sigma_log10: float = param(
+        0.15, unit="log10 of model / measured", gt=0, le=2,
+        meaning="Error of a modeled throughput (one standard deviation) when the calibration gives no held-out error; "
+                "the uncertainty band spans two of them each way",
+        basis="Assumption: about a factor of 1.4 each way")
+    # --- the calibration's targets ------------------------------------------------------------------
+    calibration_target_median_miss: float = param(
+        1.3, unit="× (model over measured, either way)", gt=1, le=10,
+        meaning="Target of the serving model: the median held-out miss is at most this factor",
+        basis="Assumption: the book's target for the serving model (issue 20)")
+    calibration_target_share_within_2x: float = param(
+        0.85, unit="fraction of held-out points", gt=0, le=1,
+        meaning="Target of the serving model: at least this share of held-out points within a factor of two",
+        basis="Assumption: the book's target for the serving model (issue 20)")
+    # --- uncertainty ranges (Monte Carlo and tornado); each range is widened to hold the setting -----
+    measured_throughput_spread: float = param(
+        1.25, unit="× each way", gt=1, le=10,
+        meaning="Spread assumed around a measured throughput (harness, software version, run to run)",
+        basis="Assumption")
+    utilization_low: float = param(
+        0.2, unit="fraction of hours", gt=0, le=1, meaning="Low end of the utilization range",
+        basis="Assumption: an idle-heavy enterprise fleet")
+    utilization_high: float = param(
+        0.9, unit="fraction of hours", gt=0, le=1, meaning="High end of the utilization range",
+        basis="Assumption: a busy API fleet")
+    depreciation_years_low: float = param(
+        3.0, unit="years", gt=0, le=15, meaning="Low end of the depreciation-life range",
+        basis="Assumption: chips retired after one or two newer generations")
+    depreciation_years_high: float = param(
+        7.0, unit="years", gt=0, le=15, meaning="High end of the depreciation-life range",
+        basis="Assumption: chips kept in service well past their accounting life")
+    cost_of_capital_low: float = param(
+        0.05, unit="per year", ge=0, le=0.5, meaning="Low end of the cost-of-capital range", basis="Assumption")
+    cost_of_capital_high: float = param(
+        0.15, unit="per year", ge=0, le=0.5, meaning="High end of the cost-of-capital range", basis="Assumption")
+    chip_price_low_factor: float = param(
+        0.7, unit="× the chip price", gt=0, le=10, meaning="Low end of the chip-price range (discounts)",
+        basis="Assumption")
+    chip_price_high_factor: float = param(
+        1.3, unit="× the chip price", gt=0, le=10, meaning="High end of the chip-price range (scarcity premiums)",
+        basis="Assumption")
+    server_network_low_factor: float = param(
+        0.6, unit="× the server and network cost", gt=0, le=10,
+        meaning="Low end of the range of the server and network cost per chip", basis="Assumption")
+    server_network_high_factor: float = param(
+        1.5, unit="× the server and network cost", gt=0, le=10,
+        meaning="High end of the range of the server and network cost per chip", basis="Assumption")
+    electricity_usd_per_kwh_low: float = param(
+        0.04, unit="USD per kWh", gt=0, le=2, meaning="Low end of the electricity-price range",
+        basis="Assumption: cheap long-term power contracts")
+    electricity_usd_per_kwh_high: float = param(
+        0.15, unit="USD per kWh", gt=0, le=2, meaning="High end of the electricity-price range",
+        basis="Assumption: expensive grids")
+    pue_low: float = param(
+        1.1, unit="ratio", ge=1, le=3, meaning="Low end of the PUE range", basis="Assumption: the most efficient sites")
+    pue_high: float = param(
+        1.6, unit="ratio", ge=1, le=3, meaning="High end of the PUE range",
+        basis="Assumption: about the industry average of data/published_estimates.csv row uptime_2023_pue")
+    facility_usd_per_kw_month_low: float = param(
+        100.0, unit="USD per kW-month", ge=0, le=2000, meaning="Low end of the facility-cost range",
+        basis="Assumption")
+    facility_usd_per_kw_month_high: float = param(
+        250.0, unit="USD per kW-month", ge=0, le=2000, meaning="High end of the facility-cost range",
+        basis="Assumption")
+    rental_low_factor: float = param(
+        0.6, unit="× the rental price", gt=0, le=10, meaning="Low end of the rental-price range",
+        basis="Assumption: long commitments and discounts")
+    rental_high_factor: float = param(
+        1.5, unit="× the rental price", gt=0, le=10, meaning="High end of the rental-price range",
+        basis="Assumption: on-demand and scarce capacity")
     # --- uncertainty ---------------------------------------------------------------------------
     mc_draws: int = param(
         20_000, unit="draws", meaning="Monte Carlo draws", ge=100, le=1_000_000,
@@ -175,4 +264,23 @@ class Params(ChapterParams):
     def _check(self) -> "Params":
         if self.vendor_margin_override is not None and self.vendor_margin_override >= 1:
             raise ValueError("vendor_margin_override: must be below 1")
+        for low, high in RANGE_PAIRS:
+            if not getattr(self, low) < getattr(self, high):
+                raise ValueError(f"{low} ({getattr(self, low):g}) must be below {high} ({getattr(self, high):g})")
+        if not self.chip_price_low_factor <= 1 <= self.chip_price_high_factor:
+            raise ValueError("chip_price_low_factor must be at most 1 and chip_price_high_factor at least 1 (the range "
+                             "holds the price itself)")
+        for low, high in (("server_network_low_factor", "server_network_high_factor"),
+                          ("rental_low_factor", "rental_high_factor")):
+            if not getattr(self, low) <= 1 <= getattr(self, high):
+                raise ValueError(f"{low} must be at most 1 and {high} at least 1 (the range holds the value itself)")
         return self
+
+
+#: The (low, high) parameter pairs of the uncertainty ranges: low must be below high.
+RANGE_PAIRS = (("utilization_low", "utilization_high"), ("depreciation_years_low", "depreciation_years_high"),
+               ("cost_of_capital_low", "cost_of_capital_high"), ("chip_price_low_factor", "chip_price_high_factor"),
+               ("server_network_low_factor", "server_network_high_factor"),
+               ("electricity_usd_per_kwh_low", "electricity_usd_per_kwh_high"), ("pue_low", "pue_high"),
+               ("facility_usd_per_kw_month_low", "facility_usd_per_kw_month_high"),
+               ("rental_low_factor", "rental_high_factor"))
