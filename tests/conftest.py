@@ -61,6 +61,29 @@ def book_root(tmp_path, monkeypatch):
     return root
 
 
+@pytest.fixture(scope="session")
+def standin_built(tmp_path_factory) -> Path:
+    """The stand-in book (tests/notebooks) built once per session with the defaults: a template that
+    `built_root` copies, so that a test about a rebuild does not pay for a cold build first."""
+    root = make_root(tmp_path_factory.mktemp("standin") / "repo")
+    proc = run_cli("build", root=root)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return root
+
+
+@pytest.fixture
+def built_root(standin_built, tmp_path, monkeypatch):
+    """Like `book_root`, with the default stand-in book already built in it (a copy of the session's
+    template: its execution cache, Sphinx folder and published site; the site's link is relative, so
+    the copy is a build of its own, and a rebuild of it with nothing changed is a no-op)."""
+    root = tmp_path / "repo"
+    shutil.copytree(standin_built, root, symlinks=True)
+    monkeypatch.setenv("TOKENFACTORY_ROOT", str(root))
+    monkeypatch.setenv("TOKENFACTORY_BUILD", str(root / "_build"))
+    monkeypatch.setenv("TOKENFACTORY_CONTRACTS", str(root / "notebooks" / "contracts.py"))
+    return root
+
+
 def run_cli(*args: str, root: Path, timeout: int = 600) -> subprocess.CompletedProcess:
     env = dict(os.environ, TOKENFACTORY_ROOT=str(root), TOKENFACTORY_BUILD=str(root / "_build"))
     standin = root / "notebooks" / "contracts.py"  # the stand-in chapters' contracts (tests/notebooks)
