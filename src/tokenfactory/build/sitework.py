@@ -28,7 +28,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import hashing, paths
+from . import hashing
+from .. import paths
 from .site import SiteBuildError
 
 

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import paths
+from .. import paths
 
 
 class Damaged(Exception):

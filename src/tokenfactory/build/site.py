@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import paths
-from .data.schemas import TABLES
-from .params_base import describe
-from .registry import CHAPTERS
+from .. import paths
+from ..data.schemas import TABLES
+from ..params_base import describe
+from ..registry import CHAPTERS
 
 CONFIG_FILES = ("_config.yml", "_toc.yml")
 
@@ -66,7 +66,7 @@ def _cell(text: object) -> str:
 
 def reproduce_page() -> str:
     """The Reproduce page: the CLI and every parameter, generated from the pydantic models."""
-    from .config import list_scenarios
+    from ..config import list_scenarios
 
     lines = [
         "# Reproduce and change the book",
@@ -135,11 +135,11 @@ def data_page() -> str:
 def _data_page() -> str:
     import yaml
 
-    from .data import coverage_end, load
+    from ..data import coverage_end, load
 
-    from .data.audit import VERDICTS, counts, last_audit, load_audits, verdict_text
-    from .data.importers import MAPPINGS
-    from .freshness import all_tables
+    from ..data.audit import VERDICTS, counts, last_audit, load_audits, verdict_text
+    from ..data.importers import MAPPINGS
+    from ..freshness import all_tables
 
     audits = load_audits()
     lines = ["# Data", "",
@@ -342,8 +342,8 @@ def changes_page(executed: Path) -> str:
     """The "What changed in this edition" page: every glued number and verdict that moved between
     the newest recorded edition and this build, by how much, and the data tables behind the moves."""
     from . import results
-    from .freshness import all_tables
-    from .formatting import fmt
+    from ..freshness import all_tables
+    from ..formatting import fmt
 
     prev = previous_edition()
     lines = ["# What changed in this edition", ""]
@@ -424,7 +424,7 @@ def result_label(chapter: str, key: str) -> str:
             return label
     if key.startswith("verdict_"):
         try:
-            from .claims import ledger
+            from ..claims import ledger
 
             claim = ledger.load().by_id().get(key.removeprefix("verdict_").upper())
             if claim is not None:
@@ -460,7 +460,7 @@ def changes_in_words(rows: list[dict], then_tables: dict, statuses: list) -> lis
     """Markdown: one sentence for every verdict and number that moved since the edition, with the
     old and the new value and the data change behind it (the changed tables its chapter reads, or,
     when none changed, that the method or an upstream chapter did)."""
-    from .formatting import fmt
+    from ..formatting import fmt
 
     by_table = {s.table: s for s in statuses}
     chapter_data: dict[str, str] = {}
@@ -487,7 +487,7 @@ def changes_in_words(rows: list[dict], then_tables: dict, statuses: list) -> lis
         return ["No result moved.", ""]
     lines = ["## In words", ""]
     if verdicts:
-        from .claims import ledger
+        from ..claims import ledger
 
         try:
             claims = ledger.load().by_id()
@@ -751,7 +751,7 @@ KEY_RESULTS: tuple[tuple[str, str, str, str], ...] = (
 
 
 def _show(value: object, kind: str) -> str:
-    from .formatting import fmt
+    from ..formatting import fmt
 
     if value is None or isinstance(value, str):
         return "n/a" if value is None else str(value)
@@ -788,7 +788,7 @@ def scenario_results() -> dict[str, dict[str, dict] | None]:
     every build fills: a scenario whose chapters have all been executed with its current inputs
     (notebooks, parameters, data, package) has results; any other is None ("not built")."""
     from . import hashing, pipeline
-    from .config import list_scenarios, resolve
+    from ..config import list_scenarios, resolve
 
     package = hashing.package_hash()
     nowhere = paths.build_dir() / ".no-target"
@@ -832,8 +832,8 @@ def _verdict_class(verdict: str) -> str:
 def scenarios_page(found: dict[str, dict[str, dict] | None] | None = None) -> str:
     """The Scenarios page: what each named scenario changes, its key results and its verdicts,
     side by side with the default. Cells that differ from the default are highlighted."""
-    from .claims import ledger
-    from .config import list_scenarios
+    from ..claims import ledger
+    from ..config import list_scenarios
 
     e = html.escape
     scenarios = list_scenarios()

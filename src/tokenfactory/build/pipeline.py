@@ -31,12 +31,13 @@ from typing import Any, Callable
 import nbformat
 from filelock import FileLock, Timeout
 
-from . import buildstate, hashing, paths, results, site
+from . import buildstate, hashing, results, site
+from .. import paths
 from .buildstate import STATE
-from .config import Resolved, rerun_command
+from ..config import Resolved, rerun_command
 from .kernels import KERNEL_ARGS, KernelPool
-from .contract import ContractError, missing_outputs
-from .registry import CHAPTERS, Chapter, check_contracts
+from ..contract import ContractError, missing_outputs
+from ..registry import CHAPTERS, Chapter, check_contracts
 
 
 class BuildBusy(Exception):
@@ -237,7 +238,7 @@ def _refresh_runbox(path: Path, cid: str, params: Any, ctx: dict[str, Any]) -> N
 
     The numbers of a reused execution are the same by construction (same key), but the scenario
     name and the rerun command belong to the build that shows them."""
-    from .nb import RUNBOX_KEY, run_box
+    from ..nb import RUNBOX_KEY, run_box
 
     nb = nbformat.read(path, as_version=4)
     box = run_box(cid, params, ctx)
@@ -595,7 +596,7 @@ def _expected_executions(resolved: Resolved, selected: list[str], cache: "Cache"
 
 
 def execution_waves_of(selected: list[str]) -> list[list[str]]:
-    from .registry import execution_waves
+    from ..registry import execution_waves
 
     return [[c for c in wave if c in selected] for wave in execution_waves()]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import paths
+from .. import paths
 
 
 class CompareError(Exception):
@@ -44,7 +44,7 @@ def _num(v: Any) -> bool:
 
 
 def cell(v: Any) -> str:
-    from .formatting import fmt
+    from ..formatting import fmt
 
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
