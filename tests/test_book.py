@@ -101,7 +101,7 @@ def test_reproducible_numbers_and_strict_nbval(built, tmp_path):
 
 @pytest.mark.browser
 def test_pages_render_offline_in_chromium(built):
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     if browser.chromium() is None:
         pytest.fail("Chromium is missing: .ci/run installs it (apt-get install -y chromium)")
@@ -124,7 +124,7 @@ def test_pages_render_offline_in_chromium(built):
             assert not off, f"{rel}: requests off the machine: {off}"
     assert charts_total >= 20, f"only {charts_total} charts in the book"
     # every page at 1280 and 390 px, to look at (make screenshots does the same for _build/default)
-    from tokenfactory import screenshots
+    from tokenfactory.build import screenshots
 
     shots = screenshots.take(html_dir, REPO / "_build" / "screenshots")
     assert len(shots) == 2 * len(browser.book_pages(html_dir))

@@ -137,7 +137,7 @@ def schema_keys(checkout: Path) -> dict[str, list[str]]:
 
 def table_entries(data_dir: Path, keys: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
     """Per data/*.csv table: rows, newest as_of, estimate share (freshness's measures) and the
-    key columns with the key of every row (as site.row_changes reads them), sorted. A table whose
+    key columns with the key of every row (as changes_page.row_changes reads them), sorted. A table whose
     key is unknown, or whose CSV lacks a key column, records null for both."""
     import pandas as pd
 

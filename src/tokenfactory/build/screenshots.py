@@ -1,6 +1,6 @@
 """`make screenshots`: the front page, every chapter and the appendices at 1280 px and 390 px.
 
-Usage: python -m tokenfactory.screenshots HTML_DIR OUT_DIR
+Usage: python -m tokenfactory.build.screenshots HTML_DIR OUT_DIR
 Each PNG is the whole page (Playwright's full-page capture, after the charts are drawn), named
 `<page>-<width>.png`. Look at them: a chart that renders can still be unreadable.
 """
