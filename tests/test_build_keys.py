@@ -122,3 +122,34 @@ def test_what_the_chapter_key_leaves_out_is_only_the_build_and_the_cli():
             for p in hashing.package_files(exclude=hashing.NOT_CHAPTER_CODE)}
     assert every - kept == {f for f in every if f.startswith("build/")} | {"cli.py"}
     assert "tapeout/model.py" in kept and "nb.py" in kept and "data/load.py" in kept
+
+
+# --- Walking the cache: what the pipeline sizes its work from and the Scenarios page reads ---------
+
+def _defaults(cid: str) -> dict:
+    return CHAPTERS[cid].params().model_dump(mode="json")
+
+
+def test_an_empty_cache_keys_only_the_chapters_that_read_no_other():
+    """Nothing cached: the chapters reading no other chapter are keyed and missing; every other one
+    cannot be keyed before its upstream runs (counted, never looked up)."""
+    asked = []
+    found = cache.find(_defaults, list(CHAPTERS), lambda cid, key: asked.append(cid), "pkg")
+    roots = {c for c, ch in CHAPTERS.items() if not ch.reads_chapters}
+    assert roots and len(roots) < len(CHAPTERS)
+    assert set(asked) == roots and {m.split("-")[0] for m in found.missing} == roots
+    assert found.unknown == len(CHAPTERS) - len(roots) and found.results == {} and found.keys == {}
+
+
+def test_a_full_cache_finds_every_chapter_and_keys_readers_from_their_upstream():
+    """Every lookup hits: every chapter is found, nothing is missing; a reader's key moves with what
+    its upstream's cached execution glued (the key of a chapter that reads none does not)."""
+    def hits(value):
+        return lambda cid, key: (None, {"results": {o.name: value for o in CHAPTERS[cid].contract.publishes}})
+
+    one = cache.find(_defaults, list(CHAPTERS), hits(1.0), "pkg")
+    assert set(one.keys) == set(CHAPTERS) and not one.missing and one.unknown == 0
+    assert one.keys == cache.find(_defaults, list(CHAPTERS), hits(1.0), "pkg").keys  # a pure function
+    other = cache.find(_defaults, list(CHAPTERS), hits(2.0), "pkg")
+    same = {c for c in CHAPTERS if one.keys[c] == other.keys[c]}
+    assert same == {c for c, ch in CHAPTERS.items() if not ch.reads_chapters}

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import paths
-from ..registry import Chapter
+from ..registry import CHAPTERS, Chapter
 from . import hashing
 
 
@@ -135,3 +135,38 @@ def remove_files(*files: Path) -> None:
             f.unlink()
         except OSError:
             pass
+
+
+@dataclass
+class Found:
+    """What the cache holds for one scenario's chapters (see `find`)."""
+
+    results: dict[str, dict[str, Any]]  # chapter -> the results of its cached execution
+    keys: dict[str, str]                # chapter -> its key, for the chapters found
+    missing: set[str]                   # "<chapter>-<key>" of the chapters keyed but not in the cache
+    unknown: int                        # chapters that cannot be keyed: an upstream chapter is missing
+
+
+def find(params_of: Callable[[str], dict[str, Any]], selected: list[str],
+         lookup: Callable[[str, str], tuple[Path, dict[str, Any]] | None], package: str) -> Found:
+    """Walk the selected chapters in dependency order, keying each from its parameters
+    (`params_of(chapter)`, JSON) and the results found upstream, and looking the key up with
+    `lookup(chapter, key)` (`Cache.lookup`). A chapter whose upstream was not found cannot be keyed
+    before it runs. The pipeline sizes its work from this; the Scenarios page reads its results."""
+    found = Found({}, {}, set(), 0)
+    for wave in execution_waves_of(selected):
+        for cid in wave:
+            chapter = CHAPTERS[cid]
+            deps = [d for d in chapter.reads_chapters if d in selected]
+            if any(d not in found.results for d in deps):
+                found.unknown += 1
+                continue
+            upstream = upstream_for(chapter, {d: found.results[d] for d in deps})
+            key = chapter_key(chapter, params_of(cid), upstream, package)
+            hit = lookup(cid, key)
+            if hit is None:
+                found.missing.add(f"{cid}-{key}")
+            else:
+                found.results[cid] = hit[1].get("results", {})
+                found.keys[cid] = key
+    return found

@@ -37,7 +37,7 @@ from ..contract import ContractError, missing_outputs
 from ..registry import CHAPTERS, Chapter, check_contracts
 from . import buildstate, hashing, results, site
 from .buildstate import STATE
-from .cache import Cache, ChapterRun, chapter_key, execution_waves_of, upstream_for
+from .cache import Cache, ChapterRun, chapter_key, find, upstream_for
 from .kernels import KERNEL_ARGS, KernelPool
 
 
@@ -461,26 +461,8 @@ def _expected_executions(resolved: Resolved, selected: list[str], cache: Cache,
     so that a build with nothing to do starts no kernel at all. Also returns the keys it could
     compute (all of them when nothing runs), the missing keys it could compute (to count an
     execution shared by several scenarios once) and the number of chapters it could not key."""
-    known: dict[str, dict[str, Any]] = {}
-    keys: dict[str, str] = {}
-    missing: set[str] = set()
-    unknown = 0
-    for wave in execution_waves_of(selected):
-        for cid in wave:
-            chapter = CHAPTERS[cid]
-            deps = [d for d in chapter.reads_chapters if d in selected]
-            if any(d not in known for d in deps):
-                unknown += 1
-                continue
-            params = resolved.params[cid].model_dump(mode="json")
-            key = chapter_key(chapter, params, upstream_for(chapter, {d: known[d] for d in deps}), package)
-            hit = cache.lookup(cid, key)
-            if hit is None:
-                missing.add(f"{cid}-{key}")
-            else:
-                known[cid] = hit[1].get("results", {})
-                keys[cid] = key
-    return len(missing) + unknown, keys, missing, unknown
+    found = find(lambda cid: resolved.params[cid].model_dump(mode="json"), selected, cache.lookup, package)
+    return len(found.missing) + found.unknown, found.keys, found.missing, found.unknown
 
 
 def _results_payload(resolved: Resolved, done: dict[str, ChapterRun], command: str) -> dict[str, Any]:

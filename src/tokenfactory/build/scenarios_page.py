@@ -16,27 +16,17 @@ from .pagetext import KEY_RESULTS, is_number, plain_value, result_label, show_re
 def scenario_results() -> dict[str, dict[str, dict] | None]:
     """The results of every named scenario found in the execution cache (`_build/.cache`), which
     every build fills: a scenario whose chapters have all been executed with its current inputs
-    (notebooks, parameters, data, package) has results; any other is None ("not built")."""
+    (notebooks, parameters, data, chapter code, environment) has results; any other is None ("not
+    built")."""
     from ..config import list_scenarios, resolve
 
     package = hashing.chapter_code_hash()
-    nowhere = paths.build_dir() / ".no-target"
-    lookup = cache.Cache(nowhere, {}, lambda message: None).lookup  # read only: no target of its own
+    lookup = cache.Cache(paths.build_dir() / ".no-target", {}, lambda message: None).lookup  # read only
     out: dict[str, dict[str, dict] | None] = {}
     for name in list_scenarios():
         resolved = resolve(name)
-        known: dict[str, dict] = {}
-        for wave in cache.execution_waves_of(list(CHAPTERS)):
-            for cid in wave:
-                chapter = CHAPTERS[cid]
-                if any(d not in known for d in chapter.reads_chapters):
-                    continue
-                params = resolved.params[cid].model_dump(mode="json")
-                key = cache.chapter_key(chapter, params, cache.upstream_for(chapter, known), package)
-                hit = lookup(cid, key)
-                if hit is not None:
-                    known[cid] = hit[1].get("results", {})
-        out[name] = known if len(known) == len(CHAPTERS) else None
+        found = cache.find(lambda cid: resolved.params[cid].model_dump(mode="json"), list(CHAPTERS), lookup, package)
+        out[name] = found.results if len(found.results) == len(CHAPTERS) else None
     return out
 
 
