@@ -3,7 +3,9 @@
 Guarantees:
 - Nothing runs before every parameter is validated (see `config.resolve`).
 - A chapter re-executes only when its notebook, its parameters, the data it reads, the results it
-  reads or the package source changed; a build with nothing changed does no work at all.
+  reads, the code chapters run with (the package without this `build` subpackage and the CLI) or
+  the installed distributions changed (its key: `cache.chapter_key`); a build with nothing changed
+  does no work at all, and an edit to the build rebuilds the site only.
 - The build happens in a staging folder that replaces the target only when everything succeeded,
   so a failure or an interruption leaves the last good site as it was. A failed notebook is kept
   under `<target>/failed/` for inspection.
