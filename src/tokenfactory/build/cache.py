@@ -63,7 +63,7 @@ class Cache:
     """Executed notebooks by key: this target's own and the shared, content-addressed cache.
 
     A chapter's executed notebook is a pure function of its key (notebook, parameters, data,
-    upstream results, package source), so a scenario or a custom build can reuse what another
+    upstream results, chapter code and environment), so a scenario or a custom build can reuse what another
     build already computed. Each entry's metadata is sealed and records the notebook's hash; an
     entry that fails either check is reported once, removed, and the chapter executes again.
     """
