@@ -58,11 +58,11 @@ check: $(STAMP)
 
 ## make bench: cold build, no-op rebuild, one-parameter rebuild, jupyter-book's own execution, time to the last chart drawn
 bench: $(STAMP)
-	$(BIN)/python -m tokenfactory.bench
+	$(BIN)/python -m tokenfactory.build.bench
 
 ## make screenshots: every chapter at 1280 px and 390 px, in _build/screenshots/
 screenshots: $(STAMP) system
-	$(BIN)/python -m tokenfactory.screenshots _build/$(SCENARIO)/html _build/screenshots
+	$(BIN)/python -m tokenfactory.build.screenshots _build/$(SCENARIO)/html _build/screenshots
 
 clean:
 	rm -rf _build

@@ -2,7 +2,7 @@
  *
  * Loaded (deferred) only on pages with charts, after the Vega bundle. Altair's chart scripts ran
  * while the page was read and queued their charts (the inline stand-in for `vegaEmbed` that
- * tokenfactory.sphinx_assets puts in the head); they are drawn here, once the page's layout is
+ * tokenfactory.build.sphinx_assets puts in the head); they are drawn here, once the page's layout is
  * final, so a chart that takes its column's width gets the column's real width.
  *
  * - Every chart fits its column: single views follow the column (a ResizeObserver refits them

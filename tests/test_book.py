@@ -99,7 +99,7 @@ def test_pages_render_offline_in_chromium(built):
     """Every page of the built site (search and the general index too) in headless Chromium, served on
     loopback: every chart draws, no JavaScript error, no request leaves the machine. (Screenshots of
     every page at 1280 and 390 px, to look at: `make screenshots`.)"""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     if browser.chromium() is None:
         pytest.fail("Chromium is missing: .ci/run installs it (apt-get install -y chromium)")

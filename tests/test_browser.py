@@ -16,7 +16,7 @@ EVIL = '<script>document.title="pwned"</script> "double" \'single\' & <b>bold</b
 
 
 def test_data_strings_render_as_text(book_root):
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     if browser.chromium() is None:
         pytest.fail("Chromium is missing: .ci/run installs it (apt-get install -y chromium)")
@@ -95,7 +95,7 @@ CHECKS = """() => {
 
 
 def _chapter_pages(html_dir):
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     return [p for p in browser.book_pages(html_dir) if p.startswith("notebooks/")]
 
@@ -114,7 +114,7 @@ def _wait_text_change(page, handle, before: str, timeout_ms: int = 4000) -> str:
 
 @pytest.fixture(scope="module")
 def site(built):
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     if browser.chromium() is None:
         pytest.fail("Chromium is missing: make test installs it (apt-get install -y chromium)")
@@ -125,7 +125,7 @@ def test_every_control_moves_its_chart_and_reset_restores_it(site):
     """On every chapter page: each bound input (slider, select, checkbox, radio) of each chart
     changes the chart's text (its title follows the control), and the Reset button brings the
     chart back to the page's setting."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     moved = []
     with browser.reader(site) as (base, reader):
@@ -159,7 +159,7 @@ def test_every_control_moves_its_chart_and_reset_restores_it(site):
 def test_charts_show_the_packages_numbers_at_other_settings(site):
     """Charts that carry checks (nb.show(..., checks=...)): set the chart's parameters to each
     check's values in the page and find the package's formatted numbers in the drawn chart."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     done = 0
     with browser.reader(site) as (base, reader):
@@ -191,7 +191,7 @@ def test_live_charts_at_the_pages_setting_show_the_headline(site):
     """Every live chart that carries a check at the page's own setting ({"set": {}}, or values
     equal to its defaults) shows, untouched, the texts of that check: the glued headline of the
     prose. Live charts without such a check are listed (a chapter adds one with nb.show(checks=))."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     checked, lacking = 0, []
     with browser.reader(site) as (base, reader):
@@ -225,7 +225,7 @@ def test_a_phone_reads_every_page_without_sideways_scrolling(site):
     """At 390 px: no page is wider than the screen (wide tables scroll in their own box), and the
     text of single-view charts (which take the column's width) stays at 11 px or more. The
     footer's links work from every page."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     widths, small = {}, []
     with browser.reader(site) as (base, reader):
@@ -248,7 +248,7 @@ def test_a_phone_reads_every_page_without_sideways_scrolling(site):
 
 def test_each_chart_offers_its_data_as_csv(site):
     """Beside each chart with data: a link to a CSV of that data, made in the page (no request)."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     with browser.reader(site) as (base, reader):
         page = reader.new_page()
@@ -283,7 +283,7 @@ def test_every_chart_fits_its_column(site):
     """On every page at 1280, 768 and 390 px, and printed (the PDF), every chart is drawn within
     its column: none loses its right edge. On a desktop or tablet no chart needs scaling down
     (charts of several panels are stacked or narrowed instead)."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     over, scaled, seen = [], [], 0
     with browser.reader(site) as (base, reader):
@@ -323,7 +323,7 @@ def test_a_phone_reader_opens_the_menu_and_the_contents(site):
     """At 390 px with a touch screen: tapping the visible ☰ opens the site navigation drawer and
     tapping "On this page" opens the contents drawer of a long page, whose links move the reader
     to the section. At 1280 px the ☰ hides and shows the sidebar."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     long_page = "book/data.html" if (site / "book" / "data.html").exists() else _chapter_pages(site)[0]
     with browser.reader(site) as (base, reader):
@@ -372,7 +372,7 @@ CHART_PAGE_LIMIT = 2_000_000
 
 def page_weight(reader, url: str, width: int = 1280) -> tuple[int, int, list[tuple[str, int]]]:
     """Bytes and number of every request of one page opened with an empty cache, largest first."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     context = reader.browser.new_context(viewport={"width": width, "height": 900})
     context.route("**/*", reader._route)
@@ -397,7 +397,7 @@ def page_weight(reader, url: str, width: int = 1280) -> tuple[int, int, list[tup
 def test_pages_are_light(site):
     """Every request counted, cache empty: a page without charts weighs at most 1 MB, a chapter at
     most 2 MB (uncompressed). The chart library loads only on pages with charts, once, deferred."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     heavy, report = [], []
     with browser.reader(site) as (base, reader):
@@ -458,7 +458,7 @@ def test_no_serious_accessibility_problem(site):
     critical violation of WCAG 2.1 A/AA or best practice on any page: every rule at 1280 px in the
     light theme, the colour rules again in the dark theme (the theme follows the reader's system
     setting), every other rule again at 390 px (see AXE_PASSES)."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     axe = _axe_script()
     found, counts = [], {}
@@ -483,7 +483,7 @@ def test_no_serious_accessibility_problem(site):
 def test_every_chart_has_a_name_and_a_description(site):
     """Each chart is an image named by its title and described in text (its notebook's description
     or its subtitle and the numbers it labels); the chart menu button has a name."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     missing = []
     with browser.reader(site) as (base, reader):
@@ -507,7 +507,7 @@ def test_every_chart_has_a_name_and_a_description(site):
 def test_chart_csv_is_the_data_drawn_with_units(site):
     """Every chart's CSV link names the file after the chart and leaves out label-placing tables;
     where the chart titles a field, the CSV header gives that title (its unit) beside the name."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     with browser.reader(site) as (base, reader):
         page = reader.new_page()
@@ -543,7 +543,7 @@ def test_every_page_has_a_favicon_and_one_notebook_link(site):
 def test_controls_read_as_the_reader_reads_them(site):
     """Every slider is at least 24 px tall (WCAG 2.5.8), and a slider over a share (its label says
     "share", its range within 0..1) shows its value as a percentage, also after a move."""
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     shares, short = 0, []
     with browser.reader(site) as (base, reader):

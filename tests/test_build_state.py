@@ -8,10 +8,10 @@ import os
 
 import pytest
 
-from tokenfactory import hashing
-from tokenfactory.bench import cell_seconds, execution_floor, longest_chain
-from tokenfactory.sitework import sync_tree
-from tokenfactory.sphinx_glue_deps import readers_of
+from tokenfactory.build import hashing
+from tokenfactory.build.bench import cell_seconds, execution_floor, longest_chain
+from tokenfactory.build.sitework import sync_tree
+from tokenfactory.build.sphinx_glue_deps import readers_of
 
 
 def test_sealed_file_round_trip(tmp_path):

@@ -175,7 +175,7 @@ def test_a_chapter_loading_an_undeclared_table_is_refused(monkeypatch):
 
 
 def test_the_environment_is_in_the_package_hash(monkeypatch):
-    from tokenfactory import hashing
+    from tokenfactory.build import hashing
 
     before = hashing.package_hash()
     env = dict(hashing.environment(), pandas="0.0.1")

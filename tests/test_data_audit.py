@@ -139,10 +139,10 @@ def test_status_shows_the_last_audit(root):
 
 
 def test_data_page_shows_status_audit_and_commands(root, monkeypatch):
-    from tokenfactory import site
+    from tokenfactory.build import data_page
 
     monkeypatch.setenv("TOKENFACTORY_BUILD", str(root / "_build"))
-    page = site._data_page()
+    page = data_page.data_page_text()
     assert "| date basis (rows) |" in page and "| last audited |" in page
     assert "## Audit of December 2026" in page
     assert "50 rows: 41 verified, 3 mismatched, 6 right figure in the wrong meaning" in page

@@ -19,7 +19,7 @@ import pytest
 from tokenfactory.data import DataError, load
 from tokenfactory.data import checks
 from tokenfactory.data.load import table_path
-from tokenfactory.data.schemas import TABLES, Col, Table
+from tokenfactory.data.schemas import TABLES, Col, Table, date_basis_col
 
 
 def _copy(tmp_path, *names, meta=False):
@@ -139,8 +139,8 @@ def test_rules_read_only_the_bases_they_may():
 
 def test_date_basis_column_takes_only_known_bases():
     with pytest.raises(ValueError, match="unknown date basis"):
-        checks.date_basis_col("as_of", ("statement", "read_day"))
-    assert checks.date_basis_col("date").choices == tuple(checks.DATE_BASES)
+        date_basis_col("as_of", ("statement", "read_day"))
+    assert date_basis_col("date").choices == tuple(checks.DATE_BASES)
 
 
 # --- denied sources ----------------------------------------------------------------------------

@@ -14,7 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import snapshot
-from tokenfactory import cli, editions
+from tokenfactory import cli
+from tokenfactory.build import editions
 
 # t: key (a, b); as_of newest 2026-02-01; one estimate of three rows (1/3); one empty as_of
 T_CSV = ("a,b,v,as_of,estimate\n"
@@ -92,14 +93,14 @@ def test_records_results_and_tables(setup):
 
 
 def test_the_recorded_keys_feed_row_changes(setup):
-    """The keys recorded are those site.row_changes compares with the data of a later build."""
-    from tokenfactory import site
+    """The keys recorded are those changes_page.row_changes compares with the data of a later build."""
+    from tokenfactory.build import changes_page
 
     root, co, build = setup
     meta = json.loads((editions.record(COMMIT_DAY, checkout=co) / "edition.json").read_text())
     (root / "data").mkdir()
     (root / "data" / "t.csv").write_text("a,b,v,as_of,estimate\nx,1,5,2025-12-31,true\nw,9,1,2026-03-01,\n")
-    assert site.row_changes("t", meta["tables"]["t"]) == (["w | 9"], ["y | 2", "z | 3"])
+    assert changes_page.row_changes("t", meta["tables"]["t"]) == (["w | 9"], ["y | 2", "z | 3"])
 
 
 def test_existing_edition_needs_force(setup):

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tokenfactory import site
+from tokenfactory.build import changes_page
 
 REPO = __import__("pathlib").Path(__file__).resolve().parents[1]
 
@@ -20,7 +20,7 @@ def test_changed_results_hand_case():
               "b": {"k": 0.0}}
     after = {"a": {"x": 12.5, "y": 2, "same": 1.5 * (1 + 1e-12), "verdict": "supported", "new": 3.0, "x_txt": "13"},
              "b": {"k": 4.0}}
-    rows = {(r["chapter"], r["key"]): r for r in site.changed_results(before, after)}
+    rows = {(r["chapter"], r["key"]): r for r in changes_page.changed_results(before, after)}
     assert set(rows) == {("a", "x"), ("a", "verdict"), ("a", "gone"), ("a", "new"), ("b", "k")}
     x = rows[("a", "x")]
     assert x["change"] == pytest.approx(2.5) and x["relative"] == pytest.approx(0.25)
@@ -30,7 +30,7 @@ def test_changed_results_hand_case():
 
 
 def test_booleans_and_numbers_are_not_compared_as_numbers():
-    rows = site.changed_results({"a": {"flag": True}}, {"a": {"flag": 1}})
+    rows = changes_page.changed_results({"a": {"flag": True}}, {"a": {"flag": 1}})
     assert [r["kind"] for r in rows] == ["text"]
 
 
@@ -39,19 +39,19 @@ def test_first_edition_is_recorded_and_the_page_lists_moves(tmp_path, monkeypatc
 
     monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
     _with_ledger(tmp_path)
-    assert site.previous_edition(None) is None                    # no editions folder: no "What changed"
+    assert changes_page.previous_edition(None) is None                    # no editions folder: no "What changed"
     for name, lag, commit in (("2025-12-01", 1.0, "aaaaaaa"), ("2026-01-01", 3.0, "bbbbbbb")):
         ed = tmp_path / "editions" / name
         ed.mkdir(parents=True)
         (ed / "results.json").write_text(json.dumps({"results": {"compute_gap": {"lag": lag, "word": "growing"}}}))
         (ed / "edition.json").write_text(json.dumps({"edition": name, "commit": commit}))
     (tmp_path / "editions" / "2026-02-01").mkdir()                # a folder without results: not an edition
-    name, results, meta = site.previous_edition(None)
+    name, results, meta = changes_page.previous_edition(None)
     assert (name, meta["commit"]) == ("2026-01-01", "bbbbbbb")    # the newest recorded edition
     assert results["results"]["compute_gap"]["lag"] == 3.0
     # a build of that edition's own commit (short or full id) compares with the edition before it
-    assert site.previous_edition("bbbbbbb")[0] == site.previous_edition("bbbbbbb0123456789")[0] == "2025-12-01"
-    assert site.previous_edition("ccccccc")[0] == "2026-01-01"
+    assert changes_page.previous_edition("bbbbbbb")[0] == changes_page.previous_edition("bbbbbbb0123456789")[0] == "2025-12-01"
+    assert changes_page.previous_edition("ccccccc")[0] == "2026-01-01"
     (tmp_path / "data").mkdir(exist_ok=True)
     nbdir = tmp_path / "nbs"
     nbdir.mkdir()
@@ -60,7 +60,7 @@ def test_first_edition_is_recorded_and_the_page_lists_moves(tmp_path, monkeypatc
     nb = {"cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": glue}], "metadata": {},
           "nbformat": 4, "nbformat_minor": 5}
     (nbdir / "compute_gap.ipynb").write_text(json.dumps(nb))
-    page = site.changes_page(nbdir)
+    page = changes_page.changes_page(nbdir)
     assert paths.root() == tmp_path
     assert "`lag` | 3 | 4.5 | 1.5 | 50%" in page
     assert "`word` | growing | shrinking" in page
@@ -69,23 +69,23 @@ def test_first_edition_is_recorded_and_the_page_lists_moves(tmp_path, monkeypatc
 def test_every_recorded_edition_names_its_commit_and_holds_results():
     """The repository's own editions (whatever their number): each is complete, so that the next one
     can be compared with it."""
-    folders = sorted(d for d in site.editions_dir().iterdir() if d.is_dir())
+    folders = sorted(d for d in changes_page.editions_dir().iterdir() if d.is_dir())
     for d in folders:
         meta = json.loads((d / "edition.json").read_text(encoding="utf-8"))
         assert meta.get("commit"), f"{d.name}: edition.json names no commit"
         assert json.loads((d / "results.json").read_text(encoding="utf-8"))["results"], f"{d.name}: no results"
     if folders:
-        assert site.previous_edition(None)[0] == folders[-1].name
+        assert changes_page.previous_edition(None)[0] == folders[-1].name
 
 
 def test_row_changes_by_key(tmp_path, monkeypatch):
     monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "t.csv").write_text("a,b,v\nx,1,5\ny,2,6\nz,3,7\n", encoding="utf-8")
-    added, removed = site.row_changes("t", {"key": ["a", "b"], "keys": ["x | 1", "w | 0"]})
+    added, removed = changes_page.row_changes("t", {"key": ["a", "b"], "keys": ["x | 1", "w | 0"]})
     assert added == ["y | 2", "z | 3"] and removed == ["w | 0"]
-    assert site.row_changes("t", {"rows": 3}) == ([], [])          # the edition recorded no keys
-    assert site.row_changes("t", {"key": ["nope"], "keys": []}) == ([], [])
+    assert changes_page.row_changes("t", {"rows": 3}) == ([], [])          # the edition recorded no keys
+    assert changes_page.row_changes("t", {"key": ["nope"], "keys": []}) == ([], [])
 
 
 def test_previous_edition_skips_the_commit_being_built(tmp_path, monkeypatch):
@@ -98,17 +98,17 @@ def test_previous_edition_skips_the_commit_being_built(tmp_path, monkeypatch):
         d.mkdir(parents=True)
         (d / "results.json").write_text(json.dumps({"results": {"ch": {"x": name}}}))
         (d / "edition.json").write_text(json.dumps({"commit": commit}))
-    assert site.previous_edition(None)[0] == "2026-02-01-b"
-    assert site.previous_edition("ddd4444")[0] == "2026-02-01-b"
-    assert site.previous_edition("bbb2222")[0] == "2026-01-01"
-    assert site.previous_edition("bbb22229f")[0] == "2026-01-01"     # a longer id of the same commit
-    assert site.previous_edition("aaa1111")[0] == "2026-02-01-b"
+    assert changes_page.previous_edition(None)[0] == "2026-02-01-b"
+    assert changes_page.previous_edition("ddd4444")[0] == "2026-02-01-b"
+    assert changes_page.previous_edition("bbb2222")[0] == "2026-01-01"
+    assert changes_page.previous_edition("bbb22229f")[0] == "2026-01-01"     # a longer id of the same commit
+    assert changes_page.previous_edition("aaa1111")[0] == "2026-02-01-b"
     (tmp_path / "editions" / "2026-01-01" / "edition.json").unlink()
-    assert site.previous_edition("bbb2222")[0] == "2026-01-01"       # commit unknown: kept
+    assert changes_page.previous_edition("bbb2222")[0] == "2026-01-01"       # commit unknown: kept
     (tmp_path / "editions" / "2026-01-01" / "edition.json").write_text(json.dumps({"commit": "bbb2222"}))
-    assert site.previous_edition("bbb2222") is None
+    assert changes_page.previous_edition("bbb2222") is None
     # default: the commit of the repository at TOKENFACTORY_ROOT (not a git checkout here: none skipped)
-    assert site.previous_edition()[0] == "2026-02-01-b"
+    assert changes_page.previous_edition()[0] == "2026-02-01-b"
 def test_changes_in_words_names_old_new_and_the_data_behind(tmp_path, monkeypatch):
     """One sentence per moved result: its name, old and new value; the chapter's changed tables
     (rows added, newest statement, a newest date going backwards explained)."""
@@ -117,15 +117,15 @@ def test_changes_in_words_names_old_new_and_the_data_behind(tmp_path, monkeypatc
     monkeypatch.setenv("TOKENFACTORY_ROOT", str(tmp_path))
     _with_ledger(tmp_path)
     (tmp_path / "data" / "capex.csv").write_text("company,year,v\nA,2024,1\nA,2025,2\n", encoding="utf-8")
-    rows = site.changed_results({"compute_gap": {"capex_cagr": 0.2, "verdict_c3": "partly supported"}},
+    rows = changes_page.changed_results({"compute_gap": {"capex_cagr": 0.2, "verdict_c3": "partly supported"}},
                                 {"compute_gap": {"capex_cagr": 0.3, "verdict_c3": "supported"}})
     then = {"capex": {"rows": 1, "newest": "2026-11-24", "key": ["company", "year"], "keys": ["A | 2024"]}}
     statuses = [SimpleNamespace(table="capex", rows=2, newest="2026-07-30")]
-    text = "\n".join(site.changes_in_words(rows, then, statuses))
+    text = "\n".join(changes_page.changes_in_words(rows, then, statuses))
     assert "Growth of the leaders&#x27; capital spending: 0.2 → 0.3 (+50%)." in text
     assert "`capex` 1 row added, 0 removed, newest statement 2026-11-24 → 2026-07-30 (the newest rows" in text
     assert "**partly supported** to **supported**" in text  # C3 reads compute_gap.capex_cagr (claims.yaml)
-    assert site.changes_in_words([], then, statuses) == ["No result moved.", ""]
+    assert changes_page.changes_in_words([], then, statuses) == ["No result moved.", ""]
 
 
 def test_an_edition_recorded_on_the_builds_own_day_is_not_the_previous_one(tmp_path, monkeypatch):
@@ -137,7 +137,7 @@ def test_an_edition_recorded_on_the_builds_own_day_is_not_the_previous_one(tmp_p
         d.mkdir(parents=True)
         (d / "results.json").write_text(json.dumps({"results": {}}))
         (d / "edition.json").write_text(json.dumps({"commit": commit}))
-    monkeypatch.setattr(site, "edition", lambda: ("2026-12-06", "ccc3333"))
-    assert site.previous_edition()[0] == "2026-11-26"
-    monkeypatch.setattr(site, "edition", lambda: ("2026-12-07", "ccc3333"))
-    assert site.previous_edition()[0] == "2026-12-06"
+    monkeypatch.setattr(changes_page, "edition", lambda: ("2026-12-06", "ccc3333"))
+    assert changes_page.previous_edition()[0] == "2026-11-26"
+    monkeypatch.setattr(changes_page, "edition", lambda: ("2026-12-07", "ccc3333"))
+    assert changes_page.previous_edition()[0] == "2026-12-06"

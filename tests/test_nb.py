@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from tokenfactory import charts, nb, results
+from tokenfactory import charts, nb
+from tokenfactory.build import results
 from tokenfactory.registry import CHAPTERS
 
 

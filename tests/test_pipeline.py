@@ -125,7 +125,8 @@ def test_second_build_is_refused_while_locked(book_root):
 
 
 def test_interrupted_build_leaves_last_good_site(built_root, monkeypatch):
-    from tokenfactory import config, pipeline, sitework
+    from tokenfactory import config
+    from tokenfactory.build import pipeline, sitework
 
     book_root = built_root
     target = book_root / "_build" / "default"
@@ -206,7 +207,7 @@ def test_values_reach_notebooks_as_data(tmp_path):
     evil = 'x"; import os; os._exit(3) #\n\'\'\' """ {__import__("sys")} \\n <script>'
     papermill.execute_notebook(str(src), str(out), parameters={"text": evil}, kernel_name="python3",
                                progress_bar=False)
-    from tokenfactory.results import glued
+    from tokenfactory.build.results import glued
 
     assert glued(out)["echo"] == evil
 
@@ -228,7 +229,7 @@ def test_compare_two_scenarios(built_root):
 
 
 def test_pdf_of_the_built_book(built_root):
-    from tokenfactory import browser
+    from tokenfactory.build import browser
 
     book_root = built_root
     if browser.chromium() is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from tokenfactory import pipeline
+from tokenfactory.build import pipeline
 
 
 def _tree(path, text):

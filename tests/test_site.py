@@ -10,7 +10,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from tokenfactory import charts, nb, pdf, site
+from tokenfactory import charts, nb
+from tokenfactory.build import footer, pagetext, pdf, scenarios_page
 
 
 def _results(verdict_c8: str, cost: float) -> dict:
@@ -19,7 +20,7 @@ def _results(verdict_c8: str, cost: float) -> dict:
 
 def test_scenarios_page_sets_scenarios_beside_the_default_and_marks_what_changed():
     found = {"default": _results("partly supported", 1.5), "high_utilization": _results("supported", 0.9)}
-    page = site.scenarios_page(found)
+    page = scenarios_page.scenarios_page(found)
     assert "$1.5" in page and "$0.9" in page  # the cost under each scenario, formatted
     row = re.search(r"<tr><td><b>C8</b>.*?</tr>", page).group(0)
     assert 'class="tf-verdict-partly">partly supported' in row
@@ -40,36 +41,36 @@ def test_scenarios_page_says_which_verdicts_move_and_why_not(monkeypatch):
     metric = c8.metrics[0] if c8.metrics else None
     base = _results("partly supported", 1.5)
     moved = _results("supported", 0.9)
-    page = site.scenarios_page({"default": base, "high_utilization": moved})
+    page = scenarios_page.scenarios_page({"default": base, "high_utilization": moved})
     row = re.search(r'<tr id="scenario-high_utilization">.*?</tr>', page).group(0)
     assert "<b>C8</b>" in row and "partly supported → supported" in row
     assert "../../../" not in page and 'href="#scenario-high_utilization"' in page
     # nothing a rule reads moves: the row says so, and counts the results that did move
     same = _results("partly supported", 0.9)
     row = re.search(r'<tr id="scenario-high_utilization">.*?</tr>',
-                    site.scenarios_page({"default": base, "high_utilization": same})).group(0)
+                    scenarios_page.scenarios_page({"default": base, "high_utilization": same})).group(0)
     reads_cost = any(m == "inference_tax.cost_per_mtok_gpu_usd" for c in claims for m in c.metrics)
     if reads_cost:
         assert "No verdict moves" in row and "still give the same verdicts" in row
     else:
         assert "No verdict moves: this scenario moves 1 result (inference_tax)" in row
     row = re.search(r'<tr id="scenario-high_utilization">.*?</tr>',
-                    site.scenarios_page({"default": base, "high_utilization": base})).group(0)
+                    scenarios_page.scenarios_page({"default": base, "high_utilization": base})).group(0)
     assert "moves none of the book's results" in row
     assert metric is None or "." in metric
 
 
 def test_scenarios_page_with_nothing_built_says_so_and_has_no_empty_grid():
-    page = site.scenarios_page({})
+    page = scenarios_page.scenarios_page({})
     assert "Not built yet" in page and "## Key results" not in page
 
 
 def test_cite_block_names_title_edition_and_bibtex():
-    block = site.cite_block()
-    day, _ = site.edition()
+    block = footer.cite_block()
+    day, _ = footer.edition()
     assert block.startswith("## Cite this book")
     assert f"Edition of {day}" in block and "@book{" in block
-    assert site.citation()["title"] in block
+    assert footer.citation()["title"] in block
 
 
 def test_pdf_link_only_once_and_before_the_citation(tmp_path):
@@ -90,7 +91,7 @@ def test_true_false_read_as_words():
     frame = pd.DataFrame({"estimate": [True, False, None], "n": [1, 2, 3]})
     out = nb.yes_no(frame)
     assert list(out["estimate"]) == ["yes", "no", ""] and list(out["n"]) == [1, 2, 3]
-    assert site._words("one of: True, False") == "one of: yes, no"
+    assert pagetext.words("one of: True, False") == "one of: yes, no"
 
 
 def test_single_view_charts_take_the_column_width_and_wrap_long_titles():
@@ -226,11 +227,11 @@ def test_unused_data_columns_leave_the_page():
 
 
 def test_every_drawn_icon_hides_its_font_glyph():
-    """The icons tokenfactory.sphinx_assets draws as SVG are the ones whose icon-font glyph the
+    """The icons tokenfactory.build.sphinx_assets draws as SVG are the ones whose icon-font glyph the
     book's CSS hides (else the page would download the icon font for them, or draw both)."""
     from pathlib import Path
 
-    from tokenfactory import sphinx_assets
+    from tokenfactory.build import sphinx_assets
 
     css = (Path(__file__).resolve().parents[1] / "_static" / "tokenfactory.css").read_text(encoding="utf-8")
     rule = css[css.index(":is(.fa-angle-left"):]
@@ -240,7 +241,7 @@ def test_every_drawn_icon_hides_its_font_glyph():
 
 
 def test_icons_are_read_from_font_awesomes_script():
-    from tokenfactory import sphinx_assets
+    from tokenfactory.build import sphinx_assets
 
     fake = ('x("fab",{}) {"bars":[1,2,[],"f1","BRANDS"]} ("far",p) '
             '{bars:[448,512,["navicon"],"f0c9","M0 96z"],"sun":[512,512,[],"f185","M1 1z"]} ("fas",p)')
@@ -249,4 +250,4 @@ def test_icons_are_read_from_font_awesomes_script():
 
 
 def test_negative_dollars_read_as_minus_dollars():
-    assert site._show(-8.3, "usd_bn") == "−$8.3 billion" and site._show(0.28, "usd") == "$0.28"
+    assert pagetext.show_result(-8.3, "usd_bn") == "−$8.3 billion" and pagetext.show_result(0.28, "usd") == "$0.28"

@@ -358,7 +358,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
                   top3_ratio=spend.top_mean_ratio(runs, run_end) if run_end is not None else float("nan"),
                   top3_ratio_then=(spend.top_mean_ratio(runs, pd.Timestamp(epoch_at))
                                    if epoch_at is not None and pd.notna(epoch_at) else float("nan")),
-                  table_dates={k: _iso(t["as_of"].max()) for k, t in tables.items()
+                  table_dates={k: iso_date(t["as_of"].max()) for k, t in tables.items()
                                if "as_of" in t and len(t) and t["as_of"].notna().any()})
 
 
@@ -608,7 +608,7 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "exact_lag_mean_months": (float(exact.mean()) if len(exact) else float("nan"), {"unit": "months"}),
         "open_lag_months_average": (la.average, {"unit": "months"}),
         "avg_current_lag_months": (la.average, {"unit": "months"}),
-        "lag_average_start": (_iso(la.start), {}), "lag_average_end": (_iso(la.end), {}),
+        "lag_average_start": (iso_date(la.start), {}), "lag_average_end": (iso_date(la.end), {}),
         "lag_average_n": (la.average_n, {}),
         "lag_epoch_2025_time_months": (la.epoch_2025_time, {"unit": "months"}),
         "lag_epoch_2025_level_months": (la.epoch_2025_level, {"unit": "months"}),
@@ -652,13 +652,13 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         lv = interval_level_of(r, key)
         if np.isfinite(lv):   # the level the source states for its interval ("90% confidence interval")
             out[f"ref_{key}_level"] = (lv, {"text": level_text(lv)})
-        out[f"ref_{key}_date"] = (_iso(est["as_of"]), {"text": pd.Timestamp(est["as_of"]).strftime("%B %Y")
+        out[f"ref_{key}_date"] = (iso_date(est["as_of"]), {"text": pd.Timestamp(est["as_of"]).strftime("%B %Y")
                                                       if est["as_of"] is not None and pd.notna(est["as_of"]) else "n/a"})
         # the window of data the estimate covers, as the prose names it ("January 2023"): the row's own columns
         for part in ("window_start", "window_end"):
             d = est.get(part)
             if d is not None and pd.notna(d):
-                out[f"ref_{key}_{part}"] = (_iso(d), {"text": pd.Timestamp(d).strftime("%B %Y")})
+                out[f"ref_{key}_{part}"] = (iso_date(d), {"text": pd.Timestamp(d).strftime("%B %Y")})
                 out[f"ref_{key}_{part}_year"] = (int(pd.Timestamp(d).year), {"text": str(pd.Timestamp(d).year)})
     # the compute gap, measured directly (C3)
     cg = res.compute_gap or spend.ComputeGap(None, *([float("nan")] * 6), None, None, float("nan"), float("nan"), 0, 0, 0)
@@ -670,7 +670,7 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "training_compute_closed_open_ratio": (cg.ratio, {"text": fmt_x(cg.ratio)}),
         "training_compute_ratio_low": (cg.ratio_low, {"text": fmt_x(cg.ratio_low)}),
         "training_compute_ratio_high": (cg.ratio_high, {"text": fmt_x(cg.ratio_high)}),
-        "training_compute_gap_date": (_iso(cg.at), {}),
+        "training_compute_gap_date": (iso_date(cg.at), {}),
         "training_compute_top_open": (cg.open_model or "n/a", {}),
         "training_compute_top_closed": (cg.closed_model or "n/a", {}),
         "training_compute_top_open_flop": (cg.open_flop, {"text": _flop(cg.open_flop)}),
@@ -709,10 +709,10 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
                            {"text": str(res.data_end.year) if res.data_end is not None else "n/a"}),
         "capex_year_reported_usd_bn": (float(cy["reported_usd_bn"].sum()) if complete_year else float("nan"),
                                        {"text": usd_bn(float(cy["reported_usd_bn"].sum())) if complete_year else "n/a"}),
-        "capex_year_reported_through": (_iso(cy["last_quarter_end"].min()) if complete_year else "n/a", {}),
+        "capex_year_reported_through": (iso_date(cy["last_quarter_end"].min()) if complete_year else "n/a", {}),
         "capex_year_guidance_usd_bn": (float(cy["guidance_usd_bn"].sum()) if guid_all else float("nan"),
                                        {"text": usd_bn(float(cy["guidance_usd_bn"].sum())) if guid_all else "n/a"}),
-        "capex_year_guidance_as_of": (_iso(cy["guidance_as_of"].max()) if guid_all else "n/a", {}),
+        "capex_year_guidance_as_of": (iso_date(cy["guidance_as_of"].max()) if guid_all else "n/a", {}),
     })
     # leadership: sample and power
     pw = res.window_power or leadership.Power(0, float("nan"), p.window_trend_reference, float("nan"), p.window_power_target, 0)
@@ -727,7 +727,7 @@ def glue_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "power_simulations": (pw.simulations, {}),
         "window_trend_alpha": (p.window_trend_alpha, {}),
         "window_power_target": (p.window_power_target, {"pct": True}),
-        "data_end": (_iso(res.data_end), {}),
+        "data_end": (iso_date(res.data_end), {}),
     })
     for key, text in texts(res).items():
         out[key] = (text, {})
@@ -740,7 +740,8 @@ def _shrink(change: float) -> str:
     return fmt(-change, pct=True) if np.isfinite(change) else "n/a"
 
 
-def _iso(d: Any) -> str:
+def iso_date(d: Any) -> str:
+    """A date as YYYY-MM-DD ("n/a" for none)."""
     return pd.Timestamp(d).date().isoformat() if d is not None and pd.notna(d) else "n/a"
 
 
@@ -906,7 +907,7 @@ def lab_robust_values(res: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         if model is None or not len(runs):
             return "n/a"
         hit = runs.loc[runs["model"] == model, "publication_date"]
-        return _iso(hit.iloc[0]) if len(hit) else "n/a"
+        return iso_date(hit.iloc[0]) if len(hit) else "n/a"
 
     weakest = str(ch.loc[ch["change"].idxmin(), "left_out"]) if len(ch) else "n/a"
     t3, t3e = res.top3_ratio, res.top3_ratio_then

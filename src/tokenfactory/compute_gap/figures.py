@@ -449,7 +449,7 @@ def compute_gap_chart(res: chapter.Result) -> alt.Chart:
     t = (f"The largest closed run is {chapter.fmt_x(g.ratio)} the largest open one; closed models reached "
          f"that size {_n(g.lag_months, unit='months')} earlier")
     sub = [f"Training compute (FLOP, log scale) of each run with known weights access; lines: largest run to date, "
-           f"closed (solid) and open weights (dashed), to {chapter._iso(g.at)}.",
+           f"closed (solid) and open weights (dashed), to {chapter.iso_date(g.at)}.",
            f"{chapter.level_text(res.params.interval_level)} bootstrap interval over which runs the table holds: ratio {chapter.fmt_x(g.ratio_low)} to "
            f"{chapter.fmt_x(g.ratio_high)}, lag {_n(g.lag_low)} to {_n(g.lag_high, unit='months')}."]
     end = pd.Timestamp(g.at)
@@ -488,7 +488,7 @@ def lag_average_chart(res: chapter.Result) -> alt.Chart:
          f"on the data's last day, {_n(res.main.current_lag, unit='months')}")
     sub = ["Backward-looking lag each week: months since the closed frontier first reached the best open model's",
            f"level (within {_n(res.params.catch_up_tolerance)} points). Dashed: its average since "
-           f"{chapter._iso(la.start)}. Grey bars: Epoch AI's published averages over their windows (ECI)."]
+           f"{chapter.iso_date(la.start)}. Grey bars: Epoch AI's published averages over their windows (ECI)."]
     x = alt.X("date:T", title="Date", axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
     y = alt.Y("lag_months:Q", title="Lag (months)")
     line = alt.Chart(la.series).mark_line(interpolate="step-after", color=charts.OKABE_ITO[0]).encode(

@@ -31,9 +31,10 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from .records import Problem, period_end
+
 if TYPE_CHECKING:  # pragma: no cover
-    from .load import Problem
-    from .schemas import Col, Table
+    from .schemas import Table
 
 # --------------------------------------------------------------------------------------------- date basis
 
@@ -48,18 +49,6 @@ DATE_BASES: dict[str, str] = {
     "scraped": "the day a bot or a copy captured the source (e.g. a scraper's run date, a copy's commit): "
                "the figure held that day, the source's own date is unknown",
 }
-
-
-def date_basis_col(of: str, allowed: Iterable[str] | None = None) -> "Col":
-    """The `date_basis` column of a table: what the column `of` is (one of DATE_BASES, or a subset)."""
-    from .schemas import Col
-
-    choices = tuple(allowed) if allowed is not None else tuple(DATE_BASES)
-    unknown = [c for c in choices if c not in DATE_BASES]
-    if unknown:
-        raise ValueError(f"unknown date basis {unknown} (allowed: {', '.join(DATE_BASES)})")
-    meaning = f"What `{of}` is: " + "; ".join(f"{c} = {DATE_BASES[c]}" for c in choices)
-    return Col("date_basis", "text", meaning, required=True, choices=choices)
 
 
 def rows_with_basis(frame: pd.DataFrame, allowed: Iterable[str], *, rule: str) -> pd.DataFrame:
@@ -88,7 +77,6 @@ def date_basis_problems(name: str, table: "Table", raw: pd.DataFrame, typed: pd.
       notes say "announced"); a price read only in a later statement is an inference that it held from
       the date, so the row must be marked `estimate`.
     """
-    from .load import Problem
 
     rel = f"data/{name}.csv"
     out: list[Problem] = []
@@ -157,7 +145,6 @@ def denied_domain(url: str) -> str | None:
 
 def denied_source_problems(name: str, table: "Table", raw: pd.DataFrame) -> list["Problem"]:
     """One problem per cited URL on the deny list (every url column of the table)."""
-    from .load import Problem
 
     if name in DENY_LIST_PENDING:
         return []
@@ -232,7 +219,6 @@ def _number_texts(value: float) -> set[str]:
 def unit_in_notes_problems(name: str, table: "Table", raw: pd.DataFrame, typed: pd.DataFrame) -> list["Problem"]:
     """A number cell whose value the row's own notes state in a confusable unit ('144 GiB' beside
     memory_gb = 144): the figure was copied without converting."""
-    from .load import Problem
 
     if "notes" not in raw:
         return []
@@ -258,7 +244,6 @@ def unit_in_notes_problems(name: str, table: "Table", raw: pd.DataFrame, typed: 
 def series_definition_problems(name: str, table: "Table", raw: pd.DataFrame, meta: dict | None) -> list["Problem"]:
     """Each series (rows sharing the values of Table.series) carries one definition, the one its meta
     file names under `series_definitions` (keys: the series values joined by ' | ')."""
-    from .load import Problem
 
     if not table.series:
         return []
@@ -290,7 +275,6 @@ def _release_start(models: pd.DataFrame) -> pd.Series:
 
 def before_release_problems(frames: dict[str, pd.DataFrame]) -> list["Problem"]:
     """No price and no score dated before its model's earliest possible release day."""
-    from .load import Problem
 
     if "models" not in frames:
         return []
@@ -303,8 +287,7 @@ def before_release_problems(frames: dict[str, pd.DataFrame]) -> list["Problem"]:
         when = frame[column]
         if name == "api_prices" and column == "date":
             # a quarter- or month-precise date may fall anywhere in its period: compare the period's end
-            from .load import _period_end
-            when = _period_end(frame, "date")
+            when = period_end(frame, "date")
         rel_release = frame["model"].map(release)
         bad = when.notna() & rel_release.notna() & (when < rel_release)
         if name == "api_prices" and column == "as_of":
@@ -320,7 +303,6 @@ def before_release_problems(frames: dict[str, pd.DataFrame]) -> list["Problem"]:
 def retired_current_problems(frames: dict[str, pd.DataFrame]) -> list["Problem"]:
     """No `current` price on or after the day its provider retired the model (api_prices.retired_date,
     stated on any row of that provider and model)."""
-    from .load import Problem
 
     prices = frames.get("api_prices")
     if prices is None or "retired_date" not in prices:

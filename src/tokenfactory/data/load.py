@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from typing import Any
 from pathlib import Path
 
@@ -19,24 +18,10 @@ import pandera.pandas as pa
 
 from .. import paths
 from . import checks
+from .records import Problem, period_end
 from .schemas import TABLES, Col, Table
 
 _TRUE = {"true": True, "false": False}
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int | None
-    column: str | None
-    value: str | None
-    rule: str
-
-    def __str__(self) -> str:
-        where = self.file + (f", line {self.line}" if self.line else "")
-        col = f", column {self.column}" if self.column else ""
-        val = f", value {self.value!r}" if self.value is not None else ""
-        return f"{where}{col}{val}: {self.rule}"
 
 
 class DataError(Exception):
@@ -112,23 +97,6 @@ def _parse_column(col: Col, values: pd.Series, rel: str, problems: list[Problem]
     return s.where(~empty, None).astype(object)
 
 
-_PERIOD = {"day": pd.DateOffset(days=0), "month": pd.DateOffset(months=1, days=-1),
-           "quarter": pd.DateOffset(months=3, days=-1), "year": pd.DateOffset(years=1, days=-1)}
-
-
-def _period_end(typed: pd.DataFrame, column: str) -> pd.Series:
-    """Last day of the period a date stands for, from its `<column>_precision` (day if none)."""
-    precision = typed.get(f"{column}_precision")
-    if precision is None:
-        return typed[column]
-    out = typed[column].copy()
-    for name, offset in _PERIOD.items():
-        mask = (precision == name) & typed[column].notna()
-        if mask.any():
-            out[mask] = typed.loc[mask, column] + offset
-    return out
-
-
 def _schema(table: Table) -> pa.DataFrameSchema:
     columns = {}
     for col in table.columns:
@@ -202,7 +170,7 @@ def parse(name: str, raw: pd.DataFrame, meta: dict | None = None) -> pd.DataFram
             problems.append(Problem(rel, line, column, value, _rule_text(str(row["check"]), column)))
     for early, late in table.date_order:
         # a date known to the month may fall anywhere in it: compare the end of the later period
-        late_end = _period_end(typed, late)
+        late_end = period_end(typed, late)
         both = typed[early].notna() & typed[late].notna()
         for line in typed.index[both & (typed[early] > late_end)]:
             problems.append(Problem(rel, int(line), late, raw.at[line, late],

@@ -9,8 +9,9 @@ and the checks cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
-from .checks import DENIED_SOURCE_DOMAINS, date_basis_col
+from .checks import DATE_BASES, DENIED_SOURCE_DOMAINS
 
 PRECISIONS = ("day", "month", "quarter", "year")
 
@@ -25,6 +26,16 @@ class Col:
     choices: tuple[str, ...] | None = None
     ge: float | None = None
     le: float | None = None
+
+
+def date_basis_col(of: str, allowed: Iterable[str] | None = None) -> Col:
+    """The `date_basis` column of a table: what the column `of` is (one of DATE_BASES, or a subset)."""
+    choices = tuple(allowed) if allowed is not None else tuple(DATE_BASES)
+    unknown = [c for c in choices if c not in DATE_BASES]
+    if unknown:
+        raise ValueError(f"unknown date basis {unknown} (allowed: {', '.join(DATE_BASES)})")
+    meaning = f"What `{of}` is: " + "; ".join(f"{c} = {DATE_BASES[c]}" for c in choices)
+    return Col("date_basis", "text", meaning, required=True, choices=choices)
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def icon_paths(fontawesome_js: str, names: tuple[str, ...] = ICONS) -> dict[str,
 
 ICON_SCRIPT = """/* The Token Factory: the few Font Awesome icons this site shows (Font Awesome Free 6, icons
    CC BY 4.0, https://fontawesome.com/license/free), drawn as inline SVG inside their <i>/<span>,
-   instead of the theme's 1.5 MB script of every icon. Written by tokenfactory.sphinx_assets. */
+   instead of the theme's 1.5 MB script of every icon. Written by tokenfactory.build.sphinx_assets. */
 (function () {
   "use strict";
   var ICONS = %s;
@@ -153,7 +153,7 @@ def light_icons(app: Sphinx, exception: Exception | None) -> None:
     if not target.exists():
         return
     text = target.read_text(encoding="utf-8", errors="replace")
-    if "tokenfactory.sphinx_assets" in text[:400]:
+    if "tokenfactory.build.sphinx_assets" in text[:400]:
         return
     icons = icon_paths(text)
     if len(icons) < 10:  # the theme changed its icon script: keep it rather than lose the icons

@@ -16,7 +16,8 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
-from . import hashing, paths
+from . import hashing
+from .. import paths
 
 STATE = "state.json"
 ROOT_FILES = ("_config.yml", "_toc.yml", "CITATION.cff")

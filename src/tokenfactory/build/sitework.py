@@ -7,7 +7,7 @@ its own target, or else the free folder used most recently: any folder is correc
 since only content decides what is re-read, and the closest one has the least to re-read (a
 scenario or a one-parameter variant differs from the default in a few pages). A build lays the new source tree out in staging and copies
 into `src/` only the files whose bytes changed, so Sphinx (by modification time) re-reads only
-those pages; the `tokenfactory.sphinx_glue_deps` extension adds every page that glues numbers from
+those pages; the `tokenfactory.build.sphinx_glue_deps` extension adds every page that glues numbers from
 them. The new html is then copied into the staging folder that replaces the published site.
 
 The folder is build state like the execution cache: after a successful run its files' content
@@ -28,8 +28,12 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import hashing, paths
-from .site import SiteBuildError
+from .. import paths
+from . import hashing
+
+
+class SiteBuildError(Exception):
+    """Sphinx (jupyter-book) failed or warned: the message names the warnings and the log."""
 
 
 def _files(folder: Path) -> dict[str, Path]:
@@ -66,7 +70,7 @@ class WarmSphinx:
     def __init__(self) -> None:
         try:
             self.proc: subprocess.Popen | None = subprocess.Popen(
-                [sys.executable, "-m", "tokenfactory.sphinx_worker"], stdin=subprocess.PIPE,
+                [sys.executable, "-m", "tokenfactory.build.sphinx_worker"], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         except OSError:
             self.proc = None

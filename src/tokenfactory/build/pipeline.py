@@ -3,7 +3,9 @@
 Guarantees:
 - Nothing runs before every parameter is validated (see `config.resolve`).
 - A chapter re-executes only when its notebook, its parameters, the data it reads, the results it
-  reads or the package source changed; a build with nothing changed does no work at all.
+  reads, the code chapters run with (the package without this `build` subpackage and the CLI) or
+  the installed distributions changed (its key: `cache.chapter_key`); a build with nothing changed
+  does no work at all, and an edit to the build rebuilds the site only.
 - The build happens in a staging folder that replaces the target only when everything succeeded,
   so a failure or an interruption leaves the last good site as it was. A failed notebook is kept
   under `<target>/failed/` for inspection.
@@ -31,12 +33,14 @@ from typing import Any, Callable
 import nbformat
 from filelock import FileLock, Timeout
 
-from . import buildstate, hashing, paths, results, site
+from .. import paths
+from ..config import Resolved, rerun_command
+from ..contract import ContractError, missing_outputs
+from ..registry import CHAPTERS, Chapter, check_contracts
+from . import buildstate, hashing, results, site
 from .buildstate import STATE
-from .config import Resolved, rerun_command
+from .cache import Cache, ChapterRun, chapter_key, find, upstream_for
 from .kernels import KERNEL_ARGS, KernelPool
-from .contract import ContractError, missing_outputs
-from .registry import CHAPTERS, Chapter, check_contracts
 
 
 class BuildBusy(Exception):
@@ -45,15 +49,6 @@ class BuildBusy(Exception):
 
 class ChapterFailed(Exception):
     """A chapter's notebook raised; the message names chapter, cell and exception."""
-
-
-@dataclass
-class ChapterRun:
-    id: str
-    key: str
-    reused: bool
-    seconds: float
-    results: dict[str, Any]
 
 
 @dataclass
@@ -74,24 +69,6 @@ def target_dir(resolved: Resolved, out: Path | None) -> Path:
         return Path(out).resolve()
     name = resolved.scenario + ("-custom" if resolved.custom else "")
     return paths.build_dir() / name
-
-
-def upstream_for(chapter: Chapter, known: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """What a chapter is handed of its upstream chapters' results: only the keys its contract declares
-    it reads (so that its cache key moves only when those move, and an undeclared read finds nothing)."""
-    return chapter.contract.upstream_view({d: known[d] for d in chapter.reads_chapters if d in known})
-
-
-def _chapter_key(chapter: Chapter, params: dict[str, Any], upstream: dict[str, Any], package: str) -> str:
-    data = {p.name: hashing.file_hash(p) for t in chapter.reads_data
-            for p in (paths.data_dir() / f"{t}.csv", paths.data_dir() / f"{t}.yaml") if p.exists()}
-    return hashing.value_hash({
-        "notebook": hashing.file_hash(chapter.notebook),
-        "params": params,
-        "data": data,
-        "upstream": upstream,
-        "package": package,
-    })
 
 
 def _book_key(chapter_keys: dict[str, str]) -> str:
@@ -146,98 +123,12 @@ def _execute(chapter: Chapter, params: dict[str, Any], upstream: dict[str, Any],
     return time.perf_counter() - started
 
 
-def _cache_dir() -> Path:
-    return paths.build_dir() / ".cache"
-
-
-class Cache:
-    """Executed notebooks by key: this target's own and the shared, content-addressed cache.
-
-    A chapter's executed notebook is a pure function of its key (notebook, parameters, data,
-    upstream results, package source), so a scenario or a custom build can reuse what another
-    build already computed. Each entry's metadata is sealed and records the notebook's hash; an
-    entry that fails either check is reported once, removed, and the chapter executes again.
-    """
-
-    def __init__(self, target: Path, previous: dict[str, Any], warn: Callable[[str], None]):
-        self.target = target
-        self.previous = previous
-        self.warn = warn
-        self._warned: set[str] = set()
-
-    def _warn_once(self, what: str, reason: str) -> None:
-        if what not in self._warned:
-            self._warned.add(what)
-            self.warn(f"warning: {what} is damaged ({reason}); recomputing")
-
-    def lookup(self, cid: str, key: str) -> tuple[Path, dict[str, Any]] | None:
-        prev = self.previous.get(cid, {})
-        own = self.target / "notebooks" / f"{cid}.ipynb"
-        if prev.get("key") == key and own.exists():
-            if prev.get("notebook") == _safe_hash(own):
-                return own, prev
-            self._warn_once(f"published notebook {cid}.ipynb", "its content differs from the recorded hash")
-        nb_file = _cache_dir() / f"{cid}-{key}.ipynb"
-        meta_file = nb_file.with_suffix(".json")
-        if not meta_file.exists() and not nb_file.exists():
-            return None
-        label = f"cache entry {cid}-{key[:12]}"
-        try:
-            meta = hashing.read_sealed(meta_file)
-            if not isinstance(meta, dict) or "notebook" not in meta:
-                raise hashing.Damaged("no notebook hash recorded")
-        except FileNotFoundError:
-            self._warn_once(label, "its metadata is missing")
-            _remove(nb_file, meta_file)
-            return None
-        except hashing.Damaged as exc:
-            self._warn_once(label, str(exc))
-            _remove(nb_file, meta_file)
-            return None
-        if not nb_file.exists() or _safe_hash(nb_file) != meta["notebook"]:
-            self._warn_once(label, "the notebook does not match the hash recorded when it was written")
-            _remove(nb_file, meta_file)
-            return None
-        return nb_file, meta
-
-    @staticmethod
-    def store(cid: str, key: str, executed: Path, run: "ChapterRun") -> None:
-        cache = _cache_dir()
-        cache.mkdir(parents=True, exist_ok=True)
-        nb_file = cache / f"{cid}-{key}.ipynb"
-        data = executed.read_bytes()
-        hashing.atomic_write_bytes(nb_file, data)
-        hashing.write_sealed(nb_file.with_suffix(".json"), {
-            "seconds": run.seconds, "results": run.results, "notebook": hashing.bytes_hash(data)})
-
-
-def _cache_lookup(cid: str, key: str, target: Path, previous: dict[str, Any]) -> tuple[Path, dict[str, Any]] | None:
-    """An earlier execution with the same inputs (this target's own, or the shared cache), verified;
-    damaged entries are removed silently here (a build reports them)."""
-    return Cache(target, {cid: previous} if previous else {}, lambda message: None).lookup(cid, key)
-
-
-def _safe_hash(path: Path) -> str | None:
-    try:
-        return hashing.file_hash(path)
-    except OSError:
-        return None
-
-
-def _remove(*files: Path) -> None:
-    for f in files:
-        try:
-            f.unlink()
-        except OSError:
-            pass
-
-
 def _refresh_runbox(path: Path, cid: str, params: Any, ctx: dict[str, Any]) -> None:
     """Rewrite the box that says how the page was computed for this build (scenario, command).
 
     The numbers of a reused execution are the same by construction (same key), but the scenario
     name and the rerun command belong to the build that shows them."""
-    from .nb import RUNBOX_KEY, run_box
+    from ..nb import RUNBOX_KEY, run_box
 
     nb = nbformat.read(path, as_version=4)
     box = run_box(cid, params, ctx)
@@ -318,7 +209,7 @@ class _Job:
     request_key: Callable[[], str] | None
     started: float
     state: dict[str, Any]
-    cache: "Cache"
+    cache: Cache
     expected: int
     known_keys: dict[str, str]
     report: BuildReport
@@ -386,7 +277,7 @@ def _build_locked_many(items: list[tuple[Resolved, Path, Callable[[], str] | Non
         check_contracts()  # an undeclared or unpublished read is refused before anything runs
     except ContractError as exc:
         raise ChapterFailed(str(exc)) from None
-    package = hashing.package_hash()
+    package = hashing.chapter_code_hash()  # the build's own code is not in a chapter's key
     selected = list(CHAPTERS)
     many = len(items) > 1
     reports: dict[str, BuildReport] = {}
@@ -491,7 +382,7 @@ def _run_chapters(job: _Job, selected: list[str], package: str, executor: _Execu
             pending.remove(cid)
             upstream = upstream_for(chapter, {d: done[d].results for d in deps})
             params = resolved.params[cid].model_dump(mode="json")
-            key = _chapter_key(chapter, params, upstream, package)
+            key = chapter_key(chapter, params, upstream, package)
             cached = job.cache.lookup(cid, key)
             if cached is not None:
                 nb_file, meta = cached
@@ -548,8 +439,8 @@ def _publish(job: _Job, package: str, sphinx: Any, site_folder: Any, prefix: str
     t0 = time.perf_counter()
     request = job.request_key() if job.request_key else None  # the inputs the pages are made of
     src = staging / "src"
-    site.assemble(src, executed_dir)
     warn = (lambda m: log(prefix + m)) if prefix else log
+    site.assemble(src, executed_dir, warn=warn)
     with site_folder(target, warn) as folder:
         html_dir = folder.build(src, staging / "sphinx.log", sphinx)
         shutil.copytree(html_dir, staging / "html")
@@ -565,39 +456,15 @@ def _publish(job: _Job, package: str, sphinx: Any, site_folder: Any, prefix: str
     return True
 
 
-def _expected_executions(resolved: Resolved, selected: list[str], cache: "Cache",
+def _expected_executions(resolved: Resolved, selected: list[str], cache: Cache,
                          package: str) -> tuple[int, dict[str, str], set[str], int]:
     """How many chapters this build will execute: those whose key misses every cache, and every
     chapter reading one of them (its upstream results are not known yet). Sizes the kernel pool,
     so that a build with nothing to do starts no kernel at all. Also returns the keys it could
     compute (all of them when nothing runs), the missing keys it could compute (to count an
     execution shared by several scenarios once) and the number of chapters it could not key."""
-    known: dict[str, dict[str, Any]] = {}
-    keys: dict[str, str] = {}
-    missing: set[str] = set()
-    unknown = 0
-    for wave in execution_waves_of(selected):
-        for cid in wave:
-            chapter = CHAPTERS[cid]
-            deps = [d for d in chapter.reads_chapters if d in selected]
-            if any(d not in known for d in deps):
-                unknown += 1
-                continue
-            params = resolved.params[cid].model_dump(mode="json")
-            key = _chapter_key(chapter, params, upstream_for(chapter, {d: known[d] for d in deps}), package)
-            hit = cache.lookup(cid, key)
-            if hit is None:
-                missing.add(f"{cid}-{key}")
-            else:
-                known[cid] = hit[1].get("results", {})
-                keys[cid] = key
-    return len(missing) + unknown, keys, missing, unknown
-
-
-def execution_waves_of(selected: list[str]) -> list[list[str]]:
-    from .registry import execution_waves
-
-    return [[c for c in wave if c in selected] for wave in execution_waves()]
+    found = find(lambda cid: resolved.params[cid].model_dump(mode="json"), selected, cache.lookup, package)
+    return len(found.missing) + found.unknown, found.keys, found.missing, found.unknown
 
 
 def _results_payload(resolved: Resolved, done: dict[str, ChapterRun], command: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from . import paths
+from .. import paths
 
 
 class Damaged(Exception):
@@ -42,13 +42,32 @@ def tree_hash(files: Iterable[Path], base: Path) -> str:
     return h.hexdigest()
 
 
-def package_hash() -> str:
-    """Every source file of the package and the environment it runs in: a change in the analysis
-    code, an upgraded library or another Python re-runs the chapters (an upgrade of pandas or Altair
-    must not reuse notebooks executed with the old one)."""
+#: What the chapters do not run: the build subpackage and the command line. Editing them changes
+#: the book's site (see `package_hash`), never what a notebook computes.
+NOT_CHAPTER_CODE = ("build", "cli.py")
+
+
+def package_files(exclude: tuple[str, ...] = ()) -> list[Path]:
+    """The package's source files, without those under the top-level names in `exclude`
+    (a subpackage's folder or a module's file name)."""
     pkg = paths.package_dir()
-    code = tree_hash((p for p in pkg.rglob("*.py") if "__pycache__" not in p.parts), pkg)
-    return value_hash({"code": code, "environment": environment()})
+    return sorted(p for p in pkg.rglob("*.py")
+                  if "__pycache__" not in p.parts and p.relative_to(pkg).parts[0] not in exclude)
+
+
+def package_hash() -> str:
+    """Every source file of the package and the environment it runs in: what the site as a whole
+    (its generated pages and assembly) is a function of."""
+    return value_hash({"code": tree_hash(package_files(), paths.package_dir()), "environment": environment()})
+
+
+def chapter_code_hash() -> str:
+    """The code a chapter's notebook runs with: every source file of the package except the build
+    and the CLI (`NOT_CHAPTER_CODE`), and the environment (Python and every installed distribution's
+    version: an upgrade of pandas or Altair must not reuse notebooks executed with the old one).
+    This is the `package` part of every chapter's cache key."""
+    files = package_files(exclude=NOT_CHAPTER_CODE)
+    return value_hash({"code": tree_hash(files, paths.package_dir()), "environment": environment()})
 
 
 @functools.lru_cache(maxsize=1)

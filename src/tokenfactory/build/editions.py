@@ -22,7 +22,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from . import hashing, paths
+from . import hashing
+from .. import paths
 
 #: the note every edition.json carries (as in the first recorded edition)
 KEYS_NOTE = ("tables[*].keys: the key of every row of the edition's table (columns in tables[*].key, the "
@@ -129,18 +130,18 @@ def schema_keys(checkout: Path) -> dict[str, list[str]]:
             raise EditionError(f"cannot read the schema keys of {checkout} (src/tokenfactory/data/schemas.py): "
                                + (proc.stderr.strip().splitlines() or ["no message"])[-1])
         return json.loads(proc.stdout.strip().splitlines()[-1])
-    from .data.schemas import TABLES
+    from ..data.schemas import TABLES
 
     return {n: list(t.key) for n, t in TABLES.items()}
 
 
 def table_entries(data_dir: Path, keys: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
     """Per data/*.csv table: rows, newest as_of, estimate share (freshness's measures) and the
-    key columns with the key of every row (as site.row_changes reads them), sorted. A table whose
+    key columns with the key of every row (as changes_page.row_changes reads them), sorted. A table whose
     key is unknown, or whose CSV lacks a key column, records null for both."""
     import pandas as pd
 
-    from .freshness import table_status
+    from ..freshness import table_status
 
     out: dict[str, dict[str, Any]] = {}
     for path in sorted(Path(data_dir).glob("*.csv")):

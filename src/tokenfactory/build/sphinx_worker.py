@@ -20,7 +20,7 @@ WARM = ("sphinx.application", "sphinx.builders.html", "jupyter_book.cli.main", "
         "pydata_sphinx_theme", "sphinx_design", "sphinx_togglebutton", "sphinx_copybutton",
         "sphinx_thebe", "sphinx_comments", "sphinx_external_toc", "sphinxcontrib.bibtex",
         "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering", "sphinx.ext.intersphinx",
-        "tokenfactory.sphinx_offline", "tokenfactory.sphinx_glue_deps", "tokenfactory.sphinx_assets")
+        "tokenfactory.build.sphinx_offline", "tokenfactory.build.sphinx_glue_deps", "tokenfactory.build.sphinx_assets")
 
 
 #: Extensions jupyter-book loads that do not declare whether Sphinx may read or write pages in

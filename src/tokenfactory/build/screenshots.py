@@ -1,6 +1,6 @@
 """`make screenshots`: the front page, every chapter and the appendices at 1280 px and 390 px.
 
-Usage: python -m tokenfactory.screenshots HTML_DIR OUT_DIR
+Usage: python -m tokenfactory.build.screenshots HTML_DIR OUT_DIR
 Each PNG is the whole page (Playwright's full-page capture, after the charts are drawn), named
 `<page>-<width>.png`. Look at them: a chart that renders can still be unreadable.
 """
@@ -36,6 +36,9 @@ def take(html_dir: Path, out_dir: Path, widths: tuple[int, ...] = WIDTHS) -> lis
 
 
 def main() -> None:
+    if len(sys.argv) != 3 or not (Path(sys.argv[1]) / "index.html").exists():
+        raise SystemExit("usage: python -m tokenfactory.build.screenshots HTML_DIR OUT_DIR (HTML_DIR: a built "
+                         f"site's html folder, with an index.html; got {sys.argv[1:]})")
     html_dir, out_dir = Path(sys.argv[1]), Path(sys.argv[2])
     for shot in take(html_dir, out_dir):
         print(shot)

@@ -28,9 +28,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import paths
-from .params_base import sample_change
-from .registry import CHAPTERS
+from .. import paths
+from ..params_base import sample_change
+from ..registry import CHAPTERS
 
 
 def _timed(cmd: list[str], env: dict[str, str]) -> float:
@@ -120,7 +120,7 @@ def main() -> None:
         sphinx = _sphinx_alone(cold_nbs, tmpd / "sphinx-alone")
         floor = exec_floor + sphinx
 
-        from .config import list_scenarios
+        from ..config import list_scenarios
 
         names = list(list_scenarios())
         separate = 0.0
@@ -187,9 +187,9 @@ def time_to_last_chart(html_dir: Path, widths: tuple[int, ...] = (1280, 390)) ->
 def _analysis_timings() -> dict[str, float]:
     """The package's heavy computations alone: the inference-tax chapter (calibration with its
     held-out refits, the frontier, a 100,000-draw Monte Carlo)."""
-    from .data import load
-    from .inference_tax import chapter as tax
-    from .inference_tax.params import Params as TaxParams
+    from ..data import load
+    from ..inference_tax import chapter as tax
+    from ..inference_tax.params import Params as TaxParams
 
     inputs = tax.load(load)
     t0 = time.perf_counter()
