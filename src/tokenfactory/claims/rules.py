@@ -832,7 +832,7 @@ def c9(ev: Evidence, p: Params) -> Outcome:
     pct_shown = pct if enough or not position else position
     pct_note = (f"on the same footing the claim is {_v(claim_spec, 'months')}: the {_v(claimed)} months sit at the "
                 f"{_v(pct)}th percentile of those durations" if enough or not position else
-                f"on the same footing the claim is {_v(claim_spec, 'months')}: of the {_count(n, 'comparison duration')}, "
+                f"on the same footing the claim is {_v(claim_spec, 'months')}; among the comparison durations, "
                 f"{position}{size}")
     checks = [
         Check("tapeout.claim_own_design_to_tapeout_lo", o_lo, f"dated interval ≤ {_v(claimed, 'months')}", own,
