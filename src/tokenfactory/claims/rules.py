@@ -767,7 +767,8 @@ C9_READS = ("tapeout.nine_month_percentile", "tapeout.nine_month_percentile_low"
             "tapeout.spec_to_silicon_median_months", "tapeout.spec_to_silicon_lo", "tapeout.spec_to_silicon_hi",
             "tapeout.claim_spec_to_silicon_months", "tapeout.silicon_floor_months",
             "tapeout.claim_deployment_targeted", "tapeout.median_design_to_tapeout_months",
-            "tapeout.min_programs_typical", "tapeout.claim_deployment_target", "tapeout.spec_to_silicon_summary")
+            "tapeout.min_programs_typical", "tapeout.claim_deployment_target", "tapeout.spec_to_silicon_summary",
+            "tapeout.comparison_spec_min_months", "tapeout.comparison_spec_max_months", "tapeout.claim_position_summary")
 
 
 @rule("C9", *C9_READS)
@@ -823,14 +824,23 @@ def c9(ev: Evidence, p: Params) -> Outcome:
                    True if p_hi <= thr else False if p_lo > thr else None)
     claim_spec = ev.number("tapeout.claim_spec_to_silicon_months")
     targeted = ev.number("tapeout.claim_deployment_targeted")
+    # below the sample a median or a percentile needs, the checks show what the few durations allow: their range
+    # (spec to silicon) and how many are longer or shorter than the claim (the tape-out chapter's phrase)
+    sp_min, sp_max = ev.number("tapeout.comparison_spec_min_months"), ev.number("tapeout.comparison_spec_max_months")
+    position = ev.text("tapeout.claim_position_summary")
+    spec_shown = med if enough or sp_min is None or sp_max is None else f"{_v(sp_min)} to {_v(sp_max, 'months')} (range)"
+    pct_shown = pct if enough or not position else position
+    pct_note = (f"on the same footing the claim is {_v(claim_spec, 'months')}: the {_v(claimed)} months sit at the "
+                f"{_v(pct)}th percentile of those durations" if enough or not position else
+                f"on the same footing the claim is {_v(claim_spec, 'months')}; among the comparison durations, "
+                f"{position}{size}")
     checks = [
         Check("tapeout.claim_own_design_to_tapeout_lo", o_lo, f"dated interval ≤ {_v(claimed, 'months')}", own,
               own_note, claimed, "le", None, "the chip's own dated design-to-tape-out"),
-        Check("tapeout.spec_to_silicon_median_months", med, f"within {_v(lo)} to {_v(hi)} months", typical,
+        Check("tapeout.spec_to_silicon_median_months", spec_shown, f"within {_v(lo)} to {_v(hi)} months", typical,
               spec_note, None, None, "typical_cycle_min_months", "typical spec to silicon"),
-        Check("tapeout.nine_month_percentile", pct, f"≤ {_v(thr)}th percentile", exceptional,
-              f"on the same footing the claim is {_v(claim_spec, 'months')}: the {_v(claimed)} months sit at the "
-              f"{_v(pct)}th percentile of those durations{size}", thr, "le", "exceptional_percentile",
+        Check("tapeout.nine_month_percentile", pct_shown, f"≤ {_v(thr)}th percentile", exceptional,
+              pct_note, thr, "le", "exceptional_percentile",
               "percentile of nine months, same phase"),
         context("tapeout.claim_deployment_targeted", targeted,
                 ("the chip's deployment" + (f", targeted for {target_phrase}," if target_phrase else "")
@@ -862,7 +872,8 @@ def c9(ev: Evidence, p: Params) -> Outcome:
 
 
 C10_READS = ("tapeout.min_feasible_cycle_months", "tapeout.nvidia_architecture_gap_months",
-             "tapeout.median_design_to_tapeout_months")
+             "tapeout.median_design_to_tapeout_months", "tapeout.n_comparison", "tapeout.min_programs_typical",
+             "tapeout.comparison_design_min_months", "tapeout.comparison_design_max_months")
 
 
 def what_would_have_to_be_true(ev: Evidence, p: Params) -> list[str]:
@@ -871,6 +882,18 @@ def what_would_have_to_be_true(ev: Evidence, p: Params) -> list[str]:
     floor = ev.number("tapeout.min_feasible_cycle_months")
     cadence = ev.number("tapeout.nvidia_architecture_gap_months")
     design = ev.number("tapeout.median_design_to_tapeout_months")
+    # a median design phase only from min_programs_typical comparison durations (the tape-out chapter's rule); below
+    # that, the range of the few
+    n, needed = ev.number("tapeout.n_comparison"), ev.number("tapeout.min_programs_typical")
+    d_min, d_max = ev.number("tapeout.comparison_design_min_months"), ev.number("tapeout.comparison_design_max_months")
+    few = n is not None and needed is not None and n < needed
+    if few and d_min is not None and d_max is not None:
+        design_phrase = (f"design now takes {_v(d_min)} to {_v(d_max, 'months')} across the "
+                         f"{_count(n, 'comparison duration')}, too few for a median")
+    elif few or design is None:
+        design_phrase = ""
+    else:
+        design_phrase = f"design now takes {_v(design, 'months')} at the median"
     out = []
     for s in (p.short_cycle_months, p.shortest_cycle_months):
         if floor is not None:
@@ -879,8 +902,8 @@ def what_would_have_to_be_true(ev: Evidence, p: Params) -> list[str]:
                           f"manufacturing phases take their assumed {_v(floor, 'months')}" if room > 0 else
                           f"end to end, a cycle of {_v(s, 'months')} is shorter than the manufacturing phases alone "
                           f"({_v(floor, 'months')}), so it could only mean a cadence of overlapping programs")
-            if room > 0 and design is not None:
-                end_to_end += f" (design now takes {_v(design, 'months')} at the median)"
+            if room > 0 and design_phrase:
+                end_to_end += f" ({design_phrase})"
             out.append(end_to_end)
         if cadence is not None:
             out.append(f"as a cadence, a new generation every {_v(s, 'months')} is {_v(cadence / s)} times as often "

@@ -87,8 +87,11 @@ class Params(ChapterParams):
         1.0, unit="× merchant cadence", meaning="The integrated lab's own chip cycle at the start, as a multiple of "
         "the merchant cadence; it then shortens with model quality (gain_quality_cycle), never below the "
         "manufacturing floor", gt=0.2, le=5,
-        basis="Assumption: a new chip team starts at the pace of the vendor it replaces; custom ASIC families in "
-        "the tape-out chapter are slower than merchant GPU families, so 1 favours the integrated lab")
+        basis="Assumption: a new chip team starts at the pace of the vendor it replaces. The tape-out chapter's data "
+        "do not make custom ASIC families slower on the footing the flywheel uses: between new architectures "
+        "(refreshes left out) the custom families' median gap is shorter than the merchant GPU families', and "
+        "Google's TPU line is close to NVIDIA's; counted by product (refreshes as generations) the custom families "
+        "are the slower. A ratio of 1 takes neither reading's side")
     first_chip_month: int = param(
         18, unit="months", meaning="Month the integrated path's first own chip enters service (merchant chips "
         "until then)", ge=0, le=60,

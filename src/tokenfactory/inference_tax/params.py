@@ -168,8 +168,8 @@ class Params(ChapterParams):
     # --- the claim tested (C4) -------------------------------------------------------------------
     claimant_vendor: str = param(
         "NVIDIA", unit="", choices_from=("accelerators", "vendor"),
-        meaning="Chip vendor whose claim of the cheapest tokens is tested on every measured footing (C4), and whose "
-                "margin is the tax; published for the claims ledger, which reads it rather than keeping a copy",
+        meaning="Chip vendor whose claim of the cheapest tokens (C4) is tested on every measured footing; the tax's "
+                "vendor margin always comes from the financials table (data/nvidia_financials.csv), whichever vendor this is",
         basis="The article relays NVIDIA's claim (claim C4 in data/claims.yaml)")
     # --- fallbacks when the measurements cannot be used ------------------------------------------
     fallback_mbu: float = param(

@@ -97,6 +97,10 @@ class Result:
     as_of: str
     problems: dict
     numbers: dict
+    #: tape-out to availability, each on the footing of its dated tape-out row (`model.tapeout_to_availability`)
+    tapeout_to_ga: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: what each program's dated tape-out row shows (`model.tapeout_basis`)
+    tapeout_bases: dict = field(default_factory=dict)
 
 
 def _one(d: pd.DataFrame, program: str, col: str) -> float:
@@ -139,7 +143,8 @@ def compute(p: Params, inputs: Inputs) -> Result:
     # the one comparison population: the dated programs (each on the footing its tape-out date allows: a date
     # at which silicon already existed already holds fabrication and packaging) and the same-phase statements
     silicon_floor = p.fab_months + p.packaging_months
-    comp = m.comparison_durations(d2t, m.tapeout_basis(progs), refs, p.fab_months, p.packaging_months)
+    bases = m.tapeout_basis(progs)
+    comp = m.comparison_durations(d2t, bases, refs, p.fab_months, p.packaging_months)
     enough = len(comp) >= p.min_programs_typical
     if (p.start_milestone, p.end_milestone) == ("design_start", "tapeout"):
         # the claim's phase: its percentile among the same population, on the same footing
@@ -175,7 +180,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     ai = statements[statements["phase"] == "ai_assisted_design"].reset_index(drop=True)
     work = m.workload_counts(accelerators)
     tpu = stated[stated["statement_id"] == p.reference_statement]
-    t2a = m.durations(wide, "tapeout", "availability")
+    t2a = m.tapeout_to_availability(wide, bases)
     a2a = m.durations(wide, "announced", "availability")
     merch, n_merch = m.median_gap(gaps, "merchant_gpu")
     asic, n_asic = m.median_gap(gaps, "custom_asic")
@@ -237,8 +242,12 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "n_comparison_statements": pct["n_statements"],
         "n_statements_listed": len(refs_all),
         "n_repeated_statements": len(refs_all) - len(refs),
+        # published for the record; the page quotes a median only from min_programs_typical durations
         "median_tapeout_to_ga_months": m.median_mid(t2a),
         "n_tapeout_to_ga": len(t2a),
+        "tapeout_to_ga_min_months": float(t2a["mid"].min()) if len(t2a) else float("nan"),
+        "tapeout_to_ga_max_months": float(t2a["mid"].max()) if len(t2a) else float("nan"),
+        "n_tapeout_to_ga_lower_bounds": int(t2a["lower_bound"].sum()),
         "median_announce_to_ga_months": m.median_mid(a2a),
         "n_announce_to_ga": len(a2a),
         "share_deployed_before_announced": float((a2a["hi"] <= 0).mean()) if len(a2a) else float("nan"),
@@ -285,6 +294,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "claimed_months": p.claimed_months,
     }
     numbers.update(cadence_numbers(wide, accelerators, p))
+    numbers["architecture_undated"] = str(numbers["architecture_undated"])
     numbers["custom_vendors_training"] = ", ".join(work["vendors_training"])
     numbers["claim_deployment_target"] = period_text(target, target_prec)
     numbers["availability_targets"] = ", ".join(sorted(censored["program"]))
@@ -299,7 +309,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
                   full_cycle_refs=full, percentile=pct, full_cycle_percentile=fpct, stated_vs_dated=stated, gaps=gaps,
                   recent=recent, trend=trend, gains=gains, price_perf=pp, tech=tech, floor_months=floor,
                   projection=proj, summary=summ, tied=tied, budget=budget, ai_design=ai, as_of=as_of,
-                  problems=dict(inputs.problems), numbers=numbers)
+                  problems=dict(inputs.problems), numbers=numbers, tapeout_to_ga=t2a, tapeout_bases=bases)
 
 
 def period_text(date: Any, precision: str) -> str:
@@ -469,6 +479,37 @@ def rank_text(claim: float, comp: pd.DataFrame, needed: int, percentile: dict) -
     return "; ".join(parts) if len(parts) < 2 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def tapeout_to_ga_text(t2a: pd.DataFrame, needed: int) -> str:
+    """Tape-out to availability in words, on the footing of each dated tape-out (see
+    `model.tapeout_to_availability`). With at least `needed` durations, their median; with fewer, no median: the
+    range of the few, each with its program, and that they are too few (the rule of the comparison durations).
+    Durations that start from wafers out or from silicon that already existed are named as lower bounds (and a
+    median with any of them among its values is then a lower bound too)."""
+    n = len(t2a)
+    if n == 0:
+        return "no program dates both its tape-out and its availability"
+    c = t2a.assign(label=t2a["program"])
+    if n >= needed:
+        head = f"the median of the {fmt(n)} dated durations is {fmt(float(c['mid'].median()))} months"
+    elif n == 1:
+        head = f"the one dated duration is {_listing(c, 'mid')}, {sample_text(n, needed)}"
+    else:
+        head = (f"the {fmt(n)} dated durations run from {fmt(float(c['mid'].min()))} to {fmt(float(c['mid'].max()))} "
+                f"months ({_listing(c, 'mid')}), {sample_text(n, needed)}")
+    low = c[c["lower_bound"].astype(bool)]
+    if not len(low):
+        return head
+    start = {"wafers out": "wafers out of the fab", "silicon exists": "silicon that already existed",
+             "taped out": "a later statement that it had taped out"}
+    what = "; ".join(f"{pr} from {start[b]}" for pr, b in zip(low["program"], low["basis"]))
+    k = len(low)
+    tail = (f"; {'all' if k == n else fmt(k)} of {'them' if k == n else 'those'} start from a date no earlier than the tape-out "
+            f"({what}), so {'each is' if k > 1 else 'it is'} only a lower bound of tape-out to availability")
+    if n >= needed:
+        tail += ", and so is the median"
+    return head + tail
+
+
 def targets_text(names: str, n: int) -> str:
     """The availability dates left out because they are only announced targets, in words."""
     if n == 0:
@@ -533,6 +574,8 @@ def texts(r: Result) -> dict[str, str]:
         "claim_position": rank_text(p.claimed_months, r.comparison, p.min_programs_typical, r.percentile),
         "design_summary": spread_text(r.comparison, "design", p.min_programs_typical),
         "availability_targets": targets_text(n["availability_targets"], n["n_availability_targets"]),
+        "tapeout_to_ga": tapeout_to_ga_text(r.tapeout_to_ga, p.min_programs_typical),
+        "architecture_undated": n["architecture_undated"],
         "sample_verdict": sample_text(n["n_comparison"], p.min_programs_typical),
         "estimates_verdict": estimates_text(n["n_tapeout_estimates"], n["programs_with_design_and_tapeout"]),
         "claim_dates_verdict": own_dates_word(n["claim_own_design_to_tapeout_lo"], n["claim_own_design_to_tapeout_hi"],
@@ -569,7 +612,7 @@ def texts(r: Result) -> dict[str, str]:
 
 
 _COUNTS = ("n_tapeout_estimates", "n_silicon_exists", "n_availability_targets", "enough_for_typical", "n_programs", "n_with_design_start", "n_with_tapeout", "n_design_to_tapeout", "n_design_to_tapeout_all",
-           "programs_with_design_and_tapeout", "n_tapeout_to_ga", "n_announce_to_ga", "n_comparison",
+           "programs_with_design_and_tapeout", "n_tapeout_to_ga", "n_tapeout_to_ga_lower_bounds", "n_architecture_gaps_spanning_undated", "n_announce_to_ga", "n_comparison",
            "n_comparison_programs", "n_comparison_statements", "n_generation_gaps", "n_families", "n_merchant_gaps",
            "n_asic_gaps", "n_recent_gaps", "n_measured_gains", "n_price_performance", "n_statements_listed",
            "n_repeated_statements", "n_full_cycle_statements", "n_custom_asics", "n_custom_inference",
@@ -601,6 +644,10 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     out["claim_deployment_target"] = (target, {"text": target or "no targeted date"})
     spec = spread_text(r.comparison, "spec", p.min_programs_typical, typical_range())
     out["spec_to_silicon_summary"] = (spec, {"text": spec})
+    # where the claim lies among the comparison durations: a percentile only from min_programs_typical of them, else
+    # how many are longer and shorter (the ledger's C9 quotes this phrase below that size, never the percentile)
+    pos = rank_text(p.claimed_months, r.comparison, p.min_programs_typical, r.percentile)
+    out["claim_position_summary"] = (pos, {"text": pos})
     # the claim-level conclusion this page states, by the ledger's own rule (one book, one answer)
     for cid, v in claim_verdicts({k: val for k, (val, _) in out.items()}).items():
         out[f"claim_verdict_{cid.lower()}"] = (v.verdict, {"text": v.verdict})
@@ -637,7 +684,12 @@ def cadence_numbers(wide: pd.DataFrame, accelerators: pd.DataFrame | None, p: Pa
     asic = ag[ag["kind"] == "custom_asic"].dropna(subset=["mid"])
     nv_gains = gains[gains["vendor"] == p.cadence_vendor]
     nan = float("nan")
+    spans = ag[ag["undated_between"].astype(str) != ""]
+    undated = "; ".join(f"{a} to {b} spans {u}, which has no availability date"
+                        for a, b, u in zip(spans["from_program"], spans["to_program"], spans["undated_between"]))
     return {
+        "architecture_undated": undated or "no gap spans an architecture without an availability date",
+        "n_architecture_gaps_spanning_undated": len(spans),
         "nvidia_architecture_gap_months": nv,
         "n_nvidia_architecture_gaps": n_nv,
         "nvidia_architecture_gap_min_months": float(ag.loc[ag["vendor"] == p.cadence_vendor, "mid"].tail(
@@ -677,4 +729,5 @@ def architecture_table(r: Result, accelerators: pd.DataFrame | None) -> pd.DataF
         "Months apart": [f"{fmt(a, sig=2)} ({fmt(lo, sig=2)} to {fmt(hi, sig=2)})"
                          for a, lo, hi in zip(g["mid"], g["lo"], g["hi"])],
         "FP8 TFLOPS per watt": g["fp8_per_watt_ratio"].map(x), "Memory bandwidth": g["bandwidth_ratio"].map(x),
+        "Spans, undated": g["undated_between"].replace("", "—"),
     })

@@ -47,5 +47,12 @@ CONTRACT = Contract(
         Output("claim_deployment_target", "", "text"),
         Output("spec_to_silicon_summary", "", "text"),
         Output("n_availability_targets", "programs", "count"),
+        # below min_programs_typical comparison durations the ledger quotes their range and the count phrase, never a
+        # median or a percentile (C9, C10)
+        Output("comparison_design_min_months", M),
+        Output("comparison_design_max_months", M),
+        Output("comparison_spec_min_months", M),
+        Output("comparison_spec_max_months", M),
+        Output("claim_position_summary", "", "text"),
     ),
 )

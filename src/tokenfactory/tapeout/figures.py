@@ -564,14 +564,16 @@ def durations_table(r) -> pd.DataFrame:
     t = r.durations
     stated = r.stated_vs_dated.set_index(["program", "pair"])["stated_months"]
     # what a dated tape-out shows (a tape-out, wafers out, or silicon that already existed: then the interval,
-    # read as design start to tape-out, is an upper bound that still holds fabrication and packaging)
-    basis = dict(zip(r.comparison["label"], r.comparison["basis"]))
+    # read as design start to tape-out, is an upper bound that still holds fabrication and packaging, and
+    # read as tape-out to availability, a lower bound), for every pair that starts or ends at the tape-out
+    basis = dict(getattr(r, "tapeout_bases", None) or {})
+    basis.update({k: v for k, v in zip(r.comparison["label"], r.comparison["basis"]) if k not in basis})
     return pd.DataFrame({
         "pair": t["pair"], "program": t["program"], "vendor": t["vendor"],
         "at least": t["lo"].round(1), "midpoint": t["mid"].round(1), "at most": t["hi"].round(1),
         "company's own figure": [stated.get((pr, pa), "") for pr, pa in zip(t["program"], t["pair"])],
         "self-reported": t["self_reported"],
-        "tape-out dated as": [basis.get(pr, "") if pa.endswith("tape-out") else ""
+        "tape-out dated as": [basis.get(pr, "taped out") if (pa.endswith("tape-out") or pa.startswith("tape-out")) else ""
                               for pr, pa in zip(t["program"], t["pair"])]})
 
 

@@ -525,11 +525,10 @@ def sourced_design_and_tapeout(wide: pd.DataFrame, exclude_program: str | None =
 
 # --- Architecture cadence: new designs apart from refreshes, one product line at a time ------------------------------
 
-def architecture_table(wide: pd.DataFrame, accelerators: pd.DataFrame | None) -> pd.DataFrame:
-    """One row per program with an availability date, its accelerator's `generation_kind`
-    (architecture or refresh) and `product_line` attached. A program without an accelerators row
-    (or without the columns) keeps kind 'architecture' and its family as its line."""
-    w = wide.dropna(subset=["availability_lo"]).copy()
+def _with_lines(wide: pd.DataFrame, accelerators: pd.DataFrame | None) -> pd.DataFrame:
+    """Every program with its accelerator's `generation_kind` and `product_line` attached (see
+    `architecture_table`), dated or not."""
+    w = wide.copy()
     if accelerators is not None and len(accelerators) and {"generation_kind", "product_line"} <= set(accelerators):
         acc = accelerators.drop_duplicates("accelerator").set_index("accelerator")
         w["generation_kind"] = w["accelerator"].map(acc["generation_kind"])
@@ -541,14 +540,28 @@ def architecture_table(wide: pd.DataFrame, accelerators: pd.DataFrame | None) ->
     return w
 
 
+def architecture_table(wide: pd.DataFrame, accelerators: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per program with an availability date, its accelerator's `generation_kind`
+    (architecture or refresh) and `product_line` attached. A program without an accelerators row
+    (or without the columns) keeps kind 'architecture' and its family as its line."""
+    return _with_lines(wide, accelerators).dropna(subset=["availability_lo"])
+
+
 def architecture_gaps(wide: pd.DataFrame, accelerators: pd.DataFrame | None) -> pd.DataFrame:
     """Months between successive new architectures within each product line (refreshes skipped:
     an H200 or a B300 is not a generation). Several programs of one architecture in one line count
-    once, at the earliest availability. Columns as `generation_gaps` plus `product_line`."""
-    w = architecture_table(wide, accelerators)
-    w = w[w["generation_kind"] == "architecture"]
+    once, at the earliest availability. Columns as `generation_gaps` plus `product_line` and `undated_between`.
+
+    A gap is measured between dated architectures only. When an architecture of the same line lies between the
+    two (a generation number in between) but has no availability date, the gap spans it: it is then two
+    generations read as one, and `undated_between` names the programs it spans (empty when none), so that the
+    page can say so instead of passing the long gap for one generation."""
+    every = _with_lines(wide, accelerators)
+    every = every[every["generation_kind"] == "architecture"]
+    undated = every[every["availability_lo"].isna()].dropna(subset=["generation"])
+    w = every.dropna(subset=["availability_lo"])
     cols = ["vendor", "family", "product_line", "from_program", "to_program", "from_accelerator", "to_accelerator",
-            "date", "lo", "hi", "mid"]
+            "date", "lo", "hi", "mid", "undated_between"]
     rows = []
     for (vendor, family, line), f in w.groupby(["vendor", "family", "product_line"], sort=True):
         f = f.sort_values("availability_lo").drop_duplicates("generation", keep="first").reset_index(drop=True)
@@ -556,11 +569,16 @@ def architecture_gaps(wide: pd.DataFrame, accelerators: pd.DataFrame | None) -> 
             prev, cur = f.iloc[i - 1], f.iloc[i]
             d = duration_interval(pd.Series([prev["availability_lo"]]), pd.Series([prev["availability_hi"]]),
                                   pd.Series([cur["availability_lo"]]), pd.Series([cur["availability_hi"]])).iloc[0]
+            gens = sorted((prev["generation"], cur["generation"]))
+            skipped = undated[(undated["vendor"] == vendor) & (undated["family"] == family)
+                              & (undated["product_line"] == line) & (undated["generation"] > gens[0])
+                              & (undated["generation"] < gens[1])]
             rows.append({"vendor": vendor, "family": family, "product_line": line, "from_program": prev["program"],
                          "to_program": cur["program"], "from_accelerator": prev["accelerator"],
                          "to_accelerator": cur["accelerator"],
                          "date": cur["availability_lo"] + (cur["availability_hi"] - cur["availability_lo"]) / 2,
-                         "lo": d["lo"], "hi": d["hi"], "mid": d["mid"]})
+                         "lo": d["lo"], "hi": d["hi"], "mid": d["mid"],
+                         "undated_between": ", ".join(skipped.sort_values("generation")["program"].astype(str))})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -652,6 +670,21 @@ def spec_to_silicon(d2t: pd.DataFrame, bases: dict[str, str], fab_months: float,
     out["design_mid"] = (out["design_lo"] + out["design_hi"]) / 2
     out["spec_mid"] = (out["spec_lo"] + out["spec_hi"]) / 2
     return out
+
+
+def tapeout_to_availability(wide: pd.DataFrame, bases: dict[str, str]) -> pd.DataFrame:
+    """Tape-out to availability for every program that dates both, on the footing its tape-out row allows
+    (see `tapeout_basis`): `basis` says what the start date shows, and `lower_bound` is True when that date may
+    be later than the tape-out itself: wafers out of the fab, silicon that already existed, or a tape-out read
+    from a later statement that it had happened (an inferred date, `tapeout_kind` inference, bounds the
+    tape-out from above). Such a duration may start after the tape-out, so the true tape-out to availability
+    is at least as long: it is a lower bound. Columns of `durations` plus basis and lower_bound."""
+    d = durations(wide, "tapeout", "availability")
+    d["basis"] = [bases.get(p, "taped out") for p in d["program"]]
+    kind = wide.set_index("program")["tapeout_kind"] if "tapeout_kind" in wide else pd.Series(dtype=object)
+    inferred = d["program"].map(kind).astype(object).eq("inference").to_numpy()
+    d["lower_bound"] = (d["basis"] != "taped out").to_numpy() | inferred
+    return d
 
 
 def comparison_durations(d2t: pd.DataFrame, bases: dict[str, str], references: pd.DataFrame,
