@@ -15,6 +15,15 @@ from .checks import DATE_BASES, DENIED_SOURCE_DOMAINS
 
 PRECISIONS = ("day", "month", "quarter", "year")
 
+#: The market a chip program (or a statement of a program length) belongs to: like for like, the tape-out chapter
+#: compares a claim only with durations of the segments it names (`tapeout` parameter `comparison_segments`).
+#: datacenter = accelerators for servers and clouds; automotive = in-vehicle chips; academic = university research
+#: chips; edge = devices and embedded inference; general = an industry-wide characterisation that names no segment.
+SEGMENTS = ("datacenter", "automotive", "academic", "edge", "general")
+SEGMENT_MEANING = ("Market of the chip: datacenter (servers and clouds), automotive (in-vehicle), academic (university "
+                   "research chip), edge (devices, embedded), general (an industry-wide characterisation naming none); "
+                   "from the row's sources, else what the program's own name and company make plain (see notes, meta)")
+
 
 @dataclass(frozen=True)
 class Col:
@@ -172,6 +181,7 @@ _add(Table(
         Col("accelerator", "text", "Matching key in accelerators.csv, if any"),
         Col("kind", "text", "Merchant GPU, custom ASIC or startup chip",
             choices=("merchant_gpu", "custom_asic", "startup")),
+        Col("segment", "text", SEGMENT_MEANING, required=True, choices=SEGMENTS),
         Col("milestone", "text", "Which milestone (partnership_start: a partnership or contract with a design "
             "house, never read as the chip's own design start)", required=True,
             choices=("design_start", "tapeout", "announced", "first_deployment", "general_availability",
@@ -194,6 +204,7 @@ _add(Table(
         Col("phase", "text", "Which part of the cycle", choices=(
             "design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence", "full_cycle",
             "ai_assisted_design", "wafer_fabrication", "packaging_and_test")),
+        Col("segment", "text", SEGMENT_MEANING, required=True, choices=SEGMENTS),
         Col("min_months", "number", "Shortest duration stated", "months", ge=0, le=240),
         Col("max_months", "number", "Longest duration stated", "months", ge=0, le=240),
         *_date_kind_cols("duration"),
