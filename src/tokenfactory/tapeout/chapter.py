@@ -101,6 +101,8 @@ class Result:
     tapeout_to_ga: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: what each program's dated tape-out row shows (`model.tapeout_basis`)
     tapeout_bases: dict = field(default_factory=dict)
+    #: the comparison durations of every segment (`comparison` keeps the chosen `comparison_segments`)
+    comparison_all_segments: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _one(d: pd.DataFrame, program: str, col: str) -> float:
@@ -115,7 +117,10 @@ def compute(p: Params, inputs: Inputs) -> Result:
     durs = m.all_durations(wide)
     bands = m.ecdf_by_pair(durs)
     pair = m.durations(wide, p.start_milestone, p.end_milestone)
-    refs_all = m.reference_statements(statements, p.reference_phases, exclude=[p.claim_statement])
+    segments = list(p.comparison_segments)
+    refs_every = m.reference_statements(statements, p.reference_phases, exclude=[p.claim_statement])
+    # like for like: only statements of the chosen segments compare with the claim (the others are counted aside)
+    refs_all = refs_every[refs_every["segment"].isin(segments)].reset_index(drop=True)
     refs = m.distinct_statements(refs_all)
     pct = m.claim_percentile(p.claimed_months, pair, refs, exclude_program=p.claim_program)
     # the claim program's own dated design start to availability, against statements of that span
@@ -139,12 +144,19 @@ def compute(p: Params, inputs: Inputs) -> Result:
     tied = m.tied_projection(p.cycle_scenarios_months, tech["rate"], p.horizon_years) if tech["rate"] == tech["rate"] \
         else proj.iloc[0:0]
     d2t_all = m.durations(wide, "design_start", "tapeout")
-    d2t = m.sourced_design_and_tapeout(wide, exclude_program=p.claim_program)
+    d2t_every = m.sourced_design_and_tapeout(wide, exclude_program=p.claim_program)
+    seg_of = m.program_segments(progs)
+    d2t = d2t_every[d2t_every["program"].map(seg_of).fillna(m.DEFAULT_SEGMENT).isin(segments)].reset_index(drop=True)
     # the one comparison population: the dated programs (each on the footing its tape-out date allows: a date
-    # at which silicon already existed already holds fabrication and packaging) and the same-phase statements
+    # at which silicon already existed already holds fabrication and packaging) and the same-phase statements, of
+    # the chosen segments only (like for like: the claim is a datacenter accelerator); what the other segments
+    # would add is counted and named, never mixed in
     silicon_floor = p.fab_months + p.packaging_months
     bases = m.tapeout_basis(progs)
-    comp = m.comparison_durations(d2t, bases, refs, p.fab_months, p.packaging_months)
+    comp_every = m.comparison_durations(d2t_every, bases, m.distinct_statements(refs_every), p.fab_months,
+                                        p.packaging_months, seg_of)
+    comp = m.in_segments(comp_every, segments)
+    left_out = m.left_out_by_segment(comp_every, segments)
     enough = len(comp) >= p.min_programs_typical
     if (p.start_milestone, p.end_milestone) == ("design_start", "tapeout"):
         # the claim's phase: its percentile among the same population, on the same footing
@@ -191,6 +203,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
     inferred = (m.date_kinds(tape_rows) == "inference") | tape_rows["estimate"].fillna(False).astype(bool)
     numbers = {
         "n_tapeout_estimates": int(inferred.sum()),
+        # durations of the claim's phase that the other segments would add (like for like, they are left out)
+        "n_comparison_other_segments": int(left_out["n"].sum()) if len(left_out) else 0,
+        "n_comparison_all_segments": len(comp_every),
         # the design phase of the comparison population (dated programs on their own footing, and statements)
         "median_design_to_tapeout_months": design_med,
         "comparison_design_min_months": design_min,
@@ -295,6 +310,9 @@ def compute(p: Params, inputs: Inputs) -> Result:
     }
     numbers.update(cadence_numbers(wide, accelerators, p))
     numbers["architecture_undated"] = str(numbers["architecture_undated"])
+    numbers["comparison_segments"] = segments_text(segments)
+    numbers["segments_left_out"] = left_out_text(left_out)
+    numbers["claim_segment"] = seg_of.get(p.claim_program, "not in the data")
     numbers["custom_vendors_training"] = ", ".join(work["vendors_training"])
     numbers["claim_deployment_target"] = period_text(target, target_prec)
     numbers["availability_targets"] = ", ".join(sorted(censored["program"]))
@@ -309,7 +327,38 @@ def compute(p: Params, inputs: Inputs) -> Result:
                   full_cycle_refs=full, percentile=pct, full_cycle_percentile=fpct, stated_vs_dated=stated, gaps=gaps,
                   recent=recent, trend=trend, gains=gains, price_perf=pp, tech=tech, floor_months=floor,
                   projection=proj, summary=summ, tied=tied, budget=budget, ai_design=ai, as_of=as_of,
-                  problems=dict(inputs.problems), numbers=numbers, tapeout_to_ga=t2a, tapeout_bases=bases)
+                  problems=dict(inputs.problems), numbers=numbers, tapeout_to_ga=t2a, tapeout_bases=bases,
+                  comparison_all_segments=comp_every)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def segments_text(segments: list[str]) -> str:
+    """The chosen comparison segments in words: 'datacenter', 'datacenter and academic'."""
+    from ..data.schemas import SEGMENTS
+
+    if not segments:
+        raise ValueError("segments: at least one segment is needed")
+    if set(segments) >= set(SEGMENTS):
+        return "every segment"
+    return _and([str(s) for s in segments])
+
+
+def segment_label(segments_phrase: str) -> str:
+    """The segment as an adjective of 'comparison durations' ('datacenter'); none when every segment is chosen."""
+    return "" if segments_phrase == "every segment" else segments_phrase
+
+
+def left_out_text(left_out: pd.DataFrame) -> str:
+    """What the segments left out would add to the comparison, each with its durations named
+    (`model.left_out_by_segment`); that none would add any when every duration is of a chosen segment."""
+    if not len(left_out):
+        return "no duration of another segment is left out"
+    parts = [f"the {seg} segment would add {fmt(n)} ({', '.join(labels)})"
+             for seg, n, labels in zip(left_out["segment"], left_out["n"], left_out["labels"])]
+    return _and(parts)
 
 
 def period_text(date: Any, precision: str) -> str:
@@ -434,26 +483,28 @@ def _listing(comp: pd.DataFrame, col: str) -> str:
     return body + " months"
 
 
-def spread_text(comp: pd.DataFrame, footing: str, needed: int, typical: tuple[float, float] | None = None) -> str:
+def spread_text(comp: pd.DataFrame, footing: str, needed: int, typical: tuple[float, float] | None = None,
+                segment: str = "") -> str:
     """The comparison durations on one footing ('spec' or 'design') in words. With at least `needed` of
     them, their median with its bounds from date precision (and, given `typical`, where it lies against
     that range); with fewer, no median: the range of the few, each with its program, and that they are too
-    few to say what is typical."""
+    few to say what is typical. `segment` (e.g. 'datacenter') names the segment of the durations."""
     if footing not in ("spec", "design"):
         raise ValueError(f"footing: {footing!r} is not one of 'spec', 'design'")
     n = len(comp)
+    what = f"{segment} comparison duration" if segment else "comparison duration"
     if n == 0:
-        return "no comparison duration is dated"
+        return f"no {what} is dated"
     mid = comp[f"{footing}_mid"]
     if n >= needed:
         med = float(mid.median())
-        out = (f"the {fmt(n)} comparison durations take a median {fmt(med)} months ({fmt(float(comp[f'{footing}_lo'].median()))} "
+        out = (f"the {fmt(n)} {what}s take a median {fmt(med)} months ({fmt(float(comp[f'{footing}_lo'].median()))} "
                f"to {fmt(float(comp[f'{footing}_hi'].median()))} from date precision)")
         if typical is not None:
             out += f", which {range_position_text(med, *typical)} that range"
         return out
-    head = (f"the one comparison duration is {_listing(comp, f'{footing}_mid')}" if n == 1 else
-            f"the {fmt(n)} comparison durations run from {fmt(float(mid.min()))} to {fmt(float(mid.max()))} months "
+    head = (f"the one {what} is {_listing(comp, f'{footing}_mid')}" if n == 1 else
+            f"the {fmt(n)} {what}s run from {fmt(float(mid.min()))} to {fmt(float(mid.max()))} months "
             f"({_listing(comp, f'{footing}_mid')})")
     return head + f", {sample_text(n, needed)}"
 
@@ -547,21 +598,22 @@ def trend_text(slope: float, se: float) -> str:
     return f"of {slope:+.1f} months a year cannot be told apart from zero (standard error {fmt(se)})"
 
 
-def budget_text(row: pd.Series | None, comp: pd.DataFrame, needed: int) -> str:
+def budget_text(row: pd.Series | None, comp: pd.DataFrame, needed: int, segment: str = "") -> str:
     """What the fastest feasible cycle would need of the design phase, against the comparison population's
     design phase: its median when there are enough durations, else the shortest and longest of the few."""
     if row is None:
         return "no cycle in the scenarios is longer than the manufacturing floor"
     head = f"a {fmt(row['cycle_months'])}-month cycle leaves {fmt(row['design_budget_months'], unit='months')} for design"
+    what = f"{segment} comparison durations" if segment else "comparison durations"
     if not len(comp):
         return head + "; no dated program says how long design takes today"
     if len(comp) >= needed:
         return (head + f", {fmt(row['speedup_needed'])} times less than the median design phase of the "
-                f"{fmt(len(comp))} comparison durations, {fmt(float(comp['design_mid'].median()))} months")
+                f"{fmt(len(comp))} {what}, {fmt(float(comp['design_mid'].median()))} months")
     c = comp.sort_values("design_mid", kind="stable")
     lo, hi = c.iloc[0], c.iloc[-1]
     return (head + f", {fmt(row['speedup_needed'])} to {fmt(row['speedup_needed_hi'])} times less than the design "
-            f"phases of the {fmt(len(comp))} comparison durations ({fmt(lo['design_mid'])} months, {lo['label']}, to "
+            f"phases of the {fmt(len(comp))} {what} ({fmt(lo['design_mid'])} months, {lo['label']}, to "
             f"{fmt(hi['design_mid'])}, {hi['label']}; too few for a typical value)")
 
 
@@ -572,7 +624,8 @@ def texts(r: Result) -> dict[str, str]:
     feasible = r.budget[r.budget["feasible"]].sort_values("cycle_months")
     return {
         "claim_position": rank_text(p.claimed_months, r.comparison, p.min_programs_typical, r.percentile),
-        "design_summary": spread_text(r.comparison, "design", p.min_programs_typical),
+        "design_summary": spread_text(r.comparison, "design", p.min_programs_typical,
+                                      segment=segment_label(n["comparison_segments"])),
         "availability_targets": targets_text(n["availability_targets"], n["n_availability_targets"]),
         "tapeout_to_ga": tapeout_to_ga_text(r.tapeout_to_ga, p.min_programs_typical),
         "architecture_undated": n["architecture_undated"],
@@ -597,7 +650,8 @@ def texts(r: Result) -> dict[str, str]:
         "assumed_vs_tied": ("smaller than" if n["gain_per_generation_at_recent_gap"] < p.gain_per_generation else
                             "no smaller than") if n["gain_per_generation_at_recent_gap"] == n["gain_per_generation_at_recent_gap"]
         else "not comparable with",
-        "design_budget": budget_text(feasible.iloc[0] if len(feasible) else None, r.comparison, p.min_programs_typical),
+        "design_budget": budget_text(feasible.iloc[0] if len(feasible) else None, r.comparison, p.min_programs_typical,
+                                     segment_label(n["comparison_segments"])),
         "custom_vendors_training": n["custom_vendors_training"] or "none",
         "reference_interval": n["reference_interval"],
         "reference_window": n["reference_window"],
@@ -608,10 +662,13 @@ def texts(r: Result) -> dict[str, str]:
         "rate_vs_reference": range_position_text(n["technology_rate_per_year"], n["reference_rate_low"],
                                                  n["reference_rate_high"]),
         "data_note": "; ".join(f"{k}: {v}" for k, v in r.problems.items()),
+        "comparison_segments": n["comparison_segments"],
+        "segments_left_out": n["segments_left_out"],
+        "claim_segment": n["claim_segment"],
     }
 
 
-_COUNTS = ("n_tapeout_estimates", "n_silicon_exists", "n_availability_targets", "enough_for_typical", "n_programs", "n_with_design_start", "n_with_tapeout", "n_design_to_tapeout", "n_design_to_tapeout_all",
+_COUNTS = ("n_tapeout_estimates", "n_comparison_other_segments", "n_comparison_all_segments", "n_silicon_exists", "n_availability_targets", "enough_for_typical", "n_programs", "n_with_design_start", "n_with_tapeout", "n_design_to_tapeout", "n_design_to_tapeout_all",
            "programs_with_design_and_tapeout", "n_tapeout_to_ga", "n_tapeout_to_ga_lower_bounds", "n_architecture_gaps_spanning_undated", "n_announce_to_ga", "n_comparison",
            "n_comparison_programs", "n_comparison_statements", "n_generation_gaps", "n_families", "n_merchant_gaps",
            "n_asic_gaps", "n_recent_gaps", "n_measured_gains", "n_price_performance", "n_statements_listed",
@@ -642,7 +699,8 @@ def glue_values(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
     # phrases the claims ledger quotes (one phrase, computed once, glued on both pages)
     target = r.numbers["claim_deployment_target"]
     out["claim_deployment_target"] = (target, {"text": target or "no targeted date"})
-    spec = spread_text(r.comparison, "spec", p.min_programs_typical, typical_range())
+    spec = spread_text(r.comparison, "spec", p.min_programs_typical, typical_range(),
+                       segment=segment_label(r.numbers["comparison_segments"]))
     out["spec_to_silicon_summary"] = (spec, {"text": spec})
     # where the claim lies among the comparison durations: a percentile only from min_programs_typical of them, else
     # how many are longer and shorter (the ledger's C9 quotes this phrase below that size, never the percentile)

@@ -170,7 +170,8 @@ def reference_statements(statements: pd.DataFrame, phases: Sequence[str], exclud
     mid = np.where(np.isfinite(hi), (lo + hi) / 2, lo)
     return pd.DataFrame({"statement_id": s["statement_id"], "organization": s["organization"],
                          "speaker": s["speaker"], "phase": s["phase"], "lo": lo, "hi": hi, "mid": mid,
-                         "statement": s["statement"], "source_url": s["source_url"]})
+                         "statement": s["statement"], "source_url": s["source_url"],
+                         "segment": segments_of(s).to_numpy()})
 
 
 def claim_percentile(claim_months: float, program_durations: pd.DataFrame, references: pd.DataFrame,
@@ -340,7 +341,8 @@ def distinct_statements(references: pd.DataFrame) -> pd.DataFrame:
         return references.assign(n_sources=pd.Series(dtype=int), statement_ids=pd.Series(dtype=str))
     r = references.reset_index(drop=True).copy()
     r["_hi_key"] = r["hi"].where(np.isfinite(r["hi"]), -1.0)
-    key = ["phase", "lo", "_hi_key"]
+    # a figure repeated within one segment counts once; the same figure in two segments stays two (kept apart)
+    key = ["phase", "lo", "_hi_key"] + (["segment"] if "segment" in r else [])
     agg = r.groupby(key, sort=False).agg(organization=("organization", lambda s: "; ".join(dict.fromkeys(s.fillna("")))),
                                          statement_ids=("statement_id", lambda s: "; ".join(s)),
                                          n_sources=("statement_id", "size")).reset_index()
@@ -687,22 +689,69 @@ def tapeout_to_availability(wide: pd.DataFrame, bases: dict[str, str]) -> pd.Dat
     return d
 
 
+#: Segment of a row in a table without the column (older data, synthetic tests): the claim's own segment.
+DEFAULT_SEGMENT = "datacenter"
+
+
+def segments_of(frame: pd.DataFrame) -> pd.Series:
+    """Each row's segment (chip_programs or asic_cycle_statements `segment`); a table without the column (older
+    data, synthetic tests) is read as datacenter, the segment of the claim."""
+    if "segment" not in frame:
+        return pd.Series(DEFAULT_SEGMENT, index=frame.index, dtype=object)
+    return frame["segment"].fillna(DEFAULT_SEGMENT).astype(str)
+
+
+def program_segments(programs: pd.DataFrame) -> dict[str, str]:
+    """Each program's segment (its first row's; the segment is a property of the program, the same on each row)."""
+    seg = segments_of(programs)
+    return dict(zip(programs["program"].iloc[::-1], seg.iloc[::-1]))
+
+
+def check_segments(segments: Sequence[str], allowed: Sequence[str]) -> list[str]:
+    """The chosen segments, checked: at least one, each one of `allowed`. Raises ValueError naming the bad value."""
+    chosen = list(segments)
+    if not chosen:
+        raise ValueError(f"comparison_segments: choose at least one of {', '.join(allowed)}")
+    bad = [s for s in chosen if s not in allowed]
+    if bad:
+        raise ValueError(f"comparison_segments: {', '.join(map(repr, bad))} not allowed; allowed: {', '.join(allowed)}")
+    return chosen
+
+
+def in_segments(comp: pd.DataFrame, segments: Sequence[str]) -> pd.DataFrame:
+    """The comparison durations (`comparison_durations`) of the chosen segments, like for like with the claim."""
+    return comp[comp["segment"].isin(list(segments))].reset_index(drop=True)
+
+
+def left_out_by_segment(comp: pd.DataFrame, segments: Sequence[str]) -> pd.DataFrame:
+    """For each segment not chosen: how many comparison durations it would add, and their labels (shortest design
+    phase first). Columns segment, n, labels; sorted by segment name."""
+    out = comp[~comp["segment"].isin(list(segments))]
+    rows = [{"segment": seg, "n": len(g), "labels": list(g.sort_values("design_mid", kind="stable")["label"])}
+            for seg, g in out.groupby("segment", sort=True)]
+    return pd.DataFrame(rows, columns=["segment", "n", "labels"])
+
+
 def comparison_durations(d2t: pd.DataFrame, bases: dict[str, str], references: pd.DataFrame,
-                         fab_months: float, packaging_months: float) -> pd.DataFrame:
+                         fab_months: float, packaging_months: float,
+                         program_segment: dict[str, str] | None = None) -> pd.DataFrame:
     """The one comparison population of the claim: the dated programs other than the claim's own (design
     start to tape-out, each on its own footing, see `spec_to_silicon`) and the published statements of the
     same phase (a stated design-to-tape-out time is a tape-out: it gets the floor). One row each: label,
     what (dated program or statement), basis, self_reported, design_lo/hi/mid and spec_lo/hi/mid, sorted by
-    the design midpoint."""
+    the design midpoint. `segment` is each row's market: the program's (`program_segment`, by program name) or the
+    statement's own column (a row without one is datacenter, see `segments_of`); `in_segments` keeps the chosen."""
     cols = ["label", "what", "basis", "self_reported", "design_lo", "design_hi", "design_mid", "spec_lo", "spec_hi",
-            "spec_mid", "statement"]
+            "spec_mid", "statement", "segment"]
+    program_segment = program_segment or {}
     floor = float(fab_months + packaging_months)
     s = spec_to_silicon(d2t, bases, fab_months, packaging_months)
     progs = pd.DataFrame({"label": s["program"], "what": "dated program", "basis": s["basis"],
                           "self_reported": s["self_reported"].astype(bool),
                           **{f"design_{c}": s[f"design_{c}"] for c in ("lo", "hi", "mid")},
                           **{f"spec_{c}": s[f"spec_{c}"] for c in ("lo", "hi", "mid")},
-                          "statement": np.where(s["self_reported"], "dates self-reported", "dates public")})
+                          "statement": np.where(s["self_reported"], "dates self-reported", "dates public"),
+                          "segment": [program_segment.get(pr, DEFAULT_SEGMENT) for pr in s["program"]]})
     r = references
     names = [STATEMENT_PROGRAMS.get(sid) or str(org or "").split(";")[0].strip()
              for sid, org in zip(r["statement_id"], r["organization"])]
@@ -711,7 +760,7 @@ def comparison_durations(d2t: pd.DataFrame, bases: dict[str, str], references: p
                          "design_lo": r["lo"].astype(float), "design_hi": r["hi"].astype(float),
                          "design_mid": r["mid"].astype(float), "spec_lo": r["lo"].astype(float) + floor,
                          "spec_hi": r["hi"].astype(float) + floor, "spec_mid": r["mid"].astype(float) + floor,
-                         "statement": r["statement"].astype(str)})
+                         "statement": r["statement"].astype(str), "segment": segments_of(r).to_numpy()})
     frames = [f for f in (progs, refs) if len(f)]
     if not frames:
         return pd.DataFrame(columns=cols)

@@ -9,6 +9,8 @@ from pydantic import model_validator
 from ..params_base import ChapterParams, param
 
 Milestone = Literal["design_start", "tapeout", "announced", "availability"]
+#: the segments of data/chip_programs.csv and data/asic_cycle_statements.csv (tokenfactory.data.schemas.SEGMENTS)
+Segment = Literal["datacenter", "automotive", "academic", "edge", "general"]
 Phase = Literal["design_to_tapeout", "design_to_deployment", "tapeout_to_deployment", "generation_cadence",
                 "full_cycle"]
 _ORDER = {"design_start": 0, "tapeout": 1, "announced": 2, "availability": 3}
@@ -35,6 +37,13 @@ class Params(ChapterParams):
         ["design_to_tapeout"], unit="",
         meaning="Phases of the published cycle statements added to the comparison group (like for like: the "
         "claim's own phase only)")
+    comparison_segments: list[Segment] = param(
+        ["datacenter"], unit="",
+        meaning="Segments (the chip's market: datacenter, automotive, academic, edge, general) whose dated programs "
+        "and same-phase statements make the claim's comparison population; the page counts and names what the "
+        "others would add",
+        basis="Like for like: the claim is a datacenter accelerator (OpenAI's Jalapeño, with Broadcom; segment in "
+        "data/chip_programs.csv)")
     full_cycle_phases: list[Phase] = param(
         ["design_to_deployment", "full_cycle"], unit="",
         meaning="Phases of the published statements that the claim program's dated design-start-to-availability "
@@ -90,6 +99,9 @@ class Params(ChapterParams):
         if _ORDER[self.start_milestone] >= _ORDER[self.end_milestone]:
             raise ValueError("end_milestone: must come after start_milestone "
                              "(order: design_start, tapeout, announced, availability)")
+        if not self.comparison_segments:
+            raise ValueError("comparison_segments: choose at least one of datacenter, automotive, academic, edge, "
+                             "general")
         if not self.cycle_scenarios_months or any(c <= 0 for c in self.cycle_scenarios_months):
             raise ValueError("cycle_scenarios_months: give at least one positive cycle time")
         return self
