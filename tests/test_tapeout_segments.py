@@ -105,3 +105,29 @@ def test_every_segment_reproduces_the_population_before_segments():
     # the datacenter population is the every-segment one less the two rows of other segments, row for row
     kept = every.comparison[every.comparison["segment"] == "datacenter"].reset_index(drop=True)
     pd.testing.assert_frame_equal(kept, dc.comparison)
+
+
+def test_a_set_with_every_segment_reproduces_the_population_before_segments():
+    """The reader's route: --set tapeout.comparison_segments=... with every segment gives the four durations the
+    page showed before the parameter existed; a segment not in the schema is refused by name."""
+    from tokenfactory import config
+
+    res = config.resolve(sets=["tapeout.comparison_segments=" + ",".join(SEGMENTS)])
+    p = res.params["tapeout"]
+    assert list(p.comparison_segments) == list(SEGMENTS)
+    r = ch.compute(p, ch.load(load))
+    assert r.numbers["n_comparison"] == 4 and r.numbers["comparison_design_min_months"] == 9.0
+    assert ch.rank_text(9.0, r.comparison, p.min_programs_typical, r.percentile) == (
+        "3 of the 4 are longer and 1 as long (Celerity as stated)")
+    with pytest.raises(Exception, match="comparison_segments"):
+        config.resolve(sets=["tapeout.comparison_segments=space"])
+
+
+def test_the_parameter_allows_exactly_the_segments_of_the_schema():
+    import typing
+
+    from tokenfactory.tapeout.params import Segment
+
+    assert typing.get_args(Segment) == SEGMENTS
+    assert set(load("chip_programs")["segment"]) <= set(SEGMENTS)
+    assert set(load("asic_cycle_statements")["segment"]) <= set(SEGMENTS)
