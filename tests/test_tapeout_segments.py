@@ -54,7 +54,9 @@ def test_the_words_name_the_segment():
     words = ch.spread_text(dc, "design", 5, segment="datacenter")
     assert words.startswith("the 3 datacenter comparison durations run from 22 to 42 months")
     # the claim of 9 months against the datacenter durations: all three longer, none as long
-    assert ch.rank_text(9.0, dc, 5, {}) == "3 of the 3 are longer"
+    assert ch.rank_text(9.0, dc, 5, {}) == "all 3 are longer"
+    assert ch.rank_text(9.0, dc.iloc[:2], 5, {}) == "both are longer"
+    assert ch.rank_text(9.0, dc.iloc[:1], 5, {}) == "the one is longer"
     assert ch.segments_text(["datacenter"]) == "datacenter"
     assert ch.segments_text(list(SEGMENTS)) == "every segment"
 

@@ -520,6 +520,8 @@ def rank_text(claim: float, comp: pd.DataFrame, needed: int, percentile: dict) -
     mid = comp["design_mid"]
     longer, shorter = int((mid > claim).sum()), int((mid < claim).sum())
     same = comp.loc[mid == claim, "label"].tolist()
+    if longer == n:
+        return "the one is longer" if n == 1 else "both are longer" if n == 2 else f"all {fmt(n)} are longer"
     parts = []
     if longer:
         parts.append(f"{fmt(longer)} of the {fmt(n)} are longer")
