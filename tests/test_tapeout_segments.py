@@ -133,3 +133,14 @@ def test_the_parameter_allows_exactly_the_segments_of_the_schema():
     assert typing.get_args(Segment) == SEGMENTS
     assert set(load("chip_programs")["segment"]) <= set(SEGMENTS)
     assert set(load("asic_cycle_statements")["segment"]) <= set(SEGMENTS)
+
+
+def test_another_milestone_pair_is_compared_within_the_segments_too():
+    # Tesla's HW3 dates a tape-out (first silicon, Dec 2017) and a first deployment (Mar 2019): an automotive duration
+    inputs = ch.load(load)
+    dc = ch.compute(Params(start_milestone="tapeout", end_milestone="availability"), inputs)
+    every = ch.compute(Params(start_milestone="tapeout", end_milestone="availability",
+                              comparison_segments=list(SEGMENTS)), inputs)
+    assert "Tesla FSD chip (HW3)" in set(every.pair_durations["program"])
+    assert "Tesla FSD chip (HW3)" not in set(dc.pair_durations["program"])
+    assert len(every.pair_durations) == len(dc.pair_durations) + 1

@@ -116,8 +116,11 @@ def compute(p: Params, inputs: Inputs) -> Result:
     wide = m.milestone_table(progs, accelerators if p.use_accelerator_dates else None)
     durs = m.all_durations(wide)
     bands = m.ecdf_by_pair(durs)
-    pair = m.durations(wide, p.start_milestone, p.end_milestone)
     segments = list(p.comparison_segments)
+    seg_of = m.program_segments(progs)
+    pair = m.durations(wide, p.start_milestone, p.end_milestone)
+    # the chosen milestone pair's comparison, like for like by segment too
+    pair = pair[pair["program"].map(seg_of).fillna(m.DEFAULT_SEGMENT).isin(segments)].reset_index(drop=True)
     refs_every = m.reference_statements(statements, p.reference_phases, exclude=[p.claim_statement])
     # like for like: only statements of the chosen segments compare with the claim (the others are counted aside)
     refs_all = refs_every[refs_every["segment"].isin(segments)].reset_index(drop=True)
@@ -145,7 +148,6 @@ def compute(p: Params, inputs: Inputs) -> Result:
         else proj.iloc[0:0]
     d2t_all = m.durations(wide, "design_start", "tapeout")
     d2t_every = m.sourced_design_and_tapeout(wide, exclude_program=p.claim_program)
-    seg_of = m.program_segments(progs)
     d2t = d2t_every[d2t_every["program"].map(seg_of).fillna(m.DEFAULT_SEGMENT).isin(segments)].reset_index(drop=True)
     # the one comparison population: the dated programs (each on the footing its tape-out date allows: a date
     # at which silicon already existed already holds fabrication and packaging) and the same-phase statements, of
