@@ -498,8 +498,9 @@ def c4_every_footing(k: float | None, n: float | None) -> bool | None:
 def c4(ev: Evidence, p: Params) -> Outcome:
     """Three tests, each on measured data only: the newest qualifying footing's cheapest chip; the
     cheapest on every qualifying footing (one model, one source round, one scenario or one speed, at
-    least the inference-tax chapter's `min_accelerators_compared` priced accelerators, one of them a rival's); the highest throughput per chip on every
-    such footing (the claim's second half, tested apart). A split of the footings fails the second
+    least the inference-tax chapter's `min_accelerators_compared` priced accelerators, one of them a
+    rival's); the highest throughput per chip on every such footing (the claim's second half, tested
+    apart). A split of the footings fails the second
     test, so the verdict is at most "partly supported" unless every footing agrees."""
     missing = ev.missing("inference_tax.cheapest_accelerator_measured", "inference_tax.cheapest_measured_n",
                          "inference_tax.c4_footings", "inference_tax.c4_footings_claimant_cheapest",

@@ -772,8 +772,8 @@ def custom_chip_anchor(costs: pd.DataFrame, accelerators: pd.DataFrame, model: s
         newest = next((a for a in order if a in seen), None)
         return {"usd_per_mtok": None, "accelerator": newest,
                 "note": ("no custom chip with a priced measured run in data/serving_benchmarks.csv" if newest is None
-                         else f"the newest custom chip measured, the {newest}, has no price at this page's rental "
-                              "tier (data/rental_prices.csv) nor one of its own in data/serving_benchmarks.csv")}
+                         else f"none priced: the newest custom chip measured, the {newest}, has no price at this page's "
+                              "rental tier (data/rental_prices.csv) nor one of its own in data/serving_benchmarks.csv")}
     rows = costs[costs["accelerator"] == chip]
     same = rows[rows["model"] == model]
     rows = same if len(same) else rows
