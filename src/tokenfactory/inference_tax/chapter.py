@@ -559,8 +559,8 @@ def newest_footing_sentence(f: pd.DataFrame) -> str:
 def cheapest_measured(costs: pd.DataFrame, footings: pd.DataFrame | None = None) -> dict[str, Any]:
     """The cheapest accelerator per token in the measured data, on the newest footing (one model, one
     source round, one scenario: same harness, same latency bound) that compares at least
-    `min_accelerators_compared` priced accelerators, one of them a rival's (`analysis.c4_footings`, newest first). Without such a footing,
-    the footing with the most accelerators (at least two), said so by `rule`."""
+    `min_accelerators_compared` priced accelerators, one of them a rival's (`analysis.c4_footings`, newest
+    first). Without such a footing, the footing with the most accelerators (at least two), said so by `rule`."""
     empty = {"accelerator": None, "model": None, "source": None, "scenario": None, "n": 0, "table": costs.iloc[0:0],
              "rule": "none"}
     if costs.empty:
@@ -599,8 +599,7 @@ def judge_variants(raw: list[tuple[str, float, Callable[[float], float]]], front
     of those misses (`miss`) is at most `max_miss` (the parameter `variant_max_miss`; the median, not the
     worst: at the fastest measured speed every fit sits at its own speed limit, where its throughput
     collapses, and judged by the worst point the default fit itself would go; `worst_miss` is reported
-    beside it); its throughput
-    at the stated speed clipped to at least `floor` (the measured throughput at the slowest measured
+    beside it); its throughput at the stated speed clipped to at least `floor` (the measured throughput at the slowest measured
     speed above the stated one) and at most `ceiling` (the roofline and memory ceiling). NaN bounds do
     not clip; with no frontier every variant is kept (miss 1)."""
     rows = []
@@ -760,17 +759,16 @@ def custom_chip_anchor(costs: pd.DataFrame, accelerators: pd.DataFrame, model: s
     run, at the model asked for where measured, nearest the stated speed; None when no custom chip's run is
     priced, the note then naming the newest custom chip measured (`measured`: the serving rows) without a
     price. Which chip anchors is a fact of the data, never a name in the code."""
-    acc = accelerators.copy()
-    acc = acc[acc["kind"].astype(str) != "merchant_gpu"]
-    when = pd.to_datetime(acc.get("available_date"), errors="coerce").fillna(
-        pd.to_datetime(acc.get("announced_date"), errors="coerce"))
+    acc = accelerators[accelerators["kind"].astype(str) != "merchant_gpu"]
+    date = lambda c: pd.to_datetime(acc[c], errors="coerce") if c in acc else pd.Series(pd.NaT, index=acc.index)  # noqa: E731
+    when = date("available_date").fillna(date("announced_date"))
     order = list(acc.assign(_when=when).sort_values("_when", ascending=False, na_position="last")["accelerator"])
     priced = set(costs["accelerator"].dropna()) if len(costs) else set()
     chip = next((a for a in order if a in priced), None)
     if chip is None:
         seen = set(measured["accelerator"].dropna()) if measured is not None and len(measured) else set()
         newest = next((a for a in order if a in seen), None)
-        return {"usd_per_mtok": None, "accelerator": newest,
+        return {"usd_per_mtok": None, "accelerator": None,
                 "note": ("no custom chip with a priced measured run in data/serving_benchmarks.csv" if newest is None
                          else f"none priced: the newest custom chip measured, the {newest}, has no price at this page's "
                               "rental tier (data/rental_prices.csv) nor one of its own in data/serving_benchmarks.csv")}
