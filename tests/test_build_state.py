@@ -97,3 +97,40 @@ def test_cell_seconds_sums_papermill_durations():
                     {"metadata": {}},
                     {"metadata": {"papermill": {"duration": 1.5}}}]}
     assert cell_seconds(nb) == 1.75
+
+
+def test_compute_timings_time_every_chapter_at_defaults_without_upstream():
+    """A stand-in registry of two chapters: each is loaded with the loader given and upstream=None
+    before the clock starts, computed at its default parameters, and timed by the clock alone (a fake
+    clock that advances 1 s per reading and 5 s inside each compute gives 6 s per chapter)."""
+    from types import SimpleNamespace
+
+    from tokenfactory.build.bench import compute_timings
+
+    now = [0.0]
+    calls = []
+
+    def clock():
+        now[0] += 1.0
+        return now[0]
+
+    class P:
+        def __init__(self, **kw):
+            assert not kw, "no parameter overridden: defaults are what a reader waits for"
+
+    def module(cid):
+        def load(loader, upstream="missing"):
+            calls.append(("load", cid, loader, upstream))
+            return f"inputs of {cid}"
+
+        def compute(p, inputs):
+            assert isinstance(p, P) and inputs == f"inputs of {cid}"
+            calls.append(("compute", cid))
+            now[0] += 5.0
+        return SimpleNamespace(load=load, compute=compute)
+
+    loader = object()
+    chapters = {"a": SimpleNamespace(params=P), "b": SimpleNamespace(params=P)}
+    out = compute_timings(chapters, loader, module=module, clock=clock)
+    assert out == {"a_compute_s": 6.0, "b_compute_s": 6.0}
+    assert calls == [("load", "a", loader, None), ("compute", "a"), ("load", "b", loader, None), ("compute", "b")]

@@ -46,7 +46,7 @@ UPSTREAM = {
     "inference_tax": {
         "cheapest_accelerator_measured": "Chip N1", "cheapest_measured_n": 6, "cheapest_accelerator_model": "Chip N2",
         "c4_footings": 4, "c4_footings_claimant_cheapest": 4, "c4_footings_claimant_fastest": 4,
-        "c4_newest_fastest": "Chip N1", "claimant_vendor": "NVIDIA",
+        "c4_newest_fastest": "Chip N1", "claimant_vendor": "NVIDIA", "min_accelerators_compared": 3,
         "cost_per_mtok_gpu_usd": 1.0, "tax_share_gpu": 0.5, "tax_share_gpu_low": 0.4, "tax_share_gpu_high": 0.6,
         "breakeven_total_tokens_per_year": 1e15, "breakeven_tokens_per_year": 2.5e14,
         "cost_per_mtok_asic_reference_usd": 0.8, "utilization_elasticity": -2.0, "price_decline_per_year": None,
@@ -249,7 +249,7 @@ def test_c3_robust_to_one_lab_on_both_sides_of_no_change():
 
 
 def test_c4_the_vendor_must_be_cheapest_on_measured_data_among_enough_chips():
-    n = P.min_accelerators_compared
+    n = UPSTREAM["inference_tax"]["min_accelerators_compared"]
     assert _one("C4", _ev(inference_tax__cheapest_measured_n=n)) == SUPPORTED
     # too few chips on the newest footing: that test is undecided, the every-footing tests still pass
     assert _one("C4", _ev(inference_tax__cheapest_measured_n=n - 1)) == PARTLY
@@ -262,6 +262,19 @@ def test_c4_the_vendor_must_be_cheapest_on_measured_data_among_enough_chips():
     assert _one("C4", _ev(inference_tax__cheapest_accelerator_model="Chip A1")) == SUPPORTED
     # an accelerator whose vendor is unknown cannot decide the newest footing; the other footings still do
     assert _one("C4", _ev(inference_tax__cheapest_accelerator_measured="Chip X")) == PARTLY
+
+
+def test_c4_reads_the_fewest_chips_from_the_inference_tax_chapter():
+    """The fewest accelerators a footing compares is the inference-tax chapter's parameter (it counted the
+    footings with it), published as inference_tax.min_accelerators_compared: claims declares no copy. Six
+    chips on the newest footing: enough when six are needed, too few (that test undecided -> partly) at
+    seven; without the published value the newest-footing test cannot be decided either."""
+    t = "inference_tax__"
+    assert "min_accelerators_compared" not in Params.model_fields
+    assert "inference_tax.min_accelerators_compared" in rules.RULES["C4"].reads
+    assert _one("C4", _ev(**{t + "min_accelerators_compared": 6})) == SUPPORTED
+    assert _one("C4", _ev(**{t + "min_accelerators_compared": 7})) == PARTLY
+    assert _one("C4", _ev(**{t + "min_accelerators_compared": evidence.MISSING})) == PARTLY
 
 
 def test_c4_tests_the_vendor_the_inference_tax_chapter_names():

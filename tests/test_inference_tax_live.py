@@ -115,3 +115,6 @@ def test_live_speeds_pass_through_the_anchor_and_are_geometric():
     s = chapter.live_speeds(30.0, 200.0)
     assert np.any(np.isclose(s, 30.0)) and s[0] <= 5.0 * chapter.LIVE_STEP and s[-1] <= 200.0
     assert np.allclose(s[1:] / s[:-1], chapter.LIVE_STEP)
+    # a stated speed below the axis's usual start still starts the grid: the chart passes through the headline
+    slow = chapter.live_speeds(3.0, 200.0)
+    assert np.isclose(slow[0], 3.0) and np.allclose(slow[1:] / slow[:-1], chapter.LIVE_STEP)

@@ -225,12 +225,16 @@ def test_every_footing_with_a_rival_and_three_chips_enters_c4_newest_first():
         rows.append(("M", "R1", "offline", acc, 0.1, 100.0, "2025-04-01", np.nan, 2.0, np.nan, np.nan, np.nan))
     for acc in ("N1", "A1"):                                                                  # two chips: out
         rows.append(("K", "R2", "server", acc, 0.1, 100.0, "2026-04-01", np.nan, 2.0, np.nan, np.nan, np.nan))
-    f = analysis.c4_footings(_costs(rows), VENDORS, claimant="NVIDIA")
+    f = analysis.c4_footings(_costs(rows), VENDORS, claimant="NVIDIA", min_accelerators=3)
     assert list(zip(f["source"], f["scenario"])) == [("R2", "server"), ("R1", "server")]
     assert list(f["cheapest"]) == ["A1", "N1"] and list(f["claimant_cheapest"]) == [False, True]
     # the throughput half is tested apart: A1 serves most per chip on the older footing
     assert list(f["fastest"]) == ["N1", "A1"] and list(f["claimant_fastest"]) == [True, False]
     assert chapter.footing_split_word(f).startswith("holds on 1 of the 2")
+    # the fewest chips is the parameter min_accelerators_compared: at two, the two-chip footing K enters
+    # (a rival's chip, A1, beside N1); the no-rival footing stays out
+    two = analysis.c4_footings(_costs(rows), VENDORS, claimant="NVIDIA", min_accelerators=2)
+    assert len(two) == 3 and "K" in set(two["model"])
 
 
 def test_frontier_footings_compare_chips_at_one_speed_every_chip_reaches():
@@ -240,7 +244,7 @@ def test_frontier_footings_compare_chips_at_one_speed_every_chip_reaches():
                      ("N2", ((30.0, 3000.0), (50.0, 1500.0)))):
         for s, t in pts:
             rows.append(("M", "IX", "concurrency", acc, 1.0, t, "2026-05-01", s, 2.0, 1024.0, 1024.0, "FP8"))
-    f = analysis.c4_footings(_costs(rows), VENDORS, claimant="NVIDIA")
+    f = analysis.c4_footings(_costs(rows), VENDORS, claimant="NVIDIA", min_accelerators=3)
     assert len(f) == 1 and "at 40 tokens/s" in f.iloc[0]["scenario"]
     n1 = float(np.exp(np.interp(np.log(40.0), np.log([20.0, 60.0]), np.log([4000.0, 1000.0]))))
     n2 = float(np.exp(np.interp(np.log(40.0), np.log([30.0, 50.0]), np.log([3000.0, 1500.0]))))
@@ -274,9 +278,13 @@ def test_the_mlperf_anchor_is_a_model_like_the_one_served_in_the_newest_round():
             ("M70", "MLPerf v1", "offline", "X", 0.05, 9e3, "2025-04-01")]
     costs = pd.DataFrame(rows, columns=["model", "source", "scenario", "accelerator", "usd_per_mtok",
                                         "output_tokens_per_s_per_chip", "as_of"])
-    a = chapter.mlperf_anchor(costs, "X", ARCH70, archs)
+    a = chapter.mlperf_anchor(costs, "X", ARCH70, archs, size_factor=1.5)
     assert a["usd_per_mtok"] == 0.06 and "M70, offline" in a["note"] and "v2" in a["note"]
-    assert chapter.mlperf_anchor(costs, "Y", ARCH70, archs)["usd_per_mtok"] is None
+    assert chapter.mlperf_anchor(costs, "Y", ARCH70, archs, size_factor=1.5)["usd_per_mtok"] is None
+    # the size match is the parameter: 70B / 8B = 8.75, so within a factor of 10 the dense 8B model is like
+    # the 70B one and its cheaper offline run (0.01) is the anchor; the MoE model never is (another kind)
+    wide = chapter.mlperf_anchor(costs, "X", ARCH70, archs, size_factor=10.0)
+    assert wide["usd_per_mtok"] == 0.01 and "M8, offline" in wide["note"]
 
 
 def _bounded_costs(rows):
@@ -295,19 +303,19 @@ def test_a_latency_bounded_footing_with_measured_speeds_is_one_footing_at_each_c
     for acc, speed, tps, price in (("N1", 50.0, 1000.0, 2.0), ("N2", 40.0, 800.0, 2.0), ("A1", 60.0, 900.0, 1.5)):
         rows.append(("M", "MLPerf Inference v9", "server", acc, price * 1e6 / (tps * 3600.0), tps, "2026-04-01",
                      speed, price, 2048.0, 128.0, "FP8", np.nan))
-    f = analysis.c4_footings(_bounded_costs(rows), VENDORS, claimant="NVIDIA")
+    f = analysis.c4_footings(_bounded_costs(rows), VENDORS, claimant="NVIDIA", min_accelerators=3)
     assert len(f) == 1 and f.iloc[0]["scenario"] == "server" and f.iloc[0]["n"] == 3
     assert f.iloc[0]["cheapest"] == "A1" and f.iloc[0]["cheapest_usd_per_mtok"] == pytest.approx(1.5e6 / (900 * 3600))
     assert f.iloc[0]["runner_up"] == "N1" and f.iloc[0]["runner_up_usd_per_mtok"] == pytest.approx(2e6 / (1000 * 3600))
     assert f.iloc[0]["fastest"] == "N1" and f.iloc[0]["fastest_tokens_per_s_per_chip"] == 1000.0
     # any source whose rows state a bound on time per output token is one footing the same way
     other = [(*r[:1], "Other harness", *r[2:12], 50.0) for r in rows]
-    g = analysis.c4_footings(_bounded_costs(other), VENDORS, claimant="NVIDIA")
+    g = analysis.c4_footings(_bounded_costs(other), VENDORS, claimant="NVIDIA", min_accelerators=3)
     assert len(g) == 1 and g.iloc[0]["cheapest"] == "A1" and g.iloc[0]["fastest"] == "N1"
     # the other side: the same rows with no bound and not MLPerf are a frontier, read at the common speed
     # 60; N1 and N2 were measured only below it, so too few chips remain and no footing qualifies
     free = [(*r[:1], "Other harness", *r[2:12], np.nan) for r in rows]
-    assert analysis.c4_footings(_bounded_costs(free), VENDORS, claimant="NVIDIA").empty
+    assert analysis.c4_footings(_bounded_costs(free), VENDORS, claimant="NVIDIA", min_accelerators=3).empty
 
 
 def test_the_newest_footing_sentence_says_when_its_date_is_only_a_lower_bound():
@@ -379,7 +387,7 @@ def test_variants_the_measurement_rules_out_leave_the_band_and_the_rest_are_clip
         # cannot reach 100 tokens/s per user: an infinite miss there, median infinite -> dropped
         ("slow", 1200.0, lambda s: 1200.0 if s < 60 else float("nan")),
     ]
-    v = chapter.judge_variants(raw, front, floor=1000.0, ceiling=1500.0).set_index("variant")
+    v = chapter.judge_variants(raw, front, floor=1000.0, ceiling=1500.0, max_miss=2.0).set_index("variant")
     assert list(v["kept"]) == [False, True, True, False]
     assert v.loc["flat", "miss"] == pytest.approx((3.0 + 7.5) / 2) and v.loc["flat", "worst_miss"] == pytest.approx(7.5)
     assert v.loc["fits", "miss"] == pytest.approx(1.125) and v.loc["low", "miss"] == pytest.approx(1.625)
@@ -387,10 +395,11 @@ def test_variants_the_measurement_rules_out_leave_the_band_and_the_rest_are_clip
     assert v.loc["fits", "tokens_per_s_per_chip"] == 1500.0 and v.loc["low", "tokens_per_s_per_chip"] == 1000.0
     assert v.loc["fits", "modeled_tokens_per_s_per_chip"] == 2000.0
     # no frontier: nothing to judge against, every variant kept; NaN bounds do not clip
-    w = chapter.judge_variants(raw[:1], front.iloc[:0], float("nan"), float("nan"))
+    w = chapter.judge_variants(raw[:1], front.iloc[:0], float("nan"), float("nan"), 2.0)
     assert bool(w["kept"].iloc[0]) and w["tokens_per_s_per_chip"].iloc[0] == 3000.0
-    s = chapter.variants_dropped_sentence(v.reset_index()[~v["kept"].to_numpy()], {"floor": 1000.0, "ceiling": 1500.0})
-    assert "flat (×5" in s and "slow (cannot reach" in s and "at least 1,000" in s and "at most 1,500" in s
+    s = chapter.variants_dropped_sentence(v.reset_index()[~v["kept"].to_numpy()], {"floor": 1000.0, "ceiling": 1500.0},
+                                          2.0)
+    assert "more than ×2," in s and "flat (×5" in s and "slow (cannot reach" in s and "at least 1,000" in s and "at most 1,500" in s
 
 
 def test_the_throughput_range_and_every_draw_are_clipped_to_the_floor_and_ceiling():
@@ -442,3 +451,28 @@ def test_assumption_ranges_come_from_the_parameters_and_hold_the_setting():
     assert "rental_usd_per_hour" not in by
     wide = {r.key: r for r in chapter.uncertainty_ranges(p.model_copy(update={"pue": 1.5}), gpu, 0.1, "measured")}
     assert (wide["pue"].low, wide["pue"].high) == pytest.approx((1.2, 1.5))
+
+
+def test_the_custom_chip_anchor_is_the_newest_custom_chip_with_a_priced_run_read_from_the_data():
+    """Which chip anchors is a fact of accelerators.csv (kind, dates), never a name in the code: the newest
+    custom chip among those with a priced measured run, at the model served where measured, nearest the
+    stated speed (by ratio: 25 is nearer 30 than 60 is, |ln 30/25| = 0.18 < |ln 60/30| = 0.69)."""
+    acc = pd.DataFrame([
+        {"accelerator": "GPU", "kind": "merchant_gpu", "available_date": "2026-01-01", "announced_date": None},
+        {"accelerator": "TPU old", "kind": "custom_asic", "available_date": "2024-01-01", "announced_date": None},
+        {"accelerator": "TPU new", "kind": "custom_asic", "available_date": None, "announced_date": "2025-06-01"},
+    ])
+    cols = ["accelerator", "model", "source", "tokens_per_s_per_user", "usd_per_mtok"]
+    costs = pd.DataFrame([("GPU", "M", "S", 30.0, 0.1), ("TPU old", "M", "S", 60.0, 0.5),
+                          ("TPU old", "M", "S", 25.0, 0.4), ("TPU old", "K", "S", 30.0, 0.3)], columns=cols)
+    measured = pd.DataFrame({"accelerator": ["GPU", "TPU old", "TPU new"]})
+    a = chapter.custom_chip_anchor(costs, acc, "M", 30.0, measured)
+    assert a["accelerator"] == "TPU old" and a["usd_per_mtok"] == 0.4
+    # the newer chip (dated by its announcement when its availability is empty) wins once its run is priced
+    b = chapter.custom_chip_anchor(pd.concat([costs, pd.DataFrame([("TPU new", "K", "S", 5.0, 0.9)], columns=cols)]),
+                                   acc, "M", 30.0, measured)
+    assert b["accelerator"] == "TPU new" and b["usd_per_mtok"] == 0.9       # not at the model served: its only run
+    # no custom chip priced: nothing to anchor, and the note names the newest custom chip measured
+    c = chapter.custom_chip_anchor(costs[costs["accelerator"] == "GPU"], acc, "M", 30.0, measured)
+    assert c["usd_per_mtok"] is None and "TPU new" in c["note"]
+    assert chapter.custom_chip_anchor(costs.iloc[0:0], acc, "M", 30.0, None)["accelerator"] is None

@@ -14,10 +14,13 @@ The floor of a cold build is computed from that build's own executed notebooks: 
 papermill recorded, summed per chapter; the longest chain of chapter time through the dependency
 graph (registry), or the total cell time divided by the cores, whichever is larger; plus the Sphinx
 step alone (a cold Sphinx build of the same pages in a process whose imports are already done).
+
+Last, `<chapter>_compute_s`: every chapter's `compute` alone at its default parameters (`compute_timings`).
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -26,7 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, Callable, Mapping
 
 from .. import paths
 from ..params_base import sample_change
@@ -148,7 +152,7 @@ def main() -> None:
         "all_scenarios_s": together,
         "separate_scenarios_s": separate,
         "all_scenarios_vs_separate": together / separate,
-        **_analysis_timings(),
+        **compute_timings(),
     })
     for name, value in rows.items():
         print(f"{name}: {value:.3f}")
@@ -184,17 +188,31 @@ def time_to_last_chart(html_dir: Path, widths: tuple[int, ...] = (1280, 390)) ->
     return out
 
 
-def _analysis_timings() -> dict[str, float]:
-    """The package's heavy computations alone: the inference-tax chapter (calibration with its
-    held-out refits, the frontier, a 100,000-draw Monte Carlo)."""
-    from ..data import load
-    from ..inference_tax import chapter as tax
-    from ..inference_tax.params import Params as TaxParams
+def _chapter_module(cid: str) -> ModuleType:
+    return importlib.import_module(f"tokenfactory.{cid}.chapter")
 
-    inputs = tax.load(load)
-    t0 = time.perf_counter()
-    tax.compute(TaxParams(mc_draws=100_000), inputs)
-    return {"inference_tax_compute_s": time.perf_counter() - t0}
+
+def compute_timings(chapters: Mapping[str, Any] | None = None, loader: Callable[[str], Any] | None = None,
+                    module: Callable[[str], Any] = _chapter_module,
+                    clock: Callable[[], float] = time.perf_counter) -> dict[str, float]:
+    """Each chapter's `compute` alone, at its default parameters (what a reader waits for; no override
+    of the Monte Carlo draws), one `<chapter>_compute_s` row per chapter of the registry. Inputs are read
+    with `data.load` before the clock starts; a chapter that reads other chapters' results is loaded
+    without them (`upstream=None`: it computes on its own fallbacks, as when an upstream result is
+    missing), so that no chapter's time includes another's."""
+    if chapters is None:
+        chapters = CHAPTERS
+    if loader is None:
+        from ..data import load as loader
+    out: dict[str, float] = {}
+    for cid, ch in chapters.items():
+        mod = module(cid)
+        inputs = mod.load(loader, upstream=None)
+        p = ch.params()
+        t0 = clock()
+        mod.compute(p, inputs)
+        out[f"{cid}_compute_s"] = clock() - t0
+    return out
 
 
 def _jupyter_book_force(work: Path) -> float:

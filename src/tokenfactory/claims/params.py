@@ -28,8 +28,9 @@ def article_figure(claim_id: str, name: str) -> float:
 # Thresholds another chapter owns are read from its results, never declared again here: the rank test's
 # level and required power (compute_gap.window_trend_alpha, window_power_target; C2), the fewest durations
 # a typical duration needs (tapeout.min_programs_typical; C9), the month the flywheel's results are read at
-# (flywheel.report_month; C11), the vendor whose claim of the cheapest tokens is tested (inference_tax.claimant_vendor;
-# C4: that chapter counts the footings the vendor leads).
+# (flywheel.report_month; C11), the vendor whose claim of the cheapest tokens is tested and the fewest accelerators
+# a footing must compare (inference_tax.claimant_vendor, inference_tax.min_accelerators_compared; C4: that chapter
+# counts the footings, at that size, that the vendor leads).
 
 
 class Params(ChapterParams):
@@ -45,10 +46,6 @@ class Params(ChapterParams):
         meaning="C3: growth of the leaders' capex per year (recent window) from which spending counts as pulling away",
         basis="Assumption: growth far above that of the economy")
     # --- C4 to C8: the inference tax -------------------------------------------------------------
-    min_accelerators_compared: int = param(
-        3, unit="accelerators", ge=2, le=50,
-        meaning="C4: fewest accelerators measured on a common footing from which 'the cheapest' can be named",
-        basis="Assumption: a comparison of two chips cannot show which is cheapest among merchant rivals")
     tax_share_material: float = param(
         0.25, unit="fraction of cost per token", gt=0, lt=1,
         meaning="C6: vendor-margin share of the GPU's cost per token from which the 'tax' counts as material",

@@ -476,7 +476,7 @@ C4_READS = ("inference_tax.cheapest_accelerator_measured", "inference_tax.cheape
             "inference_tax.cheapest_accelerator_model", "inference_tax.cost_per_mtok_gpu_usd",
             "inference_tax.c4_footings", "inference_tax.c4_footings_claimant_cheapest",
             "inference_tax.c4_footings_claimant_fastest", "inference_tax.c4_newest_fastest",
-            "inference_tax.claimant_vendor")
+            "inference_tax.claimant_vendor", "inference_tax.min_accelerators_compared")
 
 
 def vendor_of(ev: Evidence, accelerator: str | None) -> str | None:
@@ -498,12 +498,14 @@ def c4_every_footing(k: float | None, n: float | None) -> bool | None:
 def c4(ev: Evidence, p: Params) -> Outcome:
     """Three tests, each on measured data only: the newest qualifying footing's cheapest chip; the
     cheapest on every qualifying footing (one model, one source round, one scenario or one speed, at
-    least three priced accelerators, one of them a rival's); the highest throughput per chip on every
-    such footing (the claim's second half, tested apart). A split of the footings fails the second
+    least the inference-tax chapter's `min_accelerators_compared` priced accelerators, one of them a
+    rival's); the highest throughput per chip on every such footing (the claim's second half, tested
+    apart). A split of the footings fails the second
     test, so the verdict is at most "partly supported" unless every footing agrees."""
     missing = ev.missing("inference_tax.cheapest_accelerator_measured", "inference_tax.cheapest_measured_n",
                          "inference_tax.c4_footings", "inference_tax.c4_footings_claimant_cheapest",
-                         "inference_tax.c4_footings_claimant_fastest", "inference_tax.claimant_vendor")
+                         "inference_tax.c4_footings_claimant_fastest", "inference_tax.claimant_vendor",
+                         "inference_tax.min_accelerators_compared")
     # the vendor whose claim is tested is the inference-tax chapter's parameter (it counted the footings for it)
     claimant = ev.text("inference_tax.claimant_vendor")
     who = claimant or "the claimant"
@@ -515,10 +517,12 @@ def c4(ev: Evidence, p: Params) -> Outcome:
     kf = ev.number("inference_tax.c4_footings_claimant_fastest")
     fastest_new = ev.text("inference_tax.c4_newest_fastest")
     vm, vmod = vendor_of(ev, measured), vendor_of(ev, modeled)
-    enough = n is not None and n >= p.min_accelerators_compared
+    # the fewest chips a footing compares is the inference-tax chapter's parameter (it counted the footings with it)
+    needed = ev.number("inference_tax.min_accelerators_compared")
+    enough = n is not None and needed is not None and n >= needed
     passed = None if (measured is None or vm is None or not enough or claimant is None) else vm == claimant
-    size = "" if enough or n is None else (f", too few to name the cheapest (at least "
-                                           f"{_v(p.min_accelerators_compared)} needed)")
+    size = "" if enough or n is None or needed is None else (f", too few to name the cheapest (at least "
+                                                             f"{_v(needed)} needed)")
     def share(k: float | None) -> str:
         return "unknown" if k is None or nf is None else f"{_v(k)} of {_count(nf, 'footing')}"
     checks = [
@@ -528,8 +532,8 @@ def c4(ev: Evidence, p: Params) -> Outcome:
               label="cheapest accelerator, newest footing"),
         Check("inference_tax.c4_footings_claimant_cheapest", kc, f"{who} cheapest on every footing",
               c4_every_footing(kc, nf),
-              f"{who}'s chip is the cheapest per token on {share(kc)} that compare at least three "
-              "priced accelerators, one a rival's", label="footings where the vendor is cheapest"),
+              f"{who}'s chip is the cheapest per token on {share(kc)} that compare at least "
+              f"{_v(needed) if needed is not None else 'the required number of'} priced accelerators, one a rival's", label="footings where the vendor is cheapest"),
         Check("inference_tax.c4_footings_claimant_fastest", kf,
               f"{who} highest throughput per chip on every footing", c4_every_footing(kf, nf),
               f"{who}'s chip serves the most tokens per chip on {share(kf)}"
@@ -541,7 +545,8 @@ def c4(ev: Evidence, p: Params) -> Outcome:
     verdict = INCONCLUSIVE if not [c for c in checks if c.role == TEST and c.passed is not None] else combine(checks)
     rule_text = (f"The vendor's claim is that {who}'s systems make the cheapest tokens and the most tokens "
                  "per chip. It is read on every measured footing (one model, one source round, one scenario, or one "
-                 f"speed per user for frontiers) that compares at least {_v(p.min_accelerators_compared)} priced "
+                 f"speed per user for frontiers) that compares at least "
+                 f"{_v(needed) if needed is not None else 'the required number of'} priced "
                  "accelerators, one of them a rival's, newest first, all priced at one rental tier. Three tests: the "
                  "cheapest on the newest footing is the vendor's; it is the vendor's on every footing; the highest "
                  "throughput per chip is the vendor's on every footing. Supported if all hold, partly if some do (a "

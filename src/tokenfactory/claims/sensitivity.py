@@ -226,7 +226,7 @@ CHOICES: dict[str, tuple[Choice, ...]] = {
            Choice("capex growth threshold doubled", params={"capex_growth_min": 0.40})),
     "C4": (Choice("footing: the calibrated cost model instead of measurements",
                   {_T + "cheapest_accelerator_measured": _T + "cheapest_accelerator_model"}),
-           Choice("two accelerators suffice to name the cheapest", params={"min_accelerators_compared": 2})),
+           Choice("two accelerators suffice to name the cheapest", values={_T + "min_accelerators_compared": 2})),
     "C6": (Choice("margin: the point estimate", {_T + "tax_share_gpu_low": _T + "tax_share_gpu",
                                                  _T + "tax_share_gpu_high": _T + "tax_share_gpu"}),
            Choice("margin: the company-wide gross margin (low bound) only",

@@ -254,9 +254,10 @@ def measured_floor(frontier: pd.DataFrame, speed: float, strict: bool = False) -
 
 
 def c4_footings(costs: pd.DataFrame, vendors: dict[str, str], *, claimant: str,
-                min_accelerators: int = 3) -> pd.DataFrame:
+                min_accelerators: int) -> pd.DataFrame:
     """Every footing (one model, one source round, one scenario: same harness and latency bound) with at
-    least `min_accelerators` priced accelerators, at least one not the claimant's: the cheapest per
+    least `min_accelerators` priced accelerators (the parameter `min_accelerators_compared`; at least two, since
+    a runner-up is named), at least one not the claimant's: the cheapest per
     token and the highest throughput per chip on each, newest round first.
 
     Within a footing each accelerator is represented by its best measured point (lowest cost, highest

@@ -17,9 +17,6 @@ from ..formatting import fmt
 from . import analysis, calibration as cal, market, model as m, price_trend as pt, serving as sv
 from .params import Params
 
-#: Speeds per user at which the chapter compares accelerators (tokens/s per user).
-COMPARISON_SPEEDS = (10.0, 20.0, 30.0, 50.0, 75.0, 100.0)
-
 REQUIRED_TABLES = ("accelerators", "nvidia_financials", "model_architectures")
 OPTIONAL_TABLES = ("serving_benchmarks", "rental_prices", "vendor_margins", "api_prices", "token_volumes",
                    "benchmark_scores", "models", "utilization_evidence", "published_rates", "api_hosts")
@@ -561,9 +558,9 @@ def newest_footing_sentence(f: pd.DataFrame) -> str:
 
 def cheapest_measured(costs: pd.DataFrame, footings: pd.DataFrame | None = None) -> dict[str, Any]:
     """The cheapest accelerator per token in the measured data, on the newest footing (one model, one
-    source round, one scenario: same harness, same latency bound) that compares at least three priced
-    accelerators, one of them a rival's (`analysis.c4_footings`, newest first). Without such a footing,
-    the footing with the most accelerators (at least two), said so by `rule`."""
+    source round, one scenario: same harness, same latency bound) that compares at least
+    `min_accelerators_compared` priced accelerators, one of them a rival's (`analysis.c4_footings`, newest
+    first). Without such a footing, the footing with the most accelerators (at least two), said so by `rule`."""
     empty = {"accelerator": None, "model": None, "source": None, "scenario": None, "n": 0, "table": costs.iloc[0:0],
              "rule": "none"}
     if costs.empty:
@@ -587,28 +584,22 @@ def cheapest_measured(costs: pd.DataFrame, footings: pd.DataFrame | None = None)
 
 #: The long-input workload shown beside the stated one (prompt, completion tokens): InferenceX's 8k/1k.
 LONG_WORKLOAD = (8192.0, 1024.0)
-#: Token mixes (input tokens per output token) and program costs over which the ASIC's break-even is drawn.
-BREAKEVEN_MIXES = (0.25, 1.0, 3.6, 8.0)
+#: Program costs over which the ASIC's break-even is drawn (the token mixes are the parameter `breakeven_mixes`).
 BREAKEVEN_NRE_USD = tuple(np.geomspace(0.3e9, 2e9, 9))
 
-
-#: A structural variant that misses this chip's measured frontier by more than this factor (either way)
-#: at the measured speeds (the median of its misses over them) is ruled out by the page's own
-#: measurement and leaves the band. The median, not the worst: at the fastest measured speed every fit
-#: sits at its own speed limit (the ceiling guard lifts it just to there), where its throughput
-#: collapses; judged by the worst point, the default fit itself (×26 there for the B200) would go.
-VARIANT_MAX_MISS = 2.0
 
 VARIANT_COLUMNS = ["variant", "tokens_per_s_per_chip", "modeled_tokens_per_s_per_chip", "miss", "worst_miss", "kept"]
 
 
 def judge_variants(raw: list[tuple[str, float, Callable[[float], float]]], frontier: pd.DataFrame,
-                   floor: float, ceiling: float, max_miss: float = VARIANT_MAX_MISS) -> pd.DataFrame:
+                   floor: float, ceiling: float, max_miss: float) -> pd.DataFrame:
     """Each variant (name, modeled throughput at the stated speed, throughput as a function of speed)
     against the measured frontier: its miss at each measured speed (the factor, either way, between its
     throughput and the measured one; infinite where it cannot reach that speed), kept when the median
-    of those misses (`miss`) is at most `max_miss` (`worst_miss` is reported beside it); its throughput
-    at the stated speed clipped to at least `floor` (the measured throughput at the slowest measured
+    of those misses (`miss`) is at most `max_miss` (the parameter `variant_max_miss`; the median, not the
+    worst: at the fastest measured speed every fit sits at its own speed limit, where its throughput
+    collapses, and judged by the worst point the default fit itself would go; `worst_miss` is reported
+    beside it); its throughput at the stated speed clipped to at least `floor` (the measured throughput at the slowest measured
     speed above the stated one) and at most `ceiling` (the roofline and memory ceiling). NaN bounds do
     not clip; with no frontier every variant is kept (miss 1)."""
     rows = []
@@ -634,15 +625,15 @@ def months_by_threshold_text(months: list[tuple[str, float]]) -> str:
     return "; ".join(f"{lab}: {fmt(mo)} month{'' if round(mo) == 1 else 's'}" for lab, mo in months) or "none"
 
 
-def variants_dropped_sentence(dropped: pd.DataFrame, head: dict[str, Any]) -> str:
+def variants_dropped_sentence(dropped: pd.DataFrame, head: dict[str, Any], max_miss: float) -> str:
     """Which structural variants the measurement rules out, and the bounds every throughput is clipped to."""
     if len(dropped):
         names = ", ".join(f"{v} (×{fmt(w)})" if np.isfinite(w) else f"{v} (cannot reach the measured speeds)"
                           for v, w in zip(dropped["variant"], dropped["miss"]))
         text = (f"Dropped from the band because the measurement rules them out (they miss this chip's measured "
-                f"frontier by more than ×{fmt(VARIANT_MAX_MISS)}, the median over its measured speeds): {names}.")
+                f"frontier by more than ×{fmt(max_miss)}, the median over its measured speeds): {names}.")
     else:
-        text = f"No structural variant misses this chip's measured frontier by more than ×{fmt(VARIANT_MAX_MISS)}."
+        text = f"No structural variant misses this chip's measured frontier by more than ×{fmt(max_miss)}."
     lo, hi = head.get("floor", float("nan")), head.get("ceiling", float("nan"))
     bounds = []
     if np.isfinite(lo):
@@ -687,7 +678,7 @@ def structural_variants(p: Params, inputs: Inputs, pts: list[cal.Point], effs: d
     out.append(one(f"{other} fit", cal.efficiency_for(effs, other, kind)))
     out.append(one("all engines pooled", effs["pooled"]))
     front = frontier if frontier is not None else pd.DataFrame(columns=["speed", "tps"])
-    return judge_variants(out, front, floor, ceiling)
+    return judge_variants(out, front, floor, ceiling, p.variant_max_miss)
 
 
 def reference_volume(volumes: pd.DataFrame | None, provider: str, product: str) -> dict[str, Any]:
@@ -714,7 +705,7 @@ def breakeven_grid(p: Params, inputs: Inputs, arch: sv.Architecture, ref_row: pd
     base_wl = sv.Workload(float(p.input_tokens), float(p.output_tokens), p.precision)
     base = sv.best_at_interactivity(arch, hw, base_wl, eff, p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
     rows = []
-    for mix in BREAKEVEN_MIXES:
+    for mix in p.breakeven_mixes:
         wl = sv.Workload(float(p.output_tokens) * mix, float(p.output_tokens), p.precision)
         t = sv.best_at_interactivity(arch, hw, wl, eff, p.tokens_per_second_per_user)["output_tokens_per_s_per_chip"]
         tps = ref_tps * t / base if np.isfinite(t) and np.isfinite(base) and base > 0 else float("nan")
@@ -736,10 +727,11 @@ def breakeven_grid(p: Params, inputs: Inputs, arch: sv.Architecture, ref_row: pd
 
 
 def mlperf_anchor(costs: pd.DataFrame, accelerator: str, arch: sv.Architecture | None = None,
-                  architectures: pd.DataFrame | None = None) -> dict[str, Any]:
+                  architectures: pd.DataFrame | None = None, *, size_factor: float) -> dict[str, Any]:
     """The accelerator's measured cost per million output tokens in the newest MLPerf round that holds it
     for a model like the one served (the same kind, dense or MoE, and total parameters within a factor of
-    1.5), cheapest scenario named, priced at the page's rental tier; None without one."""
+    `size_factor` either way, the parameter `anchor_model_size_factor`), cheapest scenario named, priced at
+    the page's rental tier; None without one."""
     rows = costs[(costs["accelerator"] == accelerator) & costs["source"].astype(str).str.startswith("MLPerf")] \
         if len(costs) else costs
     if arch is not None and architectures is not None and len(rows):
@@ -748,7 +740,7 @@ def mlperf_anchor(costs: pd.DataFrame, accelerator: str, arch: sv.Architecture |
             if name not in a.index:
                 return False
             tot, act = float(a.loc[name, "total_params_b"]), float(a.loc[name, "active_params_b"])
-            return (act >= tot) == (arch.active_b >= arch.total_b) and 1 / 1.5 <= tot / arch.total_b <= 1.5
+            return (act >= tot) == (arch.active_b >= arch.total_b) and 1 / size_factor <= tot / arch.total_b <= size_factor
         rows = rows[rows["model"].map(like)]
     if rows.empty:
         return {"usd_per_mtok": None, "note": f"no MLPerf result for {accelerator} serving a model like this one "
@@ -760,19 +752,34 @@ def mlperf_anchor(costs: pd.DataFrame, accelerator: str, arch: sv.Architecture |
             "note": f"{r['source']}, {r['model']}, {r['scenario']} scenario"}
 
 
-def tpu_anchor(costs: pd.DataFrame, model: str, speed: float) -> dict[str, Any]:
-    """Google's TPU v7 measured cost per million output tokens (the one custom chip with published
-    serving measurements and a rental price), at the model asked for, nearest the stated speed; None
-    when the data hold no such run."""
-    rows = costs[costs["accelerator"].astype(str).str.contains("TPU v7", regex=False)] if len(costs) else costs
-    if rows.empty:
-        return {"usd_per_mtok": None, "note": "no measured Google TPU v7 run in data/serving_benchmarks.csv"}
+def custom_chip_anchor(costs: pd.DataFrame, accelerators: pd.DataFrame, model: str, speed: float,
+                       measured: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The measured cost per million output tokens of the newest custom chip (data/accelerators.csv, kind
+    other than merchant_gpu; newest by availability, then announcement) among those with a priced measured
+    run, at the model asked for where measured, nearest the stated speed; None when no custom chip's run is
+    priced, the note then naming the newest custom chip measured (`measured`: the serving rows) without a
+    price. Which chip anchors is a fact of the data, never a name in the code."""
+    acc = accelerators[accelerators["kind"].astype(str) != "merchant_gpu"]
+    date = lambda c: pd.to_datetime(acc[c], errors="coerce") if c in acc else pd.Series(pd.NaT, index=acc.index)  # noqa: E731
+    when = date("available_date").fillna(date("announced_date"))
+    order = list(acc.assign(_when=when).sort_values("_when", ascending=False, na_position="last")["accelerator"])
+    priced = set(costs["accelerator"].dropna()) if len(costs) else set()
+    chip = next((a for a in order if a in priced), None)
+    if chip is None:
+        seen = set(measured["accelerator"].dropna()) if measured is not None and len(measured) else set()
+        newest = next((a for a in order if a in seen), None)
+        return {"usd_per_mtok": None, "accelerator": None,
+                "note": ("no custom chip with a priced measured run in data/serving_benchmarks.csv" if newest is None
+                         else f"none priced: the newest custom chip measured, the {newest}, has no price at this page's "
+                              "rental tier (data/rental_prices.csv) nor one of its own in data/serving_benchmarks.csv")}
+    rows = costs[costs["accelerator"] == chip]
     same = rows[rows["model"] == model]
     rows = same if len(same) else rows
     sp = rows["tokens_per_s_per_user"].astype(float)
     i = (np.abs(np.log(sp.where(sp > 0)) - np.log(speed))).fillna(np.inf).idxmin() if sp.notna().any() else rows.index[0]
     r = rows.loc[i]
-    return {"usd_per_mtok": float(r["usd_per_mtok"]), "note": f"{r['accelerator']}, {r['model']}, {r['source']}"}
+    return {"usd_per_mtok": float(r["usd_per_mtok"]), "accelerator": chip,
+            "note": f"{r['accelerator']}, {r['model']}, {r['source']}"}
 
 
 def fixed_share(cost: dict[str, float]) -> float:
@@ -880,7 +887,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
     program_tokens = asic_cost["tokens_per_s"] * 3600 * m.HOURS_PER_YEAR * p.utilization * p.asic_volume_units
     # 6. uncertainty: the model's held-out error, and its structural alternatives (overhead form,
     # precision labelling, engine family), enter the throughput's range
-    # each variant judged against the measured frontier (a miss beyond VARIANT_MAX_MISS drops it) and every
+    # each variant judged against the measured frontier (a miss beyond p.variant_max_miss drops it) and every
     # throughput, variant or draw, clipped to [measured floor, roofline and memory ceiling]
     clip = (head["floor"], head["ceiling"])
     all_variants = structural_variants(p, inputs, pts, effs, arch, row, head["frontier"], *clip) \
@@ -895,7 +902,8 @@ def compute(p: Params, inputs: Inputs) -> Result:
     comp = accelerator_comparison(p, inputs, effs, margin, (p.reference_model, p.moe_model), p.tokens_per_second_per_user)
     costs = measured_costs(bench, inputs.get("rental_prices"), p.rental_tier)
     vendors = dict(zip(inputs.tables["accelerators"]["accelerator"], inputs.tables["accelerators"]["vendor"]))
-    footings = analysis.c4_footings(costs, vendors, claimant=p.claimant_vendor)
+    footings = analysis.c4_footings(costs, vendors, claimant=p.claimant_vendor,
+                                    min_accelerators=p.min_accelerators_compared)
     tco, tco_src = owner_tco(inputs.get("rental_prices"), p.accelerator)
     owned_hour = None
     if owned_inp is not None:
@@ -920,11 +928,14 @@ def compute(p: Params, inputs: Inputs) -> Result:
                                p.breakeven_reference_product)
     flip_nre = (analysis.nre_at_parity(p, ref_cost, asic_marg, ref_vol["tokens_per_year"] / (1 + io))
                 if ref_vol["tokens_per_year"] is not None else None)
-    # 10. a long-input workload beside the stated one, and Google's TPU v7 as a measured custom-chip anchor
+    # 10. a long-input workload beside the stated one, and the newest custom chip with a priced measured run
+    # as a measured custom-chip anchor
     long_in = throughput_at(arch, row, p, eff, p.tokens_per_second_per_user, bench, *LONG_WORKLOAD)
     long_cost = at(long_in["tps"])
-    anchor = tpu_anchor(costs, p.reference_model, p.tokens_per_second_per_user)
-    mlperf = mlperf_anchor(costs, p.accelerator, arch, inputs.tables["model_architectures"])
+    anchor = custom_chip_anchor(costs, inputs.tables["accelerators"], p.reference_model, p.tokens_per_second_per_user,
+                                bench)
+    mlperf = mlperf_anchor(costs, p.accelerator, arch, inputs.tables["model_architectures"],
+                           size_factor=p.anchor_model_size_factor)
     extras = {
         "margin_for_half": analysis.margin_for_tax_share(owned_cost, 0.5),
         "perf_at_parity": perf_ratio_at_parity(p, ref_inp, ref_cost),
@@ -933,7 +944,7 @@ def compute(p: Params, inputs: Inputs) -> Result:
         "owned_usd_per_chip_hour": owned_hour, "tco_usd_per_chip_hour": tco, "tco_source": tco_src,
         "head": head, "ref_head": ref_head, "variants": variants, "variants_dropped": dropped, "footings": footings,
         "points_usable": pts, "breakeven_grid": be_grid, "reference_volume": ref_vol, "flip_nre": flip_nre,
-        "long_input": long_in, "long_input_cost": long_cost, "tpu_anchor": anchor, "mlperf_anchor": mlperf,
+        "long_input": long_in, "long_input_cost": long_cost, "custom_chip_anchor": anchor, "mlperf_anchor": mlperf,
         "arch": arch, "hw": hw, "wl": wl, "vendors": vendors,
     }
     return Result(
@@ -1275,13 +1286,13 @@ def measured_texts(r: Result) -> dict[str, str]:
                 + (f", frontier {fmt(li['measured_low'])} to {fmt(li['measured_high'])} tokens/s per user"
                    if len(li["frontier"]) else "") + ")") if np.isfinite(x["long_input_cost"]) else \
         "beyond what the model or the measurements serve at this speed"
-    anchor = x["tpu_anchor"]
+    anchor = x["custom_chip_anchor"]
     flip = x["flip_nre"]
     return {
         "cost_basis_sentence": basis, "model_gap_sentence": gap, "c4_split": split, "c4_fastest_split": fast,
         "c4_newest": newest, "long_input": long_txt,
         "long_workload": f"{int(LONG_WORKLOAD[0]):,} in / {int(LONG_WORKLOAD[1]):,} out",
-        "tpu_anchor": (f"{usd(anchor['usd_per_mtok'])} per million output tokens ({anchor['note']})"
+        "custom_chip_anchor": (f"{usd(anchor['usd_per_mtok'])} per million output tokens ({anchor['note']})"
                        if anchor["usd_per_mtok"] is not None else anchor["note"]),
         "flip_nre": usd(flip) if flip is not None else "n/a",
         "mlperf_anchor": (f"{usd(x['mlperf_anchor']['usd_per_mtok'])} per million output tokens ({x['mlperf_anchor']['note']})"
@@ -1291,7 +1302,7 @@ def measured_texts(r: Result) -> dict[str, str]:
         "flip_vs_nre": ("below" if flip is not None and flip < p.asic_nre_usd else "above") if flip is not None else "n/a",
         "structural_range": (f"{usd(x['variants']['usd_per_mtok'].min())} to {usd(x['variants']['usd_per_mtok'].max())}"
                              if len(x["variants"]) else "n/a"),
-        "variants_dropped": variants_dropped_sentence(x["variants_dropped"], x["head"]),
+        "variants_dropped": variants_dropped_sentence(x["variants_dropped"], x["head"], p.variant_max_miss),
         "max_speed_sentence": (f"the model serves {p.reference_model} on {p.accelerator} up to {fmt(ms['max_model'])} "
                                "tokens/s per user" + (f", the measurements up to {fmt(ms['max_measured'])}"
                                                       if ms["max_measured"] else "")),
@@ -1403,6 +1414,7 @@ def measured_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "cost_structural_low_usd": opt(fin(vfin.min()) if len(vfin) else None, text=usd(vfin.min()) if len(vfin) else "n/a"),
         "cost_structural_high_usd": opt(fin(vfin.max()) if len(vfin) else None, text=usd(vfin.max()) if len(vfin) else "n/a"),
         "c4_footings": (len(f), {}),
+        "min_accelerators_compared": (p.min_accelerators_compared, {}),
         "c4_footings_claimant_cheapest": (int(f["claimant_cheapest"].sum()) if len(f) else 0, {}),
         "c4_footings_claimant_fastest": (int(f["claimant_fastest"].sum()) if len(f) else 0, {}),
         "c4_newest_cheapest": (None if newest is None else str(newest["cheapest"]),
@@ -1414,7 +1426,8 @@ def measured_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
         "cost_per_mtok_long_input_usd": opt(fin(x["long_input_cost"]), text=usd(x["long_input_cost"])),
         "cost_basis_long_input": (li["basis"], {}),
         "mlperf_cost_per_mtok_usd": opt(fin(x["mlperf_anchor"]["usd_per_mtok"]), text=usd(x["mlperf_anchor"]["usd_per_mtok"])),
-        "tpu_v7_cost_per_mtok_usd": opt(fin(x["tpu_anchor"]["usd_per_mtok"]), text=usd(x["tpu_anchor"]["usd_per_mtok"])),
+        "custom_chip_cost_per_mtok_usd": opt(fin(x["custom_chip_anchor"]["usd_per_mtok"]),
+                                             text=usd(x["custom_chip_anchor"]["usd_per_mtok"])),
     }
 
 
@@ -1422,12 +1435,16 @@ def measured_glue(r: Result) -> dict[str, tuple[Any, dict[str, Any]]]:
 #: index it by a logarithm), anchored on the stated speed so that the chart's value at the defaults is
 #: the headline itself.
 LIVE_STEP = 10 ** (1 / 20)
+#: Where the in-page chart's speed axis starts (tokens/s per user). A display range, not an assumption:
+#: no result, text or glued value reads it, and a stated speed below it still starts the grid (the
+#: chart passes through the headline whatever the speed).
 LIVE_MIN_SPEED = 5.0
 
 
 def live_speeds(anchor: float, top: float, low: float = LIVE_MIN_SPEED) -> np.ndarray:
-    """Geometric speeds through `anchor`, from about `low` to `top` (at most 1,000)."""
+    """Geometric speeds through `anchor`, from about `low` (or `anchor`, when slower) to `top` (at most 1,000)."""
     top = min(max(top, anchor), 1000.0)
+    low = min(low, anchor)
     k0 = int(np.floor(np.log(low / anchor) / np.log(LIVE_STEP)))
     k1 = int(np.floor(np.log(top / anchor) / np.log(LIVE_STEP) + 1e-9))
     return anchor * LIVE_STEP ** np.arange(k0, k1 + 1)

@@ -41,6 +41,8 @@ CONTRACT = Contract(
         Output("utilization_elasticity", "% per percentage point"),
         # C4 on every qualifying footing (measured frontiers, analysis.py)
         Output("c4_footings", "footings", "count"),
+        # the fewest priced accelerators a footing compares (this chapter's parameter; claims reads it, never a copy)
+        Output("min_accelerators_compared", "accelerators", "count"),
         Output("c4_footings_claimant_cheapest", "footings", "count"),
         Output("c4_footings_claimant_fastest", "footings", "count"),
         Output("c4_newest_fastest", "", "text"),

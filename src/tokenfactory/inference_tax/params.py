@@ -171,6 +171,32 @@ class Params(ChapterParams):
         meaning="Chip vendor whose claim of the cheapest tokens (C4) is tested on every measured footing; the tax's "
                 "vendor margin always comes from the financials table (data/nvidia_financials.csv), whichever vendor this is",
         basis="The article relays NVIDIA's claim (claim C4 in data/claims.yaml)")
+    min_accelerators_compared: int = param(
+        3, unit="accelerators", ge=2, le=50,
+        meaning="C4: fewest priced accelerators a measured footing (one model, one source round, one scenario) must "
+                "compare for its cheapest chip to be named; footings with fewer are left out of the count (the claims "
+                "chapter reads this value, it declares none of its own)",
+        basis="Assumption: a comparison of two chips cannot show which is cheapest among merchant rivals")
+    # --- judgements the measured comparisons rest on ----------------------------------------------
+    variant_max_miss: float = param(
+        2.0, unit="× (model over measured, either way)", gt=1, le=100,
+        meaning="A structural variant of the serving model whose miss against this chip's measured frontier (the "
+                "median over its measured speeds) exceeds this factor is ruled out and leaves the uncertainty band",
+        basis="Assumption: a factor of two, the same factor the calibration's second target counts held-out points "
+              "within; the median, not the worst miss, because at the fastest measured speed every fit sits at its "
+              "own speed limit, where its throughput collapses")
+    anchor_model_size_factor: float = param(
+        1.5, unit="× total parameters, either way", gt=1, le=10,
+        meaning="An MLPerf result is set beside the modeled cost as its measured anchor only for a model of the same "
+                "kind (dense or mixture-of-experts) whose total parameters are within this factor of the served model's",
+        basis="Assumption: within half again the size either way a model loads the chip alike enough for its "
+              "measured cost to be compared; wider, a 70B model would be set against a 405B one")
+    breakeven_mixes: list[float] = param(
+        [0.25, 1.0, 3.6, 8.0], unit="input tokens per output token",
+        meaning="Token mixes over which the custom chip's break-even is drawn beside the stated workload's (each "
+                "above 0 and at most 1,000)",
+        basis="Assumption: from output-heavy (a quarter of a prompt token per output token) through InferenceX's "
+              "1k/1k setting (1) and one mix between (3.6) to its 8k/1k long-input setting (8; data/serving_benchmarks.csv)")
     # --- fallbacks when the measurements cannot be used ------------------------------------------
     fallback_mbu: float = param(
         0.6, unit="fraction of peak memory bandwidth", gt=0, le=1,
@@ -262,6 +288,12 @@ class Params(ChapterParams):
 
     @model_validator(mode="after")
     def _check(self) -> "Params":
+        if not self.breakeven_mixes:
+            raise ValueError("breakeven_mixes: give at least one mix (input tokens per output token)")
+        bad = [x for x in self.breakeven_mixes if not 0 < x <= 1000]
+        if bad:
+            raise ValueError(f"breakeven_mixes: {', '.join(f'{x:g}' for x in bad)} out of range; each mix must be "
+                             "above 0 and at most 1000 input tokens per output token")
         if self.vendor_margin_override is not None and self.vendor_margin_override >= 1:
             raise ValueError("vendor_margin_override: must be below 1")
         for low, high in RANGE_PAIRS:
