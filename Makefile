@@ -42,16 +42,18 @@ book: $(STAMP) system
 pdf: $(STAMP) system
 	$(BIN)/tokenfactory pdf --scenario $(SCENARIO)
 
-## make test: the whole test suite (unit, bad input, notebooks, reproducibility, site, browser)
+## make test: the whole test suite (unit, bad input, notebooks, reproducibility, site, browser), on
+## every core (pytest-xdist): the tests that read the built book run on one worker, which builds it
+## once (tests/conftest.py); the stand-in pipeline tests and the unit tests share the other cores
 test: $(STAMP) system
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup tests
 	$(BIN)/python -m pytest -q --nbval-lax notebooks/
 
 ## make test-fast: the inner loop: every test not marked build or browser (no book is built, no
 ## browser started); the five slowest are named at the end. While writing a chapter, run its own
 ## files first: `.venv/bin/pytest -q tests/test_<chapter>_*.py`
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q tests -m "not build and not browser" --durations=5
+	$(BIN)/python -m pytest -q -n auto tests -m "not build and not browser" --durations=5
 
 check: $(STAMP)
 	$(BIN)/tokenfactory check

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -63,12 +64,14 @@ def book_root(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def standin_built(tmp_path_factory) -> Path:
-    """The stand-in book (tests/notebooks) built once per session with the defaults: a template that
+    """The stand-in book (tests/notebooks) built once per test run with the defaults: a template that
     `built_root` copies, so that a test about a rebuild does not pay for a cold build first."""
-    root = make_root(tmp_path_factory.mktemp("standin") / "repo")
-    proc = run_cli("build", root=root)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return root
+    def make(folder: Path) -> None:
+        root = make_root(folder / "repo")
+        proc = run_cli("build", root=root)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+    return _once(tmp_path_factory, "standin", make) / "repo"
 
 
 @pytest.fixture
@@ -117,20 +120,52 @@ def _build(out: Path, *args: str, cache: Path | None = None) -> subprocess.Compl
     another build's folder, whose unchanged chapters are then reused)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("TOKENFACTORY_")}
     env["TOKENFACTORY_BUILD"] = str(cache or out.parent / f"{out.name}-cache")
+    # the serving fits are a pure function of data and code (tokenfactory.memo): computed once per
+    # run, shared with the unit tests, which keep them under the repository's _build/
+    env["TOKENFACTORY_FIT_CACHE"] = str(REPO / "_build" / ".cache" / "fits")
     cmd = [*_offline_prefix(), str(TOKENFACTORY), "build", "--out", str(out), *args]
     return subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=1800)
 
 
+def _shared(tmp_path_factory, name: str) -> Path:
+    """A folder every pytest-xdist worker of this run shares (the run's base temp folder; without
+    xdist, the session's own)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    return base / name
+
+
+def _once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """`make(folder)` run once per test run, whichever worker asks first; the others wait on a file
+    lock and reuse the folder. A failed `make` leaves no `.done` mark, so the next asker tries again
+    (and fails with its own message)."""
+    from filelock import FileLock
+
+    folder = _shared(tmp_path_factory, name)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(folder) + ".lock"):
+        done = Path(str(folder) + ".done")
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """A cold build of the default book (offline where possible), shared by the session.
+    """A cold build of the default book (offline where possible), built once per test run and shared
+    by every test (and every xdist worker) that reads it.
 
     TOKENFACTORY_TEST_SITE=_build/default reuses a site already built (while writing browser
     tests); `make test` always builds afresh."""
     given = os.environ.get("TOKENFACTORY_TEST_SITE")
     if given:
         return Path(given).resolve()
-    out = tmp_path_factory.mktemp("book") / "default"
-    proc = _build(out)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return out
+
+    def make(folder: Path) -> None:
+        proc = _build(folder / "default")
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+    return _once(tmp_path_factory, "book", make) / "default"

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import REPO, _build
 
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.xdist_group("book")]  # one worker: the book is built once
 
 REQUIRED = {
     "compute_gap": ["open_lag_months_latest", "open_lag_trend_months_per_year", "score_gap_latest",

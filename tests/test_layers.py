@@ -114,13 +114,13 @@ def test_a_module_imports_only_its_layer_and_those_below(path):
 
 def test_the_layer_rules_catch_an_upward_import(tmp_path):
     """The scan itself: a science module importing the build or the glue is caught (a synthetic file)."""
-    fake = SRC / "claims" / "_layer_probe.py"
+    # in a copy of the layout under tmp_path, never in the package itself (a build running beside this
+    # test, under pytest-xdist, hashes the package's files)
+    (tmp_path / "claims").mkdir()
+    fake = tmp_path / "claims" / "_layer_probe.py"
     fake.write_text("from ..build.pipeline import build\nfrom .. import nb\nfrom ..formatting import fmt\n"
                     "def late():\n    from ..build import site\n")
-    try:
-        got = [(t, layer(t)) for t, _ in imports(fake)]
-    finally:
-        fake.unlink()
+    got = [(t, layer(t)) for t, _ in imports(fake, base=tmp_path)]
     assert got == [("build.pipeline", "build"), ("nb", "glue"), ("formatting", "core"), ("build", "build")]
     assert {lay for _, lay in got} - ALLOWED["science"] == {"build", "glue"}
 

@@ -37,8 +37,14 @@ def _code_hash(package_dir: str) -> str:
     return h.hexdigest()
 
 
+#: Where the fits are kept, if not under the build folder: a data-only cache (a pure function of its
+#: inputs and of the code, like pip's), so several build folders may share one (the test suite does).
+ENV_DIR = "TOKENFACTORY_FIT_CACHE"
+
+
 def cache_dir() -> Path:
-    return paths.build_dir() / ".cache" / "fits"
+    given = os.environ.get(ENV_DIR)
+    return Path(given).resolve() if given else paths.build_dir() / ".cache" / "fits"
 
 
 def disk_memo(namespace: str, code_of: str | Path) -> Callable[[F], F]:

@@ -48,7 +48,9 @@ def frontier_frame(result: pt.PriceTrendResult, basis: str = "blended_3_1", keys
 
 
 def fit_frame(result: pt.PriceTrendResult, basis: str = "blended_3_1", keys=None) -> pd.DataFrame:
-    """Fitted lines (50 points between the first and last new low) with the rate label at the end."""
+    """Fitted lines between the first and last new low, with the rate label at the end. A fit is
+    10^(a + b·years), a straight line on the chart's log axis: its two ends draw it exactly (50 points
+    drew the same line and weighed 22 kB of the page)."""
     keys = keys or [k for k in result.frontiers if k[2] == basis and result.fits.get(k) is not None]
     out = []
     for k in keys:
@@ -57,9 +59,9 @@ def fit_frame(result: pt.PriceTrendResult, basis: str = "blended_3_1", keys=None
             continue
         f = result.frontiers[k]
         lows = f[f["new_low"]]
-        t = pd.date_range(lows["date"].min(), lows["date"].max(), periods=50)
+        t = pd.date_range(lows["date"].min(), lows["date"].max(), periods=2)
         out.append(pd.DataFrame({"date": t, "usd_per_mtok": fit.predict(t), "threshold": result.labels[k],
-                                 "rate": [""] * 49 + [f"{_x(fit.per_year)}/yr ({fmt(fit.low)} to {fmt(fit.high)})"]}))
+                                 "rate": [""] * (len(t) - 1) + [f"{_x(fit.per_year)}/yr ({fmt(fit.low)} to {fmt(fit.high)})"]}))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
 
