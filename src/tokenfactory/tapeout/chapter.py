@@ -568,7 +568,7 @@ def tapeout_to_ga_text(t2a: pd.DataFrame, needed: int) -> str:
 def targets_text(names: str, n: int) -> str:
     """The availability dates left out because they are only announced targets, in words."""
     if n == 0:
-        return "no availability date is a target"
+        return "none of the availability dates counted is only an announced target"
     return (f"{fmt(n)} availability {'date that is' if n == 1 else 'dates that are'} only an announced target "
             f"({names}) {'is' if n == 1 else 'are'} left out, so {'it sets' if n == 1 else 'they set'} no generation gap")
 
